@@ -1,0 +1,1 @@
+//! The `auth` capability (see the crate docs). Filled in by its issue.

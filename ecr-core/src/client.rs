@@ -1,0 +1,363 @@
+//! [`EcrClient`]: one cheap-to-clone handle on ECR (and ECR Public), built from the standard AWS
+//! configuration chain.
+//!
+//! Region and credentials come from `aws-config` (environment, profiles, SSO, web identity, container
+//! and instance roles). The standard endpoint overrides `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_ECR`
+//! are honoured by `aws-config` itself; [`EcrClientBuilder::endpoint_url`] sets one explicitly (tests).
+//! Retries use the SDK's standard or adaptive mode; connect and operation timeouts are explicit.
+//! Operations that page are always read to the end.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::types::{ImageDetail, ImageId, Repository, RepositorySettings};
+
+/// How the SDK retries throttled and transient failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    /// Exponential backoff with jitter (the SDK's standard mode).
+    #[default]
+    Standard,
+    /// Standard plus client-side rate limiting that adapts to throttling.
+    Adaptive,
+}
+
+/// Builds an [`EcrClient`]. Every setting is optional; unset ones come from the AWS configuration chain.
+#[derive(Debug, Clone)]
+pub struct EcrClientBuilder {
+    region: Option<String>,
+    profile: Option<String>,
+    endpoint_url: Option<String>,
+    retry_mode: RetryMode,
+    max_attempts: u32,
+    connect_timeout: Duration,
+    operation_timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    credentials: Option<ExplicitCredentials>,
+}
+
+/// Credentials given to the builder instead of the AWS chain.
+#[derive(Debug, Clone)]
+struct ExplicitCredentials {
+    access_key_id: String,
+    secret_access_key: Secret,
+    session_token: Option<Secret>,
+}
+
+impl Default for EcrClientBuilder {
+    fn default() -> Self {
+        Self {
+            region: None,
+            profile: None,
+            endpoint_url: None,
+            retry_mode: RetryMode::Standard,
+            max_attempts: 3,
+            connect_timeout: Duration::from_secs(5),
+            operation_timeout: Duration::from_secs(60),
+            attempt_timeout: Some(Duration::from_secs(20)),
+            credentials: None,
+        }
+    }
+}
+
+impl EcrClientBuilder {
+    /// The AWS region (otherwise `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile, or IMDS).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// A named profile from the shared config files (otherwise `AWS_PROFILE` or `default`).
+    pub fn profile(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        self
+    }
+
+    /// An explicit ECR endpoint (e.g. a local emulator), overriding `AWS_ENDPOINT_URL[_ECR]`.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Explicit credentials instead of the AWS chain (e.g. from a secrets manager, or a local emulator).
+    pub fn credentials(
+        mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: Secret,
+        session_token: Option<Secret>,
+    ) -> Self {
+        self.credentials = Some(ExplicitCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key,
+            session_token,
+        });
+        self
+    }
+
+    /// Sets optional values in one call; `None` leaves a setting to the AWS chain (used by the bindings).
+    pub fn options(mut self, region: Option<String>, profile: Option<String>, endpoint_url: Option<String>) -> Self {
+        self.region = region.or(self.region);
+        self.profile = profile.or(self.profile);
+        self.endpoint_url = endpoint_url.or(self.endpoint_url);
+        self
+    }
+
+    /// The retry mode (default standard).
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.retry_mode = mode;
+        self
+    }
+
+    /// Total attempts per request, first included (default 3; at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Time allowed to open a connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one whole operation, retries included (default 60 s).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt (default 20 s; `None` for no per-attempt limit).
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    fn retry_config(&self) -> RetryConfig {
+        let base = match self.retry_mode {
+            RetryMode::Standard => RetryConfig::standard(),
+            RetryMode::Adaptive => RetryConfig::adaptive(),
+        };
+        base.with_max_attempts(self.max_attempts)
+    }
+
+    fn timeout_config(&self) -> TimeoutConfig {
+        let mut t = TimeoutConfig::builder()
+            .connect_timeout(self.connect_timeout)
+            .operation_timeout(self.operation_timeout);
+        if let Some(a) = self.attempt_timeout {
+            t = t.operation_attempt_timeout(a);
+        }
+        t.build()
+    }
+
+    /// Loads the AWS configuration with these settings.
+    pub(crate) async fn load_sdk_config(&self) -> SdkConfig {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(self.retry_config())
+            .timeout_config(self.timeout_config());
+        if let Some(r) = &self.region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        if let Some(p) = &self.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(c) = &self.credentials {
+            loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                c.access_key_id.clone(),
+                c.secret_access_key.expose().to_owned(),
+                c.session_token.as_ref().map(|t| t.expose().to_owned()),
+                None,
+                "ecr-core-explicit",
+            ));
+        }
+        loader.load().await
+    }
+
+    /// Loads the configuration and builds the client. Fails with [`Error::NoRegion`] when no region
+    /// can be found anywhere in the chain.
+    pub async fn build(self) -> Result<EcrClient> {
+        let sdk = self.load_sdk_config().await;
+        if sdk.region().is_none() {
+            return Err(Error::NoRegion);
+        }
+        Ok(EcrClient::from_sdk_config(&sdk, self.endpoint_url.as_deref()))
+    }
+}
+
+/// Shared state behind an [`EcrClient`].
+#[derive(Debug)]
+struct Inner {
+    ecr: aws_sdk_ecr::Client,
+    sdk: SdkConfig,
+    endpoint_url: Option<String>,
+}
+
+/// A cheap-to-clone ECR client. Capabilities add their operations in their own modules.
+#[derive(Debug, Clone)]
+pub struct EcrClient {
+    inner: Arc<Inner>,
+}
+
+impl EcrClient {
+    /// A builder with default retry and timeout settings.
+    pub fn builder() -> EcrClientBuilder {
+        EcrClientBuilder::default()
+    }
+
+    /// A client from the standard AWS environment alone.
+    pub async fn from_env() -> Result<Self> {
+        Self::builder().build().await
+    }
+
+    pub(crate) fn from_sdk_config(sdk: &SdkConfig, endpoint_url: Option<&str>) -> Self {
+        let mut conf = aws_sdk_ecr::config::Builder::from(sdk);
+        if let Some(url) = endpoint_url {
+            conf = conf.endpoint_url(url);
+        }
+        Self {
+            inner: Arc::new(Inner {
+                ecr: aws_sdk_ecr::Client::from_conf(conf.build()),
+                sdk: sdk.clone(),
+                endpoint_url: endpoint_url.map(str::to_owned),
+            }),
+        }
+    }
+
+    /// A client over an already-built SDK client (tests with replayed responses).
+    #[cfg(test)]
+    #[allow(dead_code)]
+    pub(crate) fn from_sdk_client(ecr: aws_sdk_ecr::Client, sdk: SdkConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                ecr,
+                sdk,
+                endpoint_url: None,
+            }),
+        }
+    }
+
+    /// The underlying ECR SDK client.
+    pub(crate) fn ecr(&self) -> &aws_sdk_ecr::Client {
+        &self.inner.ecr
+    }
+
+    /// The AWS configuration the client was built from (credentials provider, region, retry, timeouts).
+    #[allow(dead_code)]
+    pub(crate) fn sdk_config(&self) -> &SdkConfig {
+        &self.inner.sdk
+    }
+
+    /// The explicit endpoint override, when one was given.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.inner.endpoint_url.as_deref()
+    }
+
+    /// The region the client talks to.
+    pub fn region(&self) -> Option<&str> {
+        self.inner.ecr.config().region().map(|r| r.as_ref())
+    }
+
+    /// Creates a repository with the given settings (see [`RepositorySettings::recommended`]).
+    pub async fn create_repository(&self, name: &str, settings: &RepositorySettings) -> Result<Repository> {
+        let out = settings
+            .apply(self.ecr().create_repository().repository_name(name))
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        out.repository()
+            .map(Repository::from_sdk)
+            .ok_or_else(|| missing("CreateRepository", "repository"))
+    }
+
+    /// Describes one repository; [`Error::RepositoryNotFound`] when it does not exist.
+    pub async fn describe_repository(&self, name: &str) -> Result<Repository> {
+        let out = self
+            .ecr()
+            .describe_repositories()
+            .repository_names(name)
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        out.repositories()
+            .first()
+            .map(Repository::from_sdk)
+            .ok_or_else(|| Error::RepositoryNotFound {
+                message: format!("no repository named {name}"),
+                request_id: None,
+            })
+    }
+
+    /// Every repository in the registry (all pages).
+    pub async fn list_repositories(&self) -> Result<Vec<Repository>> {
+        let mut pages = self.ecr().describe_repositories().into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            out.extend(
+                page.map_err(Error::from_sdk)?
+                    .repositories()
+                    .iter()
+                    .map(Repository::from_sdk),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Every image of a repository (all pages), optionally only those with the given ids.
+    pub async fn describe_images(&self, repository: &str, ids: &[ImageId]) -> Result<Vec<ImageDetail>> {
+        let mut req = self.ecr().describe_images().repository_name(repository);
+        for id in ids {
+            req = req.image_ids(id.to_sdk());
+        }
+        let mut pages = req.into_paginator().send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            out.extend(
+                page.map_err(Error::from_sdk)?
+                    .image_details()
+                    .iter()
+                    .map(ImageDetail::from_sdk),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Puts an image manifest under a tag. `digest` pins the digest (ECR checks it against the bytes).
+    pub async fn put_image(
+        &self,
+        repository: &str,
+        manifest: &str,
+        media_type: Option<&str>,
+        tag: Option<&str>,
+        digest: Option<&str>,
+    ) -> Result<ImageId> {
+        let out = self
+            .ecr()
+            .put_image()
+            .repository_name(repository)
+            .image_manifest(manifest)
+            .set_image_manifest_media_type(media_type.map(str::to_owned))
+            .set_image_tag(tag.map(str::to_owned))
+            .set_image_digest(digest.map(str::to_owned))
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        out.image()
+            .and_then(|i| i.image_id())
+            .map(ImageId::from_sdk)
+            .ok_or_else(|| missing("PutImage", "image.imageId"))
+    }
+}
+
+/// A response lacked a field the API documents as always present.
+pub(crate) fn missing(operation: &str, field: &str) -> Error {
+    Error::Transport {
+        message: format!("{operation} response has no {field}"),
+        source: None,
+    }
+}

@@ -1,0 +1,44 @@
+//! # ecr-core
+//!
+//! The Amazon ECR part of a software delivery pipeline, correct by construction.
+//!
+//! Five capabilities, each a module with typed async APIs, each wrapped by the Python (`ecr_core`) and
+//! Node (`ecr-core`) bindings:
+//!
+//! 1. [`auth`]: registry credentials from the AWS credential chain, cached until shortly before expiry,
+//!    handed out as docker login, docker config or credential-helper replies.
+//! 2. [`tagging`]: the tags a build should carry and a policy that rejects untraceable or unsafe tag plans.
+//! 3. [`verify`]: after a push, prove every tag points at the expected digest, the platforms are the
+//!    expected ones, the image config is production-ready and the repository is configured safely.
+//! 4. [`scan`]: wait for ECR scans correctly, read every finding, decide pass/fail from a typed policy,
+//!    report in JSON, SARIF and Markdown. Fail closed.
+//! 5. [`lifecycle`]: validate and evaluate lifecycle policies offline, exactly as ECR would.
+//!
+//! Shared ground: [`EcrClient`] (one cheap-to-clone client over the AWS SDK), [`reference`] (strict
+//! parsing of registry hosts and image references), [`types`] (owned ECR domain types) and one
+//! [`Error`] enum whose [`Error::code`] strings are stable across Rust, Python and Node.
+//!
+//! ```no_run
+//! # async fn demo() -> ecr_core::Result<()> {
+//! let client = ecr_core::EcrClient::builder().region("eu-west-1").build().await?;
+//! let repo = client.describe_repository("team/service").await?;
+//! println!("{}", repo.repository_uri);
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod lifecycle;
+pub mod reference;
+pub mod scan;
+pub mod secret;
+pub mod tagging;
+pub mod time;
+pub mod types;
+pub mod verify;
+
+pub use client::{EcrClient, EcrClientBuilder, RetryMode};
+pub use error::{Error, FieldError, Result};
+pub use secret::Secret;

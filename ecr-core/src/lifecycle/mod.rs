@@ -1,0 +1,1 @@
+//! The `lifecycle` capability (see the crate docs). Filled in by its issue.

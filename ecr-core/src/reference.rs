@@ -1,0 +1,1 @@
+//! Strict parsing of ECR registry hosts, server URLs and image references.

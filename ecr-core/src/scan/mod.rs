@@ -1,0 +1,1 @@
+//! The `scan` capability (see the crate docs). Filled in by its issue.

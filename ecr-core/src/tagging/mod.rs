@@ -1,0 +1,1 @@
+//! The `tagging` capability (see the crate docs). Filled in by its issue.

@@ -1,0 +1,114 @@
+//! Timestamps as ECR and the AWS CLI write them: epoch seconds (the API's wire form, possibly
+//! fractional) or RFC 3339 strings (what `aws ecr ...` prints). Always UTC inside ecr-core.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Deserializer, Serializer};
+
+/// A UTC instant.
+pub type Timestamp = DateTime<Utc>;
+
+/// Parses a JSON timestamp: a number of epoch seconds or an RFC 3339 / ISO 8601 string.
+pub fn from_json(value: &serde_json::Value) -> Option<Timestamp> {
+    match value {
+        serde_json::Value::Number(n) => from_epoch_seconds(n.as_f64()?),
+        serde_json::Value::String(s) => parse_str(s),
+        _ => None,
+    }
+}
+
+/// Parses an RFC 3339 string, a date-time without offset (taken as UTC), or a plain date (midnight UTC).
+pub fn parse_str(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(Utc.from_utc_datetime(&t));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?));
+    }
+    // The AWS CLI prints e.g. "2024-01-02T03:04:05.123000+00:00", covered above; also accept epoch text.
+    s.parse::<f64>().ok().and_then(from_epoch_seconds)
+}
+
+/// An instant from (possibly fractional) epoch seconds; `None` when out of range or not finite.
+pub fn from_epoch_seconds(secs: f64) -> Option<Timestamp> {
+    if !secs.is_finite() {
+        return None;
+    }
+    let whole = secs.floor();
+    let nanos = ((secs - whole) * 1e9).round() as u32;
+    if whole < i64::MIN as f64 || whole > i64::MAX as f64 {
+        return None;
+    }
+    DateTime::from_timestamp(whole as i64, nanos.min(999_999_999))
+}
+
+/// Converts an AWS SDK timestamp.
+pub(crate) fn from_smithy(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
+    DateTime::from_timestamp(t.secs(), t.subsec_nanos())
+}
+
+/// Serde helpers: `#[serde(with = "ecr_core::time::flexible")]` reads epoch seconds or strings and writes RFC 3339.
+pub mod flexible {
+    use super::*;
+
+    /// Writes RFC 3339 with the shortest exact sub-second precision.
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+
+    /// Reads epoch seconds (number) or an RFC 3339 string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        from_json(&v)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a timestamp (epoch seconds or RFC 3339): {v}")))
+    }
+}
+
+/// Like [`flexible`] for `Option<Timestamp>` fields (`null` or absent is `None`).
+pub mod flexible_opt {
+    use super::*;
+
+    /// Writes RFC 3339 or `null`.
+    pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => flexible::serialize(t, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads epoch seconds, an RFC 3339 string, or `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        from_json(&v)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a timestamp (epoch seconds or RFC 3339): {v}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn epoch_and_strings_agree() {
+        let a = from_json(&json!(1_700_000_000.5)).unwrap();
+        let b = from_json(&json!("2023-11-14T22:13:20.5Z")).unwrap();
+        assert_eq!(a, b);
+        let c = from_json(&json!("2023-11-14T23:13:20.500000+01:00")).unwrap();
+        assert_eq!(a, c);
+        assert_eq!(
+            parse_str("2026-12-31").unwrap().to_rfc3339(),
+            "2026-12-31T00:00:00+00:00"
+        );
+        assert!(from_json(&json!("yesterday")).is_none());
+        assert!(from_json(&json!(true)).is_none());
+        assert!(from_json(&json!(f64::MAX)).is_none());
+    }
+}

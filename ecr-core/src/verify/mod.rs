@@ -1,0 +1,1 @@
+//! The `verify` capability (see the crate docs). Filled in by its issue.
