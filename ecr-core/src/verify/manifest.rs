@@ -65,7 +65,7 @@ pub struct IndexEntry {
 
 /// What a manifest is, as far as verification cares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum ParsedManifest {
     /// An OCI index or Docker manifest list.
     Index {

@@ -53,7 +53,7 @@ pub struct ImageLookup {
 
 /// Why a tag does not resolve to the expected digest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "problem")]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "problem")]
 pub enum TagProblem {
     /// The tag does not exist (`ImageNotFound`).
     NotFound {
