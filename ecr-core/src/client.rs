@@ -224,7 +224,7 @@ impl EcrClient {
             inner: Arc::new(Inner {
                 ecr: aws_sdk_ecr::Client::from_conf(conf.build()),
                 sdk: sdk.clone(),
-                endpoint_url: endpoint_url.map(str::to_owned),
+                endpoint_url: endpoint_url.or(sdk.endpoint_url()).map(str::to_owned),
             }),
         }
     }
@@ -253,7 +253,7 @@ impl EcrClient {
         &self.inner.sdk
     }
 
-    /// The explicit endpoint override, when one was given.
+    /// The endpoint override in force (explicit, or `AWS_ENDPOINT_URL` from the environment), if any.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.inner.endpoint_url.as_deref()
     }
@@ -414,7 +414,9 @@ mod tests {
     async fn modeled_errors_convert_through_the_same_path() {
         let rule = mock!(aws_sdk_ecr::Client::describe_repositories).then_error(|| {
             DescribeRepositoriesError::RepositoryNotFoundException(
-                aws_sdk_ecr::types::error::RepositoryNotFoundException::builder().message("gone").build(),
+                aws_sdk_ecr::types::error::RepositoryNotFoundException::builder()
+                    .message("gone")
+                    .build(),
             )
         });
         let client = EcrClient::from_sdk_client(mock_client!(aws_sdk_ecr, [&rule]), SdkConfig::builder().build());

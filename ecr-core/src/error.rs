@@ -374,7 +374,11 @@ impl Error {
                 let code = e.code().map(str::to_owned).unwrap_or_else(|| {
                     let shown = e.to_string();
                     let first = shown.split([' ', ':']).next().unwrap_or_default();
-                    if first.ends_with("Exception") { first.to_owned() } else { "Unknown".to_owned() }
+                    if first.ends_with("Exception") {
+                        first.to_owned()
+                    } else {
+                        "Unknown".to_owned()
+                    }
                 });
                 let message = e.message().unwrap_or_default().to_owned();
                 Self::from_service(code, message, request_id)

@@ -23,22 +23,42 @@ async fn create_describe_put_and_read_back() {
     let client = emu.client().await;
     let name = support::unique("foundation/service");
 
-    let created = client.create_repository(&name, &RepositorySettings::recommended()).await.unwrap();
+    let created = client
+        .create_repository(&name, &RepositorySettings::recommended())
+        .await
+        .unwrap();
     assert_eq!(created.repository_name, name);
     assert_eq!(created.image_tag_mutability, TagMutability::Immutable);
     assert!(created.scan_on_push);
     assert_eq!(created.encryption_type, "AES256");
-    assert!(created.repository_uri.ends_with(&format!("/{name}")), "{}", created.repository_uri);
+    assert!(
+        created.repository_uri.ends_with(&format!("/{name}")),
+        "{}",
+        created.repository_uri
+    );
 
     let described = client.describe_repository(&name).await.unwrap();
     assert_eq!(described.repository_arn, created.repository_arn);
-    assert!(client.list_repositories().await.unwrap().iter().any(|r| r.repository_name == name));
+    assert!(
+        client
+            .list_repositories()
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.repository_name == name)
+    );
 
     // The emulator does not hash the manifest itself: pass the real digest (what ECR computes).
     let body = manifest();
     let digest = format!("sha256:{}", hex::encode(Sha256::digest(body.as_bytes())));
     let id = client
-        .put_image(&name, &body, Some("application/vnd.oci.image.manifest.v1+json"), Some("v1.0.0"), Some(&digest))
+        .put_image(
+            &name,
+            &body,
+            Some("application/vnd.oci.image.manifest.v1+json"),
+            Some("v1.0.0"),
+            Some(&digest),
+        )
         .await
         .unwrap();
     assert_eq!(id.image_digest.as_deref(), Some(digest.as_str()));
@@ -56,18 +76,30 @@ async fn create_describe_put_and_read_back() {
 #[tokio::test]
 async fn missing_repository_is_a_typed_error_with_request_id() {
     let client = support::emulator().client().await;
-    let err = client.describe_repository(&support::unique("does-not-exist")).await.unwrap_err();
+    let err = client
+        .describe_repository(&support::unique("does-not-exist"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "RepositoryNotFound", "{err:?}");
     assert!(err.to_string().contains("does-not-exist"), "{err}");
-    assert!(err.request_id().is_some_and(|r| !r.is_empty()), "request id kept: {err:?}");
+    assert!(
+        err.request_id().is_some_and(|r| !r.is_empty()),
+        "request id kept: {err:?}"
+    );
 }
 
 #[tokio::test]
 async fn missing_image_is_a_typed_error() {
     let client = support::emulator().client().await;
     let name = support::unique("foundation/empty");
-    client.create_repository(&name, &RepositorySettings::recommended()).await.unwrap();
-    let err = client.describe_images(&name, &[ImageId::tag("nope")]).await.unwrap_err();
+    client
+        .create_repository(&name, &RepositorySettings::recommended())
+        .await
+        .unwrap();
+    let err = client
+        .describe_images(&name, &[ImageId::tag("nope")])
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "ImageNotFound", "{err:?}");
 }
 
