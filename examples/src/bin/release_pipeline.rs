@@ -253,5 +253,20 @@ async fn run(args: &Args, p: &mut Pipeline) -> anyhow::Result<()> {
         Ok(((), detail))
     })
     .await;
+
+    p.run("reference", async {
+        let text = format!("{}:{}@{digest}", repo.repository_uri, args.tag);
+        let image: ecr_core::reference::ImageReference = text.parse()?;
+        let host = image.host();
+        let detail = json!({
+            "image": image.to_string(),
+            "registry": host.registry_id(),
+            "region": host.region(),
+            "fips": host.fips(),
+            "dualStack": host.dual_stack(),
+        });
+        Ok(((), detail))
+    })
+    .await;
     Ok(())
 }
