@@ -138,7 +138,7 @@ async fn missing_platforms_and_missing_images_fail() {
 
     // Bad input and a missing repository are errors, not reports.
     req.digest = "sha256:nothex".into();
-    assert_eq!(client.verify_push(&req).await.unwrap_err().code(), "InvalidArgument");
+    assert_eq!(client.verify_push(&req).await.unwrap_err().code(), "InvalidReference");
     req.digest = format!("sha256:{}", "0".repeat(64));
     req.repository = support::unique("verify-no-such-repo");
     assert!(matches!(

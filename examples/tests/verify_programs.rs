@@ -40,7 +40,8 @@ async fn verify_push_exit_codes_and_build_record() {
     layout.tag(index, "1.4.0");
     let repo = support::unique("verify-prog");
     let digest = push_and_mirror(emu, &client, &layout, &repo, "1.4.0").await;
-    let image = format!("{}/{repo}:1.4.0", emu.registry_host());
+    // The image is named by its ECR reference; --registry-url points the registry protocol at the local registry.
+    let image = format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/{repo}:1.4.0");
     let record = tempfile::NamedTempFile::new().unwrap();
     let record_path = record.path().to_str().unwrap();
 
@@ -126,11 +127,18 @@ async fn verify_push_exit_codes_and_build_record() {
     );
     let (code, _, err) = run(VERIFY, &["--image", &image, "--digest", "sha256:123"]);
     assert_eq!(code, 2);
-    assert!(err.contains("InvalidArgument"), "{err}");
+    assert!(err.contains("InvalidReference"), "{err}");
+    let pinned = format!(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/{repo}@sha256:{}",
+        "0".repeat(64)
+    );
+    let (code, _, err) = run(VERIFY, &["--image", &pinned, "--digest", &digest]);
+    assert_eq!(code, 2);
+    assert!(err.contains("differs"), "{err}");
     let (code, _, err) = run(VERIFY, &["--image", &image, "--digest", &digest, "--require", "bogus"]);
     assert_eq!(code, 2);
     assert!(err.contains("bogus"), "{err}");
-    let (code, _, err) = run(VERIFY, &["--image", "no-host-repo", "--digest", &digest]);
+    let (code, _, err) = run(VERIFY, &["--image", "127.0.0.1:5000/not-ecr:1", "--digest", &digest]);
     assert_eq!(code, 2);
     assert!(err.contains("InvalidReference"), "{err}");
 }

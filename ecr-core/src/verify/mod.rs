@@ -41,7 +41,7 @@ pub use config::{
 pub use ensure::{Drift, EnsureOptions, EnsureOutcome, default_lifecycle_policy};
 pub use manifest::{
     ACCEPTED_MEDIA_TYPES, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, IndexEntry, OCI_INDEX, OCI_MANIFEST, ParsedManifest,
-    sha256_digest, validate_digest,
+    sha256_digest,
 };
 pub use platforms::{Platform, compare_platforms};
 pub use policy::{PolicyFinding, WRITE_ACTIONS, analyse_repository_policy};

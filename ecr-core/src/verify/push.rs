@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::config::{ImageConfig, check_healthcheck, check_labels, check_non_root, check_secrets};
-use super::manifest::{ParsedManifest, validate_digest};
+use super::manifest::ParsedManifest;
 use super::platforms::{Platform, compare_platforms};
 use super::record::PlatformDigest;
 use super::referrers::check_referrers;
@@ -13,6 +13,7 @@ use super::report::{Check, CheckLevel, CheckPolicy, Finding, Report};
 use super::tags::check_integrity;
 use crate::client::EcrClient;
 use crate::error::{Error, Result};
+use crate::reference::validate_digest;
 
 /// What to verify after a push.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::manifest::validate_digest;
 use crate::error::{Error, Result};
+use crate::reference::validate_digest;
 use crate::time::Timestamp;
 
 /// The in-toto Statement type.
@@ -176,6 +176,6 @@ mod tests {
             digest: "sha256:xyz".into(),
             ..Default::default()
         };
-        assert_eq!(BuildRecord::new(bad).unwrap_err().code(), "InvalidArgument");
+        assert_eq!(BuildRecord::new(bad).unwrap_err().code(), "InvalidReference");
     }
 }

@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use ecr_core::reference::ImageReference;
 use ecr_core::verify::{
     BuildRecord, BuildRecordInput, CheckLevel, CheckPolicy, RegistryAccess, RegistryAuth, ReplicationWait,
     VerifyPushRequest,
@@ -20,15 +21,15 @@ use ecr_core::{EcrClient, Error, Secret};
 #[derive(Parser, Debug)]
 #[command(about = "Verify an ECR push and print the report as JSON")]
 struct Args {
-    /// The image: HOST/REPO:TAG (or HOST/REPO with --tag).
+    /// The image: an ECR reference HOST/REPO[:TAG][@sha256:...] (HOST/REPO with --tag).
     #[arg(long)]
     image: String,
     /// A further tag that must point at the digest (repeatable).
     #[arg(long = "tag")]
     tags: Vec<String>,
-    /// The digest the build produced.
+    /// The digest the build produced (optional when --image carries @sha256:...).
     #[arg(long)]
-    digest: String,
+    digest: Option<String>,
     /// An expected platform, os/arch[/variant] (repeatable; none: no expectation).
     #[arg(long = "platform")]
     platforms: Vec<String>,
@@ -73,33 +74,26 @@ struct Args {
     build_time: Option<String>,
 }
 
-/// HOST/REPO[:TAG] → (host, repository, tag).
-// TODO(reference-merge): use ecr_core::reference's image-reference parser once it lands on main.
-fn split_image(image: &str) -> Result<(String, String, Option<String>), Error> {
-    let bad = |m: &str| Error::InvalidReference {
-        input: image.to_owned(),
-        message: m.to_owned(),
-    };
-    if image.contains('@') {
-        return Err(bad("give the digest with --digest, not in --image"));
-    }
-    let (host, rest) = image.split_once('/').ok_or_else(|| bad("expected HOST/REPO[:TAG]"))?;
-    if host.is_empty() || !(host.contains('.') || host.contains(':') || host == "localhost") {
-        return Err(bad("the first component must be a registry host"));
-    }
-    let (repo, tag) = match rest.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, Some(t.to_owned())),
-        _ => (rest, None),
-    };
-    if repo.is_empty() || repo.split('/').any(str::is_empty) {
-        return Err(bad("empty repository name"));
-    }
-    Ok((host.to_owned(), repo.to_owned(), tag))
-}
-
 async fn run(args: Args) -> Result<i32, Error> {
-    let (host, repository, tag) = split_image(&args.image)?;
-    let mut tags: Vec<String> = tag.into_iter().collect();
+    let image: ImageReference = args.image.parse()?;
+    let (host, repository) = (image.host().to_string(), image.repository().to_owned());
+    let digest = match (args.digest, image.digest()) {
+        (Some(d), Some(i)) if d != i => {
+            return Err(Error::invalid(
+                "--digest",
+                format!("{d} differs from the digest in --image ({i})"),
+            ));
+        }
+        (Some(d), _) => d,
+        (None, Some(i)) => i.to_owned(),
+        (None, None) => {
+            return Err(Error::invalid(
+                "--digest",
+                "required (or give --image with @sha256:...)",
+            ));
+        }
+    };
+    let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
     for t in args.tags {
         if !tags.contains(&t) {
             tags.push(t);
@@ -142,7 +136,7 @@ async fn run(args: Args) -> Result<i32, Error> {
         registry_host: host.clone(),
         repository: repository.clone(),
         tags: tags.clone(),
-        digest: args.digest.clone(),
+        digest: digest.clone(),
         platforms,
         checks,
         registry: Some(RegistryAccess {
@@ -160,7 +154,7 @@ async fn run(args: Args) -> Result<i32, Error> {
     if let Some(path) = &args.record {
         let record = BuildRecord::new(BuildRecordInput {
             name: format!("{host}/{repository}"),
-            digest: args.digest,
+            digest,
             tags,
             source_repository: args.source,
             revision: args.revision,
