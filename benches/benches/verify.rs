@@ -10,7 +10,9 @@ use ecr_core::verify::{
 };
 
 fn fixture(rel: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/verify").join(rel);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/verify")
+        .join(rel);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -24,8 +26,14 @@ fn bench(c: &mut Criterion) {
         })
     });
 
-    let expected: Vec<Platform> = ["linux/amd64", "linux/arm64"].iter().filter_map(|p| p.parse().ok()).collect();
-    let found: Vec<Platform> = ["linux/arm64/v8", "linux/amd64"].iter().filter_map(|p| p.parse().ok()).collect();
+    let expected: Vec<Platform> = ["linux/amd64", "linux/arm64"]
+        .iter()
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    let found: Vec<Platform> = ["linux/arm64/v8", "linux/amd64"]
+        .iter()
+        .filter_map(|p| p.parse().ok())
+        .collect();
     c.bench_function("verify/compare_platforms", |b| {
         b.iter(|| compare_platforms(black_box(&expected), black_box(&found), 1))
     });
