@@ -392,8 +392,8 @@ pub(crate) fn parse_host(ctx: Ctx<'_>, s: &str) -> std::result::Result<RegistryH
             }
             ':' => {
                 return Err(format!(
-                    "registry host has a port ('{}') at offset {}; a bare host has none (give a server URL \
-                     https://host:port instead)",
+                    "registry host has a port ('{}') at offset {}; only a server URL (https://host:port/...) may \
+                     carry one",
                     &s[i..],
                     at(i)
                 ));
@@ -474,16 +474,6 @@ pub(crate) fn parse_host(ctx: Ctx<'_>, s: &str) -> std::result::Result<RegistryH
     let family = if dual_stack { "dual-stack dkr-ecr" } else { "dkr.ecr" };
     let known = |dual: bool| PARTITIONS.iter().filter_map(move |p| p.suffix(dual));
     if !known(dual_stack).any(|k| k == suffix) {
-        if let Some(k) = known(dual_stack)
-            .chain(known(!dual_stack))
-            .find(|k| suffix.strip_prefix(*k).is_some_and(|tail| tail.starts_with('.')))
-        {
-            return Err(format!(
-                "registry host is a look-alike: unexpected '{}' after the DNS suffix {k} at offset {}",
-                &suffix[k.len()..],
-                at(suffix_pos + k.len())
-            ));
-        }
         if known(!dual_stack).any(|k| k == suffix) {
             let mut allowed: Vec<&str> = known(dual_stack).collect();
             allowed.dedup();
@@ -491,6 +481,18 @@ pub(crate) fn parse_host(ctx: Ctx<'_>, s: &str) -> std::result::Result<RegistryH
                 "a {family} host cannot end in {suffix} (offset {}); {family} hosts end in {}",
                 at(suffix_pos),
                 allowed.join(" or ")
+            ));
+        }
+        // The longest known suffix followed by more labels: a look-alike such as `amazonaws.com.evil.example`.
+        if let Some(k) = known(dual_stack)
+            .chain(known(!dual_stack))
+            .filter(|k| suffix.strip_prefix(*k).is_some_and(|tail| tail.starts_with('.')))
+            .max_by_key(|k| k.len())
+        {
+            return Err(format!(
+                "registry host is a look-alike: unexpected '{}' after the DNS suffix {k} at offset {}",
+                &suffix[k.len()..],
+                at(suffix_pos + k.len())
             ));
         }
         return Err(format!(
