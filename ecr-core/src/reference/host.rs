@@ -555,13 +555,19 @@ fn check_region(ctx: Ctx<'_>, region: &str) -> std::result::Result<(), String> {
     if region.is_empty() || region.len() > 63 {
         return Err(bad());
     }
-    let labels: Vec<&str> = region.split('-').collect();
-    let well_formed = labels.len() >= 3
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && labels[0].bytes().all(|b| b.is_ascii_lowercase())
-        && labels[labels.len() - 1].bytes().all(|b| b.is_ascii_digit());
+    let mut count = 0;
+    let mut last_is_number = false;
+    for label in region.split('-') {
+        let letters = label.bytes().all(|b| b.is_ascii_lowercase());
+        let digits = label.bytes().all(|b| b.is_ascii_digit());
+        let alnum = label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if label.is_empty() || !alnum || (count == 0 && !letters) {
+            return Err(bad());
+        }
+        last_is_number = digits;
+        count += 1;
+    }
+    let well_formed = count >= 3 && last_is_number;
     if well_formed { Ok(()) } else { Err(bad()) }
 }
 
