@@ -94,10 +94,10 @@ pub(crate) fn to_js_error(env: &Env, failure: Failure) -> Error {
     if object.set("requestId", request_id).is_err() {
         return plain();
     }
-    if let Some(fields) = fields {
-        if object.set("errors", serde_json::Value::Array(fields)).is_err() {
-            return plain();
-        }
+    if let Some(fields) = fields
+        && object.set("errors", serde_json::Value::Array(fields)).is_err()
+    {
+        return plain();
     }
     Error::from(object.to_unknown())
 }

@@ -105,7 +105,10 @@ fn sample_error(code: &str) -> Option<ecr_core::Error> {
             elapsed: Duration::from_secs(600),
         },
         "RegistryError" => E::Registry { message: message() },
-        "Io" => E::io("/nonexistent/sample", std::io::Error::from(std::io::ErrorKind::NotFound)),
+        "Io" => E::io(
+            "/nonexistent/sample",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ),
         "Refused" => E::Refused { message: message() },
         _ => return None,
     })
