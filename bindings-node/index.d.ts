@@ -45,6 +45,21 @@ export interface RepositorySettings {
   kmsKey?: string | null
 }
 
+/** What `parseReference` returns: the `parse_reference` program's JSON object (null where absent). */
+export interface ParsedReference {
+  input: string
+  ok: true
+  kind: 'private' | 'public'
+  registry_id: string | null
+  region: string | null
+  fips: boolean
+  dual_stack: boolean
+  dns_suffix: string | null
+  repository: string | null
+  tag: string | null
+  digest: string | null
+}
+
 /** One problem of a policy document: its JSON path and what is wrong. */
 export interface FieldError {
   path: string
@@ -132,6 +147,13 @@ export interface EcrClientOptions {
 
 /** Every stable error code an ecr-core error can carry as `err.code` (besides `"Internal"` for bugs). */
 export declare function errorCodes(): Array<string>
+
+/**
+ * Parses a registry host, server URL (`https://...`) or image reference by the `parse_reference` program's
+ * rule and returns its JSON object (`input`, `ok`, `kind`, `registry_id`, `region`, `fips`, `dual_stack`,
+ * `dns_suffix`, `repository`, `tag`, `digest`). Throws `code: "InvalidReference"` naming what is wrong.
+ */
+export declare function parseReference(text: string): ParsedReference
 
 /** Options of `EcrClient.putImage`. */
 export interface PutImageOptions {

@@ -842,4 +842,5 @@ module.exports.__panicAsync = nativeBinding.__panicAsync
 module.exports.__sampleError = nativeBinding.__sampleError
 module.exports.__sampleErrorAsync = nativeBinding.__sampleErrorAsync
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.parseReference = nativeBinding.parseReference
 module.exports.version = nativeBinding.version

@@ -7,6 +7,7 @@
 mod client;
 mod conversions;
 mod errors;
+mod reference;
 
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use napi_derive::napi;
 pub use client::{EcrClientOptions, JsEcrClient, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
+pub use reference::parse_reference;
 
 /// The version of ecr-core this addon was built from.
 #[napi]

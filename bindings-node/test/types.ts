@@ -25,3 +25,9 @@ async function main(): Promise<void> {
 }
 
 void main
+
+import { parseReference } from '../index.js'
+import type { ParsedReference } from '../index.js'
+const parsed: ParsedReference = parseReference('public.ecr.aws/nginx/nginx:latest')
+const kind: 'private' | 'public' = parsed.kind
+void kind

@@ -8,6 +8,7 @@
 mod client;
 mod conversions;
 mod errors;
+mod reference;
 mod runtime;
 
 use std::time::Duration;
@@ -140,6 +141,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ERROR_CODES", PyTuple::new(m.py(), ecr_core::Error::ALL_CODES)?)?;
     errors::register(m)?;
+    m.add_function(wrap_pyfunction!(reference::parse_reference, m)?)?;
     m.add_class::<client::PyEcrClient>()?;
     m.add_class::<client::PyAsyncEcrClient>()?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;

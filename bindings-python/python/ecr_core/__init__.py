@@ -39,6 +39,7 @@ from ._native import (
     TransportError,
     WrongRegionError,
     __version__,
+    parse_reference,
 )
 
 __all__ = [
@@ -69,5 +70,6 @@ __all__ = [
     "TransportError",
     "WrongRegionError",
     "__version__",
+    "parse_reference",
     "types",
 ]

@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Sequence
 from typing import ClassVar, final
 
-from ecr_core.types import FieldError, ImageDetail, ImageId, Repository, RepositorySettings
+from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Repository, RepositorySettings
 
 __all__ = [
     "AccessDeniedError",
@@ -36,6 +36,7 @@ __all__ = [
     "_panic",
     "_panic_async",
     "_raise_sample_error",
+    "parse_reference",
 ]
 
 __version__: str
@@ -114,6 +115,9 @@ class IoError(EcrError):
 
 class RefusedError(EcrError):
     """A safety guard refused the operation."""
+
+def parse_reference(text: str) -> ParsedReference:
+    """Parses a registry host, server URL or image reference; raises ``InvalidReferenceError``."""
 
 @final
 class EcrClient:

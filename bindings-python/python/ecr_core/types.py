@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import List, Optional, TypedDict
 
-__all__ = ["FieldError", "ImageDetail", "ImageId", "Repository", "RepositorySettings"]
+# The ParsedReference keys are the parse_reference program's (snake_case) JSON keys.
+
+__all__ = ["FieldError", "ImageDetail", "ImageId", "ParsedReference", "Repository", "RepositorySettings"]
 
 
 class FieldError(TypedDict):
@@ -71,3 +73,19 @@ class RepositorySettings(TypedDict, total=False):
     exclusionFilters: List[str]
     scanOnPush: bool
     kmsKey: Optional[str]
+
+
+class ParsedReference(TypedDict):
+    """What ``parse_reference`` returns: the ``parse_reference`` program's JSON object (None where absent)."""
+
+    input: str
+    ok: bool
+    kind: str
+    registry_id: Optional[str]
+    region: Optional[str]
+    fips: bool
+    dual_stack: bool
+    dns_suffix: Optional[str]
+    repository: Optional[str]
+    tag: Optional[str]
+    digest: Optional[str]
