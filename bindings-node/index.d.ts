@@ -115,7 +115,6 @@ export declare class EcrClient {
   /** Puts an image manifest, optionally under a tag; resolves with the stored image's id. */
   putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
 }
-export type JsEcrClient = EcrClient
 
 /** Test hook: panics inside a guarded call (must throw an error with `code: "Internal"`). */
 export declare function __panic(message: string): void

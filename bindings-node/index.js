@@ -836,7 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.EcrClient = nativeBinding.EcrClient
-module.exports.JsEcrClient = nativeBinding.JsEcrClient
 module.exports.__panic = nativeBinding.__panic
 module.exports.__panicAsync = nativeBinding.__panicAsync
 module.exports.__sampleError = nativeBinding.__sampleError

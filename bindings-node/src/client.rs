@@ -6,12 +6,12 @@
 //! resolves with plain objects in ECR's camelCase JSON shape.
 //!
 //! Adding a capability method is mechanical: an `ops` function (owned arguments in, `Result<Value,
-//! Failure>` out), one `#[napi]` method calling `self.start(env, ...)` with a `ts_return_type`, and the
+//! Failure>` out), one `#[napi]` method of `impl EcrClient` calling `self.start(env, ...)` with a `ts_return_type`, and the
 //! result's TypeScript shape in `types-header.d.ts` when it is new.
 
 use std::sync::Arc;
 
-use ecr_core::EcrClient;
+use ecr_core::EcrClient as CoreClient;
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -36,31 +36,31 @@ pub struct EcrClientOptions {
 
 /// The client operations as `'static` futures over owned arguments.
 mod ops {
-    use ecr_core::EcrClient;
+    use ecr_core::EcrClient as CoreClient;
     use ecr_core::types::{ImageId, RepositorySettings};
     use serde_json::Value;
 
     use crate::conversions::json;
     use crate::errors::Failure;
 
-    pub(super) async fn describe_repository(client: EcrClient, name: String) -> Result<Value, Failure> {
+    pub(super) async fn describe_repository(client: CoreClient, name: String) -> Result<Value, Failure> {
         json(&client.describe_repository(&name).await?)
     }
 
     pub(super) async fn create_repository(
-        client: EcrClient,
+        client: CoreClient,
         name: String,
         settings: RepositorySettings,
     ) -> Result<Value, Failure> {
         json(&client.create_repository(&name, &settings).await?)
     }
 
-    pub(super) async fn list_repositories(client: EcrClient) -> Result<Value, Failure> {
+    pub(super) async fn list_repositories(client: CoreClient) -> Result<Value, Failure> {
         json(&client.list_repositories().await?)
     }
 
     pub(super) async fn describe_images(
-        client: EcrClient,
+        client: CoreClient,
         repository: String,
         ids: Vec<ImageId>,
     ) -> Result<Value, Failure> {
@@ -76,7 +76,7 @@ mod ops {
         pub(super) digest: Option<String>,
     }
 
-    pub(super) async fn put_image(client: EcrClient, a: PutImage) -> Result<Value, Failure> {
+    pub(super) async fn put_image(client: CoreClient, a: PutImage) -> Result<Value, Failure> {
         let id = client
             .put_image(
                 &a.repository,
@@ -106,18 +106,18 @@ pub struct PutImageOptions {
 ///
 /// Rejections are `Error`s with a stable `code` (e.g. `"RepositoryNotFound"`), `message` and `requestId`.
 /// The AWS configuration is loaded on the first call; configuration errors (`code: "NoRegion"`) reject it.
-#[napi(js_name = "EcrClient")]
-pub struct JsEcrClient {
+#[napi]
+pub struct EcrClient {
     options: EcrClientOptions,
-    cell: Arc<OnceCell<EcrClient>>,
+    cell: Arc<OnceCell<CoreClient>>,
 }
 
-impl JsEcrClient {
+impl EcrClient {
     /// Starts one operation with the (lazily built) core client.
     fn start<'env, F>(
         &self,
         env: &'env Env,
-        op: impl FnOnce(EcrClient) -> F + Send + 'static,
+        op: impl FnOnce(CoreClient) -> F + Send + 'static,
     ) -> Result<PromiseRaw<'env, Value>>
     where
         F: Future<Output = std::result::Result<Value, Failure>> + Send + 'static,
@@ -127,7 +127,7 @@ impl JsEcrClient {
         errors::promise(env, async move {
             let client = cell
                 .get_or_try_init(|| async move {
-                    EcrClient::builder()
+                    CoreClient::builder()
                         .options(o.region, o.profile, o.endpoint_url)
                         .build()
                         .await
@@ -140,7 +140,7 @@ impl JsEcrClient {
 }
 
 #[napi]
-impl JsEcrClient {
+impl EcrClient {
     /// Creates a client; `options` override the AWS configuration chain.
     #[napi(constructor)]
     pub fn new(options: Option<EcrClientOptions>) -> Self {

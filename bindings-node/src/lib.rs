@@ -15,7 +15,7 @@ use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-pub use client::{EcrClientOptions, JsEcrClient, PutImageOptions};
+pub use client::{EcrClient, EcrClientOptions, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
 pub use reference::parse_reference;
