@@ -1,0 +1,81 @@
+//! Every conversion between JavaScript values and Rust values, in one place.
+//!
+//! JS values cross as [`serde_json::Value`] (napi's `serde-json` feature: plain objects, arrays, strings,
+//! numbers, booleans, `null`). Results are serde types sent as the JSON the example programs print
+//! ([`json`]: camelCase keys, RFC 3339 timestamps); argument documents are read into core types here.
+
+use ecr_core::types::{ImageId, RepositorySettings};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::errors::Failure;
+
+/// The JSON of a serde value (its camelCase wire form), as handed to JavaScript.
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<Value, Failure> {
+    serde_json::to_value(value).map_err(|e| Failure::Internal(format!("result not representable as JSON: {e}")))
+}
+
+/// Repository settings from an optional object in `RepositorySettings` shape (`tagMutability`,
+/// `exclusionFilters`, `scanOnPush`, `kmsKey`). Missing keys keep the value of
+/// [`RepositorySettings::recommended`]; unknown keys are refused.
+pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySettings, ecr_core::Error> {
+    let recommended = RepositorySettings::recommended();
+    let given = match given {
+        None | Some(Value::Null) => return Ok(recommended),
+        Some(Value::Object(map)) => map,
+        Some(_) => return Err(ecr_core::Error::invalid("settings", "expected an object")),
+    };
+    let Ok(Value::Object(mut merged)) = serde_json::to_value(&recommended) else {
+        return Ok(recommended);
+    };
+    for (key, value) in given {
+        if !merged.contains_key(&key) {
+            let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+            return Err(ecr_core::Error::invalid(
+                "settings",
+                format!("unknown key {key:?} (known: {})", known.join(", ")),
+            ));
+        }
+        merged.insert(key, value);
+    }
+    serde_json::from_value(Value::Object(merged)).map_err(|e| ecr_core::Error::invalid("settings", e.to_string()))
+}
+
+/// Image ids from an optional array whose items are `{ imageDigest }` / `{ imageTag }` objects or strings
+/// (`sha256:...` is a digest, anything else a tag).
+pub(crate) fn image_ids(value: Option<Value>) -> Result<Vec<ImageId>, ecr_core::Error> {
+    let items = match value {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(ecr_core::Error::invalid("imageIds", "expected an array")),
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::String(s) if s.starts_with("sha256:") => Ok(ImageId::digest(s)),
+            Value::String(s) if !s.is_empty() => Ok(ImageId::tag(s)),
+            Value::Object(map) => {
+                if let Some(key) = map.keys().find(|k| *k != "imageDigest" && *k != "imageTag") {
+                    return Err(ecr_core::Error::invalid(
+                        format!("imageIds[{i}]"),
+                        format!("unknown key {key:?} (known: imageDigest, imageTag)"),
+                    ));
+                }
+                let id: ImageId = serde_json::from_value(Value::Object(map))
+                    .map_err(|e| ecr_core::Error::invalid(format!("imageIds[{i}]"), e.to_string()))?;
+                if id.image_digest.is_none() && id.image_tag.is_none() {
+                    return Err(ecr_core::Error::invalid(
+                        format!("imageIds[{i}]"),
+                        "needs imageDigest or imageTag",
+                    ));
+                }
+                Ok(id)
+            }
+            _ => Err(ecr_core::Error::invalid(
+                format!("imageIds[{i}]"),
+                "expected a non-empty string or an object with imageDigest/imageTag",
+            )),
+        })
+        .collect()
+}

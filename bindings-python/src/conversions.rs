@@ -1,0 +1,223 @@
+//! Every conversion between Python objects and Rust values, in one place.
+//!
+//! Capability results are serde types; they cross into Python as the same JSON the example programs
+//! print (`dict`/`list`/`str`/`int`/`float`/`bool`/`None`, camelCase keys, RFC 3339 timestamps), via
+//! [`Json`]. Python inputs (dicts, lists, ...) become [`serde_json::Value`] with [`from_py`], which names
+//! the offending position (`settings.scanOnPush`, `image_ids[2]`) when an object has no JSON equivalent.
+//! Argument documents are then read into core types by the `*_arg` functions here.
+
+use ecr_core::types::{ImageId, RepositorySettings};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde::Serialize;
+use serde_json::{Map, Number, Value};
+
+use crate::errors::Failure;
+
+/// A JSON value on its way to Python (`dict`, `list`, `str`, `int`, `float`, `bool` or `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Json(pub(crate) Value);
+
+impl Json {
+    /// The JSON of a serde value (its camelCase wire form).
+    pub(crate) fn of<T: Serialize>(value: &T) -> Result<Self, Failure> {
+        serde_json::to_value(value)
+            .map(Json)
+            .map_err(|e| Failure::Internal(format!("result not representable as JSON: {e}")))
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Json {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0)
+    }
+}
+
+/// A JSON value as a Python object.
+pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(k, to_py(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// A Python object as JSON. `what` names the argument, for the error message.
+pub(crate) fn from_py(obj: &Bound<'_, PyAny>, what: &str) -> Result<Value, ecr_core::Error> {
+    let mut path = what.to_owned();
+    value_at(obj, &mut path).map_err(|message| ecr_core::Error::invalid(what, message))
+}
+
+fn value_at(obj: &Bound<'_, PyAny>, path: &mut String) -> Result<Value, String> {
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    // bool before int: Python's bool is a subclass of int.
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err(format!("{path}: integer out of the 64-bit range"));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| format!("{path}: {} is not a finite number", f.value()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s
+            .to_cow()
+            .map(|s| Value::String(s.into_owned()))
+            .map_err(|e| format!("{path}: {e}"));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key: String = k
+                .extract()
+                .map_err(|_| format!("{path}: dict keys must be str, found {}", type_name(&k)))?;
+            let len = path.len();
+            path.push('.');
+            path.push_str(&key);
+            let value = value_at(&v, path)?;
+            path.truncate(len);
+            map.insert(key, value);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut items = Vec::with_capacity(obj.len().unwrap_or(0));
+        for (i, item) in obj.try_iter().map_err(|e| format!("{path}: {e}"))?.enumerate() {
+            let item = item.map_err(|e| format!("{path}[{i}]: {e}"))?;
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            items.push(value_at(&item, path)?);
+            path.truncate(len);
+        }
+        return Ok(Value::Array(items));
+    }
+    Err(format!("{path}: {} has no JSON equivalent", type_name(obj)))
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".to_owned())
+}
+
+/// Repository settings from an optional dict in `RepositorySettings`' camelCase shape
+/// (`tagMutability`, `exclusionFilters`, `scanOnPush`, `kmsKey`). Missing keys keep the value of
+/// [`RepositorySettings::recommended`]; unknown keys are refused.
+pub(crate) fn repository_settings_arg(
+    settings: Option<&Bound<'_, PyAny>>,
+) -> Result<RepositorySettings, ecr_core::Error> {
+    let given = match settings {
+        Some(obj) if !obj.is_none() => Some(from_py(obj, "settings")?),
+        _ => None,
+    };
+    repository_settings(given)
+}
+
+/// Repository settings over the recommended defaults (shared by every entry point taking settings).
+pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySettings, ecr_core::Error> {
+    let recommended = RepositorySettings::recommended();
+    let Some(given) = given else {
+        return Ok(recommended);
+    };
+    let Value::Object(given) = given else {
+        return Err(ecr_core::Error::invalid("settings", "expected a dict"));
+    };
+    let Ok(Value::Object(mut merged)) = serde_json::to_value(&recommended) else {
+        return Ok(recommended);
+    };
+    for (key, value) in given {
+        if !merged.contains_key(&key) {
+            let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+            return Err(ecr_core::Error::invalid(
+                "settings",
+                format!("unknown key {key:?} (known: {})", known.join(", ")),
+            ));
+        }
+        merged.insert(key, value);
+    }
+    serde_json::from_value(Value::Object(merged)).map_err(|e| ecr_core::Error::invalid("settings", e.to_string()))
+}
+
+/// Image ids from an optional list whose items are `{"imageDigest": ...}` / `{"imageTag": ...}` dicts or
+/// strings (`sha256:...` is a digest, anything else a tag).
+pub(crate) fn image_ids_arg(ids: Option<&Bound<'_, PyAny>>) -> Result<Vec<ImageId>, ecr_core::Error> {
+    match ids {
+        Some(obj) if !obj.is_none() => image_ids(from_py(obj, "image_ids")?),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Image ids from JSON (see [`image_ids_arg`]).
+pub(crate) fn image_ids(value: Value) -> Result<Vec<ImageId>, ecr_core::Error> {
+    let Value::Array(items) = value else {
+        return Err(ecr_core::Error::invalid("image_ids", "expected a list"));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::String(s) if s.starts_with("sha256:") => Ok(ImageId::digest(s)),
+            Value::String(s) if !s.is_empty() => Ok(ImageId::tag(s)),
+            Value::Object(map) => {
+                if let Some(key) = map.keys().find(|k| *k != "imageDigest" && *k != "imageTag") {
+                    return Err(ecr_core::Error::invalid(
+                        format!("image_ids[{i}]"),
+                        format!("unknown key {key:?} (known: imageDigest, imageTag)"),
+                    ));
+                }
+                let id: ImageId = serde_json::from_value(Value::Object(map))
+                    .map_err(|e| ecr_core::Error::invalid(format!("image_ids[{i}]"), e.to_string()))?;
+                if id.image_digest.is_none() && id.image_tag.is_none() {
+                    return Err(ecr_core::Error::invalid(
+                        format!("image_ids[{i}]"),
+                        "needs imageDigest or imageTag",
+                    ));
+                }
+                Ok(id)
+            }
+            _ => Err(ecr_core::Error::invalid(
+                format!("image_ids[{i}]"),
+                "expected a non-empty str or a dict with imageDigest/imageTag",
+            )),
+        })
+        .collect()
+}

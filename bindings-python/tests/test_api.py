@@ -1,0 +1,64 @@
+"""The public surface: documented, interruptible, installed from the wheel."""
+
+from __future__ import annotations
+
+import _thread
+import inspect
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import ecr_core
+
+
+def test_every_public_item_has_a_docstring() -> None:
+    for name in ecr_core.__all__:
+        obj = getattr(ecr_core, name)
+        if callable(obj):
+            assert (obj.__doc__ or "").strip(), name
+    for cls in (ecr_core.EcrClient, ecr_core.AsyncEcrClient):
+        for name, member in inspect.getmembers(cls):
+            if not name.startswith("_"):
+                assert (member.__doc__ or "").strip(), f"{cls.__name__}.{name}"
+
+
+def test_signatures_are_introspectable() -> None:
+    sig = inspect.signature(ecr_core.EcrClient.put_image)
+    assert [p for p in sig.parameters if sig.parameters[p].kind is inspect.Parameter.KEYWORD_ONLY] == [
+        "media_type",
+        "tag",
+        "digest",
+    ]
+
+
+def test_native_module_comes_from_the_installed_package() -> None:
+    assert ecr_core._native.__file__ is not None
+    assert "site-packages" in ecr_core._native.__file__ or "dist-packages" in ecr_core._native.__file__
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP server that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield server.getsockname()[1]
+    server.close()
+
+
+def test_ctrl_c_interrupts_a_blocking_call(silent_server: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    client = ecr_core.EcrClient(region="us-east-1", endpoint_url=f"http://127.0.0.1:{silent_server}")
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.list_repositories()  # would wait 20 s per attempt without the interrupt
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 5

@@ -1,0 +1,176 @@
+"""EcrClient (blocking) and AsyncEcrClient (asyncio) against the local ECR emulator (moto)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+
+import pytest
+
+import ecr_core
+from conftest import unique
+
+MANIFEST = json.dumps(
+    {
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {
+            "mediaType": "application/vnd.oci.image.config.v1+json",
+            "digest": "sha256:" + "a" * 64,
+            "size": 2,
+        },
+        "layers": [],
+    },
+    separators=(",", ":"),
+)
+MANIFEST_DIGEST = "sha256:" + hashlib.sha256(MANIFEST.encode()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def client(emulator: dict[str, str]) -> ecr_core.EcrClient:
+    return ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+
+
+def test_client_properties(client: ecr_core.EcrClient, emulator: dict[str, str]) -> None:
+    assert client.region == emulator["AWS_REGION"]
+    assert client.endpoint_url == emulator["AWS_ENDPOINT_URL"]
+    assert "EcrClient(region=" in repr(client)
+
+
+def test_create_describe_list(client: ecr_core.EcrClient) -> None:
+    name = unique("py-sync")
+    created = client.create_repository(name)
+    assert created["repositoryName"] == name
+    # RepositorySettings.recommended(): immutable tags, scan on push, AES256.
+    assert created["imageTagMutability"] == "IMMUTABLE"
+    assert created["scanOnPush"] is True
+    assert created["encryptionType"] == "AES256"
+    assert created["repositoryUri"].endswith("/" + name)
+
+    described = client.describe_repository(name)
+    assert described == created
+
+    names = [r["repositoryName"] for r in client.list_repositories()]
+    assert name in names
+
+
+def test_create_with_settings(client: ecr_core.EcrClient) -> None:
+    name = unique("py-settings")
+    repo = client.create_repository(name, {"tagMutability": "MUTABLE", "scanOnPush": False})
+    assert repo["imageTagMutability"] == "MUTABLE"
+    assert repo["scanOnPush"] is False
+
+
+def test_missing_repository_raises_repository_not_found(client: ecr_core.EcrClient) -> None:
+    with pytest.raises(ecr_core.RepositoryNotFoundError) as info:
+        client.describe_repository(unique("py-missing"))
+    assert info.value.code == "RepositoryNotFound"
+    assert isinstance(info.value, ecr_core.EcrError)
+
+
+def test_duplicate_repository_is_a_service_error(client: ecr_core.EcrClient) -> None:
+    name = unique("py-dup")
+    client.create_repository(name)
+    with pytest.raises(ecr_core.EcrError) as info:
+        client.create_repository(name)
+    assert info.value.code == "ServiceError"
+    assert "RepositoryAlreadyExists" in str(info.value)
+
+
+def test_put_and_describe_images(client: ecr_core.EcrClient) -> None:
+    name = unique("py-images")
+    client.create_repository(name, {"tagMutability": "MUTABLE"})
+    image_id = client.put_image(
+        name,
+        MANIFEST,
+        media_type="application/vnd.oci.image.manifest.v1+json",
+        tag="v1",
+        digest=MANIFEST_DIGEST,
+    )
+    assert image_id == {"imageDigest": MANIFEST_DIGEST, "imageTag": "v1"}
+
+    images = client.describe_images(name)
+    assert [i["imageDigest"] for i in images] == [MANIFEST_DIGEST]
+    assert images[0]["imageTags"] == ["v1"]
+    assert images[0]["imageStatus"] == "ACTIVE"
+    assert images[0]["repositoryName"] == name
+
+    by_tag = client.describe_images(name, ["v1"])
+    by_digest = client.describe_images(name, [{"imageDigest": MANIFEST_DIGEST}])
+    assert by_tag == by_digest == images
+
+
+def test_describe_images_of_missing_repository(client: ecr_core.EcrClient) -> None:
+    with pytest.raises(ecr_core.RepositoryNotFoundError):
+        client.describe_images(unique("py-noimages"))
+
+
+def test_unknown_image_raises_image_not_found(client: ecr_core.EcrClient) -> None:
+    name = unique("py-noimage")
+    client.create_repository(name)
+    with pytest.raises(ecr_core.ImageNotFoundError) as info:
+        client.describe_images(name, ["no-such-tag"])
+    assert info.value.code == "ImageNotFound"
+
+
+def test_blocking_calls_release_the_gil(client: ecr_core.EcrClient) -> None:
+    # A Python thread keeps running while the main thread waits for the emulator.
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.001)
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    try:
+        before = ticks
+        for _ in range(5):
+            client.list_repositories()
+        assert ticks > before
+    finally:
+        stop.set()
+        thread.join()
+
+
+class TestAsync:
+    @pytest.fixture
+    def aclient(self, emulator: dict[str, str]) -> ecr_core.AsyncEcrClient:
+        return ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+
+    @pytest.mark.asyncio
+    async def test_create_describe_list(self, aclient: ecr_core.AsyncEcrClient) -> None:
+        name = unique("py-async")
+        created = await aclient.create_repository(name, {"tagMutability": "MUTABLE"})
+        assert created["repositoryName"] == name
+        assert created["imageTagMutability"] == "MUTABLE"
+        assert await aclient.describe_repository(name) == created
+        assert name in [r["repositoryName"] for r in await aclient.list_repositories()]
+
+    @pytest.mark.asyncio
+    async def test_put_and_describe_images(self, aclient: ecr_core.AsyncEcrClient) -> None:
+        name = unique("py-async-images")
+        await aclient.create_repository(name, {"tagMutability": "MUTABLE"})
+        image_id = await aclient.put_image(name, MANIFEST, tag="latest", digest=MANIFEST_DIGEST)
+        assert image_id == {"imageDigest": MANIFEST_DIGEST, "imageTag": "latest"}
+        images = await aclient.describe_images(name, [{"imageTag": "latest"}])
+        assert [i["imageDigest"] for i in images] == [MANIFEST_DIGEST]
+
+    @pytest.mark.asyncio
+    async def test_calls_run_concurrently(self, aclient: ecr_core.AsyncEcrClient) -> None:
+        import asyncio
+
+        names = [unique("py-gather") for _ in range(4)]
+        created = await asyncio.gather(*(aclient.create_repository(n) for n in names))
+        assert sorted(r["repositoryName"] for r in created) == sorted(names)
+
+    @pytest.mark.asyncio
+    async def test_missing_repository_raises(self, aclient: ecr_core.AsyncEcrClient) -> None:
+        with pytest.raises(ecr_core.RepositoryNotFoundError) as info:
+            await aclient.describe_repository(unique("py-async-missing"))
+        assert info.value.code == "RepositoryNotFound"
