@@ -1,0 +1,1 @@
+//! Tests of the tagging capability over replayed ECR responses (aws-smithy-mocks).
