@@ -318,7 +318,9 @@ impl Planner<'_> {
         if let Some(line) = line
             && !self.released.may_roll_to(&version, line)
         {
-            let what = rule.description.clone();
+            let prefix = self.affix(rule.prefix.as_ref(), &self.strategy.flavor_prefix, rule)?;
+            let suffix = self.affix(rule.suffix.as_ref(), &self.strategy.flavor_suffix, rule)?;
+            let what = fit_tag(&prefix, &rendered, &suffix).unwrap_or(rendered);
             self.withheld(&what, &version, line);
             return Ok(());
         }

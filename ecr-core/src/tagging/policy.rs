@@ -123,7 +123,7 @@ pub struct RepositoryState {
     #[serde(default)]
     pub exclusion_filters: Vec<String>,
     /// The images already in the repository (every page of DescribeImages), when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, rename = "imageDetails", skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageDetail>>,
 }
 
@@ -324,7 +324,7 @@ pub fn check_plan(
                     "rolling tag (rule {}) is immutable in this repository ({}{}); the next build's push will fail with ImageTagAlreadyExistsException",
                     t.rule,
                     m.as_str(),
-                    exclusion_note(m)
+                    exclusion_note(m, true)
                 ),
                 tag.clone(),
             )),
@@ -333,7 +333,7 @@ pub fn check_plan(
                 format!(
                     "immutable tag is not protected by the repository ({}{}); nothing but this check stops it from moving",
                     m.as_str(),
-                    exclusion_note(m)
+                    exclusion_note(m, false)
                 ),
                 tag.clone(),
             )),
@@ -404,10 +404,13 @@ pub fn check_plan(
     Ok(out)
 }
 
-fn exclusion_note(m: TagMutability) -> &'static str {
-    match m {
-        TagMutability::ImmutableWithExclusion => ", and no exclusion filter matches",
-        TagMutability::MutableWithExclusion => ", where only tags matching an exclusion filter are immutable",
+/// Why a tag is (`immutable` true) or is not immutable under a `*_WITH_EXCLUSION` setting.
+fn exclusion_note(m: TagMutability, immutable: bool) -> &'static str {
+    match (m, immutable) {
+        (TagMutability::ImmutableWithExclusion, true) => " and no exclusion filter matches it",
+        (TagMutability::ImmutableWithExclusion, false) => " and an exclusion filter matches it",
+        (TagMutability::MutableWithExclusion, true) => " and an exclusion filter matches it",
+        (TagMutability::MutableWithExclusion, false) => " and no exclusion filter matches it",
         _ => "",
     }
 }

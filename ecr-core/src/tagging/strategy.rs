@@ -426,6 +426,7 @@ impl TagStrategy {
             return Err(invalid(vec![FieldError::new("", "a strategy is a JSON object")]));
         };
         let mut spec = StrategySpec::default();
+        let mut indexed = Vec::new();
         for (k, v) in obj {
             match k.as_str() {
                 "tags" => match v.as_array() {
@@ -436,7 +437,7 @@ impl TagStrategy {
                                 other => serde_json::from_value::<TagSpec>(other.clone()).map_err(|e| e.to_string()),
                             };
                             match parsed {
-                                Ok(t) => spec.tags.push(t),
+                                Ok(t) => indexed.push((i, t)),
                                 Err(m) => errors.push(FieldError::new(format!("tags[{i}]"), m)),
                             }
                         }
@@ -469,8 +470,14 @@ impl TagStrategy {
             }
         }
         if !errors.is_empty() {
+            // Report the problems of the entries that did parse too, under their own index.
+            for (i, t) in &indexed {
+                compile_rule(*i, t, &mut errors);
+            }
+            errors.sort_by(|a, b| a.path.cmp(&b.path));
             return Err(invalid(errors));
         }
+        spec.tags = indexed.into_iter().map(|(_, t)| t).collect();
         Self::compile(spec)
     }
 
@@ -734,10 +741,9 @@ mod tests {
         .unwrap_err();
         let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
         assert_eq!(err.code(), "PolicyValidation");
-        for p in ["tags[3]", "flavor", "shortShaLength", "extra"] {
+        for p in ["tags[3]", "flavor", "shortShaLength", "extra", "tags[0].pattern", "tags[2].value", "tags[4].event"] {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
-        // The first pass stops at document-level errors; fix them and the per-rule ones show.
         let err = TagStrategy::from_json(
             r#"{"tags":[{"type":"semver"},{"type":"sha","pattern":"x"},{"type":"raw","value":"{{nope}}"},
                  "type=ref",{"type":"raw","value":"x","prefix":"-bad"}]}"#,
