@@ -51,12 +51,22 @@ fn plan_fixtures_produce_the_expected_reports() {
                 let e = result.expect_err(&name);
                 assert_eq!(e.code(), err["code"].as_str().unwrap(), "{name}: {e}");
                 let paths: Vec<&str> = e.field_errors().iter().map(|f| f.path.as_str()).collect();
-                let want: Vec<&str> = err["paths"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+                let want: Vec<&str> = err["paths"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap())
+                    .collect();
                 assert_eq!(paths, want, "{name}: {e}");
             }
             (expected, _) => {
                 let got = result.unwrap_or_else(|e| panic!("{name}: {e}"));
-                assert_eq!(&got, expected, "{name}:\n{}", serde_json::to_string_pretty(&got).unwrap());
+                assert_eq!(
+                    &got,
+                    expected,
+                    "{name}:\n{}",
+                    serde_json::to_string_pretty(&got).unwrap()
+                );
             }
         }
     }

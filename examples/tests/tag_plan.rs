@@ -25,7 +25,8 @@ fn tag_plan_replays_every_plan_fixture() {
         let dir = tempfile::tempdir().unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tag_plan"));
         cmd.arg("--context").arg(write(dir.path(), "c.json", &case["context"]));
-        cmd.arg("--strategy").arg(write(dir.path(), "s.json", &case["strategy"]));
+        cmd.arg("--strategy")
+            .arg(write(dir.path(), "s.json", &case["strategy"]));
         match &case["policy"] {
             Value::Null => {}
             Value::String(s) => {
@@ -55,7 +56,10 @@ fn tag_plan_replays_every_plan_fixture() {
         if case["expected"].is_null() {
             assert_eq!(code, 2, "{name}");
             let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(stderr.contains(case["expectedError"]["paths"][0].as_str().unwrap()), "{name}: {stderr}");
+            assert!(
+                stderr.contains(case["expectedError"]["paths"][0].as_str().unwrap()),
+                "{name}: {stderr}"
+            );
         } else {
             let got: Value = serde_json::from_slice(&out.stdout).unwrap();
             assert_eq!(got, case["expected"], "{name}");
@@ -71,7 +75,11 @@ fn tag_plan_replays_every_plan_fixture() {
 fn tag_plan_refuses_bad_arguments_with_status_2() {
     let dir = tempfile::tempdir().unwrap();
     let ctx = write(dir.path(), "c.json", &serde_json::json!({"ref": "refs/heads/main"}));
-    let strategy = write(dir.path(), "s.json", &serde_json::json!({"tags": ["type=ref,event=branch"]}));
+    let strategy = write(
+        dir.path(),
+        "s.json",
+        &serde_json::json!({"tags": ["type=ref,event=branch"]}),
+    );
     let run = |extra: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_tag_plan"))
             .args(["--context", &ctx, "--strategy", &strategy])
@@ -83,13 +91,20 @@ fn tag_plan_refuses_bad_arguments_with_status_2() {
     assert_eq!(run(&["--mutability", "SOMETIMES"]).status.code(), Some(2));
     assert_eq!(run(&["--digest", "sha256:abc"]).status.code(), Some(2));
     assert_eq!(run(&["--policy", "/nonexistent.json"]).status.code(), Some(2));
-    assert_eq!(run(&["--exclusion", "x"]).status.code(), Some(2), "filters without a *_WITH_EXCLUSION setting");
+    assert_eq!(
+        run(&["--exclusion", "x"]).status.code(),
+        Some(2),
+        "filters without a *_WITH_EXCLUSION setting"
+    );
     let no_ci = Command::new(env!("CARGO_BIN_EXE_tag_plan"))
         .args(["--from-env", "--strategy", &strategy])
         .env_clear()
         .output()
         .unwrap();
     assert_eq!(no_ci.status.code(), Some(2));
-    let neither = Command::new(env!("CARGO_BIN_EXE_tag_plan")).args(["--strategy", &strategy]).output().unwrap();
+    let neither = Command::new(env!("CARGO_BIN_EXE_tag_plan"))
+        .args(["--strategy", &strategy])
+        .output()
+        .unwrap();
     assert_eq!(neither.status.code(), Some(2), "neither --context nor --from-env");
 }

@@ -15,7 +15,7 @@ impl EcrClient {
     /// Reads what the tag checks need from a repository: its mutability setting and exclusion filters
     /// (DescribeRepositories) and every tagged image in any storage state (DescribeImages, all pages).
     pub async fn repository_tag_state(&self, repository: &str) -> Result<RepositoryState> {
-        check_repository_name(repository)?;
+        crate::reference::validate_repository_name(repository)?;
         let repo = self.describe_repository(repository).await?;
         let filter = DescribeImagesFilter::builder()
             .tag_status(TagStatus::Tagged)
@@ -57,73 +57,5 @@ impl EcrClient {
     ) -> Result<PlanReport> {
         let state = self.repository_tag_state(repository).await?;
         evaluate(strategy, context, policy, &state, digest)
-    }
-}
-
-/// ECR's repository-name rule: 2 to 256 characters, lowercase path components
-/// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*` joined by `/`.
-// TODO(reference): switch to the reference module's repository-name check once it lands on main.
-pub(crate) fn check_repository_name(name: &str) -> Result<()> {
-    let bad = |why: &str| Err(Error::invalid("repository name", format!("{name:?}: {why}")));
-    if !(2..=256).contains(&name.len()) {
-        return bad("must be 2 to 256 characters");
-    }
-    for component in name.split('/') {
-        if component.is_empty() {
-            return bad("empty path component");
-        }
-        let b = component.as_bytes();
-        let alnum = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
-        if !alnum(b[0]) || !alnum(b[b.len() - 1]) {
-            return bad("each component must start and end with a lowercase letter or digit");
-        }
-        let mut i = 0;
-        while i < b.len() {
-            if alnum(b[i]) {
-                i += 1;
-                continue;
-            }
-            // A separator: `.`, `_`, `__` or a run of `-`.
-            let start = i;
-            match b[i] {
-                b'.' => i += 1,
-                b'_' => i += if b.get(i + 1) == Some(&b'_') { 2 } else { 1 },
-                b'-' => {
-                    while b.get(i) == Some(&b'-') {
-                        i += 1;
-                    }
-                }
-                _ => return bad("only lowercase letters, digits, `.`, `_`, `-` and `/` are allowed"),
-            }
-            if !b.get(i).copied().is_some_and(alnum) || i == start {
-                return bad("separators (`.`, `_`, `__`, `-`) must sit between letters or digits");
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod name_tests {
-    use super::check_repository_name;
-
-    #[test]
-    fn repository_names_follow_ecr_rules() {
-        for ok in ["ab", "team/service", "a.b_c__d--e", "0x/y-1"] {
-            assert!(check_repository_name(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "a",
-            "Team/x",
-            "a//b",
-            "a_",
-            "-a",
-            "a___b",
-            "a._b",
-            "a/b/",
-            &"a".repeat(257),
-        ] {
-            assert!(check_repository_name(bad).is_err(), "{bad}");
-        }
     }
 }

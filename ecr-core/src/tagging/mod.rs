@@ -58,7 +58,7 @@ pub use ci_env::EnvLookup;
 pub use context::{BuildContext, BuildEvent, GitRef};
 pub use plan::{PlannedTag, TagPlan};
 pub use policy::{
-    ECR_MAX_EXCLUSION_FILTERS, ECR_MAX_TAGS_PER_IMAGE, PlanCheck, RepositoryState, TagPolicy, check_plan, is_digest,
+    ECR_MAX_EXCLUSION_FILTERS, ECR_MAX_TAGS_PER_IMAGE, PlanCheck, RepositoryState, TagPolicy, check_plan,
     wildcard_match,
 };
 pub use report::{PlanReport, evaluate};

@@ -201,9 +201,8 @@ impl RepositoryState {
 }
 
 /// Whether `text` is `sha256:<64 lowercase hex>`.
-pub fn is_digest(text: &str) -> bool {
-    text.strip_prefix("sha256:")
-        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+fn is_digest(text: &str) -> bool {
+    crate::reference::validate_digest(text).is_ok()
 }
 
 /// ECR's `WILDCARD` exclusion filter: `*` matches any run of characters (also none), everything else

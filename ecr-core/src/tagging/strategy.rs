@@ -741,7 +741,15 @@ mod tests {
         .unwrap_err();
         let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
         assert_eq!(err.code(), "PolicyValidation");
-        for p in ["tags[3]", "flavor", "shortShaLength", "extra", "tags[0].pattern", "tags[2].value", "tags[4].event"] {
+        for p in [
+            "tags[3]",
+            "flavor",
+            "shortShaLength",
+            "extra",
+            "tags[0].pattern",
+            "tags[2].value",
+            "tags[4].event",
+        ] {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
         let err = TagStrategy::from_json(

@@ -107,7 +107,11 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(report) => {
             println!("{}", report.to_json_pretty());
-            if report.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if report.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(e) => {
             eprintln!("tag_plan: {e}");
