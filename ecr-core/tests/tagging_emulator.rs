@@ -51,7 +51,10 @@ async fn retag_checks_against_the_emulator() {
         (&old_body, &old_digest, "1.0.0"),
         (&old_body, &old_digest, "latest"),
     ] {
-        client.put_image(&name, body, Some(MEDIA), Some(tag), Some(digest)).await.unwrap();
+        client
+            .put_image(&name, body, Some(MEDIA), Some(tag), Some(digest))
+            .await
+            .unwrap();
     }
 
     let state = client.repository_tag_state(&name).await.unwrap();
@@ -68,7 +71,11 @@ async fn retag_checks_against_the_emulator() {
         .check_tag_plan(&name, &strategy, &context("v1.0.0"), &policy, Some(&rebuilt_digest))
         .await
         .unwrap();
-    let v: Vec<(&str, Option<&str>)> = r.violations.iter().map(|v| (v.code.as_str(), v.tag.as_deref())).collect();
+    let v: Vec<(&str, Option<&str>)> = r
+        .violations
+        .iter()
+        .map(|v| (v.code.as_str(), v.tag.as_deref()))
+        .collect();
     assert_eq!(v, [(codes::RETAG_IMMUTABLE, Some("1.0.0"))]);
     assert!(r.violations[0].message.contains(&old_digest));
 
@@ -110,26 +117,48 @@ async fn immutable_repository_refuses_rolling_tags() {
     let emu = support::emulator();
     let client = emu.client().await;
     let name = support::unique("tagging/immutable");
-    client.create_repository(&name, &RepositorySettings::recommended()).await.unwrap();
+    client
+        .create_repository(&name, &RepositorySettings::recommended())
+        .await
+        .unwrap();
     let (body, digest) = manifest("immutable");
-    client.put_image(&name, &body, Some(MEDIA), Some("2.0.0"), Some(&digest)).await.unwrap();
+    client
+        .put_image(&name, &body, Some(MEDIA), Some("2.0.0"), Some(&digest))
+        .await
+        .unwrap();
 
     let strategy =
         TagStrategy::from_json(r#"{"tags":["type=semver,pattern={{version}}","type=semver,pattern={{major}}"]}"#)
             .unwrap();
     let r = client
-        .check_tag_plan(&name, &strategy, &context("v2.0.0"), &TagPolicy::default(), Some(&digest))
+        .check_tag_plan(
+            &name,
+            &strategy,
+            &context("v2.0.0"),
+            &TagPolicy::default(),
+            Some(&digest),
+        )
         .await
         .unwrap();
-    let v: Vec<(&str, Option<&str>)> = r.violations.iter().map(|v| (v.code.as_str(), v.tag.as_deref())).collect();
+    let v: Vec<(&str, Option<&str>)> = r
+        .violations
+        .iter()
+        .map(|v| (v.code.as_str(), v.tag.as_deref()))
+        .collect();
     assert_eq!(
         v,
-        [(codes::ROLLING_TAG_IMMUTABLE, Some("2")), (codes::ROLLING_TAG_IMMUTABLE, Some("latest"))]
+        [
+            (codes::ROLLING_TAG_IMMUTABLE, Some("2")),
+            (codes::ROLLING_TAG_IMMUTABLE, Some("latest"))
+        ]
     );
     let present = r.warnings.iter().find(|w| w.code == codes::ALREADY_PRESENT).unwrap();
     assert_eq!(present.tag.as_deref(), Some("2.0.0"));
     assert!(present.message.contains("ECR refuses even an identical push"));
 
-    let err = client.repository_tag_state(&support::unique("tagging/missing")).await.unwrap_err();
+    let err = client
+        .repository_tag_state(&support::unique("tagging/missing"))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "RepositoryNotFound");
 }
