@@ -247,6 +247,12 @@ pub fn check_plan(
     repo: &RepositoryState,
     digest: Option<&str>,
 ) -> Result<PlanCheck> {
+    validate_inputs(policy, repo, digest)?;
+    Ok(check_validated(plan, policy, repo, digest))
+}
+
+/// Validates the inputs of [`check_plan`].
+pub(crate) fn validate_inputs(policy: &TagPolicy, repo: &RepositoryState, digest: Option<&str>) -> Result<()> {
     policy.validate()?;
     repo.validate()?;
     if let Some(d) = digest
@@ -257,6 +263,16 @@ pub fn check_plan(
             format!("{d:?} is not sha256:<64 lowercase hex>"),
         ));
     }
+    Ok(())
+}
+
+/// [`check_plan`] over validated inputs.
+pub(crate) fn check_validated(
+    plan: &TagPlan,
+    policy: &TagPolicy,
+    repo: &RepositoryState,
+    digest: Option<&str>,
+) -> PlanCheck {
     let mut out = PlanCheck {
         violations: plan.violations.clone(),
         warnings: plan.warnings.clone(),
@@ -400,7 +416,7 @@ pub fn check_plan(
             None,
         ));
     }
-    Ok(out)
+    out
 }
 
 /// Why a tag is (`immutable` true) or is not immutable under a `*_WITH_EXCLUSION` setting.

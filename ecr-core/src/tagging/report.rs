@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::context::BuildContext;
 use super::plan::PlannedTag;
-use super::policy::{RepositoryState, TagPolicy, check_plan};
+use super::policy::{RepositoryState, TagPolicy, check_validated, validate_inputs};
 use super::strategy::TagStrategy;
 use super::violation::Violation;
 use crate::error::Result;
@@ -51,9 +51,9 @@ pub fn evaluate(
     repository: &RepositoryState,
     digest: Option<&str>,
 ) -> Result<PlanReport> {
-    repository.validate()?;
+    validate_inputs(policy, repository, digest)?;
     let plan = strategy.plan(context, repository.existing_tags())?;
-    let check = check_plan(&plan, policy, repository, digest)?;
+    let check = check_validated(&plan, policy, repository, digest);
     Ok(PlanReport {
         tags: plan.tags,
         labels: plan.labels,

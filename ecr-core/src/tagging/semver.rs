@@ -47,7 +47,15 @@ impl ReleasedVersions {
             .filter_map(|t| {
                 let t = t.strip_prefix(prefix).unwrap_or(t);
                 let t = t.strip_suffix(suffix).unwrap_or(t);
-                parse_version(&t.replace('_', "+"))
+                // Cheap pre-filter: a version starts with a digit, `v`, `V` or `=` (most tags are not versions).
+                if !t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, 'v' | 'V' | '=')) {
+                    return None;
+                }
+                if t.contains('_') {
+                    parse_version(&t.replace('_', "+"))
+                } else {
+                    parse_version(t)
+                }
             })
             .filter(|v| !is_prerelease(v))
             .collect();
