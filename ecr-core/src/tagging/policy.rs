@@ -2,7 +2,7 @@
 //! tag mutability with exclusion filters, existing tags and digests (retagging a rebuilt image), and
 //! ECR's 1000-tags-per-image cap.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -200,9 +200,11 @@ impl RepositoryState {
     }
 }
 
-/// Whether `text` is `sha256:<64 lowercase hex>`.
+/// Whether `text` is `sha256:<64 lowercase hex>` (the rule of `reference::validate_digest`, checked
+/// byte-wise because repository states hold thousands of digests).
 fn is_digest(text: &str) -> bool {
-    crate::reference::validate_digest(text).is_ok()
+    text.strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
 /// ECR's `WILDCARD` exclusion filter: `*` matches any run of characters (also none), everything else
@@ -358,9 +360,11 @@ pub(crate) fn check_validated(
 
     // ---- existing tags and digests ----
     if let Some(images) = &repo.images {
-        let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
+        // One pass over the repository's tags, looking up only the planned ones.
+        let planned: HashSet<&str> = plan.tags.iter().map(|t| t.value.as_str()).collect();
+        let mut owner: HashMap<&str, &str> = HashMap::with_capacity(planned.len());
         for img in images {
-            for tag in &img.image_tags {
+            for tag in img.image_tags.iter().filter(|t| planned.contains(t.as_str())) {
                 owner.insert(tag.as_str(), img.image_digest.as_str());
             }
         }
