@@ -289,7 +289,7 @@ fn split_attrs(line: &str) -> Vec<String> {
 /// `flavor.latest`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LatestMode {
-    /// `latest` for the highest stable release only (see the module docs of [`super`]).
+    /// `latest` for the highest stable release only: never a pre-release, never a backport below a released version.
     #[default]
     Auto,
     /// Always add `latest`.
@@ -398,7 +398,7 @@ pub(crate) struct Rule {
     pub(crate) description: String,
 }
 
-/// A validated strategy, ready to plan with ([`TagStrategy::plan`](super::plan)).
+/// A validated strategy, ready to plan with [`TagStrategy::plan`].
 #[derive(Debug, Clone)]
 pub struct TagStrategy {
     spec: StrategySpec,
