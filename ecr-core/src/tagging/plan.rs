@@ -1,0 +1,437 @@
+//! [`TagPlan`]: the tags a build carries, each with its kind and the rule that produced it, and the OCI
+//! labels/annotations that make the image traceable.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::context::{BuildContext, BuildEvent, GitRef};
+use super::sanitize::{BuildMetadata, apply_build_metadata, fit_tag};
+use super::semver::{Line, ReleasedVersions, is_prerelease, parse_version};
+use super::strategy::{LatestMode, Rule, ShaFormat, Source, TagKind, TagStrategy};
+use super::template::{Expr, SemverValues, Template, Values};
+use super::violation::{Violation, codes};
+use crate::error::{Error, Result};
+
+/// One planned tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedTag {
+    /// The tag (valid OCI grammar, at most 128 characters).
+    pub value: String,
+    /// Immutable (names one build) or rolling (moves).
+    pub kind: TagKind,
+    /// The strategy entry that produced it, in metadata-action's one-line form (`flavor.latest=auto` for `latest`).
+    pub rule: String,
+}
+
+/// The result of planning: tags, labels, and what planning itself found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TagPlan {
+    /// The tags, highest priority first, without duplicates; `latest` last.
+    pub tags: Vec<PlannedTag>,
+    /// OCI labels (also usable as annotations), sorted by key.
+    pub labels: BTreeMap<String, String>,
+    /// The main version (the first tag), also the `org.opencontainers.image.version` label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Problems planning found (e.g. build metadata refused).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
+    /// Notes (a rolling tag withheld for a backport, a value that is not semver, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Violation>,
+}
+
+impl TagPlan {
+    /// The tag values.
+    pub fn tag_values(&self) -> impl Iterator<Item = &str> {
+        self.tags.iter().map(|t| t.value.as_str())
+    }
+
+    /// Whether the plan has a tag that names this build only.
+    pub fn has_immutable_tag(&self) -> bool {
+        self.tags.iter().any(|t| t.kind == TagKind::Immutable)
+    }
+
+    /// The labels as annotations for the given levels (`manifest`, `index`, ...), e.g. `manifest:org.opencontainers.image.revision`.
+    pub fn annotations(&self, levels: &[&str]) -> BTreeMap<String, String> {
+        levels
+            .iter()
+            .flat_map(|l| self.labels.iter().map(move |(k, v)| (format!("{l}:{k}"), v.clone())))
+            .collect()
+    }
+}
+
+/// The `rule` of the `latest` tag.
+fn latest_rule(mode: LatestMode) -> String {
+    match mode {
+        LatestMode::Auto => "flavor.latest=auto",
+        LatestMode::True => "flavor.latest=true",
+        LatestMode::False => "flavor.latest=false",
+    }
+    .to_owned()
+}
+
+struct Planner<'a> {
+    strategy: &'a TagStrategy,
+    ctx: &'a BuildContext,
+    values: Values<'a>,
+    released: ReleasedVersions,
+    plan: TagPlan,
+    latest_auto: bool,
+}
+
+impl TagStrategy {
+    /// Plans the tags of a build. `existing_tags` are the tags already in the repository (all of them,
+    /// e.g. from [`RepositoryState`](super::RepositoryState)); with them, `latest`, `{{major}}` and
+    /// `{{major}}.{{minor}}` never move to a version lower than one already released on their line.
+    pub fn plan<'a>(&self, ctx: &BuildContext, existing_tags: impl IntoIterator<Item = &'a str>) -> Result<TagPlan> {
+        ctx.validate()?;
+        let short_sha = ctx.short_sha(self.spec().short_sha_length);
+        let now = ctx.created.unwrap_or_else(chrono::Utc::now);
+        let base_ref = ctx.base_ref.as_deref();
+        let values = Values {
+            branch: ctx.branch(),
+            tag: ctx.tag(),
+            short_sha: short_sha.as_deref(),
+            base_ref,
+            is_default_branch: ctx.is_default_branch(),
+            build_number: ctx.build_number.as_deref(),
+            now: Some(now),
+            commit_date: ctx.commit_date,
+            semver: None,
+        };
+        let flavor = &self.spec().flavor;
+        let released = ReleasedVersions::from_tags(existing_tags, &flavor.prefix, &flavor.suffix);
+        let mut p = Planner {
+            strategy: self,
+            ctx,
+            values,
+            released,
+            plan: TagPlan::default(),
+            latest_auto: false,
+        };
+        for rule in &self.rules {
+            p.apply(rule)?;
+        }
+        p.finish_latest()?;
+        p.plan.version = p
+            .plan
+            .tags
+            .iter()
+            .find(|t| !t.rule.starts_with("flavor.latest"))
+            .map(|t| t.value.clone());
+        p.plan.labels = p.labels(now)?;
+        Ok(p.plan)
+    }
+}
+
+fn render_err(rule: &Rule, m: String) -> Error {
+    Error::invalid("tag strategy", format!("{}: {m}", rule.description))
+}
+
+impl Planner<'_> {
+    fn apply(&mut self, rule: &Rule) -> Result<()> {
+        if !rule.enabled {
+            return Ok(());
+        }
+        if let Some(expr) = &rule.enable {
+            let v = expr.render(&self.values).map_err(|m| render_err(rule, m))?;
+            match v.trim() {
+                "true" => {}
+                "false" | "" => return Ok(()),
+                other => {
+                    return Err(render_err(
+                        rule,
+                        format!("enable rendered to {other:?}, expected true or false"),
+                    ));
+                }
+            }
+        }
+        let ctx = self.ctx;
+        let (value, kind, semver) = match &rule.source {
+            Source::Schedule(pattern) => {
+                if ctx.event() != BuildEvent::Schedule {
+                    return Ok(());
+                }
+                (
+                    pattern.render(&self.values).map_err(|m| render_err(rule, m))?,
+                    TagKind::Rolling,
+                    None,
+                )
+            }
+            Source::Semver { pattern, value } => return self.apply_semver(rule, pattern, value.as_ref()),
+            Source::RefBranch => match &ctx.git_ref {
+                Some(GitRef::Branch(b)) if ctx.event() != BuildEvent::PullRequest => {
+                    (b.clone(), TagKind::Rolling, None)
+                }
+                _ => return Ok(()),
+            },
+            Source::RefTag => match &ctx.git_ref {
+                Some(GitRef::Tag(t)) => {
+                    let Some(v) = self.build_metadata(rule, t) else {
+                        return Ok(());
+                    };
+                    (v, TagKind::Immutable, Some(t.clone()))
+                }
+                _ => return Ok(()),
+            },
+            Source::RefPr => match ctx.pull_request() {
+                Some(n) => (n.to_string(), TagKind::Rolling, None),
+                None => return Ok(()),
+            },
+            Source::Raw(t) => {
+                let kind = if t.uses(|e| matches!(e, Expr::Sha | Expr::BuildNumber)) {
+                    TagKind::Immutable
+                } else {
+                    TagKind::Rolling
+                };
+                (t.render(&self.values).map_err(|m| render_err(rule, m))?, kind, None)
+            }
+            Source::Edge(branch) => {
+                let target = branch.as_deref().or(ctx.default_branch.as_deref());
+                match (&ctx.git_ref, target) {
+                    (Some(GitRef::Branch(b)), Some(t)) if b == t && ctx.event() != BuildEvent::PullRequest => {
+                        ("edge".to_owned(), TagKind::Rolling, None)
+                    }
+                    _ => return Ok(()),
+                }
+            }
+            Source::Sha(format) => match &ctx.sha {
+                Some(sha) => {
+                    let v = match format {
+                        ShaFormat::Long => sha.to_ascii_lowercase(),
+                        ShaFormat::Short => ctx.short_sha(self.strategy.spec().short_sha_length).unwrap_or_default(),
+                    };
+                    (v, TagKind::Immutable, None)
+                }
+                None => return Ok(()),
+            },
+        };
+        if let Some(tag) = semver {
+            // `type=ref,event=tag`: metadata-action always adds latest; here only for the highest stable version.
+            self.decide_latest_for(&tag);
+        }
+        self.push(rule, &value, rule.kind.unwrap_or(kind))
+    }
+
+    /// Applies the build-metadata rule to a version-like value; `None` (with a violation) when refused.
+    fn build_metadata(&mut self, rule: &Rule, text: &str) -> Option<String> {
+        let r = apply_build_metadata(text, self.strategy.spec().build_metadata);
+        if r.is_none() {
+            self.plan.violations.push(Violation::new(
+                codes::BUILD_METADATA,
+                format!(
+                    "{text:?} has semver build metadata (`+`), which the strategy rejects ({})",
+                    rule.description
+                ),
+                None,
+            ));
+        }
+        r
+    }
+
+    fn decide_latest_for(&mut self, tag: &str) {
+        match parse_version(tag) {
+            Some(v) if is_prerelease(&v) => {}
+            Some(v) => {
+                if self.released.may_roll_to(&v, Line::All) {
+                    self.latest_auto = true;
+                } else {
+                    self.withheld("latest", &v, Line::All);
+                }
+            }
+            // A tag that is not a version: metadata-action's rule (latest for every tag).
+            None => self.latest_auto = true,
+        }
+    }
+
+    fn withheld(&mut self, what: &str, v: &semver::Version, line: Line) {
+        let higher = self
+            .released
+            .highest_on_line(v, line)
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        self.plan.warnings.push(Violation::new(
+            codes::ROLLING_TAG_WITHHELD,
+            format!("{what} not moved to {v}: {higher} is already released on that line (backport)"),
+            Some(what.to_owned()),
+        ));
+    }
+
+    fn apply_semver(&mut self, rule: &Rule, pattern: &Template, value: Option<&Template>) -> Result<()> {
+        let raw = match value {
+            Some(t) => t.render(&self.values).map_err(|m| render_err(rule, m))?,
+            None => self.ctx.tag().unwrap_or_default().to_owned(),
+        };
+        if raw.trim().is_empty() {
+            return Ok(());
+        }
+        let Some(version) = parse_version(&raw) else {
+            self.plan.warnings.push(Violation::new(
+                codes::NOT_SEMVER,
+                format!("{raw:?} is not a semver version; {} yields no tag", rule.description),
+                None,
+            ));
+            return Ok(());
+        };
+        let bm = self.strategy.spec().build_metadata;
+        let Some(raw_tag) = self.build_metadata(rule, raw.trim()) else {
+            return Ok(());
+        };
+        let mut full = semver::Version::new(version.major, version.minor, version.patch);
+        full.pre = version.pre.clone();
+        let mut version_text = full.to_string();
+        if !version.build.is_empty() && bm != BuildMetadata::Drop {
+            version_text =
+                apply_build_metadata(&format!("{version_text}+{}", version.build), bm).unwrap_or(version_text);
+        }
+        let pre = is_prerelease(&version);
+        let uses_full = pattern.uses(|e| matches!(e, Expr::Version | Expr::Raw | Expr::Patch));
+        let line = if uses_full || pre {
+            None
+        } else if pattern.uses(|e| matches!(e, Expr::Minor)) {
+            Some(Line::Minor)
+        } else {
+            Some(Line::Major)
+        };
+        let mut values = self.values.clone();
+        values.semver = Some(SemverValues {
+            version: &version_text,
+            major: version.major,
+            minor: version.minor,
+            patch: version.patch,
+            raw: &raw_tag,
+        });
+        // A pre-release never moves a partial version tag: any pattern but {{raw}} becomes {{version}}
+        // (docker/metadata-action's rule), so `{{major}}` on 2.0.8-beta.67 gives `2.0.8-beta.67`.
+        let rendered = if pre && !pattern.uses(|e| matches!(e, Expr::Raw)) {
+            version_text.clone()
+        } else {
+            pattern.render(&values).map_err(|m| render_err(rule, m))?
+        };
+        let kind = if line.is_some() {
+            TagKind::Rolling
+        } else {
+            TagKind::Immutable
+        };
+        if let Some(line) = line
+            && !self.released.may_roll_to(&version, line)
+        {
+            let prefix = self.affix(rule.prefix.as_ref(), &self.strategy.flavor_prefix, rule)?;
+            let suffix = self.affix(rule.suffix.as_ref(), &self.strategy.flavor_suffix, rule)?;
+            let what = fit_tag(&prefix, &rendered, &suffix).unwrap_or(rendered);
+            self.withheld(&what, &version, line);
+            return Ok(());
+        }
+        if !pre {
+            if self.released.may_roll_to(&version, Line::All) {
+                self.latest_auto = true;
+            } else if !self.plan.warnings.iter().any(|w| w.tag.as_deref() == Some("latest")) {
+                self.withheld("latest", &version, Line::All);
+            }
+        }
+        self.push(rule, &rendered, rule.kind.unwrap_or(kind))
+    }
+
+    fn affix(&self, own: Option<&Template>, flavor: &Template, rule: &Rule) -> Result<String> {
+        own.unwrap_or(flavor)
+            .render(&self.values)
+            .map_err(|m| render_err(rule, m))
+    }
+
+    fn push(&mut self, rule: &Rule, value: &str, kind: TagKind) -> Result<()> {
+        if value.trim().is_empty() {
+            return Ok(());
+        }
+        let prefix = self.affix(rule.prefix.as_ref(), &self.strategy.flavor_prefix, rule)?;
+        let suffix = self.affix(rule.suffix.as_ref(), &self.strategy.flavor_suffix, rule)?;
+        let Some(tag) = fit_tag(&prefix, value, &suffix) else {
+            self.plan.warnings.push(Violation::new(
+                codes::EMPTY_TAG,
+                format!("{value:?} leaves no valid tag after sanitising ({})", rule.description),
+                None,
+            ));
+            return Ok(());
+        };
+        self.add(tag, kind, rule.description.clone());
+        Ok(())
+    }
+
+    fn add(&mut self, tag: String, kind: TagKind, rule: String) {
+        if let Some(existing) = self.plan.tags.iter().find(|t| t.value == tag) {
+            if existing.kind != kind {
+                self.plan.warnings.push(Violation::new(
+                    codes::DUPLICATE_TAG,
+                    format!(
+                        "{tag} is produced by {} and {rule}; the first ({}) wins",
+                        existing.rule, existing.rule
+                    ),
+                    Some(tag),
+                ));
+            }
+            return;
+        }
+        self.plan.tags.push(PlannedTag { value: tag, kind, rule });
+    }
+
+    fn finish_latest(&mut self) -> Result<()> {
+        let flavor = &self.strategy.spec().flavor;
+        let want = match flavor.latest {
+            LatestMode::Auto => self.latest_auto,
+            LatestMode::True => !self.plan.tags.is_empty(),
+            LatestMode::False => false,
+        };
+        if !want {
+            return Ok(());
+        }
+        let render = |t: &Template| {
+            t.render(&self.values)
+                .map_err(|m| Error::invalid("tag strategy", format!("flavor: {m}")))
+        };
+        let prefix = if flavor.prefix_on_latest {
+            render(&self.strategy.flavor_prefix)?
+        } else {
+            String::new()
+        };
+        let suffix = if flavor.suffix_on_latest {
+            render(&self.strategy.flavor_suffix)?
+        } else {
+            String::new()
+        };
+        if let Some(tag) = fit_tag(&prefix, "latest", &suffix) {
+            self.add(tag, TagKind::Rolling, latest_rule(flavor.latest));
+        }
+        Ok(())
+    }
+
+    fn labels(&self, now: crate::time::Timestamp) -> Result<BTreeMap<String, String>> {
+        const OCI: &str = "org.opencontainers.image.";
+        let ctx = self.ctx;
+        let mut labels = BTreeMap::new();
+        labels.insert(
+            format!("{OCI}created"),
+            now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+        if let Some(sha) = &ctx.sha {
+            labels.insert(format!("{OCI}revision"), sha.to_ascii_lowercase());
+        }
+        if let Some(src) = &ctx.source {
+            labels.insert(format!("{OCI}source"), src.clone());
+            labels.insert(format!("{OCI}url"), src.clone());
+        }
+        if let Some(title) = &ctx.title {
+            labels.insert(format!("{OCI}title"), title.clone());
+        }
+        if let Some(v) = &self.plan.version {
+            labels.insert(format!("{OCI}version"), v.clone());
+        }
+        for (k, t) in &self.strategy.labels {
+            let v = t
+                .render(&self.values)
+                .map_err(|m| Error::invalid("tag strategy", format!("labels.{k}: {m}")))?;
+            labels.insert(k.clone(), v);
+        }
+        Ok(labels)
+    }
+}

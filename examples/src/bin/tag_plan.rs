@@ -1,0 +1,124 @@
+//! Plans the tags of a build and checks them against a policy and the repository's state.
+//!
+//! ```text
+//! tag_plan (--context FILE | --from-env) --strategy FILE [--policy production|default|FILE]
+//!          [--existing FILE] [--mutability MUTABLE|IMMUTABLE|IMMUTABLE_WITH_EXCLUSION|MUTABLE_WITH_EXCLUSION]
+//!          [--exclusion PATTERN]... [--digest sha256:...]
+//! ```
+//! Prints `{"tags": [{"value", "kind", "rule"}], "labels": {...}, "violations": [{"code", "message", "tag"}],
+//! "warnings": [...]}`. Exit status: 0 without violations, 1 with violations, 2 on bad input.
+//! `--existing` is the output of `aws ecr describe-images` (`{"imageDetails": [...]}`).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ecr_core::tagging::{BuildContext, RepositoryState, TagPolicy, TagStrategy, evaluate};
+use ecr_core::types::{ImageDetail, TagMutability};
+
+#[derive(Parser, Debug)]
+#[command(about = "Plan and check the tags of a build")]
+struct Args {
+    /// The build context (JSON file).
+    #[arg(long, conflicts_with = "from_env", required_unless_present = "from_env")]
+    context: Option<String>,
+    /// Read the build context from the CI environment (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).
+    #[arg(long)]
+    from_env: bool,
+    /// The tag strategy (JSON file).
+    #[arg(long)]
+    strategy: String,
+    /// `production`, `default`, or a policy JSON file.
+    #[arg(long)]
+    policy: Option<String>,
+    /// The repository's images: the output of `aws ecr describe-images` (JSON file).
+    #[arg(long)]
+    existing: Option<String>,
+    /// The repository's tag mutability.
+    #[arg(long)]
+    mutability: Option<String>,
+    /// An exclusion filter of the repository (repeatable).
+    #[arg(long = "exclusion")]
+    exclusions: Vec<String>,
+    /// The digest about to be pushed.
+    #[arg(long)]
+    digest: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeImagesOutput {
+    image_details: Vec<ImageDetail>,
+}
+
+fn read(path: &str) -> ecr_core::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| ecr_core::Error::io(path, e))
+}
+
+fn run(args: Args) -> ecr_core::Result<ecr_core::tagging::PlanReport> {
+    let context = match &args.context {
+        Some(path) => BuildContext::from_json(&read(path)?)?,
+        None => BuildContext::from_process_env()?,
+    };
+    let strategy = TagStrategy::from_json(&read(&args.strategy)?)?;
+    let policy = match args.policy.as_deref() {
+        None => TagPolicy::default(),
+        Some(name) => match TagPolicy::named(name) {
+            Some(p) => p,
+            None => TagPolicy::from_json(&read(name)?)?,
+        },
+    };
+    let images = match &args.existing {
+        Some(path) => {
+            let out: DescribeImagesOutput = serde_json::from_str(&read(path)?)
+                .map_err(|e| ecr_core::Error::invalid("--existing", format!("{path}: {e}")))?;
+            Some(out.image_details)
+        }
+        None => None,
+    };
+    let mutability = match args.mutability.as_deref() {
+        Some(m) => Some(TagMutability::parse(m).ok_or_else(|| {
+            ecr_core::Error::invalid(
+                "--mutability",
+                format!("{m:?} is not MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"),
+            )
+        })?),
+        None => None,
+    };
+    let repository = RepositoryState {
+        mutability,
+        exclusion_filters: args.exclusions,
+        images,
+    };
+    evaluate(&strategy, &context, &policy, &repository, args.digest.as_deref())
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) if e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+    };
+    match run(args) {
+        Ok(report) => {
+            println!("{}", report.to_json_pretty());
+            if report.is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("tag_plan: {e}");
+            for f in e.field_errors() {
+                eprintln!("  {f}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
