@@ -128,7 +128,6 @@ impl Scope<'_> {
 }
 
 /// Builds an [`Authenticator`].
-#[derive(Debug)]
 pub struct AuthenticatorBuilder {
     client: EcrClient,
     clock: Arc<dyn Clock>,
@@ -137,6 +136,17 @@ pub struct AuthenticatorBuilder {
     disk: Option<DiskCache>,
     principal: Option<String>,
     public: Option<aws_sdk_ecrpublic::Client>,
+}
+
+impl std::fmt::Debug for AuthenticatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthenticatorBuilder")
+            .field("region", &self.client.region())
+            .field("refresh", &self.refresh)
+            .field("policy", &self.policy)
+            .field("disk", &self.disk)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AuthenticatorBuilder {
@@ -205,7 +215,6 @@ impl AuthenticatorBuilder {
     }
 }
 
-#[derive(Debug)]
 struct Inner {
     client: EcrClient,
     home_region: Option<String>,
@@ -218,6 +227,20 @@ struct Inner {
     public: aws_sdk_ecrpublic::Client,
     slots: RwLock<HashMap<String, Arc<Slot>>>,
     regional: Mutex<HashMap<String, aws_sdk_ecr::Client>>,
+}
+
+impl std::fmt::Debug for Inner {
+    // Hand-written: the SDK configuration's Debug can show the access key id of static credentials.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("home_region", &self.home_region)
+            .field("clock", &self.clock)
+            .field("refresh", &self.refresh)
+            .field("policy", &self.policy)
+            .field("disk", &self.disk)
+            .field("cached", &self.slots.read().map(|s| s.len()).unwrap_or_default())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Hands out ECR registry credentials, cached and refreshed. Cheap to clone; clones share the cache.
