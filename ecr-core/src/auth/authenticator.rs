@@ -26,6 +26,7 @@ use aws_credential_types::Credentials;
 use super::clock::{Clock, SystemClock};
 use super::credentials::{RegistryCredentials, Token};
 use super::disk_cache::{self, DiskCache};
+use super::redact::without_sdk_responses;
 use super::host::{EcrHost, authority, parse_ecr_host, partition_of_region};
 use super::source::{AwsIdentity, CredentialPolicy, resolve_credentials};
 use crate::client::{EcrClient, missing};
@@ -527,10 +528,7 @@ impl Authenticator {
         let home_partition = self.inner.home_region.as_deref().map(partition_of_region);
         let token = match scope {
             Scope::Region(region) => {
-                let out = self
-                    .regional_client(region)
-                    .get_authorization_token()
-                    .send()
+                let out = without_sdk_responses(self.regional_client(region).get_authorization_token().send())
                     .await
                     .map_err(|e| explain(Error::from_sdk(e), scope, home_partition))?;
                 let now = self.inner.clock.now();
@@ -558,11 +556,7 @@ impl Authenticator {
                         ),
                     });
                 }
-                let out = self
-                    .inner
-                    .public
-                    .get_authorization_token()
-                    .send()
+                let out = without_sdk_responses(self.inner.public.get_authorization_token().send())
                     .await
                     .map_err(|e| explain(Error::from_sdk(e), scope, home_partition))?;
                 let now = self.inner.clock.now();

@@ -166,6 +166,16 @@ pub(crate) fn parse_ecr_host(input: &str) -> Result<EcrHost> {
     })
 }
 
+/// The region whose token serves `registry` (a host, `host:port` or server URL): `Some(region)` for a
+/// private registry, `None` for ECR Public (whose API is in us-east-1). [`Error::InvalidReference`] when
+/// it is not an ECR registry (callers such as credential helpers then answer "not found").
+pub fn registry_region(registry: &str) -> Result<Option<String>> {
+    Ok(match parse_ecr_host(registry)? {
+        EcrHost::Private { region, .. } => Some(region),
+        EcrHost::Public { .. } => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
