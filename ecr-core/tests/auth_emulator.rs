@@ -57,7 +57,12 @@ impl Capture {
     /// How many SDK operation spans named `method` were opened.
     fn calls(&self, method: &str) -> usize {
         let needle = format!("rpc.method=\"{method}\"");
-        self.0.lock().unwrap().lines().filter(|l| l.starts_with("span ") && l.contains(&needle)).count()
+        self.0
+            .lock()
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("span ") && l.contains(&needle))
+            .count()
     }
     fn text(&self) -> String {
         self.0.lock().unwrap().clone()
@@ -67,7 +72,10 @@ impl Capture {
 /// Runs `f` on a current-thread runtime with `capture` as the thread's subscriber.
 fn with_capture<F: std::future::Future<Output = ()>>(capture: &Capture, f: impl FnOnce() -> F) {
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(f());
 }
 
@@ -94,7 +102,10 @@ fn emulator_tokens_through_the_real_sdk_cached_refreshed_and_expired_by_the_cloc
         assert_eq!(capture.calls("GetAuthorizationToken"), 1);
         // hit: another account's host in the same region, 8 hours later
         clock.advance(Duration::from_secs(8 * 3600));
-        let other = auth.credentials("https://210987654321.dkr.ecr.us-east-1.amazonaws.com/v2/").await.unwrap();
+        let other = auth
+            .credentials("https://210987654321.dkr.ecr.us-east-1.amazonaws.com/v2/")
+            .await
+            .unwrap();
         assert_eq!(other.host, "210987654321.dkr.ecr.us-east-1.amazonaws.com");
         assert_eq!(capture.calls("GetAuthorizationToken"), 1);
         // refresh ahead of expiry: from 9 h into the 12 h token (moto answers the same expiry, so the
@@ -109,13 +120,27 @@ fn emulator_tokens_through_the_real_sdk_cached_refreshed_and_expired_by_the_cloc
         assert!(err.to_string().contains("2015-01-01"), "{err}");
         // With the system clock (today), moto's token is already expired: refused too.
         let real_clock = Authenticator::new(emu.client().await);
-        assert_eq!(real_clock.credentials_for_region(None).await.unwrap_err().code(), "Refused");
+        assert_eq!(
+            real_clock.credentials_for_region(None).await.unwrap_err().code(),
+            "Refused"
+        );
     });
     // The SDK's trace output, response handling included, never shows the password or the token.
     let logs = capture.text();
     let encoded = base64_of(&format!("AWS:{MOTO_PASSWORD}"));
-    let leaks: Vec<&str> = logs.lines().filter(|l| l.contains(MOTO_PASSWORD) || l.contains(&encoded)).collect();
-    assert!(leaks.is_empty(), "secret in tracing output: {}", leaks.iter().map(|l| &l[..l.len().min(300)]).collect::<Vec<_>>().join("\n"));
+    let leaks: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains(MOTO_PASSWORD) || l.contains(&encoded))
+        .collect();
+    assert!(
+        leaks.is_empty(),
+        "secret in tracing output: {}",
+        leaks
+            .iter()
+            .map(|l| &l[..l.len().min(300)])
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
 
 fn base64_of(s: &str) -> String {
@@ -124,7 +149,10 @@ fn base64_of(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::new();
     for chunk in b.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &x)| acc | (u32::from(x) << (16 - 8 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &x)| acc | (u32::from(x) << (16 - 8 * i)));
         for i in 0..4 {
             if i <= chunk.len() {
                 let _ = out.write_char(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -148,7 +176,8 @@ fn hundred_concurrent_callers_make_one_call_to_the_emulator() {
             .map(|i| {
                 let auth = auth.clone();
                 tokio::spawn(async move {
-                    auth.credentials(&format!("{:012}.dkr.ecr.us-east-1.amazonaws.com", 500_000_000 + i)).await
+                    auth.credentials(&format!("{:012}.dkr.ecr.us-east-1.amazonaws.com", 500_000_000 + i))
+                        .await
                 })
             })
             .collect();
@@ -183,14 +212,31 @@ fn disk_cache_hits_across_rotated_session_keys_of_the_same_principal() {
         };
         // "Process" one, then "process" two with rotated session keys: moto's STS names the same principal.
         let one = make("ASIAROTATEDKEYONE001").await;
-        assert_eq!(one.credentials_for_region(None).await.unwrap().password.expose(), MOTO_PASSWORD);
+        assert_eq!(
+            one.credentials_for_region(None).await.unwrap().password.expose(),
+            MOTO_PASSWORD
+        );
         let two = make("ASIAROTATEDKEYTWO002").await;
-        assert_eq!(two.credentials_for_region(None).await.unwrap().password.expose(), MOTO_PASSWORD);
-        assert_eq!(capture.calls("GetAuthorizationToken"), 1, "the second process hit the disk cache");
-        assert_eq!(capture.calls("GetCallerIdentity"), 2, "one identity lookup per new key pair");
+        assert_eq!(
+            two.credentials_for_region(None).await.unwrap().password.expose(),
+            MOTO_PASSWORD
+        );
+        assert_eq!(
+            capture.calls("GetAuthorizationToken"),
+            1,
+            "the second process hit the disk cache"
+        );
+        assert_eq!(
+            capture.calls("GetCallerIdentity"),
+            2,
+            "one identity lookup per new key pair"
+        );
         // A third process with keys already seen needs neither call (identity memo + token).
         let three = make("ASIAROTATEDKEYTWO002").await;
-        three.credentials("123456789012.dkr.ecr.us-east-1.amazonaws.com").await.unwrap();
+        three
+            .credentials("123456789012.dkr.ecr.us-east-1.amazonaws.com")
+            .await
+            .unwrap();
         assert_eq!(capture.calls("GetCallerIdentity"), 2);
         assert_eq!(capture.calls("GetAuthorizationToken"), 1);
     });
@@ -260,7 +306,10 @@ fn skopeo_pushes_and_inspects_with_the_docker_config_the_library_wrote() {
     let emu = support::emulator();
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("docker").join("config.json");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     // Moto's token judged before its fixed 2015 expiry (see the module docs).
     let creds = rt.block_on(async {
         let auth = Authenticator::builder(emu.client().await)
@@ -278,12 +327,21 @@ fn skopeo_pushes_and_inspects_with_the_docker_config_the_library_wrote() {
     let image = format!("docker://{}/{repo}:v1", emu.registry_host());
     let run = |args: &[&str]| {
         let out = Command::new("skopeo").args(args).output().expect("run skopeo");
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let authfile = config.to_str().unwrap();
     let (ok, _, err) = run(&[
-        "copy", "--dest-authfile", authfile, "--dest-tls-verify=false", "--preserve-digests",
-        &format!("oci:{}:latest", layout.display()), &image,
+        "copy",
+        "--dest-authfile",
+        authfile,
+        "--dest-tls-verify=false",
+        "--preserve-digests",
+        &format!("oci:{}:latest", layout.display()),
+        &image,
     ]);
     assert!(ok, "skopeo copy failed: {err}");
     let (ok, out, err) = run(&["inspect", "--authfile", authfile, "--tls-verify=false", &image]);
@@ -291,7 +349,14 @@ fn skopeo_pushes_and_inspects_with_the_docker_config_the_library_wrote() {
     let inspected: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(inspected["Digest"], digest.as_str());
     // `skopeo login` with the same authfile also succeeds (it verifies the stored credentials).
-    let (ok, _, err) = run(&["login", "--authfile", authfile, "--tls-verify=false", "--get-login", emu.registry_host()]);
+    let (ok, _, err) = run(&[
+        "login",
+        "--authfile",
+        authfile,
+        "--tls-verify=false",
+        "--get-login",
+        emu.registry_host(),
+    ]);
     assert!(ok, "skopeo login --get-login: {err}");
 
     // The registry really checks: a config with a wrong password is rejected.
@@ -299,7 +364,16 @@ fn skopeo_pushes_and_inspects_with_the_docker_config_the_library_wrote() {
     let mut wrong = creds.clone();
     wrong.password = ecr_core::Secret::new("not-the-password");
     write_docker_config(&bad, emu.registry_host(), &wrong).unwrap();
-    let (ok, _, err) = run(&["inspect", "--authfile", bad.to_str().unwrap(), "--tls-verify=false", &image]);
+    let (ok, _, err) = run(&[
+        "inspect",
+        "--authfile",
+        bad.to_str().unwrap(),
+        "--tls-verify=false",
+        &image,
+    ]);
     assert!(!ok, "inspect with a wrong password must fail");
-    assert!(err.contains("401") || err.to_lowercase().contains("unauthorized"), "{err}");
+    assert!(
+        err.contains("401") || err.to_lowercase().contains("unauthorized"),
+        "{err}"
+    );
 }

@@ -78,7 +78,10 @@ fn stand_in() -> StandIn {
                         "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>arn:aws:sts::123456789012:assumed-role/ci/session</Arn><UserId>AROAEXAMPLE:session</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>".to_owned(),
                     )
                 } else {
-                    ("application/json", r#"{"__type":"UnknownOperationException"}"#.to_owned())
+                    (
+                        "application/json",
+                        r#"{"__type":"UnknownOperationException"}"#.to_owned(),
+                    )
                 };
                 let _ = write!(
                     stream,
@@ -88,7 +91,11 @@ fn stand_in() -> StandIn {
             });
         }
     });
-    StandIn { url, tokens, identities }
+    StandIn {
+        url,
+        tokens,
+        identities,
+    }
 }
 
 fn helper(action: &str, stdin: &str, env: &[(&str, &str)]) -> Output {
@@ -138,14 +145,23 @@ fn get_prints_docker_json_and_concurrent_processes_share_one_token() {
         .collect();
     for c in children {
         let out = c.join().unwrap();
-        assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let reply: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(reply["ServerURL"], format!("https://{HOST}"));
         assert_eq!(reply["Username"], "AWS");
         assert_eq!(reply["Secret"], PASSWORD);
         assert!(!String::from_utf8_lossy(&out.stderr).contains(PASSWORD));
     }
-    assert_eq!(s.tokens.load(Ordering::SeqCst), 1, "one GetAuthorizationToken for eight processes");
+    assert_eq!(
+        s.tokens.load(Ordering::SeqCst),
+        1,
+        "one GetAuthorizationToken for eight processes"
+    );
     let after_first_round = s.identities.load(Ordering::SeqCst);
     assert!(after_first_round >= 1);
     // A later process: identity memo and token both come from the disk cache.
@@ -179,10 +195,18 @@ fn non_ecr_hosts_get_the_not_found_sentinel_without_any_aws_call() {
     let s = stand_in();
     let dir = tempfile::tempdir().unwrap();
     let env = stand_in_env(&s, dir.path().to_str().unwrap());
-    for host in ["https://index.docker.io/v1/", "ghcr.io", "127.0.0.1:5000", "public.ecr.aws.evil.example.com"] {
+    for host in [
+        "https://index.docker.io/v1/",
+        "ghcr.io",
+        "127.0.0.1:5000",
+        "public.ecr.aws.evil.example.com",
+    ] {
         let out = helper("get", host, &env);
         assert_eq!(out.status.code(), Some(1), "{host}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "credentials not found in native keychain\n");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "credentials not found in native keychain\n"
+        );
     }
     assert_eq!(s.tokens.load(Ordering::SeqCst) + s.identities.load(Ordering::SeqCst), 0);
     // store / erase succeed without storing; version names the program; bad usage fails.
@@ -215,7 +239,10 @@ fn an_ecr_host_that_fails_exits_1_with_the_real_reason() {
         .write_all(b"123456789012.dkr.ecr.us-east-1.amazonaws.com\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("2015-01-01") && stderr.contains("Refused"), "{stderr}");
     assert!(!stdout.contains("credentials not found"), "{stdout}");
@@ -236,6 +263,9 @@ fn an_ecr_host_that_fails_exits_1_with_the_real_reason() {
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("LongLivedCredentials") && stderr.contains("environment"), "{stderr}");
+    assert!(
+        stderr.contains("LongLivedCredentials") && stderr.contains("environment"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("AKIASTATICEXAMPLE001"), "{stderr}");
 }

@@ -26,8 +26,8 @@ use aws_credential_types::Credentials;
 use super::clock::{Clock, SystemClock};
 use super::credentials::{RegistryCredentials, Token};
 use super::disk_cache::{self, DiskCache};
-use super::redact::without_sdk_responses;
 use super::host::{EcrHost, authority, parse_ecr_host, partition_of_region};
+use super::redact::without_sdk_responses;
 use super::source::{AwsIdentity, CredentialPolicy, resolve_credentials};
 use crate::client::{EcrClient, missing};
 use crate::error::{Error, Result};
@@ -301,6 +301,18 @@ impl Authenticator {
     /// host taken from the token's proxy endpoint.
     pub async fn credentials_for_region(&self, region: Option<&str>) -> Result<RegistryCredentials> {
         let region = region.or(self.inner.home_region.as_deref()).ok_or(Error::NoRegion)?;
+        let valid = !region.is_empty()
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !region.starts_with('-')
+            && !region.ends_with('-');
+        if !valid {
+            return Err(Error::invalid(
+                "region",
+                format!("{region:?} is not an AWS region name"),
+            ));
+        }
         let token = self.token(Scope::Region(region)).await?;
         let endpoint = token
             .proxy_endpoint
@@ -517,7 +529,11 @@ impl Authenticator {
         clients
             .entry(region.to_owned())
             .or_insert_with(|| {
-                let conf = home.config().to_builder().region(Region::new(region.to_owned())).build();
+                let conf = home
+                    .config()
+                    .to_builder()
+                    .region(Region::new(region.to_owned()))
+                    .build();
                 aws_sdk_ecr::Client::from_conf(conf)
             })
             .clone()
@@ -564,7 +580,10 @@ impl Authenticator {
                     .authorization_data()
                     .ok_or_else(|| missing("ecr-public GetAuthorizationToken", "authorizationData"))?;
                 let encoded = data.authorization_token().ok_or_else(|| {
-                    missing("ecr-public GetAuthorizationToken", "authorizationData.authorizationToken")
+                    missing(
+                        "ecr-public GetAuthorizationToken",
+                        "authorizationData.authorizationToken",
+                    )
                 })?;
                 let expires_at = data
                     .expires_at()
@@ -591,7 +610,10 @@ impl Authenticator {
 fn explain(err: Error, scope: Scope<'_>, home_partition: Option<&str>) -> Error {
     let (action, api) = match scope {
         Scope::Region(_) => ("ecr:GetAuthorizationToken", "ECR"),
-        Scope::Public => ("ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken", "ECR Public"),
+        Scope::Public => (
+            "ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken",
+            "ECR Public",
+        ),
     };
     match err {
         Error::AccessDenied { message, request_id } => Error::AccessDenied {
@@ -622,11 +644,13 @@ fn explain(err: Error, scope: Scope<'_>, home_partition: Option<&str>) -> Error 
             ),
             request_id,
         },
-        Error::Service {
-            aws_code, message, ..
-        } if aws_code == "UnsupportedCommandException" && matches!(scope, Scope::Public) => Error::WrongRegion {
-            message: format!("ECR Public's GetAuthorizationToken works only in {ECR_PUBLIC_REGION} ({message})"),
-        },
+        Error::Service { aws_code, message, .. }
+            if aws_code == "UnsupportedCommandException" && matches!(scope, Scope::Public) =>
+        {
+            Error::WrongRegion {
+                message: format!("ECR Public's GetAuthorizationToken works only in {ECR_PUBLIC_REGION} ({message})"),
+            }
+        }
         other => other,
     }
 }

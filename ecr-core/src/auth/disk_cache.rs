@@ -296,7 +296,14 @@ impl DiskCache {
     }
 
     /// Stores a token under `key`, evicting expired and excess entries. Caller holds the lock.
-    pub(crate) fn put_token(&self, _lock: &DiskLock, key: &str, scope: &str, token: &Token, now: Timestamp) -> Result<()> {
+    pub(crate) fn put_token(
+        &self,
+        _lock: &DiskLock,
+        key: &str,
+        scope: &str,
+        token: &Token,
+        now: Timestamp,
+    ) -> Result<()> {
         let mut file = self.load();
         file.version = VERSION;
         file.tokens.insert(
@@ -346,7 +353,11 @@ impl DiskCache {
         file.tokens.retain(|_, e| e.expires_at > now);
         file.identities.retain(|_, e| e.expires_at > now);
         while file.tokens.len() > self.max_entries {
-            let soonest = file.tokens.iter().min_by_key(|(_, e)| e.expires_at).map(|(k, _)| k.clone());
+            let soonest = file
+                .tokens
+                .iter()
+                .min_by_key(|(_, e)| e.expires_at)
+                .map(|(k, _)| k.clone());
             if let Some(k) = soonest {
                 file.tokens.remove(&k);
             }

@@ -59,7 +59,10 @@ pub fn merge_auth_entry(config: &mut Value, server: &str, creds: &RegistryCreden
         .as_object_mut()
         .ok_or_else(|| Error::invalid("docker config", "`auths` is not a JSON object"))?;
     let mut entry = Map::new();
-    entry.insert("auth".to_owned(), Value::String(creds.docker_auth().expose().to_owned()));
+    entry.insert(
+        "auth".to_owned(),
+        Value::String(creds.docker_auth().expose().to_owned()),
+    );
     let replaced = auths.insert(key.clone(), Value::Object(entry)).is_some();
     Ok(MergeOutcome {
         key,
@@ -82,7 +85,12 @@ pub fn write_docker_config(path: &Path, server: &str, creds: &RegistryCredential
         Some(text) if !text.trim().is_empty() => serde_json::from_str::<Value>(text).map_err(|e| {
             Error::invalid(
                 "docker config",
-                format!("{} is not valid JSON (line {}, column {})", path.display(), e.line(), e.column()),
+                format!(
+                    "{} is not valid JSON (line {}, column {})",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ),
             )
         })?,
         _ => Value::Object(Map::new()),
@@ -111,7 +119,9 @@ pub fn write_docker_config(path: &Path, server: &str, creds: &RegistryCredential
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o600);
+        let mode = fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o600);
         tmp.as_file()
             .set_permissions(fs::Permissions::from_mode(mode))
             .map_err(|e| Error::io(tmp.path(), e))?;

@@ -38,7 +38,8 @@ const CLASSIC_SUFFIXES: &[(&str, Option<&str>)] = &[
     ("cloud.adc-e.uk", Some("aws-iso-e")),
     ("csp.hci.ic.gov", Some("aws-iso-f")),
 ];
-const DUAL_STACK_SUFFIXES: &[(&str, Option<&str>)] = &[("on.aws", None), ("on.amazonwebservices.com.cn", Some("aws-cn"))];
+const DUAL_STACK_SUFFIXES: &[(&str, Option<&str>)] =
+    &[("on.aws", None), ("on.amazonwebservices.com.cn", Some("aws-cn"))];
 
 /// The partition a region belongs to, from its name.
 pub(crate) fn partition_of_region(region: &str) -> &'static str {
@@ -143,7 +144,9 @@ pub(crate) fn parse_ecr_host(input: &str) -> Result<EcrHost> {
         )));
     }
     let valid_region = !region.is_empty()
-        && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !region.starts_with('-')
         && !region.ends_with('-');
     if !valid_region {
@@ -185,7 +188,10 @@ mod tests {
     fn accepts_every_documented_form_and_strips_scheme_port_and_path() {
         let cases = [
             ("123456789012.dkr.ecr.us-west-2.amazonaws.com", "us-west-2"),
-            ("https://123456789012.dkr.ecr.us-west-2.amazonaws.com/v2/blah/blah", "us-west-2"),
+            (
+                "https://123456789012.dkr.ecr.us-west-2.amazonaws.com/v2/blah/blah",
+                "us-west-2",
+            ),
             ("123456789012.dkr.ecr.us-west-2.amazonaws.com:443", "us-west-2"),
             ("123456789012.dkr-ecr.us-west-2.on.aws", "us-west-2"),
             ("123456789012.dkr-ecr-fips.us-west-2.on.aws", "us-west-2"),
@@ -213,7 +219,10 @@ mod tests {
                 host: "public.ecr.aws".into()
             }
         );
-        assert!(matches!(parse_ecr_host("https://ecr-public.aws.com"), Ok(EcrHost::Public { .. })));
+        assert!(matches!(
+            parse_ecr_host("https://ecr-public.aws.com"),
+            Ok(EcrHost::Public { .. })
+        ));
     }
 
     #[test]

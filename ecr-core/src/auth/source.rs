@@ -249,7 +249,8 @@ mod tests {
     fn creds(key: &str, token: Option<&str>, features: &[AwsCredentialFeature]) -> Credentials {
         let mut c = Credentials::new(key, "secret-value-xyz", token.map(str::to_owned), None, "test");
         for f in features {
-            c.get_property_mut_or_default::<Vec<AwsCredentialFeature>>().push(f.clone());
+            c.get_property_mut_or_default::<Vec<AwsCredentialFeature>>()
+                .push(f.clone());
         }
         c
     }
@@ -260,10 +261,16 @@ mod tests {
         let cases = [
             (vec![F::CredentialsEnvVars], CredentialSource::Environment),
             (vec![F::CredentialsProfile], CredentialSource::Profile),
-            (vec![F::CredentialsProfile, F::CredentialsStsAssumeRole], CredentialSource::AssumeRole),
+            (
+                vec![F::CredentialsProfile, F::CredentialsStsAssumeRole],
+                CredentialSource::AssumeRole,
+            ),
             (vec![F::CredentialsProfile, F::CredentialsSso], CredentialSource::Sso),
             (vec![F::CredentialsProfileStsWebIdToken], CredentialSource::WebIdentity),
-            (vec![F::CredentialsProfile, F::CredentialsProcess], CredentialSource::Process),
+            (
+                vec![F::CredentialsProfile, F::CredentialsProcess],
+                CredentialSource::Process,
+            ),
             (vec![F::CredentialsHttp], CredentialSource::Container),
             (vec![F::CredentialsImds], CredentialSource::InstanceMetadata),
             (vec![], CredentialSource::Unknown),
@@ -287,7 +294,10 @@ mod tests {
         assert_eq!(err.code(), "LongLivedCredentials");
         let text = format!("{err} {err:?}");
         assert!(text.contains("environment"), "{text}");
-        assert!(!text.contains("AKIAIOSFODNN7EXAMPLE") && !text.contains("secret-value-xyz"), "{text}");
+        assert!(
+            !text.contains("AKIAIOSFODNN7EXAMPLE") && !text.contains("secret-value-xyz"),
+            "{text}"
+        );
 
         let no_token = creds("ABCD", None, &[AwsCredentialFeature::CredentialsProfile]);
         let err = policy.check(&AwsIdentity::of(&no_token)).unwrap_err();

@@ -166,11 +166,17 @@ async fn documented_response_gives_the_expected_credentials_for_any_account_in_t
     let clock = ManualClock::new(t0() - chrono::Duration::hours(1));
     let auth = authenticator(mocked_client("us-east-1", creds(Some("s")), &[&rule]), &clock);
     let expected = &f["private"]["expected"];
-    let c = auth.credentials(f["private"]["request"].as_str().unwrap()).await.unwrap();
+    let c = auth
+        .credentials(f["private"]["request"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(c.host, expected["host"].as_str().unwrap());
     assert_eq!(c.username, expected["username"].as_str().unwrap());
     assert_eq!(c.password.expose(), expected["password"].as_str().unwrap());
-    assert_eq!(c.expires_at, crate::time::parse_str(expected["expiresAt"].as_str().unwrap()).unwrap());
+    assert_eq!(
+        c.expires_at,
+        crate::time::parse_str(expected["expiresAt"].as_str().unwrap()).unwrap()
+    );
     assert_eq!(c.proxy_endpoint.as_deref(), expected["proxyEndpoint"].as_str());
     assert_eq!(c.region.as_deref(), expected["region"].as_str());
     assert_eq!(c.docker_auth().expose(), expected["dockerAuth"].as_str().unwrap());
@@ -179,7 +185,10 @@ async fn documented_response_gives_the_expected_credentials_for_any_account_in_t
         format!("Basic {}", expected["dockerAuth"].as_str().unwrap())
     );
     // Another account in the same region: the same token, no second call.
-    let other = auth.credentials("https://999999999999.dkr.ecr.us-east-1.amazonaws.com").await.unwrap();
+    let other = auth
+        .credentials("https://999999999999.dkr.ecr.us-east-1.amazonaws.com")
+        .await
+        .unwrap();
     assert_eq!(other.host, "999999999999.dkr.ecr.us-east-1.amazonaws.com");
     assert_eq!(other.password, c.password);
     assert_eq!(rule.num_calls(), 1);
@@ -198,7 +207,9 @@ async fn public_registry_uses_its_own_api_and_has_no_proxy_endpoint() {
             .authorization_data(
                 aws_sdk_ecrpublic::types::AuthorizationData::builder()
                     .authorization_token(data["authorizationToken"].as_str().unwrap())
-                    .expires_at(aws_smithy_types::DateTime::from_secs(data["expiresAt"].as_i64().unwrap()))
+                    .expires_at(aws_smithy_types::DateTime::from_secs(
+                        data["expiresAt"].as_i64().unwrap(),
+                    ))
                     .build(),
             )
             .build()
@@ -211,7 +222,10 @@ async fn public_registry_uses_its_own_api_and_has_no_proxy_endpoint() {
         .public_client(mocked_public(&[&rule]))
         .build();
     let expected = &f["public"]["expected"];
-    let c = auth.credentials(f["public"]["request"].as_str().unwrap()).await.unwrap();
+    let c = auth
+        .credentials(f["public"]["request"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(c.host, expected["host"].as_str().unwrap());
     assert_eq!(c.password.expose(), expected["password"].as_str().unwrap());
     assert!(c.proxy_endpoint.is_none() && c.region.is_none() && c.is_public());
@@ -366,7 +380,13 @@ async fn service_errors_become_actionable_errors() {
             "InvalidCredentials",
             "aws sso login",
         ),
-        ("us-east-1", HOST, "ThrottlingException", "Throttled", "20 requests per second"),
+        (
+            "us-east-1",
+            HOST,
+            "ThrottlingException",
+            "Throttled",
+            "20 requests per second",
+        ),
         (
             "us-east-1",
             "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn",
@@ -394,7 +414,13 @@ async fn service_errors_become_actionable_errors() {
     // Not ECR at all: no call.
     let rule = mock!(aws_sdk_ecr::Client::get_authorization_token).then_output(|| output("x", t0()));
     let auth = Authenticator::new(mocked_client("us-east-1", creds(Some("s")), &[&rule]));
-    assert_eq!(auth.credentials("ghcr.io").await.unwrap_err().code(), "InvalidReference");
+    assert_eq!(
+        auth.credentials("ghcr.io").await.unwrap_err().code(),
+        "InvalidReference"
+    );
+    let err = auth.credentials_for_region(Some("../eu-west-1")).await.unwrap_err();
+    assert_eq!(err.code(), "InvalidArgument");
+    assert!(err.to_string().contains("region"), "{err}");
     assert_eq!(rule.num_calls(), 0);
 }
 
@@ -453,11 +479,16 @@ async fn disk_cache_is_shared_bounded_private_and_survives_corruption() {
     {
         use std::os::unix::fs::PermissionsExt as _;
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::metadata(&cache_dir).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(
+            std::fs::metadata(&cache_dir).unwrap().permissions().mode() & 0o777,
+            0o700
+        );
     }
     // Bounded: 5 regions with max_entries 3 keep 3 entries.
     for r in ["eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1"] {
-        a.credentials(&format!("123456789012.dkr.ecr.{r}.amazonaws.com")).await.unwrap();
+        a.credentials(&format!("123456789012.dkr.ecr.{r}.amazonaws.com"))
+            .await
+            .unwrap();
     }
     assert_eq!(DiskCache::new(&cache_dir).token_count(), 3);
     // Expired entries are evicted on the next write.
@@ -475,7 +506,10 @@ async fn disk_cache_is_shared_bounded_private_and_survives_corruption() {
     assert!(serde_json::from_str::<Value>(&text).is_ok());
     // A foreign file (another tool's format) too.
     std::fs::write(&file, br#"{"Registries":{},"Version":"1.0"}"#).unwrap();
-    make("arn:aws:iam::123456789012:user/fourth").credentials(HOST).await.unwrap();
+    make("arn:aws:iam::123456789012:user/fourth")
+        .credentials(HOST)
+        .await
+        .unwrap();
     assert_eq!(DiskCache::new(&cache_dir).token_count(), 1);
 }
 
@@ -664,7 +698,10 @@ impl tracing::Subscriber for Capture {
 fn secrets_never_appear_in_debug_display_errors_or_tracing() {
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     const PASSWORD: &str = "tracing-visible-password-9f8e7d";
     let dir = tempfile::tempdir().unwrap();
     let mut seen = String::new();
@@ -687,7 +724,12 @@ fn secrets_never_appear_in_debug_display_errors_or_tracing() {
             .build();
         let c = auth.credentials(HOST).await.unwrap();
         assert_eq!(c.password.expose(), PASSWORD);
-        seen.push_str(&format!("{c:?} {c:#?} {:?} {} {auth:?} {:?}", c.docker_auth(), c.authorization_header(), Authenticator::builder(auth_client.clone())));
+        seen.push_str(&format!(
+            "{c:?} {c:#?} {:?} {} {auth:?} {:?}",
+            c.docker_auth(),
+            c.authorization_header(),
+            Authenticator::builder(auth_client.clone())
+        ));
         // A failing refresh while the token is valid logs a warning...
         clock.advance(Duration::from_secs(50 * 60));
         auth.credentials(HOST).await.unwrap();

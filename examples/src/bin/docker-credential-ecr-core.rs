@@ -66,14 +66,20 @@ async fn run(action: &str, stdin: &str) -> (String, String, i32) {
                 // No region: list what the disk cache holds, without asking AWS.
                 let now = chrono::Utc::now();
                 let cached = DiskCache::from_env().map(|c| c.registries(now)).unwrap_or_default();
-                let map: serde_json::Map<String, serde_json::Value> =
-                    cached.into_iter().map(|r| (r, serde_json::Value::from("AWS"))).collect();
+                let map: serde_json::Map<String, serde_json::Value> = cached
+                    .into_iter()
+                    .map(|r| (r, serde_json::Value::from("AWS")))
+                    .collect();
                 let note = format!("docker-credential-ecr-core: list: {e}; listing cached registries only\n");
                 return (format!("{}\n", serde_json::Value::Object(map)), note, 0);
             }
             Err(e) => {
                 let reason = format!("ecr-core: {}: {e} [{}]", stdin.trim(), e.code());
-                return (format!("{reason}\n"), format!("docker-credential-ecr-core: {reason}\n"), 1);
+                return (
+                    format!("{reason}\n"),
+                    format!("docker-credential-ecr-core: {reason}\n"),
+                    1,
+                );
             }
         }
     } else {

@@ -87,7 +87,10 @@ async fn main() -> anyhow::Result<()> {
     let identity = auth.aws_identity().await?;
     println!("Registry: {}", creds.host);
     println!("Username: {}", creds.username);
-    println!("Expires:  {}", creds.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    println!(
+        "Expires:  {}",
+        creds.expires_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
     println!("AWS credentials: {}", identity.source);
     if let Some(path) = &args.docker_config {
         let key = args.config_key.as_deref().unwrap_or(&creds.host);
