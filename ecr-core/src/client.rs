@@ -224,7 +224,7 @@ impl EcrClient {
             inner: Arc::new(Inner {
                 ecr: aws_sdk_ecr::Client::from_conf(conf.build()),
                 sdk: sdk.clone(),
-                endpoint_url: endpoint_url.map(str::to_owned),
+                endpoint_url: endpoint_url.or(sdk.endpoint_url()).map(str::to_owned),
             }),
         }
     }
@@ -253,7 +253,7 @@ impl EcrClient {
         &self.inner.sdk
     }
 
-    /// The explicit endpoint override, when one was given.
+    /// The endpoint override in force (explicit, or `AWS_ENDPOINT_URL` from the environment), if any.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.inner.endpoint_url.as_deref()
     }
@@ -359,5 +359,82 @@ pub(crate) fn missing(operation: &str, field: &str) -> Error {
     Error::Transport {
         message: format!("{operation} response has no {field}"),
         source: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesError;
+    use aws_smithy_mocks::{mock, mock_client};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    /// A 400 response shaped like ECR's documented JSON error, with AWS's request-id header.
+    fn ecr_error(code: &str, message: &str, request_id: &str) -> HttpResponse {
+        let body = serde_json::json!({"__type": code, "message": message}).to_string();
+        let mut resp = HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(body));
+        resp.headers_mut().insert("x-amzn-RequestId", request_id.to_owned());
+        resp.headers_mut().insert("Content-Type", "application/x-amz-json-1.1");
+        resp
+    }
+
+    #[tokio::test]
+    async fn sdk_errors_keep_code_message_and_request_id() {
+        let rule = mock!(aws_sdk_ecr::Client::describe_repositories).then_http_response(|| {
+            ecr_error(
+                "RepositoryNotFoundException",
+                "The repository with name 'nope' does not exist in the registry with id '123456789012'",
+                "5d0f1a2b-req",
+            )
+        });
+        let client = EcrClient::from_sdk_client(mock_client!(aws_sdk_ecr, [&rule]), SdkConfig::builder().build());
+        let err = client.describe_repository("nope").await.unwrap_err();
+        assert_eq!(err.code(), "RepositoryNotFound");
+        assert_eq!(err.request_id(), Some("5d0f1a2b-req"));
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn unknown_service_codes_are_kept_verbatim() {
+        let rule = mock!(aws_sdk_ecr::Client::describe_repositories)
+            .then_http_response(|| ecr_error("InvalidParameterException", "Invalid parameter at 'x'", "rid-9"));
+        let client = EcrClient::from_sdk_client(mock_client!(aws_sdk_ecr, [&rule]), SdkConfig::builder().build());
+        let err = client.describe_repository("x").await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Service { aws_code, request_id: Some(r), .. }
+                if aws_code == "InvalidParameterException" && r == "rid-9"),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn modeled_errors_convert_through_the_same_path() {
+        let rule = mock!(aws_sdk_ecr::Client::describe_repositories).then_error(|| {
+            DescribeRepositoriesError::RepositoryNotFoundException(
+                aws_sdk_ecr::types::error::RepositoryNotFoundException::builder()
+                    .message("gone")
+                    .build(),
+            )
+        });
+        let client = EcrClient::from_sdk_client(mock_client!(aws_sdk_ecr, [&rule]), SdkConfig::builder().build());
+        let err = client.describe_repository("x").await.unwrap_err();
+        assert_eq!(err.code(), "RepositoryNotFound");
+    }
+
+    #[tokio::test]
+    async fn builder_without_region_fails_with_no_region_or_uses_chain() {
+        // With an explicit region the client reports it; the endpoint override is kept.
+        let c = EcrClient::builder()
+            .region("eu-west-1")
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials("AKIDEXAMPLE", Secret::new("s"), None)
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(c.region(), Some("eu-west-1"));
+        assert_eq!(c.endpoint_url(), Some("http://127.0.0.1:9"));
     }
 }

@@ -369,7 +369,17 @@ impl Error {
         match err {
             SdkError::ServiceError(ctx) => {
                 let e = ctx.into_err();
-                let code = e.code().unwrap_or("Unknown").to_owned();
+                // Responses always carry the code; modeled errors built in code (replayed tests) may not,
+                // but their Display starts with the exception's name.
+                let code = e.code().map(str::to_owned).unwrap_or_else(|| {
+                    let shown = e.to_string();
+                    let first = shown.split([' ', ':']).next().unwrap_or_default();
+                    if first.ends_with("Exception") {
+                        first.to_owned()
+                    } else {
+                        "Unknown".to_owned()
+                    }
+                });
                 let message = e.message().unwrap_or_default().to_owned();
                 Self::from_service(code, message, request_id)
             }

@@ -42,3 +42,8 @@ pub mod verify;
 pub use client::{EcrClient, EcrClientBuilder, RetryMode};
 pub use error::{Error, FieldError, Result};
 pub use secret::Secret;
+
+/// The README's Rust examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme_doctests {}

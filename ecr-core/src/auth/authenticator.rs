@@ -26,7 +26,7 @@ use aws_credential_types::Credentials;
 use super::clock::{Clock, SystemClock};
 use super::credentials::{RegistryCredentials, Token};
 use super::disk_cache::{self, DiskCache};
-use super::host::{EcrHost, authority, parse_ecr_host, partition_of_region};
+use super::host::{EcrHost, ToRegistryHost, authority, from_registry_host, parse_ecr_host, partition_of_region};
 use super::redact::without_sdk_responses;
 use super::source::{AwsIdentity, CredentialPolicy, resolve_credentials};
 use crate::client::{EcrClient, missing};
@@ -278,14 +278,15 @@ impl Authenticator {
         }
     }
 
-    /// Basic-auth credentials for a registry host, `host:port` or server URL (`https://host/v2/...`):
-    /// any account's private registry in any region (the region's token), or ECR Public.
+    /// Basic-auth credentials for a registry: a parsed [`RegistryHost`](crate::reference::RegistryHost)
+    /// or text (a host, `host:port` or server URL such as `https://host/v2/...`). Any account's private
+    /// registry in any region is served by that region's token; ECR Public by its own.
     ///
     /// Fails with [`Error::InvalidReference`] when the host is not an ECR registry, and with the
     /// actionable errors of the token request otherwise (access denied naming
     /// `ecr:GetAuthorizationToken`, invalid or expired AWS credentials, throttling, wrong partition).
-    pub async fn credentials(&self, registry: &str) -> Result<RegistryCredentials> {
-        match parse_ecr_host(registry)? {
+    pub async fn credentials<R: ToRegistryHost + Sync + ?Sized>(&self, registry: &R) -> Result<RegistryCredentials> {
+        match from_registry_host(&registry.to_registry_host()?) {
             EcrHost::Private { host, region, .. } => {
                 let token = self.token(Scope::Region(&region)).await?;
                 Ok(token.for_host(&host, Some(&region)))

@@ -1,12 +1,9 @@
-//! Which ECR registry a server URL names, and which token serves it.
-//!
-//! Interim parser: `crate::reference` (strict parsing of ECR hosts, being written separately) replaces
-//! it once it lands. The rules follow the reference notes: scheme, userinfo-free authority, port and path
-//! are stripped; the account is exactly twelve ASCII digits; `dkr.ecr(-fips)` pairs only with the
-//! `amazonaws.*` and ISO suffixes and `dkr-ecr(-fips)` only with the dual-stack `on.aws` suffixes; the
-//! region's partition must match the suffix's. `public.ecr.aws` and `ecr-public.aws.com` are ECR Public.
+//! Which ECR registry a server URL names, and which token serves it. The host rules are
+//! [`crate::reference::RegistryHost`]'s; this module isolates the authority of a server URL first
+//! (scheme, path and query stripped, lower-cased, user information refused without echoing it).
 
 use crate::error::{Error, Result};
+use crate::reference::{Partition, RegistryHost};
 
 /// The registry behind a host, as far as authentication cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,35 +24,9 @@ pub(crate) enum EcrHost {
     },
 }
 
-/// DNS suffixes of private registries and the partition each belongs to. `None` = the commercial or
-/// GovCloud partition, decided by the region.
-const CLASSIC_SUFFIXES: &[(&str, Option<&str>)] = &[
-    ("amazonaws.com", None),
-    ("amazonaws.com.cn", Some("aws-cn")),
-    ("amazonaws.eu", Some("aws-eusc")),
-    ("c2s.ic.gov", Some("aws-iso")),
-    ("sc2s.sgov.gov", Some("aws-iso-b")),
-    ("cloud.adc-e.uk", Some("aws-iso-e")),
-    ("csp.hci.ic.gov", Some("aws-iso-f")),
-];
-const DUAL_STACK_SUFFIXES: &[(&str, Option<&str>)] =
-    &[("on.aws", None), ("on.amazonwebservices.com.cn", Some("aws-cn"))];
-
 /// The partition a region belongs to, from its name.
 pub(crate) fn partition_of_region(region: &str) -> &'static str {
-    const PREFIXES: &[(&str, &str)] = &[
-        ("cn-", "aws-cn"),
-        ("us-gov-", "aws-us-gov"),
-        ("us-isob-", "aws-iso-b"),
-        ("us-isof-", "aws-iso-f"),
-        ("eu-isoe-", "aws-iso-e"),
-        ("us-iso-", "aws-iso"),
-        ("eusc-", "aws-eusc"),
-    ];
-    PREFIXES
-        .iter()
-        .find(|(p, _)| region.starts_with(p))
-        .map_or("aws", |(_, part)| part)
+    Partition::of_region(region).as_str()
 }
 
 /// The bare `host[:port]` of a server URL: scheme, path, query and trailing dot removed, lower-cased.
@@ -89,84 +60,57 @@ pub(crate) fn authority(input: &str) -> Result<String> {
     Ok(auth.trim_end_matches('.').to_ascii_lowercase())
 }
 
-/// Parses a host, `host:port` or server URL (`https://host/v2/...`) as an ECR registry.
+/// Parses a host, `host:port` or server URL (`https://host/v2/...`) as an ECR registry, with
+/// [`RegistryHost`]'s strict rules after the authority is isolated and lower-cased (docker hands helpers
+/// whatever the user typed).
 pub(crate) fn parse_ecr_host(input: &str) -> Result<EcrHost> {
     let auth = authority(input)?;
-    let invalid = |message: String| Error::InvalidReference {
-        input: input.to_owned(),
-        message,
-    };
-    let host = match auth.rsplit_once(':') {
-        Some((h, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => h,
-        Some(_) => return Err(invalid("the port is not a number".to_owned())),
-        None => auth.as_str(),
-    };
-    if host == "public.ecr.aws" || host == "ecr-public.aws.com" {
-        return Ok(EcrHost::Public { host: host.to_owned() });
+    let host = RegistryHost::from_server_url(&auth).map_err(|e| match e {
+        Error::InvalidReference { message, .. } => Error::InvalidReference {
+            input: input.trim().to_owned(),
+            message,
+        },
+        other => other,
+    })?;
+    Ok(from_registry_host(&host))
+}
+
+/// The authentication view of a parsed host.
+pub(crate) fn from_registry_host(host: &RegistryHost) -> EcrHost {
+    match (host.registry_id(), host.region()) {
+        (Some(account), Some(region)) => EcrHost::Private {
+            host: host.to_string(),
+            account: account.to_owned(),
+            region: region.to_owned(),
+        },
+        _ => EcrHost::Public { host: host.to_string() },
     }
-    let not_ecr = || invalid(format!("{host} is not an Amazon ECR registry host"));
-    let (account, rest) = host.split_once('.').ok_or_else(not_ecr)?;
-    let (service, rest) = rest.split_once('.').ok_or_else(not_ecr)?;
-    let (service, rest) = if service == "dkr" {
-        // `dkr.ecr` / `dkr.ecr-fips`: the next label is `ecr` or `ecr-fips`.
-        let (ecr, rest) = rest.split_once('.').ok_or_else(not_ecr)?;
-        match ecr {
-            "ecr" | "ecr-fips" => ("classic", rest),
-            _ => return Err(not_ecr()),
-        }
-    } else if service == "dkr-ecr" || service == "dkr-ecr-fips" {
-        ("dual", rest)
-    } else {
-        return Err(not_ecr());
-    };
-    let (region, suffix) = rest.split_once('.').ok_or_else(not_ecr)?;
-    let suffixes = if service == "classic" {
-        CLASSIC_SUFFIXES
-    } else {
-        DUAL_STACK_SUFFIXES
-    };
-    let Some((_, fixed_partition)) = suffixes.iter().find(|(s, _)| *s == suffix) else {
-        let other = if service == "classic" {
-            DUAL_STACK_SUFFIXES
-        } else {
-            CLASSIC_SUFFIXES
-        };
-        if other.iter().any(|(s, _)| *s == suffix) {
-            return Err(invalid(format!(
-                "{host} mixes the dual-stack form (dkr-ecr.<region>.on.aws) with the IPv4 form (dkr.ecr.<region>.amazonaws.com)"
-            )));
-        }
-        return Err(not_ecr());
-    };
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid(format!(
-            "the registry id {account:?} must be exactly 12 digits (an AWS account id)"
-        )));
+}
+
+/// What [`Authenticator::credentials`](super::Authenticator::credentials) accepts: a parsed
+/// [`RegistryHost`], or text (a host, `host:port` or server URL) parsed on the way.
+pub trait ToRegistryHost {
+    /// The registry host; [`Error::InvalidReference`] when the text is not an ECR registry.
+    fn to_registry_host(&self) -> Result<RegistryHost>;
+}
+
+impl ToRegistryHost for RegistryHost {
+    fn to_registry_host(&self) -> Result<RegistryHost> {
+        Ok(self.clone())
     }
-    let valid_region = !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !region.starts_with('-')
-        && !region.ends_with('-');
-    if !valid_region {
-        return Err(invalid(format!("{region:?} is not an AWS region name")));
+}
+
+impl ToRegistryHost for str {
+    fn to_registry_host(&self) -> Result<RegistryHost> {
+        let auth = authority(self)?;
+        RegistryHost::from_server_url(&auth)
     }
-    let region_partition = partition_of_region(region);
-    let consistent = match fixed_partition {
-        Some(p) => region_partition == *p,
-        None => region_partition == "aws" || region_partition == "aws-us-gov",
-    };
-    if !consistent {
-        return Err(invalid(format!(
-            "region {region} (partition {region_partition}) does not belong under the DNS suffix {suffix}"
-        )));
+}
+
+impl ToRegistryHost for String {
+    fn to_registry_host(&self) -> Result<RegistryHost> {
+        self.as_str().to_registry_host()
     }
-    Ok(EcrHost::Private {
-        host: host.to_owned(),
-        account: account.to_owned(),
-        region: region.to_owned(),
-    })
 }
 
 /// The region whose token serves `registry` (a host, `host:port` or server URL): `Some(region)` for a

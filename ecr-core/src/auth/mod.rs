@@ -41,5 +41,5 @@ pub use credentials::RegistryCredentials;
 pub use disk_cache::{CACHE_FILE, DiskCache};
 pub use docker_config::{MergeOutcome, default_docker_config_path, merge_auth_entry, write_docker_config};
 pub use helper::{HelperOutput, MISSING_SERVER_URL, MISSING_USERNAME, NOT_FOUND, run_helper, version_line};
-pub use host::registry_region;
+pub use host::{ToRegistryHost, registry_region};
 pub use source::{AccessKeyKind, AwsIdentity, CredentialPolicy, CredentialSource};

@@ -191,6 +191,11 @@ async fn documented_response_gives_the_expected_credentials_for_any_account_in_t
         .unwrap();
     assert_eq!(other.host, "999999999999.dkr.ecr.us-east-1.amazonaws.com");
     assert_eq!(other.password, c.password);
+    // A parsed RegistryHost works the same (what the verify module passes).
+    let parsed = crate::reference::RegistryHost::private("555555555555", "us-east-1").unwrap();
+    let by_host = auth.credentials(&parsed).await.unwrap();
+    assert_eq!(by_host.host, "555555555555.dkr.ecr.us-east-1.amazonaws.com");
+    assert_eq!(by_host.password, c.password);
     assert_eq!(rule.num_calls(), 1);
     // The caller's own registry, named by the token's proxy endpoint.
     let own = auth.credentials_for_region(None).await.unwrap();

@@ -1,1 +1,0 @@
-//! Strict parsing of ECR registry hosts, server URLs and image references.
