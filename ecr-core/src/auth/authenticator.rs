@@ -211,6 +211,7 @@ impl AuthenticatorBuilder {
                 public,
                 slots: RwLock::default(),
                 regional: Mutex::default(),
+                parsed: RwLock::default(),
             }),
         }
     }
@@ -228,6 +229,8 @@ struct Inner {
     public: aws_sdk_ecrpublic::Client,
     slots: RwLock<HashMap<String, Arc<Slot>>>,
     regional: Mutex<HashMap<String, aws_sdk_ecr::Client>>,
+    /// Memoised parses of registry text (bounded).
+    parsed: RwLock<HashMap<String, Arc<EcrHost>>>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -286,16 +289,35 @@ impl Authenticator {
     /// actionable errors of the token request otherwise (access denied naming
     /// `ecr:GetAuthorizationToken`, invalid or expired AWS credentials, throttling, wrong partition).
     pub async fn credentials<R: ToRegistryHost + Sync + ?Sized>(&self, registry: &R) -> Result<RegistryCredentials> {
-        match from_registry_host(&registry.to_registry_host()?) {
+        let parsed = self.parse(registry)?;
+        match &*parsed {
             EcrHost::Private { host, region, .. } => {
-                let token = self.token(Scope::Region(&region)).await?;
-                Ok(token.for_host(&host, Some(&region)))
+                let token = self.token(Scope::Region(region)).await?;
+                Ok(token.for_host(host, Some(region)))
             }
             EcrHost::Public { host } => {
                 let token = self.token(Scope::Public).await?;
-                Ok(token.for_host(&host, None))
+                Ok(token.for_host(host, None))
             }
         }
+    }
+
+    /// Parses a registry, memoising the parses of text (server URLs repeat: the cached path stays cheap).
+    fn parse<R: ToRegistryHost + ?Sized>(&self, registry: &R) -> Result<Arc<EcrHost>> {
+        const MAX_MEMO: usize = 1024;
+        let Some(text) = registry.as_text() else {
+            return Ok(Arc::new(from_registry_host(&registry.to_registry_host()?)));
+        };
+        if let Some(p) = self.inner.parsed.read().unwrap_or_else(|p| p.into_inner()).get(text) {
+            return Ok(p.clone());
+        }
+        let parsed = Arc::new(from_registry_host(&registry.to_registry_host()?));
+        let mut memo = self.inner.parsed.write().unwrap_or_else(|p| p.into_inner());
+        if memo.len() >= MAX_MEMO {
+            memo.clear();
+        }
+        memo.insert(text.to_owned(), parsed.clone());
+        Ok(parsed)
     }
 
     /// Credentials for the caller's own registry in `region` (the client's region when `None`), with the

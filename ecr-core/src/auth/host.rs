@@ -92,6 +92,11 @@ pub(crate) fn from_registry_host(host: &RegistryHost) -> EcrHost {
 pub trait ToRegistryHost {
     /// The registry host; [`Error::InvalidReference`] when the text is not an ECR registry.
     fn to_registry_host(&self) -> Result<RegistryHost>;
+
+    /// The text form when the value is unparsed text (lets the authenticator memoise parses).
+    fn as_text(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl ToRegistryHost for RegistryHost {
@@ -105,11 +110,17 @@ impl ToRegistryHost for str {
         let auth = authority(self)?;
         RegistryHost::from_server_url(&auth)
     }
+    fn as_text(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl ToRegistryHost for String {
     fn to_registry_host(&self) -> Result<RegistryHost> {
         self.as_str().to_registry_host()
+    }
+    fn as_text(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
