@@ -392,8 +392,8 @@ pub(crate) fn parse_host(ctx: Ctx<'_>, s: &str) -> std::result::Result<RegistryH
             }
             ':' => {
                 return Err(format!(
-                    "registry host has a port ('{}') at offset {}; a bare host has none (give a server URL \
-                     https://host:port instead)",
+                    "registry host has a port ('{}') at offset {}; only a server URL (https://host:port/...) may \
+                     carry one",
                     &s[i..],
                     at(i)
                 ));
@@ -474,16 +474,6 @@ pub(crate) fn parse_host(ctx: Ctx<'_>, s: &str) -> std::result::Result<RegistryH
     let family = if dual_stack { "dual-stack dkr-ecr" } else { "dkr.ecr" };
     let known = |dual: bool| PARTITIONS.iter().filter_map(move |p| p.suffix(dual));
     if !known(dual_stack).any(|k| k == suffix) {
-        if let Some(k) = known(dual_stack)
-            .chain(known(!dual_stack))
-            .find(|k| suffix.strip_prefix(*k).is_some_and(|tail| tail.starts_with('.')))
-        {
-            return Err(format!(
-                "registry host is a look-alike: unexpected '{}' after the DNS suffix {k} at offset {}",
-                &suffix[k.len()..],
-                at(suffix_pos + k.len())
-            ));
-        }
         if known(!dual_stack).any(|k| k == suffix) {
             let mut allowed: Vec<&str> = known(dual_stack).collect();
             allowed.dedup();
@@ -491,6 +481,18 @@ pub(crate) fn parse_host(ctx: Ctx<'_>, s: &str) -> std::result::Result<RegistryH
                 "a {family} host cannot end in {suffix} (offset {}); {family} hosts end in {}",
                 at(suffix_pos),
                 allowed.join(" or ")
+            ));
+        }
+        // The longest known suffix followed by more labels: a look-alike such as `amazonaws.com.evil.example`.
+        if let Some(k) = known(dual_stack)
+            .chain(known(!dual_stack))
+            .filter(|k| suffix.strip_prefix(*k).is_some_and(|tail| tail.starts_with('.')))
+            .max_by_key(|k| k.len())
+        {
+            return Err(format!(
+                "registry host is a look-alike: unexpected '{}' after the DNS suffix {k} at offset {}",
+                &suffix[k.len()..],
+                at(suffix_pos + k.len())
             ));
         }
         return Err(format!(
@@ -553,13 +555,19 @@ fn check_region(ctx: Ctx<'_>, region: &str) -> std::result::Result<(), String> {
     if region.is_empty() || region.len() > 63 {
         return Err(bad());
     }
-    let labels: Vec<&str> = region.split('-').collect();
-    let well_formed = labels.len() >= 3
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
-        && labels[0].bytes().all(|b| b.is_ascii_lowercase())
-        && labels[labels.len() - 1].bytes().all(|b| b.is_ascii_digit());
+    let mut count = 0;
+    let mut last_is_number = false;
+    for label in region.split('-') {
+        let letters = label.bytes().all(|b| b.is_ascii_lowercase());
+        let digits = label.bytes().all(|b| b.is_ascii_digit());
+        let alnum = label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if label.is_empty() || !alnum || (count == 0 && !letters) {
+            return Err(bad());
+        }
+        last_is_number = digits;
+        count += 1;
+    }
+    let well_formed = count >= 3 && last_is_number;
     if well_formed { Ok(()) } else { Err(bad()) }
 }
 

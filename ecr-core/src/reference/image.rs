@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::grammar::{check_digest, check_repository, check_tag};
 use super::host::parse_host;
 use super::{Ctx, RegistryHost, invalid};
+use crate::types::ImageId;
 use crate::{Error, Result};
 
 /// Most characters in an ECR Public repository name (after the registry alias).
@@ -70,6 +71,17 @@ impl ImageReference {
     /// The digest (`sha256:…`), if the reference has one.
     pub fn digest(&self) -> Option<&str> {
         self.digest.as_deref()
+    }
+
+    /// The tag and digest as an ECR [`ImageId`], or `None` when the reference has neither.
+    pub fn image_id(&self) -> Option<ImageId> {
+        if self.tag.is_none() && self.digest.is_none() {
+            return None;
+        }
+        Some(ImageId {
+            image_digest: self.digest.clone(),
+            image_tag: self.tag.clone(),
+        })
     }
 
     /// `host/repository`, the repository URI ECR reports.

@@ -116,7 +116,12 @@ fn image_reference_parts_and_builders() {
         "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app"
     );
     assert_eq!(image.to_string(), text);
+    let id = image.image_id().unwrap();
+    assert_eq!(id.image_tag.as_deref(), Some("v1"));
+    assert_eq!(id.image_digest.as_deref(), Some(digest.as_str()));
     let retagged = image.clone().with_tag("v2").unwrap().without_digest();
+    assert_eq!(retagged.image_id().unwrap().image_digest, None);
+    assert_eq!(retagged.clone().without_tag().image_id(), None);
     assert_eq!(
         retagged.to_string(),
         "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app:v2"

@@ -1,0 +1,223 @@
+//! [`EcrClient::ensure_repository`]: create a repository with the safe defaults (IMMUTABLE tags, scan on
+//! push, encryption at rest, a default lifecycle policy), or report how an existing one drifts from them,
+//! changing it only when asked.
+
+use serde::{Deserialize, Serialize};
+
+use super::audit::validate_lifecycle_policy_text;
+use crate::client::EcrClient;
+use crate::error::{Error, Result};
+use crate::types::{Repository, RepositorySettings};
+
+/// The default lifecycle policy (after the seeds): expire untagged images after 1 day, keep the last 10
+/// `v`-tagged releases.
+pub fn default_lifecycle_policy() -> &'static str {
+    r#"{"rules":[{"rulePriority":1,"description":"Remove untagged images after 1 day","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the last 10 release images","selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}"#
+}
+
+/// What [`EcrClient::ensure_repository`] should ensure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnsureOptions {
+    /// Mutability, scanning and encryption.
+    pub settings: RepositorySettings,
+    /// The lifecycle policy a new repository gets, and an existing one must have (`None`: not checked).
+    pub lifecycle_policy: Option<String>,
+    /// Fix drift on an existing repository (encryption cannot be changed after creation and stays reported).
+    pub apply: bool,
+}
+
+impl Default for EnsureOptions {
+    fn default() -> Self {
+        Self {
+            settings: RepositorySettings::recommended(),
+            lifecycle_policy: Some(default_lifecycle_policy().to_owned()),
+            apply: false,
+        }
+    }
+}
+
+/// One setting that differs from what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drift {
+    /// Which setting (`imageTagMutability`, `scanning`, `encryption`, `lifecyclePolicy`).
+    pub setting: String,
+    /// What was asked.
+    pub expected: String,
+    /// What the repository has.
+    pub actual: String,
+    /// Whether it was changed to the expected value.
+    pub fixed: bool,
+}
+
+/// What [`EcrClient::ensure_repository`] did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnsureOutcome {
+    /// The repository (as described after any change).
+    pub repository: Repository,
+    /// True when it was created.
+    pub created: bool,
+    /// Every difference from the options, and whether it was fixed.
+    pub drift: Vec<Drift>,
+}
+
+impl EcrClient {
+    /// Creates `name` with `options` when it does not exist; otherwise reports drift, fixing it when
+    /// `options.apply` is set.
+    pub async fn ensure_repository(&self, name: &str, options: &EnsureOptions) -> Result<EnsureOutcome> {
+        if let Some(p) = &options.lifecycle_policy {
+            validate_lifecycle_policy_text(p)?;
+        }
+        let existing = match self.describe_repository(name).await {
+            Ok(r) => Some(r),
+            Err(Error::RepositoryNotFound { .. }) => None,
+            Err(e) => return Err(e),
+        };
+        let Some(repo) = existing else {
+            let repo = self.create_repository(name, &options.settings).await?;
+            if let Some(p) = &options.lifecycle_policy {
+                self.put_lifecycle_policy_text(name, p).await?;
+            }
+            return Ok(EnsureOutcome {
+                repository: repo,
+                created: true,
+                drift: Vec::new(),
+            });
+        };
+
+        let s = &options.settings;
+        let mut drift = Vec::new();
+        let mut filters_now = repo.image_tag_mutability_exclusion_filters.clone();
+        let mut filters_want = s.exclusion_filters.clone();
+        filters_now.sort();
+        filters_want.sort();
+        if repo.image_tag_mutability != s.tag_mutability || filters_now != filters_want {
+            let fixed = options.apply && {
+                self.put_tag_mutability(name, s).await?;
+                true
+            };
+            drift.push(Drift {
+                setting: "imageTagMutability".into(),
+                expected: describe_mutability(s.tag_mutability.as_str(), &filters_want),
+                actual: describe_mutability(repo.image_tag_mutability.as_str(), &filters_now),
+                fixed,
+            });
+        }
+        if s.scan_on_push {
+            let (freq, on_push, _) = self.repository_scanning(name).await?;
+            let scanned = on_push || matches!(freq.as_deref(), Some("SCAN_ON_PUSH" | "CONTINUOUS_SCAN"));
+            if !scanned {
+                let fixed = options.apply && {
+                    self.put_scan_on_push(name, true).await?;
+                    true
+                };
+                drift.push(Drift {
+                    setting: "scanning".into(),
+                    expected: "scan on push".into(),
+                    actual: format!("scan frequency {}", freq.as_deref().unwrap_or("unknown")),
+                    fixed,
+                });
+            }
+        }
+        let want_enc = if s.kms_key.is_some() { "KMS" } else { "AES256" };
+        let enc_ok = match &s.kms_key {
+            Some(key) => repo.encryption_type.starts_with("KMS") && repo.kms_key.as_deref() == Some(key.as_str()),
+            None => true, // every repository is encrypted at rest; AES256 or KMS both satisfy "encrypted"
+        };
+        if !enc_ok {
+            drift.push(Drift {
+                setting: "encryption".into(),
+                expected: format!("{want_enc} {}", s.kms_key.as_deref().unwrap_or_default())
+                    .trim()
+                    .to_owned(),
+                actual: format!(
+                    "{} {}",
+                    repo.encryption_type,
+                    repo.kms_key.as_deref().unwrap_or_default()
+                )
+                .trim()
+                .to_owned(),
+                fixed: false,
+            });
+        }
+        if let Some(p) = &options.lifecycle_policy
+            && self.lifecycle_policy_text(name).await?.is_none()
+        {
+            let fixed = options.apply && {
+                self.put_lifecycle_policy_text(name, p).await?;
+                true
+            };
+            drift.push(Drift {
+                setting: "lifecyclePolicy".into(),
+                expected: "a lifecycle policy".into(),
+                actual: "none".into(),
+                fixed,
+            });
+        }
+        let repository = if drift.iter().any(|d| d.fixed) {
+            self.describe_repository(name).await?
+        } else {
+            repo
+        };
+        Ok(EnsureOutcome {
+            repository,
+            created: false,
+            drift,
+        })
+    }
+
+    async fn put_tag_mutability(&self, name: &str, s: &RepositorySettings) -> Result<()> {
+        use aws_sdk_ecr::types::{ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType};
+        let mut req = self
+            .ecr()
+            .put_image_tag_mutability()
+            .repository_name(name)
+            .image_tag_mutability(s.tag_mutability.to_sdk());
+        for f in &s.exclusion_filters {
+            let filter = ImageTagMutabilityExclusionFilter::builder()
+                .filter_type(ImageTagMutabilityExclusionFilterType::Wildcard)
+                .filter(f)
+                .build()
+                .map_err(|e| Error::invalid("exclusion filter", e.to_string()))?;
+            req = req.image_tag_mutability_exclusion_filters(filter);
+        }
+        req.send().await.map_err(Error::from_sdk)?;
+        Ok(())
+    }
+
+    async fn put_scan_on_push(&self, name: &str, on: bool) -> Result<()> {
+        self.ecr()
+            .put_image_scanning_configuration()
+            .repository_name(name)
+            .image_scanning_configuration(
+                aws_sdk_ecr::types::ImageScanningConfiguration::builder()
+                    .scan_on_push(on)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        Ok(())
+    }
+
+    async fn put_lifecycle_policy_text(&self, name: &str, text: &str) -> Result<()> {
+        self.ecr()
+            .put_lifecycle_policy()
+            .repository_name(name)
+            .lifecycle_policy_text(text)
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        Ok(())
+    }
+}
+
+fn describe_mutability(m: &str, filters: &[String]) -> String {
+    if filters.is_empty() {
+        m.to_owned()
+    } else {
+        format!("{m} except {}", filters.join(", "))
+    }
+}

@@ -1,0 +1,191 @@
+//! Verifies a push: every tag → the expected digest, manifest integrity, platforms, image config
+//! (non-root, OCI labels, no secret-looking env, healthcheck), optionally replication and referrers.
+//! Prints the report as JSON; exit 0 when every required check passes, 1 when one fails, 2 on bad input
+//! or error.
+//!
+//! cargo run -q -p ecr-core-examples --bin verify_push -- --image HOST/REPO:TAG [--tag T]... \
+//!     --digest sha256:... [--platform os/arch[/variant]]... [--registry-url URL] \
+//!     [--require non-root,labels] [--warn healthcheck] [--skip referrers] [--record FILE]
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use ecr_core::reference::ImageReference;
+use ecr_core::verify::{
+    BuildRecord, BuildRecordInput, CheckLevel, CheckPolicy, RegistryAccess, RegistryAuth, ReplicationWait,
+    VerifyPushRequest,
+};
+use ecr_core::{EcrClient, Error, Secret};
+
+#[derive(Parser, Debug)]
+#[command(about = "Verify an ECR push and print the report as JSON")]
+struct Args {
+    /// The image: an ECR reference HOST/REPO[:TAG][@sha256:...] (HOST/REPO with --tag).
+    #[arg(long)]
+    image: String,
+    /// A further tag that must point at the digest (repeatable).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// The digest the build produced (optional when --image carries @sha256:...).
+    #[arg(long)]
+    digest: Option<String>,
+    /// An expected platform, os/arch[/variant] (repeatable; none: no expectation).
+    #[arg(long = "platform")]
+    platforms: Vec<String>,
+    /// Where to speak the registry protocol instead of https://HOST (e.g. http://127.0.0.1:5000).
+    #[arg(long)]
+    registry_url: Option<String>,
+    /// Checks that must pass (comma list: tags,integrity,platforms,non-root,labels,no-secrets,healthcheck,replication,referrers).
+    #[arg(long)]
+    require: Option<String>,
+    /// Checks that only warn.
+    #[arg(long)]
+    warn: Option<String>,
+    /// Checks not to run.
+    #[arg(long)]
+    skip: Option<String>,
+    /// A region replication must reach (repeatable; implies --require replication).
+    #[arg(long = "replication-region")]
+    replication_regions: Vec<String>,
+    /// Seconds to wait for replication.
+    #[arg(long, default_value_t = 300)]
+    replication_timeout: u64,
+    /// An accepted referrer artifact type (repeatable; default: any signature or SBOM).
+    #[arg(long = "referrer-type")]
+    referrer_types: Vec<String>,
+    /// Write an in-toto build record (Statement v1) to this file.
+    #[arg(long)]
+    record: Option<String>,
+    /// Source repository URL for the record.
+    #[arg(long)]
+    source: Option<String>,
+    /// Source revision for the record.
+    #[arg(long)]
+    revision: Option<String>,
+    /// Builder id for the record.
+    #[arg(long)]
+    builder_id: Option<String>,
+    /// CI run id for the record.
+    #[arg(long)]
+    run_id: Option<String>,
+    /// Build time (RFC 3339) for the record.
+    #[arg(long)]
+    build_time: Option<String>,
+}
+
+async fn run(args: Args) -> Result<i32, Error> {
+    let image: ImageReference = args.image.parse()?;
+    let (host, repository) = (image.host().to_string(), image.repository().to_owned());
+    let digest = match (args.digest, image.digest()) {
+        (Some(d), Some(i)) if d != i => {
+            return Err(Error::invalid(
+                "--digest",
+                format!("{d} differs from the digest in --image ({i})"),
+            ));
+        }
+        (Some(d), _) => d,
+        (None, Some(i)) => i.to_owned(),
+        (None, None) => {
+            return Err(Error::invalid(
+                "--digest",
+                "required (or give --image with @sha256:...)",
+            ));
+        }
+    };
+    let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
+    for t in args.tags {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let platforms = args
+        .platforms
+        .iter()
+        .map(|p| p.parse())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut checks = CheckPolicy::default();
+    if !args.replication_regions.is_empty() {
+        checks = checks.set(ecr_core::verify::Check::Replication, CheckLevel::Required);
+    }
+    for (list, level) in [
+        (&args.require, CheckLevel::Required),
+        (&args.warn, CheckLevel::Warn),
+        (&args.skip, CheckLevel::Skip),
+    ] {
+        if let Some(l) = list {
+            checks = checks.with_list(l, level)?;
+        }
+    }
+    let build_time = match args.build_time.as_deref() {
+        Some(t) => Some(
+            ecr_core::time::parse_str(t)
+                .ok_or_else(|| Error::invalid("--build-time", format!("{t:?} is not RFC 3339 or epoch seconds")))?,
+        ),
+        None => None,
+    };
+    let client = EcrClient::from_env().await?;
+    let auth = match (std::env::var("REGISTRY_USERNAME"), std::env::var("REGISTRY_PASSWORD")) {
+        (Ok(username), Ok(password)) => RegistryAuth::Basic {
+            username,
+            password: Secret::new(password),
+        },
+        _ => client.registry_auth().await?,
+    };
+    let req = VerifyPushRequest {
+        registry_host: host.clone(),
+        repository: repository.clone(),
+        tags: tags.clone(),
+        digest: digest.clone(),
+        platforms,
+        checks,
+        registry: Some(RegistryAccess {
+            url: args.registry_url,
+            auth,
+        }),
+        replication: ReplicationWait {
+            regions: args.replication_regions,
+            timeout: Duration::from_secs(args.replication_timeout),
+            ..Default::default()
+        },
+        referrer_artifact_types: args.referrer_types,
+    };
+    let v = client.verify_push(&req).await?;
+    if let Some(path) = &args.record {
+        let record = BuildRecord::new(BuildRecordInput {
+            name: format!("{host}/{repository}"),
+            digest,
+            tags,
+            source_repository: args.source,
+            revision: args.revision,
+            build_time,
+            builder_id: args.builder_id,
+            run_id: args.run_id,
+            media_type: v.media_type.clone(),
+            platforms: v.platforms.clone(),
+            verified: Some(v.report.passed),
+        })?;
+        let text = serde_json::to_string_pretty(&record).map_err(|e| Error::invalid("record", e.to_string()))?;
+        std::fs::write(path, text + "\n").map_err(|e| Error::io(path, e))?;
+    }
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&v.report).map_err(|e| Error::invalid("report", e.to_string()))?
+    );
+    Ok(v.report.exit_code())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!(
+                "{}",
+                serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}})
+            );
+            ExitCode::from(2)
+        }
+    }
+}
