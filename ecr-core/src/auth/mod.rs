@@ -24,7 +24,7 @@
 
 mod authenticator;
 mod clock;
-mod credentials;
+pub(crate) mod credentials;
 mod disk_cache;
 mod docker_config;
 mod helper;

@@ -182,24 +182,24 @@ impl RegistryClient {
     }
 }
 
-/// Decodes an ECR authorization token (`base64("AWS:<password>")`) into Basic credentials.
+/// Basic credentials from an `authorizationToken` (`base64("AWS:<password>")`), decoded by the auth module.
 pub(crate) fn basic_auth_from_token(token: &str) -> Result<RegistryAuth> {
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(token.trim())
-        .map_err(|_| Error::invalid("authorization token", "not base64"))?;
-    let text = String::from_utf8(decoded).map_err(|_| Error::invalid("authorization token", "not UTF-8"))?;
-    let (user, password) = text
-        .split_once(':')
-        .ok_or_else(|| Error::invalid("authorization token", "no user:password separator"))?;
-    Ok(RegistryAuth::Basic {
-        username: user.to_owned(),
-        password: Secret::new(password),
-    })
+    let now = chrono::Utc::now();
+    let token = crate::auth::credentials::Token::decode(token, now, now, None)?;
+    Ok(RegistryAuth::Basic { username: token.username, password: token.password })
+}
+
+impl From<&crate::auth::RegistryCredentials> for RegistryAuth {
+    /// Basic credentials from the auth module's cached, expiry-checked registry credentials.
+    fn from(creds: &crate::auth::RegistryCredentials) -> Self {
+        RegistryAuth::Basic { username: creds.username.clone(), password: creds.password.clone() }
+    }
 }
 
 impl EcrClient {
-    /// Registry credentials from ECR's GetAuthorizationToken (Basic `AWS:<token password>`).
-    // TODO(auth-merge): replace with the auth module's cached token once it lands on main.
+    /// Registry credentials straight from one GetAuthorizationToken call (Basic `AWS:<token password>`), with
+    /// no cache and no expiry gate: the registry decides. Long-running programs should prefer
+    /// [`crate::auth::Authenticator`] (cached, refreshed ahead of expiry) and `RegistryAuth::from(&credentials)`.
     pub async fn registry_auth(&self) -> Result<RegistryAuth> {
         let out = self
             .ecr()
