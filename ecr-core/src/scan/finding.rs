@@ -371,6 +371,18 @@ impl ScanFindings {
         counts
     }
 
+    /// The scan type the response itself proves: `ACTIVE` or any enhanced finding means enhanced, any basic
+    /// finding means basic; empty arrays prove nothing (an enhanced `ACTIVE` response can carry `findings: []`).
+    pub fn evident_scan_type(&self) -> Option<ScanType> {
+        if self.status == Some(ScanStatus::Active) || self.findings.iter().any(|f| f.scan_type == ScanType::Enhanced) {
+            Some(ScanType::Enhanced)
+        } else if self.findings.iter().any(|f| f.scan_type == ScanType::Basic) {
+            Some(ScanType::Basic)
+        } else {
+            None
+        }
+    }
+
     /// A description of how the recomputed counts differ from `findingSeverityCounts`, if they do.
     pub fn count_mismatch(&self) -> Option<String> {
         let reported = self.reported_counts.as_ref()?;

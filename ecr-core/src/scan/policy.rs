@@ -122,6 +122,26 @@ pub struct IgnoreRule {
     pub until_fixed: bool,
 }
 
+/// Reads `failOn`, naming the offending key in errors (map keys have no path of their own).
+fn fail_on_map<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<BTreeMap<Severity, u64>, D::Error> {
+    use serde::de::Error as _;
+    let raw = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
+    let mut out = BTreeMap::new();
+    for (k, v) in raw {
+        let sev = Severity::parse(&k).filter(|s| s.as_str() == k).ok_or_else(|| {
+            D::Error::custom(format!(
+                "unknown severity {k:?} (expected one of {})",
+                Severity::ALL.map(|s| s.as_str()).join(", ")
+            ))
+        })?;
+        let n = v
+            .as_u64()
+            .ok_or_else(|| D::Error::custom(format!("{k}: expected a whole number of findings (0 or more), got {v}")))?;
+        out.insert(sev, n);
+    }
+    Ok(out)
+}
+
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -135,7 +155,7 @@ fn yes() -> bool {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScanPolicy {
     /// Fail when the counted findings of a severity exceed the number (`{"CRITICAL": 0, "HIGH": 5}`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "fail_on_map")]
     pub fail_on: BTreeMap<Severity, u64>,
     /// Fail when any counted finding scores at least this (0.0–10.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -217,7 +217,7 @@ pub(crate) async fn wait_for_scan(
         let mut known_type = scan_type;
         match source.fetch(opts.max_results).await {
             Ok(scan) => {
-                known_type = known_type.or(scan.scan_type);
+                known_type = known_type.or(scan.evident_scan_type());
                 let status = scan.status.as_ref().map(|s| s.as_str().to_owned());
                 last_status = status.clone().unwrap_or_else(|| "none".to_owned());
                 let class = scan.status.as_ref().map(|s| s.class());
