@@ -346,9 +346,7 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
             d.warnings.push(Warning::new("countMismatch", m, platform.as_ref()));
         }
         let mut counted_findings: Vec<usize> = Vec::new();
-        let first_index = d.findings.len();
-        let GateImage { scan, .. } = &img;
-        for f in &scan.findings {
+        for f in &img.scan.findings {
             let mut notes = Vec::new();
             let verdict = judge(policy, f, &img, &expired, &mut tally, &mut notes, &mut no_fix_info);
             if verdict == Countedness::Counted {
@@ -364,7 +362,6 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
                 finding: f.clone(),
             });
         }
-        let _ = first_index;
         thresholds(policy, &image.counted, &counted_findings, &d.findings, platform.as_ref(), &mut image.reasons);
         image.passed = image.reasons.is_empty();
         for (k, v) in &image.counted {
