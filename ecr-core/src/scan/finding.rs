@@ -416,6 +416,17 @@ pub(crate) fn counts_text(c: &SeverityCounts) -> String {
 pub fn parse_findings(text: &str) -> Result<ScanFindings> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
+        // Fast path: one pass over the pages; on failure, re-read page by page to name where.
+        if let Ok(wires) = serde_json::from_str::<Vec<WirePage>>(text) {
+            if wires.is_empty() {
+                return Err(bad("", "empty array: expected at least one DescribeImageScanFindings page"));
+            }
+            let mut parsed = Vec::with_capacity(wires.len());
+            for (i, w) in wires.into_iter().enumerate() {
+                parsed.push(page_from_wire(w, &format!("[{i}]"))?);
+            }
+            return Ok(merge(parsed));
+        }
         let pages: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| bad("", &e.to_string()))?;
         if pages.is_empty() {
             return Err(bad("", "empty array: expected at least one DescribeImageScanFindings page"));
@@ -477,6 +488,10 @@ pub(crate) fn parse_page(text: &str, prefix: &str) -> Result<Page> {
         Ok(w) => w,
         Err(_) => return Err(located::<WirePage>(text, prefix)),
     };
+    page_from_wire(wire, prefix)
+}
+
+fn page_from_wire(wire: WirePage, prefix: &str) -> Result<Page> {
     let dot = if prefix.is_empty() { String::new() } else { format!("{prefix}.") };
     let mut findings = Vec::new();
     let (mut has_basic, mut has_enhanced) = (false, false);

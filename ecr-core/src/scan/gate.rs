@@ -325,7 +325,7 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
         ));
     }
     let mut no_fix_info = 0u64;
-    for img in images {
+    for mut img in images {
         let platform = img.platform.clone();
         let mut image = ImageDecision {
             platform: platform.clone(),
@@ -346,9 +346,11 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
             d.warnings.push(Warning::new("countMismatch", m, platform.as_ref()));
         }
         let mut counted_findings: Vec<usize> = Vec::new();
-        for f in &img.scan.findings {
+        let findings = std::mem::take(&mut img.scan.findings);
+        d.findings.reserve(findings.len());
+        for f in findings {
             let mut notes = Vec::new();
-            let verdict = judge(policy, f, &img, &expired, &mut tally, &mut notes, &mut no_fix_info);
+            let verdict = judge(policy, &f, &img, &expired, &mut tally, &mut notes, &mut no_fix_info);
             if verdict == Countedness::Counted {
                 *image.counted.entry(f.severity).or_default() += 1;
                 counted_findings.push(d.findings.len());
@@ -359,7 +361,7 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
                 platform: platform.clone(),
                 verdict,
                 notes,
-                finding: f.clone(),
+                finding: f,
             });
         }
         thresholds(policy, &image.counted, &counted_findings, &d.findings, platform.as_ref(), &mut image.reasons);
