@@ -35,7 +35,10 @@ fn pages_text() -> String {
         .map(|(n, chunk)| {
             let mut p = page.clone();
             p["imageScanFindings"]["enhancedFindings"] = json!(chunk);
-            p["imageScanFindings"].as_object_mut().expect("object").remove("findingSeverityCounts");
+            p["imageScanFindings"]
+                .as_object_mut()
+                .expect("object")
+                .remove("findingSeverityCounts");
             if n + 1 < FINDINGS / PAGE {
                 p["nextToken"] = json!(format!("token-{n}"));
             }
@@ -62,7 +65,9 @@ fn bench(c: &mut Criterion) {
     assert_eq!(scan.findings.len(), FINDINGS);
     let mut g = c.benchmark_group("scan");
     g.sample_size(20);
-    g.bench_function("parse_10k_enhanced", |b| b.iter(|| parse_findings(black_box(&text)).expect("parse")));
+    g.bench_function("parse_10k_enhanced", |b| {
+        b.iter(|| parse_findings(black_box(&text)).expect("parse"))
+    });
     g.bench_function("gate_10k_enhanced", |b| {
         b.iter_batched(
             || GateImage::new(scan.clone()),

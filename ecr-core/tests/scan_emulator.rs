@@ -29,7 +29,11 @@ const INDEX_TYPE: &str = "application/vnd.oci.image.index.v1+json";
 /// Queues exact DescribeImageScanFindings responses in moto.
 fn queue_results(results: Vec<Value>) {
     let em = support::emulator();
-    let host = em.endpoint().trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let host = em
+        .endpoint()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     let body = json!({"results": results, "region": em.region()}).to_string();
     let mut s = TcpStream::connect(&host).unwrap();
     write!(
@@ -40,7 +44,10 @@ fn queue_results(results: Vec<Value>) {
     .unwrap();
     let mut reply = String::new();
     s.read_to_string(&mut reply).unwrap();
-    assert!(reply.starts_with("HTTP/1.1 201") || reply.starts_with("HTTP/1.0 201"), "{reply}");
+    assert!(
+        reply.starts_with("HTTP/1.1 201") || reply.starts_with("HTTP/1.0 201"),
+        "{reply}"
+    );
 }
 
 /// A raw SDK client for what ecr-core does not expose (deleting images).
@@ -124,8 +131,13 @@ async fn in_progress_then_complete_through_the_live_path() {
     let switched = Arc::new(AtomicBool::new(false));
     let mut opts = quick(None);
     {
-        let (statuses, switched, repo, digest, client) =
-            (statuses.clone(), switched.clone(), repo.clone(), digest.clone(), client.clone());
+        let (statuses, switched, repo, digest, client) = (
+            statuses.clone(),
+            switched.clone(),
+            repo.clone(),
+            digest.clone(),
+            client.clone(),
+        );
         opts.wait = opts.wait.on_progress(move |p| {
             statuses.lock().unwrap().push(p.status.clone());
             if p.status == "IN_PROGRESS" && !switched.swap(true, Ordering::SeqCst) {
@@ -137,11 +149,20 @@ async fn in_progress_then_complete_through_the_live_path() {
                         sdk_client()
                             .batch_delete_image()
                             .repository_name(&repo)
-                            .image_ids(aws_sdk_ecr::types::ImageIdentifier::builder().image_digest(&digest).build())
+                            .image_ids(
+                                aws_sdk_ecr::types::ImageIdentifier::builder()
+                                    .image_digest(&digest)
+                                    .build(),
+                            )
                             .send()
                             .await
                             .unwrap();
-                        queue_results(vec![response(&repo, &digest, "COMPLETE", fixture_findings("basic_page.json"))]);
+                        queue_results(vec![response(
+                            &repo,
+                            &digest,
+                            "COMPLETE",
+                            fixture_findings("basic_page.json"),
+                        )]);
                         client
                             .put_image(&repo, &m, Some(MANIFEST_TYPE), Some("v1"), Some(&digest))
                             .await
@@ -153,7 +174,13 @@ async fn in_progress_then_complete_through_the_live_path() {
         });
     }
     let d = client
-        .gate_image(&repo, &ImageId::tag("v1"), &policy(json!({"failOn": {"CRITICAL": 0}})), &opts, chrono::Utc::now())
+        .gate_image(
+            &repo,
+            &ImageId::tag("v1"),
+            &policy(json!({"failOn": {"CRITICAL": 0}})),
+            &opts,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert_eq!(*statuses.lock().unwrap(), ["IN_PROGRESS", "COMPLETE"]);
@@ -169,7 +196,12 @@ async fn active_enhanced_findings_after_stable_polls() {
     let client = support::emulator().client().await;
     let (repo, digest, _) = repo_with_image(&client, "scan-active").await;
     client.start_image_scan(&repo, &ImageId::digest(&digest)).await.unwrap();
-    queue_results(vec![response(&repo, &digest, "ACTIVE", fixture_findings("enhanced_page.json"))]);
+    queue_results(vec![response(
+        &repo,
+        &digest,
+        "ACTIVE",
+        fixture_findings("enhanced_page.json"),
+    )]);
     let polls = Arc::new(Mutex::new(0u32));
     let mut opts = quick(Some(ScanType::Enhanced));
     let p2 = polls.clone();
@@ -193,7 +225,13 @@ async fn failed_scan_fails_the_gate() {
     client.start_image_scan(&repo, &ImageId::digest(&digest)).await.unwrap();
     queue_results(vec![response(&repo, &digest, "FAILED", json!({}))]);
     let d = client
-        .gate_image(&repo, &ImageId::tag("v1"), &policy(json!({})), &quick(None), chrono::Utc::now())
+        .gate_image(
+            &repo,
+            &ImageId::tag("v1"),
+            &policy(json!({})),
+            &quick(None),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert!(!d.passed);
@@ -212,19 +250,36 @@ async fn scan_not_found_starts_a_basic_scan_and_limit_exceeded_is_typed() {
     let client = support::emulator().client().await;
     let (repo, digest, _) = repo_with_image(&client, "scan-start").await;
     // No scan yet: moto answers ScanNotFoundException until one is started.
-    let e = client.describe_scan_findings(&repo, &ImageId::digest(&digest), None).await.unwrap_err();
+    let e = client
+        .describe_scan_findings(&repo, &ImageId::digest(&digest), None)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "ScanNotFound");
-    queue_results(vec![response(&repo, &digest, "COMPLETE", fixture_findings("basic_page.json"))]);
+    queue_results(vec![response(
+        &repo,
+        &digest,
+        "COMPLETE",
+        fixture_findings("basic_page.json"),
+    )]);
     let mut opts = quick(Some(ScanType::Basic));
     opts.wait.start_basic_scan = true;
     let d = client
-        .gate_image(&repo, &ImageId::tag("v1"), &policy(json!({"minScore": 9.0})), &opts, chrono::Utc::now())
+        .gate_image(
+            &repo,
+            &ImageId::tag("v1"),
+            &policy(json!({"minScore": 9.0})),
+            &opts,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert!(!d.passed);
     assert_eq!(d.reasons[0].code, "minScore");
     // A second scan the same day: LimitExceededException, which the waiter reads as "a scan exists".
-    let e = client.start_image_scan(&repo, &ImageId::digest(&digest)).await.unwrap_err();
+    let e = client
+        .start_image_scan(&repo, &ImageId::digest(&digest))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "LimitExceeded");
 }
 
@@ -238,8 +293,14 @@ async fn index_children_are_gated_per_platform() {
         .unwrap();
     let (amd_m, amd) = manifest(&format!("{repo}-amd64"));
     let (arm_m, arm) = manifest(&format!("{repo}-arm64"));
-    client.put_image(&repo, &amd_m, Some(MANIFEST_TYPE), None, Some(&amd)).await.unwrap();
-    client.put_image(&repo, &arm_m, Some(MANIFEST_TYPE), None, Some(&arm)).await.unwrap();
+    client
+        .put_image(&repo, &amd_m, Some(MANIFEST_TYPE), None, Some(&amd))
+        .await
+        .unwrap();
+    client
+        .put_image(&repo, &arm_m, Some(MANIFEST_TYPE), None, Some(&arm))
+        .await
+        .unwrap();
     let index = json!({"schemaVersion": 2, "mediaType": INDEX_TYPE, "manifests": [
         {"mediaType": MANIFEST_TYPE, "digest": amd, "size": amd_m.len(), "platform": {"os": "linux", "architecture": "amd64"}},
         {"mediaType": MANIFEST_TYPE, "digest": arm, "size": arm_m.len(), "platform": {"os": "linux", "architecture": "arm64"}}]})
@@ -254,14 +315,25 @@ async fn index_children_are_gated_per_platform() {
     }
     queue_results(vec![
         response(&repo, &amd, "COMPLETE", fixture_findings("basic_page.json")),
-        response(&repo, &arm, "COMPLETE", json!({"findings": [], "findingSeverityCounts": {}})),
+        response(
+            &repo,
+            &arm,
+            "COMPLETE",
+            json!({"findings": [], "findingSeverityCounts": {}}),
+        ),
     ]);
     let resolved = client.resolve_image(&repo, &ImageId::tag("multi")).await.unwrap();
     assert!(resolved.is_index());
     assert_eq!(resolved.children.len(), 2);
     let pol = policy(json!({"failOn": {"CRITICAL": 0}}));
     let d = client
-        .gate_image(&repo, &ImageId::tag("multi"), &pol, &quick(Some(ScanType::Basic)), chrono::Utc::now())
+        .gate_image(
+            &repo,
+            &ImageId::tag("multi"),
+            &pol,
+            &quick(Some(ScanType::Basic)),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert!(!d.passed);

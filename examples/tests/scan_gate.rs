@@ -35,7 +35,14 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn fails_with_exit_1_and_a_json_report() {
     let policy = write_temp("fail.json", r#"{"failOn": {"CRITICAL": 0}}"#);
-    let o = run(&["--findings", &fixture("enhanced_page.json"), "--policy", &policy, "--now", "2026-06-01T00:00:00Z"]);
+    let o = run(&[
+        "--findings",
+        &fixture("enhanced_page.json"),
+        "--policy",
+        &policy,
+        "--now",
+        "2026-06-01T00:00:00Z",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(r["schema"], "ecr-core/scan-gate-report/v1");
@@ -46,14 +53,40 @@ fn fails_with_exit_1_and_a_json_report() {
 
 #[test]
 fn passes_with_exit_0_using_the_toml_policy_and_pages() {
-    let policy = write_temp("pass.toml", "[failOn]\nHIGH = 5\n\n[[ignore]]\nid = \"CVE-2024-0001\"\nexpires = 2026-12-31\n");
-    let o = run(&["--findings", &fixture("enhanced_pages_cli.json"), "--policy", &policy, "--format", "markdown", "--now", "2026-06-01T00:00:00Z"]);
+    let policy = write_temp(
+        "pass.toml",
+        "[failOn]\nHIGH = 5\n\n[[ignore]]\nid = \"CVE-2024-0001\"\nexpires = 2026-12-31\n",
+    );
+    let o = run(&[
+        "--findings",
+        &fixture("enhanced_pages_cli.json"),
+        "--policy",
+        &policy,
+        "--format",
+        "markdown",
+        "--now",
+        "2026-06-01T00:00:00Z",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = String::from_utf8(o.stdout).unwrap();
     assert!(md.starts_with("## ✅ Scan gate passed"), "{md}");
     // After the expiry, the same policy fails.
-    let o = run(&["--findings", &fixture("enhanced_pages_cli.json"), "--policy", &policy, "--now", "2027-01-01T00:00:00Z", "--format", "md"]);
-    assert_eq!(o.status.code(), Some(0), "no CRITICAL threshold, so still a pass: {}", stderr(&o));
+    let o = run(&[
+        "--findings",
+        &fixture("enhanced_pages_cli.json"),
+        "--policy",
+        &policy,
+        "--now",
+        "2027-01-01T00:00:00Z",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "no CRITICAL threshold, so still a pass: {}",
+        stderr(&o)
+    );
     let md = String::from_utf8(o.stdout).unwrap();
     assert!(md.contains("`expiredIgnore`"), "{md}");
 }
@@ -61,7 +94,14 @@ fn passes_with_exit_0_using_the_toml_policy_and_pages() {
 #[test]
 fn sarif_format() {
     let policy = write_temp("sarif.json", r#"{"minScore": 9.0}"#);
-    let o = run(&["--findings", &fixture("basic_page.json"), "--policy", &policy, "--format", "sarif"]);
+    let o = run(&[
+        "--findings",
+        &fixture("basic_page.json"),
+        "--policy",
+        &policy,
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let s: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(s["version"], "2.1.0");
@@ -77,10 +117,17 @@ fn bad_input_exits_2_naming_the_problem() {
     assert!(stderr(&o).contains("ignore[0].expires"), "{}", stderr(&o));
 
     let good_policy = write_temp("good.json", "{}");
-    let bad_findings = write_temp("bad-findings.json", r#"{"imageScanFindings": {"findings": [{"severity": 3}]}}"#);
+    let bad_findings = write_temp(
+        "bad-findings.json",
+        r#"{"imageScanFindings": {"findings": [{"severity": 3}]}}"#,
+    );
     let o = run(&["--findings", &bad_findings, "--policy", &good_policy]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("imageScanFindings.findings[0].severity"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("imageScanFindings.findings[0].severity"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = run(&["--findings", "/nonexistent/findings.json", "--policy", &good_policy]);
     assert_eq!(o.status.code(), Some(2));
@@ -113,7 +160,11 @@ fn unknown_status_fails_closed() {
 }
 
 fn queue_results(em: &support::Emulator, results: Vec<Value>) {
-    let host = em.endpoint().trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let host = em
+        .endpoint()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     let body = json!({"results": results, "region": em.region()}).to_string();
     let mut s = TcpStream::connect(&host).unwrap();
     write!(
@@ -140,7 +191,13 @@ async fn live_mode_against_the_emulator() {
         "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2,
                    "digest": "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"}, "layers": []});
     let id = client
-        .put_image(&repo, &manifest.to_string(), Some("application/vnd.oci.image.manifest.v1+json"), Some("v1"), None)
+        .put_image(
+            &repo,
+            &manifest.to_string(),
+            Some("application/vnd.oci.image.manifest.v1+json"),
+            Some("v1"),
+            None,
+        )
         .await
         .unwrap();
     let digest = id.image_digest.unwrap();
@@ -154,7 +211,16 @@ async fn live_mode_against_the_emulator() {
     let policy = write_temp("live.json", r#"{"failOn": {"CRITICAL": 0}}"#);
     let o = em
         .command(BIN)
-        .args(["--policy", &policy, "--repository", &repo, "--tag", "v1", "--timeout", "20"])
+        .args([
+            "--policy",
+            &policy,
+            "--repository",
+            &repo,
+            "--tag",
+            "v1",
+            "--timeout",
+            "20",
+        ])
         .args(["--poll-interval", "0.2", "--start-scan", "--progress"])
         .output()
         .unwrap();
@@ -163,5 +229,9 @@ async fn live_mode_against_the_emulator() {
     assert_eq!(r["images"][0]["digest"], digest.as_str());
     assert_eq!(r["reasons"][0]["findingIds"], json!(["CVE-2023-45871"]));
     // ScanNotFound first, then the scan this program started.
-    assert!(stderr(&o).contains("SCAN_NOT_FOUND") && stderr(&o).contains("COMPLETE"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("SCAN_NOT_FOUND") && stderr(&o).contains("COMPLETE"),
+        "{}",
+        stderr(&o)
+    );
 }

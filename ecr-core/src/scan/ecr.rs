@@ -62,7 +62,9 @@ pub struct ResolvedImage {
 impl ResolvedImage {
     /// Whether the manifest is an index / manifest list.
     pub fn is_index(&self) -> bool {
-        self.media_type.as_deref().is_some_and(|m| INDEX_MEDIA_TYPES.contains(&m))
+        self.media_type
+            .as_deref()
+            .is_some_and(|m| INDEX_MEDIA_TYPES.contains(&m))
     }
 }
 
@@ -110,10 +112,12 @@ impl CaptureBody {
 fn platform_text(p: &serde_json::Value) -> Option<String> {
     let os = p.get("os")?.as_str()?;
     let arch = p.get("architecture")?.as_str()?;
-    Some(match p.get("variant").and_then(|v| v.as_str()).filter(|v| !v.is_empty()) {
-        Some(v) => format!("{os}/{arch}/{v}"),
-        None => format!("{os}/{arch}"),
-    })
+    Some(
+        match p.get("variant").and_then(|v| v.as_str()).filter(|v| !v.is_empty()) {
+            Some(v) => format!("{os}/{arch}/{v}"),
+            None => format!("{os}/{arch}"),
+        },
+    )
 }
 
 /// The platform children of an index manifest (attestations and unknown platforms left out).
@@ -134,7 +138,9 @@ pub fn index_children(manifest: &str) -> Result<Vec<ChildImage>> {
             .pointer("/annotations/vnd.docker.reference.type")
             .and_then(|t| t.as_str())
             .is_some_and(|t| t == "attestation-manifest");
-        let Some(platform) = m.get("platform").and_then(platform_text) else { continue };
+        let Some(platform) = m.get("platform").and_then(platform_text) else {
+            continue;
+        };
         if attestation || platform.starts_with("unknown/") {
             continue;
         }
@@ -156,13 +162,14 @@ impl EcrClient {
             .send()
             .await
             .map_err(Error::from_sdk)?;
-        Ok(out.scanning_configuration().and_then(|c| c.scan_type()).and_then(|t| {
-            match t.as_str() {
+        Ok(out
+            .scanning_configuration()
+            .and_then(|c| c.scan_type())
+            .and_then(|t| match t.as_str() {
                 "BASIC" => Some(ScanType::Basic),
                 "ENHANCED" => Some(ScanType::Enhanced),
                 _ => None,
-            }
-        }))
+            }))
     }
 
     /// Resolves a tag or digest to its digest and media type; for an index, reads its platform children.
@@ -188,14 +195,14 @@ impl EcrClient {
                 .send()
                 .await
                 .map_err(Error::from_sdk)?;
-            let manifest = out
-                .images()
-                .first()
-                .and_then(|i| i.image_manifest())
-                .ok_or_else(|| Error::ImageNotFound {
-                    message: format!("{repository}@{}: BatchGetImage returned no manifest", resolved.digest),
-                    request_id: None,
-                })?;
+            let manifest =
+                out.images()
+                    .first()
+                    .and_then(|i| i.image_manifest())
+                    .ok_or_else(|| Error::ImageNotFound {
+                        message: format!("{repository}@{}: BatchGetImage returned no manifest", resolved.digest),
+                        request_id: None,
+                    })?;
             resolved.children = index_children(manifest)?;
         }
         Ok(resolved)
@@ -314,7 +321,11 @@ impl EcrClient {
                         "index {} has no platform matching {:?} (it has {:?})",
                         resolved.digest,
                         opts.platforms,
-                        resolved.children.iter().map(|c| c.platform.as_str()).collect::<Vec<_>>()
+                        resolved
+                            .children
+                            .iter()
+                            .map(|c| c.platform.as_str())
+                            .collect::<Vec<_>>()
                     ),
                 ));
             }
@@ -373,6 +384,8 @@ impl ScanSource for LiveSource {
     }
 
     async fn start_scan(&self) -> Result<()> {
-        self.client.start_image_scan(&self.repository, &ImageId::digest(&self.digest)).await
+        self.client
+            .start_image_scan(&self.repository, &ImageId::digest(&self.digest))
+            .await
     }
 }

@@ -64,7 +64,9 @@ impl Severity {
 
     /// Parses a known severity name (case-insensitive); `None` for anything else.
     pub fn parse(s: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
+        Severity::ALL
+            .into_iter()
+            .find(|v| v.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
     /// Parses a finding's severity: unknown or absent values are [`Severity::Undefined`].
@@ -419,7 +421,10 @@ pub fn parse_findings(text: &str) -> Result<ScanFindings> {
         // Fast path: one pass over the pages; on failure, re-read page by page to name where.
         if let Ok(wires) = serde_json::from_str::<Vec<WirePage>>(text) {
             if wires.is_empty() {
-                return Err(bad("", "empty array: expected at least one DescribeImageScanFindings page"));
+                return Err(bad(
+                    "",
+                    "empty array: expected at least one DescribeImageScanFindings page",
+                ));
             }
             let mut parsed = Vec::with_capacity(wires.len());
             for (i, w) in wires.into_iter().enumerate() {
@@ -429,7 +434,10 @@ pub fn parse_findings(text: &str) -> Result<ScanFindings> {
         }
         let pages: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| bad("", &e.to_string()))?;
         if pages.is_empty() {
-            return Err(bad("", "empty array: expected at least one DescribeImageScanFindings page"));
+            return Err(bad(
+                "",
+                "empty array: expected at least one DescribeImageScanFindings page",
+            ));
         }
         let mut parsed = Vec::with_capacity(pages.len());
         for (i, p) in pages.iter().enumerate() {
@@ -461,7 +469,11 @@ pub(crate) struct Page {
 }
 
 fn bad(path: &str, message: &str) -> Error {
-    let at = if path.is_empty() { String::new() } else { format!("{path}: ") };
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    };
     Error::invalid("scan findings", format!("{at}{message}"))
 }
 
@@ -492,7 +504,11 @@ pub(crate) fn parse_page(text: &str, prefix: &str) -> Result<Page> {
 }
 
 fn page_from_wire(wire: WirePage, prefix: &str) -> Result<Page> {
-    let dot = if prefix.is_empty() { String::new() } else { format!("{prefix}.") };
+    let dot = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}.")
+    };
     let mut findings = Vec::new();
     let (mut has_basic, mut has_enhanced) = (false, false);
     let mut out = ScanFindings {
@@ -545,9 +561,12 @@ fn page_from_wire(wire: WirePage, prefix: &str) -> Result<Page> {
 /// Merges pages of one image: metadata from the first page that has it, findings concatenated.
 pub(crate) fn merge(pages: Vec<Page>) -> ScanFindings {
     let n = pages.len();
-    let basic_nonempty = pages.iter().any(|p| p.findings.findings.iter().any(|f| f.scan_type == ScanType::Basic));
-    let enhanced_nonempty =
-        pages.iter().any(|p| p.findings.findings.iter().any(|f| f.scan_type == ScanType::Enhanced));
+    let basic_nonempty = pages
+        .iter()
+        .any(|p| p.findings.findings.iter().any(|f| f.scan_type == ScanType::Basic));
+    let enhanced_nonempty = pages
+        .iter()
+        .any(|p| p.findings.findings.iter().any(|f| f.scan_type == ScanType::Enhanced));
     let has_basic = pages.iter().any(|p| p.has_basic);
     let has_enhanced = pages.iter().any(|p| p.has_enhanced);
     let mut iter = pages.into_iter();
@@ -575,7 +594,9 @@ pub(crate) fn merge(pages: Vec<Page>) -> ScanFindings {
         out.status = out.status.or(f.status);
         out.status_description = out.status_description.or(f.status_description);
         out.completed_at = out.completed_at.or(f.completed_at);
-        out.vulnerability_source_updated_at = out.vulnerability_source_updated_at.or(f.vulnerability_source_updated_at);
+        out.vulnerability_source_updated_at = out
+            .vulnerability_source_updated_at
+            .or(f.vulnerability_source_updated_at);
         out.reported_counts = out.reported_counts.or(f.reported_counts);
         out.findings.extend(f.findings);
     }
@@ -845,7 +866,11 @@ fn basic_finding(raw: Box<RawValue>, path: &str) -> Result<Finding> {
         })
         .into_iter()
         .collect();
-    let fix_available = if fixed.is_some() { FixAvailable::Yes } else { FixAvailable::Unknown };
+    let fix_available = if fixed.is_some() {
+        FixAvailable::Yes
+    } else {
+        FixAvailable::Unknown
+    };
     Ok(Finding {
         id: w.name.unwrap_or_default(),
         scan_type: ScanType::Basic,
@@ -911,7 +936,9 @@ fn enhanced_finding(raw: Box<RawValue>, path: &str) -> Result<Finding> {
             });
         }
         for c in d.cvss {
-            let Some(score) = c.base_score.and_then(valid_score) else { continue };
+            let Some(score) = c.base_score.and_then(valid_score) else {
+                continue;
+            };
             let cand = Cvss {
                 score,
                 version: c.version,

@@ -341,7 +341,13 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
             total_findings: img.scan.findings.len(),
             reasons: Vec::new(),
         };
-        status_check(policy, &img.scan, platform.as_ref(), &mut image.reasons, &mut d.warnings);
+        status_check(
+            policy,
+            &img.scan,
+            platform.as_ref(),
+            &mut image.reasons,
+            &mut d.warnings,
+        );
         if let Some(m) = img.scan.count_mismatch() {
             d.warnings.push(Warning::new("countMismatch", m, platform.as_ref()));
         }
@@ -364,7 +370,14 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
                 finding: f,
             });
         }
-        thresholds(policy, &image.counted, &counted_findings, &d.findings, platform.as_ref(), &mut image.reasons);
+        thresholds(
+            policy,
+            &image.counted,
+            &counted_findings,
+            &d.findings,
+            platform.as_ref(),
+            &mut image.reasons,
+        );
         image.passed = image.reasons.is_empty();
         for (k, v) in &image.counted {
             *d.counted.entry(*k).or_default() += v;
@@ -402,7 +415,10 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
             "lifted"
         } else {
             d.stale_ignores.push(i);
-            let msg = format!("ignore[{i}] ({}) matched no finding; remove it or fix its scope", rule.id);
+            let msg = format!(
+                "ignore[{i}] ({}) matched no finding; remove it or fix its scope",
+                rule.id
+            );
             match policy.stale_ignores {
                 StaleIgnores::Warn => d.warnings.push(Warning::new("staleIgnore", msg, None)),
                 StaleIgnores::Error => {
@@ -451,7 +467,9 @@ fn judge(
         }
         if rule.until_fixed && fixable == Some(true) {
             tally[i].not_applied += 1;
-            notes.push(format!("ignore[{i}] matched but is lifted: a fix is available (untilFixed)"));
+            notes.push(format!(
+                "ignore[{i}] matched but is lifted: a fix is available (untilFixed)"
+            ));
             continue;
         }
         tally[i].ignored += 1;
@@ -519,7 +537,11 @@ fn status_check(
                 format!("image cannot be scanned (UNSUPPORTED_IMAGE{desc})"),
                 policy.on_unsupported_image,
             ),
-            StatusClass::Error => ("scanError", format!("scan gave no usable findings (status {s}{desc})"), policy.on_scan_error),
+            StatusClass::Error => (
+                "scanError",
+                format!("scan gave no usable findings (status {s}{desc})"),
+                policy.on_scan_error,
+            ),
         },
     };
     match action {
@@ -536,7 +558,12 @@ fn thresholds(
     platform: Option<&String>,
     reasons: &mut Vec<Reason>,
 ) {
-    let on = |sev: Severity| counted_idx.iter().map(|&i| &all[i].finding).filter(move |f| f.severity == sev);
+    let on = |sev: Severity| {
+        counted_idx
+            .iter()
+            .map(|&i| &all[i].finding)
+            .filter(move |f| f.severity == sev)
+    };
     for (&sev, &limit) in &policy.fail_on {
         let count = counted.get(&sev).copied().unwrap_or(0);
         if count > limit {

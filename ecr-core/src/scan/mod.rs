@@ -23,7 +23,7 @@
 //!   "imageScanFindings": {"findings": [{"name": "CVE-2024-1", "severity": "CRITICAL"}]}}"#;
 //! let policy = ScanPolicy::from_json_str(r#"{"failOn": {"CRITICAL": 0}}"#).unwrap();
 //! let scan = parse_findings(page).unwrap();
-//! let decision = evaluate(&policy, &[GateImage::new(scan)], chrono::Utc::now());
+//! let decision = evaluate(&policy, [GateImage::new(scan)], chrono::Utc::now());
 //! assert!(!decision.passed);
 //! ```
 

@@ -134,9 +134,9 @@ fn fail_on_map<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<BTreeMap<
                 Severity::ALL.map(|s| s.as_str()).join(", ")
             ))
         })?;
-        let n = v
-            .as_u64()
-            .ok_or_else(|| D::Error::custom(format!("{k}: expected a whole number of findings (0 or more), got {v}")))?;
+        let n = v.as_u64().ok_or_else(|| {
+            D::Error::custom(format!("{k}: expected a whole number of findings (0 or more), got {v}"))
+        })?;
         out.insert(sev, n);
     }
     Ok(out)
@@ -228,7 +228,11 @@ impl ScanPolicy {
             let at = e
                 .span()
                 .map(|s| {
-                    let line = text.as_bytes()[..s.start.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1;
+                    let line = text.as_bytes()[..s.start.min(text.len())]
+                        .iter()
+                        .filter(|b| **b == b'\n')
+                        .count()
+                        + 1;
                     format!(" (line {line})")
                 })
                 .unwrap_or_default();
@@ -259,15 +263,25 @@ impl ScanPolicy {
         if let Some(s) = self.min_score
             && (!s.is_finite() || !(0.0..=10.0).contains(&s))
         {
-            errors.push(FieldError::new("minScore", format!("must be between 0.0 and 10.0, got {s}")));
+            errors.push(FieldError::new(
+                "minScore",
+                format!("must be between 0.0 and 10.0, got {s}"),
+            ));
         }
         for (i, r) in self.ignore.iter().enumerate() {
             if r.id.trim().is_empty() {
                 errors.push(FieldError::new(format!("ignore[{i}].id"), "must not be empty"));
             }
-            for (field, v) in [("package", &r.package), ("repository", &r.repository), ("platform", &r.platform)] {
+            for (field, v) in [
+                ("package", &r.package),
+                ("repository", &r.repository),
+                ("platform", &r.platform),
+            ] {
                 if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
-                    errors.push(FieldError::new(format!("ignore[{i}].{field}"), "must not be empty when given"));
+                    errors.push(FieldError::new(
+                        format!("ignore[{i}].{field}"),
+                        "must not be empty when given",
+                    ));
                 }
             }
             if let Some(d) = &r.digest

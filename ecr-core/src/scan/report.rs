@@ -211,7 +211,13 @@ fn pseudo_path_for(f: &EvaluatedFinding, repo: &str) -> String {
     let pkg = f.finding.package.as_deref().unwrap_or("unknown-package");
     let clean = |s: &str| -> String {
         s.chars()
-            .map(|c| if c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-._~".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect()
     };
     let repo_path: Vec<String> = repo.split('/').map(clean).collect();
@@ -226,7 +232,11 @@ fn md_escape(s: &str) -> String {
 /// and why, ignore-rule problems and warnings.
 pub fn markdown(d: &GateDecision) -> String {
     let mut s = String::new();
-    let verdict = if d.passed { "✅ Scan gate passed" } else { "❌ Scan gate failed" };
+    let verdict = if d.passed {
+        "✅ Scan gate passed"
+    } else {
+        "❌ Scan gate failed"
+    };
     let _ = writeln!(s, "## {verdict}\n");
     if !d.reasons.is_empty() {
         let _ = writeln!(s, "**Why it failed**\n");
@@ -253,13 +263,21 @@ pub fn markdown(d: &GateDecision) -> String {
             Some(p) => format!("{name} ({p})"),
             None => name,
         };
-        let status = img.status.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_else(|| "none".into());
+        let status = img
+            .status
+            .as_ref()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_else(|| "none".into());
         let cells: Vec<String> = Severity::ALL
             .iter()
             .map(|sev| {
                 let c = img.counted.get(sev).copied().unwrap_or(0);
                 let n = img.not_counted.get(sev).copied().unwrap_or(0);
-                if n > 0 { format!("{c} (+{n} not counted)") } else { c.to_string() }
+                if n > 0 {
+                    format!("{c} (+{n} not counted)")
+                } else {
+                    c.to_string()
+                }
             })
             .collect();
         let _ = writeln!(
@@ -276,10 +294,12 @@ pub fn markdown(d: &GateDecision) -> String {
         const LIMIT: usize = 50;
         let mut sorted = counted.clone();
         sorted.sort_by(|a, b| {
-            a.finding
-                .severity
-                .cmp(&b.finding.severity)
-                .then(b.finding.score.unwrap_or(0.0).total_cmp(&a.finding.score.unwrap_or(0.0)))
+            a.finding.severity.cmp(&b.finding.severity).then(
+                b.finding
+                    .score
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.finding.score.unwrap_or(0.0)),
+            )
         });
         let _ = writeln!(s, "### Counted findings ({})\n", counted.len());
         let _ = writeln!(s, "| Severity | Id | Package | Fixed in | Score | Exploit | Platform |");
@@ -306,7 +326,11 @@ pub fn markdown(d: &GateDecision) -> String {
             );
         }
         if counted.len() > LIMIT {
-            let _ = writeln!(s, "\n…and {} more (see the JSON or SARIF report).", counted.len() - LIMIT);
+            let _ = writeln!(
+                s,
+                "\n…and {} more (see the JSON or SARIF report).",
+                counted.len() - LIMIT
+            );
         }
         s.push('\n');
     }

@@ -72,10 +72,16 @@ fn enhanced_page_parses_every_field() {
     assert_eq!(f.vendor_severity.as_deref(), Some("not yet assigned"));
     // The raw JSON is kept verbatim.
     let raw: Value = serde_json::from_str(f.raw.get()).unwrap();
-    assert_eq!(raw["findingArn"], fixture("enhanced_page.json")["imageScanFindings"]["enhancedFindings"][0]["findingArn"]);
+    assert_eq!(
+        raw["findingArn"],
+        fixture("enhanced_page.json")["imageScanFindings"]["enhancedFindings"][0]["findingArn"]
+    );
 
     let openssl = &scan.findings[1];
-    assert_eq!((openssl.fix_available, openssl.exploit_available), (FixAvailable::Yes, Some(true)));
+    assert_eq!(
+        (openssl.fix_available, openssl.exploit_available),
+        (FixAvailable::Yes, Some(true))
+    );
     assert_eq!(openssl.fixed_in_version.as_deref(), Some("3.0.13-1~deb12u1"));
     let zlib = &scan.findings[2];
     assert_eq!(zlib.fix_available, FixAvailable::Partial);
@@ -176,7 +182,12 @@ fn wrong_types_are_errors_naming_the_path() {
     assert!(msg.contains("findingSeverityCounts"), "{msg}");
 
     let time = json!({"imageScanFindings": {"imageScanCompletedAt": "yesterday"}});
-    assert!(parse_findings_value(&time).unwrap_err().to_string().contains("imageScanCompletedAt"));
+    assert!(
+        parse_findings_value(&time)
+            .unwrap_err()
+            .to_string()
+            .contains("imageScanCompletedAt")
+    );
 
     for text in ["", "42", "[]", "{", "null", "\"x\""] {
         assert_eq!(parse_findings(text).unwrap_err().code(), "InvalidArgument", "{text:?}");
@@ -214,7 +225,11 @@ fn every_status_parses_and_classifies() {
         assert_eq!(st.as_str(), s);
         assert_eq!(st.class(), class, "{s}");
     }
-    assert_eq!(ScanStatus::parse("complete").class(), StatusClass::Unknown, "statuses are exact");
+    assert_eq!(
+        ScanStatus::parse("complete").class(),
+        StatusClass::Unknown,
+        "statuses are exact"
+    );
 }
 
 // ------------------------------------------------------------------ policy
@@ -225,7 +240,10 @@ fn json_and_toml_policies_are_the_same() {
     let t = ScanPolicy::load(fixtures().join("policy.toml")).unwrap();
     assert_eq!(j, t);
     assert_eq!(j.fail_on.get(&Severity::High), Some(&5));
-    assert_eq!(j.ignore[0].expires.as_ref().unwrap().at, parse_str("2027-01-01T00:00:00Z").unwrap());
+    assert_eq!(
+        j.ignore[0].expires.as_ref().unwrap().at,
+        parse_str("2027-01-01T00:00:00Z").unwrap()
+    );
     assert!(j.ignore[0].until_fixed);
     assert_eq!(j.ignore[1].platform.as_deref(), Some("linux/arm64"));
     // Round trip through JSON.
@@ -252,7 +270,10 @@ fn invalid_policies_name_the_field() {
         assert_eq!(err.code(), "PolicyValidation", "{name}");
         let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
         let want = c["path"].as_str().unwrap();
-        assert!(paths.iter().any(|p| p.starts_with(want)), "{name}: want {want}, got {paths:?} ({err})");
+        assert!(
+            paths.iter().any(|p| p.starts_with(want)),
+            "{name}: want {want}, got {paths:?} ({err})"
+        );
         // The same document as text fails the same way.
         let err2 = ScanPolicy::from_json_str(&c["policy"].to_string()).unwrap_err();
         let paths2: Vec<&str> = err2.field_errors().iter().map(|e| e.path.as_str()).collect();
@@ -311,7 +332,12 @@ fn check_case(c: &Value) {
     assert_eq!(json!(d.expired_ignores), e["expiredIgnores"], "{name}");
     let mut codes: Vec<&str> = d.warnings.iter().map(|w| w.code.as_str()).collect();
     codes.sort();
-    let mut want_codes: Vec<&str> = e["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    let mut want_codes: Vec<&str> = e["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
     want_codes.sort();
     assert_eq!(codes, want_codes, "{name}: warnings {:?}", d.warnings);
     if let Some(states) = e.get("ignoreStates") {
@@ -477,10 +503,17 @@ fn sarif_validates_against_the_2_1_0_schema() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     for d in [sample_decision(), {
         let scan = parse_findings(&fixture_text("basic_page.json")).unwrap();
-        evaluate(&ScanPolicy::default(), [GateImage::new(scan).with_platform("linux/arm/v7")], now())
+        evaluate(
+            &ScanPolicy::default(),
+            [GateImage::new(scan).with_platform("linux/arm/v7")],
+            now(),
+        )
     }] {
         let s = report::sarif(&d);
-        let errors: Vec<String> = validator.iter_errors(&s).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&s)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
         assert_eq!(s["version"], "2.1.0");
     }
@@ -491,11 +524,17 @@ fn sarif_validates_against_the_2_1_0_schema() {
     let openssl = rules.iter().find(|r| r["id"] == "CVE-2024-0001").unwrap();
     assert_eq!(openssl["properties"]["security-severity"], "9.8");
     let curl = rules.iter().find(|r| r["id"] == "CVE-2024-0003").unwrap();
-    assert!(curl["properties"].get("security-severity").is_none(), "no score, no number");
+    assert!(
+        curl["properties"].get("security-severity").is_none(),
+        "no score, no number"
+    );
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 6);
     let ignored = results.iter().find(|r| r["ruleId"] == "CVE-2022-49043").unwrap();
-    assert_eq!(ignored["suppressions"][0]["justification"], "ignore[0] (CVE-2022-49043): no fix yet");
+    assert_eq!(
+        ignored["suppressions"][0]["justification"],
+        "ignore[0] (CVE-2022-49043): no fix yet"
+    );
     let counted = results.iter().find(|r| r["ruleId"] == "CVE-2024-0001").unwrap();
     assert!(counted.get("suppressions").is_none());
     assert_eq!(counted["level"], "error");
@@ -506,8 +545,10 @@ fn sarif_validates_against_the_2_1_0_schema() {
     // Fingerprints are stable across runs and distinct across findings.
     let again = report::sarif(&sample_decision());
     assert_eq!(s["runs"][0]["results"], again["runs"][0]["results"]);
-    let fps: std::collections::HashSet<String> =
-        results.iter().map(|r| r["partialFingerprints"]["ecrFinding/v1"].as_str().unwrap().to_owned()).collect();
+    let fps: std::collections::HashSet<String> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["ecrFinding/v1"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(fps.len(), 6);
 }
 
@@ -516,7 +557,12 @@ fn markdown_summary() {
     let md = report::markdown(&sample_decision());
     assert!(md.starts_with("## ❌ Scan gate failed"), "{md}");
     assert!(md.contains("`severityThreshold`"));
-    assert!(md.contains("| sample-repo@sha256:74b2c688c700 | ACTIVE | fail | 1 (+1 not counted) | 0 (+2 not counted) | 1 |"), "{md}");
+    assert!(
+        md.contains(
+            "| sample-repo@sha256:74b2c688c700 | ACTIVE | fail | 1 (+1 not counted) | 0 (+2 not counted) | 1 |"
+        ),
+        "{md}"
+    );
     assert!(md.contains("CVE-2024-0001"));
     assert!(md.contains("ignore[0]: no fix yet"));
     assert!(md.contains("`staleIgnore`"));
@@ -659,14 +705,24 @@ async fn active_waits_until_results_are_stable() {
         status_page("COMPLETE", enhanced(&["CVE-1"])),
         status_page("COMPLETE", enhanced(&["CVE-1", "CVE-2"])),
     ]);
-    let out = wait_for_scan(&src, Some(ScanType::Enhanced), &fast().consistency_polls(3)).await.unwrap();
+    let out = wait_for_scan(&src, Some(ScanType::Enhanced), &fast().consistency_polls(3))
+        .await
+        .unwrap();
     assert_eq!(out.scan.findings.len(), 2);
     assert_eq!(out.polls, 5);
 }
 
 #[tokio::test(start_paused = true)]
 async fn final_error_statuses_return_at_once() {
-    for s in ["FAILED", "UNSUPPORTED_IMAGE", "SCAN_ELIGIBILITY_EXPIRED", "FINDINGS_UNAVAILABLE", "LIMIT_EXCEEDED", "IMAGE_ARCHIVED", "SOMETHING_NEW"] {
+    for s in [
+        "FAILED",
+        "UNSUPPORTED_IMAGE",
+        "SCAN_ELIGIBILITY_EXPIRED",
+        "FINDINGS_UNAVAILABLE",
+        "LIMIT_EXCEEDED",
+        "IMAGE_ARCHIVED",
+        "SOMETHING_NEW",
+    ] {
         let src = Replay::new(vec![status_page("IN_PROGRESS", json!({})), status_page(s, json!({}))]);
         let out = wait_for_scan(&src, None, &fast()).await.unwrap();
         assert_eq!(out.scan.status.as_ref().unwrap().as_str(), s);
@@ -690,40 +746,60 @@ async fn unknown_status_can_be_waited_on() {
 
 #[tokio::test(start_paused = true)]
 async fn scan_not_found_retries_then_starts_a_basic_scan() {
-    let src = Replay::new(vec![Step::NotFound, Step::NotFound, status_page("COMPLETE", basic(&["CVE-1"]))]);
+    let src = Replay::new(vec![
+        Step::NotFound,
+        Step::NotFound,
+        status_page("COMPLETE", basic(&["CVE-1"])),
+    ]);
     let out = wait_for_scan(&src, Some(ScanType::Basic), &fast()).await.unwrap();
     assert_eq!(src.starts.load(Ordering::SeqCst), 0, "not allowed to start");
     assert!(!out.started_scan);
     assert_eq!(out.polls, 3);
 
-    let src = Replay::new(vec![Step::NotFound, status_page("IN_PROGRESS", json!({})), status_page("COMPLETE", basic(&[]))]);
+    let src = Replay::new(vec![
+        Step::NotFound,
+        status_page("IN_PROGRESS", json!({})),
+        status_page("COMPLETE", basic(&[])),
+    ]);
     let out = wait_for_scan(&src, None, &fast().start_basic_scan(true)).await.unwrap();
     assert_eq!(src.starts.load(Ordering::SeqCst), 1);
     assert!(out.started_scan);
 
     // LimitExceeded from StartImageScan: a scan exists; read it.
-    let mut src = Replay::new(vec![Step::NotFound, Step::NotFound, status_page("COMPLETE", basic(&[]))]);
+    let mut src = Replay::new(vec![
+        Step::NotFound,
+        Step::NotFound,
+        status_page("COMPLETE", basic(&[])),
+    ]);
     src.start_error = Some("LimitExceededException");
-    let out = wait_for_scan(&src, Some(ScanType::Basic), &fast().start_basic_scan(true)).await.unwrap();
+    let out = wait_for_scan(&src, Some(ScanType::Basic), &fast().start_basic_scan(true))
+        .await
+        .unwrap();
     assert_eq!(src.starts.load(Ordering::SeqCst), 1, "started once only");
     assert_eq!(out.scan.status, Some(ScanStatus::Complete));
 
     // Other StartImageScan errors are errors.
     let mut src = Replay::new(vec![Step::NotFound]);
     src.start_error = Some("UnsupportedImageTypeException");
-    let e = wait_for_scan(&src, Some(ScanType::Basic), &fast().start_basic_scan(true)).await.unwrap_err();
+    let e = wait_for_scan(&src, Some(ScanType::Basic), &fast().start_basic_scan(true))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "ServiceError");
 
     // Never under enhanced scanning.
     let src = Replay::new(vec![Step::NotFound, status_page("ACTIVE", enhanced(&[]))]);
-    wait_for_scan(&src, Some(ScanType::Enhanced), &fast().start_basic_scan(true)).await.unwrap();
+    wait_for_scan(&src, Some(ScanType::Enhanced), &fast().start_basic_scan(true))
+        .await
+        .unwrap();
     assert_eq!(src.starts.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test(start_paused = true)]
 async fn timeout_names_the_last_status() {
     let src = Replay::new(vec![status_page("IN_PROGRESS", json!({}))]);
-    let e = wait_for_scan(&src, None, &fast().timeout(Duration::from_secs(60))).await.unwrap_err();
+    let e = wait_for_scan(&src, None, &fast().timeout(Duration::from_secs(60)))
+        .await
+        .unwrap_err();
     match e {
         Error::ScanTimeout {
             image,
@@ -739,7 +815,9 @@ async fn timeout_names_the_last_status() {
     // 5 + 10 + 20 + 20 (capped) = 55, then 5 to the deadline: 6 polls.
     assert_eq!(src.fetches.load(Ordering::SeqCst), 6);
     let src = Replay::new(vec![Step::NotFound]);
-    let e = wait_for_scan(&src, None, &fast().timeout(Duration::from_secs(30))).await.unwrap_err();
+    let e = wait_for_scan(&src, None, &fast().timeout(Duration::from_secs(30)))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("SCAN_NOT_FOUND"), "{e}");
 }
 
@@ -753,13 +831,17 @@ async fn other_errors_stop_the_wait() {
 
 #[tokio::test(start_paused = true)]
 async fn jitter_stays_within_bounds() {
-    let src = Replay::new(vec![status_page("IN_PROGRESS", json!({})), status_page("COMPLETE", basic(&[]))]);
-    let opts = WaitOptions {
-        jitter: 0.5,
-        ..fast()
-    };
+    let src = Replay::new(vec![
+        status_page("IN_PROGRESS", json!({})),
+        status_page("COMPLETE", basic(&[])),
+    ]);
+    let opts = WaitOptions { jitter: 0.5, ..fast() };
     let out = wait_for_scan(&src, Some(ScanType::Basic), &opts).await.unwrap();
-    assert!(out.elapsed >= Duration::from_millis(2500) && out.elapsed <= Duration::from_millis(7500), "{:?}", out.elapsed);
+    assert!(
+        out.elapsed >= Duration::from_millis(2500) && out.elapsed <= Duration::from_millis(7500),
+        "{:?}",
+        out.elapsed
+    );
 }
 
 // ------------------------------------------------------------------ live path over replayed HTTP responses
@@ -784,7 +866,9 @@ mod live {
         let conf = aws_sdk_ecr::Config::builder()
             .behavior_version(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "test"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "AKID", "SECRET", None, None, "test",
+            ))
             .http_client(create_mock_http_client())
             .retry_config(aws_config::retry::RetryConfig::disabled())
             .interceptor(interceptor)
@@ -804,6 +888,9 @@ mod live {
         let body = json!({"__type": code, "message": message});
         HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(body.to_string()))
     }
+
+    /// (nextToken, maxResults) of each request.
+    type Calls = Arc<Mutex<Vec<(Option<String>, Option<i32>)>>>;
 
     /// 250 enhanced findings as ECR pages them: 100 per page whatever maxResults says (boto3#3449).
     fn enhanced_pages() -> Vec<Value> {
@@ -834,9 +921,12 @@ mod live {
             .collect()
     }
 
-    fn paged_rule(pages: Vec<Value>, calls: Arc<Mutex<Vec<(Option<String>, Option<i32>)>>>) -> Rule {
+    fn paged_rule(pages: Vec<Value>, calls: Calls) -> Rule {
         mock!(Client::describe_image_scan_findings).then_compute_response(move |req| {
-            calls.lock().unwrap().push((req.next_token().map(str::to_owned), req.max_results()));
+            calls
+                .lock()
+                .unwrap()
+                .push((req.next_token().map(str::to_owned), req.max_results()));
             let idx = match req.next_token() {
                 None => 0,
                 Some(t) => t.trim_start_matches("token-").parse().unwrap(),
@@ -849,7 +939,10 @@ mod live {
     async fn every_page_is_read_even_when_max_results_is_ignored() {
         let calls = Arc::new(Mutex::new(Vec::new()));
         let c = client(&[paged_rule(enhanced_pages(), calls.clone())]);
-        let scan = c.describe_scan_findings("sample-repo", &ImageId::digest(DIGEST), Some(1000)).await.unwrap();
+        let scan = c
+            .describe_scan_findings("sample-repo", &ImageId::digest(DIGEST), Some(1000))
+            .await
+            .unwrap();
         assert_eq!(scan.findings.len(), 250);
         assert_eq!(scan.pages, 3);
         assert_eq!(scan.computed_counts().get(&Severity::Critical), Some(&5));
@@ -872,7 +965,10 @@ mod live {
     async fn documented_basic_example_through_the_sdk() {
         let page = fixture("basic_page.json");
         let c = client(&[mock!(Client::describe_image_scan_findings).then_http_response(move || ok(&page))]);
-        let scan = c.describe_scan_findings("sample-repo", &ImageId::tag("latest"), None).await.unwrap();
+        let scan = c
+            .describe_scan_findings("sample-repo", &ImageId::tag("latest"), None)
+            .await
+            .unwrap();
         assert_eq!(scan.scan_type, Some(ScanType::Basic));
         assert_eq!(scan.findings[1].score, Some(9.8));
     }
@@ -888,7 +984,10 @@ mod live {
         ] {
             let c = client(&[mock!(Client::describe_image_scan_findings)
                 .then_http_response(move || aws_error(code, "The specified image scan could not be found."))]);
-            let e = c.describe_scan_findings("r", &ImageId::digest(DIGEST), None).await.unwrap_err();
+            let e = c
+                .describe_scan_findings("r", &ImageId::digest(DIGEST), None)
+                .await
+                .unwrap_err();
             assert_eq!(e.code(), want, "{code}");
         }
     }
@@ -898,7 +997,10 @@ mod live {
         let page = json!({"imageScanStatus": {"status": "COMPLETE"}, "imageScanFindings": {"findings": []},
             "nextToken": "same"});
         let c = client(&[mock!(Client::describe_image_scan_findings).then_http_response(move || ok(&page))]);
-        let e = c.describe_scan_findings("r", &ImageId::digest(DIGEST), None).await.unwrap_err();
+        let e = c
+            .describe_scan_findings("r", &ImageId::digest(DIGEST), None)
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("same nextToken"), "{e}");
     }
 
@@ -938,7 +1040,12 @@ mod live {
         });
         let c = client(&[describe, start]);
         let out = c
-            .wait_for_scan("sample-repo", DIGEST, Some(ScanType::Basic), &fast().start_basic_scan(true))
+            .wait_for_scan(
+                "sample-repo",
+                DIGEST,
+                Some(ScanType::Basic),
+                &fast().start_basic_scan(true),
+            )
             .await
             .unwrap();
         assert_eq!(starts.load(Ordering::SeqCst), 1);
@@ -948,9 +1055,11 @@ mod live {
 
     fn describe_images_rule(media_type: &'static str, digest: &'static str) -> Rule {
         mock!(Client::describe_images).then_http_response(move || {
-            ok(&json!({"imageDetails": [{"registryId": "123456789012", "repositoryName": "sample-repo",
+            ok(
+                &json!({"imageDetails": [{"registryId": "123456789012", "repositoryName": "sample-repo",
                 "imageDigest": digest, "imageTags": ["v1"], "imageSizeInBytes": 1234,
-                "imagePushedAt": 1749452920.0, "imageManifestMediaType": media_type}]}))
+                "imagePushedAt": 1749452920.0, "imageManifestMediaType": media_type}]}),
+            )
         })
     }
 
@@ -974,9 +1083,11 @@ mod live {
     fn index_rules(calls: Arc<Mutex<Vec<String>>>) -> Vec<Rule> {
         let manifest = index_manifest();
         let batch = mock!(Client::batch_get_image).then_http_response(move || {
-            ok(&json!({"images": [{"registryId": "123456789012", "repositoryName": "sample-repo",
+            ok(
+                &json!({"images": [{"registryId": "123456789012", "repositoryName": "sample-repo",
                 "imageId": {"imageDigest": INDEX}, "imageManifest": manifest,
-                "imageManifestMediaType": "application/vnd.oci.image.index.v1+json"}], "failures": []}))
+                "imageManifestMediaType": "application/vnd.oci.image.index.v1+json"}], "failures": []}),
+            )
         });
         let findings = mock!(Client::describe_image_scan_findings).then_compute_response(move |req| {
             let digest = req.image_id().unwrap().image_digest().unwrap().to_owned();
@@ -985,8 +1096,12 @@ mod live {
             page["imageId"] = json!({"imageDigest": digest});
             if digest == ARM {
                 // The arm64 image has no openssl finding.
-                page["imageScanFindings"]["enhancedFindings"].as_array_mut().unwrap().remove(1);
-                page["imageScanFindings"]["findingSeverityCounts"] = json!({"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1, "UNTRIAGED": 1});
+                page["imageScanFindings"]["enhancedFindings"]
+                    .as_array_mut()
+                    .unwrap()
+                    .remove(1);
+                page["imageScanFindings"]["findingSeverityCounts"] =
+                    json!({"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1, "UNTRIAGED": 1});
             }
             MockResponse::Http(ok(&page))
         });
@@ -1007,7 +1122,11 @@ mod live {
         let r = c.resolve_image("sample-repo", &ImageId::tag("v1")).await.unwrap();
         assert!(r.is_index());
         assert_eq!(r.digest, INDEX);
-        let plats: Vec<(&str, &str)> = r.children.iter().map(|c| (c.digest.as_str(), c.platform.as_str())).collect();
+        let plats: Vec<(&str, &str)> = r
+            .children
+            .iter()
+            .map(|c| (c.digest.as_str(), c.platform.as_str()))
+            .collect();
         assert_eq!(plats, [(AMD, "linux/amd64"), (ARM, "linux/arm64/v8")]);
     }
 
@@ -1020,7 +1139,10 @@ mod live {
             wait: fast(),
             ..Default::default()
         };
-        let d = c.gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now()).await.unwrap();
+        let d = c
+            .gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now())
+            .await
+            .unwrap();
         assert!(!d.passed);
         assert_eq!(d.images.len(), 2);
         assert_eq!(d.images[0].platform.as_deref(), Some("linux/amd64"));
@@ -1029,7 +1151,7 @@ mod live {
         assert!(d.images[1].passed, "{:?}", d.images[1].reasons);
         assert_eq!(d.reasons.len(), 1);
         // Enhanced (from the registry): two identical polls per child.
-        let calls = calls.lock().unwrap();
+        let calls = calls.lock().unwrap().clone();
         assert_eq!(calls.iter().filter(|d| *d == AMD).count(), 2);
         assert_eq!(calls.iter().filter(|d| *d == ARM).count(), 2);
         assert!(!calls.contains(&ATT.to_owned()) && !calls.contains(&INDEX.to_owned()));
@@ -1041,7 +1163,10 @@ mod live {
             platforms: vec!["linux/arm64/v8".into()],
             ..Default::default()
         };
-        let d = c.gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now()).await.unwrap();
+        let d = c
+            .gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now())
+            .await
+            .unwrap();
         assert!(d.passed);
         assert_eq!(d.images.len(), 1);
         let opts = GateOptions {
@@ -1049,7 +1174,10 @@ mod live {
             platforms: vec!["windows/amd64".into()],
             ..Default::default()
         };
-        let e = c.gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now()).await.unwrap_err();
+        let e = c
+            .gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now())
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("linux/amd64"), "{e}");
     }
 
@@ -1059,15 +1187,22 @@ mod live {
         let c = client(&[
             describe_images_rule("application/vnd.oci.image.manifest.v1+json", DIGEST),
             mock!(Client::describe_image_scan_findings).then_http_response(move || ok(&page)),
-            mock!(Client::get_registry_scanning_configuration)
-                .then_http_response(|| aws_error("AccessDeniedException", "not authorized to perform ecr:GetRegistryScanningConfiguration")),
+            mock!(Client::get_registry_scanning_configuration).then_http_response(|| {
+                aws_error(
+                    "AccessDeniedException",
+                    "not authorized to perform ecr:GetRegistryScanningConfiguration",
+                )
+            }),
         ]);
         let policy = ScanPolicy::from_value(&json!({"failOn": {"HIGH": 0}})).unwrap();
         let opts = GateOptions {
             wait: fast(),
             ..Default::default()
         };
-        let d = c.gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now()).await.unwrap();
+        let d = c
+            .gate_image("sample-repo", &ImageId::tag("v1"), &policy, &opts, now())
+            .await
+            .unwrap();
         assert!(d.passed);
         assert_eq!(d.images[0].platform, None);
         assert!(d.warnings.iter().any(|w| w.code == "scanType"), "{:?}", d.warnings);

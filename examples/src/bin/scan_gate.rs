@@ -17,7 +17,10 @@ use ecr_core::scan::{GateImage, GateOptions, ScanPolicy, ScanType, WaitOptions, 
 use ecr_core::types::ImageId;
 
 #[derive(Parser, Debug)]
-#[command(name = "scan_gate", about = "Gate an ECR image scan on a policy (exit 0 pass, 1 fail, 2 error)")]
+#[command(
+    name = "scan_gate",
+    about = "Gate an ECR image scan on a policy (exit 0 pass, 1 fail, 2 error)"
+)]
 struct Args {
     /// Policy file (JSON, or TOML when it ends in .toml).
     #[arg(long)]
