@@ -1,0 +1,29 @@
+//! Fuzzes the DescribeImageScanFindings parser (one page or an array of pages), and, for inputs it accepts,
+//! the gate and all three reports. Nothing may panic; every rejection must be a typed error.
+//!
+//! `cargo +nightly fuzz run scan_findings fuzz/corpus/scan_findings fuzz/seeds/scan_findings -- -max_total_time=600`
+//! (from `ecr-core/`; `fuzz/seeds/` holds the committed seed inputs, `fuzz/corpus/` what the fuzzer grows)
+#![no_main]
+
+use ecr_core::scan::{GateImage, ScanPolicy, evaluate, parse_findings, report};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    match parse_findings(text) {
+        Ok(scan) => {
+            let _ = scan.count_mismatch();
+            let policy = ScanPolicy {
+                fixable_only: true,
+                min_score: Some(7.0),
+                ..ScanPolicy::default()
+            };
+            let now = chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default();
+            let d = evaluate(&policy, [GateImage::new(scan).with_platform("linux/amd64")], now);
+            let _ = report::render(&d, report::Format::Json);
+            let _ = report::render(&d, report::Format::Sarif);
+            let _ = report::render(&d, report::Format::Markdown);
+        }
+        Err(e) => assert_eq!(e.code(), "InvalidArgument"),
+    }
+});
