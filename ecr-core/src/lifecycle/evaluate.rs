@@ -1,0 +1,347 @@
+//! Offline evaluation of a policy against a repository's images, reproducing ECR's documented evaluation
+//! rules (see the module docs for the algorithm and every decision on undocumented points).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::time::Timestamp;
+use crate::types::{ImageDetail, ImageStatus};
+
+use super::lint::matchers;
+use super::model::{ActionType, CountType, LifecyclePolicy, Rule, StorageClass, TagStatus};
+use super::pattern::{TagMatcher, list_matches};
+use super::preview::{
+    CollateralTags, FollowingSubject, Preview, PreviewAction, PreviewResult, SkipReason, SkippedImage,
+    TransitioningCount,
+};
+
+/// What an evaluation needs besides the policy and the images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvaluationContext {
+    /// The instant ages are measured from.
+    pub now: Timestamp,
+    /// Digests no rule may act on (images in use by ECS, EKS, Lambda, ..., supplied by the caller).
+    pub protected: BTreeSet<String>,
+    /// Manifest lists (image indexes) of the repository and the digests they reference. Referenced images
+    /// are not expired or archived while their list is in the repository.
+    /// [`crate::EcrClient::lifecycle_preview`] fills this from the index manifests.
+    pub manifest_list_children: BTreeMap<String, Vec<String>>,
+}
+
+impl EvaluationContext {
+    /// A context at `now`, nothing protected, no manifest lists known.
+    pub fn new(now: Timestamp) -> Self {
+        Self {
+            now,
+            protected: BTreeSet::new(),
+            manifest_list_children: BTreeMap::new(),
+        }
+    }
+
+    /// Adds protected digests.
+    pub fn protect<I, S>(mut self, digests: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.protected.extend(digests.into_iter().map(Into::into));
+        self
+    }
+
+    /// Records that the manifest list `list_digest` references `children`.
+    pub fn manifest_list(mut self, list_digest: impl Into<String>, children: Vec<String>) -> Self {
+        self.manifest_list_children.insert(list_digest.into(), children);
+        self
+    }
+}
+
+const MICROS_PER_DAY: i64 = 86_400_000_000;
+const NONE: u32 = u32::MAX;
+
+/// Per-image facts computed once.
+struct Facts {
+    /// `None` for images being restored (ACTIVATING): no rule selects them.
+    class: Option<StorageClass>,
+    /// The ordering instant for count rules (push, or restore for restored images; archive time in archive).
+    order_key: i64,
+    /// Push instant (`now` when unknown).
+    pushed: i64,
+    /// The pull clock of `sinceImagePulled`.
+    pull_clock: i64,
+    /// When the image was archived.
+    archived: Option<i64>,
+}
+
+fn micros(t: &Timestamp) -> i64 {
+    t.timestamp_micros()
+}
+
+fn facts(img: &ImageDetail, now: i64) -> Facts {
+    let pushed = img.image_pushed_at.as_ref().map(micros).unwrap_or(now);
+    let activated = img.last_activated_at.as_ref().map(micros);
+    let archived = img.last_archived_at.as_ref().map(micros);
+    let class = match img.image_status {
+        ImageStatus::Active => Some(StorageClass::Standard),
+        ImageStatus::Archived => Some(StorageClass::Archive),
+        ImageStatus::Activating => None,
+    };
+    // Restored images order by their restore time (rule 9); archived ones by their archive time.
+    let order_key = match class {
+        Some(StorageClass::Archive) => archived.unwrap_or(pushed),
+        _ => activated.map_or(pushed, |a| a.max(pushed)),
+    };
+    // Pull clock (rule 17): the last pull, or the restore if it is later (restored and not pulled since), or the
+    // push when never pulled.
+    let pulled = img.last_recorded_pull_time.as_ref().map(micros);
+    let pull_clock = match (pulled, activated) {
+        (Some(p), Some(a)) => p.max(a),
+        (Some(p), None) => p,
+        (None, Some(a)) => a.max(pushed),
+        (None, None) => pushed,
+    };
+    Facts {
+        class,
+        order_key,
+        pushed,
+        pull_clock,
+        archived,
+    }
+}
+
+fn selects_tags(rule: &Rule, list: &[TagMatcher], tags: &[String]) -> bool {
+    match rule.selection.tag_status {
+        TagStatus::Any => true,
+        TagStatus::Untagged => tags.is_empty(),
+        TagStatus::Tagged => list_matches(list, tags),
+    }
+}
+
+impl LifecyclePolicy {
+    /// Evaluates the policy against `images` as ECR would at `context.now`, never acting on protected digests or
+    /// on images a manifest list still references. The result does not depend on the order of `images`.
+    pub fn evaluate(&self, images: &[ImageDetail], context: &EvaluationContext) -> Preview {
+        let now = micros(&context.now);
+        let facts: Vec<Facts> = images.iter().map(|i| facts(i, now)).collect();
+
+        // Newest first; ties broken by digest (the greater digest counts as the newer).
+        let mut order: Vec<u32> = (0..images.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            facts[b]
+                .order_key
+                .cmp(&facts[a].order_key)
+                .then_with(|| images[b].image_digest.cmp(&images[a].image_digest))
+        });
+
+        // Children of manifest lists present in the repository.
+        let mut parents_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        if !context.manifest_list_children.is_empty() {
+            let present: HashSet<&str> = images.iter().map(|i| i.image_digest.as_str()).collect();
+            for (list, children) in &context.manifest_list_children {
+                if present.contains(list.as_str()) {
+                    for child in children {
+                        parents_of.entry(child.as_str()).or_default().push(list.as_str());
+                    }
+                }
+            }
+        }
+
+        let rules = self.rules_by_priority();
+        let mut claimed = vec![NONE; images.len()];
+        let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); images.len()];
+        let mut shielded = vec![false; images.len()];
+        let mut rule_matchers = Vec::with_capacity(rules.len());
+
+        for (r, rule) in rules.iter().enumerate() {
+            let list = matchers(rule);
+            let class = rule.selection.effective_storage_class();
+            let n = rule.selection.count_number;
+            let limit = i64::from(n).saturating_mul(MICROS_PER_DAY);
+            let mut count: u64 = 0;
+            for &i in &order {
+                let i = i as usize;
+                let f = &facts[i];
+                if f.class != Some(class) || !selects_tags(rule, &list, &images[i].image_tags) {
+                    continue;
+                }
+                count += 1;
+                let qualifies = match rule.selection.count_type {
+                    CountType::ImageCountMoreThan => count > u64::from(n),
+                    CountType::SinceImagePushed => now.saturating_sub(f.pushed) > limit,
+                    CountType::SinceImagePulled => now.saturating_sub(f.pull_clock) > limit,
+                    CountType::SinceImageTransitioned => f.archived.is_some_and(|a| now.saturating_sub(a) > limit),
+                };
+                if qualifies && !shielded[i] {
+                    let digest = images[i].image_digest.as_str();
+                    if context.protected.contains(digest) {
+                        skipped[i] = (r as u32, SkipReason::Protected);
+                    } else if parents_of.contains_key(digest) {
+                        skipped[i] = (r as u32, SkipReason::ReferencedByManifestList);
+                    } else {
+                        claimed[i] = r as u32;
+                    }
+                }
+                // Matching the tag selection shields the image from every later rule of its storage class.
+                shielded[i] = true;
+            }
+            rule_matchers.push(list);
+        }
+
+        build_preview(
+            images,
+            &rules,
+            &rule_matchers,
+            &claimed,
+            &skipped,
+            &parents_of,
+            &context.protected,
+        )
+    }
+}
+
+fn build_preview(
+    images: &[ImageDetail],
+    rules: &[&Rule],
+    rule_matchers: &[Vec<TagMatcher>],
+    claimed: &[u32],
+    skipped: &[(u32, SkipReason)],
+    parents_of: &HashMap<&str, Vec<&str>>,
+    protected: &BTreeSet<String>,
+) -> Preview {
+    let mut preview = Preview::default();
+    let mut transitioning = 0u64;
+    let mut acted: Vec<(u32, usize)> = Vec::new();
+    for (i, &r) in claimed.iter().enumerate() {
+        if r != NONE {
+            acted.push((r, i));
+        }
+    }
+    acted.sort_unstable_by(|&(ra, a), &(rb, b)| {
+        (ra, images[a].image_pushed_at, &images[a].image_digest).cmp(&(
+            rb,
+            images[b].image_pushed_at,
+            &images[b].image_digest,
+        ))
+    });
+    preview.preview_results.reserve(acted.len());
+    for &(r, i) in &acted {
+        let rule = rules[r as usize];
+        let img = &images[i];
+        let size = u64::try_from(img.image_size_in_bytes.unwrap_or(0)).unwrap_or(0);
+        match rule.action.action_type {
+            ActionType::Expire => {
+                preview.summary.expiring_image_total_count += 1;
+                preview.reclaimed_bytes.expire += size;
+                if rule.selection.tag_status == TagStatus::Tagged {
+                    let list = &rule_matchers[r as usize];
+                    let (matched, collateral): (Vec<String>, Vec<String>) = img
+                        .image_tags
+                        .iter()
+                        .cloned()
+                        .partition(|t| list.iter().any(|m| m.matches(t)));
+                    if !collateral.is_empty() {
+                        preview.collateral_tags.push(CollateralTags {
+                            image_digest: img.image_digest.clone(),
+                            applied_rule_priority: rule.rule_priority,
+                            matched_tags: matched,
+                            collateral_tags: collateral,
+                        });
+                    }
+                }
+            }
+            ActionType::Transition => {
+                transitioning += 1;
+                preview.reclaimed_bytes.transition += size;
+            }
+        }
+        preview.preview_results.push(PreviewResult {
+            image_tags: img.image_tags.clone(),
+            image_digest: img.image_digest.clone(),
+            image_pushed_at: img.image_pushed_at,
+            action: rule.action.into(),
+            applied_rule_priority: rule.rule_priority,
+            storage_class: if img.image_status == ImageStatus::Archived {
+                StorageClass::Archive
+            } else {
+                StorageClass::Standard
+            },
+        });
+    }
+    if transitioning > 0 {
+        preview
+            .summary
+            .transitioning_image_total_counts
+            .push(TransitioningCount {
+                target_storage_class: StorageClass::Archive,
+                image_total_count: transitioning,
+            });
+    }
+
+    let mut skips: Vec<(u32, usize)> = skipped
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, _))| *r != NONE)
+        .map(|(i, (r, _))| (*r, i))
+        .collect();
+    skips.sort_unstable_by(|&(ra, a), &(rb, b)| (ra, &images[a].image_digest).cmp(&(rb, &images[b].image_digest)));
+    for (r, i) in skips {
+        let rule = rules[r as usize];
+        let img = &images[i];
+        let reason = skipped[i].1;
+        let mut referenced_by: Vec<String> = match reason {
+            SkipReason::ReferencedByManifestList => parents_of
+                .get(img.image_digest.as_str())
+                .map(|p| p.iter().map(|s| (*s).to_owned()).collect())
+                .unwrap_or_default(),
+            SkipReason::Protected => Vec::new(),
+        };
+        referenced_by.sort_unstable();
+        let skip = SkippedImage {
+            image_digest: img.image_digest.clone(),
+            image_tags: img.image_tags.clone(),
+            rule_priority: rule.rule_priority,
+            action: rule.action.into(),
+            reason,
+            referenced_by,
+        };
+        match reason {
+            SkipReason::Protected => preview.protected_images.push(skip),
+            SkipReason::ReferencedByManifestList => preview.blocked_images.push(skip),
+        }
+    }
+
+    // Referrers follow their subject (rule 1).
+    if images.iter().any(|i| i.subject_manifest_digest.is_some()) {
+        let acted_on: HashMap<&str, u32> = acted
+            .iter()
+            .map(|&(r, i)| (images[i].image_digest.as_str(), r))
+            .collect();
+        let mut follow: Vec<FollowingSubject> = Vec::new();
+        for (i, img) in images.iter().enumerate() {
+            let Some(subject) = img.subject_manifest_digest.as_deref() else {
+                continue;
+            };
+            if claimed[i] != NONE || skipped[i].0 != NONE || protected.contains(&img.image_digest) {
+                continue;
+            }
+            if let Some(&r) = acted_on.get(subject) {
+                let rule = rules[r as usize];
+                follow.push(FollowingSubject {
+                    image_digest: img.image_digest.clone(),
+                    image_tags: img.image_tags.clone(),
+                    subject_manifest_digest: subject.to_owned(),
+                    action: PreviewAction::from(rule.action),
+                    subject_rule_priority: rule.rule_priority,
+                });
+            }
+        }
+        follow.sort_by(|a, b| {
+            (a.subject_rule_priority, &a.subject_manifest_digest, &a.image_digest).cmp(&(
+                b.subject_rule_priority,
+                &b.subject_manifest_digest,
+                &b.image_digest,
+            ))
+        });
+        preview.following_subject = follow;
+    }
+    preview
+}

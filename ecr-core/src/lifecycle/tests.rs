@@ -1,0 +1,1 @@
+//! Replayed-response tests (added below).
