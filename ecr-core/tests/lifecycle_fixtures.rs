@@ -29,14 +29,25 @@ fn validation_cases() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|e| (e["path"].as_str().unwrap().to_owned(), e["message"].as_str().unwrap().to_owned(), false))
+            .map(|e| {
+                (
+                    e["path"].as_str().unwrap().to_owned(),
+                    e["message"].as_str().unwrap().to_owned(),
+                    false,
+                )
+            })
             .collect();
         for want in case["expect"]["errors"].as_array().unwrap() {
             let path = want["path"].as_str().unwrap();
             let text = want["messageContains"].as_str().unwrap();
-            match actual.iter_mut().find(|(p, m, used)| !used && p == path && m.contains(text)) {
+            match actual
+                .iter_mut()
+                .find(|(p, m, used)| !used && p == path && m.contains(text))
+            {
                 Some(hit) => hit.2 = true,
-                None => failures.push(format!("{name}: missing error at {path:?} containing {text:?}; got {actual:?}")),
+                None => failures.push(format!(
+                    "{name}: missing error at {path:?} containing {text:?}; got {actual:?}"
+                )),
             }
         }
         for (p, m, used) in &actual {
@@ -51,13 +62,23 @@ fn validation_cases() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|w| (w["kind"].as_str().unwrap().to_owned(), w["path"].as_str().unwrap().to_owned()))
+                .map(|w| {
+                    (
+                        w["kind"].as_str().unwrap().to_owned(),
+                        w["path"].as_str().unwrap().to_owned(),
+                    )
+                })
                 .collect();
             let mut have: Vec<(String, String)> = got["warnings"]
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|w| (w["kind"].as_str().unwrap().to_owned(), w["path"].as_str().unwrap().to_owned()))
+                .map(|w| {
+                    (
+                        w["kind"].as_str().unwrap().to_owned(),
+                        w["path"].as_str().unwrap().to_owned(),
+                    )
+                })
                 .collect();
             want.sort();
             have.sort();
@@ -66,7 +87,12 @@ fn validation_cases() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -81,7 +107,11 @@ fn valid_policies_round_trip_through_to_json() {
         assert_eq!(again.policy, parsed.policy, "{}", case["name"]);
         if let Some(original) = case.get("policy") {
             let reserialised: Value = serde_json::from_str(&parsed.policy.to_json()).unwrap();
-            assert_eq!(&reserialised, original, "{}: to_json must reproduce the policy", case["name"]);
+            assert_eq!(
+                &reserialised, original,
+                "{}: to_json must reproduce the policy",
+                case["name"]
+            );
         }
         checked += 1;
     }
@@ -106,7 +136,11 @@ fn evaluation_cases() {
         }
         if let Some(lists) = case.get("manifestLists") {
             for (list, children) in lists.as_object().unwrap() {
-                let children = children.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_owned());
+                let children = children
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_owned());
                 ctx = ctx.manifest_list(list.clone(), children.collect());
             }
         }
@@ -114,16 +148,24 @@ fn evaluation_cases() {
         let got = preview.to_document(&parsed.warnings);
         for (key, want) in case["expect"].as_object().unwrap() {
             if &got[key] != want {
-                failures.push(format!(
-                    "{name}: {key}\n  got:      {}\n  expected: {}",
-                    got[key], want
-                ));
+                failures.push(format!("{name}: {key}\n  got:      {}\n  expected: {}", got[key], want));
             }
         }
         // Keys ECR does not have are present too (documented extras).
-        for key in ["reclaimedBytes", "protectedImages", "blockedImages", "collateralTags", "followingSubject"] {
+        for key in [
+            "reclaimedBytes",
+            "protectedImages",
+            "blockedImages",
+            "collateralTags",
+            "followingSubject",
+        ] {
             assert!(got.get(key).is_some(), "{name}: {key} missing");
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

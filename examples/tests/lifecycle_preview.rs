@@ -20,12 +20,22 @@ fn run(args: &[&str]) -> (i32, Value, String) {
     let out = Command::new(BIN).args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (out.status.code().unwrap(), json, String::from_utf8_lossy(&out.stderr).to_string())
+    (
+        out.status.code().unwrap(),
+        json,
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
 }
 
 fn case(name: &str) -> Value {
     let doc = support::fixture_json("lifecycle/evaluation.json");
-    doc["cases"].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap().clone()
+    doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -34,11 +44,25 @@ fn previews_a_documented_example_in_ecr_shape() {
     let c = case("all images, example B");
     let policy = write(&dir, "policy.json", &c["policy"]);
     let images = write(&dir, "images.json", &c["images"]);
-    let (code, out, err) = run(&["--policy", &policy, "--images", &images, "--now", c["now"].as_str().unwrap()]);
+    let (code, out, err) = run(&[
+        "--policy",
+        &policy,
+        "--images",
+        &images,
+        "--now",
+        c["now"].as_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out["previewResults"], c["expect"]["previewResults"]);
     assert_eq!(out["summary"], c["expect"]["summary"]);
-    for key in ["reclaimedBytes", "protectedImages", "blockedImages", "collateralTags", "followingSubject", "warnings"] {
+    for key in [
+        "reclaimedBytes",
+        "protectedImages",
+        "blockedImages",
+        "collateralTags",
+        "followingSubject",
+        "warnings",
+    ] {
         assert!(out.get(key).is_some(), "{key} missing from {out}");
     }
 }
@@ -65,10 +89,23 @@ fn reads_describe_images_output_with_epoch_seconds_and_protects_digests() {
     let (code, out, err) = run(&["--policy", &policy, "--images", &images, "--now", now]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out["previewResults"], c["expect"]["previewResults"]);
-    let (code, out, _) = run(&["--policy", &policy, "--images", &images, "--now", now, "--protect", "sha256:a"]);
+    let (code, out, _) = run(&[
+        "--policy",
+        &policy,
+        "--images",
+        &images,
+        "--now",
+        now,
+        "--protect",
+        "sha256:a",
+    ]);
     assert_eq!(code, 0);
-    let digests: Vec<&str> =
-        out["previewResults"].as_array().unwrap().iter().map(|r| r["imageDigest"].as_str().unwrap()).collect();
+    let digests: Vec<&str> = out["previewResults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["imageDigest"].as_str().unwrap())
+        .collect();
     assert_eq!(digests, ["sha256:b", "sha256:c"]);
     assert_eq!(out["protectedImages"][0]["imageDigest"], "sha256:a");
     assert_eq!(out["protectedImages"][0]["rulePriority"], 1);
@@ -89,7 +126,12 @@ fn invalid_policy_exits_2_with_every_error() {
     let images = write(&dir, "images.json", &json!([]));
     let (code, out, _) = run(&["--policy", &policy, "--images", &images]);
     assert_eq!(code, 2);
-    let paths: Vec<&str> = out["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = out["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
     assert!(paths.contains(&"rules[0].selection.countUnit"), "{paths:?}");
     assert!(paths.contains(&"rules[0].selection.countNumber"), "{paths:?}");
     assert!(paths.contains(&"rules[1].selection"), "{paths:?}");
@@ -117,7 +159,12 @@ fn validate_only_prints_warnings_and_exits_0() {
 
 #[test]
 fn unreadable_inputs_exit_1() {
-    let (code, _, err) = run(&["--policy", "/nonexistent/policy.json", "--images", "/nonexistent/i.json"]);
+    let (code, _, err) = run(&[
+        "--policy",
+        "/nonexistent/policy.json",
+        "--images",
+        "/nonexistent/i.json",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("cannot read"), "{err}");
     let dir = tempfile::tempdir().unwrap();

@@ -21,7 +21,10 @@ pub struct Emulator {
 impl Emulator {
     /// One variable of the environment.
     pub fn var(&self, name: &str) -> &str {
-        self.env.get(name).map(String::as_str).unwrap_or_else(|| panic!("{name} not set by scripts/local-ecr"))
+        self.env
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_else(|| panic!("{name} not set by scripts/local-ecr"))
     }
     /// The ECR API endpoint.
     pub fn endpoint(&self) -> &str {
@@ -64,7 +67,10 @@ impl Emulator {
 
 /// The project root.
 pub fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The shared fixtures folder.
@@ -85,7 +91,9 @@ pub fn emulator() -> &'static Emulator {
     EMULATOR.get_or_init(|| {
         const KEYS: [&str; 2] = ["AWS_ENDPOINT_URL", "LOCAL_REGISTRY_URL"];
         if KEYS.iter().all(|k| std::env::var(k).is_ok()) && std::env::var("LOCAL_ECR_DIR").is_ok() {
-            let env = std::env::vars().filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("LOCAL_")).collect();
+            let env = std::env::vars()
+                .filter(|(k, _)| k.starts_with("AWS_") || k.starts_with("LOCAL_"))
+                .collect();
             return Emulator { env };
         }
         let dir = std::env::temp_dir().join(format!("ecr-core-test-{}", std::process::id()));
@@ -95,8 +103,14 @@ pub fn emulator() -> &'static Emulator {
             .env("LOCAL_ECR_WATCH_PID", std::process::id().to_string())
             .output()
             .expect("run scripts/local-ecr start");
-        assert!(out.status.success(), "scripts/local-ecr start failed: {}", String::from_utf8_lossy(&out.stderr));
-        Emulator { env: parse_exports(&String::from_utf8_lossy(&out.stdout)) }
+        assert!(
+            out.status.success(),
+            "scripts/local-ecr start failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Emulator {
+            env: parse_exports(&String::from_utf8_lossy(&out.stdout)),
+        }
     })
 }
 

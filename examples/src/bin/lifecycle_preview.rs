@@ -63,7 +63,10 @@ fn print_text(policy: &LifecyclePolicy, preview: &Preview) {
             .unwrap_or_default()
     };
     for r in &preview.preview_results {
-        let pushed = r.image_pushed_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "?".to_owned());
+        let pushed = r
+            .image_pushed_at
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| "?".to_owned());
         println!(
             "{} {} tags={:?} pushed={} storage={} by rule {}{}",
             r.action.action_type.api_name(),
@@ -115,7 +118,11 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         let parsed = LifecyclePolicy::parse(text);
         if parsed.is_err() || args.validate_only {
             print_json(&validation_document(&parsed));
-            return Ok(if parsed.is_err() { ExitCode::from(2) } else { ExitCode::SUCCESS });
+            return Ok(if parsed.is_err() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            });
         }
     } else if args.validate_only || args.repository.is_none() {
         anyhow::bail!("--policy FILE is required (unless --repository reads the repository's policy)");
