@@ -23,11 +23,19 @@ fn count_and_action() -> impl Strategy<Value = (Value, Value)> {
     prop_oneof![
         (1u32..5, any::<bool>()).prop_map(|(n, transition)| (
             json!({"countType": "imageCountMoreThan", "countNumber": n}),
-            if transition { json!({"type": "transition", "targetStorageClass": "archive"}) } else { json!({"type": "expire"}) }
+            if transition {
+                json!({"type": "transition", "targetStorageClass": "archive"})
+            } else {
+                json!({"type": "expire"})
+            }
         )),
         (1u32..40, any::<bool>()).prop_map(|(n, transition)| (
             json!({"countType": "sinceImagePushed", "countUnit": "days", "countNumber": n}),
-            if transition { json!({"type": "transition", "targetStorageClass": "archive"}) } else { json!({"type": "expire"}) }
+            if transition {
+                json!({"type": "transition", "targetStorageClass": "archive"})
+            } else {
+                json!({"type": "expire"})
+            }
         )),
         (1u32..40).prop_map(|n| (
             json!({"countType": "sinceImagePulled", "countUnit": "days", "countNumber": n}),
@@ -72,7 +80,11 @@ fn policy() -> impl Strategy<Value = String> {
                     continue;
                 }
                 prio += gap.next().unwrap();
-                let list_key = if use_patterns { "tagPatternList" } else { "tagPrefixList" };
+                let list_key = if use_patterns {
+                    "tagPatternList"
+                } else {
+                    "tagPrefixList"
+                };
                 rules.push(json!({"rulePriority": prio,
                     "selection": merge(json!({"tagStatus": "tagged", list_key: list}), &sel), "action": action}));
             }
@@ -93,14 +105,18 @@ fn policy() -> impl Strategy<Value = String> {
                 } else {
                     json!({"tagStatus": "any"})
                 };
-                rules.push(json!({"rulePriority": prio, "selection": merge(head, &json!({"storageClass": "archive",
+                rules.push(
+                    json!({"rulePriority": prio, "selection": merge(head, &json!({"storageClass": "archive",
                     "countType": "sinceImageTransitioned", "countUnit": "days", "countNumber": days})),
-                    "action": {"type": "expire"}}));
+                    "action": {"type": "expire"}}),
+                );
             }
             if rules.is_empty() {
-                rules.push(json!({"rulePriority": 1, "description": "fallback rule for an otherwise empty policy",
+                rules.push(
+                    json!({"rulePriority": 1, "description": "fallback rule for an otherwise empty policy",
                     "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 2},
-                    "action": {"type": "expire"}}));
+                    "action": {"type": "expire"}}),
+                );
             }
             if reverse {
                 rules.reverse();
@@ -137,7 +153,11 @@ fn images() -> impl Strategy<Value = Vec<ImageDetail>> {
                 };
                 ImageDetail {
                     // Some images share push instants, to exercise ties.
-                    image_pushed_at: Some(if i % 5 == 0 { now() - Duration::days(10) } else { pushed_at }),
+                    image_pushed_at: Some(if i % 5 == 0 {
+                        now() - Duration::days(10)
+                    } else {
+                        pushed_at
+                    }),
                     image_digest: format!("sha256:{i:04}"),
                     image_tags: tags,
                     image_size_in_bytes: Some(i as i64 * 10),
