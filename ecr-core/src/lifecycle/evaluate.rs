@@ -58,6 +58,7 @@ const MICROS_PER_DAY: i64 = 86_400_000_000;
 const NONE: u32 = u32::MAX;
 
 /// Per-image facts computed once.
+#[derive(Clone, Copy)]
 struct Facts {
     /// `None` for images being restored (ACTIVATING): no rule selects them.
     class: Option<StorageClass>,
@@ -120,17 +121,25 @@ impl LifecyclePolicy {
     /// on images a manifest list still references. The result does not depend on the order of `images`.
     pub fn evaluate(&self, images: &[ImageDetail], context: &EvaluationContext) -> Preview {
         let now = micros(&context.now);
+        let n_images = images.len();
         let facts: Vec<Facts> = images.iter().map(|i| facts(i, now)).collect();
 
-        // Newest first; ties broken by digest (the greater digest counts as the newer).
-        let mut order: Vec<u32> = (0..images.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            facts[b]
-                .order_key
-                .cmp(&facts[a].order_key)
-                .then_with(|| images[b].image_digest.cmp(&images[a].image_digest))
+        // Newest first; ties broken by digest (the greater digest counts as the newer). The per-rule passes
+        // then run over positions in this order with compact, contiguous state (cache-friendly).
+        let mut keyed: Vec<(i64, u32)> = facts.iter().enumerate().map(|(i, f)| (f.order_key, i as u32)).collect();
+        keyed.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| {
+                images[b.1 as usize]
+                    .image_digest
+                    .cmp(&images[a.1 as usize].image_digest)
+            })
         });
+        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
+        let mut rank = vec![0u32; n_images];
+        for (pos, &i) in order.iter().enumerate() {
+            rank[i as usize] = pos as u32;
+        }
+        let sorted: Vec<Facts> = order.iter().map(|&i| facts[i as usize]).collect();
 
         // Children of manifest lists present in the repository.
         let mut parents_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -144,25 +153,44 @@ impl LifecyclePolicy {
                 }
             }
         }
+        // Per position: why no rule may act on the image (caller protection first).
+        let mut guard: Vec<Option<SkipReason>> = vec![None; n_images];
+        if !context.protected.is_empty() || !parents_of.is_empty() {
+            for (i, img) in images.iter().enumerate() {
+                let digest = img.image_digest.as_str();
+                guard[rank[i] as usize] = if context.protected.contains(digest) {
+                    Some(SkipReason::Protected)
+                } else if parents_of.contains_key(digest) {
+                    Some(SkipReason::ReferencedByManifestList)
+                } else {
+                    None
+                };
+            }
+        }
 
         let rules = self.rules_by_priority();
-        let mut claimed = vec![NONE; images.len()];
-        let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); images.len()];
-        let mut shielded = vec![false; images.len()];
+        let mut claimed = vec![NONE; n_images];
+        let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); n_images];
+        let mut shielded = vec![false; n_images];
+        let mut selected = vec![false; n_images];
         let mut rule_matchers = Vec::with_capacity(rules.len());
 
         for (r, rule) in rules.iter().enumerate() {
             let list = matchers(rule);
             let class = rule.selection.effective_storage_class();
+            // Tag selection, computed in memory order (sequential reads of the images).
+            for (i, img) in images.iter().enumerate() {
+                selected[rank[i] as usize] =
+                    facts[i].class == Some(class) && selects_tags(rule, &list, &img.image_tags);
+            }
             let n = rule.selection.count_number;
             let limit = i64::from(n).saturating_mul(MICROS_PER_DAY);
             let mut count: u64 = 0;
-            for &i in &order {
-                let i = i as usize;
-                let f = &facts[i];
-                if f.class != Some(class) || !selects_tags(rule, &list, &images[i].image_tags) {
+            for pos in 0..n_images {
+                if !selected[pos] {
                     continue;
                 }
+                let f = &sorted[pos];
                 count += 1;
                 let qualifies = match rule.selection.count_type {
                     CountType::ImageCountMoreThan => count > u64::from(n),
@@ -170,21 +198,20 @@ impl LifecyclePolicy {
                     CountType::SinceImagePulled => now.saturating_sub(f.pull_clock) > limit,
                     CountType::SinceImageTransitioned => f.archived.is_some_and(|a| now.saturating_sub(a) > limit),
                 };
-                if qualifies && !shielded[i] {
-                    let digest = images[i].image_digest.as_str();
-                    if context.protected.contains(digest) {
-                        skipped[i] = (r as u32, SkipReason::Protected);
-                    } else if parents_of.contains_key(digest) {
-                        skipped[i] = (r as u32, SkipReason::ReferencedByManifestList);
-                    } else {
-                        claimed[i] = r as u32;
+                if qualifies && !shielded[pos] {
+                    match guard[pos] {
+                        Some(reason) => skipped[pos] = (r as u32, reason),
+                        None => claimed[pos] = r as u32,
                     }
                 }
                 // Matching the tag selection shields the image from every later rule of its storage class.
-                shielded[i] = true;
+                shielded[pos] = true;
             }
             rule_matchers.push(list);
         }
+        // Back to memory order.
+        let claimed: Vec<u32> = rank.iter().map(|&p| claimed[p as usize]).collect();
+        let skipped: Vec<(u32, SkipReason)> = rank.iter().map(|&p| skipped[p as usize]).collect();
 
         build_preview(
             images,
@@ -209,19 +236,21 @@ fn build_preview(
 ) -> Preview {
     let mut preview = Preview::default();
     let mut transitioning = 0u64;
-    let mut acted: Vec<(u32, usize)> = Vec::new();
-    for (i, &r) in claimed.iter().enumerate() {
-        if r != NONE {
-            acted.push((r, i));
-        }
-    }
-    acted.sort_unstable_by(|&(ra, a), &(rb, b)| {
-        (ra, images[a].image_pushed_at, &images[a].image_digest).cmp(&(
-            rb,
-            images[b].image_pushed_at,
-            &images[b].image_digest,
-        ))
+    // Ordered by rule, then push time (absent first), then digest.
+    let mut keyed: Vec<(u32, i64, u32)> = claimed
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| **r != NONE)
+        .map(|(i, &r)| (r, images[i].image_pushed_at.as_ref().map_or(i64::MIN, micros), i as u32))
+        .collect();
+    keyed.sort_unstable_by(|a, b| {
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+            images[a.2 as usize]
+                .image_digest
+                .cmp(&images[b.2 as usize].image_digest)
+        })
     });
+    let acted: Vec<(u32, usize)> = keyed.into_iter().map(|(r, _, i)| (r, i as usize)).collect();
     preview.preview_results.reserve(acted.len());
     for &(r, i) in &acted {
         let rule = rules[r as usize];
