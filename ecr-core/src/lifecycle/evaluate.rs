@@ -236,25 +236,21 @@ fn build_preview(
 ) -> Preview {
     let mut preview = Preview::default();
     let mut transitioning = 0u64;
-    // Ordered by rule, then push time (absent first), then digest.
-    let mut keyed: Vec<(u32, i64, u32)> = claimed
+    // Built in memory order (sequential reads of the images), then ordered by rule, push time (absent first)
+    // and digest.
+    let acted: Vec<(u32, usize)> = claimed
         .iter()
         .enumerate()
         .filter(|(_, r)| **r != NONE)
-        .map(|(i, &r)| (r, images[i].image_pushed_at.as_ref().map_or(i64::MIN, micros), i as u32))
+        .map(|(i, &r)| (r, i))
         .collect();
-    keyed.sort_unstable_by(|a, b| {
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-            images[a.2 as usize]
-                .image_digest
-                .cmp(&images[b.2 as usize].image_digest)
-        })
-    });
-    let acted: Vec<(u32, usize)> = keyed.into_iter().map(|(r, _, i)| (r, i as usize)).collect();
-    preview.preview_results.reserve(acted.len());
+    let mut unsorted: Vec<PreviewResult> = Vec::with_capacity(acted.len());
+    let mut keys: Vec<(u32, i64, u32)> = Vec::with_capacity(acted.len());
+    let mut collateral: Vec<((u32, i64), CollateralTags)> = Vec::new();
     for &(r, i) in &acted {
         let rule = rules[r as usize];
         let img = &images[i];
+        let pushed = img.image_pushed_at.as_ref().map_or(i64::MIN, micros);
         let size = u64::try_from(img.image_size_in_bytes.unwrap_or(0)).unwrap_or(0);
         match rule.action.action_type {
             ActionType::Expire => {
@@ -262,18 +258,21 @@ fn build_preview(
                 preview.reclaimed_bytes.expire += size;
                 if rule.selection.tag_status == TagStatus::Tagged {
                     let list = &rule_matchers[r as usize];
-                    let (matched, collateral): (Vec<String>, Vec<String>) = img
+                    let (matched, lost): (Vec<String>, Vec<String>) = img
                         .image_tags
                         .iter()
                         .cloned()
                         .partition(|t| list.iter().any(|m| m.matches(t)));
-                    if !collateral.is_empty() {
-                        preview.collateral_tags.push(CollateralTags {
-                            image_digest: img.image_digest.clone(),
-                            applied_rule_priority: rule.rule_priority,
-                            matched_tags: matched,
-                            collateral_tags: collateral,
-                        });
+                    if !lost.is_empty() {
+                        collateral.push((
+                            (r, pushed),
+                            CollateralTags {
+                                image_digest: img.image_digest.clone(),
+                                applied_rule_priority: rule.rule_priority,
+                                matched_tags: matched,
+                                collateral_tags: lost,
+                            },
+                        ));
                     }
                 }
             }
@@ -282,7 +281,8 @@ fn build_preview(
                 preview.reclaimed_bytes.transition += size;
             }
         }
-        preview.preview_results.push(PreviewResult {
+        keys.push((r, pushed, unsorted.len() as u32));
+        unsorted.push(PreviewResult {
             image_tags: img.image_tags.clone(),
             image_digest: img.image_digest.clone(),
             image_pushed_at: img.image_pushed_at,
@@ -295,6 +295,17 @@ fn build_preview(
             },
         });
     }
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
+            unsorted[a.2 as usize]
+                .image_digest
+                .cmp(&unsorted[b.2 as usize].image_digest)
+        })
+    });
+    let mut slots: Vec<Option<PreviewResult>> = unsorted.into_iter().map(Some).collect();
+    preview.preview_results = keys.iter().filter_map(|k| slots[k.2 as usize].take()).collect();
+    collateral.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.image_digest.cmp(&b.1.image_digest)));
+    preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
     if transitioning > 0 {
         preview
             .summary
