@@ -172,22 +172,29 @@ impl LifecyclePolicy {
         let mut claimed = vec![NONE; n_images];
         let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); n_images];
         let mut shielded = vec![false; n_images];
-        let mut selected = vec![false; n_images];
-        let mut rule_matchers = Vec::with_capacity(rules.len());
+        let rule_matchers: Vec<Vec<TagMatcher>> = rules.iter().map(|r| matchers(r)).collect();
+        let classes: Vec<StorageClass> = rules.iter().map(|r| r.selection.effective_storage_class()).collect();
+
+        // Every rule's tag selection for every image, in one sequential pass over the images (each image's tags
+        // are read once), as bit sets stored by position.
+        let words = rules.len().div_ceil(64).max(1);
+        let mut selected = vec![0u64; n_images * words];
+        for (i, img) in images.iter().enumerate() {
+            let base = rank[i] as usize * words;
+            for (r, rule) in rules.iter().enumerate() {
+                if facts[i].class == Some(classes[r]) && selects_tags(rule, &rule_matchers[r], &img.image_tags) {
+                    selected[base + r / 64] |= 1 << (r % 64);
+                }
+            }
+        }
 
         for (r, rule) in rules.iter().enumerate() {
-            let list = matchers(rule);
-            let class = rule.selection.effective_storage_class();
-            // Tag selection, computed in memory order (sequential reads of the images).
-            for (i, img) in images.iter().enumerate() {
-                selected[rank[i] as usize] =
-                    facts[i].class == Some(class) && selects_tags(rule, &list, &img.image_tags);
-            }
+            let (word, bit) = (r / 64, 1u64 << (r % 64));
             let n = rule.selection.count_number;
             let limit = i64::from(n).saturating_mul(MICROS_PER_DAY);
             let mut count: u64 = 0;
             for pos in 0..n_images {
-                if !selected[pos] {
+                if selected[pos * words + word] & bit == 0 {
                     continue;
                 }
                 let f = &sorted[pos];
@@ -207,7 +214,6 @@ impl LifecyclePolicy {
                 // Matching the tag selection shields the image from every later rule of its storage class.
                 shielded[pos] = true;
             }
-            rule_matchers.push(list);
         }
         // Back to memory order.
         let claimed: Vec<u32> = rank.iter().map(|&p| claimed[p as usize]).collect();
