@@ -2,6 +2,8 @@
 //! evaluator must order the images by push time at least once). Goal: evaluation within 5x of the sort.
 //!
 //! `cargo bench -p ecr-core-benches --bench lifecycle -- --warm-up-time 1 --measurement-time 3`
+#![allow(clippy::unwrap_used)]
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ecr_core::lifecycle::{EvaluationContext, LifecyclePolicy};

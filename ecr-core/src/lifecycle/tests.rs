@@ -86,7 +86,10 @@ fn ecr_result(digest: &str, tags: &[&str], days: i64, action: ImageActionType, p
 }
 
 /// A repository in three DescribeImages pages (the paginator must read all), one image archived.
-fn describe_images_rule(requests: Arc<Mutex<Vec<(Option<String>, Option<String>)>>>) -> Rule {
+/// DescribeImages requests seen: (nextToken, filter.imageStatus).
+type SeenRequests = Arc<Mutex<Vec<(Option<String>, Option<String>)>>>;
+
+fn describe_images_rule(requests: SeenRequests) -> Rule {
     mock!(Client::describe_images).then_compute_output(move |req| {
         requests.lock().unwrap().push((
             req.next_token().map(str::to_owned),
