@@ -1,0 +1,166 @@
+//! Tag matching: prefixes and anchored `*` wildcard patterns, and a sound inclusion test used by the linter.
+
+/// One entry of a `tagPrefixList` or `tagPatternList`, ready to match tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TagMatcher {
+    /// `tagPrefixList` entry: the tag starts with it.
+    Prefix(String),
+    /// `tagPatternList` entry split at `*`: anchored glob (the first part is a prefix, the last a suffix).
+    Pattern(Vec<String>),
+}
+
+impl TagMatcher {
+    pub(crate) fn prefix(p: &str) -> Self {
+        TagMatcher::Prefix(p.to_owned())
+    }
+
+    pub(crate) fn pattern(p: &str) -> Self {
+        TagMatcher::Pattern(p.split('*').map(str::to_owned).collect())
+    }
+
+    /// Whether `tag` matches this entry (case-sensitive).
+    pub(crate) fn matches(&self, tag: &str) -> bool {
+        match self {
+            TagMatcher::Prefix(p) => tag.starts_with(p.as_str()),
+            TagMatcher::Pattern(parts) => glob_match(parts, tag),
+        }
+    }
+
+    /// The entry as a glob (a prefix `p` is the glob `p*`), as parts split at `*`.
+    fn glob_parts(&self) -> Vec<&str> {
+        match self {
+            TagMatcher::Prefix(p) => vec![p.as_str(), ""],
+            TagMatcher::Pattern(parts) => parts.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// Whether every tag matching `other` also matches `self` (sound, not complete: `false` can mean
+    /// "could not prove it").
+    pub(crate) fn covers(&self, other: &TagMatcher) -> bool {
+        let outer = self.glob_parts();
+        // Write `other` as a word over characters plus a wildcard symbol; `self` covers it when `self` matches
+        // that word with its own `*` absorbing anything (wildcards included) and its literals matching only
+        // literal characters.
+        let mut word: Vec<Option<char>> = Vec::new();
+        for (i, part) in other.glob_parts().iter().enumerate() {
+            if i > 0 {
+                word.push(None);
+            }
+            word.extend(part.chars().map(Some));
+        }
+        let pattern: Vec<Option<char>> = {
+            let mut p = Vec::new();
+            for (i, part) in outer.iter().enumerate() {
+                if i > 0 {
+                    p.push(None);
+                }
+                p.extend(part.chars().map(Some));
+            }
+            p
+        };
+        wildcard_match(&pattern, &word)
+    }
+}
+
+/// Anchored glob match of `tag` against `parts` (the pattern split at `*`). Linear-time greedy algorithm.
+fn glob_match(parts: &[String], tag: &str) -> bool {
+    let (first, rest) = match parts.split_first() {
+        Some(x) => x,
+        None => return tag.is_empty(),
+    };
+    if rest.is_empty() {
+        return tag == first;
+    }
+    let Some(mut remaining) = tag.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    let (last, middle) = match rest.split_last() {
+        Some(x) => x,
+        None => return true,
+    };
+    for part in middle {
+        match remaining.find(part.as_str()) {
+            Some(at) => remaining = &remaining[at + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.len() >= last.len() && remaining.ends_with(last.as_str())
+}
+
+/// Classic wildcard matching where `None` in `pattern` is `*` (matching any run of symbols, wildcard symbols
+/// included) and `None` in `word` is a symbol only a pattern `*` can absorb.
+fn wildcard_match(pattern: &[Option<char>], word: &[Option<char>]) -> bool {
+    let (mut p, mut w) = (0usize, 0usize);
+    let mut star: Option<usize> = None;
+    let mut star_w = 0usize;
+    while w < word.len() {
+        if p < pattern.len() && pattern[p].is_some() && pattern[p] == word[w] {
+            p += 1;
+            w += 1;
+        } else if p < pattern.len() && pattern[p].is_none() {
+            star = Some(p);
+            star_w = w;
+            p += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            star_w += 1;
+            w = star_w;
+        } else {
+            return false;
+        }
+    }
+    while p < pattern.len() && pattern[p].is_none() {
+        p += 1;
+    }
+    p == pattern.len()
+}
+
+/// Whether an image's tags satisfy a whole list: every entry matches at least one tag (AND over entries).
+pub(crate) fn list_matches(list: &[TagMatcher], tags: &[String]) -> bool {
+    !list.is_empty() && list.iter().all(|m| tags.iter().any(|t| m.matches(t)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn patterns_are_anchored_globs() {
+        let p = TagMatcher::pattern;
+        assert!(p("prod*").matches("prod"));
+        assert!(p("prod*").matches("production-team1"));
+        assert!(!p("prod*").matches("xprod"));
+        assert!(p("*prod*").matches("repo-production"));
+        assert!(p("latest").matches("latest"));
+        assert!(!p("latest").matches("latest-1"));
+        assert!(p("*test*1*2*3").matches("my-test-1-2-3"));
+        assert!(!p("*test*1*2*3").matches("my-test-1-2-3-4"));
+        assert!(p("a*a").matches("aa"));
+        assert!(!p("a*a").matches("a"));
+        assert!(p("*").matches(""));
+        assert!(!p("Prod*").matches("prod"));
+    }
+
+    #[test]
+    fn prefixes_and_lists() {
+        let list = [TagMatcher::prefix("alpha"), TagMatcher::prefix("beta")];
+        assert!(list_matches(&list, &["alpha-2".into(), "beta-2".into()]));
+        assert!(!list_matches(&list, &["alpha-1".into()]));
+        assert!(!list_matches(&[], &["x".into()]));
+    }
+
+    #[test]
+    fn coverage_is_sound() {
+        let p = TagMatcher::pattern;
+        assert!(p("prod*").covers(&p("prod-eu*")));
+        assert!(p("prod*").covers(&TagMatcher::prefix("production")));
+        assert!(TagMatcher::prefix("prod").covers(&p("prod*x")));
+        assert!(p("*").covers(&p("anything*")));
+        assert!(p("*a*").covers(&p("a*")));
+        assert!(!p("prod-eu*").covers(&p("prod*")));
+        assert!(!p("latest").covers(&p("latest*")));
+        assert!(p("latest").covers(&p("latest")));
+        assert!(!p("*x").covers(&p("*")));
+    }
+}

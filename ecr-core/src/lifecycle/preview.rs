@@ -1,0 +1,296 @@
+//! The preview: ECR's `LifecyclePolicyPreviewResult` / `LifecyclePolicyPreviewSummary` shapes plus what ECR
+//! does not tell you (protected and blocked images, collateral tags, referrers, bytes reclaimed), and the JSON
+//! documents the `lifecycle_preview` program prints (shared with the bindings).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::error::{Error, Result};
+use crate::time::{self, Timestamp};
+use crate::types::ImageDetail;
+
+use super::lint::Warning;
+use super::model::{ActionType, StorageClass};
+use super::validate::Parsed;
+
+/// A rule action in the API's spelling: `{"type": "EXPIRE"}` or `{"type": "TRANSITION", "targetStorageClass":
+/// "ARCHIVE"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewAction {
+    /// `EXPIRE` or `TRANSITION`.
+    #[serde(rename = "type", with = "api_action")]
+    pub action_type: ActionType,
+    /// `ARCHIVE` for transitions.
+    #[serde(default, with = "api_class_opt", skip_serializing_if = "Option::is_none")]
+    pub target_storage_class: Option<StorageClass>,
+}
+
+impl From<super::model::Action> for PreviewAction {
+    fn from(a: super::model::Action) -> Self {
+        Self {
+            action_type: a.action_type,
+            target_storage_class: a.target_storage_class,
+        }
+    }
+}
+
+/// One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewResult {
+    /// The image's tags (all of them).
+    #[serde(default)]
+    pub image_tags: Vec<String>,
+    /// The image digest.
+    pub image_digest: String,
+    /// When the image was pushed.
+    #[serde(default, with = "time::flexible_opt")]
+    pub image_pushed_at: Option<Timestamp>,
+    /// What happens to it.
+    pub action: PreviewAction,
+    /// The rule that acts on it.
+    pub applied_rule_priority: u32,
+    /// The image's current storage class (`STANDARD` or `ARCHIVE`).
+    #[serde(with = "api_class")]
+    pub storage_class: StorageClass,
+}
+
+/// How many images move to one storage class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitioningCount {
+    /// `ARCHIVE`.
+    #[serde(with = "api_class")]
+    pub target_storage_class: StorageClass,
+    /// Number of images.
+    pub image_total_count: u64,
+}
+
+/// ECR's `LifecyclePolicyPreviewSummary`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewSummary {
+    /// Images that would be deleted.
+    pub expiring_image_total_count: u64,
+    /// Images that would change storage class (absent when none would).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitioning_image_total_counts: Vec<TransitioningCount>,
+}
+
+/// Bytes that leave standard storage, per action (`EXPIRE`: deleted; `TRANSITION`: moved to archive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ReclaimedBytes {
+    /// Bytes of expired images (`imageSizeInBytes`; images without a size count 0).
+    #[serde(rename = "EXPIRE")]
+    pub expire: u64,
+    /// Bytes of images moved to archive.
+    #[serde(rename = "TRANSITION")]
+    pub transition: u64,
+}
+
+/// Why a rule did not act on an image it would have acted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SkipReason {
+    /// The caller listed the digest as protected (in use by ECS, EKS, Lambda, ...).
+    Protected,
+    /// A manifest list (index) in the repository references the image.
+    ReferencedByManifestList,
+}
+
+/// An image a rule would have acted on but did not, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedImage {
+    /// The image digest.
+    pub image_digest: String,
+    /// The image's tags.
+    #[serde(default)]
+    pub image_tags: Vec<String>,
+    /// The rule that would have acted.
+    pub rule_priority: u32,
+    /// What it would have done.
+    pub action: PreviewAction,
+    /// Why it did not.
+    pub reason: SkipReason,
+    /// For [`SkipReason::ReferencedByManifestList`]: the manifest lists referencing the image.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referenced_by: Vec<String>,
+}
+
+/// Tags deleted along with an image expired through other tags.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollateralTags {
+    /// The expired image.
+    pub image_digest: String,
+    /// The (tagged) rule that expires it.
+    pub applied_rule_priority: u32,
+    /// Tags that matched the rule's tag list.
+    pub matched_tags: Vec<String>,
+    /// Tags that did not match but are deleted too.
+    pub collateral_tags: Vec<String>,
+}
+
+/// A referrer artifact (signature, SBOM, ...) ECR removes on its own after its subject is expired or archived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowingSubject {
+    /// The referrer's digest.
+    pub image_digest: String,
+    /// The referrer's tags.
+    #[serde(default)]
+    pub image_tags: Vec<String>,
+    /// Its subject.
+    pub subject_manifest_digest: String,
+    /// What happens to the subject (and, within 24 hours, to the referrer).
+    pub action: PreviewAction,
+    /// The rule acting on the subject.
+    pub subject_rule_priority: u32,
+}
+
+/// The result of evaluating a policy against a repository's images.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
+    pub preview_results: Vec<PreviewResult>,
+    /// ECR's summary.
+    pub summary: PreviewSummary,
+    /// Bytes leaving standard storage, per action.
+    pub reclaimed_bytes: ReclaimedBytes,
+    /// Images a rule would have acted on but that the caller protected.
+    pub protected_images: Vec<SkippedImage>,
+    /// Images a rule would have acted on but that a manifest list still references.
+    pub blocked_images: Vec<SkippedImage>,
+    /// Expired images that lose tags their rule did not select.
+    pub collateral_tags: Vec<CollateralTags>,
+    /// Referrers ECR removes or archives after their subject (not in `previewResults`, as in ECR's preview).
+    pub following_subject: Vec<FollowingSubject>,
+}
+
+impl Preview {
+    /// The digests this preview expires (what [`crate::EcrClient::expire_images`] deletes).
+    pub fn expiring_digests(&self) -> Vec<&str> {
+        self.preview_results
+            .iter()
+            .filter(|r| r.action.action_type == ActionType::Expire)
+            .map(|r| r.image_digest.as_str())
+            .collect()
+    }
+
+    /// The program's JSON document: this preview plus the policy's lint `warnings`.
+    pub fn to_document(&self, warnings: &[Warning]) -> Value {
+        let mut doc = serde_json::to_value(self).unwrap_or_else(|_| json!({}));
+        if let Value::Object(map) = &mut doc {
+            map.insert(
+                "warnings".to_owned(),
+                serde_json::to_value(warnings).unwrap_or_else(|_| json!([])),
+            );
+        }
+        doc
+    }
+}
+
+/// The program's validation document: `{"errors": [{path, message}], "warnings": [...]}` (errors empty when
+/// the policy is valid). Errors other than policy validation become one error at path `""`.
+pub fn validation_document(result: &Result<Parsed>) -> Value {
+    match result {
+        Ok(parsed) => json!({ "errors": [], "warnings": parsed.warnings }),
+        Err(Error::PolicyValidation { errors, .. }) => json!({ "errors": errors, "warnings": [] }),
+        Err(other) => json!({ "errors": [{ "path": "", "message": other.to_string() }], "warnings": [] }),
+    }
+}
+
+/// Reads images: a JSON array of `ImageDetail` objects or the `{"imageDetails": [...]}` object
+/// `aws ecr describe-images` prints. Timestamps may be epoch seconds or RFC 3339 strings.
+pub fn parse_images(text: &str) -> Result<Vec<ImageDetail>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::invalid("images", format!("not JSON: {e}")))?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("imageDetails") {
+            Some(Value::Array(items)) => items,
+            _ => {
+                return Err(Error::invalid(
+                    "images",
+                    "expected a JSON array of image details or an object with an \"imageDetails\" array",
+                ));
+            }
+        },
+        _ => {
+            return Err(Error::invalid(
+                "images",
+                "expected a JSON array of image details or an object with an \"imageDetails\" array",
+            ));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value::<ImageDetail>(item).map_err(|e| Error::invalid("images", format!("[{i}]: {e}")))
+        })
+        .collect()
+}
+
+mod api_action {
+    use super::ActionType;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(a: &ActionType, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(a.api_name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<ActionType, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.to_ascii_uppercase().as_str() {
+            "EXPIRE" => Ok(ActionType::Expire),
+            "TRANSITION" => Ok(ActionType::Transition),
+            _ => Err(serde::de::Error::custom(format!("unknown action type {s:?}"))),
+        }
+    }
+}
+
+pub(crate) fn class_from_api(s: &str) -> Option<StorageClass> {
+    match s.to_ascii_uppercase().as_str() {
+        "STANDARD" => Some(StorageClass::Standard),
+        "ARCHIVE" => Some(StorageClass::Archive),
+        _ => None,
+    }
+}
+
+mod api_class {
+    use super::StorageClass;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(c: &StorageClass, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(c.api_name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<StorageClass, D::Error> {
+        let s = String::deserialize(d)?;
+        super::class_from_api(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown storage class {s:?}")))
+    }
+}
+
+mod api_class_opt {
+    use super::StorageClass;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(c: &Option<StorageClass>, s: S) -> Result<S::Ok, S::Error> {
+        match c {
+            Some(c) => s.serialize_str(c.api_name()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<StorageClass>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) => super::class_from_api(&s)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown storage class {s:?}"))),
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Validates a lifecycle policy and previews, offline, what ECR would expire or archive.
+//!
+//! ```text
+//! lifecycle_preview --policy FILE --images FILE [--now RFC3339] [--protect DIGEST]... [--validate-only]
+//! lifecycle_preview --repository NAME [--policy FILE] [--now RFC3339] [--protect DIGEST]... [--text]
+//! ```
+//! Prints one JSON object: `previewResults` (ECR's shape), `summary`, and the extras (`reclaimedBytes`,
+//! `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`); exit 0. An invalid
+//! policy prints `{"errors": [{"path", "message"}], "warnings": []}` and exits 2; other failures exit 1.
+//! `--repository` reads the policy (unless `--policy` is given) and every image from ECR (AWS environment,
+//! `AWS_ENDPOINT_URL` honoured). `--text` prints one line per image instead: what goes and why.
+
+use std::collections::BTreeSet;
+use std::process::ExitCode;
+
+use clap::Parser;
+use ecr_core::lifecycle::{
+    EvaluationContext, LifecyclePolicy, LifecyclePreviewOptions, Preview, parse_images, validation_document,
+};
+
+#[derive(Parser, Debug)]
+#[command(about = "Validate a lifecycle policy and preview what ECR would expire or archive")]
+struct Args {
+    /// Policy JSON file.
+    #[arg(long)]
+    policy: Option<String>,
+    /// Images: a JSON array of ImageDetail objects or `aws ecr describe-images` output.
+    #[arg(long)]
+    images: Option<String>,
+    /// Read the policy and every image from this ECR repository instead.
+    #[arg(long, conflicts_with = "images")]
+    repository: Option<String>,
+    /// Evaluation instant (RFC 3339; default now).
+    #[arg(long)]
+    now: Option<String>,
+    /// A digest no rule may act on (repeatable).
+    #[arg(long = "protect")]
+    protect: Vec<String>,
+    /// Only validate the policy.
+    #[arg(long)]
+    validate_only: bool,
+    /// Print one human-readable line per image instead of JSON.
+    #[arg(long)]
+    text: bool,
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn read(path: &str) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {path}: {e}"))
+}
+
+fn print_text(policy: &LifecyclePolicy, preview: &Preview) {
+    let describe = |priority: u32| {
+        policy
+            .rules
+            .iter()
+            .find(|r| r.rule_priority == priority)
+            .and_then(|r| r.description.clone())
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default()
+    };
+    for r in &preview.preview_results {
+        let pushed = r
+            .image_pushed_at
+            .map(|t| t.to_rfc3339())
+            .unwrap_or_else(|| "?".to_owned());
+        println!(
+            "{} {} tags={:?} pushed={} storage={} by rule {}{}",
+            r.action.action_type.api_name(),
+            r.image_digest,
+            r.image_tags,
+            pushed,
+            r.storage_class.api_name(),
+            r.applied_rule_priority,
+            describe(r.applied_rule_priority)
+        );
+    }
+    for s in preview.protected_images.iter().chain(&preview.blocked_images) {
+        println!(
+            "KEEP {} tags={:?}: rule {} would {} it, but {:?}",
+            s.image_digest,
+            s.image_tags,
+            s.rule_priority,
+            s.action.action_type.api_name(),
+            s.reason
+        );
+    }
+    for c in &preview.collateral_tags {
+        println!(
+            "NOTE {} loses tags {:?} along with {:?}",
+            c.image_digest, c.collateral_tags, c.matched_tags
+        );
+    }
+    println!(
+        "{} image(s) expire, {} transition; {} bytes deleted, {} bytes archived",
+        preview.summary.expiring_image_total_count,
+        preview
+            .summary
+            .transitioning_image_total_counts
+            .iter()
+            .map(|t| t.image_total_count)
+            .sum::<u64>(),
+        preview.reclaimed_bytes.expire,
+        preview.reclaimed_bytes.transition
+    );
+}
+
+async fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let now = match &args.now {
+        Some(s) => ecr_core::time::parse_str(s).ok_or_else(|| anyhow::anyhow!("--now {s:?} is not RFC 3339"))?,
+        None => chrono::Utc::now(),
+    };
+    let policy_text = args.policy.as_deref().map(read).transpose()?;
+    if let Some(text) = &policy_text {
+        let parsed = LifecyclePolicy::parse(text);
+        if parsed.is_err() || args.validate_only {
+            print_json(&validation_document(&parsed));
+            return Ok(if parsed.is_err() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+    } else if args.validate_only || args.repository.is_none() {
+        anyhow::bail!("--policy FILE is required (unless --repository reads the repository's policy)");
+    }
+
+    let (policy, warnings, preview) = if let Some(repo) = &args.repository {
+        let client = ecr_core::EcrClient::from_env().await?;
+        let options = LifecyclePreviewOptions {
+            policy_text,
+            now: Some(now),
+            protected: args.protect.iter().cloned().collect::<BTreeSet<_>>(),
+            ..LifecyclePreviewOptions::default()
+        };
+        let report = match client.lifecycle_preview(repo, &options).await {
+            Err(e @ ecr_core::Error::PolicyValidation { .. }) => {
+                print_json(&validation_document(&Err(e)));
+                return Ok(ExitCode::from(2));
+            }
+            other => other?,
+        };
+        (report.policy, report.warnings, report.preview)
+    } else {
+        let images_path = args
+            .images
+            .as_deref()
+            .ok_or_else(|| anyhow::anyhow!("--images FILE (or --repository NAME) is required"))?;
+        let images = parse_images(&read(images_path)?)?;
+        let parsed = LifecyclePolicy::parse(policy_text.as_deref().unwrap_or_default())?;
+        let context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
+        let preview = parsed.policy.evaluate(&images, &context);
+        (parsed.policy, parsed.warnings, preview)
+    };
+    if args.text {
+        for w in &warnings {
+            println!("WARNING {}: {}", w.path, w.message);
+        }
+        print_text(&policy, &preview);
+    } else {
+        print_json(&preview.to_document(&warnings));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lifecycle_preview: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
