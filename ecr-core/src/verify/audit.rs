@@ -26,20 +26,10 @@ impl AuditReport {
     }
 }
 
-/// Checks a lifecycle policy text: JSON with a non-empty `rules` array.
-// TODO(lifecycle-merge): replace with `lifecycle::LifecyclePolicy::parse` (full ECR validation) once the
-// lifecycle module lands on main.
+/// Checks a lifecycle policy text with ECR's full validation ([`crate::lifecycle::LifecyclePolicy::parse`]);
+/// every problem comes back in one [`Error::PolicyValidation`].
 pub fn validate_lifecycle_policy_text(text: &str) -> Result<()> {
-    let invalid = |path: &str, message: String| Error::PolicyValidation {
-        what: "lifecycle policy".into(),
-        errors: vec![FieldError::new(path, message)],
-    };
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid("", format!("not valid JSON: {e}")))?;
-    match v.get("rules").and_then(|r| r.as_array()) {
-        Some(rules) if !rules.is_empty() => Ok(()),
-        Some(_) => Err(invalid("rules", "must not be empty".into())),
-        None => Err(invalid("rules", "missing or not an array".into())),
-    }
+    crate::lifecycle::LifecyclePolicy::parse(text).map(|_| ())
 }
 
 /// Tag mutability check: IMMUTABLE passes; IMMUTABLE_WITH_EXCLUSION passes unless a filter is `*` (which
