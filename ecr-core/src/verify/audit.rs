@@ -7,7 +7,7 @@ use serde_json::json;
 use super::policy::analyse_repository_policy;
 use super::report::{CheckLevel, Finding, Report};
 use crate::client::EcrClient;
-use crate::error::{Error, FieldError, Result};
+use crate::error::{Error, Result};
 use crate::types::{Repository, TagMutability};
 
 /// The audit of several repositories.
@@ -265,15 +265,16 @@ mod tests {
     }
 
     #[test]
-    fn lifecycle_text_stub_validation() {
-        assert!(validate_lifecycle_policy_text(r#"{"rules":[{"rulePriority":1}]}"#).is_ok());
-        assert_eq!(
-            validate_lifecycle_policy_text(r#"{"rules":[]}"#)
-                .unwrap_err()
-                .field_errors()[0]
-                .path,
-            "rules"
+    fn lifecycle_text_uses_full_ecr_validation() {
+        assert!(validate_lifecycle_policy_text(super::super::ensure::default_lifecycle_policy()).is_ok());
+        // A rule with only a priority is JSON with a non-empty `rules` array, but not a valid policy.
+        let err = validate_lifecycle_policy_text(r#"{"rules":[{"rulePriority":1}]}"#).unwrap_err();
+        assert_eq!(err.code(), "PolicyValidation");
+        assert!(
+            err.field_errors().iter().any(|e| e.path.starts_with("rules[0]")),
+            "{err}"
         );
+        assert!(validate_lifecycle_policy_text(r#"{"rules":[]}"#).is_err());
         assert!(validate_lifecycle_policy_text("nope").is_err());
     }
 

@@ -4,7 +4,6 @@
 //! Credentials are passed in ([`RegistryAuth`]); [`EcrClient::registry_auth`] gets them from ECR.
 //! A URL override points the protocol at another endpoint (the local plain-HTTP registry in tests).
 
-use base64::Engine as _;
 use oci_client::client::{ClientConfig, ClientProtocol};
 use oci_client::{Client, Reference, RegistryOperation};
 
@@ -186,13 +185,19 @@ impl RegistryClient {
 pub(crate) fn basic_auth_from_token(token: &str) -> Result<RegistryAuth> {
     let now = chrono::Utc::now();
     let token = crate::auth::credentials::Token::decode(token, now, now, None)?;
-    Ok(RegistryAuth::Basic { username: token.username, password: token.password })
+    Ok(RegistryAuth::Basic {
+        username: token.username,
+        password: token.password,
+    })
 }
 
 impl From<&crate::auth::RegistryCredentials> for RegistryAuth {
     /// Basic credentials from the auth module's cached, expiry-checked registry credentials.
     fn from(creds: &crate::auth::RegistryCredentials) -> Self {
-        RegistryAuth::Basic { username: creds.username.clone(), password: creds.password.clone() }
+        RegistryAuth::Basic {
+            username: creds.username.clone(),
+            password: creds.password.clone(),
+        }
     }
 }
 
@@ -244,6 +249,7 @@ mod tests {
 
     #[test]
     fn token_decodes_without_leaking() {
+        use base64::Engine as _;
         let token = base64::engine::general_purpose::STANDARD.encode("AWS:s3cr3t-pass");
         let auth = basic_auth_from_token(&token).unwrap();
         assert!(
