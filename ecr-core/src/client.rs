@@ -314,17 +314,7 @@ impl EcrClient {
         for id in ids {
             req = req.image_ids(id.to_sdk());
         }
-        let mut pages = req.into_paginator().send();
-        let mut out = Vec::new();
-        while let Some(page) = pages.next().await {
-            out.extend(
-                page.map_err(Error::from_sdk)?
-                    .image_details()
-                    .iter()
-                    .map(ImageDetail::from_sdk),
-            );
-        }
-        Ok(out)
+        read_image_pages(req).await
     }
 
     /// Puts an image manifest under a tag. `digest` pins the digest (ECR checks it against the bytes).
@@ -352,6 +342,23 @@ impl EcrClient {
             .map(ImageId::from_sdk)
             .ok_or_else(|| missing("PutImage", "image.imageId"))
     }
+}
+
+/// Every page of a DescribeImages request, as owned image details.
+pub(crate) async fn read_image_pages(
+    req: aws_sdk_ecr::operation::describe_images::builders::DescribeImagesFluentBuilder,
+) -> Result<Vec<ImageDetail>> {
+    let mut pages = req.into_paginator().send();
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        out.extend(
+            page.map_err(Error::from_sdk)?
+                .image_details()
+                .iter()
+                .map(ImageDetail::from_sdk),
+        );
+    }
+    Ok(out)
 }
 
 /// A response lacked a field the API documents as always present.

@@ -174,27 +174,10 @@ impl EcrClient {
     /// (DescribeImages without a status filter returns ACTIVE images only.)
     pub async fn describe_images_all_statuses(&self, repository: &str) -> Result<Vec<ImageDetail>> {
         use aws_sdk_ecr::types::{DescribeImagesFilter, ImageStatusFilter};
-        let mut pages = self
-            .ecr()
-            .describe_images()
-            .repository_name(repository)
-            .filter(
-                DescribeImagesFilter::builder()
-                    .image_status(ImageStatusFilter::Any)
-                    .build(),
-            )
-            .into_paginator()
-            .send();
-        let mut out = Vec::new();
-        while let Some(page) = pages.next().await {
-            out.extend(
-                page.map_err(Error::from_sdk)?
-                    .image_details()
-                    .iter()
-                    .map(ImageDetail::from_sdk),
-            );
-        }
-        Ok(out)
+        let filter = DescribeImagesFilter::builder()
+            .image_status(ImageStatusFilter::Any)
+            .build();
+        crate::client::read_image_pages(self.ecr().describe_images().repository_name(repository).filter(filter)).await
     }
 
     /// The children of every manifest list (image index) among `images`, read from their manifests with

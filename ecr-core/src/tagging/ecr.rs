@@ -8,8 +8,7 @@ use super::policy::{RepositoryState, TagPolicy};
 use super::report::{PlanReport, evaluate};
 use super::strategy::TagStrategy;
 use crate::client::EcrClient;
-use crate::error::{Error, Result};
-use crate::types::ImageDetail;
+use crate::error::Result;
 
 impl EcrClient {
     /// Reads what the tag checks need from a repository: its mutability setting and exclusion filters
@@ -21,23 +20,14 @@ impl EcrClient {
             .tag_status(TagStatus::Tagged)
             .image_status(ImageStatusFilter::Any)
             .build();
-        let mut pages = self
-            .ecr()
-            .describe_images()
-            .repository_name(repository)
-            .filter(filter)
-            .max_results(1000)
-            .into_paginator()
-            .send();
-        let mut images = Vec::new();
-        while let Some(page) = pages.next().await {
-            images.extend(
-                page.map_err(Error::from_sdk)?
-                    .image_details()
-                    .iter()
-                    .map(ImageDetail::from_sdk),
-            );
-        }
+        let images = crate::client::read_image_pages(
+            self.ecr()
+                .describe_images()
+                .repository_name(repository)
+                .filter(filter)
+                .max_results(1000),
+        )
+        .await?;
         Ok(RepositoryState {
             mutability: Some(repo.image_tag_mutability),
             exclusion_filters: repo.image_tag_mutability_exclusion_filters,
