@@ -317,6 +317,92 @@ impl Error {
         "Refused",
     ];
 
+    /// A sample error of `code` (every code in [`Error::ALL_CODES`] has one), with no secret in it: the
+    /// bindings' tests use it to prove every code reaches Python and JS intact.
+    #[doc(hidden)]
+    pub fn sample(code: &str) -> Option<Error> {
+        use Error as E;
+        let message = || format!("sample {code} error");
+        let request_id = || Some("sample-request-id".to_owned());
+        Some(match code {
+            "InvalidReference" => E::InvalidReference {
+                input: "not a reference".to_owned(),
+                message: message(),
+            },
+            "InvalidArgument" => E::invalid("sample", message()),
+            "PolicyValidation" => E::PolicyValidation {
+                what: "sample policy".to_owned(),
+                errors: vec![
+                    FieldError::new("rules[0].selection.countNumber", "must be at least 1"),
+                    FieldError::new("", "document has no rules"),
+                ],
+            },
+            "RepositoryNotFound" => E::RepositoryNotFound {
+                message: message(),
+                request_id: request_id(),
+            },
+            "ImageNotFound" => E::ImageNotFound {
+                message: message(),
+                request_id: request_id(),
+            },
+            "LifecyclePolicyNotFound" => E::LifecyclePolicyNotFound {
+                message: message(),
+                request_id: request_id(),
+            },
+            "ScanNotFound" => E::ScanNotFound {
+                message: message(),
+                request_id: request_id(),
+            },
+            "AccessDenied" => E::AccessDenied {
+                message: message(),
+                request_id: request_id(),
+            },
+            "InvalidCredentials" => E::InvalidCredentials {
+                message: message(),
+                request_id: request_id(),
+            },
+            "NoCredentials" => E::NoCredentials { message: message() },
+            "LongLivedCredentials" => E::LongLivedCredentials {
+                source_name: "Environment".to_owned(),
+            },
+            "NoRegion" => E::NoRegion,
+            "WrongRegion" => E::WrongRegion { message: message() },
+            "Throttled" => E::Throttled {
+                message: message(),
+                request_id: request_id(),
+            },
+            "LimitExceeded" => E::LimitExceeded {
+                message: message(),
+                request_id: request_id(),
+            },
+            "ServiceError" => E::Service {
+                aws_code: "InvalidParameterException".to_owned(),
+                message: message(),
+                request_id: request_id(),
+            },
+            "Transport" => E::Transport {
+                message: message(),
+                source: Some(Box::new(std::io::Error::other("connection reset"))),
+            },
+            "Timeout" => E::Timeout {
+                what: message(),
+                after: Duration::from_secs(5),
+            },
+            "ScanTimeout" => E::ScanTimeout {
+                image: "repo@sha256:0".to_owned(),
+                last_status: "IN_PROGRESS".to_owned(),
+                elapsed: Duration::from_secs(600),
+            },
+            "RegistryError" => E::Registry { message: message() },
+            "Io" => E::io(
+                "/nonexistent/sample",
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ),
+            "Refused" => E::Refused { message: message() },
+            _ => return None,
+        })
+    }
+
     /// The AWS request id, for errors returned by the service.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -493,6 +579,15 @@ mod tests {
         for e in samples {
             assert!(Error::ALL_CODES.contains(&e.code()), "{} not listed", e.code());
         }
+    }
+
+    #[test]
+    fn every_code_has_a_sample_of_that_code() {
+        for code in Error::ALL_CODES {
+            let e = Error::sample(code).unwrap_or_else(|| panic!("no sample for {code}"));
+            assert_eq!(e.code(), *code);
+        }
+        assert!(Error::sample("Nope").is_none());
     }
 
     #[test]
