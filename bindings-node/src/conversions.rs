@@ -25,20 +25,7 @@ pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySett
         Some(Value::Object(map)) => map,
         Some(_) => return Err(ecr_core::Error::invalid("settings", "expected an object")),
     };
-    let Ok(Value::Object(mut merged)) = serde_json::to_value(&recommended) else {
-        return Ok(recommended);
-    };
-    for (key, value) in given {
-        if !merged.contains_key(&key) {
-            let known: Vec<&str> = merged.keys().map(String::as_str).collect();
-            return Err(ecr_core::Error::invalid(
-                "settings",
-                format!("unknown key {key:?} (known: {})", known.join(", ")),
-            ));
-        }
-        merged.insert(key, value);
-    }
-    serde_json::from_value(Value::Object(merged)).map_err(|e| ecr_core::Error::invalid("settings", e.to_string()))
+    RepositorySettings::recommended_with(given, "settings")
 }
 
 /// Image ids from an optional array whose items are `{ imageDigest }` / `{ imageTag }` objects or strings
@@ -49,33 +36,5 @@ pub(crate) fn image_ids(value: Option<Value>) -> Result<Vec<ImageId>, ecr_core::
         Some(Value::Array(items)) => items,
         Some(_) => return Err(ecr_core::Error::invalid("imageIds", "expected an array")),
     };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::String(s) if s.starts_with("sha256:") => Ok(ImageId::digest(s)),
-            Value::String(s) if !s.is_empty() => Ok(ImageId::tag(s)),
-            Value::Object(map) => {
-                if let Some(key) = map.keys().find(|k| *k != "imageDigest" && *k != "imageTag") {
-                    return Err(ecr_core::Error::invalid(
-                        format!("imageIds[{i}]"),
-                        format!("unknown key {key:?} (known: imageDigest, imageTag)"),
-                    ));
-                }
-                let id: ImageId = serde_json::from_value(Value::Object(map))
-                    .map_err(|e| ecr_core::Error::invalid(format!("imageIds[{i}]"), e.to_string()))?;
-                if id.image_digest.is_none() && id.image_tag.is_none() {
-                    return Err(ecr_core::Error::invalid(
-                        format!("imageIds[{i}]"),
-                        "needs imageDigest or imageTag",
-                    ));
-                }
-                Ok(id)
-            }
-            _ => Err(ecr_core::Error::invalid(
-                format!("imageIds[{i}]"),
-                "expected a non-empty string or an object with imageDigest/imageTag",
-            )),
-        })
-        .collect()
+    ImageId::list_from_json(items, "imageIds")
 }

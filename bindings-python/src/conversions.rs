@@ -161,20 +161,7 @@ pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySett
     let Value::Object(given) = given else {
         return Err(ecr_core::Error::invalid("settings", "expected a dict"));
     };
-    let Ok(Value::Object(mut merged)) = serde_json::to_value(&recommended) else {
-        return Ok(recommended);
-    };
-    for (key, value) in given {
-        if !merged.contains_key(&key) {
-            let known: Vec<&str> = merged.keys().map(String::as_str).collect();
-            return Err(ecr_core::Error::invalid(
-                "settings",
-                format!("unknown key {key:?} (known: {})", known.join(", ")),
-            ));
-        }
-        merged.insert(key, value);
-    }
-    serde_json::from_value(Value::Object(merged)).map_err(|e| ecr_core::Error::invalid("settings", e.to_string()))
+    RepositorySettings::recommended_with(given, "settings")
 }
 
 /// Image ids from an optional list whose items are `{"imageDigest": ...}` / `{"imageTag": ...}` dicts or
@@ -191,33 +178,5 @@ pub(crate) fn image_ids(value: Value) -> Result<Vec<ImageId>, ecr_core::Error> {
     let Value::Array(items) = value else {
         return Err(ecr_core::Error::invalid("image_ids", "expected a list"));
     };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::String(s) if s.starts_with("sha256:") => Ok(ImageId::digest(s)),
-            Value::String(s) if !s.is_empty() => Ok(ImageId::tag(s)),
-            Value::Object(map) => {
-                if let Some(key) = map.keys().find(|k| *k != "imageDigest" && *k != "imageTag") {
-                    return Err(ecr_core::Error::invalid(
-                        format!("image_ids[{i}]"),
-                        format!("unknown key {key:?} (known: imageDigest, imageTag)"),
-                    ));
-                }
-                let id: ImageId = serde_json::from_value(Value::Object(map))
-                    .map_err(|e| ecr_core::Error::invalid(format!("image_ids[{i}]"), e.to_string()))?;
-                if id.image_digest.is_none() && id.image_tag.is_none() {
-                    return Err(ecr_core::Error::invalid(
-                        format!("image_ids[{i}]"),
-                        "needs imageDigest or imageTag",
-                    ));
-                }
-                Ok(id)
-            }
-            _ => Err(ecr_core::Error::invalid(
-                format!("image_ids[{i}]"),
-                "expected a non-empty str or a dict with imageDigest/imageTag",
-            )),
-        })
-        .collect()
+    ImageId::list_from_json(items, "image_ids")
 }

@@ -35,6 +35,39 @@ impl ImageId {
         }
     }
 
+    /// Image ids from JSON items, as the bindings take them: `{"imageDigest": ...}` / `{"imageTag": ...}`
+    /// objects, or strings (`sha256:...` is a digest, anything else a tag). `field` names the argument in errors.
+    pub fn list_from_json(items: Vec<serde_json::Value>, field: &str) -> crate::Result<Vec<ImageId>> {
+        use serde_json::Value;
+        let invalid = |i: usize, message: String| crate::Error::invalid(format!("{field}[{i}]"), message);
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| match item {
+                Value::String(s) if s.starts_with("sha256:") => Ok(ImageId::digest(s)),
+                Value::String(s) if !s.is_empty() => Ok(ImageId::tag(s)),
+                Value::Object(map) => {
+                    if let Some(key) = map.keys().find(|k| *k != "imageDigest" && *k != "imageTag") {
+                        return Err(invalid(
+                            i,
+                            format!("unknown key {key:?} (known: imageDigest, imageTag)"),
+                        ));
+                    }
+                    let id: ImageId =
+                        serde_json::from_value(Value::Object(map)).map_err(|e| invalid(i, e.to_string()))?;
+                    if id.image_digest.is_none() && id.image_tag.is_none() {
+                        return Err(invalid(i, "needs imageDigest or imageTag".to_owned()));
+                    }
+                    Ok(id)
+                }
+                _ => Err(invalid(
+                    i,
+                    "expected a non-empty string or an object with imageDigest/imageTag".to_owned(),
+                )),
+            })
+            .collect()
+    }
+
     pub(crate) fn to_sdk(&self) -> aws_sdk_ecr::types::ImageIdentifier {
         aws_sdk_ecr::types::ImageIdentifier::builder()
             .set_image_digest(self.image_digest.clone())
@@ -266,6 +299,27 @@ impl RepositorySettings {
             scan_on_push: true,
             kms_key: None,
         }
+    }
+
+    /// [`RepositorySettings::recommended`] with the given fields (camelCase, as serialised) replaced; unknown
+    /// keys are refused. `field` names the argument in errors.
+    pub fn recommended_with(overrides: serde_json::Map<String, serde_json::Value>, field: &str) -> crate::Result<Self> {
+        let recommended = Self::recommended();
+        let Ok(serde_json::Value::Object(mut merged)) = serde_json::to_value(&recommended) else {
+            return Ok(recommended);
+        };
+        for (key, value) in overrides {
+            if !merged.contains_key(&key) {
+                let known: Vec<&str> = merged.keys().map(String::as_str).collect();
+                return Err(crate::Error::invalid(
+                    field,
+                    format!("unknown key {key:?} (known: {})", known.join(", ")),
+                ));
+            }
+            merged.insert(key, value);
+        }
+        serde_json::from_value(serde_json::Value::Object(merged))
+            .map_err(|e| crate::Error::invalid(field, e.to_string()))
     }
 
     pub(crate) fn apply(
