@@ -5,6 +5,12 @@
 //! `AsyncEcrClient`). Every entry point runs inside [`errors::guard`], so no Rust panic reaches Python as
 //! anything but `EcrError(code="Internal")`.
 
+// auth, tagging, verify (bindauth)
+mod auth;
+mod calls;
+mod tagging;
+mod verify;
+
 mod client;
 mod conversions;
 mod errors;
@@ -58,6 +64,25 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reference::parse_reference, m)?)?;
     m.add_class::<client::PyEcrClient>()?;
     m.add_class::<client::PyAsyncEcrClient>()?;
+    // --- auth, tagging, verify, reference checks (bindauth) ---
+    m.add_class::<auth::PyRegistryCredentials>()?;
+    m.add_class::<auth::PyHelperOutput>()?;
+    m.add_class::<auth::PyAuthenticator>()?;
+    m.add_class::<auth::PyAsyncAuthenticator>()?;
+    m.add_function(wrap_pyfunction!(auth::write_docker_config, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::merge_auth_entry, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::default_docker_config_path, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::registry_region, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::helper_version_line, m)?)?;
+    m.add_class::<tagging::PyTagStrategy>()?;
+    m.add_class::<tagging::PyPlanReport>()?;
+    m.add_function(wrap_pyfunction!(tagging::build_context_from_env, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::build_record, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::default_lifecycle_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(reference::validate_repository_name, m)?)?;
+    m.add_function(wrap_pyfunction!(reference::validate_tag, m)?)?;
+    m.add_function(wrap_pyfunction!(reference::validate_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(reference::registry_host, m)?)?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

@@ -1,0 +1,312 @@
+//! The tagging capability: `TagStrategy.from_json(text).plan(context, ...)` (the `tag_plan` program's
+//! report as a `PlanReport`), `build_context_from_env` (the CI context), and on both clients
+//! `check_tag_plan` / `repository_tag_state` (the plan checked against the live repository).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ecr_core::tagging::{BuildContext, PlanReport, RepositoryState, TagPolicy, TagStrategy, evaluate};
+use ecr_core::types::{ImageDetail, TagMutability};
+use ecr_core::{EcrClient, Error};
+use pyo3::prelude::*;
+use pyo3::types::PyType;
+use serde_json::Value;
+
+use crate::calls::{blocking, with_lazy};
+use crate::client::{PyAsyncEcrClient, PyEcrClient};
+use crate::conversions::{Json, from_py};
+use crate::errors::{Failure, guard};
+
+/// A build context from a dict in `BuildContext` shape or its JSON text.
+fn context_arg(obj: &Bound<'_, PyAny>) -> Result<BuildContext, Error> {
+    let text = match obj.extract::<String>() {
+        Ok(text) => text,
+        Err(_) => from_py(obj, "context")?.to_string(),
+    };
+    BuildContext::from_json(&text)
+}
+
+/// A tag policy: `None` (the default policy), a built-in name (`"production"`, `"default"`), a policy dict
+/// or its JSON text.
+fn policy_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<TagPolicy, Error> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(TagPolicy::default());
+    };
+    if let Ok(text) = obj.extract::<String>() {
+        if let Some(p) = TagPolicy::named(&text) {
+            return Ok(p);
+        }
+        if text.trim_start().starts_with('{') {
+            return TagPolicy::from_json(&text);
+        }
+        return Err(Error::invalid(
+            "policy",
+            format!("{text:?} is neither \"production\", \"default\" nor a policy document"),
+        ));
+    }
+    TagPolicy::from_json(&from_py(obj, "policy")?.to_string())
+}
+
+/// The repository's images: a list of `ImageDetail` dicts, describe-images output
+/// (`{"imageDetails": [...]}`) or its JSON text.
+fn existing_arg(obj: Option<&Bound<'_, PyAny>>) -> Result<Option<Vec<ImageDetail>>, Error> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    let value = match obj.extract::<String>() {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| Error::invalid("existing", e.to_string()))?,
+        Err(_) => from_py(obj, "existing")?,
+    };
+    let list = match value {
+        Value::Object(mut map) => map.remove("imageDetails").unwrap_or(Value::Array(Vec::new())),
+        other => other,
+    };
+    serde_json::from_value(list)
+        .map(Some)
+        .map_err(|e| Error::invalid("existing", e.to_string()))
+}
+
+fn mutability_arg(m: Option<&str>) -> Result<Option<TagMutability>, Error> {
+    m.map(|m| {
+        TagMutability::parse(m).ok_or_else(|| {
+            Error::invalid(
+                "mutability",
+                format!("{m:?} is not MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"),
+            )
+        })
+    })
+    .transpose()
+}
+
+/// A checked tag plan: the tags to push (`value`, `kind`, `rule`), OCI `labels`, `violations` (do not
+/// push) and `warnings`. `to_dict()` is exactly the JSON the `tag_plan` program prints.
+#[pyclass(name = "PlanReport", module = "ecr_core", frozen)]
+pub(crate) struct PyPlanReport {
+    inner: PlanReport,
+}
+
+#[pymethods]
+impl PyPlanReport {
+    /// True when the plan has no violation.
+    #[getter]
+    fn ok(&self) -> bool {
+        self.inner.is_ok()
+    }
+
+    /// The planned tags: `[{"value", "kind", "rule"}]`.
+    #[getter]
+    fn tags(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.inner.tags)?))
+    }
+
+    /// The tag values, in push order.
+    #[getter]
+    fn tag_values(&self) -> Vec<String> {
+        self.inner.tags.iter().map(|t| t.value.clone()).collect()
+    }
+
+    /// The OCI labels.
+    #[getter]
+    fn labels(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.inner.labels)?))
+    }
+
+    /// Problems that make the plan unsafe: `[{"code", "message", "tag"}]`.
+    #[getter]
+    fn violations(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.inner.violations)?))
+    }
+
+    /// Notes that do not block the push.
+    #[getter]
+    fn warnings(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.inner.warnings)?))
+    }
+
+    /// The report as a dict (`tag_plan`'s JSON).
+    fn to_dict(&self) -> Json {
+        Json(self.inner.to_json())
+    }
+
+    /// The report as pretty-printed JSON text (exactly what `tag_plan` prints).
+    fn to_json(&self) -> String {
+        self.inner.to_json_pretty()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PlanReport(tags={:?}, violations={})",
+            self.tag_values(),
+            self.inner.violations.len()
+        )
+    }
+}
+
+/// A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON).
+#[pyclass(name = "TagStrategy", module = "ecr_core", frozen)]
+pub(crate) struct PyTagStrategy {
+    inner: Arc<TagStrategy>,
+}
+
+#[pymethods]
+impl PyTagStrategy {
+    /// Parses and validates a strategy document; raises `PolicyValidationError` naming every bad field.
+    #[classmethod]
+    fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(Self {
+                inner: Arc::new(TagStrategy::from_json(text).map_err(Failure::from)?),
+            })
+        })
+    }
+
+    /// Plans the tags of `context` (a `BuildContext` dict or JSON text) and checks them against `policy`
+    /// (`None`, `"production"`, `"default"` or a policy dict) and the repository: `existing` images
+    /// (`ImageDetail` dicts or describe-images output), its `mutability` and `exclusions` filters;
+    /// `digest` is the digest about to be pushed. Same result as the `tag_plan` program.
+    #[pyo3(signature = (context, *, policy=None, existing=None, mutability=None, exclusions=Vec::new(), digest=None))]
+    fn plan(
+        &self,
+        context: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+        existing: Option<&Bound<'_, PyAny>>,
+        mutability: Option<&str>,
+        exclusions: Vec<String>,
+        digest: Option<&str>,
+    ) -> PyResult<PyPlanReport> {
+        guard(|| {
+            let run = || -> Result<PlanReport, Error> {
+                let context = context_arg(context)?;
+                let policy = policy_arg(policy)?;
+                let repository = RepositoryState {
+                    mutability: mutability_arg(mutability)?,
+                    exclusion_filters: exclusions,
+                    images: existing_arg(existing)?,
+                };
+                evaluate(&self.inner, &context, &policy, &repository, digest)
+            };
+            Ok(PyPlanReport {
+                inner: run().map_err(Failure::from)?,
+            })
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("TagStrategy(rules={})", self.inner.spec().tags.len())
+    }
+}
+
+/// The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins), as a
+/// `BuildContext` dict. `env` replaces the process environment when given (GitHub's event payload is read
+/// from the file `GITHUB_EVENT_PATH` names). Raises `InvalidArgumentError` outside a supported CI.
+#[pyfunction]
+#[pyo3(signature = (env=None))]
+pub(crate) fn build_context_from_env(env: Option<HashMap<String, String>>) -> PyResult<Json> {
+    guard(|| {
+        let ctx = match env {
+            Some(env) => BuildContext::from_env(&|k| env.get(k).cloned()),
+            None => BuildContext::from_process_env(),
+        }
+        .map_err(Failure::from)?;
+        Ok(Json::of(&ctx)?)
+    })
+}
+
+/// The owned arguments of `check_tag_plan`.
+struct CheckArgs {
+    repository: String,
+    strategy: Arc<TagStrategy>,
+    context: BuildContext,
+    policy: TagPolicy,
+    digest: Option<String>,
+}
+
+impl CheckArgs {
+    fn new(
+        repository: String,
+        strategy: &PyTagStrategy,
+        context: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+        digest: Option<String>,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            repository,
+            strategy: strategy.inner.clone(),
+            context: context_arg(context)?,
+            policy: policy_arg(policy)?,
+            digest,
+        })
+    }
+}
+
+mod ops {
+    use ecr_core::EcrClient;
+
+    use super::{CheckArgs, PyPlanReport};
+    use crate::conversions::Json;
+    use crate::errors::Failure;
+
+    pub(super) async fn check_tag_plan(client: EcrClient, a: CheckArgs) -> Result<PyPlanReport, Failure> {
+        let inner = client
+            .check_tag_plan(&a.repository, &a.strategy, &a.context, &a.policy, a.digest.as_deref())
+            .await?;
+        Ok(PyPlanReport { inner })
+    }
+
+    pub(super) async fn repository_tag_state(client: EcrClient, repository: String) -> Result<Json, Failure> {
+        Json::of(&client.repository_tag_state(&repository).await?)
+    }
+}
+
+#[pymethods]
+impl PyEcrClient {
+    /// Plans the tags of a build and checks the plan against `policy` and the live repository (its
+    /// mutability, exclusion filters and every tagged image); `digest` is the digest about to be pushed.
+    #[pyo3(signature = (repository, strategy, context, *, policy=None, digest=None))]
+    fn check_tag_plan(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        strategy: &PyTagStrategy,
+        context: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+        digest: Option<String>,
+    ) -> PyResult<PyPlanReport> {
+        guard(|| {
+            let args = CheckArgs::new(repository, strategy, context, policy, digest).map_err(Failure::from)?;
+            let client: EcrClient = self.client.clone();
+            blocking(py, ops::check_tag_plan(client, args))
+        })
+    }
+
+    /// What the tag checks read from a repository: `{"mutability", "exclusionFilters", "imageDetails"}`
+    /// (every tagged image, archived ones included).
+    fn repository_tag_state(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
+        guard(|| blocking(py, ops::repository_tag_state(self.client.clone(), repository)))
+    }
+}
+
+#[pymethods]
+impl PyAsyncEcrClient {
+    /// Plans and checks a build's tags against the live repository (awaitable `PlanReport`).
+    #[pyo3(signature = (repository, strategy, context, *, policy=None, digest=None))]
+    fn check_tag_plan<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        strategy: &PyTagStrategy,
+        context: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+        digest: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let args = CheckArgs::new(repository, strategy, context, policy, digest).map_err(Failure::from)?;
+            with_lazy(py, &self.lazy, move |c| ops::check_tag_plan(c, args))
+        })
+    }
+
+    /// What the tag checks read from a repository (awaitable dict).
+    fn repository_tag_state<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| with_lazy(py, &self.lazy, move |c| ops::repository_tag_state(c, repository)))
+    }
+}

@@ -1,0 +1,439 @@
+//! The verify capability on both clients: `verify_push` (the `verify_push` program's report, plus what a
+//! build record needs), `audit_repository` / `audit_all_repositories` / `ensure_repository` (the
+//! `audit_repository` program), `image_replication_status`; and the pure `build_record` (in-toto Statement
+//! v1) and `default_lifecycle_policy`.
+
+use std::time::Duration;
+
+use ecr_core::reference::ImageReference;
+use ecr_core::verify::{
+    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, PlatformDigest, RegistryAccess,
+    RegistryAuth, ReplicationWait, VerifyPushRequest,
+};
+use ecr_core::{EcrClient, Error};
+use pyo3::prelude::*;
+use serde_json::Value;
+
+use crate::auth::{PyRegistryCredentials, timestamp_arg};
+use crate::calls::{blocking, with_lazy};
+use crate::client::{PyAsyncEcrClient, PyEcrClient};
+use crate::conversions::{Json, from_py, repository_settings};
+use crate::errors::{Failure, guard};
+
+/// The request of `verify_push`, built as the `verify_push` program builds it: the image reference gives
+/// host, repository, its tag and digest (`digest` must agree); further tags are added once each.
+struct PushArgs {
+    request: VerifyPushRequest,
+    /// Registry credentials given by the caller; `None`: one GetAuthorizationToken call.
+    auth: Option<RegistryAuth>,
+}
+
+/// The loose arguments of `verify_push`.
+struct PushInput<'a> {
+    image: &'a str,
+    tags: Vec<String>,
+    digest: Option<String>,
+    platforms: Vec<String>,
+    registry_url: Option<String>,
+    require: Option<String>,
+    warn: Option<String>,
+    skip: Option<String>,
+    replication_regions: Vec<String>,
+    replication_timeout: f64,
+    referrer_types: Vec<String>,
+}
+
+impl PushInput<'_> {
+    fn into_request(self) -> Result<VerifyPushRequest, Error> {
+        let image: ImageReference = self.image.parse()?;
+        let digest = match (self.digest, image.digest()) {
+            (Some(d), Some(i)) if d != i => {
+                return Err(Error::invalid(
+                    "digest",
+                    format!("{d} differs from the digest in the image reference ({i})"),
+                ));
+            }
+            (Some(d), _) => d,
+            (None, Some(i)) => i.to_owned(),
+            (None, None) => return Err(Error::invalid("digest", "required (or give an image with @sha256:...)")),
+        };
+        let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
+        for t in self.tags {
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        let platforms = self.platforms.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
+        let mut checks = CheckPolicy::default();
+        if !self.replication_regions.is_empty() {
+            checks = checks.set(Check::Replication, CheckLevel::Required);
+        }
+        for (list, level) in [
+            (&self.require, CheckLevel::Required),
+            (&self.warn, CheckLevel::Warn),
+            (&self.skip, CheckLevel::Skip),
+        ] {
+            if let Some(l) = list {
+                checks = checks.with_list(l, level)?;
+            }
+        }
+        if !(self.replication_timeout.is_finite() && self.replication_timeout >= 0.0) {
+            return Err(Error::invalid("replication_timeout", "must be a non-negative number of seconds"));
+        }
+        Ok(VerifyPushRequest {
+            registry_host: image.host().to_string(),
+            repository: image.repository().to_owned(),
+            tags,
+            digest,
+            platforms,
+            checks,
+            registry: Some(RegistryAccess {
+                url: self.registry_url,
+                auth: RegistryAuth::Anonymous,
+            }),
+            replication: ReplicationWait {
+                regions: self.replication_regions,
+                timeout: Duration::from_secs_f64(self.replication_timeout),
+                ..Default::default()
+            },
+            referrer_artifact_types: self.referrer_types,
+        })
+    }
+}
+
+/// `EnsureOptions` from an optional dict (`settings`, `lifecyclePolicy`, `apply`); missing keys keep the
+/// defaults (recommended settings, the default lifecycle policy, no apply).
+fn ensure_options(given: Option<Value>) -> Result<EnsureOptions, Error> {
+    let mut options = EnsureOptions::default();
+    let map = match given {
+        None | Some(Value::Null) => return Ok(options),
+        Some(Value::Object(map)) => map,
+        Some(_) => return Err(Error::invalid("options", "expected a dict")),
+    };
+    for (key, value) in map {
+        match key.as_str() {
+            "settings" => options.settings = repository_settings(Some(value))?,
+            "lifecyclePolicy" => {
+                options.lifecycle_policy = match value {
+                    Value::Null => None,
+                    Value::String(s) => Some(s),
+                    other => Some(other.to_string()),
+                }
+            }
+            "apply" => {
+                options.apply = value
+                    .as_bool()
+                    .ok_or_else(|| Error::invalid("options.apply", "expected a bool"))?
+            }
+            other => {
+                return Err(Error::invalid(
+                    "options",
+                    format!("unknown key {other:?} (expected settings, lifecyclePolicy, apply)"),
+                ));
+            }
+        }
+    }
+    Ok(options)
+}
+
+mod ops {
+    use ecr_core::EcrClient;
+    use ecr_core::verify::EnsureOptions;
+    use serde_json::json;
+
+    use super::PushArgs;
+    use crate::conversions::Json;
+    use crate::errors::Failure;
+
+    pub(super) async fn verify_push(client: EcrClient, a: PushArgs) -> Result<Json, Failure> {
+        let mut req = a.request;
+        let auth = match a.auth {
+            Some(auth) => auth,
+            None => client.registry_auth().await?,
+        };
+        if let Some(access) = req.registry.as_mut() {
+            access.auth = auth;
+        }
+        let v = client.verify_push(&req).await?;
+        Ok(Json(json!({
+            "report": Json::of(&v.report)?.0,
+            "mediaType": v.media_type,
+            "platforms": Json::of(&v.platforms)?.0,
+        })))
+    }
+
+    pub(super) async fn audit_repository(client: EcrClient, name: String) -> Result<Json, Failure> {
+        Json::of(&client.audit_repository(&name).await?)
+    }
+
+    pub(super) async fn audit_all_repositories(client: EcrClient) -> Result<Json, Failure> {
+        Json::of(&client.audit_all_repositories().await?)
+    }
+
+    pub(super) async fn ensure_repository(
+        client: EcrClient,
+        name: String,
+        options: EnsureOptions,
+    ) -> Result<Json, Failure> {
+        Json::of(&client.ensure_repository(&name, &options).await?)
+    }
+
+    pub(super) async fn image_replication_status(
+        client: EcrClient,
+        repository: String,
+        digest: String,
+    ) -> Result<Json, Failure> {
+        Json::of(&client.image_replication_status(&repository, &digest).await?)
+    }
+}
+
+/// Builds the `verify_push` arguments (shared by both clients).
+#[allow(clippy::too_many_arguments)]
+fn push_args(
+    image: &str,
+    tags: Vec<String>,
+    digest: Option<String>,
+    platforms: Vec<String>,
+    registry_url: Option<String>,
+    registry_credentials: Option<&PyRegistryCredentials>,
+    require: Option<String>,
+    warn: Option<String>,
+    skip: Option<String>,
+    replication_regions: Vec<String>,
+    replication_timeout: f64,
+    referrer_types: Vec<String>,
+) -> Result<PushArgs, Error> {
+    let request = PushInput {
+        image,
+        tags,
+        digest,
+        platforms,
+        registry_url,
+        require,
+        warn,
+        skip,
+        replication_regions,
+        replication_timeout,
+        referrer_types,
+    }
+    .into_request()?;
+    Ok(PushArgs {
+        request,
+        auth: registry_credentials.map(|c| RegistryAuth::from(&c.inner)),
+    })
+}
+
+fn ensure_arg(options: Option<&Bound<'_, PyAny>>) -> Result<EnsureOptions, Error> {
+    ensure_options(options.filter(|o| !o.is_none()).map(|o| from_py(o, "options")).transpose()?)
+}
+
+#[pymethods]
+impl PyEcrClient {
+    /// Verifies a push as the `verify_push` program does: every tag → `digest`, manifest integrity,
+    /// `platforms` (`os/arch[/variant]`), image config over the registry protocol (non-root, OCI labels, no
+    /// secret-looking env, healthcheck), optionally replication and referrers. `image` is
+    /// `HOST/REPO[:TAG][@sha256:...]`; `require` / `warn` / `skip` are comma lists of check names;
+    /// `registry_url` redirects the registry protocol (e.g. `http://127.0.0.1:5000`);
+    /// `registry_credentials` (a `RegistryCredentials`) default to one GetAuthorizationToken call.
+    /// Returns `{"report": <the program's JSON>, "mediaType", "platforms"}`.
+    #[pyo3(signature = (image, *, tags=Vec::new(), digest=None, platforms=Vec::new(), registry_url=None,
+        registry_credentials=None, require=None, warn=None, skip=None, replication_regions=Vec::new(),
+        replication_timeout=300.0, referrer_types=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify_push(
+        &self,
+        py: Python<'_>,
+        image: &str,
+        tags: Vec<String>,
+        digest: Option<String>,
+        platforms: Vec<String>,
+        registry_url: Option<String>,
+        registry_credentials: Option<&PyRegistryCredentials>,
+        require: Option<String>,
+        warn: Option<String>,
+        skip: Option<String>,
+        replication_regions: Vec<String>,
+        replication_timeout: f64,
+        referrer_types: Vec<String>,
+    ) -> PyResult<Json> {
+        guard(|| {
+            let args = push_args(
+                image,
+                tags,
+                digest,
+                platforms,
+                registry_url,
+                registry_credentials,
+                require,
+                warn,
+                skip,
+                replication_regions,
+                replication_timeout,
+                referrer_types,
+            )
+            .map_err(Failure::from)?;
+            let client: EcrClient = self.client.clone();
+            blocking(py, ops::verify_push(client, args))
+        })
+    }
+
+    /// Audits one repository (tag mutability, effective scanning, encryption, lifecycle policy, repository
+    /// policy): the report the `audit_repository` program prints.
+    fn audit_repository(&self, py: Python<'_>, name: String) -> PyResult<Json> {
+        guard(|| blocking(py, ops::audit_repository(self.client.clone(), name)))
+    }
+
+    /// Audits every repository of the registry: `{"passed", "repositories": [report, ...]}`.
+    fn audit_all_repositories(&self, py: Python<'_>) -> PyResult<Json> {
+        guard(|| blocking(py, ops::audit_all_repositories(self.client.clone())))
+    }
+
+    /// Creates `name` with the safe defaults, or reports its drift from them, fixing it when
+    /// `options["apply"]` is true. `options`: `{"settings", "lifecyclePolicy", "apply"}` (missing keys:
+    /// recommended settings, `default_lifecycle_policy()`, no apply; `lifecyclePolicy: None` skips the
+    /// lifecycle check). Returns `{"repository", "created", "drift": [{"setting", "expected", "actual",
+    /// "fixed"}]}`.
+    #[pyo3(signature = (name, options=None))]
+    fn ensure_repository(&self, py: Python<'_>, name: String, options: Option<&Bound<'_, PyAny>>) -> PyResult<Json> {
+        guard(|| {
+            let options = ensure_arg(options).map_err(Failure::from)?;
+            blocking(py, ops::ensure_repository(self.client.clone(), name, options))
+        })
+    }
+
+    /// The replication status of an image in each destination: `[{"region", "registryId", "status",
+    /// "failureCode"}]`.
+    fn image_replication_status(&self, py: Python<'_>, repository: String, digest: String) -> PyResult<Json> {
+        guard(|| blocking(py, ops::image_replication_status(self.client.clone(), repository, digest)))
+    }
+}
+
+#[pymethods]
+impl PyAsyncEcrClient {
+    /// Verifies a push (awaitable; arguments and result as for `EcrClient.verify_push`).
+    #[pyo3(signature = (image, *, tags=Vec::new(), digest=None, platforms=Vec::new(), registry_url=None,
+        registry_credentials=None, require=None, warn=None, skip=None, replication_regions=Vec::new(),
+        replication_timeout=300.0, referrer_types=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn verify_push<'py>(
+        &self,
+        py: Python<'py>,
+        image: &str,
+        tags: Vec<String>,
+        digest: Option<String>,
+        platforms: Vec<String>,
+        registry_url: Option<String>,
+        registry_credentials: Option<&PyRegistryCredentials>,
+        require: Option<String>,
+        warn: Option<String>,
+        skip: Option<String>,
+        replication_regions: Vec<String>,
+        replication_timeout: f64,
+        referrer_types: Vec<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let args = push_args(
+                image,
+                tags,
+                digest,
+                platforms,
+                registry_url,
+                registry_credentials,
+                require,
+                warn,
+                skip,
+                replication_regions,
+                replication_timeout,
+                referrer_types,
+            )
+            .map_err(Failure::from)?;
+            with_lazy(py, &self.lazy, move |c| ops::verify_push(c, args))
+        })
+    }
+
+    /// Audits one repository (awaitable report).
+    fn audit_repository<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| with_lazy(py, &self.lazy, move |c| ops::audit_repository(c, name)))
+    }
+
+    /// Audits every repository of the registry (awaitable).
+    fn audit_all_repositories<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| with_lazy(py, &self.lazy, ops::audit_all_repositories))
+    }
+
+    /// Creates a repository with the safe defaults or reports (and optionally fixes) its drift (awaitable;
+    /// `options` as for `EcrClient.ensure_repository`).
+    #[pyo3(signature = (name, options=None))]
+    fn ensure_repository<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let options = ensure_arg(options).map_err(Failure::from)?;
+            with_lazy(py, &self.lazy, move |c| ops::ensure_repository(c, name, options))
+        })
+    }
+
+    /// The replication status of an image in each destination (awaitable).
+    fn image_replication_status<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        digest: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| with_lazy(py, &self.lazy, move |c| ops::image_replication_status(c, repository, digest)))
+    }
+}
+
+/// An in-toto Statement v1 build record naming the image by digest (what `verify_push --record` writes):
+/// `name` is `HOST/REPO`; `platforms` the `verify_push` result's `platforms`; `build_time` RFC 3339.
+#[pyfunction]
+#[pyo3(signature = (name, digest, *, tags=Vec::new(), source_repository=None, revision=None, build_time=None,
+    builder_id=None, run_id=None, media_type=None, platforms=None, verified=None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_record(
+    name: String,
+    digest: String,
+    tags: Vec<String>,
+    source_repository: Option<String>,
+    revision: Option<String>,
+    build_time: Option<&str>,
+    builder_id: Option<String>,
+    run_id: Option<String>,
+    media_type: Option<String>,
+    platforms: Option<&Bound<'_, PyAny>>,
+    verified: Option<bool>,
+) -> PyResult<Json> {
+    guard(|| {
+        let run = || -> Result<BuildRecord, Error> {
+            let platforms: Vec<PlatformDigest> = match platforms.filter(|p| !p.is_none()) {
+                Some(p) => serde_json::from_value(from_py(p, "platforms")?)
+                    .map_err(|e| Error::invalid("platforms", e.to_string()))?,
+                None => Vec::new(),
+            };
+            BuildRecord::new(BuildRecordInput {
+                name,
+                digest,
+                tags,
+                source_repository,
+                revision,
+                build_time: build_time.map(|t| timestamp_arg(t, "build_time")).transpose()?,
+                builder_id,
+                run_id,
+                media_type,
+                platforms,
+                verified,
+            })
+        };
+        Ok(Json::of(&run().map_err(Failure::from)?)?)
+    })
+}
+
+/// The lifecycle policy `ensure_repository` gives a new repository by default (JSON text).
+#[pyfunction]
+pub(crate) fn default_lifecycle_policy() -> &'static str {
+    ecr_core::verify::default_lifecycle_policy()
+}
+
