@@ -76,6 +76,150 @@ export interface EcrError extends Error {
   errors?: FieldError[]
 }
 
+/* --- auth, tagging, verify (bindauth) --- */
+
+/** `JSON.stringify` of `RegistryCredentials`: everything but the password. */
+export interface RegistryCredentialsJson {
+  host: string
+  username: string
+  password: '<redacted>'
+  expiresAt: string
+  proxyEndpoint: string | null
+  region: string | null
+}
+
+/** What is known about the AWS credentials in use, without any secret. */
+export interface AwsIdentity {
+  source: string
+  accessKeyKind: 'long-term' | 'temporary' | 'other'
+  hasSessionToken: boolean
+  expiresAt: string | null
+}
+
+/** What a docker config merge did. */
+export interface MergeOutcome {
+  /** The `auths` key written (the bare `host[:port]`). */
+  key: string
+  /** True when an entry under that key was replaced. */
+  replaced: boolean
+  /** `credHelpers.<host> = ...` or `credsStore = ...` when docker would use that instead. */
+  shadowedBy: string | null
+}
+
+/** A build context (`BuildContext` JSON): commit, git ref, event, default branch, build number, times. */
+export interface BuildContext {
+  sha?: string
+  ref?: string
+  event?: 'push' | 'pull_request' | 'schedule' | 'workflow_dispatch' | string
+  defaultBranch?: string
+  isDefaultBranch?: boolean
+  headRef?: string
+  baseRef?: string
+  buildNumber?: string
+  created?: string
+  commitDate?: string
+  source?: string
+  title?: string
+  ci?: string
+}
+
+/** A tag policy document. */
+export interface TagPolicy {
+  name?: string
+  forbidLatest?: boolean
+  requireImmutableTag?: boolean
+  forbidRollingTags?: boolean
+  forbiddenTags?: string[]
+  maxTagsPerImage?: number
+}
+
+/** One finding of a tag plan check. */
+export interface TagViolation {
+  code: string
+  message: string
+  tag?: string | null
+}
+
+/** A checked tag plan: exactly the `tag_plan` program's JSON. */
+export interface PlanReport {
+  tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
+  labels: Record<string, string>
+  violations: TagViolation[]
+  warnings: TagViolation[]
+}
+
+/** What the tag checks read from a repository. */
+export interface RepositoryTagState {
+  mutability?: Repository['imageTagMutability']
+  exclusionFilters: string[]
+  imageDetails?: ImageDetail[]
+}
+
+/** One check of a verification or audit report. */
+export interface CheckResult {
+  check: string
+  level: 'required' | 'warn' | 'skip'
+  status: 'passed' | 'failed' | 'warned' | 'skipped'
+  message: string
+  details?: unknown
+}
+
+/** A verification or audit report (the `verify_push` / `audit_repository` programs' JSON). */
+export interface VerifyReport {
+  subject: string
+  passed: boolean
+  checks: CheckResult[]
+}
+
+/** A platform manifest of an index. */
+export interface PlatformDigest {
+  platform: string
+  digest: string
+}
+
+/** What `verifyPush` resolves with. */
+export interface PushVerification {
+  report: VerifyReport
+  mediaType: string | null
+  platforms: PlatformDigest[]
+}
+
+/** Every repository's audit. */
+export interface AuditReport {
+  passed: boolean
+  repositories: VerifyReport[]
+}
+
+/** What `ensureRepository` ensures; missing keys keep the defaults. */
+export interface EnsureOptions {
+  settings?: RepositorySettings
+  lifecyclePolicy?: string | null
+  apply?: boolean
+}
+
+/** What `ensureRepository` did. */
+export interface EnsureOutcome {
+  repository: Repository
+  created: boolean
+  drift: Array<{ setting: string; expected: string; actual: string; fixed: boolean }>
+}
+
+/** The replication status of an image in one destination. */
+export interface ReplicationStatus {
+  region: string
+  registryId: string
+  status: string
+  failureCode?: string | null
+}
+
+/** An in-toto Statement v1 build record. */
+export interface BuildRecord {
+  _type: string
+  subject: Array<{ name: string; digest: Record<string, string> }>
+  predicateType: string
+  predicate: Record<string, unknown>
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -85,12 +229,80 @@ export interface EcrError extends Error {
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * Registry credentials from the AWS credential chain: one token per region (and one for ECR Public),
+ * refreshed ahead of expiry, fetched once under concurrency, optionally shared between processes through
+ * the on-disk cache. Every method returns a Promise.
+ */
+export declare class Authenticator {
+  /** An authenticator over `client`'s AWS configuration. */
+  constructor(client: EcrClient, options?: AuthenticatorOptions | undefined | null)
+  /**
+   * Credentials for a registry host, server URL (`https://.../v2/`) or image reference; the token comes
+   * from the registry's own region (ECR Public: `public.ecr.aws`).
+   */
+  credentials(registry: string): Promise<RegistryCredentials>
+  /** Credentials for the caller's own registry in `region` (default: the client's region). */
+  credentialsForRegion(region?: string | undefined | null): Promise<RegistryCredentials>
+  /** Credentials for ECR Public (`public.ecr.aws`, tokens from us-east-1). */
+  publicCredentials(): Promise<RegistryCredentials>
+  /**
+   * What is known about the AWS credentials in use (`source`, `accessKeyKind`, `hasSessionToken`,
+   * `expiresAt`), without any secret.
+   */
+  awsIdentity(): Promise<AwsIdentity>
+  /** Drops the cached token of `registry` (memory and disk), e.g. after the registry refused it. */
+  invalidate(registry: string): Promise<void>
+  /**
+   * Answers one Docker credential-helper request (`get`, `list`, `store`, `erase`, `version`) as the
+   * `docker-credential-ecr-core` program does.
+   */
+  runHelper(action: string, stdin?: string | undefined | null): Promise<HelperOutput>
+}
+
+/**
  * An ECR client whose methods return Promises of plain objects (ECR's camelCase JSON shape).
  *
  * Rejections are `Error`s with a stable `code` (e.g. `"RepositoryNotFound"`), `message` and `requestId`.
  * The AWS configuration is loaded on the first call; configuration errors (`code: "NoRegion"`) reject it.
  */
 export declare class EcrClient {
+  /**
+   * Plans the tags of a build and checks the plan against the policy and the live repository (its
+   * mutability, exclusion filters and every tagged image); resolves with the `tag_plan` JSON.
+   */
+  checkTagPlan(repository: string, strategy: TagStrategy, context: BuildContext | string, options?: CheckTagPlanOptions | null): Promise<PlanReport>
+  /**
+   * What the tag checks read from a repository: `{ mutability, exclusionFilters, imageDetails }` (every
+   * tagged image, archived ones included).
+   */
+  repositoryTagState(repository: string): Promise<RepositoryTagState>
+  /**
+   * Verifies a push as the `verify_push` program does: every tag → the digest, manifest integrity,
+   * platforms, image config over the registry protocol (non-root, OCI labels, no secret-looking env,
+   * healthcheck), optionally replication and referrers. `image` is `HOST/REPO[:TAG][@sha256:...]`;
+   * `credentials` (registry credentials) default to one GetAuthorizationToken call. Resolves with
+   * `{ report, mediaType, platforms }`, `report` being the program's JSON.
+   */
+  verifyPush(image: string, options?: VerifyPushOptions | null, credentials?: RegistryCredentials | null): Promise<PushVerification>
+  /**
+   * Audits one repository (tag mutability, effective scanning, encryption, lifecycle policy, repository
+   * policy): the report the `audit_repository` program prints.
+   */
+  auditRepository(name: string): Promise<VerifyReport>
+  /** Audits every repository of the registry: `{ passed, repositories: [report, ...] }`. */
+  auditAllRepositories(): Promise<AuditReport>
+  /**
+   * Creates `name` with the safe defaults, or reports its drift from them, fixing it when
+   * `options.apply`. `options`: `{ settings, lifecyclePolicy, apply }` (missing keys: recommended
+   * settings, `defaultLifecyclePolicy()`, no apply; `lifecyclePolicy: null` skips the lifecycle check).
+   * Resolves with `{ repository, created, drift: [{ setting, expected, actual, fixed }] }`.
+   */
+  ensureRepository(name: string, options?: EnsureOptions | null): Promise<EnsureOutcome>
+  /**
+   * The replication status of an image in each destination: `[{ region, registryId, status,
+   * failureCode }]`.
+   */
+  imageReplicationStatus(repository: string, digest: string): Promise<ReplicationStatus[]>
   /** Creates a client; `options` override the AWS configuration chain. */
   constructor(options?: EcrClientOptions | undefined | null)
   /** The region given in the options (`null` when it comes from the AWS configuration chain). */
@@ -116,6 +328,78 @@ export declare class EcrClient {
   putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
 }
 
+/**
+ * A Docker credential-helper reply. `stdout` (for `get`: the JSON holding the secret) is readable only
+ * through its explicit getter; `JSON.stringify` and `String()` redact it.
+ */
+export declare class HelperOutput {
+  /** What the helper writes to stdout. */
+  get stdout(): string
+  /** What the helper writes to stderr (never a secret). */
+  get stderr(): string
+  /** The process exit code (0 success, 1 failure or not found). */
+  get exitCode(): number
+  /** `{ exitCode, stdout: "<redacted>", stderr }`. */
+  toJSON(): { exitCode: number; stdout: string; stderr: string }
+  /** A description without stdout. */
+  toString(): string
+}
+
+/**
+ * Registry credentials for one ECR host. The password is readable only through the explicit `password`
+ * getter (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` and
+ * `Object.keys` never show it.
+ */
+export declare class RegistryCredentials {
+  /**
+   * Credentials from their parts (e.g. to merge a known token into a docker config); `expiresAt` is RFC
+   * 3339 or epoch seconds.
+   */
+  constructor(host: string, username: string, password: string, expiresAt: string, options?: RegistryCredentialsOptions | undefined | null)
+  /** The registry host (`<account>.dkr.ecr.<region>.amazonaws.com`, `public.ecr.aws`). */
+  get host(): string
+  /** The user name (`AWS`). */
+  get username(): string
+  /** The password itself: the one explicit way to read it. */
+  get password(): string
+  /** When the token stops working (RFC 3339). */
+  get expiresAt(): string
+  /** `https://<host>` for private registries; `null` for ECR Public. */
+  get proxyEndpoint(): string | null
+  /** The token's region; `null` for ECR Public. */
+  get region(): string | null
+  /** True for ECR Public credentials. */
+  get isPublic(): boolean
+  /** True when the token has expired at `now` (RFC 3339 or epoch seconds). */
+  isExpiredAt(now: string): boolean
+  /** `base64(username:password)`: the `auth` value of a docker `config.json` entry (a secret). */
+  dockerAuth(): string
+  /** `Basic <dockerAuth()>`: an HTTP `Authorization` header for the registry API (a secret). */
+  authorizationHeader(): string
+  /**
+   * Everything but the password (what `JSON.stringify` writes): `host`, `username`, `expiresAt`,
+   * `proxyEndpoint`, `region`, and `password: "<redacted>"`.
+   */
+  toJSON(): RegistryCredentialsJson
+  /** A description without the password. */
+  toString(): string
+}
+
+/** A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON). */
+export declare class TagStrategy {
+  /**
+   * Parses and validates a strategy document; throws `code: "PolicyValidation"` with `errors` naming
+   * every bad field.
+   */
+  static fromJson(text: string): TagStrategy
+  /**
+   * Plans the tags of `context` (a `BuildContext` object or JSON text) and checks them against the
+   * policy and the repository (`existing` images, `mutability`, `exclusions`); `digest` is the digest
+   * about to be pushed. Returns the `tag_plan` program's JSON: `{ tags, labels, violations, warnings }`.
+   */
+  plan(context: BuildContext | string, options?: PlanOptions | null): PlanReport
+}
+
 /** Test hook: panics inside a guarded call (must throw an error with `code: "Internal"`). */
 export declare function __panic(message: string): void
 
@@ -130,6 +414,74 @@ export declare function __sampleError(code: string): void
 
 /** Test hook: the same error as a rejected Promise. */
 export declare function __sampleErrorAsync(code: string): Promise<void>
+
+/** Options of `new Authenticator(client, options)` (the `ecr_login` program's switches). */
+export interface AuthenticatorOptions {
+  /** Refuse long-lived static AWS keys (`code: "LongLivedCredentials"`). */
+  requireTemporaryCredentials?: boolean
+  /**
+   * Share tokens through the on-disk cache: `true` (the default directory, `ECR_CORE_CACHE_DIR`, ...) or
+   * a directory.
+   */
+  diskCache?: boolean | string
+  /**
+   * Judge token expiry as if it were this instant (RFC 3339). For emulators whose tokens carry a fixed
+   * past expiry (moto's: 2015-01-01); never needed against AWS.
+   */
+  assumeNow?: string
+  /** The principal ARN the disk cache is keyed by (otherwise read once from STS). */
+  principal?: string
+}
+
+/**
+ * The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).
+ * `env` replaces `process.env` when given (GitHub's event payload is read from the file
+ * `GITHUB_EVENT_PATH` names). Throws `code: "InvalidArgument"` outside a supported CI.
+ */
+export declare function buildContextFromEnv(vars?: Record<string, string> | undefined | null): BuildContext
+
+/** An in-toto Statement v1 build record naming the image by digest (what `verify_push --record` writes). */
+export declare function buildRecord(input: BuildRecordOptions): BuildRecord
+
+/** What a build record is made from (`verifyPush`'s `mediaType`, `platforms` and `report.passed` fit). */
+export interface BuildRecordOptions {
+  /** Image name without tag or digest (`HOST/REPO`). */
+  name: string
+  /** The image's (index or manifest) digest. */
+  digest: string
+  /** Tags pushed. */
+  tags?: Array<string>
+  /** Source repository URL. */
+  sourceRepository?: string
+  /** Source revision. */
+  revision?: string
+  /** Build time (RFC 3339). */
+  buildTime?: string
+  /** Builder id. */
+  builderId?: string
+  /** CI run id. */
+  runId?: string
+  /** Manifest media type. */
+  mediaType?: string
+  /** Platform manifests (`[{ platform, digest }]`). */
+  platforms?: PlatformDigest[]
+  /** The verification verdict. */
+  verified?: boolean
+}
+
+/** Options of `EcrClient.checkTagPlan`. */
+export interface CheckTagPlanOptions {
+  /** `"production"`, `"default"` (the default), a policy object or its JSON text. */
+  policy?: 'production' | 'default' | TagPolicy | string
+  /** The digest about to be pushed. */
+  digest?: string
+}
+
+/** The docker config file docker reads: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
+export declare function defaultDockerConfigPath(): string | null
+
+/** The lifecycle policy `ensureRepository` gives a new repository by default (JSON text). */
+export declare function defaultLifecyclePolicy(): string
 
 /**
  * Options of an `EcrClient`; unset ones come from the AWS configuration chain (`AWS_REGION`,
@@ -147,12 +499,35 @@ export interface EcrClientOptions {
 /** Every stable error code an ecr-core error can carry as `err.code` (besides `"Internal"` for bugs). */
 export declare function errorCodes(): Array<string>
 
+/** The credential helper's `version` line. */
+export declare function helperVersionLine(): string
+
+/**
+ * The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
+ * docker config object) and `{ key, replaced, shadowedBy }`.
+ */
+export declare function mergeAuthEntry(config: Record<string, unknown>, server: string, credentials: RegistryCredentials): { config: Record<string, unknown>; outcome: MergeOutcome }
+
 /**
  * Parses a registry host, server URL (`https://...`) or image reference by the `parse_reference` program's
  * rule and returns its JSON object (`input`, `ok`, `kind`, `registry_id`, `region`, `fips`, `dual_stack`,
  * `dns_suffix`, `repository`, `tag`, `digest`). Throws `code: "InvalidReference"` naming what is wrong.
  */
 export declare function parseReference(text: string): ParsedReference
+
+/** Options of `TagStrategy.plan`. */
+export interface PlanOptions {
+  /** `"production"`, `"default"` (the default), a policy object or its JSON text. */
+  policy?: 'production' | 'default' | TagPolicy | string
+  /** The repository's images: `ImageDetail` objects, describe-images output or its JSON text. */
+  existing?: ImageDetail[] | { imageDetails: ImageDetail[] } | string
+  /** The repository's tag mutability. */
+  mutability?: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'
+  /** The repository's exclusion filters (wildcards). */
+  exclusions?: Array<string>
+  /** The digest about to be pushed. */
+  digest?: string
+}
 
 /** Options of `EcrClient.putImage`. */
 export interface PutImageOptions {
@@ -164,5 +539,74 @@ export interface PutImageOptions {
   digest?: string
 }
 
+/** Optional parts of `new RegistryCredentials(...)`. */
+export interface RegistryCredentialsOptions {
+  /** `https://<host>` for private registries. */
+  proxyEndpoint?: string
+  /** The token's region (none for ECR Public). */
+  region?: string
+}
+
+/** The private registry host of an account in a region, checked like any parsed host. */
+export declare function registryHost(registryId: string, region: string, options?: RegistryHostOptions | undefined | null): string
+
+/** Options of `registryHost`. */
+export interface RegistryHostOptions {
+  /** The FIPS endpoint (`dkr.ecr-fips`). */
+  fips?: boolean
+  /** The dual-stack endpoint (`dkr-ecr.<region>.on.aws`). */
+  dualStack?: boolean
+}
+
+/**
+ * The region of an ECR registry host, server URL or image reference (`null` for ECR Public); throws
+ * `code: "InvalidReference"` for a host that is not ECR.
+ */
+export declare function registryRegion(registry: string): string | null
+
+/** Checks a digest (`sha256:<64 lower-case hex>`); throws `code: "InvalidReference"`. */
+export declare function validateDigest(digest: string): void
+
+/** Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong. */
+export declare function validateRepositoryName(name: string): void
+
+/** Checks a tag against the OCI grammar; throws `code: "InvalidReference"`. */
+export declare function validateTag(tag: string): void
+
+/** Options of `EcrClient.verifyPush` (the `verify_push` program's flags). */
+export interface VerifyPushOptions {
+  /** Further tags that must point at the digest. */
+  tags?: Array<string>
+  /** The digest the build produced (optional when the image carries `@sha256:...`). */
+  digest?: string
+  /** Expected platforms, `os/arch[/variant]` (none: no expectation). */
+  platforms?: Array<string>
+  /** Where to speak the registry protocol instead of `https://HOST` (e.g. `http://127.0.0.1:5000`). */
+  registryUrl?: string
+  /**
+   * Checks that must pass (comma list: tags,integrity,platforms,non-root,labels,no-secrets,healthcheck,
+   * replication,referrers).
+   */
+  require?: string
+  /** Checks that only warn (comma list). */
+  warn?: string
+  /** Checks not to run (comma list). */
+  skip?: string
+  /** Regions replication must reach (implies `require: "replication"`). */
+  replicationRegions?: Array<string>
+  /** Seconds to wait for replication (default 300). */
+  replicationTimeout?: number
+  /** Accepted referrer artifact types (default: any signature or SBOM). */
+  referrerTypes?: Array<string>
+}
+
 /** The version of ecr-core this addon was built from. */
 export declare function version(): string
+
+/**
+ * Adds or replaces the `auths` entry of `server` (host, `host:port` or URL; stored as the bare host) in
+ * the docker config file at `path` (created if missing, other keys kept, written atomically with mode
+ * 0600). Returns `{ key, replaced, shadowedBy }` (`shadowedBy`: the `credHelpers`/`credsStore` entry docker
+ * would use instead).
+ */
+export declare function writeDockerConfig(path: string, server: string, credentials: RegistryCredentials): MergeOutcome

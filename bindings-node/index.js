@@ -835,11 +835,27 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Authenticator = nativeBinding.Authenticator
 module.exports.EcrClient = nativeBinding.EcrClient
+module.exports.HelperOutput = nativeBinding.HelperOutput
+module.exports.RegistryCredentials = nativeBinding.RegistryCredentials
+module.exports.TagStrategy = nativeBinding.TagStrategy
 module.exports.__panic = nativeBinding.__panic
 module.exports.__panicAsync = nativeBinding.__panicAsync
 module.exports.__sampleError = nativeBinding.__sampleError
 module.exports.__sampleErrorAsync = nativeBinding.__sampleErrorAsync
+module.exports.buildContextFromEnv = nativeBinding.buildContextFromEnv
+module.exports.buildRecord = nativeBinding.buildRecord
+module.exports.defaultDockerConfigPath = nativeBinding.defaultDockerConfigPath
+module.exports.defaultLifecyclePolicy = nativeBinding.defaultLifecyclePolicy
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.helperVersionLine = nativeBinding.helperVersionLine
+module.exports.mergeAuthEntry = nativeBinding.mergeAuthEntry
 module.exports.parseReference = nativeBinding.parseReference
+module.exports.registryHost = nativeBinding.registryHost
+module.exports.registryRegion = nativeBinding.registryRegion
+module.exports.validateDigest = nativeBinding.validateDigest
+module.exports.validateRepositoryName = nativeBinding.validateRepositoryName
+module.exports.validateTag = nativeBinding.validateTag
 module.exports.version = nativeBinding.version
+module.exports.writeDockerConfig = nativeBinding.writeDockerConfig

@@ -75,3 +75,147 @@ export interface EcrError extends Error {
   /** For `code === "PolicyValidation"`: every problem found. */
   errors?: FieldError[]
 }
+
+/* --- auth, tagging, verify (bindauth) --- */
+
+/** `JSON.stringify` of `RegistryCredentials`: everything but the password. */
+export interface RegistryCredentialsJson {
+  host: string
+  username: string
+  password: '<redacted>'
+  expiresAt: string
+  proxyEndpoint: string | null
+  region: string | null
+}
+
+/** What is known about the AWS credentials in use, without any secret. */
+export interface AwsIdentity {
+  source: string
+  accessKeyKind: 'long-term' | 'temporary' | 'other'
+  hasSessionToken: boolean
+  expiresAt: string | null
+}
+
+/** What a docker config merge did. */
+export interface MergeOutcome {
+  /** The `auths` key written (the bare `host[:port]`). */
+  key: string
+  /** True when an entry under that key was replaced. */
+  replaced: boolean
+  /** `credHelpers.<host> = ...` or `credsStore = ...` when docker would use that instead. */
+  shadowedBy: string | null
+}
+
+/** A build context (`BuildContext` JSON): commit, git ref, event, default branch, build number, times. */
+export interface BuildContext {
+  sha?: string
+  ref?: string
+  event?: 'push' | 'pull_request' | 'schedule' | 'workflow_dispatch' | string
+  defaultBranch?: string
+  isDefaultBranch?: boolean
+  headRef?: string
+  baseRef?: string
+  buildNumber?: string
+  created?: string
+  commitDate?: string
+  source?: string
+  title?: string
+  ci?: string
+}
+
+/** A tag policy document. */
+export interface TagPolicy {
+  name?: string
+  forbidLatest?: boolean
+  requireImmutableTag?: boolean
+  forbidRollingTags?: boolean
+  forbiddenTags?: string[]
+  maxTagsPerImage?: number
+}
+
+/** One finding of a tag plan check. */
+export interface TagViolation {
+  code: string
+  message: string
+  tag?: string | null
+}
+
+/** A checked tag plan: exactly the `tag_plan` program's JSON. */
+export interface PlanReport {
+  tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
+  labels: Record<string, string>
+  violations: TagViolation[]
+  warnings: TagViolation[]
+}
+
+/** What the tag checks read from a repository. */
+export interface RepositoryTagState {
+  mutability?: Repository['imageTagMutability']
+  exclusionFilters: string[]
+  imageDetails?: ImageDetail[]
+}
+
+/** One check of a verification or audit report. */
+export interface CheckResult {
+  check: string
+  level: 'required' | 'warn' | 'skip'
+  status: 'passed' | 'failed' | 'warned' | 'skipped'
+  message: string
+  details?: unknown
+}
+
+/** A verification or audit report (the `verify_push` / `audit_repository` programs' JSON). */
+export interface VerifyReport {
+  subject: string
+  passed: boolean
+  checks: CheckResult[]
+}
+
+/** A platform manifest of an index. */
+export interface PlatformDigest {
+  platform: string
+  digest: string
+}
+
+/** What `verifyPush` resolves with. */
+export interface PushVerification {
+  report: VerifyReport
+  mediaType: string | null
+  platforms: PlatformDigest[]
+}
+
+/** Every repository's audit. */
+export interface AuditReport {
+  passed: boolean
+  repositories: VerifyReport[]
+}
+
+/** What `ensureRepository` ensures; missing keys keep the defaults. */
+export interface EnsureOptions {
+  settings?: RepositorySettings
+  lifecyclePolicy?: string | null
+  apply?: boolean
+}
+
+/** What `ensureRepository` did. */
+export interface EnsureOutcome {
+  repository: Repository
+  created: boolean
+  drift: Array<{ setting: string; expected: string; actual: string; fixed: boolean }>
+}
+
+/** The replication status of an image in one destination. */
+export interface ReplicationStatus {
+  region: string
+  registryId: string
+  status: string
+  failureCode?: string | null
+}
+
+/** An in-toto Statement v1 build record. */
+export interface BuildRecord {
+  _type: string
+  subject: Array<{ name: string; digest: Record<string, string> }>
+  predicateType: string
+  predicate: Record<string, unknown>
+}

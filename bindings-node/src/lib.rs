@@ -4,6 +4,12 @@
 //! (every JS ⇄ Rust conversion), [`client`] (`EcrClient`). No Rust panic crosses into JavaScript: sync
 //! entry points run inside [`errors::guard`], async ones inside [`errors::catch_panics`].
 
+// auth, tagging, verify (bindauth)
+mod auth;
+mod calls;
+mod tagging;
+mod verify;
+
 mod client;
 mod conversions;
 mod errors;
@@ -17,6 +23,14 @@ pub use client::{EcrClient, EcrClientOptions, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
 pub use reference::parse_reference;
+// --- auth, tagging, verify, reference checks (bindauth) ---
+pub use auth::{
+    Authenticator, AuthenticatorOptions, HelperOutput, RegistryCredentials, RegistryCredentialsOptions,
+    default_docker_config_path, helper_version_line, merge_auth_entry, registry_region, write_docker_config,
+};
+pub use reference::{RegistryHostOptions, registry_host, validate_digest, validate_repository_name, validate_tag};
+pub use tagging::{CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env};
+pub use verify::{BuildRecordOptions, VerifyPushOptions, build_record, default_lifecycle_policy};
 
 /// The version of ecr-core this addon was built from.
 #[napi]

@@ -1,0 +1,198 @@
+//! The tagging capability: `TagStrategy.fromJson(text).plan(context, options)` (a plain object equal to
+//! the `tag_plan` program's JSON), `buildContextFromEnv` (the CI context), and on `EcrClient`
+//! `checkTagPlan` / `repositoryTagState` (the plan checked against the live repository).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ecr_core::Error as CoreError;
+use ecr_core::tagging::{BuildContext, RepositoryState, TagPolicy, TagStrategy as CoreStrategy, evaluate};
+use ecr_core::types::{ImageDetail, TagMutability};
+use napi::Env;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::calls::start;
+use crate::client::EcrClient;
+use crate::conversions::json;
+use crate::errors::guard;
+
+type CoreResult<T> = std::result::Result<T, CoreError>;
+
+/// A build context from an object in `BuildContext` shape or its JSON text.
+fn context_arg(value: Value) -> CoreResult<BuildContext> {
+    match value {
+        Value::String(text) => BuildContext::from_json(&text),
+        other => BuildContext::from_json(&other.to_string()),
+    }
+}
+
+/// A tag policy: absent (the default policy), a built-in name (`"production"`, `"default"`), a policy
+/// object or its JSON text.
+fn policy_arg(value: Option<Value>) -> CoreResult<TagPolicy> {
+    match value {
+        None | Some(Value::Null) => Ok(TagPolicy::default()),
+        Some(Value::String(text)) => match TagPolicy::named(&text) {
+            Some(p) => Ok(p),
+            None if text.trim_start().starts_with('{') => TagPolicy::from_json(&text),
+            None => Err(CoreError::invalid(
+                "policy",
+                format!("{text:?} is neither \"production\", \"default\" nor a policy document"),
+            )),
+        },
+        Some(other) => TagPolicy::from_json(&other.to_string()),
+    }
+}
+
+/// The repository's images: an array of `ImageDetail` objects, describe-images output
+/// (`{ imageDetails: [...] }`) or its JSON text.
+fn existing_arg(value: Option<Value>) -> CoreResult<Option<Vec<ImageDetail>>> {
+    let value = match value {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::String(text)) => {
+            serde_json::from_str(&text).map_err(|e| CoreError::invalid("existing", e.to_string()))?
+        }
+        Some(other) => other,
+    };
+    let list = match value {
+        Value::Object(mut map) => map.remove("imageDetails").unwrap_or(Value::Array(Vec::new())),
+        other => other,
+    };
+    serde_json::from_value(list)
+        .map(Some)
+        .map_err(|e| CoreError::invalid("existing", e.to_string()))
+}
+
+fn mutability_arg(m: Option<String>) -> CoreResult<Option<TagMutability>> {
+    m.map(|m| {
+        TagMutability::parse(&m).ok_or_else(|| {
+            CoreError::invalid(
+                "mutability",
+                format!("{m:?} is not MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION"),
+            )
+        })
+    })
+    .transpose()
+}
+
+/// Options of `TagStrategy.plan`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// `"production"`, `"default"` (the default), a policy object or its JSON text.
+    #[napi(ts_type = "'production' | 'default' | TagPolicy | string")]
+    pub policy: Option<Value>,
+    /// The repository's images: `ImageDetail` objects, describe-images output or its JSON text.
+    #[napi(ts_type = "ImageDetail[] | { imageDetails: ImageDetail[] } | string")]
+    pub existing: Option<Value>,
+    /// The repository's tag mutability.
+    #[napi(ts_type = "'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'")]
+    pub mutability: Option<String>,
+    /// The repository's exclusion filters (wildcards).
+    pub exclusions: Option<Vec<String>>,
+    /// The digest about to be pushed.
+    pub digest: Option<String>,
+}
+
+/// A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON).
+#[napi]
+pub struct TagStrategy {
+    inner: Arc<CoreStrategy>,
+}
+
+#[napi]
+impl TagStrategy {
+    /// Parses and validates a strategy document; throws `code: "PolicyValidation"` with `errors` naming
+    /// every bad field.
+    #[napi(factory)]
+    pub fn from_json(env: Env, text: String) -> Result<Self> {
+        guard(&env, || {
+            Ok(Self {
+                inner: Arc::new(CoreStrategy::from_json(&text)?),
+            })
+        })
+    }
+
+    /// Plans the tags of `context` (a `BuildContext` object or JSON text) and checks them against the
+    /// policy and the repository (`existing` images, `mutability`, `exclusions`); `digest` is the digest
+    /// about to be pushed. Returns the `tag_plan` program's JSON: `{ tags, labels, violations, warnings }`.
+    #[napi(
+        ts_args_type = "context: BuildContext | string, options?: PlanOptions | null",
+        ts_return_type = "PlanReport"
+    )]
+    pub fn plan(&self, env: Env, context: Value, options: Option<PlanOptions>) -> Result<Value> {
+        let o = options.unwrap_or_default();
+        guard(&env, || {
+            let context = context_arg(context)?;
+            let policy = policy_arg(o.policy)?;
+            let repository = RepositoryState {
+                mutability: mutability_arg(o.mutability)?,
+                exclusion_filters: o.exclusions.unwrap_or_default(),
+                images: existing_arg(o.existing)?,
+            };
+            Ok(evaluate(&self.inner, &context, &policy, &repository, o.digest.as_deref())?.to_json())
+        })
+    }
+}
+
+/// The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).
+/// `env` replaces `process.env` when given (GitHub's event payload is read from the file
+/// `GITHUB_EVENT_PATH` names). Throws `code: "InvalidArgument"` outside a supported CI.
+#[napi(ts_return_type = "BuildContext")]
+pub fn build_context_from_env(env: Env, vars: Option<HashMap<String, String>>) -> Result<Value> {
+    guard(&env, || {
+        let ctx = match vars {
+            Some(vars) => BuildContext::from_env(&|k| vars.get(k).cloned()),
+            None => BuildContext::from_process_env(),
+        }?;
+        json(&ctx)
+    })
+}
+
+/// Options of `EcrClient.checkTagPlan`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct CheckTagPlanOptions {
+    /// `"production"`, `"default"` (the default), a policy object or its JSON text.
+    #[napi(ts_type = "'production' | 'default' | TagPolicy | string")]
+    pub policy: Option<Value>,
+    /// The digest about to be pushed.
+    pub digest: Option<String>,
+}
+
+#[napi]
+impl EcrClient {
+    /// Plans the tags of a build and checks the plan against the policy and the live repository (its
+    /// mutability, exclusion filters and every tagged image); resolves with the `tag_plan` JSON.
+    #[napi(
+        ts_args_type = "repository: string, strategy: TagStrategy, context: BuildContext | string, options?: CheckTagPlanOptions | null",
+        ts_return_type = "Promise<PlanReport>"
+    )]
+    pub fn check_tag_plan<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        strategy: &TagStrategy,
+        context: Value,
+        options: Option<CheckTagPlanOptions>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let o = options.unwrap_or_default();
+        let strategy = strategy.inner.clone();
+        let (context, policy) = guard(env, || Ok((context_arg(context)?, policy_arg(o.policy)?)))?;
+        let digest = o.digest;
+        start(env, self, move |c| async move {
+            let report = c
+                .check_tag_plan(&repository, &strategy, &context, &policy, digest.as_deref())
+                .await?;
+            Ok(report.to_json())
+        })
+    }
+
+    /// What the tag checks read from a repository: `{ mutability, exclusionFilters, imageDetails }` (every
+    /// tagged image, archived ones included).
+    #[napi(ts_return_type = "Promise<RepositoryTagState>")]
+    pub fn repository_tag_state<'env>(&self, env: &'env Env, repository: String) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, move |c| async move { json(&c.repository_tag_state(&repository).await?) })
+    }
+}

@@ -1,0 +1,302 @@
+//! The verify capability on `EcrClient`: `verifyPush` (the `verify_push` program's report, plus what a
+//! build record needs), `auditRepository` / `auditAllRepositories` / `ensureRepository` (the
+//! `audit_repository` program), `imageReplicationStatus`; and the pure `buildRecord` (in-toto Statement
+//! v1) and `defaultLifecyclePolicy`.
+
+use std::time::Duration;
+
+use ecr_core::Error as CoreError;
+use ecr_core::reference::ImageReference;
+use ecr_core::verify::{
+    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, PlatformDigest, RegistryAccess,
+    RegistryAuth, ReplicationWait, VerifyPushRequest,
+};
+use napi::Env;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{Value, json};
+
+use crate::auth::{RegistryCredentials, timestamp_arg};
+use crate::calls::start;
+use crate::client::EcrClient;
+use crate::conversions::{json, repository_settings};
+use crate::errors::guard;
+
+type CoreResult<T> = std::result::Result<T, CoreError>;
+
+/// Options of `EcrClient.verifyPush` (the `verify_push` program's flags).
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct VerifyPushOptions {
+    /// Further tags that must point at the digest.
+    pub tags: Option<Vec<String>>,
+    /// The digest the build produced (optional when the image carries `@sha256:...`).
+    pub digest: Option<String>,
+    /// Expected platforms, `os/arch[/variant]` (none: no expectation).
+    pub platforms: Option<Vec<String>>,
+    /// Where to speak the registry protocol instead of `https://HOST` (e.g. `http://127.0.0.1:5000`).
+    pub registry_url: Option<String>,
+    /// Checks that must pass (comma list: tags,integrity,platforms,non-root,labels,no-secrets,healthcheck,
+    /// replication,referrers).
+    pub require: Option<String>,
+    /// Checks that only warn (comma list).
+    pub warn: Option<String>,
+    /// Checks not to run (comma list).
+    pub skip: Option<String>,
+    /// Regions replication must reach (implies `require: "replication"`).
+    pub replication_regions: Option<Vec<String>>,
+    /// Seconds to wait for replication (default 300).
+    pub replication_timeout: Option<f64>,
+    /// Accepted referrer artifact types (default: any signature or SBOM).
+    pub referrer_types: Option<Vec<String>>,
+}
+
+/// The request, built as the `verify_push` program builds it: the image reference gives host, repository,
+/// its tag and digest (`digest` must agree); further tags are added once each.
+fn push_request(image: &str, o: VerifyPushOptions) -> CoreResult<VerifyPushRequest> {
+    let image: ImageReference = image.parse()?;
+    let digest = match (o.digest, image.digest()) {
+        (Some(d), Some(i)) if d != i => {
+            return Err(CoreError::invalid(
+                "digest",
+                format!("{d} differs from the digest in the image reference ({i})"),
+            ));
+        }
+        (Some(d), _) => d,
+        (None, Some(i)) => i.to_owned(),
+        (None, None) => {
+            return Err(CoreError::invalid(
+                "digest",
+                "required (or give an image with @sha256:...)",
+            ));
+        }
+    };
+    let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
+    for t in o.tags.unwrap_or_default() {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let platforms = o
+        .platforms
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.parse())
+        .collect::<CoreResult<Vec<_>>>()?;
+    let regions = o.replication_regions.unwrap_or_default();
+    let mut checks = CheckPolicy::default();
+    if !regions.is_empty() {
+        checks = checks.set(Check::Replication, CheckLevel::Required);
+    }
+    for (list, level) in [
+        (&o.require, CheckLevel::Required),
+        (&o.warn, CheckLevel::Warn),
+        (&o.skip, CheckLevel::Skip),
+    ] {
+        if let Some(l) = list {
+            checks = checks.with_list(l, level)?;
+        }
+    }
+    let timeout = o.replication_timeout.unwrap_or(300.0);
+    if !(timeout.is_finite() && timeout >= 0.0) {
+        return Err(CoreError::invalid(
+            "replicationTimeout",
+            "must be a non-negative number of seconds",
+        ));
+    }
+    Ok(VerifyPushRequest {
+        registry_host: image.host().to_string(),
+        repository: image.repository().to_owned(),
+        tags,
+        digest,
+        platforms,
+        checks,
+        registry: Some(RegistryAccess {
+            url: o.registry_url,
+            auth: RegistryAuth::Anonymous,
+        }),
+        replication: ReplicationWait {
+            regions,
+            timeout: Duration::from_secs_f64(timeout),
+            ..Default::default()
+        },
+        referrer_artifact_types: o.referrer_types.unwrap_or_default(),
+    })
+}
+
+/// `EnsureOptions` from an optional object (`settings`, `lifecyclePolicy`, `apply`); missing keys keep
+/// the defaults (recommended settings, the default lifecycle policy, no apply).
+fn ensure_options(given: Option<Value>) -> CoreResult<EnsureOptions> {
+    let mut options = EnsureOptions::default();
+    let map = match given {
+        None | Some(Value::Null) => return Ok(options),
+        Some(Value::Object(map)) => map,
+        Some(_) => return Err(CoreError::invalid("options", "expected an object")),
+    };
+    for (key, value) in map {
+        match key.as_str() {
+            "settings" => options.settings = repository_settings(Some(value))?,
+            "lifecyclePolicy" => {
+                options.lifecycle_policy = match value {
+                    Value::Null => None,
+                    Value::String(s) => Some(s),
+                    other => Some(other.to_string()),
+                }
+            }
+            "apply" => {
+                options.apply = value
+                    .as_bool()
+                    .ok_or_else(|| CoreError::invalid("options.apply", "expected a boolean"))?
+            }
+            other => {
+                return Err(CoreError::invalid(
+                    "options",
+                    format!("unknown key {other:?} (expected settings, lifecyclePolicy, apply)"),
+                ));
+            }
+        }
+    }
+    Ok(options)
+}
+
+#[napi]
+impl EcrClient {
+    /// Verifies a push as the `verify_push` program does: every tag → the digest, manifest integrity,
+    /// platforms, image config over the registry protocol (non-root, OCI labels, no secret-looking env,
+    /// healthcheck), optionally replication and referrers. `image` is `HOST/REPO[:TAG][@sha256:...]`;
+    /// `credentials` (registry credentials) default to one GetAuthorizationToken call. Resolves with
+    /// `{ report, mediaType, platforms }`, `report` being the program's JSON.
+    #[napi(
+        ts_args_type = "image: string, options?: VerifyPushOptions | null, credentials?: RegistryCredentials | null",
+        ts_return_type = "Promise<PushVerification>"
+    )]
+    pub fn verify_push<'env>(
+        &self,
+        env: &'env Env,
+        image: String,
+        options: Option<VerifyPushOptions>,
+        credentials: Option<&RegistryCredentials>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let mut req = guard(env, || Ok(push_request(&image, options.unwrap_or_default())?))?;
+        let auth = credentials.map(|c| RegistryAuth::from(&c.inner));
+        start(env, self, move |c| async move {
+            let auth = match auth {
+                Some(a) => a,
+                None => c.registry_auth().await?,
+            };
+            if let Some(access) = req.registry.as_mut() {
+                access.auth = auth;
+            }
+            let v = c.verify_push(&req).await?;
+            Ok(json!({"report": json(&v.report)?, "mediaType": v.media_type, "platforms": json(&v.platforms)?}))
+        })
+    }
+
+    /// Audits one repository (tag mutability, effective scanning, encryption, lifecycle policy, repository
+    /// policy): the report the `audit_repository` program prints.
+    #[napi(ts_return_type = "Promise<VerifyReport>")]
+    pub fn audit_repository<'env>(&self, env: &'env Env, name: String) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, move |c| async move { json(&c.audit_repository(&name).await?) })
+    }
+
+    /// Audits every repository of the registry: `{ passed, repositories: [report, ...] }`.
+    #[napi(ts_return_type = "Promise<AuditReport>")]
+    pub fn audit_all_repositories<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, |c| async move { json(&c.audit_all_repositories().await?) })
+    }
+
+    /// Creates `name` with the safe defaults, or reports its drift from them, fixing it when
+    /// `options.apply`. `options`: `{ settings, lifecyclePolicy, apply }` (missing keys: recommended
+    /// settings, `defaultLifecyclePolicy()`, no apply; `lifecyclePolicy: null` skips the lifecycle check).
+    /// Resolves with `{ repository, created, drift: [{ setting, expected, actual, fixed }] }`.
+    #[napi(
+        ts_args_type = "name: string, options?: EnsureOptions | null",
+        ts_return_type = "Promise<EnsureOutcome>"
+    )]
+    pub fn ensure_repository<'env>(
+        &self,
+        env: &'env Env,
+        name: String,
+        options: Option<Value>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let options = guard(env, || Ok(ensure_options(options)?))?;
+        start(env, self, move |c| async move { json(&c.ensure_repository(&name, &options).await?) })
+    }
+
+    /// The replication status of an image in each destination: `[{ region, registryId, status,
+    /// failureCode }]`.
+    #[napi(ts_return_type = "Promise<ReplicationStatus[]>")]
+    pub fn image_replication_status<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        digest: String,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, move |c| async move {
+            json(&c.image_replication_status(&repository, &digest).await?)
+        })
+    }
+}
+
+/// What a build record is made from (`verifyPush`'s `mediaType`, `platforms` and `report.passed` fit).
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct BuildRecordOptions {
+    /// Image name without tag or digest (`HOST/REPO`).
+    pub name: String,
+    /// The image's (index or manifest) digest.
+    pub digest: String,
+    /// Tags pushed.
+    pub tags: Option<Vec<String>>,
+    /// Source repository URL.
+    pub source_repository: Option<String>,
+    /// Source revision.
+    pub revision: Option<String>,
+    /// Build time (RFC 3339).
+    pub build_time: Option<String>,
+    /// Builder id.
+    pub builder_id: Option<String>,
+    /// CI run id.
+    pub run_id: Option<String>,
+    /// Manifest media type.
+    pub media_type: Option<String>,
+    /// Platform manifests (`[{ platform, digest }]`).
+    #[napi(ts_type = "PlatformDigest[]")]
+    pub platforms: Option<Value>,
+    /// The verification verdict.
+    pub verified: Option<bool>,
+}
+
+/// An in-toto Statement v1 build record naming the image by digest (what `verify_push --record` writes).
+#[napi(ts_return_type = "BuildRecord")]
+pub fn build_record(env: Env, input: BuildRecordOptions) -> Result<Value> {
+    guard(&env, || {
+        let platforms: Vec<PlatformDigest> = match input.platforms {
+            None | Some(Value::Null) => Vec::new(),
+            Some(p) => serde_json::from_value(p).map_err(|e| CoreError::invalid("platforms", e.to_string()))?,
+        };
+        let record = BuildRecord::new(BuildRecordInput {
+            name: input.name,
+            digest: input.digest,
+            tags: input.tags.unwrap_or_default(),
+            source_repository: input.source_repository,
+            revision: input.revision,
+            build_time: input
+                .build_time
+                .map(|t| timestamp_arg(&t, "buildTime"))
+                .transpose()?,
+            builder_id: input.builder_id,
+            run_id: input.run_id,
+            media_type: input.media_type,
+            platforms,
+            verified: input.verified,
+        })?;
+        json(&record)
+    })
+}
+
+/// The lifecycle policy `ensureRepository` gives a new repository by default (JSON text).
+#[napi]
+pub fn default_lifecycle_policy() -> String {
+    ecr_core::verify::default_lifecycle_policy().to_owned()
+}
