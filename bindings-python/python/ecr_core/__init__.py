@@ -42,6 +42,28 @@ from ._native import (
     parse_reference,
 )
 
+# auth, tagging, verify, reference checks (bindauth)
+from ._native import (
+    AsyncAuthenticator,
+    Authenticator,
+    HelperOutput,
+    PlanReport,
+    RegistryCredentials,
+    TagStrategy,
+    build_context_from_env,
+    build_record,
+    default_docker_config_path,
+    default_lifecycle_policy,
+    helper_version_line,
+    merge_auth_entry,
+    registry_host,
+    registry_region,
+    validate_digest,
+    validate_repository_name,
+    validate_tag,
+    write_docker_config,
+)
+
 __all__ = [
     "ERROR_CODES",
     "AccessDeniedError",
@@ -72,4 +94,23 @@ __all__ = [
     "__version__",
     "parse_reference",
     "types",
+    # auth, tagging, verify, reference checks (bindauth)
+    "AsyncAuthenticator",
+    "Authenticator",
+    "HelperOutput",
+    "PlanReport",
+    "RegistryCredentials",
+    "TagStrategy",
+    "build_context_from_env",
+    "build_record",
+    "default_docker_config_path",
+    "default_lifecycle_policy",
+    "helper_version_line",
+    "merge_auth_entry",
+    "registry_host",
+    "registry_region",
+    "validate_digest",
+    "validate_repository_name",
+    "validate_tag",
+    "write_docker_config",
 ]

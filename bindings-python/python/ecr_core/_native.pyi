@@ -1,9 +1,28 @@
 """Type stubs of the native module ``ecr_core._native`` (checked against it by ``mypy.stubtest``)."""
 
-from collections.abc import Awaitable, Sequence
-from typing import ClassVar, final
+import os
+from pathlib import Path
+from collections.abc import Awaitable, Mapping, Sequence
+from typing import Any, ClassVar, NoReturn, final
 
 from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Repository, RepositorySettings
+
+# auth, tagging, verify (bindauth)
+from ecr_core.types import (
+    AuditReport,
+    AwsIdentity,
+    CredentialsDict,
+    EnsureOptions,
+    EnsureOutcome,
+    MergeOutcome,
+    PlannedTag,
+    PlatformDigest,
+    PushVerification,
+    ReplicationStatus,
+    RepositoryTagState,
+    TagViolation,
+    VerifyReport,
+)
 
 __all__ = [
     "AccessDeniedError",
@@ -37,6 +56,25 @@ __all__ = [
     "_panic_async",
     "_raise_sample_error",
     "parse_reference",
+    # auth, tagging, verify, reference checks (bindauth)
+    "AsyncAuthenticator",
+    "Authenticator",
+    "HelperOutput",
+    "PlanReport",
+    "RegistryCredentials",
+    "TagStrategy",
+    "build_context_from_env",
+    "build_record",
+    "default_docker_config_path",
+    "default_lifecycle_policy",
+    "helper_version_line",
+    "merge_auth_entry",
+    "registry_host",
+    "registry_region",
+    "validate_digest",
+    "validate_repository_name",
+    "validate_tag",
+    "write_docker_config",
 ]
 
 __version__: str
@@ -153,6 +191,46 @@ class EcrClient:
     ) -> ImageId:
         """Puts an image manifest, optionally under a tag; returns the stored image's id."""
 
+    # --- tagging (bindauth) ---
+    def check_tag_plan(
+        self,
+        repository: str,
+        strategy: TagStrategy,
+        context: Mapping[str, Any] | str,
+        *,
+        policy: str | Mapping[str, Any] | None = None,
+        digest: str | None = None,
+    ) -> PlanReport:
+        """Plans the tags of a build and checks the plan against ``policy`` and the live repository."""
+    def repository_tag_state(self, repository: str) -> RepositoryTagState:
+        """What the tag checks read from a repository (mutability, filters, every tagged image)."""
+    # --- verify (bindauth) ---
+    def verify_push(
+        self,
+        image: str,
+        *,
+        tags: Sequence[str] = ...,
+        digest: str | None = None,
+        platforms: Sequence[str] = ...,
+        registry_url: str | None = None,
+        registry_credentials: RegistryCredentials | None = None,
+        require: str | None = None,
+        warn: str | None = None,
+        skip: str | None = None,
+        replication_regions: Sequence[str] = ...,
+        replication_timeout: float = 300.0,
+        referrer_types: Sequence[str] = ...,
+    ) -> PushVerification:
+        """Verifies a push as the ``verify_push`` program does; ``report`` is its JSON."""
+    def audit_repository(self, name: str) -> VerifyReport:
+        """Audits one repository: the ``audit_repository`` program's report."""
+    def audit_all_repositories(self) -> AuditReport:
+        """Audits every repository of the registry."""
+    def ensure_repository(self, name: str, options: EnsureOptions | None = None) -> EnsureOutcome:
+        """Creates ``name`` with the safe defaults, or reports (and with ``apply``, fixes) its drift."""
+    def image_replication_status(self, repository: str, digest: str) -> list[ReplicationStatus]:
+        """The replication status of an image in each destination."""
+
 @final
 class AsyncEcrClient:
     """An asyncio ECR client; every method returns an awaitable."""
@@ -182,6 +260,267 @@ class AsyncEcrClient:
         digest: str | None = None,
     ) -> Awaitable[ImageId]:
         """Puts an image manifest, optionally under a tag; returns the stored image's id."""
+    # --- tagging (bindauth) ---
+    def check_tag_plan(
+        self,
+        repository: str,
+        strategy: TagStrategy,
+        context: Mapping[str, Any] | str,
+        *,
+        policy: str | Mapping[str, Any] | None = None,
+        digest: str | None = None,
+    ) -> Awaitable[PlanReport]:
+        """Plans the tags of a build and checks the plan against ``policy`` and the live repository."""
+    def repository_tag_state(self, repository: str) -> Awaitable[RepositoryTagState]:
+        """What the tag checks read from a repository (mutability, filters, every tagged image)."""
+    # --- verify (bindauth) ---
+    def verify_push(
+        self,
+        image: str,
+        *,
+        tags: Sequence[str] = ...,
+        digest: str | None = None,
+        platforms: Sequence[str] = ...,
+        registry_url: str | None = None,
+        registry_credentials: RegistryCredentials | None = None,
+        require: str | None = None,
+        warn: str | None = None,
+        skip: str | None = None,
+        replication_regions: Sequence[str] = ...,
+        replication_timeout: float = 300.0,
+        referrer_types: Sequence[str] = ...,
+    ) -> Awaitable[PushVerification]:
+        """Verifies a push as the ``verify_push`` program does; ``report`` is its JSON."""
+    def audit_repository(self, name: str) -> Awaitable[VerifyReport]:
+        """Audits one repository: the ``audit_repository`` program's report."""
+    def audit_all_repositories(self) -> Awaitable[AuditReport]:
+        """Audits every repository of the registry."""
+    def ensure_repository(self, name: str, options: EnsureOptions | None = None) -> Awaitable[EnsureOutcome]:
+        """Creates ``name`` with the safe defaults, or reports (and with ``apply``, fixes) its drift."""
+    def image_replication_status(self, repository: str, digest: str) -> Awaitable[list[ReplicationStatus]]:
+        """The replication status of an image in each destination."""
+
+# --- auth (bindauth) ---
+
+@final
+class RegistryCredentials:
+    """Registry credentials for one ECR host; ``repr``/``str`` never show the password, pickling is refused."""
+
+    def __new__(
+        cls,
+        host: str,
+        username: str,
+        password: str,
+        expires_at: str,
+        *,
+        proxy_endpoint: str | None = None,
+        region: str | None = None,
+    ) -> RegistryCredentials: ...
+    @property
+    def host(self) -> str:
+        """The registry host."""
+    @property
+    def username(self) -> str:
+        """The user name (``AWS``)."""
+    @property
+    def password(self) -> str:
+        """The password itself: the one explicit way to read it."""
+    @property
+    def expires_at(self) -> str:
+        """When the token stops working (RFC 3339)."""
+    @property
+    def proxy_endpoint(self) -> str | None:
+        """``https://<host>`` for private registries; ``None`` for ECR Public."""
+    @property
+    def region(self) -> str | None:
+        """The token's region; ``None`` for ECR Public."""
+    @property
+    def is_public(self) -> bool:
+        """True for ECR Public credentials."""
+    def is_expired_at(self, now: str) -> bool:
+        """True when the token has expired at ``now``."""
+    def docker_auth(self) -> str:
+        """``base64(username:password)`` (a secret)."""
+    def authorization_header(self) -> str:
+        """``Basic <docker_auth>`` (a secret)."""
+    def to_dict(self) -> CredentialsDict:
+        """Everything but the password."""
+    def __reduce__(self) -> NoReturn:
+        """Refused: the object holds a secret (raises ``TypeError``)."""
+
+@final
+class HelperOutput:
+    """A Docker credential-helper reply; ``repr``/``str`` never show ``stdout``."""
+
+    @property
+    def stdout(self) -> str:
+        """What the helper writes to stdout (for ``get``: the JSON with the secret)."""
+    @property
+    def stderr(self) -> str:
+        """What the helper writes to stderr."""
+    @property
+    def exit_code(self) -> int:
+        """The process exit code."""
+    def __reduce__(self) -> NoReturn:
+        """Refused: the object holds a secret (raises ``TypeError``)."""
+
+@final
+class Authenticator:
+    """Registry credentials from the AWS credential chain (blocking), cached and refreshed."""
+
+    def __new__(
+        cls,
+        client: EcrClient,
+        *,
+        require_temporary_credentials: bool = False,
+        disk_cache: bool | str | None = None,
+        assume_now: str | None = None,
+        principal: str | None = None,
+    ) -> Authenticator: ...
+    def credentials(self, registry: str) -> RegistryCredentials:
+        """Credentials for a registry host, server URL or image reference."""
+    def credentials_for_region(self, region: str | None = None) -> RegistryCredentials:
+        """Credentials for the caller's own registry in ``region``."""
+    def public_credentials(self) -> RegistryCredentials:
+        """Credentials for ECR Public."""
+    def aws_identity(self) -> AwsIdentity:
+        """What is known about the AWS credentials in use, without any secret."""
+    def invalidate(self, registry: str) -> None:
+        """Drops the cached token of ``registry``."""
+    @property
+    def now(self) -> str:
+        """The instant tokens are judged by (RFC 3339)."""
+    def run_helper(self, action: str, stdin: str = ...) -> HelperOutput:
+        """Answers one Docker credential-helper request."""
+
+@final
+class AsyncAuthenticator:
+    """The asyncio twin of ``Authenticator``."""
+
+    def __new__(
+        cls,
+        client: AsyncEcrClient,
+        *,
+        require_temporary_credentials: bool = False,
+        disk_cache: bool | str | None = None,
+        assume_now: str | None = None,
+        principal: str | None = None,
+    ) -> AsyncAuthenticator: ...
+    def credentials(self, registry: str) -> Awaitable[RegistryCredentials]:
+        """Credentials for a registry host, server URL or image reference."""
+    def credentials_for_region(self, region: str | None = None) -> Awaitable[RegistryCredentials]:
+        """Credentials for the caller's own registry in ``region``."""
+    def public_credentials(self) -> Awaitable[RegistryCredentials]:
+        """Credentials for ECR Public."""
+    def aws_identity(self) -> Awaitable[AwsIdentity]:
+        """What is known about the AWS credentials in use, without any secret."""
+    def invalidate(self, registry: str) -> Awaitable[None]:
+        """Drops the cached token of ``registry``."""
+    def run_helper(self, action: str, stdin: str = ...) -> Awaitable[HelperOutput]:
+        """Answers one Docker credential-helper request."""
+
+def write_docker_config(path: str | os.PathLike[str], server: str, credentials: RegistryCredentials) -> MergeOutcome:
+    """Merges the ``auths`` entry of ``server`` into the docker config file at ``path``."""
+
+def merge_auth_entry(
+    config: Mapping[str, Any], server: str, credentials: RegistryCredentials
+) -> tuple[dict[str, Any], MergeOutcome]:
+    """The in-memory merge: ``(merged config, outcome)``."""
+
+def default_docker_config_path() -> Path | None:
+    """``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json``."""
+
+def registry_region(registry: str) -> str | None:
+    """The region of an ECR registry (``None`` for ECR Public)."""
+
+def helper_version_line() -> str:
+    """The credential helper's ``version`` line."""
+
+# --- tagging (bindauth) ---
+
+@final
+class PlanReport:
+    """A checked tag plan; ``to_dict()`` is the ``tag_plan`` program's JSON."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan has no violation."""
+    @property
+    def tags(self) -> list[PlannedTag]:
+        """The planned tags."""
+    @property
+    def tag_values(self) -> list[str]:
+        """The tag values, in push order."""
+    @property
+    def labels(self) -> dict[str, str]:
+        """The OCI labels."""
+    @property
+    def violations(self) -> list[TagViolation]:
+        """Problems that make the plan unsafe."""
+    @property
+    def warnings(self) -> list[TagViolation]:
+        """Notes that do not block the push."""
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a dict."""
+    def to_json(self) -> str:
+        """The report as pretty-printed JSON text."""
+
+@final
+class TagStrategy:
+    """A validated tag strategy."""
+
+    @classmethod
+    def from_json(cls, text: str) -> TagStrategy:
+        """Parses and validates a strategy document."""
+    def plan(
+        self,
+        context: Mapping[str, Any] | str,
+        *,
+        policy: str | Mapping[str, Any] | None = None,
+        existing: Sequence[ImageDetail] | Mapping[str, Any] | str | None = None,
+        mutability: str | None = None,
+        exclusions: Sequence[str] = ...,
+        digest: str | None = None,
+    ) -> PlanReport:
+        """Plans and checks the tags of ``context``: the ``tag_plan`` program's report."""
+
+def build_context_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The build context of the CI this runs in (or of ``env``)."""
+
+# --- verify (bindauth) ---
+
+def build_record(
+    name: str,
+    digest: str,
+    *,
+    tags: Sequence[str] = ...,
+    source_repository: str | None = None,
+    revision: str | None = None,
+    build_time: str | None = None,
+    builder_id: str | None = None,
+    run_id: str | None = None,
+    media_type: str | None = None,
+    platforms: Sequence[PlatformDigest] | None = None,
+    verified: bool | None = None,
+) -> dict[str, Any]:
+    """An in-toto Statement v1 build record naming the image by digest."""
+
+def default_lifecycle_policy() -> str:
+    """The lifecycle policy ``ensure_repository`` gives a new repository by default."""
+
+# --- reference checks (bindauth) ---
+
+def validate_repository_name(name: str) -> None:
+    """Checks a repository name; raises ``InvalidReferenceError``."""
+
+def validate_tag(tag: str) -> None:
+    """Checks a tag; raises ``InvalidReferenceError``."""
+
+def validate_digest(digest: str) -> None:
+    """Checks a digest; raises ``InvalidReferenceError``."""
+
+def registry_host(registry_id: str, region: str, *, fips: bool = False, dual_stack: bool = False) -> str:
+    """The private registry host of an account in a region."""
 
 def _raise_sample_error(code: str) -> None:
     """Test hook: raises the exception a sample core error of ``code`` maps to."""

@@ -6,11 +6,34 @@ example programs print. Timestamps are RFC 3339 strings.
 
 from __future__ import annotations
 
-from typing import List, Optional, TypedDict
+from typing import Any, List, Optional, TypedDict
 
 # The ParsedReference keys are the parse_reference program's (snake_case) JSON keys.
 
-__all__ = ["FieldError", "ImageDetail", "ImageId", "ParsedReference", "Repository", "RepositorySettings"]
+__all__ = [
+    "FieldError",
+    "ImageDetail",
+    "ImageId",
+    "ParsedReference",
+    "Repository",
+    "RepositorySettings",
+    # auth, tagging, verify (bindauth)
+    "AuditReport",
+    "AwsIdentity",
+    "CheckResult",
+    "CredentialsDict",
+    "Drift",
+    "EnsureOptions",
+    "EnsureOutcome",
+    "MergeOutcome",
+    "PlannedTag",
+    "PlatformDigest",
+    "PushVerification",
+    "ReplicationStatus",
+    "RepositoryTagState",
+    "TagViolation",
+    "VerifyReport",
+]
 
 
 class FieldError(TypedDict):
@@ -89,3 +112,135 @@ class ParsedReference(TypedDict):
     repository: Optional[str]
     tag: Optional[str]
     digest: Optional[str]
+
+
+# --- auth, tagging, verify (bindauth) ---
+
+
+class CredentialsDict(TypedDict):
+    """``RegistryCredentials.to_dict()``: everything but the password."""
+
+    host: str
+    username: str
+    expiresAt: str
+    proxyEndpoint: Optional[str]
+    region: Optional[str]
+
+
+class AwsIdentity(TypedDict):
+    """What is known about the AWS credentials in use, without any secret."""
+
+    source: str
+    accessKeyKind: str
+    hasSessionToken: bool
+    expiresAt: Optional[str]
+
+
+class MergeOutcome(TypedDict):
+    """What a docker config merge did (``shadowedBy``: the helper docker would use instead)."""
+
+    key: str
+    replaced: bool
+    shadowedBy: Optional[str]
+
+
+class PlannedTag(TypedDict):
+    """One planned tag: its value, ``immutable`` or ``rolling``, and the rule that produced it."""
+
+    value: str
+    kind: str
+    rule: str
+
+
+class TagViolation(TypedDict, total=False):
+    """A violation or warning of a tag plan check."""
+
+    code: str
+    message: str
+    tag: Optional[str]
+
+
+class RepositoryTagState(TypedDict, total=False):
+    """What the tag checks read from a repository."""
+
+    mutability: str
+    exclusionFilters: List[str]
+    imageDetails: List[ImageDetail]
+
+
+class _CheckResultRequired(TypedDict):
+    check: str
+    level: str
+    status: str
+    message: str
+
+
+class CheckResult(_CheckResultRequired, total=False):
+    """One check of a verification or audit report (``details`` when the check has any)."""
+
+    details: Any
+
+
+class VerifyReport(TypedDict):
+    """A verification or audit report: the ``verify_push`` / ``audit_repository`` programs' JSON."""
+
+    subject: str
+    passed: bool
+    checks: List[CheckResult]
+
+
+class PlatformDigest(TypedDict):
+    """A platform manifest of an index."""
+
+    platform: str
+    digest: str
+
+
+class PushVerification(TypedDict):
+    """What ``verify_push`` returns."""
+
+    report: VerifyReport
+    mediaType: Optional[str]
+    platforms: List[PlatformDigest]
+
+
+class AuditReport(TypedDict):
+    """Every repository's audit."""
+
+    passed: bool
+    repositories: List[VerifyReport]
+
+
+class EnsureOptions(TypedDict, total=False):
+    """What ``ensure_repository`` ensures; missing keys keep the defaults."""
+
+    settings: RepositorySettings
+    lifecyclePolicy: Optional[str]
+    apply: bool
+
+
+class Drift(TypedDict):
+    """One setting that differs from what was asked, and whether it was fixed."""
+
+    setting: str
+    expected: str
+    actual: str
+    fixed: bool
+
+
+class EnsureOutcome(TypedDict):
+    """What ``ensure_repository`` did."""
+
+    repository: Repository
+    created: bool
+    drift: List[Drift]
+
+
+class ReplicationStatus(TypedDict, total=False):
+    """The replication status of an image in one destination."""
+
+    region: str
+    registryId: str
+    status: str
+    failureCode: Optional[str]
+

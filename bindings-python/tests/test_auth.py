@@ -1,0 +1,198 @@
+"""Auth: registry credentials from the local ECR emulator (sync and asyncio), the docker config merge and
+credential-helper fixtures, registry hosts, and the ``ecr_login`` program.
+
+Moto's GetAuthorizationToken hands out password ``<account>-auth-token`` with ``expiresAt`` 2015-01-01 (already
+expired), so the emulator tests judge expiry with ``assume_now`` (the ``ecr_login --assume-now`` knob).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ecr_core
+from conftest import FIXTURES
+
+BEFORE_MOTO_EXPIRY = "2014-12-31T12:00:00Z"
+MOTO_PASSWORD = "123456789012-auth-token"
+HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+
+
+@pytest.fixture(scope="module")
+def client(emulator: dict[str, str]) -> ecr_core.EcrClient:
+    return ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+
+
+@pytest.fixture(scope="module")
+def auth(client: ecr_core.EcrClient) -> ecr_core.Authenticator:
+    return ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY)
+
+
+def test_credentials_from_the_emulator(auth: ecr_core.Authenticator) -> None:
+    creds = auth.credentials_for_region()
+    assert (creds.host, creds.username, creds.password) == (HOST, "AWS", MOTO_PASSWORD)
+    assert creds.expires_at == "2015-01-01T00:00:00Z"
+    assert creds.region == "us-east-1" and not creds.is_public
+    assert creds.proxy_endpoint == "https://" + HOST
+    assert creds.docker_auth() == base64.b64encode(f"AWS:{MOTO_PASSWORD}".encode()).decode()
+    assert creds.authorization_header() == "Basic " + creds.docker_auth()
+    assert not creds.is_expired_at(BEFORE_MOTO_EXPIRY) and creds.is_expired_at("2015-01-01T00:00:00Z")
+    assert creds.to_dict() == {
+        "host": HOST, "username": "AWS", "expiresAt": "2015-01-01T00:00:00Z",
+        "proxyEndpoint": "https://" + HOST, "region": "us-east-1",
+    }
+    # Another account's server URL in the same region: its own host, the region's token.
+    other = auth.credentials("https://210987654321.dkr.ecr.us-east-1.amazonaws.com/v2/")
+    assert other.host == "210987654321.dkr.ecr.us-east-1.amazonaws.com"
+    assert other.password == MOTO_PASSWORD
+    assert auth.now == BEFORE_MOTO_EXPIRY
+    auth.invalidate(HOST)
+    assert auth.credentials(HOST).password == MOTO_PASSWORD
+
+
+def test_identity_has_no_secret(auth: ecr_core.Authenticator, emulator: dict[str, str]) -> None:
+    identity = auth.aws_identity()
+    assert identity["source"] == "environment"
+    assert identity["hasSessionToken"] is bool(emulator.get("AWS_SESSION_TOKEN"))
+    assert identity["accessKeyKind"] == "other"  # the emulator's dummy key is neither AKIA nor ASIA
+
+
+def test_expired_token_is_refused_and_policy_is_enforced(
+    client: ecr_core.EcrClient, emulator: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Judged by the real clock, moto's token expired in 2015: never handed out.
+    with pytest.raises(ecr_core.RefusedError) as info:
+        ecr_core.Authenticator(client).credentials_for_region()
+    assert "2015-01-01" in str(info.value)
+    # A static AKIA key without session token is long-lived: refused under RequireTemporary.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    static = ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+    strict = ecr_core.Authenticator(static, require_temporary_credentials=True, assume_now=BEFORE_MOTO_EXPIRY)
+    with pytest.raises(ecr_core.LongLivedCredentialsError):
+        strict.credentials(HOST)
+    assert ecr_core.Authenticator(static, assume_now=BEFORE_MOTO_EXPIRY).aws_identity()["accessKeyKind"] == "long-term"
+
+
+def test_bad_arguments_raise_typed_errors(client: ecr_core.EcrClient, auth: ecr_core.Authenticator) -> None:
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.Authenticator(client, assume_now="yesterday")
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.Authenticator(client, disk_cache=3)  # type: ignore[arg-type]
+    with pytest.raises(ecr_core.InvalidReferenceError):
+        auth.credentials("ghcr.io")
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.RegistryCredentials("h", "AWS", "p", "not a time")
+
+
+def test_disk_cache_is_shared(client: ecr_core.EcrClient, tmp_path: Path) -> None:
+    first = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY, disk_cache=str(tmp_path),
+                                   principal="arn:aws:iam::123456789012:user/ci")
+    assert first.credentials(HOST).password == MOTO_PASSWORD
+    cached = list(tmp_path.iterdir())
+    assert cached, "the disk cache was not written"
+    text = "".join(p.read_text() for p in cached if p.is_file())
+    assert HOST in text or "us-east-1" in text
+
+
+def test_docker_config_written(auth: ecr_core.Authenticator, tmp_path: Path) -> None:
+    creds = auth.credentials(HOST)
+    path = tmp_path / "docker" / "config.json"
+    outcome = ecr_core.write_docker_config(path, "https://" + HOST + "/v2/", creds)
+    assert outcome == {"key": HOST, "replaced": False, "shadowedBy": None}
+    assert json.loads(path.read_text())["auths"][HOST]["auth"] == creds.docker_auth()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = ecr_core.write_docker_config(str(path), HOST, creds)
+    assert again["replaced"] is True
+
+
+def test_docker_config_merge_fixture() -> None:
+    data = json.loads((FIXTURES / "auth" / "docker_config_merge.json").read_text())
+    c = data["credentials"]
+    creds = ecr_core.RegistryCredentials("h", c["username"], c["password"], "2030-01-01T00:00:00Z")
+    assert creds.docker_auth() == c["auth"]
+    assert len(data["cases"]) >= 5
+    for case in data["cases"]:
+        before: Any = case["before"]
+        if "error" in case:
+            with pytest.raises(ecr_core.EcrError) as info:
+                ecr_core.merge_auth_entry(before, case["server"], creds)
+            assert info.value.code == case["error"], case["name"]
+            continue
+        snapshot = json.dumps(before)
+        after, outcome = ecr_core.merge_auth_entry(before, case["server"], creds)
+        assert after == case["after"], case["name"]
+        assert list(after) == list(case["after"]), case["name"]  # key order kept
+        assert outcome["replaced"] == case["replaced"], case["name"]
+        assert outcome["shadowedBy"] == case["shadowedBy"], case["name"]
+        assert json.dumps(before) == snapshot, "the caller's dict was changed"
+
+
+def test_helper_protocol_fixture(auth: ecr_core.Authenticator) -> None:
+    data = json.loads((FIXTURES / "auth" / "helper_protocol.json").read_text())
+    for case in data["cases"]:
+        out = auth.run_helper(case["action"], case["stdin"])
+        assert (out.stdout, out.exit_code) == (case["stdout"], case["exitCode"]), case["name"]
+    version = auth.run_helper("version")
+    assert version.stdout.strip() == ecr_core.helper_version_line().strip()
+
+
+def test_helper_get_and_list_against_the_emulator(auth: ecr_core.Authenticator) -> None:
+    out = auth.run_helper("get", HOST + "\n")
+    assert out.exit_code == 0, out.stderr
+    assert json.loads(out.stdout) == {"ServerURL": HOST, "Username": "AWS", "Secret": MOTO_PASSWORD}
+
+
+def test_registry_hosts_fixture() -> None:
+    data = json.loads((FIXTURES / "auth" / "hosts.json").read_text())
+    for case in data["accept"]:
+        assert ecr_core.registry_region(case["input"]) == case.get("region"), case["input"]
+    for case in data["reject"]:
+        with pytest.raises(ecr_core.EcrError):
+            ecr_core.registry_region(case["input"])
+
+
+def test_default_docker_config_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    assert ecr_core.default_docker_config_path() == tmp_path / "config.json"
+
+
+def test_same_password_as_the_ecr_login_program(auth: ecr_core.Authenticator, emulator: dict[str, str]) -> None:
+    bin_dir = os.environ.get("ECR_CORE_BIN_DIR")
+    program = Path(bin_dir or "") / "ecr_login"
+    if not bin_dir or not program.exists():
+        pytest.skip("ECR_CORE_BIN_DIR/ecr_login not built (scripts/test-python sets ECR_CORE_BIN_DIR)")
+    out = subprocess.run(
+        [str(program), "--assume-now", BEFORE_MOTO_EXPIRY, "--password-stdout"],
+        env={**os.environ, **emulator}, capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == auth.credentials_for_region().password
+
+
+@pytest.mark.asyncio
+async def test_async_authenticator(emulator: dict[str, str], tmp_path: Path) -> None:
+    aclient = ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+    auth = ecr_core.AsyncAuthenticator(aclient, assume_now=BEFORE_MOTO_EXPIRY)
+    creds = await auth.credentials_for_region()
+    assert (creds.host, creds.password) == (HOST, MOTO_PASSWORD)
+    other = await auth.credentials("210987654321.dkr.ecr.us-east-1.amazonaws.com")
+    assert other.host.startswith("210987654321.")
+    identity = await auth.aws_identity()
+    assert identity["source"] == "environment"
+    await auth.invalidate(HOST)
+    out = await auth.run_helper("get", HOST)
+    assert json.loads(out.stdout)["Secret"] == MOTO_PASSWORD
+    with pytest.raises(ecr_core.RefusedError):
+        await ecr_core.AsyncAuthenticator(aclient).credentials(HOST)
+    # The emulator's keys carry a session token: accepted under RequireTemporary.
+    strict = ecr_core.AsyncAuthenticator(aclient, require_temporary_credentials=True, assume_now=BEFORE_MOTO_EXPIRY)
+    if emulator.get("AWS_SESSION_TOKEN"):
+        assert (await strict.credentials_for_region()).host == HOST
