@@ -329,12 +329,15 @@ export declare class EcrClient {
 }
 
 /**
- * A Docker credential-helper reply. `stdout` (for `get`: the JSON holding the secret) is readable only
- * through its explicit getter; `JSON.stringify` and `String()` redact it.
+ * A Docker credential-helper reply. `stdout()` (for `get`: the JSON holding the secret) is readable only
+ * through that explicit method; `JSON.stringify`, `String()` and `util.inspect` never show it.
  */
 export declare class HelperOutput {
-  /** What the helper writes to stdout. */
-  get stdout(): string
+  /**
+   * What the helper writes to stdout (a method, not a getter, so that `util.inspect(reply, { getters: true })`
+   * cannot show it).
+   */
+  stdout(): string
   /** What the helper writes to stderr (never a secret). */
   get stderr(): string
   /** The process exit code (0 success, 1 failure or not found). */
@@ -346,9 +349,9 @@ export declare class HelperOutput {
 }
 
 /**
- * Registry credentials for one ECR host. The password is readable only through the explicit `password`
- * getter (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` and
- * `Object.keys` never show it.
+ * Registry credentials for one ECR host. The password is readable only through the explicit `password()`
+ * method (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` (even with
+ * `getters: true`) and `Object.keys` never show it.
  */
 export declare class RegistryCredentials {
   /**
@@ -360,8 +363,11 @@ export declare class RegistryCredentials {
   get host(): string
   /** The user name (`AWS`). */
   get username(): string
-  /** The password itself: the one explicit way to read it. */
-  get password(): string
+  /**
+   * The password itself: the one explicit way to read it (a method, not a getter, so that
+   * `util.inspect(creds, { getters: true })` cannot show it).
+   */
+  password(): string
   /** When the token stops working (RFC 3339). */
   get expiresAt(): string
   /** `https://<host>` for private registries; `null` for ECR Public. */

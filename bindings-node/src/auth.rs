@@ -44,9 +44,9 @@ pub struct RegistryCredentialsOptions {
     pub region: Option<String>,
 }
 
-/// Registry credentials for one ECR host. The password is readable only through the explicit `password`
-/// getter (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` and
-/// `Object.keys` never show it.
+/// Registry credentials for one ECR host. The password is readable only through the explicit `password()`
+/// method (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` (even with
+/// `getters: true`) and `Object.keys` never show it.
 #[napi]
 pub struct RegistryCredentials {
     pub(crate) inner: CoreCredentials,
@@ -92,8 +92,9 @@ impl RegistryCredentials {
         self.inner.username.clone()
     }
 
-    /// The password itself: the one explicit way to read it.
-    #[napi(getter)]
+    /// The password itself: the one explicit way to read it (a method, not a getter, so that
+    /// `util.inspect(creds, { getters: true })` cannot show it).
+    #[napi]
     pub fn password(&self) -> String {
         self.inner.password.expose().to_owned()
     }
@@ -167,8 +168,8 @@ impl RegistryCredentials {
     }
 }
 
-/// A Docker credential-helper reply. `stdout` (for `get`: the JSON holding the secret) is readable only
-/// through its explicit getter; `JSON.stringify` and `String()` redact it.
+/// A Docker credential-helper reply. `stdout()` (for `get`: the JSON holding the secret) is readable only
+/// through that explicit method; `JSON.stringify`, `String()` and `util.inspect` never show it.
 #[napi]
 pub struct HelperOutput {
     inner: CoreHelperOutput,
@@ -176,8 +177,9 @@ pub struct HelperOutput {
 
 #[napi]
 impl HelperOutput {
-    /// What the helper writes to stdout.
-    #[napi(getter)]
+    /// What the helper writes to stdout (a method, not a getter, so that `util.inspect(reply, { getters: true })`
+    /// cannot show it).
+    #[napi]
     pub fn stdout(&self) -> String {
         self.inner.stdout.expose().to_owned()
     }
@@ -195,7 +197,10 @@ impl HelperOutput {
     }
 
     /// `{ exitCode, stdout: "<redacted>", stderr }`.
-    #[napi(js_name = "toJSON", ts_return_type = "{ exitCode: number; stdout: string; stderr: string }")]
+    #[napi(
+        js_name = "toJSON",
+        ts_return_type = "{ exitCode: number; stdout: string; stderr: string }"
+    )]
     pub fn to_json(&self) -> Value {
         json!({"exitCode": self.inner.exit_code, "stdout": "<redacted>", "stderr": self.inner.stderr})
     }
@@ -320,7 +325,9 @@ impl Authenticator {
     /// from the registry's own region (ECR Public: `public.ecr.aws`).
     #[napi(ts_return_type = "Promise<RegistryCredentials>")]
     pub fn credentials<'env>(&self, env: &'env Env, registry: String) -> Result<PromiseRaw<'env, RegistryCredentials>> {
-        self.start(env, move |a| async move { credentials_of(a.credentials(registry.as_str())).await })
+        self.start(env, move |a| async move {
+            credentials_of(a.credentials(registry.as_str())).await
+        })
     }
 
     /// Credentials for the caller's own registry in `region` (default: the client's region).
@@ -345,7 +352,10 @@ impl Authenticator {
     /// `expiresAt`), without any secret.
     #[napi(ts_return_type = "Promise<AwsIdentity>")]
     pub fn aws_identity<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
-        self.start(env, |a| async move { crate::conversions::json(&a.aws_identity().await?) })
+        self.start(
+            env,
+            |a| async move { crate::conversions::json(&a.aws_identity().await?) },
+        )
     }
 
     /// Drops the cached token of `registry` (memory and disk), e.g. after the registry refused it.
@@ -389,8 +399,10 @@ pub fn write_docker_config(env: Env, path: String, server: String, credentials: 
 
 /// The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
 /// docker config object) and `{ key, replaced, shadowedBy }`.
-#[napi(ts_args_type = "config: Record<string, unknown>, server: string, credentials: RegistryCredentials",
-    ts_return_type = "{ config: Record<string, unknown>; outcome: MergeOutcome }")]
+#[napi(
+    ts_args_type = "config: Record<string, unknown>, server: string, credentials: RegistryCredentials",
+    ts_return_type = "{ config: Record<string, unknown>; outcome: MergeOutcome }"
+)]
 pub fn merge_auth_entry(env: Env, config: Value, server: String, credentials: &RegistryCredentials) -> Result<Value> {
     guard(&env, || {
         let mut doc = config;

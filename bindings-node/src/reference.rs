@@ -56,8 +56,10 @@ pub fn registry_host(
 ) -> Result<String> {
     let o = options.unwrap_or_default();
     guard(env, || {
-        let host = ecr_core::reference::RegistryHost::private(&registry_id, &region)
-            .and_then(|h| h.with_fips(o.fips.unwrap_or(false)).with_dual_stack(o.dual_stack.unwrap_or(false)))?;
+        let host = ecr_core::reference::RegistryHost::private(&registry_id, &region).and_then(|h| {
+            h.with_fips(o.fips.unwrap_or(false))
+                .with_dual_stack(o.dual_stack.unwrap_or(false))
+        })?;
         Ok(host.to_string())
     })
 }

@@ -193,6 +193,8 @@ impl EcrClient {
     /// tagged image, archived ones included).
     #[napi(ts_return_type = "Promise<RepositoryTagState>")]
     pub fn repository_tag_state<'env>(&self, env: &'env Env, repository: String) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move { json(&c.repository_tag_state(&repository).await?) })
+        start(env, self, move |c| async move {
+            json(&c.repository_tag_state(&repository).await?)
+        })
     }
 }

@@ -196,7 +196,11 @@ impl EcrClient {
     /// policy): the report the `audit_repository` program prints.
     #[napi(ts_return_type = "Promise<VerifyReport>")]
     pub fn audit_repository<'env>(&self, env: &'env Env, name: String) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move { json(&c.audit_repository(&name).await?) })
+        start(
+            env,
+            self,
+            move |c| async move { json(&c.audit_repository(&name).await?) },
+        )
     }
 
     /// Audits every repository of the registry: `{ passed, repositories: [report, ...] }`.
@@ -220,7 +224,9 @@ impl EcrClient {
         options: Option<Value>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let options = guard(env, || Ok(ensure_options(options)?))?;
-        start(env, self, move |c| async move { json(&c.ensure_repository(&name, &options).await?) })
+        start(env, self, move |c| async move {
+            json(&c.ensure_repository(&name, &options).await?)
+        })
     }
 
     /// The replication status of an image in each destination: `[{ region, registryId, status,
@@ -281,10 +287,7 @@ pub fn build_record(env: Env, input: BuildRecordOptions) -> Result<Value> {
             tags: input.tags.unwrap_or_default(),
             source_repository: input.source_repository,
             revision: input.revision,
-            build_time: input
-                .build_time
-                .map(|t| timestamp_arg(&t, "buildTime"))
-                .transpose()?,
+            build_time: input.build_time.map(|t| timestamp_arg(&t, "buildTime")).transpose()?,
             builder_id: input.builder_id,
             run_id: input.run_id,
             media_type: input.media_type,

@@ -31,3 +31,72 @@ import type { ParsedReference } from '../index.js'
 const parsed: ParsedReference = parseReference('public.ecr.aws/nginx/nginx:latest')
 const kind: 'private' | 'public' = parsed.kind
 void kind
+
+// --- auth, tagging, verify, reference checks (bindauth) ---
+import {
+  Authenticator,
+  RegistryCredentials,
+  TagStrategy,
+  buildContextFromEnv,
+  buildRecord,
+  defaultDockerConfigPath,
+  defaultLifecyclePolicy,
+  mergeAuthEntry,
+  registryHost,
+  registryRegion,
+  validateDigest,
+  validateRepositoryName,
+  validateTag,
+  writeDockerConfig,
+} from '../index.js'
+import type {
+  AuditReport,
+  AwsIdentity,
+  BuildContext,
+  EnsureOutcome,
+  HelperOutput,
+  MergeOutcome,
+  PlanReport,
+  PushVerification,
+  RegistryCredentialsJson,
+  RepositoryTagState,
+  VerifyReport,
+} from '../index.js'
+
+async function bindauth(): Promise<void> {
+  const client = new EcrClient({ region: 'us-east-1' })
+  const auth = new Authenticator(client, { assumeNow: '2014-12-31T12:00:00Z', diskCache: true })
+  const creds: RegistryCredentials = await auth.credentials('123456789012.dkr.ecr.us-east-1.amazonaws.com')
+  const pub: RegistryCredentials = await auth.publicCredentials()
+  const mine: RegistryCredentials = await auth.credentialsForRegion('eu-west-1')
+  const password: string = creds.password()
+  const shown: RegistryCredentialsJson = creds.toJSON()
+  const identity: AwsIdentity = await auth.awsIdentity()
+  const reply: HelperOutput = await auth.runHelper('get', creds.host)
+  const code: number = reply.exitCode
+  await auth.invalidate(creds.host)
+  const outcome: MergeOutcome = writeDockerConfig(defaultDockerConfigPath() ?? 'config.json', creds.host, creds)
+  const merged: { config: Record<string, unknown>; outcome: MergeOutcome } = mergeAuthEntry({}, creds.host, mine)
+  const region: string | null = registryRegion(creds.host)
+
+  const context: BuildContext = buildContextFromEnv({ GITHUB_ACTIONS: 'true' })
+  const strategy = TagStrategy.fromJson('{"tags": ["type=sha"]}')
+  const plan: PlanReport = strategy.plan(context, { policy: 'production', mutability: 'IMMUTABLE', exclusions: [] })
+  const checked: PlanReport = await client.checkTagPlan('team/service', strategy, context, { digest: 'sha256:0' })
+  const state: RepositoryTagState = await client.repositoryTagState('team/service')
+
+  const v: PushVerification = await client.verifyPush('h/r:v1', { digest: 'sha256:0', skip: 'healthcheck' }, creds)
+  const audit: VerifyReport = await client.auditRepository('team/service')
+  const all: AuditReport = await client.auditAllRepositories()
+  const ensured: EnsureOutcome = await client.ensureRepository('team/service', { apply: true, lifecyclePolicy: null })
+  const record = buildRecord({ name: 'h/r', digest: 'sha256:0', platforms: v.platforms, verified: v.report.passed })
+  const policy: string = defaultLifecyclePolicy()
+  validateRepositoryName('team/service')
+  validateTag('v1')
+  validateDigest('sha256:0')
+  const host: string = registryHost('123456789012', 'eu-west-1', { fips: false, dualStack: true })
+  void [pub, password, shown, identity, code, outcome, merged, region, plan, checked, state, audit, all, ensured]
+  void [record._type, policy, host, checked.tags[0].kind]
+}
+
+void bindauth

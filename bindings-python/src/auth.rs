@@ -126,7 +126,11 @@ impl PyRegistryCredentials {
 
     /// True when the token has expired at `now` (RFC 3339 or epoch seconds).
     fn is_expired_at(&self, now: &str) -> PyResult<bool> {
-        guard(|| Ok(self.inner.is_expired_at(timestamp_arg(now, "now").map_err(Failure::from)?)))
+        guard(|| {
+            Ok(self
+                .inner
+                .is_expired_at(timestamp_arg(now, "now").map_err(Failure::from)?))
+        })
     }
 
     /// `base64(username:password)`: the `auth` value of a docker `config.json` entry (a secret).
@@ -153,7 +157,9 @@ impl PyRegistryCredentials {
     }
 
     fn __reduce__(&self) -> PyResult<()> {
-        Err(PyTypeError::new_err("RegistryCredentials cannot be pickled: it holds a secret"))
+        Err(PyTypeError::new_err(
+            "RegistryCredentials cannot be pickled: it holds a secret",
+        ))
     }
 }
 
@@ -207,7 +213,9 @@ impl PyHelperOutput {
     }
 
     fn __reduce__(&self) -> PyResult<()> {
-        Err(PyTypeError::new_err("HelperOutput cannot be pickled: it may hold a secret"))
+        Err(PyTypeError::new_err(
+            "HelperOutput cannot be pickled: it may hold a secret",
+        ))
     }
 }
 
@@ -277,7 +285,10 @@ mod ops {
     use crate::conversions::Json;
     use crate::errors::Failure;
 
-    pub(super) async fn credentials(auth: Arc<Authenticator>, target: Target) -> Result<PyRegistryCredentials, Failure> {
+    pub(super) async fn credentials(
+        auth: Arc<Authenticator>,
+        target: Target,
+    ) -> Result<PyRegistryCredentials, Failure> {
         let inner = match target {
             Target::Registry(r) => auth.credentials(r.as_str()).await?,
             Target::Region(r) => auth.credentials_for_region(r.as_deref()).await?,
@@ -486,8 +497,7 @@ fn outcome_json(o: &MergeOutcome) -> Value {
 #[pyfunction]
 pub(crate) fn write_docker_config(path: PathBuf, server: &str, credentials: &PyRegistryCredentials) -> PyResult<Json> {
     guard(|| {
-        let outcome =
-            ecr_core::auth::write_docker_config(&path, server, &credentials.inner).map_err(Failure::from)?;
+        let outcome = ecr_core::auth::write_docker_config(&path, server, &credentials.inner).map_err(Failure::from)?;
         Ok(Json(outcome_json(&outcome)))
     })
 }

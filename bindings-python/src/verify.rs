@@ -63,7 +63,11 @@ impl PushInput<'_> {
                 tags.push(t);
             }
         }
-        let platforms = self.platforms.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
+        let platforms = self
+            .platforms
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<Vec<_>, _>>()?;
         let mut checks = CheckPolicy::default();
         if !self.replication_regions.is_empty() {
             checks = checks.set(Check::Replication, CheckLevel::Required);
@@ -78,7 +82,10 @@ impl PushInput<'_> {
             }
         }
         if !(self.replication_timeout.is_finite() && self.replication_timeout >= 0.0) {
-            return Err(Error::invalid("replication_timeout", "must be a non-negative number of seconds"));
+            return Err(Error::invalid(
+                "replication_timeout",
+                "must be a non-negative number of seconds",
+            ));
         }
         Ok(VerifyPushRequest {
             registry_host: image.host().to_string(),
@@ -224,7 +231,12 @@ fn push_args(
 }
 
 fn ensure_arg(options: Option<&Bound<'_, PyAny>>) -> Result<EnsureOptions, Error> {
-    ensure_options(options.filter(|o| !o.is_none()).map(|o| from_py(o, "options")).transpose()?)
+    ensure_options(
+        options
+            .filter(|o| !o.is_none())
+            .map(|o| from_py(o, "options"))
+            .transpose()?,
+    )
 }
 
 #[pymethods]
@@ -304,7 +316,12 @@ impl PyEcrClient {
     /// The replication status of an image in each destination: `[{"region", "registryId", "status",
     /// "failureCode"}]`.
     fn image_replication_status(&self, py: Python<'_>, repository: String, digest: String) -> PyResult<Json> {
-        guard(|| blocking(py, ops::image_replication_status(self.client.clone(), repository, digest)))
+        guard(|| {
+            blocking(
+                py,
+                ops::image_replication_status(self.client.clone(), repository, digest),
+            )
+        })
     }
 }
 
@@ -383,7 +400,11 @@ impl PyAsyncEcrClient {
         repository: String,
         digest: String,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| with_lazy(py, &self.lazy, move |c| ops::image_replication_status(c, repository, digest)))
+        guard(|| {
+            with_lazy(py, &self.lazy, move |c| {
+                ops::image_replication_status(c, repository, digest)
+            })
+        })
     }
 }
 
@@ -436,4 +457,3 @@ pub(crate) fn build_record(
 pub(crate) fn default_lifecycle_policy() -> &'static str {
     ecr_core::verify::default_lifecycle_policy()
 }
-
