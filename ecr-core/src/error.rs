@@ -588,7 +588,16 @@ fn parse_debug_duration(text: &str) -> Option<Duration> {
 /// A dispatch or construction failure is a credentials problem when the chain found none.
 fn credentials_or_transport(message: String, source: BoxError) -> Error {
     let chain = error_chain(source.as_ref());
-    if chain.contains("no credentials")
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+    let mut provider_failed = false;
+    while let Some(e) = cur {
+        provider_failed |= e.is::<aws_credential_types::provider::error::CredentialsError>();
+        cur = e.source();
+    }
+    // A credential source that failed to load (an expired SSO session, a failing credential_process)
+    // is a credentials problem, not a network one.
+    if provider_failed
+        || chain.contains("no credentials")
         || chain.contains("credentials provider")
         || chain.contains("CredentialsNotLoaded")
     {

@@ -20,6 +20,8 @@ mod support;
 mod fault_proxy;
 
 use std::collections::{BTreeSet, VecDeque};
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -703,4 +705,130 @@ async fn executor_against_a_stopped_emulator_deletes_nothing() {
     assert_eq!(report.failures.len(), 3);
     assert!(report.failures.iter().all(|f| f.failure_code == "Transport"), "{report:?}");
     assert_eq!(remaining(&repo).await, digests.into_iter().collect());
+}
+
+// ------------------------------------------------------------------------------------------------
+// AWS credentials expiring mid-operation (a credential_process profile; runs in a child process, since
+// the profile comes from the environment)
+// ------------------------------------------------------------------------------------------------
+
+const CREDS_CHILD: &str = "FAULT_MATRIX_CREDS_CHILD";
+
+/// Prints a new key pair on every call (`ASIAFAULTSKEY000N`), expiring in 5 s, i.e. already inside the
+/// SDK's 10 s refresh buffer: a correct SDK fetches new credentials for every request. Fails once
+/// `<dir>/fail` exists.
+const CREDENTIAL_PROCESS: &str = r#"#!/bin/sh
+dir="$1"
+[ -e "$dir/fail" ] && { echo "credential source unavailable" >&2; exit 1; }
+n=$(( $(cat "$dir/count" 2>/dev/null || echo 0) + 1 ))
+echo "$n" > "$dir/count"
+exp=$(date -u -d '+5 seconds' +%Y-%m-%dT%H:%M:%SZ)
+printf '{"Version":1,"AccessKeyId":"ASIAFAULTSKEY%04d","SecretAccessKey":"secret-%d","SessionToken":"session-%d","Expiration":"%s"}\n' "$n" "$n" "$n" "$exp"
+"#;
+
+/// The child: an auth flow (GetCallerIdentity for the disk cache key, then GetAuthorizationToken) and an
+/// ECR call, through a proxy playing AWS's ExpiredTokenException for every key already used once.
+fn creds_child() {
+    let dir = PathBuf::from(std::env::var("FAULT_MATRIX_DIR").unwrap());
+    let upstream = std::env::var("FAULT_MATRIX_UPSTREAM").unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let proxy = FaultProxy::start(&upstream).await;
+        let used = Arc::new(Mutex::new(BTreeSet::new()));
+        {
+            let used = used.clone();
+            proxy.rule(move |seen| {
+                let key = seen.access_key.clone()?;
+                (!used.lock().unwrap().insert(key)).then_some(Fault::Error {
+                    status: 400,
+                    code: "ExpiredTokenException",
+                })
+            });
+        }
+        let client = EcrClient::builder()
+            .region("us-east-1")
+            .endpoint_url(&proxy.url)
+            .profile("faults")
+            .max_attempts(ATTEMPTS as u32)
+            .initial_backoff(Duration::from_millis(10))
+            .build()
+            .await
+            .unwrap();
+        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2014, 12, 31, 12, 0, 0).unwrap());
+        let auth = Authenticator::builder(client.clone())
+            .clock(clock)
+            .disk_cache(Some(ecr_core::auth::DiskCache::new(dir.join("cache"))))
+            .build();
+        let creds = auth.credentials_for_region(None).await.unwrap();
+        assert_eq!(creds.password.expose(), MOTO_PASSWORD);
+        client.list_repositories().await.unwrap();
+        let seen = proxy.seen();
+        let ops: Vec<&str> = seen.iter().map(|s| s.operation.as_str()).collect();
+        assert_eq!(ops, ["GetCallerIdentity", "GetAuthorizationToken", "DescribeRepositories"]);
+        let keys: BTreeSet<_> = seen.iter().map(|s| s.access_key.clone().unwrap()).collect();
+        assert_eq!(keys.len(), 3, "every request signed with refreshed credentials: {keys:?}");
+        assert!(seen.iter().all(|s| s.fault == "Pass"), "{seen:?}");
+
+        // The credential source fails at the next refresh: a typed error naming the cause, no request sent.
+        std::fs::write(dir.join("fail"), b"").unwrap();
+        let err = client.list_repositories().await.unwrap_err();
+        assert_eq!(err.code(), "NoCredentials", "{err} / {err:?}");
+        assert!(err.to_string().contains("credential"), "{err}");
+        assert_eq!(proxy.seen().len(), 3, "nothing sent without credentials");
+        println!("CREDS_CHILD_OK");
+    });
+}
+
+#[test]
+fn credentials_expiring_mid_operation_are_refreshed_by_the_sdk() {
+    if std::env::var_os(CREDS_CHILD).is_some() {
+        return creds_child();
+    }
+    let emu = support::emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("creds.sh");
+    std::fs::write(&script, CREDENTIAL_PROCESS).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = tmp.path().join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile faults]\nregion = us-east-1\ncredential_process = {} {}\n",
+            script.display(),
+            tmp.path().display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "credentials_expiring_mid_operation_are_refreshed_by_the_sdk",
+            "--nocapture",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(CREDS_CHILD, "1")
+        .env("FAULT_MATRIX_DIR", tmp.path())
+        .env("FAULT_MATRIX_UPSTREAM", emu.endpoint())
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", tmp.path().join("no-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("CREDS_CHILD_OK"),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls: u32 = std::fs::read_to_string(tmp.path().join("count")).unwrap().trim().parse().unwrap();
+    // Once for the authenticator's credential-policy check, then once per request.
+    assert_eq!(calls, 4, "the credential process ran for every use of the expiring credentials");
 }
