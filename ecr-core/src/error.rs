@@ -521,7 +521,9 @@ impl Error {
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let shown = status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "an HTTP answer".to_owned());
+        let shown = status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_else(|| "an HTTP answer".to_owned());
         let chain = error_chain(&e);
         match status {
             Some(200..=299) => Error::Transport {

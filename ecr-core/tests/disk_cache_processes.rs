@@ -98,7 +98,11 @@ fn spawn(dir: &Path, cap: usize, work: &[(String, Vec<&str>)]) -> Vec<Child> {
     work.iter()
         .map(|(key, regions)| {
             emu.command(std::env::current_exe().unwrap())
-                .args(["--exact", "concurrent_processes_share_one_intact_bounded_cache", "--nocapture"])
+                .args([
+                    "--exact",
+                    "concurrent_processes_share_one_intact_bounded_cache",
+                    "--nocapture",
+                ])
                 .env(CHILD, "1")
                 .env("DISK_CACHE_DIR", dir)
                 .env("DISK_CACHE_REGIONS", regions.join(","))
@@ -191,7 +195,11 @@ fn concurrent_processes_share_one_intact_bounded_cache() {
         .map(|t| t["scope"].as_str().unwrap())
         .collect();
     assert_eq!(scopes, REGIONS.into_iter().collect(), "no lost token entry");
-    assert_eq!(v["tokens"].as_object().unwrap().len(), REGIONS.len(), "one entry per region");
+    assert_eq!(
+        v["tokens"].as_object().unwrap().len(),
+        REGIONS.len(),
+        "one entry per region"
+    );
     assert_eq!(
         v["identities"].as_object().unwrap().len(),
         work.len(),
@@ -209,7 +217,10 @@ fn concurrent_processes_share_one_intact_bounded_cache() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     let text = std::fs::read_to_string(dir.join("cache.json")).unwrap();
-    assert!(!text.contains("ASIADISKCACHE") && !text.contains("secret-of"), "keys leak into the file");
+    assert!(
+        !text.contains("ASIADISKCACHE") && !text.contains("secret-of"),
+        "keys leak into the file"
+    );
 
     // Phase 2: eight more processes with new keys and new regions and a cap of 4 entries: the file stays
     // bounded (expired entries first, then the soonest-expiring beyond the cap).

@@ -15,9 +15,9 @@
 //!   the access key that has expired.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
 #[path = "support/fault_proxy.rs"]
 mod fault_proxy;
+mod support;
 
 use std::collections::{BTreeSet, VecDeque};
 use std::path::PathBuf;
@@ -266,7 +266,11 @@ async fn auth_malformed_json_every_time_is_a_transport_error() {
     // The SDK does not retry a 200 whose body it cannot read (an answer arrived; retrying a write could
     // repeat it): one attempt, then the typed error naming the HTTP status.
     assert_eq!(proxy.attempts("GetAuthorizationToken"), 1);
-    assert!(err.to_string().contains("invalid or truncated response from AWS (HTTP 200)"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("invalid or truncated response from AWS (HTTP 200)"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -340,10 +344,7 @@ async fn tagging_state_reads_page_two_after_a_transient_fault_on_it() {
     let state = client.repository_tag_state(&repo).await.unwrap();
     let got: Vec<String> = state.images.unwrap().into_iter().map(|i| i.image_digest).collect();
     assert_eq!(got.len(), 3, "no image lost or duplicated: {got:?}");
-    assert_eq!(
-        got.into_iter().collect::<BTreeSet<_>>(),
-        digests.into_iter().collect()
-    );
+    assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), digests.into_iter().collect());
     assert_eq!(proxy.attempts("DescribeImages"), 3, "page 1, page 2 failed, page 2");
 }
 
@@ -355,7 +356,11 @@ async fn tagging_check_fails_when_page_two_never_arrives() {
     // Never a state built from page 1 alone (a tag on page 2 could be overwritten).
     let err = expect_err(client.repository_tag_state(&repo).await, "Transport");
     assert!(err.to_string().contains("truncated"), "{err}");
-    assert_eq!(proxy.attempts("DescribeImages"), 2, "page 1, then page 2 once (a 200 is not retried)");
+    assert_eq!(
+        proxy.attempts("DescribeImages"),
+        2,
+        "page 1, then page 2 once (a 200 is not retried)"
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -374,7 +379,10 @@ async fn verify_partial_failures_name_each_tag_after_a_throttled_attempt() {
         .unwrap();
     assert_eq!(res.ok, ["v1"]);
     assert!(
-        matches!(res.problems.get("missing"), Some(ecr_core::verify::TagProblem::NotFound { .. })),
+        matches!(
+            res.problems.get("missing"),
+            Some(ecr_core::verify::TagProblem::NotFound { .. })
+        ),
         "{res:?}"
     );
     assert_eq!(lookup.failures.len(), 1, "{lookup:?}");
@@ -395,7 +403,10 @@ async fn verify_rewritten_failure_is_reported_not_passed() {
             v
         })],
     );
-    let (lookup, res) = client.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await.unwrap();
+    let (lookup, res) = client
+        .resolve_tags(&repo, &["v1".to_owned()], &digests[0])
+        .await
+        .unwrap();
     assert!(res.ok.is_empty());
     assert!(
         matches!(res.problems.get("v1"), Some(ecr_core::verify::TagProblem::Failure { code, .. }) if code == "KmsError"),
@@ -410,10 +421,16 @@ async fn verify_malformed_and_stopped_emulator_are_typed_errors() {
     let (repo, digests) = repo_with_images("faults-verify3", &["v1"]).await;
     let (proxy, client) = proxied().await;
     proxy.on("BatchGetImage", vec![Fault::Malformed; 10]);
-    expect_err(client.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await, "Transport");
+    expect_err(
+        client.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await,
+        "Transport",
+    );
     assert_eq!(proxy.attempts("BatchGetImage"), 1, "a 200 is not retried");
     let down = client_via(&closed_port_url()).await;
-    expect_err(down.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await, "Transport");
+    expect_err(
+        down.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await,
+        "Transport",
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -424,7 +441,11 @@ async fn verify_malformed_and_stopped_emulator_are_typed_errors() {
 fn queue_scan_result(repo: &str, digest: &str, findings: Value) {
     use std::io::{Read as _, Write as _};
     let em = support::emulator();
-    let host = em.endpoint().trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let host = em
+        .endpoint()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
     let result = json!({"registryId": "123456789012", "repositoryName": repo, "imageId": {"imageDigest": digest},
         "imageScanStatus": {"status": "COMPLETE", "description": "complete (emulated)"},
         "imageScanFindings": findings});
@@ -445,7 +466,10 @@ fn queue_scan_result(repo: &str, digest: &str, findings: Value) {
 async fn scanned_image(prefix: &str) -> (String, String) {
     let (repo, digests) = repo_with_images(prefix, &["v1"]).await;
     let client = support::emulator().client().await;
-    client.start_image_scan(&repo, &ImageId::digest(&digests[0])).await.unwrap();
+    client
+        .start_image_scan(&repo, &ImageId::digest(&digests[0]))
+        .await
+        .unwrap();
     let finding = |name: &str, severity: &str| {
         json!({"name": name, "severity": severity, "uri": format!("https://cve.example/{name}"),
             "attributes": [{"key": "package_name", "value": "openssl"}, {"key": "package_version", "value": "1.0"}]})
@@ -513,7 +537,9 @@ async fn scan_gate_without_page_two_is_an_error_never_a_pass() {
         let (proxy, client) = proxied().await;
         paginate(&proxy, "DescribeImageScanFindings", cut_findings, faults);
         let r = gate(&client, &repo).await;
-        let err = r.map(|d| d.passed).expect_err("a gate that missed page 2 must not decide");
+        let err = r
+            .map(|d| d.passed)
+            .expect_err("a gate that missed page 2 must not decide");
         assert_eq!(err.code(), code, "{err}");
         assert_eq!(proxy.attempts("DescribeImageScanFindings"), 1 + attempts, "{code}");
     }
@@ -565,9 +591,22 @@ async fn lifecycle_preview_errors_when_images_cannot_all_be_read() {
     assert!(err.to_string().contains("503"), "{err} / {err:?}");
     assert_eq!(proxy.attempts("DescribeImages"), 1 + ATTEMPTS);
     let (proxy, client) = proxied().await;
-    proxy.on("GetLifecyclePolicy", [Fault::Error { status: 400, code: "LifecyclePolicyNotFoundException" }]);
-    expect_err(client.lifecycle_preview(&repo, &in_three_days()).await, "LifecyclePolicyNotFound");
-    assert_eq!(proxy.attempts("GetLifecyclePolicy"), 1, "a modelled error is not retried");
+    proxy.on(
+        "GetLifecyclePolicy",
+        [Fault::Error {
+            status: 400,
+            code: "LifecyclePolicyNotFoundException",
+        }],
+    );
+    expect_err(
+        client.lifecycle_preview(&repo, &in_three_days()).await,
+        "LifecyclePolicyNotFound",
+    );
+    assert_eq!(
+        proxy.attempts("GetLifecyclePolicy"),
+        1,
+        "a modelled error is not retried"
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -581,7 +620,12 @@ async fn expiring_repo(prefix: &str) -> (String, Vec<String>, ecr_core::lifecycl
         policy_text: Some(EXPIRE_ALL_AFTER_A_DAY.to_owned()),
         ..in_three_days()
     };
-    let report = support::emulator().client().await.lifecycle_preview(&repo, &opts).await.unwrap();
+    let report = support::emulator()
+        .client()
+        .await
+        .lifecycle_preview(&repo, &opts)
+        .await
+        .unwrap();
     assert_eq!(report.preview.expiring_digests().len(), 3);
     (repo, digests, report.preview)
 }
@@ -629,7 +673,10 @@ async fn executor_reports_moto_partial_failure_exactly_after_a_throttled_attempt
     let (proxy, client) = proxied().await;
     proxy.on("BatchDeleteImage", throttles(1));
     let report = client.expire_images(&repo, &preview, &deleting()).await.unwrap();
-    assert_eq!(set(&report.deleted.iter().collect::<Vec<_>>()), set(&[&digests[0], &digests[2]]));
+    assert_eq!(
+        set(&report.deleted.iter().collect::<Vec<_>>()),
+        set(&[&digests[0], &digests[2]])
+    );
     assert_eq!(report.failures.len(), 1, "{report:?}");
     assert_eq!(report.failures[0].image_digest, digests[1]);
     assert_eq!(report.failures[0].failure_code, "ImageNotFound");
@@ -646,7 +693,10 @@ async fn executor_under_persistent_503_deletes_nothing_and_says_so() {
     assert!(report.deleted.is_empty());
     let failed: BTreeSet<String> = report.failures.iter().map(|f| f.image_digest.clone()).collect();
     assert_eq!(failed, digests.iter().cloned().collect());
-    assert!(report.failures.iter().all(|f| f.failure_reason.contains("503")), "{report:?}");
+    assert!(
+        report.failures.iter().all(|f| f.failure_reason.contains("503")),
+        "{report:?}"
+    );
     assert_eq!(proxy.attempts("BatchDeleteImage"), ATTEMPTS);
     assert_eq!(remaining(&repo).await, digests.into_iter().collect());
 }
@@ -667,7 +717,10 @@ async fn executor_counts_an_unconfirmed_digest_as_not_deleted() {
         })],
     );
     let report = client.expire_images(&repo, &preview, &deleting()).await.unwrap();
-    assert_eq!(set(&report.deleted.iter().collect::<Vec<_>>()), set(&[&digests[0], &digests[1]]));
+    assert_eq!(
+        set(&report.deleted.iter().collect::<Vec<_>>()),
+        set(&[&digests[0], &digests[1]])
+    );
     assert_eq!(report.failures.len(), 1);
     assert_eq!(report.failures[0].image_digest, digests[2]);
     assert_eq!(report.failures[0].failure_code, "Unconfirmed");
@@ -703,7 +756,10 @@ async fn executor_against_a_stopped_emulator_deletes_nothing() {
     let report = client.expire_images(&repo, &preview, &deleting()).await.unwrap();
     assert!(report.deleted.is_empty());
     assert_eq!(report.failures.len(), 3);
-    assert!(report.failures.iter().all(|f| f.failure_code == "Transport"), "{report:?}");
+    assert!(
+        report.failures.iter().all(|f| f.failure_code == "Transport"),
+        "{report:?}"
+    );
     assert_eq!(remaining(&repo).await, digests.into_iter().collect());
 }
 
@@ -767,9 +823,16 @@ fn creds_child() {
         client.list_repositories().await.unwrap();
         let seen = proxy.seen();
         let ops: Vec<&str> = seen.iter().map(|s| s.operation.as_str()).collect();
-        assert_eq!(ops, ["GetCallerIdentity", "GetAuthorizationToken", "DescribeRepositories"]);
+        assert_eq!(
+            ops,
+            ["GetCallerIdentity", "GetAuthorizationToken", "DescribeRepositories"]
+        );
         let keys: BTreeSet<_> = seen.iter().map(|s| s.access_key.clone().unwrap()).collect();
-        assert_eq!(keys.len(), 3, "every request signed with refreshed credentials: {keys:?}");
+        assert_eq!(
+            keys.len(),
+            3,
+            "every request signed with refreshed credentials: {keys:?}"
+        );
         assert!(seen.iter().all(|s| s.fault == "Pass"), "{seen:?}");
 
         // The credential source fails at the next refresh: a typed error naming the cause, no request sent.
@@ -828,7 +891,14 @@ fn credentials_expiring_mid_operation_are_refreshed_by_the_sdk() {
         "child failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let calls: u32 = std::fs::read_to_string(tmp.path().join("count")).unwrap().trim().parse().unwrap();
+    let calls: u32 = std::fs::read_to_string(tmp.path().join("count"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
     // Once for the authenticator's credential-policy check, then once per request.
-    assert_eq!(calls, 4, "the credential process ran for every use of the expiring credentials");
+    assert_eq!(
+        calls, 4,
+        "the credential process ran for every use of the expiring credentials"
+    );
 }

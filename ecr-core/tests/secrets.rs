@@ -9,9 +9,9 @@
 //! token" error path.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
 #[path = "support/fault_proxy.rs"]
 mod fault_proxy;
+mod support;
 
 use std::error::Error as _;
 use std::fmt::Write as _;
@@ -233,7 +233,11 @@ fn the_auth_flow_at_trace_level_never_prints_or_logs_a_secret() {
             .build();
         out.extend(debugs(&auth));
         let creds = auth.credentials_for_region(None).await.unwrap();
-        assert_eq!(creds.password.expose(), MOTO_PASSWORD, "the flow really holds the secret");
+        assert_eq!(
+            creds.password.expose(),
+            MOTO_PASSWORD,
+            "the flow really holds the secret"
+        );
         out.extend(debugs(&creds));
         out.extend(debugs(&auth.credentials(HOST).await.unwrap()));
         let identity = auth.aws_identity().await.unwrap();
@@ -250,7 +254,10 @@ fn the_auth_flow_at_trace_level_never_prints_or_logs_a_secret() {
                 "store",
                 json!({"ServerURL": HOST, "Username": "AWS", "Secret": "store-secret-value"}).to_string(),
             ),
-            ("store", r#"{"ServerURL": "x", "Secret": "store-secret-value""#.to_owned()),
+            (
+                "store",
+                r#"{"ServerURL": "x", "Secret": "store-secret-value""#.to_owned(),
+            ),
             ("erase", HOST.to_owned()),
         ] {
             let o = run_helper(&auth, action, &stdin).await;
@@ -270,7 +277,11 @@ fn the_auth_flow_at_trace_level_never_prints_or_logs_a_secret() {
         }
         // A docker config that is not JSON: the error never echoes its content.
         let broken = tmp.path().join("broken.json");
-        std::fs::write(&broken, format!(r#"{{"auths": {{"x": {{"auth": "{}"}}"#, creds.docker_auth().expose())).unwrap();
+        std::fs::write(
+            &broken,
+            format!(r#"{{"auths": {{"x": {{"auth": "{}"}}"#, creds.docker_auth().expose()),
+        )
+        .unwrap();
         let err = write_docker_config(&broken, HOST, &creds).unwrap_err();
         out.extend(error_texts(&err));
         // The verify module's uncached registry credentials.
@@ -289,7 +300,10 @@ fn the_auth_flow_at_trace_level_never_prints_or_logs_a_secret() {
     });
     assert_clean("printed values", &printed);
     let logs = capture.0.lock().unwrap().clone();
-    assert!(logs.contains("GetAuthorizationToken"), "the capture saw the SDK's spans");
+    assert!(
+        logs.contains("GetAuthorizationToken"),
+        "the capture saw the SDK's spans"
+    );
     let leaks: Vec<&str> = logs
         .lines()
         .filter(|l| secrets().iter().any(|s| l.contains(s)))
@@ -313,7 +327,9 @@ fn errors_built_while_holding_a_token_never_show_it() {
         let mut out = Vec::new();
         let proxy = FaultProxy::start(emu.endpoint()).await;
         let client = emulator_builder(&proxy.url).max_attempts(1).build().await.unwrap();
-        let auth = Authenticator::builder(client.clone()).clock(before_moto_expiry()).build();
+        let auth = Authenticator::builder(client.clone())
+            .clock(before_moto_expiry())
+            .build();
         let no_colon = STANDARD.encode(MOTO_PASSWORD);
         let set_token = |token: String| {
             Fault::response(move |mut v| {
@@ -359,7 +375,11 @@ fn errors_built_while_holding_a_token_never_show_it() {
     for text in &all {
         for f in &forms {
             let line = text.lines().find(|l| l.contains(f.as_str()));
-            assert!(line.is_none(), "token shown: {:?}", &line.unwrap_or_default()[..300.min(line.unwrap_or_default().len())]);
+            assert!(
+                line.is_none(),
+                "token shown: {:?}",
+                &line.unwrap_or_default()[..300.min(line.unwrap_or_default().len())]
+            );
         }
     }
 }

@@ -190,10 +190,7 @@ impl FaultProxy {
                 st.seen.push(seen);
                 fault
             };
-            let keep_open = match self.answer(&mut stream, req, fault).await {
-                Ok(k) => k,
-                Err(_) => false,
-            };
+            let keep_open = self.answer(&mut stream, req, fault).await.unwrap_or_default();
             if !keep_open {
                 return;
             }
@@ -273,7 +270,10 @@ impl FaultProxy {
             }
             head.push_str(&format!("{k}: {v}\r\n"));
         }
-        head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", req.body.len()));
+        head.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            req.body.len()
+        ));
         up.write_all(head.as_bytes()).await?;
         up.write_all(&req.body).await?;
         let mut raw = Vec::new();
