@@ -419,6 +419,29 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn code_less_answers_name_their_http_status() {
+        // A load balancer's 503 page: no AWS error code, so the message carries the status.
+        let page = mock!(aws_sdk_ecr::Client::describe_repositories).then_http_response(|| {
+            HttpResponse::new(StatusCode::try_from(503).unwrap(), SdkBody::from("<html>busy</html>"))
+        });
+        // A 200 whose JSON is cut short: a transport error, never an empty result.
+        let cut = mock!(aws_sdk_ecr::Client::describe_repositories).then_http_response(|| {
+            let mut resp = HttpResponse::new(
+                StatusCode::try_from(200).unwrap(),
+                SdkBody::from(r#"{"repositories":[{"#),
+            );
+            resp.headers_mut().insert("Content-Type", "application/x-amz-json-1.1");
+            resp
+        });
+        for (rule, code, text) in [(&page, "ServiceError", "HTTP 503"), (&cut, "Transport", "HTTP 200")] {
+            let client = EcrClient::from_sdk_client(mock_client!(aws_sdk_ecr, [rule]), SdkConfig::builder().build());
+            let err = client.describe_repository("x").await.unwrap_err();
+            assert_eq!(err.code(), code, "{err}");
+            assert!(err.to_string().contains(text), "{err}");
+        }
+    }
+
+    #[tokio::test]
     async fn unknown_service_codes_are_kept_verbatim() {
         let rule = mock!(aws_sdk_ecr::Client::describe_repositories)
             .then_http_response(|| ecr_error("InvalidParameterException", "Invalid parameter at 'x'", "rid-9"));
