@@ -744,7 +744,10 @@ async fn executor_after_a_reset_reports_what_the_retry_learned() {
     assert_eq!(all, want, "{report:?}");
     assert!(report.deleted.is_empty(), "{report:?}");
     assert!(
-        report.failures.iter().all(|f| f.failure_code == "ImageNotFound"),
+        report
+            .failures
+            .iter()
+            .all(|f| f.failure_code == "ImageNotFound" && f.failure_reason.contains("earlier attempt")),
         "{report:?}"
     );
 }
@@ -901,4 +904,33 @@ fn credentials_expiring_mid_operation_are_refreshed_by_the_sdk() {
         calls, 4,
         "the credential process ran for every use of the expiring credentials"
     );
+}
+
+// ------------------------------------------------------------------------------------------------
+// the emulator stopped entirely, for every capability
+// ------------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn every_capability_against_a_stopped_emulator_is_a_transport_error() {
+    let (repo, digests) = repo_with_images("faults-down", &["v1"]).await;
+    let down = client_via(&closed_port_url()).await;
+    let started = std::time::Instant::now();
+    let errors = [
+        ("tagging", down.repository_tag_state(&repo).await.map(|_| ())),
+        (
+            "verify",
+            down.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await.map(|_| ()),
+        ),
+        ("scan", gate(&down, &repo).await.map(|_| ())),
+        (
+            "lifecycle",
+            down.lifecycle_preview(&repo, &in_three_days()).await.map(|_| ()),
+        ),
+    ];
+    for (what, r) in errors {
+        let err = r.expect_err(what);
+        assert_eq!(err.code(), "Transport", "{what}: {err}");
+        assert!(err.to_string().contains("connection"), "{what}: {err}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
 }
