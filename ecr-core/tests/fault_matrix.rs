@@ -919,7 +919,9 @@ async fn every_capability_against_a_stopped_emulator_is_a_transport_error() {
         ("tagging", down.repository_tag_state(&repo).await.map(|_| ())),
         (
             "verify",
-            down.resolve_tags(&repo, &["v1".to_owned()], &digests[0]).await.map(|_| ()),
+            down.resolve_tags(&repo, &["v1".to_owned()], &digests[0])
+                .await
+                .map(|_| ()),
         ),
         ("scan", gate(&down, &repo).await.map(|_| ())),
         (
