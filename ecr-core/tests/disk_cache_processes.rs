@@ -2,6 +2,10 @@
 //! with `DISK_CACHE_CHILD` set) refresh tokens at once against the emulator, all in one cache directory,
 //! while the parent reads the file in a loop.
 //!
+//! The children reach the emulator through a pass-through [`fault_proxy`] run by the parent, which counts
+//! their requests: one GetAuthorizationToken per region and one GetCallerIdentity per access key, however
+//! many processes asked at once (the fetch holds the cache's lock).
+//!
 //! Asserted: the file always parses (no torn file, ever, while the writers run); no lost entry (every
 //! process's token and identity memo are present at the end); the file is 0600 and the directory 0700; no
 //! temporary file is left behind; with a small entry cap, the file stays bounded.
@@ -10,6 +14,8 @@
 //! ManualClock set the day before (as `auth_emulator.rs` does).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/fault_proxy.rs"]
+mod fault_proxy;
 mod support;
 
 use std::collections::BTreeSet;
@@ -56,6 +62,7 @@ fn child() {
         .collect();
     let key = std::env::var("DISK_CACHE_KEY").unwrap();
     let cap: usize = std::env::var("DISK_CACHE_CAP").unwrap().parse().unwrap();
+    let endpoint = std::env::var("DISK_CACHE_ENDPOINT").unwrap();
     let start = dir.parent().unwrap().join("start");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !start.exists() {
@@ -71,6 +78,7 @@ fn child() {
         for region in &regions {
             let client = emu
                 .client_builder()
+                .endpoint_url(&endpoint)
                 .credentials(
                     key.clone(),
                     ecr_core::Secret::new(format!("secret-of-{key}")),
@@ -93,7 +101,7 @@ fn child() {
 }
 
 /// Spawns one child per access key, each with its regions.
-fn spawn(dir: &Path, cap: usize, work: &[(String, Vec<&str>)]) -> Vec<Child> {
+fn spawn(dir: &Path, endpoint: &str, cap: usize, work: &[(String, Vec<&str>)]) -> Vec<Child> {
     let emu = support::emulator();
     work.iter()
         .map(|(key, regions)| {
@@ -108,6 +116,7 @@ fn spawn(dir: &Path, cap: usize, work: &[(String, Vec<&str>)]) -> Vec<Child> {
                 .env("DISK_CACHE_REGIONS", regions.join(","))
                 .env("DISK_CACHE_KEY", key)
                 .env("DISK_CACHE_CAP", cap.to_string())
+                .env("DISK_CACHE_ENDPOINT", endpoint)
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -130,10 +139,10 @@ fn watch(file: PathBuf, stop: Arc<AtomicBool>, reads: Arc<AtomicUsize>) -> std::
     })
 }
 
-fn run_phase(dir: &Path, cap: usize, work: &[(String, Vec<&str>)]) -> usize {
+fn run_phase(dir: &Path, endpoint: &str, cap: usize, work: &[(String, Vec<&str>)]) -> usize {
     let start = dir.parent().unwrap().join("start");
     let _ = std::fs::remove_file(&start);
-    let children = spawn(dir, cap, work);
+    let children = spawn(dir, endpoint, cap, work);
     let stop = Arc::new(AtomicBool::new(false));
     let reads = Arc::new(AtomicUsize::new(0));
     let watcher = watch(dir.join("cache.json"), stop.clone(), reads.clone());
@@ -170,6 +179,12 @@ fn concurrent_processes_share_one_intact_bounded_cache() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("cache");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let proxy = rt.block_on(fault_proxy::FaultProxy::start(support::emulator().endpoint()));
 
     // Phase 1: eight processes, each with its own access key, each refreshing three regions (its own and
     // two shared with neighbours), all at once.
@@ -185,7 +200,7 @@ fn concurrent_processes_share_one_intact_bounded_cache() {
             )
         })
         .collect();
-    let reads = run_phase(&dir, 64, &work);
+    let reads = run_phase(&dir, &proxy.url, 64, &work);
     eprintln!("phase 1: the parent read the cache file {reads} times while the processes wrote it");
     let v = cache_json(&dir);
     let scopes: BTreeSet<&str> = v["tokens"]
@@ -229,7 +244,7 @@ fn concurrent_processes_share_one_intact_bounded_cache() {
         .enumerate()
         .map(|(i, r)| (format!("ASIADISKCACHE{:07}", 100 + i), vec![*r]))
         .collect();
-    run_phase(&dir, 4, &work);
+    run_phase(&dir, &proxy.url, 4, &work);
     let v = cache_json(&dir);
     assert_eq!(v["tokens"].as_object().unwrap().len(), 4, "{v}");
     assert_eq!(v["identities"].as_object().unwrap().len(), 4, "{v}");
