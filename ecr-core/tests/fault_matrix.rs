@@ -166,6 +166,43 @@ async fn auth_throttled_twice_then_token_on_the_third_attempt() {
 }
 
 #[tokio::test]
+async fn auth_throttled_in_adaptive_mode_is_bounded_by_the_operation_timeout() {
+    // Adaptive mode's client-side rate limiter holds a retry back after a throttle, on a fresh client for
+    // many seconds (measured: about 14 s per retry, 30 s for this cell with the default 60 s operation
+    // timeout). The operation timeout bounds it: a typed Timeout naming the 2 s limit, or the token.
+    let proxy = FaultProxy::start(support::emulator().endpoint()).await;
+    let client = support::emulator()
+        .client_builder()
+        .endpoint_url(&proxy.url)
+        .retry_mode(ecr_core::RetryMode::Adaptive)
+        .max_attempts(ATTEMPTS as u32)
+        .attempt_timeout(Some(ATTEMPT_TIMEOUT))
+        .operation_timeout(Duration::from_secs(2))
+        .initial_backoff(Duration::from_millis(10))
+        .build()
+        .await
+        .unwrap();
+    proxy.on("GetAuthorizationToken", throttles(2));
+    let started = std::time::Instant::now();
+    let r = authenticator(client).credentials_for_region(None).await;
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    match r {
+        Ok(creds) => {
+            assert_eq!(creds.password.expose(), MOTO_PASSWORD);
+            assert_eq!(proxy.attempts("GetAuthorizationToken"), 3);
+        }
+        Err(err) => {
+            assert!(
+                matches!(&err, Error::Timeout { after, .. } if *after == Duration::from_secs(2)),
+                "{err:?}"
+            );
+            assert!(err.to_string().contains("operation timeout"), "{err}");
+            assert!(proxy.attempts("GetAuthorizationToken") < 3);
+        }
+    }
+}
+
+#[tokio::test]
 async fn auth_throttled_beyond_max_attempts_is_throttled_with_advice() {
     let (proxy, client) = proxied().await;
     proxy.on("GetAuthorizationToken", throttles(10));
@@ -522,6 +559,38 @@ async fn scan_gate_sees_the_critical_on_page_two_after_a_throttled_attempt() {
     assert_eq!(d.reasons[0].finding_ids, ["CVE-2024-9999"]);
     assert_eq!(d.images[0].digest.as_deref(), Some(digest.as_str()));
     assert_eq!(proxy.attempts("DescribeImageScanFindings"), 1 + 3);
+}
+
+#[tokio::test]
+async fn scan_gate_decides_with_a_warning_when_the_scan_type_cannot_be_read() {
+    let (repo, _) = scanned_image("faults-scan3").await;
+    let (proxy, client) = proxied().await;
+    proxy.on("GetRegistryScanningConfiguration", vec![Fault::Status(503); 10]);
+    let policy = ScanPolicy::from_value(&json!({"failOn": {"CRITICAL": 0}})).unwrap();
+    let opts = GateOptions {
+        wait: WaitOptions {
+            timeout: Duration::from_secs(5),
+            poll_interval: Duration::from_millis(50),
+            ..WaitOptions::default()
+        },
+        platforms: Vec::new(),
+        scan_type: None,
+    };
+    let d = client
+        .gate_image(&repo, &ImageId::tag("v1"), &policy, &opts, chrono::Utc::now())
+        .await
+        .unwrap();
+    // The optional read failed after its retries: the gate still read every finding and failed on the
+    // CRITICAL one, and says why the scan type is a guess.
+    assert_eq!(proxy.attempts("GetRegistryScanningConfiguration"), ATTEMPTS);
+    assert!(!d.passed);
+    assert_eq!(d.findings.len(), 2);
+    let w = d
+        .warnings
+        .iter()
+        .find(|w| w.code == "scanType")
+        .expect("a scanType warning");
+    assert!(w.message.contains("503"), "{}", w.message);
 }
 
 #[tokio::test]
