@@ -484,7 +484,7 @@ impl Error {
                     None => ("operation or attempt timeout".to_owned(), None),
                 };
                 Error::Timeout {
-                    what: format!("AWS request ({kind}; retries included where allowed)"),
+                    what: format!("AWS request ({kind}; the SDK retried where it could)"),
                     after: after.unwrap_or(Duration::ZERO),
                 }
             }
