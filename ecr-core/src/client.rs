@@ -36,6 +36,7 @@ pub struct EcrClientBuilder {
     endpoint_url: Option<String>,
     retry_mode: RetryMode,
     max_attempts: u32,
+    initial_backoff: Option<Duration>,
     connect_timeout: Duration,
     operation_timeout: Duration,
     attempt_timeout: Option<Duration>,
@@ -58,6 +59,7 @@ impl Default for EcrClientBuilder {
             endpoint_url: None,
             retry_mode: RetryMode::Standard,
             max_attempts: 3,
+            initial_backoff: None,
             connect_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(60),
             attempt_timeout: Some(Duration::from_secs(20)),
@@ -120,6 +122,14 @@ impl EcrClientBuilder {
         self
     }
 
+    /// The base delay of the retry backoff (default the SDK's, 1 s): retry `n` waits a random time up to
+    /// `initial_backoff * 2^(n-1)`, capped at 20 s. Lower it where a quick failure matters more than
+    /// riding out an outage (tests, interactive tools).
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = Some(backoff);
+        self
+    }
+
     /// Time allowed to open a connection (default 5 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -143,7 +153,11 @@ impl EcrClientBuilder {
             RetryMode::Standard => RetryConfig::standard(),
             RetryMode::Adaptive => RetryConfig::adaptive(),
         };
-        base.with_max_attempts(self.max_attempts)
+        let base = base.with_max_attempts(self.max_attempts);
+        match self.initial_backoff {
+            Some(b) => base.with_initial_backoff(b),
+            None => base,
+        }
     }
 
     fn timeout_config(&self) -> TimeoutConfig {
@@ -402,6 +416,29 @@ mod tests {
         assert_eq!(err.request_id(), Some("5d0f1a2b-req"));
         assert!(err.to_string().contains("does not exist"), "{err}");
         assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn code_less_answers_name_their_http_status() {
+        // A load balancer's 503 page: no AWS error code, so the message carries the status.
+        let page = mock!(aws_sdk_ecr::Client::describe_repositories).then_http_response(|| {
+            HttpResponse::new(StatusCode::try_from(503).unwrap(), SdkBody::from("<html>busy</html>"))
+        });
+        // A 200 whose JSON is cut short: a transport error, never an empty result.
+        let cut = mock!(aws_sdk_ecr::Client::describe_repositories).then_http_response(|| {
+            let mut resp = HttpResponse::new(
+                StatusCode::try_from(200).unwrap(),
+                SdkBody::from(r#"{"repositories":[{"#),
+            );
+            resp.headers_mut().insert("Content-Type", "application/x-amz-json-1.1");
+            resp
+        });
+        for (rule, code, text) in [(&page, "ServiceError", "HTTP 503"), (&cut, "Transport", "HTTP 200")] {
+            let client = EcrClient::from_sdk_client(mock_client!(aws_sdk_ecr, [rule]), SdkConfig::builder().build());
+            let err = client.describe_repository("x").await.unwrap_err();
+            assert_eq!(err.code(), code, "{err}");
+            assert!(err.to_string().contains(text), "{err}");
+        }
     }
 
     #[tokio::test]

@@ -452,27 +452,42 @@ impl Error {
         SdkError<E, R>: RequestId,
     {
         let request_id = err.request_id().map(str::to_owned);
+        let timeout_text = match &err {
+            SdkError::TimeoutError(_) => std::error::Error::source(&err).map(|s| s.to_string()),
+            _ => None,
+        };
         match err {
             SdkError::ServiceError(ctx) => {
+                let status = (ctx.raw() as &dyn std::any::Any)
+                    .downcast_ref::<aws_smithy_runtime_api::http::Response>()
+                    .map(|r| r.status().as_u16());
                 let e = ctx.into_err();
-                // Responses always carry the code; modeled errors built in code (replayed tests) may not,
-                // but their Display starts with the exception's name.
-                let code = e.code().map(str::to_owned).unwrap_or_else(|| {
+                // AWS's error responses carry the code; modeled errors built in code (replayed tests) may
+                // not, but their Display starts with the exception's name.
+                let code = e.code().map(str::to_owned).or_else(|| {
                     let shown = e.to_string();
                     let first = shown.split([' ', ':']).next().unwrap_or_default();
-                    if first.ends_with("Exception") {
-                        first.to_owned()
-                    } else {
-                        "Unknown".to_owned()
-                    }
+                    first.ends_with("Exception").then(|| first.to_owned())
                 });
+                let Some(code) = code else {
+                    return Self::without_code(e, status, request_id);
+                };
                 let message = e.message().unwrap_or_default().to_owned();
                 Self::from_service(code, message, request_id)
             }
-            SdkError::TimeoutError(_) => Error::Timeout {
-                what: "AWS request (operation or attempt timeout)".to_owned(),
-                after: Duration::ZERO,
-            },
+            SdkError::TimeoutError(_) => {
+                // The SDK says which limit and how long: "operation attempt timeout (single attempt)
+                // occurred after 200ms".
+                let shown = timeout_text.unwrap_or_default();
+                let (kind, after) = match shown.split_once(" occurred after ") {
+                    Some((kind, after)) => (kind.to_owned(), parse_debug_duration(after)),
+                    None => ("operation or attempt timeout".to_owned(), None),
+                };
+                Error::Timeout {
+                    what: format!("AWS request ({kind}; the SDK retried where it could)"),
+                    after: after.unwrap_or(Duration::ZERO),
+                }
+            }
             SdkError::DispatchFailure(d) => {
                 let message = if d.is_timeout() {
                     "request timed out".to_owned()
@@ -495,6 +510,33 @@ impl Error {
             other => Error::Transport {
                 message: "unexpected SDK error".to_owned(),
                 source: Some(Box::new(other)),
+            },
+        }
+    }
+
+    /// A service error without an AWS error code: a 2xx answer the SDK could not read (truncated or
+    /// malformed body) is a transport error; any other status (a proxy's or load balancer's page) keeps
+    /// the HTTP status in the message.
+    fn without_code<E>(e: E, status: Option<u16>, request_id: Option<String>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let shown = status
+            .map(|s| format!("HTTP {s}"))
+            .unwrap_or_else(|| "an HTTP answer".to_owned());
+        let chain = error_chain(&e);
+        match status {
+            Some(200..=299) => Error::Transport {
+                message: format!("invalid or truncated response from AWS ({shown}): {chain}"),
+                source: Some(Box::new(e)),
+            },
+            _ => Error::Service {
+                aws_code: "Unknown".to_owned(),
+                message: match e.message() {
+                    Some(m) if !m.is_empty() => format!("{shown} without an AWS error code: {m}"),
+                    _ => format!("{shown} without an AWS error code (an outage, or a proxy answered)"),
+                },
+                request_id,
             },
         }
     }
@@ -529,10 +571,35 @@ impl Error {
     }
 }
 
+/// Reads a `Duration`'s `Debug` text (`200ms`, `5s`, `1.5s`, `750µs`, `10ns`).
+fn parse_debug_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+    let (number, unit) = text.split_at(split);
+    let n: f64 = number.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "ms" => n / 1e3,
+        "µs" | "us" => n / 1e6,
+        "ns" => n / 1e9,
+        _ => return None,
+    };
+    Duration::try_from_secs_f64(secs).ok()
+}
+
 /// A dispatch or construction failure is a credentials problem when the chain found none.
 fn credentials_or_transport(message: String, source: BoxError) -> Error {
     let chain = error_chain(source.as_ref());
-    if chain.contains("no credentials")
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+    let mut provider_failed = false;
+    while let Some(e) = cur {
+        provider_failed |= e.is::<aws_credential_types::provider::error::CredentialsError>();
+        cur = e.source();
+    }
+    // A credential source that failed to load (an expired SSO session, a failing credential_process)
+    // is a credentials problem, not a network one.
+    if provider_failed
+        || chain.contains("no credentials")
         || chain.contains("credentials provider")
         || chain.contains("CredentialsNotLoaded")
     {
@@ -608,6 +675,14 @@ mod tests {
             Error::from_service("ThrottlingException".into(), String::new(), None).code(),
             "Throttled"
         );
+    }
+
+    #[test]
+    fn sdk_timeout_texts_give_their_duration() {
+        assert_eq!(parse_debug_duration("200ms"), Some(Duration::from_millis(200)));
+        assert_eq!(parse_debug_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_debug_duration("750µs"), Some(Duration::from_micros(750)));
+        assert_eq!(parse_debug_duration("soon"), None);
     }
 
     #[test]

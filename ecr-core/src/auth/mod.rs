@@ -29,7 +29,7 @@ mod disk_cache;
 mod docker_config;
 mod helper;
 mod host;
-mod redact;
+pub(crate) mod redact;
 mod source;
 
 #[cfg(test)]

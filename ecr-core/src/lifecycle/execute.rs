@@ -164,13 +164,22 @@ impl EcrClient {
                             .unwrap_or_default()
                             .to_owned();
                         reported.insert(digest.clone());
+                        let failure_code = f
+                            .failure_code()
+                            .map(|c| c.as_str().to_owned())
+                            .unwrap_or_else(|| "Unknown".to_owned());
+                        let mut failure_reason = f.failure_reason().unwrap_or_default().to_owned();
+                        if failure_code == "ImageNotFound" {
+                            // Not deleted by this call, but absent: someone else deleted it, or an earlier
+                            // attempt of this very request did and its answer was lost (the SDK retried).
+                            failure_reason.push_str(
+                                " (the image is absent: deleted by someone else, or by an earlier attempt of this request whose answer was lost)",
+                            );
+                        }
                         failures.push(ExpireFailure {
                             image_digest: digest,
-                            failure_code: f
-                                .failure_code()
-                                .map(|c| c.as_str().to_owned())
-                                .unwrap_or_else(|| "Unknown".to_owned()),
-                            failure_reason: f.failure_reason().unwrap_or_default().to_owned(),
+                            failure_code,
+                            failure_reason,
                         });
                     }
                     // Digests ECR neither confirmed nor reported failed are failures too: never claim success.

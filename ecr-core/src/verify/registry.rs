@@ -206,10 +206,8 @@ impl EcrClient {
     /// no cache and no expiry gate: the registry decides. Long-running programs should prefer
     /// [`crate::auth::Authenticator`] (cached, refreshed ahead of expiry) and `RegistryAuth::from(&credentials)`.
     pub async fn registry_auth(&self) -> Result<RegistryAuth> {
-        let out = self
-            .ecr()
-            .get_authorization_token()
-            .send()
+        // The SDK's TRACE events print whole responses, and the token is not modelled as sensitive.
+        let out = crate::auth::redact::without_sdk_responses(self.ecr().get_authorization_token().send())
             .await
             .map_err(Error::from_sdk)?;
         let token = out
