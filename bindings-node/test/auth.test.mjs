@@ -121,6 +121,13 @@ describe('Authenticator against the emulator', () => {
     assert.deepEqual(JSON.parse(out.stdout()), { ServerURL: HOST, Username: 'AWS', Secret: MOTO_PASSWORD })
   })
 
+  test('public credentials reach ECR Public', async () => {
+    // Moto's gap: no ECR Public API (it answers an HTML page). The request goes to ECR Public's
+    // GetAuthorizationToken and its failure comes back typed, never as Internal; the mocked Rust tests
+    // (ecr-core/src/auth/tests.rs) cover the documented response.
+    await assert.rejects(auth.publicCredentials(), { code: 'Transport' })
+  })
+
   test('same password as the ecr_login program', async (t) => {
     const program = join(process.env.ECR_CORE_BIN_DIR ?? '', 'ecr_login')
     if (!process.env.ECR_CORE_BIN_DIR || !existsSync(program)) return t.skip('ECR_CORE_BIN_DIR/ecr_login not built')

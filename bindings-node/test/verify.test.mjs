@@ -203,6 +203,15 @@ describe('verify against the emulator', () => {
     assert.equal(record.predicate.verified, true)
   })
 
+  test('replication status reaches the service', async () => {
+    // Moto's gap: no DescribeImageReplicationStatus (an error without a code): typed ServiceError, never Internal.
+    const [name, digest] = await putImage(client, 'v1')
+    await assert.rejects(client.imageReplicationStatus(name, digest), { code: 'ServiceError' })
+    assert.throws(() => client.verifyPush(`${HOST}/${name}:v1`, { digest, replicationTimeout: -1 }), {
+      code: 'InvalidArgument',
+    })
+  })
+
   test('buildRecord validates its input', () => {
     assert.throws(() => buildRecord({ name: `${HOST}/app`, digest: 'sha256:short' }), (e) => e.code !== 'Internal')
     assert.throws(() => buildRecord({ name: `${HOST}/app`, digest: 'sha256:' + 'a'.repeat(64), buildTime: 'soon' }), {

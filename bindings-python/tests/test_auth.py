@@ -188,6 +188,8 @@ async def test_async_authenticator(emulator: dict[str, str], tmp_path: Path) -> 
     identity = await auth.aws_identity()
     assert identity["source"] == "environment"
     await auth.invalidate(HOST)
+    with pytest.raises(ecr_core.TransportError):  # moto's gap: no ECR Public API (see the sync test)
+        await auth.public_credentials()
     out = await auth.run_helper("get", HOST)
     assert json.loads(out.stdout)["Secret"] == MOTO_PASSWORD
     with pytest.raises(ecr_core.RefusedError):
@@ -196,3 +198,11 @@ async def test_async_authenticator(emulator: dict[str, str], tmp_path: Path) -> 
     strict = ecr_core.AsyncAuthenticator(aclient, require_temporary_credentials=True, assume_now=BEFORE_MOTO_EXPIRY)
     if emulator.get("AWS_SESSION_TOKEN"):
         assert (await strict.credentials_for_region()).host == HOST
+
+
+def test_public_credentials_reach_ecr_public(auth: ecr_core.Authenticator) -> None:
+    # Moto's gap: no ECR Public API (it answers an HTML page). The request goes to ECR Public's
+    # GetAuthorizationToken and its failure comes back typed (Transport), never as Internal; the mocked Rust
+    # tests (ecr-core/src/auth/tests.rs) cover the documented response.
+    with pytest.raises(ecr_core.TransportError):
+        auth.public_credentials()
