@@ -220,6 +220,14 @@ export interface BuildRecord {
   predicate: Record<string, unknown>
 }
 
+/** A repository-policy statement the audit flags. */
+export interface PolicyFinding {
+  statement: string
+  principal: string
+  actions: string[]
+  message: string
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -421,6 +429,12 @@ export declare function __sampleError(code: string): void
 /** Test hook: the same error as a rejected Promise. */
 export declare function __sampleErrorAsync(code: string): Promise<void>
 
+/**
+ * The principals of a repository policy (JSON text) that may push or delete from outside `accountId`, or
+ * are wildcards: `[{ statement, principal, actions, message }]` (what the audit's policy check flags).
+ */
+export declare function analyseRepositoryPolicy(text: string, accountId: string): PolicyFinding[]
+
 /** Options of `new Authenticator(client, options)` (the `ecr_login` program's switches). */
 export interface AuthenticatorOptions {
   /** Refuse long-lived static AWS keys (`code: "LongLivedCredentials"`). */
@@ -570,8 +584,17 @@ export interface RegistryHostOptions {
  */
 export declare function registryRegion(registry: string): string | null
 
+/** `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest. */
+export declare function sha256Digest(data: string | Uint8Array): string
+
 /** Checks a digest (`sha256:<64 lower-case hex>`); throws `code: "InvalidReference"`. */
 export declare function validateDigest(digest: string): void
+
+/**
+ * Checks a lifecycle policy document (JSON text) as the audit and `ensureRepository` do; throws
+ * `code: "PolicyValidation"` with `errors` naming every bad field.
+ */
+export declare function validateLifecyclePolicyText(text: string): void
 
 /** Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong. */
 export declare function validateRepositoryName(name: string): void
@@ -608,6 +631,12 @@ export interface VerifyPushOptions {
 
 /** The version of ecr-core this addon was built from. */
 export declare function version(): string
+
+/**
+ * Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides which
+ * tags a `*_WITH_EXCLUSION` setting exempts.
+ */
+export declare function wildcardMatch(pattern: string, tag: string): boolean
 
 /**
  * Adds or replaces the `auths` entry of `server` (host, `host:port` or URL; stored as the bare host) in

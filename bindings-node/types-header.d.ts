@@ -219,3 +219,11 @@ export interface BuildRecord {
   predicateType: string
   predicate: Record<string, unknown>
 }
+
+/** A repository-policy statement the audit flags. */
+export interface PolicyFinding {
+  statement: string
+  principal: string
+  actions: string[]
+  message: string
+}

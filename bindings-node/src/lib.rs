@@ -29,8 +29,11 @@ pub use auth::{
     default_docker_config_path, helper_version_line, merge_auth_entry, registry_region, write_docker_config,
 };
 pub use reference::{RegistryHostOptions, registry_host, validate_digest, validate_repository_name, validate_tag};
-pub use tagging::{CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env};
-pub use verify::{BuildRecordOptions, VerifyPushOptions, build_record, default_lifecycle_policy};
+pub use tagging::{CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env, wildcard_match};
+pub use verify::{
+    BuildRecordOptions, VerifyPushOptions, analyse_repository_policy, build_record, default_lifecycle_policy,
+    sha256_digest, validate_lifecycle_policy_text,
+};
 
 /// The version of ecr-core this addon was built from.
 #[napi]

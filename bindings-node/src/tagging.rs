@@ -198,3 +198,10 @@ impl EcrClient {
         })
     }
 }
+
+/// Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides which
+/// tags a `*_WITH_EXCLUSION` setting exempts.
+#[napi]
+pub fn wildcard_match(pattern: String, tag: String) -> bool {
+    ecr_core::tagging::wildcard_match(&pattern, &tag)
+}

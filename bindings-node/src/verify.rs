@@ -303,3 +303,28 @@ pub fn build_record(env: Env, input: BuildRecordOptions) -> Result<Value> {
 pub fn default_lifecycle_policy() -> String {
     ecr_core::verify::default_lifecycle_policy().to_owned()
 }
+
+/// The principals of a repository policy (JSON text) that may push or delete from outside `accountId`, or
+/// are wildcards: `[{ statement, principal, actions, message }]` (what the audit's policy check flags).
+#[napi(ts_return_type = "PolicyFinding[]")]
+pub fn analyse_repository_policy(env: Env, text: String, account_id: String) -> Result<Value> {
+    guard(&env, || {
+        json(&ecr_core::verify::analyse_repository_policy(&text, &account_id)?)
+    })
+}
+
+/// Checks a lifecycle policy document (JSON text) as the audit and `ensureRepository` do; throws
+/// `code: "PolicyValidation"` with `errors` naming every bad field.
+#[napi]
+pub fn validate_lifecycle_policy_text(env: Env, text: String) -> Result<()> {
+    guard(&env, || Ok(ecr_core::verify::validate_lifecycle_policy_text(&text)?))
+}
+
+/// `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest.
+#[napi(ts_args_type = "data: string | Uint8Array")]
+pub fn sha256_digest(data: Either<String, Uint8Array>) -> String {
+    match data {
+        Either::A(s) => ecr_core::verify::sha256_digest(s.as_bytes()),
+        Either::B(b) => ecr_core::verify::sha256_digest(&b),
+    }
+}

@@ -100,3 +100,11 @@ async function bindauth(): Promise<void> {
 }
 
 void bindauth
+
+import { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText, wildcardMatch } from '../index.js'
+import type { PolicyFinding } from '../index.js'
+const findings: PolicyFinding[] = analyseRepositoryPolicy('{}', '123456789012')
+validateLifecyclePolicyText('{"rules": []}')
+const digest: string = sha256Digest(new Uint8Array([1, 2])) + sha256Digest('{}')
+const matched: boolean = wildcardMatch('release-*', 'release-1')
+void [findings, digest, matched]

@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { before, describe, test } from 'node:test'
 
-import { emulator, unique } from './emulator.mjs'
+import { emulator, root, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
 const { Authenticator, EcrClient, RegistryCredentials, buildRecord, defaultLifecyclePolicy } = require('../index.js')
@@ -247,4 +247,27 @@ describe('verify against the emulator', () => {
     assert.deepEqual(out, report)
     assert.equal(code, report.passed ? 0 : 1)
   })
+})
+
+test('repository policy fixture, lifecycle policy text, digests, wildcards', () => {
+  const { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText, wildcardMatch } = require('../index.js')
+  const data = JSON.parse(readFileSync(join(root, 'fixtures', 'verify', 'policy_cases.json'), 'utf8'))
+  assert.ok(data.cases.length >= 3)
+  for (const c of data.cases) {
+    const findings = analyseRepositoryPolicy(JSON.stringify(c.policy), c.accountId)
+    assert.deepEqual(findings.map((f) => ({ statement: f.statement, principal: f.principal })), c.flagged, c.name)
+    assert.ok(findings.every((f) => Array.isArray(f.actions) && f.message))
+  }
+  assert.throws(() => analyseRepositoryPolicy('not json', '123456789012'), (e) => e.code !== 'Internal')
+  validateLifecyclePolicyText(defaultLifecyclePolicy())
+  assert.throws(() => validateLifecyclePolicyText('{"rules": [{"rulePriority": 0}]}'), (e) => {
+    assert.equal(e.code, 'PolicyValidation')
+    assert.ok(e.errors.map((f) => f.path).includes('rules[0].rulePriority'))
+    return true
+  })
+  const body = '{"schemaVersion":2}'
+  assert.equal(sha256Digest(body), sha(body))
+  assert.equal(sha256Digest(Buffer.from(body)), sha(body))
+  assert.equal(wildcardMatch('release-*', 'release-1.2'), true)
+  assert.equal(wildcardMatch('release-*', 'dev-1'), false)
 })

@@ -79,6 +79,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tagging::build_context_from_env, m)?)?;
     m.add_function(wrap_pyfunction!(verify::build_record, m)?)?;
     m.add_function(wrap_pyfunction!(verify::default_lifecycle_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::analyse_repository_policy, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::validate_lifecycle_policy_text, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::sha256_digest, m)?)?;
+    m.add_function(wrap_pyfunction!(tagging::wildcard_match, m)?)?;
     m.add_function(wrap_pyfunction!(reference::validate_repository_name, m)?)?;
     m.add_function(wrap_pyfunction!(reference::validate_tag, m)?)?;
     m.add_function(wrap_pyfunction!(reference::validate_digest, m)?)?;

@@ -310,3 +310,10 @@ impl PyAsyncEcrClient {
         guard(|| with_lazy(py, &self.lazy, move |c| ops::repository_tag_state(c, repository)))
     }
 }
+
+/// Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides
+/// which tags a `*_WITH_EXCLUSION` setting exempts.
+#[pyfunction]
+pub(crate) fn wildcard_match(pattern: &str, tag: &str) -> bool {
+    ecr_core::tagging::wildcard_match(pattern, tag)
+}

@@ -457,3 +457,32 @@ pub(crate) fn build_record(
 pub(crate) fn default_lifecycle_policy() -> &'static str {
     ecr_core::verify::default_lifecycle_policy()
 }
+
+/// The principals of a repository policy (JSON text) that may push or delete from outside `account_id`, or
+/// are wildcards: `[{"statement", "principal", "actions", "message"}]` (what the audit's policy check flags).
+#[pyfunction]
+pub(crate) fn analyse_repository_policy(text: &str, account_id: &str) -> PyResult<Json> {
+    guard(|| {
+        let findings = ecr_core::verify::analyse_repository_policy(text, account_id).map_err(Failure::from)?;
+        Ok(Json::of(&findings)?)
+    })
+}
+
+/// Checks a lifecycle policy document (JSON text) as the audit and `ensure_repository` do; raises
+/// `PolicyValidationError` naming every bad field.
+#[pyfunction]
+pub(crate) fn validate_lifecycle_policy_text(text: &str) -> PyResult<()> {
+    guard(|| Ok(ecr_core::verify::validate_lifecycle_policy_text(text).map_err(Failure::from)?))
+}
+
+/// `sha256:<hex>` of the exact bytes (a `str` is taken as its UTF-8 bytes): the digest ECR gives a manifest.
+#[pyfunction]
+pub(crate) fn sha256_digest(data: &Bound<'_, PyAny>) -> PyResult<String> {
+    guard(|| {
+        let bytes: Vec<u8> = match data.extract::<String>() {
+            Ok(s) => s.into_bytes(),
+            Err(_) => data.extract::<Vec<u8>>()?,
+        };
+        Ok(ecr_core::verify::sha256_digest(&bytes))
+    })
+}

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import ecr_core
-from conftest import unique
+from conftest import FIXTURES, unique
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 BEFORE_MOTO_EXPIRY = "2014-12-31T12:00:00Z"
@@ -285,3 +285,30 @@ async def test_async_audit_ensure_verify(client: ecr_core.EcrClient, aclient: ec
         await aclient.audit_repository(unique("py-audit-missing"))
     with pytest.raises(ecr_core.ServiceError):  # moto's gap, as in the sync test
         await aclient.image_replication_status(repo, digest)
+
+
+# --- pure helpers --------------------------------------------------------------------------------------
+
+
+def test_repository_policy_fixture() -> None:
+    data = json.loads((FIXTURES / "verify" / "policy_cases.json").read_text())
+    assert len(data["cases"]) >= 3
+    for case in data["cases"]:
+        findings = ecr_core.analyse_repository_policy(json.dumps(case["policy"]), case["accountId"])
+        got = [{"statement": f["statement"], "principal": f["principal"]} for f in findings]
+        assert got == case["flagged"], case["name"]
+        assert all(f["message"] for f in findings)
+    with pytest.raises(ecr_core.EcrError):
+        ecr_core.analyse_repository_policy("not json", "123456789012")
+
+
+def test_lifecycle_policy_text_and_digests_and_wildcards() -> None:
+    ecr_core.validate_lifecycle_policy_text(ecr_core.default_lifecycle_policy())
+    with pytest.raises(ecr_core.PolicyValidationError) as info:
+        ecr_core.validate_lifecycle_policy_text('{"rules": [{"rulePriority": 0}]}')
+    assert "rules[0].rulePriority" in [e["path"] for e in info.value.errors]
+    body = '{"schemaVersion":2}'
+    assert ecr_core.sha256_digest(body) == _digest(body.encode()) == ecr_core.sha256_digest(body.encode())
+    assert ecr_core.wildcard_match("release-*", "release-1.2")
+    assert not ecr_core.wildcard_match("release-*", "dev-1")
+    assert ecr_core.wildcard_match("*", "anything")

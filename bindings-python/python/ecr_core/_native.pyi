@@ -17,6 +17,7 @@ from ecr_core.types import (
     MergeOutcome,
     PlannedTag,
     PlatformDigest,
+    PolicyFinding,
     PushVerification,
     ReplicationStatus,
     RepositoryTagState,
@@ -64,6 +65,7 @@ __all__ = [
     "RegistryCredentials",
     "TagStrategy",
     "build_context_from_env",
+    "analyse_repository_policy",
     "build_record",
     "default_docker_config_path",
     "default_lifecycle_policy",
@@ -71,9 +73,12 @@ __all__ = [
     "merge_auth_entry",
     "registry_host",
     "registry_region",
+    "sha256_digest",
     "validate_digest",
+    "validate_lifecycle_policy_text",
     "validate_repository_name",
     "validate_tag",
+    "wildcard_match",
     "write_docker_config",
 ]
 
@@ -507,6 +512,18 @@ def build_record(
 
 def default_lifecycle_policy() -> str:
     """The lifecycle policy ``ensure_repository`` gives a new repository by default."""
+
+def analyse_repository_policy(text: str, account_id: str) -> list[PolicyFinding]:
+    """The repository-policy principals that may push or delete from outside ``account_id``, or are wildcards."""
+
+def validate_lifecycle_policy_text(text: str) -> None:
+    """Checks a lifecycle policy document; raises ``PolicyValidationError`` naming every bad field."""
+
+def sha256_digest(data: str | bytes) -> str:
+    """``sha256:<hex>`` of the exact bytes (a ``str`` as UTF-8)."""
+
+def wildcard_match(pattern: str, tag: str) -> bool:
+    """Whether ``tag`` matches an ECR exclusion-filter wildcard."""
 
 # --- reference checks (bindauth) ---
 

@@ -28,6 +28,7 @@ __all__ = [
     "MergeOutcome",
     "PlannedTag",
     "PlatformDigest",
+    "PolicyFinding",
     "PushVerification",
     "ReplicationStatus",
     "RepositoryTagState",
@@ -244,3 +245,12 @@ class ReplicationStatus(TypedDict, total=False):
     status: str
     failureCode: Optional[str]
 
+
+
+class PolicyFinding(TypedDict):
+    """A repository-policy statement the audit flags."""
+
+    statement: str
+    principal: str
+    actions: List[str]
+    message: str
