@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { format, inspect } from 'node:util'
 import { test } from 'node:test'
 
-import { emulator } from './emulator.mjs'
+import { emulator, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
 const { Authenticator, EcrClient, RegistryCredentials, mergeAuthEntry, writeDockerConfig } = require('../index.js')
@@ -140,7 +140,7 @@ test('errors thrown while holding credentials never show them', async () => {
 test('verify reports never hold the registry password', async () => {
   const env = emulator()
   const client = new EcrClient({ region: env.AWS_REGION, endpointUrl: env.AWS_ENDPOINT_URL })
-  const name = `node-secret-${process.pid}`
+  const name = unique('node-secret')
   await client.createRepository(name)
   const v = await client.verifyPush(
     `${HOST}/${name}:v1`,

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import ecr_core
+from conftest import unique
 
 SECRET = "s3cr3t-value-that-must-not-print"
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
@@ -136,7 +137,7 @@ def test_expired_token_error_does_not_show_the_token(
 
 def test_verify_report_never_holds_registry_password(emulator: dict[str, str]) -> None:
     client = ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-    name = f"py-secret-{id(client)}"
+    name = unique("py-secret")
     client.create_repository(name)
     v = client.verify_push(f"{HOST}/{name}:v1", digest="sha256:" + "a" * 64, registry_credentials=creds(),
                            registry_url=emulator["LOCAL_REGISTRY_URL"])
