@@ -98,7 +98,7 @@ mod ops {
 /// when no region can be found.
 #[pyclass(name = "EcrClient", module = "ecr_core", frozen)]
 pub(crate) struct PyEcrClient {
-    client: EcrClient,
+    pub(crate) client: EcrClient,
 }
 
 impl PyEcrClient {
@@ -219,13 +219,13 @@ impl PyEcrClient {
 /// The core client of an `AsyncEcrClient`, built on first use so that construction never blocks the
 /// event loop.
 #[derive(Clone)]
-struct LazyClient {
+pub(crate) struct LazyClient {
     options: Options,
     cell: Arc<OnceCell<EcrClient>>,
 }
 
 impl LazyClient {
-    async fn get(self) -> Result<EcrClient, Failure> {
+    pub(crate) async fn get(self) -> Result<EcrClient, Failure> {
         let options = self.options;
         self.cell.get_or_try_init(|| options.build()).await.cloned()
     }
@@ -238,7 +238,7 @@ impl LazyClient {
 /// `NoRegionError` are raised there.
 #[pyclass(name = "AsyncEcrClient", module = "ecr_core", frozen)]
 pub(crate) struct PyAsyncEcrClient {
-    lazy: LazyClient,
+    pub(crate) lazy: LazyClient,
 }
 
 impl PyAsyncEcrClient {

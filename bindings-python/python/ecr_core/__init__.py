@@ -42,6 +42,18 @@ from ._native import (
     parse_reference,
 )
 
+# scan + lifecycle (bindscan)
+from ._native import (
+    LifecycleImages,
+    LifecyclePolicy,
+    LifecyclePreview,
+    LifecycleReport,
+    ScanDecision,
+    ScanPolicy,
+    evaluate_findings,
+    parse_findings,
+)
+
 __all__ = [
     "ERROR_CODES",
     "AccessDeniedError",
@@ -72,4 +84,13 @@ __all__ = [
     "__version__",
     "parse_reference",
     "types",
+    # scan + lifecycle (bindscan)
+    "LifecycleImages",
+    "LifecyclePolicy",
+    "LifecyclePreview",
+    "LifecycleReport",
+    "ScanDecision",
+    "ScanPolicy",
+    "evaluate_findings",
+    "parse_findings",
 ]

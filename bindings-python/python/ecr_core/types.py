@@ -6,11 +6,21 @@ example programs print. Timestamps are RFC 3339 strings.
 
 from __future__ import annotations
 
-from typing import List, Optional, TypedDict
+from typing import Any, Dict, List, Optional, TypedDict
 
 # The ParsedReference keys are the parse_reference program's (snake_case) JSON keys.
 
 __all__ = ["FieldError", "ImageDetail", "ImageId", "ParsedReference", "Repository", "RepositorySettings"]
+# scan + lifecycle (bindscan)
+__all__ += [
+    "ExpireFailure",
+    "ExpireReport",
+    "LifecyclePolicyWarning",
+    "LifecycleValidation",
+    "ResolvedImage",
+    "ScanProgress",
+    "ScanWaitOutcome",
+]
 
 
 class FieldError(TypedDict):
@@ -89,3 +99,72 @@ class ParsedReference(TypedDict):
     repository: Optional[str]
     tag: Optional[str]
     digest: Optional[str]
+
+
+# scan + lifecycle (bindscan)
+
+
+class ScanProgress(TypedDict):
+    """What a scan-wait progress callback receives after each poll."""
+
+    image: str
+    status: str
+    elapsed: float
+    polls: int
+    stablePolls: int
+    findings: int
+    counts: Dict[str, int]
+
+
+class ScanWaitOutcome(TypedDict):
+    """The result of ``wait_for_scan``: the merged findings and how the wait went."""
+
+    scan: Dict[str, Any]
+    polls: int
+    elapsed: float
+    startedScan: bool
+
+
+class _ResolvedImageRequired(TypedDict):
+    repository: str
+    digest: str
+    children: List[Dict[str, str]]
+
+
+class ResolvedImage(_ResolvedImageRequired, total=False):
+    """A tag or digest resolved to its digest, media type and platform children (for an index)."""
+
+    mediaType: str
+
+
+class LifecyclePolicyWarning(TypedDict):
+    """A lint warning: valid but probably not what was meant."""
+
+    kind: str
+    path: str
+    message: str
+
+
+class LifecycleValidation(TypedDict):
+    """The ``lifecycle_preview --validate-only`` document."""
+
+    errors: List[FieldError]
+    warnings: List[LifecyclePolicyWarning]
+
+
+class ExpireFailure(TypedDict):
+    """One image ``expire_images`` could not delete."""
+
+    imageDigest: str
+    failureCode: str
+    failureReason: str
+
+
+class ExpireReport(TypedDict):
+    """What ``expire_images`` did (or, in a dry run, would do)."""
+
+    dryRun: bool
+    requested: List[str]
+    deleted: List[str]
+    failures: List[ExpireFailure]
+    batches: int
