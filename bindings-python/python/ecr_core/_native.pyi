@@ -393,7 +393,7 @@ class ScanPolicy:
         """Loads a policy file (``.toml`` as TOML, else JSON)."""
     def to_dict(self) -> dict[str, Any]:
         """The policy as a dict, defaults filled in."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class ScanDecision:
@@ -457,7 +457,7 @@ class LifecyclePolicy:
         manifest_lists: Mapping[str, Sequence[str]] | None = None,
     ) -> LifecyclePreview:
         """Evaluates the policy offline as ECR would at ``now``."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class LifecycleImages:
