@@ -108,8 +108,8 @@ pub struct PutImageOptions {
 /// The AWS configuration is loaded on the first call; configuration errors (`code: "NoRegion"`) reject it.
 #[napi]
 pub struct EcrClient {
-    options: EcrClientOptions,
-    cell: Arc<OnceCell<CoreClient>>,
+    pub(crate) options: EcrClientOptions,
+    pub(crate) cell: Arc<OnceCell<CoreClient>>,
 }
 
 impl EcrClient {

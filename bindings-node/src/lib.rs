@@ -8,6 +8,10 @@ mod client;
 mod conversions;
 mod errors;
 mod reference;
+// scan + lifecycle (bindscan)
+mod lifecycle;
+mod scan;
+mod tasks;
 
 use napi::Env;
 use napi::bindgen_prelude::*;
@@ -17,6 +21,15 @@ pub use client::{EcrClient, EcrClientOptions, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
 pub use reference::parse_reference;
+// scan + lifecycle (bindscan)
+pub use lifecycle::{
+    EcrLifecyclePreviewOptions, EvaluateOptions, ExpireImagesOptions, LifecycleImages, LifecyclePolicy,
+    LifecyclePreviewOptions,
+};
+pub use scan::{
+    EvaluateFindingsOptions, GateImageOptions, ScanDecision, ScanPolicy, WaitForScanOptions, evaluate_findings,
+    gate_findings, parse_findings,
+};
 
 /// The version of ecr-core this addon was built from.
 #[napi]
