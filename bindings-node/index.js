@@ -836,10 +836,17 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.EcrClient = nativeBinding.EcrClient
+module.exports.LifecycleImages = nativeBinding.LifecycleImages
+module.exports.LifecyclePolicy = nativeBinding.LifecyclePolicy
+module.exports.ScanDecision = nativeBinding.ScanDecision
+module.exports.ScanPolicy = nativeBinding.ScanPolicy
 module.exports.__panic = nativeBinding.__panic
 module.exports.__panicAsync = nativeBinding.__panicAsync
 module.exports.__sampleError = nativeBinding.__sampleError
 module.exports.__sampleErrorAsync = nativeBinding.__sampleErrorAsync
 module.exports.errorCodes = nativeBinding.errorCodes
+module.exports.evaluateFindings = nativeBinding.evaluateFindings
+module.exports.gateFindings = nativeBinding.gateFindings
+module.exports.parseFindings = nativeBinding.parseFindings
 module.exports.parseReference = nativeBinding.parseReference
 module.exports.version = nativeBinding.version
