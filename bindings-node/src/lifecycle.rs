@@ -4,12 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ecr_core::Error as CoreError;
 use ecr_core::lifecycle::{
     EvaluationContext, ExpireOptions, LifecyclePolicy as CorePolicy, LifecyclePreviewOptions as CoreOptions, Parsed,
     Preview, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
-use ecr_core::Error as CoreError;
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -409,4 +409,3 @@ impl EcrClient {
         })
     }
 }
-

@@ -122,7 +122,10 @@ pub struct EvaluateFindingsOptions<'a> {
 }
 
 /// A policy argument: a `ScanPolicy`, a plain object, or JSON text.
-fn policy_arg(env: &Env, policy: Either<&ScanPolicy, Unknown<'_>>) -> std::result::Result<ecr_core::scan::ScanPolicy, Failure> {
+fn policy_arg(
+    env: &Env,
+    policy: Either<&ScanPolicy, Unknown<'_>>,
+) -> std::result::Result<ecr_core::scan::ScanPolicy, Failure> {
     match policy {
         Either::A(p) => Ok(p.policy.clone()),
         Either::B(value) => match json_arg(env, value, "policy")? {
@@ -387,7 +390,9 @@ impl EcrClient {
                 scan_type_arg(o.scan_type.as_deref())?,
             ))
         })?;
-        tasks::start(self, env, hook, move |c| wait_op(c, repository, digest, scan_type, wait))
+        tasks::start(self, env, hook, move |c| {
+            wait_op(c, repository, digest, scan_type, wait)
+        })
     }
 
     /// Every page of DescribeImageScanFindings for one image, merged (as `parseFindings` returns it);
@@ -409,7 +414,10 @@ impl EcrClient {
     }
 
     /// Starts a basic scan of an image (`code: "LimitExceeded"` when one already ran today).
-    #[napi(ts_args_type = "repository: string, image: string | ImageId", ts_return_type = "Promise<void>")]
+    #[napi(
+        ts_args_type = "repository: string, image: string | ImageId",
+        ts_return_type = "Promise<void>"
+    )]
     pub fn start_image_scan<'env>(
         &self,
         env: &'env Env,

@@ -131,11 +131,17 @@ where
 }
 
 /// An optional instant: an RFC 3339 string or a `Date` (default: now).
-pub(crate) fn now_arg(now: Option<Either<String, Date<'_>>>) -> std::result::Result<ecr_core::time::Timestamp, Failure> {
+pub(crate) fn now_arg(
+    now: Option<Either<String, Date<'_>>>,
+) -> std::result::Result<ecr_core::time::Timestamp, Failure> {
     match now {
         None => Ok(ecr_core::time::Timestamp::from(std::time::SystemTime::now())),
-        Some(Either::A(text)) => ecr_core::time::parse_str(&text)
-            .ok_or_else(|| Failure::Core(ecr_core::Error::invalid("now", format!("not an RFC 3339 time: {text:?}")))),
+        Some(Either::A(text)) => ecr_core::time::parse_str(&text).ok_or_else(|| {
+            Failure::Core(ecr_core::Error::invalid(
+                "now",
+                format!("not an RFC 3339 time: {text:?}"),
+            ))
+        }),
         Some(Either::B(date)) => {
             let ms = date
                 .value_of()
@@ -171,7 +177,12 @@ pub(crate) fn image_arg(image: Value) -> std::result::Result<ecr_core::types::Im
     ecr_core::types::ImageId::list_from_json(vec![image], "image")?
         .into_iter()
         .next()
-        .ok_or_else(|| Failure::Core(ecr_core::Error::invalid("image", "expected a tag, a digest or an ImageId")))
+        .ok_or_else(|| {
+            Failure::Core(ecr_core::Error::invalid(
+                "image",
+                "expected a tag, a digest or an ImageId",
+            ))
+        })
 }
 
 /// A JS value as JSON (`what` names the argument).
