@@ -323,6 +323,24 @@ export declare class LifecyclePolicy {
    * describe-images JSON text, or an array of `ImageDetail` objects.
    */
   evaluate(images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreview
+  /**
+   * As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
+   * only the summary or the expiring digests are needed.
+   */
+  evaluatePreview(images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreviewResult
+}
+
+/**
+ * An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
+ * every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
+ */
+export declare class LifecyclePreviewResult {
+  /** ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`). */
+  get summary(): LifecyclePreview['summary']
+  /** The digests this preview expires (what `expireImages` deletes), in result order. */
+  get expiringDigests(): Array<string>
+  /** The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes). */
+  toJSON(): LifecyclePreview
 }
 
 /** The gate's decision: `passed`, and the `scan_gate` program's renderings. */

@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.EcrClient = nativeBinding.EcrClient
 module.exports.LifecycleImages = nativeBinding.LifecycleImages
 module.exports.LifecyclePolicy = nativeBinding.LifecyclePolicy
+module.exports.LifecyclePreviewResult = nativeBinding.LifecyclePreviewResult
 module.exports.ScanDecision = nativeBinding.ScanDecision
 module.exports.ScanPolicy = nativeBinding.ScanPolicy
 module.exports.__panic = nativeBinding.__panic

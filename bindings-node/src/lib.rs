@@ -24,7 +24,7 @@ pub use reference::parse_reference;
 // scan + lifecycle (bindscan)
 pub use lifecycle::{
     EcrLifecyclePreviewOptions, EvaluateOptions, ExpireImagesOptions, LifecycleImages, LifecyclePolicy,
-    LifecyclePreviewOptions,
+    LifecyclePreviewOptions, LifecyclePreviewResult,
 };
 pub use scan::{
     EvaluateFindingsOptions, GateImageOptions, ScanDecision, ScanPolicy, WaitForScanOptions, evaluate_findings,

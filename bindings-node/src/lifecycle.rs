@@ -143,18 +143,77 @@ impl LifecyclePolicy {
         options: Option<EvaluateOptions<'_>>,
     ) -> Result<Value> {
         guard(env, || {
-            let o = options.unwrap_or_default();
-            let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
-            context.manifest_list_children = o.manifest_lists.unwrap_or_default();
-            let preview = match images {
-                Either::A(parsed) => self.parsed.policy.evaluate(&parsed.images, &context),
-                Either::B(value) => {
-                    let images = images_from_value(json_arg(env, value, "images")?)?;
-                    self.parsed.policy.evaluate(&images, &context)
-                }
-            };
+            let preview = self.preview_of(env, images, options)?;
             Ok(preview.to_document(&self.parsed.warnings))
         })
+    }
+
+    /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
+    /// only the summary or the expiring digests are needed.
+    #[napi(
+        ts_args_type = "images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null"
+    )]
+    pub fn evaluate_preview(
+        &self,
+        env: &Env,
+        images: Either<&LifecycleImages, Unknown<'_>>,
+        options: Option<EvaluateOptions<'_>>,
+    ) -> Result<LifecyclePreviewResult> {
+        guard(env, || {
+            Ok(LifecyclePreviewResult {
+                preview: self.preview_of(env, images, options)?,
+                warnings: self.parsed.warnings.clone(),
+            })
+        })
+    }
+}
+
+impl LifecyclePolicy {
+    fn preview_of(
+        &self,
+        env: &Env,
+        images: Either<&LifecycleImages, Unknown<'_>>,
+        options: Option<EvaluateOptions<'_>>,
+    ) -> std::result::Result<Preview, Failure> {
+        let o = options.unwrap_or_default();
+        let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
+        context.manifest_list_children = o.manifest_lists.unwrap_or_default();
+        Ok(match images {
+            Either::A(parsed) => self.parsed.policy.evaluate(&parsed.images, &context),
+            Either::B(value) => {
+                let images = images_from_value(json_arg(env, value, "images")?)?;
+                self.parsed.policy.evaluate(&images, &context)
+            }
+        })
+    }
+}
+
+/// An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
+/// every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
+#[napi]
+pub struct LifecyclePreviewResult {
+    preview: Preview,
+    warnings: Vec<ecr_core::lifecycle::Warning>,
+}
+
+#[napi]
+impl LifecyclePreviewResult {
+    /// ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`).
+    #[napi(getter, ts_return_type = "LifecyclePreview['summary']")]
+    pub fn summary(&self, env: &Env) -> Result<Value> {
+        guard(env, || json(&self.preview.summary))
+    }
+
+    /// The digests this preview expires (what `expireImages` deletes), in result order.
+    #[napi(getter)]
+    pub fn expiring_digests(&self) -> Vec<String> {
+        self.preview.expiring_digests().into_iter().map(str::to_owned).collect()
+    }
+
+    /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
+    #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
+    pub fn to_json(&self) -> Value {
+        self.preview.to_document(&self.warnings)
     }
 }
 

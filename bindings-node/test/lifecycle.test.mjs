@@ -83,6 +83,14 @@ describe('fixtures/lifecycle/evaluation.json', () => {
       assert.equal(parsed.length, c.images.length)
       assert.deepEqual(evaluate(c, parsed), got)
       assert.deepEqual(evaluate(c, LifecycleImages.fromArray(c.images)), got)
+      const kept = LifecyclePolicy.fromJson(policyText(c)).evaluatePreview(parsed, {
+        now: c.now,
+        protected: c.protected ?? [],
+        manifestLists: c.manifestLists,
+      })
+      assert.deepEqual(kept.toJSON(), got)
+      assert.deepEqual(kept.summary, got.summary)
+      assert.deepEqual(kept.expiringDigests, got.previewResults.filter((r) => r.action.type === 'EXPIRE').map((r) => r.imageDigest))
       if (!c.manifestLists) {
         writeFileSync(join(tmp, 'policy.json'), policyText(c))
         writeFileSync(join(tmp, 'images.json'), text)

@@ -33,7 +33,7 @@ const kind: 'private' | 'public' = parsed.kind
 void kind
 
 // scan + lifecycle (bindscan)
-import { LifecycleImages, LifecyclePolicy, ScanDecision, ScanPolicy, evaluateFindings, gateFindings, parseFindings } from '../index.js'
+import { LifecycleImages, LifecyclePolicy, LifecyclePreviewResult, ScanDecision, ScanPolicy, evaluateFindings, gateFindings, parseFindings } from '../index.js'
 import type {
   ExpireReport,
   LifecyclePolicyWarning,
@@ -68,6 +68,11 @@ async function scanAndLifecycle(client: EcrClient): Promise<void> {
   const images: LifecycleImages = LifecycleImages.fromJson('[]')
   const preview: LifecyclePreview = lp.evaluate(images, { now: new Date(), protected: ['sha256:0'], manifestLists: {} })
   const again: LifecyclePreview = lp.evaluate('[]', { now: '2026-06-01T00:00:00Z' })
+  const kept: LifecyclePreviewResult = lp.evaluatePreview(images, { now: new Date() })
+  const expiringCount: number = kept.summary.expiringImageTotalCount
+  const digests: string[] = kept.expiringDigests
+  const doc: LifecyclePreview = kept.toJSON()
+  void [expiringCount, digests, doc]
   const put: LifecyclePolicyWarning[] = await client.putLifecyclePolicy('repo', lp)
   const got: LifecyclePolicy = await client.getLifecyclePolicy('repo')
   const all: ImageDetail[] = await client.describeImagesAllStatuses('repo')
