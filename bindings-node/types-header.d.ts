@@ -227,3 +227,103 @@ export interface PolicyFinding {
   actions: string[]
   message: string
 }
+/* scan + lifecycle (bindscan) */
+
+/** The `scan_gate` program's JSON report (schema `ecr-core/scan-gate-report/v1`). */
+export interface ScanGateReport {
+  schema: string
+  generator: { name: string; version: string }
+  passed: boolean
+  evaluatedAt: string
+  reasons: Array<{ code: string; message: string; [key: string]: unknown }>
+  counted: Record<string, number>
+  notCounted: Record<string, number>
+  images: Array<Record<string, any>>
+  ignores: Array<Record<string, any>>
+  staleIgnores: number[]
+  expiredIgnores: number[]
+  warnings: Array<{ code: string; message: string; [key: string]: unknown }>
+  findings: Array<Record<string, any>>
+  policy: Record<string, any>
+}
+
+/** What a scan-wait progress callback receives after each poll. */
+export interface ScanProgress {
+  image: string
+  status: string
+  elapsed: number
+  polls: number
+  stablePolls: number
+  findings: number
+  counts: Record<string, number>
+}
+
+/** The result of `waitForScan`: the merged findings and how the wait went. */
+export interface ScanWaitOutcome {
+  scan: Record<string, any>
+  polls: number
+  elapsed: number
+  startedScan: boolean
+}
+
+/** A tag or digest resolved to its digest, media type and (for an index) platform children. */
+export interface ResolvedImage {
+  repository: string
+  digest: string
+  mediaType?: string
+  children: Array<{ digest: string; platform: string; mediaType?: string }>
+}
+
+/** A lifecycle lint warning: valid but probably not what was meant. */
+export interface LifecyclePolicyWarning {
+  kind: string
+  path: string
+  message: string
+}
+
+/** The `lifecycle_preview --validate-only` document. */
+export interface LifecycleValidation {
+  errors: Array<{ path: string; message: string }>
+  warnings: LifecyclePolicyWarning[]
+}
+
+/** One image a lifecycle rule acts on (ECR's preview result shape). */
+export interface PreviewResult {
+  imageTags: string[]
+  imageDigest: string
+  imagePushedAt?: string
+  action: { type: 'EXPIRE' | 'TRANSITION'; targetStorageClass?: string }
+  appliedRulePriority: number
+  storageClass: 'STANDARD' | 'ARCHIVE'
+}
+
+/** The `lifecycle_preview` program's JSON document. */
+export interface LifecyclePreview {
+  previewResults: PreviewResult[]
+  summary: { expiringImageTotalCount: number; transitioningImageTotalCounts?: Array<Record<string, unknown>> }
+  reclaimedBytes: { EXPIRE: number; TRANSITION: number }
+  protectedImages: Array<Record<string, any>>
+  blockedImages: Array<Record<string, any>>
+  collateralTags: Array<Record<string, any>>
+  followingSubject: Array<Record<string, any>>
+  warnings: LifecyclePolicyWarning[]
+}
+
+/** What `EcrClient.lifecyclePreview` found in a repository. */
+export interface LifecycleReport {
+  repository: string
+  policy: Record<string, any>
+  warnings: LifecyclePolicyWarning[]
+  images: ImageDetail[]
+  preview: LifecyclePreview
+  ecrDiff?: Record<string, any>
+}
+
+/** What `EcrClient.expireImages` did (or, in a dry run, would do). */
+export interface ExpireReport {
+  dryRun: boolean
+  requested: string[]
+  deleted: string[]
+  failures: Array<{ imageDigest: string; failureCode: string; failureReason: string }>
+  batches: number
+}

@@ -14,6 +14,10 @@ mod client;
 mod conversions;
 mod errors;
 mod reference;
+// scan + lifecycle (bindscan)
+mod lifecycle;
+mod scan;
+mod tasks;
 
 use napi::Env;
 use napi::bindgen_prelude::*;
@@ -33,6 +37,15 @@ pub use tagging::{CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_f
 pub use verify::{
     BuildRecordOptions, VerifyPushOptions, analyse_repository_policy, build_record, default_lifecycle_policy,
     sha256_digest, validate_lifecycle_policy_text,
+};
+// scan + lifecycle (bindscan)
+pub use lifecycle::{
+    EcrLifecyclePreviewOptions, EvaluateOptions, ExpireImagesOptions, LifecycleImages, LifecyclePolicy,
+    LifecyclePreviewOptions, LifecyclePreviewResult,
+};
+pub use scan::{
+    EvaluateFindingsOptions, GateImageOptions, ScanDecision, ScanPolicy, WaitForScanOptions, evaluate_findings,
+    gate_findings, parse_findings,
 };
 
 /// The version of ecr-core this addon was built from.

@@ -108,3 +108,55 @@ validateLifecyclePolicyText('{"rules": []}')
 const digest: string = sha256Digest(new Uint8Array([1, 2])) + sha256Digest('{}')
 const matched: boolean = wildcardMatch('release-*', 'release-1')
 void [findings, digest, matched]
+// scan + lifecycle (bindscan)
+import { LifecycleImages, LifecyclePolicy, LifecyclePreviewResult, ScanDecision, ScanPolicy, evaluateFindings, gateFindings, parseFindings } from '../index.js'
+import type {
+  ExpireReport,
+  LifecyclePolicyWarning,
+  LifecyclePreview,
+  LifecycleReport,
+  LifecycleValidation,
+  ResolvedImage,
+  ScanGateReport,
+  ScanProgress,
+  ScanWaitOutcome,
+} from '../index.js'
+
+async function scanAndLifecycle(client: EcrClient): Promise<void> {
+  const policy: ScanPolicy = ScanPolicy.fromJson('{"failOn": {"CRITICAL": 0}}')
+  const report: ScanGateReport = evaluateFindings('{}', policy, { now: new Date() })
+  const passed: boolean = report.passed
+  const decision: ScanDecision = gateFindings([{}], { failOn: { HIGH: 1 } }, { now: '2026-06-01T00:00:00Z' })
+  const sarif: Record<string, unknown> = decision.toSarif()
+  const md: string = decision.toMarkdown()
+  const merged: Record<string, any> = parseFindings('{}')
+  const onProgress = (p: ScanProgress): void => void p.status
+  const live: ScanDecision = await client.gateImage('repo', 'v1', policy, { timeout: 60, onProgress, platforms: ['linux/amd64'] })
+  const waited: ScanWaitOutcome = await client.waitForScan('repo', 'sha256:0', { scanType: 'basic', onProgress })
+  const resolved: ResolvedImage = await client.resolveImage('repo', { imageTag: 'v1' })
+  const type: 'BASIC' | 'ENHANCED' | null = await client.registryScanType()
+  await client.startImageScan('repo', 'v1')
+  const findings: Record<string, any> = await client.describeScanFindings('repo', 'sha256:0')
+
+  const lp: LifecyclePolicy = LifecyclePolicy.fromJson('{"rules": []}')
+  const validation: LifecycleValidation = LifecyclePolicy.validate('{}')
+  const warnings: LifecyclePolicyWarning[] = lp.warnings
+  const images: LifecycleImages = LifecycleImages.fromJson('[]')
+  const preview: LifecyclePreview = lp.evaluate(images, { now: new Date(), protected: ['sha256:0'], manifestLists: {} })
+  const again: LifecyclePreview = lp.evaluate('[]', { now: '2026-06-01T00:00:00Z' })
+  const kept: LifecyclePreviewResult = lp.evaluatePreview(images, { now: new Date() })
+  const expiringCount: number = kept.summary.expiringImageTotalCount
+  const digests: string[] = kept.expiringDigests
+  const doc: LifecyclePreview = kept.toJSON()
+  void [expiringCount, digests, doc]
+  const put: LifecyclePolicyWarning[] = await client.putLifecyclePolicy('repo', lp)
+  const got: LifecyclePolicy = await client.getLifecyclePolicy('repo')
+  const all: ImageDetail[] = await client.describeImagesAllStatuses('repo')
+  const children: Record<string, string[]> = await client.manifestListChildren('repo', all)
+  const lr: LifecycleReport = await client.lifecyclePreview('repo', { policy: lp, protected: [], compareWithEcr: false })
+  const ecr = await client.ecrLifecyclePreview('repo', { policy: '{}', timeout: 10 })
+  const expired: ExpireReport = await client.expireImages('repo', lr.preview, { dryRun: true, maxDeletions: 5 })
+  void [passed, sarif, md, merged, live.passed, waited, resolved, type, findings, validation, warnings, preview, again]
+  void [put, got.toText(), children, ecr.previewResults, expired.deleted, images.length]
+}
+void scanAndLifecycle

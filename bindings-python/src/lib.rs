@@ -16,6 +16,10 @@ mod conversions;
 mod errors;
 mod reference;
 mod runtime;
+// scan + lifecycle (bindscan)
+mod lifecycle;
+mod scan;
+mod tasks;
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -87,6 +91,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reference::validate_tag, m)?)?;
     m.add_function(wrap_pyfunction!(reference::validate_digest, m)?)?;
     m.add_function(wrap_pyfunction!(reference::registry_host, m)?)?;
+    // scan + lifecycle (bindscan)
+    m.add_class::<scan::PyScanPolicy>()?;
+    m.add_class::<scan::PyScanDecision>()?;
+    m.add_function(wrap_pyfunction!(scan::evaluate_findings, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::parse_findings, m)?)?;
+    m.add_class::<lifecycle::PyLifecyclePolicy>()?;
+    m.add_class::<lifecycle::PyLifecycleImages>()?;
+    m.add_class::<lifecycle::PyLifecyclePreview>()?;
+    m.add_class::<lifecycle::PyLifecycleReport>()?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

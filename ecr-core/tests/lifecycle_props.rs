@@ -1,11 +1,19 @@
 //! Property tests of the lifecycle evaluator over generated valid policies and repositories: no image gets two
-//! actions, a protected digest never gets one, and the result does not depend on the order of the images.
+//! actions, a protected digest never gets one, the result does not depend on the order of the images, no image a
+//! present manifest list references is acted on, count rules always keep `countNumber` images of their pool, age
+//! rules only act on images past their age, and the whole result equals a deliberately naive model of the
+//! documented algorithm (module docs of `ecr_core::lifecycle`).
+//!
+//! Case counts: 11,000 in total (see each block's `ProptestConfig`); small repositories (< 40 images) per case
+//! keep the debug-mode run to a few seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, TimeZone, Utc};
-use ecr_core::lifecycle::{ActionType, EvaluationContext, LifecyclePolicy};
+use ecr_core::lifecycle::{
+    ActionType, CountType, EvaluationContext, LifecyclePolicy, Preview, Rule, StorageClass, TagStatus,
+};
 use ecr_core::types::{ImageDetail, ImageStatus};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -175,7 +183,7 @@ fn images() -> impl Strategy<Value = Vec<ImageDetail>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(2_000))]
 
     #[test]
     fn generated_policies_are_valid_and_round_trip(text in policy()) {
@@ -232,5 +240,307 @@ proptest! {
         let a = policy.evaluate(&images, &ctx);
         let b = policy.evaluate(&shuffled, &ctx);
         prop_assert_eq!(a, b);
+    }
+}
+
+/// A repository with restored images and manifest lists: the images, plus `(list digest, children)` pairs whose
+/// digests may or may not be in the repository (indices past the images' count are absent), one entry per list.
+fn repository() -> impl Strategy<Value = (Vec<ImageDetail>, Vec<(String, Vec<String>)>)> {
+    (
+        images(),
+        proptest::collection::vec(proptest::option::of(0i64..(5 * 86_400)), 40),
+        proptest::collection::vec((0usize..45, proptest::collection::vec(0usize..45, 1..4)), 0..4),
+    )
+        .prop_map(|(mut images, restored, lists)| {
+            for (img, after) in images.iter_mut().zip(restored) {
+                // Restored (or being restored) images carry lastActivatedAt, after their push.
+                if let (Some(after), ImageStatus::Active | ImageStatus::Activating) = (after, img.image_status) {
+                    let pushed = img.image_pushed_at.unwrap();
+                    img.last_activated_at = Some((pushed + Duration::seconds(after)).min(now()));
+                }
+            }
+            let digest = |i: usize| format!("sha256:{i:04}");
+            // One entry per list digest (a list's children are all the digests it references).
+            let mut by_list: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for (list, children) in lists {
+                by_list
+                    .entry(digest(list))
+                    .or_default()
+                    .extend(children.into_iter().map(digest));
+            }
+            (images, by_list.into_iter().collect())
+        })
+}
+
+fn context(images: &[ImageDetail], lists: &[(String, Vec<String>)], protect_every: usize) -> EvaluationContext {
+    let protected = images.iter().step_by(protect_every).map(|i| i.image_digest.clone());
+    let mut ctx = EvaluationContext::new(now()).protect(protected);
+    for (list, children) in lists {
+        ctx = ctx.manifest_list(list.clone(), children.clone());
+    }
+    ctx
+}
+
+/// Anchored `*` glob, written as plain backtracking (independent of the library's greedy matcher).
+fn glob(pattern: &[u8], tag: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => tag.is_empty(),
+        Some((b'*', rest)) => (0..=tag.len()).any(|k| glob(rest, &tag[k..])),
+        Some((c, rest)) => tag.first() == Some(c) && glob(rest, &tag[1..]),
+    }
+}
+
+fn storage_class(img: &ImageDetail) -> Option<StorageClass> {
+    match img.image_status {
+        ImageStatus::Active => Some(StorageClass::Standard),
+        ImageStatus::Archived => Some(StorageClass::Archive),
+        ImageStatus::Activating => None,
+    }
+}
+
+/// Whether `rule` looks at `img` at all: same storage class and tag selection satisfied (every list entry matches
+/// at least one tag).
+fn in_pool(rule: &Rule, img: &ImageDetail) -> bool {
+    let sel = &rule.selection;
+    if storage_class(img) != Some(sel.effective_storage_class()) {
+        return false;
+    }
+    match sel.tag_status {
+        TagStatus::Any => true,
+        TagStatus::Untagged => img.image_tags.is_empty(),
+        TagStatus::Tagged => {
+            let entry_matches = |m: &dyn Fn(&str) -> bool| img.image_tags.iter().any(|t| m(t));
+            match (&sel.tag_prefix_list, &sel.tag_pattern_list) {
+                (Some(prefixes), _) => prefixes
+                    .iter()
+                    .all(|p| entry_matches(&|t: &str| t.starts_with(p.as_str()))),
+                (None, Some(patterns)) => patterns
+                    .iter()
+                    .all(|p| entry_matches(&|t: &str| glob(p.as_bytes(), t.as_bytes()))),
+                (None, None) => false,
+            }
+        }
+    }
+}
+
+type Instant = chrono::DateTime<Utc>;
+
+fn pushed(img: &ImageDetail) -> Instant {
+    img.image_pushed_at.unwrap_or_else(now)
+}
+
+/// The instant count rules rank by: archive time in archive, else the later of push and restore.
+fn order_instant(img: &ImageDetail) -> Instant {
+    match storage_class(img) {
+        Some(StorageClass::Archive) => img.last_archived_at.unwrap_or_else(|| pushed(img)),
+        _ => img.last_activated_at.map_or(pushed(img), |a| a.max(pushed(img))),
+    }
+}
+
+/// The `sinceImagePulled` clock: the later of last pull and restore; never pulled: restore, else push.
+fn pull_clock(img: &ImageDetail) -> Instant {
+    match (img.last_recorded_pull_time, img.last_activated_at) {
+        (Some(p), Some(a)) => p.max(a),
+        (Some(p), None) => p,
+        (None, Some(a)) => a.max(pushed(img)),
+        (None, None) => pushed(img),
+    }
+}
+
+/// Whether an image of a rule's pool at rank `count` (1-based, newest first) qualifies for the rule.
+fn qualifies(rule: &Rule, img: &ImageDetail, count: usize) -> bool {
+    let n = rule.selection.count_number;
+    let older = |t: Instant| now() - t > Duration::days(i64::from(n));
+    match rule.selection.count_type {
+        CountType::ImageCountMoreThan => count > n as usize,
+        CountType::SinceImagePushed => older(pushed(img)),
+        CountType::SinceImagePulled => older(pull_clock(img)),
+        CountType::SinceImageTransitioned => img.last_archived_at.is_some_and(older),
+    }
+}
+
+/// What happens to one image, by rule priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Acted(u32, ActionType),
+    Protected(u32),
+    Blocked(u32),
+    Follows(u32),
+}
+
+/// The documented algorithm, written as naively as possible: every rule scans every image in rank order.
+fn model(policy: &LifecyclePolicy, images: &[ImageDetail], ctx: &EvaluationContext) -> BTreeMap<String, Outcome> {
+    let mut order: Vec<&ImageDetail> = images.iter().collect();
+    // Newest first; equal instants: the greater digest is the newer.
+    order.sort_by(|a, b| (order_instant(b), &b.image_digest).cmp(&(order_instant(a), &a.image_digest)));
+    let present: BTreeSet<&str> = images.iter().map(|i| i.image_digest.as_str()).collect();
+    let referenced: BTreeSet<&str> = ctx
+        .manifest_list_children
+        .iter()
+        .filter(|(list, _)| present.contains(list.as_str()))
+        .flat_map(|(_, children)| children.iter().map(String::as_str))
+        .collect();
+    let mut outcome: BTreeMap<String, Outcome> = BTreeMap::new();
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for rule in policy.rules_by_priority() {
+        let mut count = 0;
+        for img in order.iter().copied().filter(|img| in_pool(rule, img)) {
+            count += 1;
+            let digest = img.image_digest.as_str();
+            if qualifies(rule, img, count) && !matched.contains(digest) {
+                let prio = rule.rule_priority;
+                let o = if ctx.protected.contains(digest) {
+                    Outcome::Protected(prio)
+                } else if referenced.contains(digest) {
+                    Outcome::Blocked(prio)
+                } else {
+                    Outcome::Acted(prio, rule.action.action_type)
+                };
+                outcome.insert(digest.to_owned(), o);
+            }
+            matched.insert(digest);
+        }
+    }
+    for img in images {
+        let Some(subject) = &img.subject_manifest_digest else {
+            continue;
+        };
+        if outcome.contains_key(&img.image_digest) || ctx.protected.contains(&img.image_digest) {
+            continue;
+        }
+        if let Some(Outcome::Acted(prio, _)) = outcome.get(subject) {
+            let prio = *prio;
+            outcome.insert(img.image_digest.clone(), Outcome::Follows(prio));
+        }
+    }
+    outcome
+}
+
+/// The preview as one outcome per digest; fails when a digest appears twice.
+fn outcomes(preview: &Preview) -> Result<BTreeMap<String, Outcome>, TestCaseError> {
+    let mut out = BTreeMap::new();
+    let entries = preview
+        .preview_results
+        .iter()
+        .map(|r| {
+            (
+                &r.image_digest,
+                Outcome::Acted(r.applied_rule_priority, r.action.action_type),
+            )
+        })
+        .chain(
+            preview
+                .protected_images
+                .iter()
+                .map(|s| (&s.image_digest, Outcome::Protected(s.rule_priority))),
+        )
+        .chain(
+            preview
+                .blocked_images
+                .iter()
+                .map(|s| (&s.image_digest, Outcome::Blocked(s.rule_priority))),
+        )
+        .chain(
+            preview
+                .following_subject
+                .iter()
+                .map(|f| (&f.image_digest, Outcome::Follows(f.subject_rule_priority))),
+        );
+    for (digest, o) in entries {
+        if let Some(before) = out.insert(digest.clone(), o) {
+            return Err(TestCaseError::fail(format!("{digest}: both {before:?} and {o:?}")));
+        }
+    }
+    Ok(out)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1_700))]
+
+    #[test]
+    fn evaluation_equals_the_naive_model(
+        text in policy(),
+        (images, lists) in repository(),
+        protect_every in 2usize..8,
+    ) {
+        let policy = LifecyclePolicy::parse(&text).unwrap().policy;
+        let ctx = context(&images, &lists, protect_every);
+        let preview = policy.evaluate(&images, &ctx);
+        prop_assert_eq!(outcomes(&preview)?, model(&policy, &images, &ctx), "policy {}", text);
+        // ECR's order: rule priority, then push time, then digest.
+        let keys: Vec<_> = preview
+            .preview_results
+            .iter()
+            .map(|r| (r.applied_rule_priority, r.image_pushed_at, r.image_digest.clone()))
+            .collect();
+        prop_assert!(keys.windows(2).all(|w| w[0] <= w[1]), "preview results out of order");
+    }
+
+    #[test]
+    fn images_a_present_manifest_list_references_are_never_acted_on(
+        text in policy(),
+        (images, lists) in repository(),
+    ) {
+        let policy = LifecyclePolicy::parse(&text).unwrap().policy;
+        let ctx = context(&images, &lists, usize::MAX);
+        let preview = policy.evaluate(&images, &ctx);
+        let present: BTreeSet<&str> = images.iter().map(|i| i.image_digest.as_str()).collect();
+        let live_children: BTreeSet<&str> = lists
+            .iter()
+            .filter(|(list, _)| present.contains(list.as_str()))
+            .flat_map(|(_, c)| c.iter().map(String::as_str))
+            .collect();
+        for r in &preview.preview_results {
+            prop_assert!(!live_children.contains(r.image_digest.as_str()), "{} acted on under its list", r.image_digest);
+        }
+        // (`followingSubject` is not a rule action: ECR removes a referrer after its subject whatever references it,
+        // and the preview reports that as it is.)
+        for b in &preview.blocked_images {
+            prop_assert!(live_children.contains(b.image_digest.as_str()), "{} blocked without a list", b.image_digest);
+            prop_assert!(!b.referenced_by.is_empty());
+            for list in &b.referenced_by {
+                prop_assert!(present.contains(list.as_str()), "blocked by absent list {}", list);
+            }
+        }
+    }
+
+    #[test]
+    fn every_action_is_justified_and_count_rules_keep_their_count(
+        text in policy(),
+        (images, lists) in repository(),
+        protect_every in 2usize..8,
+    ) {
+        let policy = LifecyclePolicy::parse(&text).unwrap().policy;
+        let ctx = context(&images, &lists, protect_every);
+        let preview = policy.evaluate(&images, &ctx);
+        let by_digest: BTreeMap<&str, &ImageDetail> = images.iter().map(|i| (i.image_digest.as_str(), i)).collect();
+        for rule in &policy.rules {
+            let prio = rule.rule_priority;
+            let acted: Vec<&ImageDetail> = preview
+                .preview_results
+                .iter()
+                .filter(|r| r.applied_rule_priority == prio)
+                .map(|r| by_digest[r.image_digest.as_str()])
+                .collect();
+            let pool = images.iter().filter(|i| in_pool(rule, i)).count();
+            for img in &acted {
+                prop_assert!(in_pool(rule, img), "rule {} acted on {} outside its pool", prio, img.image_digest);
+            }
+            match rule.selection.count_type {
+                CountType::ImageCountMoreThan => {
+                    // The rule keeps at least countNumber images of its pool (fewer only if the pool is smaller).
+                    let n = rule.selection.count_number as usize;
+                    prop_assert!(
+                        pool - acted.len() >= n.min(pool),
+                        "rule {} keeps {} of {} images, countNumber {}", prio, pool - acted.len(), pool, n
+                    );
+                }
+                _ => {
+                    for img in &acted {
+                        prop_assert!(qualifies(rule, img, 0), "rule {} acted on {} before its age", prio, img.image_digest);
+                    }
+                }
+            }
+        }
     }
 }

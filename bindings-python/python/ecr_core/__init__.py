@@ -68,6 +68,18 @@ from ._native import (
     write_docker_config,
 )
 
+# scan + lifecycle (bindscan)
+from ._native import (
+    LifecycleImages,
+    LifecyclePolicy,
+    LifecyclePreview,
+    LifecycleReport,
+    ScanDecision,
+    ScanPolicy,
+    evaluate_findings,
+    parse_findings,
+)
+
 __all__ = [
     "ERROR_CODES",
     "AccessDeniedError",
@@ -121,4 +133,13 @@ __all__ = [
     "validate_tag",
     "wildcard_match",
     "write_docker_config",
+    # scan + lifecycle (bindscan)
+    "LifecycleImages",
+    "LifecyclePolicy",
+    "LifecyclePreview",
+    "LifecycleReport",
+    "ScanDecision",
+    "ScanPolicy",
+    "evaluate_findings",
+    "parse_findings",
 ]

@@ -1,8 +1,10 @@
 """Type stubs of the native module ``ecr_core._native`` (checked against it by ``mypy.stubtest``)."""
 
 import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from os import PathLike
 from pathlib import Path
-from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, ClassVar, NoReturn, final
 
 from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Repository, RepositorySettings
@@ -24,6 +26,20 @@ from ecr_core.types import (
     TagViolation,
     VerifyReport,
 )
+
+# scan + lifecycle (bindscan)
+from ecr_core.types import (
+    ExpireReport,
+    LifecyclePolicyWarning,
+    LifecycleValidation,
+    ResolvedImage,
+    ScanProgress,
+    ScanWaitOutcome,
+)
+
+_Now = str | datetime | None
+_Pages = str | Mapping[str, Any] | Sequence[Mapping[str, Any]]
+_Images = LifecycleImages | str | Sequence[Mapping[str, Any]] | Mapping[str, Any]
 
 __all__ = [
     "AccessDeniedError",
@@ -80,6 +96,15 @@ __all__ = [
     "validate_tag",
     "wildcard_match",
     "write_docker_config",
+    # scan + lifecycle (bindscan)
+    "LifecycleImages",
+    "LifecyclePolicy",
+    "LifecyclePreview",
+    "LifecycleReport",
+    "ScanDecision",
+    "ScanPolicy",
+    "evaluate_findings",
+    "parse_findings",
 ]
 
 __version__: str
@@ -235,6 +260,88 @@ class EcrClient:
         """Creates ``name`` with the safe defaults, or reports (and with ``apply``, fixes) its drift."""
     def image_replication_status(self, repository: str, digest: str) -> list[ReplicationStatus]:
         """The replication status of an image in each destination."""
+    # scan (bindscan)
+    def gate_image(
+        self,
+        repository: str,
+        image: str | ImageId,
+        policy: ScanPolicy | Mapping[str, Any] | str,
+        *,
+        now: _Now = None,
+        timeout: float = ...,
+        poll_interval: float = ...,
+        max_poll_interval: float = ...,
+        consistency_polls: int | None = None,
+        start_scan: bool = False,
+        platforms: Sequence[str] = ...,
+        scan_type: str | None = None,
+        on_progress: Callable[[ScanProgress], object] | None = None,
+    ) -> ScanDecision:
+        """Waits for the image's scan and gates it (``scan_gate`` live mode); ``ScanTimeoutError`` on timeout."""
+    def wait_for_scan(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        scan_type: str | None = None,
+        timeout: float = ...,
+        poll_interval: float = ...,
+        max_poll_interval: float = ...,
+        consistency_polls: int | None = None,
+        start_scan: bool = False,
+        on_progress: Callable[[ScanProgress], object] | None = None,
+    ) -> ScanWaitOutcome:
+        """Waits for the scan of one image (by digest) to reach a final state."""
+    def describe_scan_findings(self, repository: str, image: str | ImageId) -> dict[str, Any]:
+        """Every page of DescribeImageScanFindings for one image, merged."""
+    def start_image_scan(self, repository: str, image: str | ImageId) -> None:
+        """Starts a basic scan of an image."""
+    def resolve_image(self, repository: str, image: str | ImageId) -> ResolvedImage:
+        """Resolves a tag or digest to its digest, media type and (for an index) platform children."""
+    def registry_scan_type(self) -> str | None:
+        """The registry's scan type: ``"BASIC"``, ``"ENHANCED"`` or ``None``."""
+    # lifecycle (bindscan)
+    def get_lifecycle_policy(self, repository: str) -> LifecyclePolicy:
+        """The repository's lifecycle policy, validated."""
+    def put_lifecycle_policy(
+        self, repository: str, policy: LifecyclePolicy | str | Mapping[str, Any]
+    ) -> list[LifecyclePolicyWarning]:
+        """Validates the policy, then puts it; returns its lint warnings."""
+    def describe_images_all_statuses(self, repository: str) -> list[ImageDetail]:
+        """Every image in every storage status (all pages)."""
+    def manifest_list_children(self, repository: str, images: _Images) -> dict[str, list[str]]:
+        """The children of every manifest list among ``images``."""
+    def ecr_lifecycle_preview(
+        self,
+        repository: str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        poll_interval: float = ...,
+        timeout: float = ...,
+    ) -> dict[str, Any]:
+        """ECR's own lifecycle preview: ``{"previewResults", "summary"}``."""
+    def lifecycle_preview(
+        self,
+        repository: str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+        compare_with_ecr: bool = False,
+        poll_interval: float = ...,
+        ecr_timeout: float = ...,
+    ) -> LifecycleReport:
+        """Reads the policy and every image, evaluates offline (optionally compares with ECR's preview)."""
+    def expire_images(
+        self,
+        repository: str,
+        preview: LifecyclePreview | Mapping[str, Any],
+        *,
+        dry_run: bool = True,
+        max_deletions: int = 100,
+        protected: Sequence[str] = ...,
+    ) -> ExpireReport:
+        """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
 
 @final
 class AsyncEcrClient:
@@ -304,6 +411,88 @@ class AsyncEcrClient:
         """Creates ``name`` with the safe defaults, or reports (and with ``apply``, fixes) its drift."""
     def image_replication_status(self, repository: str, digest: str) -> Awaitable[list[ReplicationStatus]]:
         """The replication status of an image in each destination."""
+    # scan (bindscan)
+    def gate_image(
+        self,
+        repository: str,
+        image: str | ImageId,
+        policy: ScanPolicy | Mapping[str, Any] | str,
+        *,
+        now: _Now = None,
+        timeout: float = ...,
+        poll_interval: float = ...,
+        max_poll_interval: float = ...,
+        consistency_polls: int | None = None,
+        start_scan: bool = False,
+        platforms: Sequence[str] = ...,
+        scan_type: str | None = None,
+        on_progress: Callable[[ScanProgress], object] | None = None,
+    ) -> Awaitable[ScanDecision]:
+        """Waits for the image's scan and gates it (``scan_gate`` live mode); ``ScanTimeoutError`` on timeout."""
+    def wait_for_scan(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        scan_type: str | None = None,
+        timeout: float = ...,
+        poll_interval: float = ...,
+        max_poll_interval: float = ...,
+        consistency_polls: int | None = None,
+        start_scan: bool = False,
+        on_progress: Callable[[ScanProgress], object] | None = None,
+    ) -> Awaitable[ScanWaitOutcome]:
+        """Waits for the scan of one image (by digest) to reach a final state."""
+    def describe_scan_findings(self, repository: str, image: str | ImageId) -> Awaitable[dict[str, Any]]:
+        """Every page of DescribeImageScanFindings for one image, merged."""
+    def start_image_scan(self, repository: str, image: str | ImageId) -> Awaitable[None]:
+        """Starts a basic scan of an image."""
+    def resolve_image(self, repository: str, image: str | ImageId) -> Awaitable[ResolvedImage]:
+        """Resolves a tag or digest to its digest, media type and (for an index) platform children."""
+    def registry_scan_type(self) -> Awaitable[str | None]:
+        """The registry's scan type: ``"BASIC"``, ``"ENHANCED"`` or ``None``."""
+    # lifecycle (bindscan)
+    def get_lifecycle_policy(self, repository: str) -> Awaitable[LifecyclePolicy]:
+        """The repository's lifecycle policy, validated."""
+    def put_lifecycle_policy(
+        self, repository: str, policy: LifecyclePolicy | str | Mapping[str, Any]
+    ) -> Awaitable[list[LifecyclePolicyWarning]]:
+        """Validates the policy, then puts it; returns its lint warnings."""
+    def describe_images_all_statuses(self, repository: str) -> Awaitable[list[ImageDetail]]:
+        """Every image in every storage status (all pages)."""
+    def manifest_list_children(self, repository: str, images: _Images) -> Awaitable[dict[str, list[str]]]:
+        """The children of every manifest list among ``images``."""
+    def ecr_lifecycle_preview(
+        self,
+        repository: str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        poll_interval: float = ...,
+        timeout: float = ...,
+    ) -> Awaitable[dict[str, Any]]:
+        """ECR's own lifecycle preview: ``{"previewResults", "summary"}``."""
+    def lifecycle_preview(
+        self,
+        repository: str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+        compare_with_ecr: bool = False,
+        poll_interval: float = ...,
+        ecr_timeout: float = ...,
+    ) -> Awaitable[LifecycleReport]:
+        """Reads the policy and every image, evaluates offline (optionally compares with ECR's preview)."""
+    def expire_images(
+        self,
+        repository: str,
+        preview: LifecyclePreview | Mapping[str, Any],
+        *,
+        dry_run: bool = True,
+        max_deletions: int = 100,
+        protected: Sequence[str] = ...,
+    ) -> Awaitable[ExpireReport]:
+        """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
 
 # --- auth (bindauth) ---
 
@@ -538,6 +727,140 @@ def validate_digest(digest: str) -> None:
 
 def registry_host(registry_id: str, region: str, *, fips: bool = False, dual_stack: bool = False) -> str:
     """The private registry host of an account in a region."""
+
+# scan (bindscan)
+@final
+class ScanPolicy:
+    """A validated scan gate policy."""
+
+    @staticmethod
+    def from_json(text: str) -> ScanPolicy:
+        """Parses and validates a JSON policy; raises ``PolicyValidationError``."""
+    @staticmethod
+    def from_toml(text: str) -> ScanPolicy:
+        """Parses and validates a TOML policy."""
+    @staticmethod
+    def from_dict(policy: Mapping[str, Any]) -> ScanPolicy:
+        """Validates a policy given as a dict."""
+    @staticmethod
+    def load(path: str | PathLike[str]) -> ScanPolicy:
+        """Loads a policy file (``.toml`` as TOML, else JSON)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The policy as a dict, defaults filled in."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class ScanDecision:
+    """The gate's decision and the ``scan_gate`` program's renderings."""
+
+    @property
+    def passed(self) -> bool:
+        """Whether the gate passed."""
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """Every reason for failing."""
+    def to_dict(self) -> dict[str, Any]:
+        """The ``scan_gate`` JSON report."""
+    def to_sarif(self) -> dict[str, Any]:
+        """The SARIF 2.1.0 log."""
+    def to_markdown(self) -> str:
+        """The Markdown summary."""
+    def __bool__(self) -> bool: ...
+
+def parse_findings(pages: _Pages) -> dict[str, Any]:
+    """Parses DescribeImageScanFindings response(s) into one merged dict."""
+
+def evaluate_findings(
+    pages: _Pages,
+    policy: ScanPolicy | Mapping[str, Any] | str,
+    *,
+    now: _Now = None,
+    repository: str | None = None,
+    digest: str | None = None,
+    platform: str | None = None,
+) -> ScanDecision:
+    """Gates one image's findings on a policy (``scan_gate --findings``)."""
+
+# lifecycle (bindscan)
+@final
+class LifecyclePolicy:
+    """A validated lifecycle policy and its lint warnings."""
+
+    @staticmethod
+    def from_json(text: str) -> LifecyclePolicy:
+        """Parses and validates policy text; raises ``PolicyValidationError`` listing every problem."""
+    @staticmethod
+    def from_dict(policy: Mapping[str, Any]) -> LifecyclePolicy:
+        """Validates a policy given as a dict."""
+    @staticmethod
+    def validate(text: str) -> LifecycleValidation:
+        """The ``--validate-only`` document; never raises for an invalid policy."""
+    @property
+    def warnings(self) -> list[LifecyclePolicyWarning]:
+        """Lint warnings."""
+    def to_dict(self) -> dict[str, Any]:
+        """The policy as a dict."""
+    def to_json(self) -> str:
+        """The policy as compact JSON text."""
+    def evaluate(
+        self,
+        images: _Images,
+        *,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+        manifest_lists: Mapping[str, Sequence[str]] | None = None,
+    ) -> LifecyclePreview:
+        """Evaluates the policy offline as ECR would at ``now``."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class LifecycleImages:
+    """A repository's images parsed once, for repeated evaluation."""
+
+    @staticmethod
+    def from_json(text: str) -> LifecycleImages:
+        """Parses describe-images JSON text."""
+    @staticmethod
+    def from_list(images: Sequence[Mapping[str, Any]] | Mapping[str, Any]) -> LifecycleImages:
+        """Reads a list of ``ImageDetail`` dicts."""
+    def to_list(self) -> list[ImageDetail]:
+        """The images as dicts."""
+    def __len__(self) -> int: ...
+
+@final
+class LifecyclePreview:
+    """An offline evaluation result; ``to_dict()`` is the ``lifecycle_preview`` JSON."""
+
+    @staticmethod
+    def from_dict(preview: Mapping[str, Any]) -> LifecyclePreview:
+        """A preview from a dict of the ``to_dict()`` shape."""
+    def to_dict(self) -> dict[str, Any]:
+        """The ``lifecycle_preview`` program's JSON document."""
+    @property
+    def expiring_digests(self) -> list[str]:
+        """The digests this preview expires."""
+
+@final
+class LifecycleReport:
+    """What ``lifecycle_preview`` found in a repository."""
+
+    @property
+    def repository(self) -> str:
+        """The repository."""
+    @property
+    def policy(self) -> LifecyclePolicy:
+        """The evaluated policy."""
+    @property
+    def preview(self) -> LifecyclePreview:
+        """The offline preview."""
+    @property
+    def images(self) -> list[ImageDetail]:
+        """Every image read."""
+    @property
+    def ecr_diff(self) -> dict[str, Any] | None:
+        """The comparison with ECR's preview, when asked for."""
+    def to_dict(self) -> dict[str, Any]:
+        """The whole report as a dict."""
 
 def _raise_sample_error(code: str) -> None:
     """Test hook: raises the exception a sample core error of ``code`` maps to."""

@@ -6,7 +6,7 @@ example programs print. Timestamps are RFC 3339 strings.
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, TypedDict
+from typing import Any, Dict, List, Optional, TypedDict
 
 # The ParsedReference keys are the parse_reference program's (snake_case) JSON keys.
 
@@ -34,6 +34,14 @@ __all__ = [
     "RepositoryTagState",
     "TagViolation",
     "VerifyReport",
+    # scan + lifecycle (bindscan)
+    "ExpireFailure",
+    "ExpireReport",
+    "LifecyclePolicyWarning",
+    "LifecycleValidation",
+    "ResolvedImage",
+    "ScanProgress",
+    "ScanWaitOutcome",
 ]
 
 
@@ -254,3 +262,70 @@ class PolicyFinding(TypedDict):
     principal: str
     actions: List[str]
     message: str
+# scan + lifecycle (bindscan)
+
+
+class ScanProgress(TypedDict):
+    """What a scan-wait progress callback receives after each poll."""
+
+    image: str
+    status: str
+    elapsed: float
+    polls: int
+    stablePolls: int
+    findings: int
+    counts: Dict[str, int]
+
+
+class ScanWaitOutcome(TypedDict):
+    """The result of ``wait_for_scan``: the merged findings and how the wait went."""
+
+    scan: Dict[str, Any]
+    polls: int
+    elapsed: float
+    startedScan: bool
+
+
+class _ResolvedImageRequired(TypedDict):
+    repository: str
+    digest: str
+    children: List[Dict[str, str]]
+
+
+class ResolvedImage(_ResolvedImageRequired, total=False):
+    """A tag or digest resolved to its digest, media type and platform children (for an index)."""
+
+    mediaType: str
+
+
+class LifecyclePolicyWarning(TypedDict):
+    """A lint warning: valid but probably not what was meant."""
+
+    kind: str
+    path: str
+    message: str
+
+
+class LifecycleValidation(TypedDict):
+    """The ``lifecycle_preview --validate-only`` document."""
+
+    errors: List[FieldError]
+    warnings: List[LifecyclePolicyWarning]
+
+
+class ExpireFailure(TypedDict):
+    """One image ``expire_images`` could not delete."""
+
+    imageDigest: str
+    failureCode: str
+    failureReason: str
+
+
+class ExpireReport(TypedDict):
+    """What ``expire_images`` did (or, in a dry run, would do)."""
+
+    dryRun: bool
+    requested: List[str]
+    deleted: List[str]
+    failures: List[ExpireFailure]
+    batches: int

@@ -122,11 +122,17 @@ impl LifecyclePolicy {
     pub fn evaluate(&self, images: &[ImageDetail], context: &EvaluationContext) -> Preview {
         let now = micros(&context.now);
         let n_images = images.len();
-        let facts: Vec<Facts> = images.iter().map(|i| facts(i, now)).collect();
 
-        // Newest first; ties broken by digest (the greater digest counts as the newer). The per-rule passes
-        // then run over positions in this order with compact, contiguous state (cache-friendly).
-        let mut keyed: Vec<(i64, u32)> = facts.iter().enumerate().map(|(i, f)| (f.order_key, i as u32)).collect();
+        // Newest first; ties broken by digest (the greater digest counts as the newer). Every later pass runs over
+        // positions in this order with compact, contiguous per-position state (cache-friendly), borrowing the
+        // images; owned output is built only for images that get an action.
+        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(n_images);
+        let mut facts_by_image: Vec<Facts> = Vec::with_capacity(n_images);
+        for (i, img) in images.iter().enumerate() {
+            let f = facts(img, now);
+            keyed.push((f.order_key, i as u32));
+            facts_by_image.push(f);
+        }
         keyed.sort_unstable_by(|a, b| {
             b.0.cmp(&a.0).then_with(|| {
                 images[b.1 as usize]
@@ -135,11 +141,8 @@ impl LifecyclePolicy {
             })
         });
         let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
-        let mut rank = vec![0u32; n_images];
-        for (pos, &i) in order.iter().enumerate() {
-            rank[i as usize] = pos as u32;
-        }
-        let sorted: Vec<Facts> = order.iter().map(|&i| facts[i as usize]).collect();
+        let sorted: Vec<Facts> = order.iter().map(|&i| facts_by_image[i as usize]).collect();
+        drop(facts_by_image);
 
         // Children of manifest lists present in the repository.
         let mut parents_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -156,9 +159,9 @@ impl LifecyclePolicy {
         // Per position: why no rule may act on the image (caller protection first).
         let mut guard: Vec<Option<SkipReason>> = vec![None; n_images];
         if !context.protected.is_empty() || !parents_of.is_empty() {
-            for (i, img) in images.iter().enumerate() {
-                let digest = img.image_digest.as_str();
-                guard[rank[i] as usize] = if context.protected.contains(digest) {
+            for (pos, &i) in order.iter().enumerate() {
+                let digest = images[i as usize].image_digest.as_str();
+                guard[pos] = if context.protected.contains(digest) {
                     Some(SkipReason::Protected)
                 } else if parents_of.contains_key(digest) {
                     Some(SkipReason::ReferencedByManifestList)
@@ -169,25 +172,35 @@ impl LifecyclePolicy {
         }
 
         let rules = self.rules_by_priority();
-        let mut claimed = vec![NONE; n_images];
-        let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); n_images];
-        let mut shielded = vec![false; n_images];
         let rule_matchers: Vec<Vec<TagMatcher>> = rules.iter().map(|r| matchers(r)).collect();
         let classes: Vec<StorageClass> = rules.iter().map(|r| r.selection.effective_storage_class()).collect();
 
-        // Every rule's tag selection for every image, in one sequential pass over the images (each image's tags
-        // are read once), as bit sets stored by position.
+        // Every rule's tag selection for every image, in one pass over the images in memory order (each image's
+        // tags are read once, sequentially), as bit sets stored by position. Rules that do not read tags (`any`,
+        // `untagged`) and images of another storage class cost no matching.
         let words = rules.len().div_ceil(64).max(1);
+        let mut rank = vec![0u32; n_images];
+        for (pos, &i) in order.iter().enumerate() {
+            rank[i as usize] = pos as u32;
+        }
         let mut selected = vec![0u64; n_images * words];
-        for (i, img) in images.iter().enumerate() {
-            let base = rank[i] as usize * words;
+        for (img, &pos) in images.iter().zip(&rank) {
+            let base = pos as usize * words;
+            let Some(class) = sorted[pos as usize].class else {
+                continue;
+            };
+            let tags = &img.image_tags;
             for (r, rule) in rules.iter().enumerate() {
-                if facts[i].class == Some(classes[r]) && selects_tags(rule, &rule_matchers[r], &img.image_tags) {
+                if class == classes[r] && selects_tags(rule, &rule_matchers[r], tags) {
                     selected[base + r / 64] |= 1 << (r % 64);
                 }
             }
         }
+        drop(rank);
 
+        let mut claimed = vec![NONE; n_images];
+        let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); n_images];
+        let mut shielded = vec![false; n_images];
         for (r, rule) in rules.iter().enumerate() {
             let (word, bit) = (r / 64, 1u64 << (r % 64));
             let n = rule.selection.count_number;
@@ -215,12 +228,11 @@ impl LifecyclePolicy {
                 shielded[pos] = true;
             }
         }
-        // Back to memory order.
-        let claimed: Vec<u32> = rank.iter().map(|&p| claimed[p as usize]).collect();
-        let skipped: Vec<(u32, SkipReason)> = rank.iter().map(|&p| skipped[p as usize]).collect();
+        drop((selected, shielded, guard, sorted));
 
         build_preview(
             images,
+            &order,
             &rules,
             &rule_matchers,
             &claimed,
@@ -231,8 +243,57 @@ impl LifecyclePolicy {
     }
 }
 
+/// An image a rule acts on: the rule's index, the push instant as the result order sees it (absent first), the
+/// image's index.
+type Acted = (u32, i64, u32);
+
+/// The acted-on images in ECR's result order: by rule, then push time (absent first), then digest.
+///
+/// Positions run newest first by ordering instant (ties: greater digest first), so walking them backwards and
+/// bucketing by rule (a stable counting sort) leaves each bucket ordered by (ordering instant, digest). The
+/// ordering instant is the push time for most images, so most buckets are already in result order; the others
+/// (archived or restored images, missing push times) are sorted.
+fn result_order(images: &[ImageDetail], order: &[u32], claimed: &[u32], n_rules: usize) -> Vec<Acted> {
+    let mut per_rule = vec![0usize; n_rules + 1];
+    for &r in claimed.iter().filter(|r| **r != NONE) {
+        per_rule[r as usize + 1] += 1;
+    }
+    for r in 1..per_rule.len() {
+        per_rule[r] += per_rule[r - 1];
+    }
+    let total = per_rule[n_rules];
+    let starts: Vec<usize> = per_rule[..n_rules].to_vec();
+    let mut next = starts.clone();
+    let mut acted: Vec<Acted> = vec![(NONE, 0, 0); total];
+    for (pos, &r) in claimed.iter().enumerate().rev() {
+        if r == NONE {
+            continue;
+        }
+        let i = order[pos];
+        let pushed = images[i as usize].image_pushed_at.as_ref().map_or(i64::MIN, micros);
+        acted[next[r as usize]] = (r, pushed, i);
+        next[r as usize] += 1;
+    }
+    let by_result_order = |a: &Acted, b: &Acted| {
+        (a.1).cmp(&b.1).then_with(|| {
+            images[a.2 as usize]
+                .image_digest
+                .cmp(&images[b.2 as usize].image_digest)
+        })
+    };
+    for (&start, &end) in starts.iter().zip(&per_rule[1..]) {
+        let bucket = &mut acted[start..end];
+        if !bucket.is_sorted_by(|a, b| by_result_order(a, b).is_le()) {
+            bucket.sort_unstable_by(by_result_order);
+        }
+    }
+    acted
+}
+
+#[allow(clippy::too_many_arguments)]
 fn build_preview(
     images: &[ImageDetail],
+    order: &[u32],
     rules: &[&Rule],
     rule_matchers: &[Vec<TagMatcher>],
     claimed: &[u32],
@@ -242,21 +303,13 @@ fn build_preview(
 ) -> Preview {
     let mut preview = Preview::default();
     let mut transitioning = 0u64;
-    // Built in memory order (sequential reads of the images), then ordered by rule, push time (absent first)
-    // and digest.
-    let acted: Vec<(u32, usize)> = claimed
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| **r != NONE)
-        .map(|(i, &r)| (r, i))
-        .collect();
-    let mut unsorted: Vec<PreviewResult> = Vec::with_capacity(acted.len());
-    let mut keys: Vec<(u32, i64, u32)> = Vec::with_capacity(acted.len());
-    let mut collateral: Vec<((u32, i64), CollateralTags)> = Vec::new();
-    for &(r, i) in &acted {
+    let acted = result_order(images, order, claimed, rules.len());
+    // Owned results are built in their final order, so their allocations are laid out (and later freed) in that
+    // order too. Collateral tags share the result order.
+    preview.preview_results.reserve_exact(acted.len());
+    for &(r, _, i) in &acted {
         let rule = rules[r as usize];
-        let img = &images[i];
-        let pushed = img.image_pushed_at.as_ref().map_or(i64::MIN, micros);
+        let img = &images[i as usize];
         let size = u64::try_from(img.image_size_in_bytes.unwrap_or(0)).unwrap_or(0);
         match rule.action.action_type {
             ActionType::Expire => {
@@ -264,21 +317,16 @@ fn build_preview(
                 preview.reclaimed_bytes.expire += size;
                 if rule.selection.tag_status == TagStatus::Tagged {
                     let list = &rule_matchers[r as usize];
-                    let (matched, lost): (Vec<String>, Vec<String>) = img
-                        .image_tags
-                        .iter()
-                        .cloned()
-                        .partition(|t| list.iter().any(|m| m.matches(t)));
-                    if !lost.is_empty() {
-                        collateral.push((
-                            (r, pushed),
-                            CollateralTags {
-                                image_digest: img.image_digest.clone(),
-                                applied_rule_priority: rule.rule_priority,
-                                matched_tags: matched,
-                                collateral_tags: lost,
-                            },
-                        ));
+                    let matches = |t: &String| list.iter().any(|m| m.matches(t));
+                    if !img.image_tags.iter().all(matches) {
+                        let (matched, lost): (Vec<String>, Vec<String>) =
+                            img.image_tags.iter().cloned().partition(matches);
+                        preview.collateral_tags.push(CollateralTags {
+                            image_digest: img.image_digest.clone(),
+                            applied_rule_priority: rule.rule_priority,
+                            matched_tags: matched,
+                            collateral_tags: lost,
+                        });
                     }
                 }
             }
@@ -287,8 +335,7 @@ fn build_preview(
                 preview.reclaimed_bytes.transition += size;
             }
         }
-        keys.push((r, pushed, unsorted.len() as u32));
-        unsorted.push(PreviewResult {
+        preview.preview_results.push(PreviewResult {
             image_tags: img.image_tags.clone(),
             image_digest: img.image_digest.clone(),
             image_pushed_at: img.image_pushed_at,
@@ -301,17 +348,6 @@ fn build_preview(
             },
         });
     }
-    keys.sort_unstable_by(|a, b| {
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| {
-            unsorted[a.2 as usize]
-                .image_digest
-                .cmp(&unsorted[b.2 as usize].image_digest)
-        })
-    });
-    let mut slots: Vec<Option<PreviewResult>> = unsorted.into_iter().map(Some).collect();
-    preview.preview_results = keys.iter().filter_map(|k| slots[k.2 as usize].take()).collect();
-    collateral.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.image_digest.cmp(&b.1.image_digest)));
-    preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
     if transitioning > 0 {
         preview
             .summary
@@ -322,17 +358,17 @@ fn build_preview(
             });
     }
 
-    let mut skips: Vec<(u32, usize)> = skipped
+    let mut skips: Vec<(u32, SkipReason, usize)> = skipped
         .iter()
-        .enumerate()
-        .filter(|(_, (r, _))| *r != NONE)
-        .map(|(i, (r, _))| (*r, i))
+        .zip(order)
+        .filter(|((r, _), _)| *r != NONE)
+        .map(|(&(r, reason), &i)| (r, reason, i as usize))
         .collect();
-    skips.sort_unstable_by(|&(ra, a), &(rb, b)| (ra, &images[a].image_digest).cmp(&(rb, &images[b].image_digest)));
-    for (r, i) in skips {
+    skips
+        .sort_unstable_by(|&(ra, _, a), &(rb, _, b)| (ra, &images[a].image_digest).cmp(&(rb, &images[b].image_digest)));
+    for (r, reason, i) in skips {
         let rule = rules[r as usize];
         let img = &images[i];
-        let reason = skipped[i].1;
         let mut referenced_by: Vec<String> = match reason {
             SkipReason::ReferencedByManifestList => parents_of
                 .get(img.image_digest.as_str())
@@ -359,14 +395,19 @@ fn build_preview(
     if images.iter().any(|i| i.subject_manifest_digest.is_some()) {
         let acted_on: HashMap<&str, u32> = acted
             .iter()
-            .map(|&(r, i)| (images[i].image_digest.as_str(), r))
+            .map(|&(r, _, i)| (images[i as usize].image_digest.as_str(), r))
             .collect();
+        // Images some rule acted on or would have (skipped), by image index.
+        let mut touched = vec![false; images.len()];
+        for ((&c, &(s, _)), &i) in claimed.iter().zip(skipped).zip(order) {
+            touched[i as usize] = c != NONE || s != NONE;
+        }
         let mut follow: Vec<FollowingSubject> = Vec::new();
-        for (i, img) in images.iter().enumerate() {
+        for (img, &touched) in images.iter().zip(&touched) {
             let Some(subject) = img.subject_manifest_digest.as_deref() else {
                 continue;
             };
-            if claimed[i] != NONE || skipped[i].0 != NONE || protected.contains(&img.image_digest) {
+            if touched || protected.contains(&img.image_digest) {
                 continue;
             }
             if let Some(&r) = acted_on.get(subject) {

@@ -1,0 +1,50 @@
+// Lifecycle evaluation from Node on the benchmark input (100k images x 10 rules).
+//
+//   node lifecycle.bench.mjs DIR [--repeat N]
+//
+// DIR holds images.json, policy.json and meta.json as written by the `lifecycle_bench_input` program (the same
+// repository and policy as the Rust criterion bench benches/benches/lifecycle.rs). Prints one JSON line per
+// input form, best of N (process.hrtime.bigint):
+// - images->result: a LifecycleImages parsed once, evaluated with evaluatePreview (the result stays in Rust;
+//   only the summary crosses): the fast path;
+// - images: the same, with the whole preview returned as a plain object (evaluate);
+// - text: the describe-images JSON text, parsed in Rust and evaluated each time;
+// - objects: an array of ImageDetail objects converted and evaluated each time.
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+
+const require = createRequire(import.meta.url)
+const { LifecycleImages, LifecyclePolicy } = require(process.env.ECR_CORE_NODE_PACKAGE ?? '../index.js')
+
+const dir = process.argv[2]
+const at = process.argv.indexOf('--repeat')
+const repeat = at > 0 ? Number(process.argv[at + 1]) : 10
+const text = readFileSync(join(dir, 'images.json'), 'utf8')
+const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
+const policy = LifecyclePolicy.fromJson(readFileSync(join(dir, 'policy.json'), 'utf8'))
+const images = LifecycleImages.fromJson(text)
+const objects = JSON.parse(text)
+assert.equal(images.length, meta.images)
+
+const forms = {
+  'images->result': () => policy.evaluatePreview(images, { now: meta.now }),
+  images: () => policy.evaluate(images, { now: meta.now }),
+  text: () => policy.evaluate(text, { now: meta.now }),
+  objects: () => policy.evaluate(objects, { now: meta.now }),
+}
+for (const [form, run] of Object.entries(forms)) {
+  const n = form.startsWith('images') ? repeat : Math.max(3, Math.floor(repeat / 3))
+  let best = Infinity
+  let expiring
+  for (let i = 0; i < n; i++) {
+    const start = process.hrtime.bigint()
+    const preview = run()
+    const ms = Number(process.hrtime.bigint() - start) / 1e6
+    best = Math.min(best, ms)
+    expiring = preview.summary.expiringImageTotalCount
+  }
+  assert.equal(expiring, meta.expiringImageTotalCount)
+  console.log(JSON.stringify({ impl: 'node', form, images: meta.images, rules: meta.rules, expiring, best_ms: best, repeat: n }))
+}

@@ -1,0 +1,470 @@
+//! Lifecycle policies: `LifecyclePolicy` (validation with every error, lint warnings, offline evaluation to a
+//! plain object equal to the `lifecycle_preview` program's JSON), `LifecycleImages` (images parsed once,
+//! evaluated many times), and the lifecycle methods of `EcrClient`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ecr_core::Error as CoreError;
+use ecr_core::lifecycle::{
+    EvaluationContext, ExpireOptions, LifecyclePolicy as CorePolicy, LifecyclePreviewOptions as CoreOptions, Parsed,
+    Preview, parse_images, validation_document,
+};
+use ecr_core::types::ImageDetail;
+use napi::Env;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::client::EcrClient;
+use crate::conversions::json;
+use crate::errors::{Failure, guard};
+use crate::tasks::{self, Hook, json_arg, now_arg, seconds_arg};
+
+/// A validated lifecycle policy and its lint warnings.
+#[napi]
+pub struct LifecyclePolicy {
+    parsed: Parsed,
+}
+
+/// Options of `LifecyclePolicy.evaluate`.
+#[napi(object)]
+#[derive(Default)]
+pub struct EvaluateOptions<'a> {
+    /// The evaluation instant (RFC 3339 string or `Date`; default now).
+    pub now: Option<Either<String, Date<'a>>>,
+    /// Digests no rule may act on (images in use).
+    pub protected: Option<Vec<String>>,
+    /// Manifest lists and the digests they reference (`{ listDigest: [childDigest, ...] }`): children are
+    /// not expired while their list is in the repository.
+    pub manifest_lists: Option<BTreeMap<String, Vec<String>>>,
+}
+
+fn images_from_value(value: Value) -> std::result::Result<Vec<ImageDetail>, Failure> {
+    let items = match value {
+        Value::String(text) => return Ok(parse_images(&text)?),
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("imageDetails") {
+            Some(Value::Array(items)) => items,
+            _ => {
+                return Err(Failure::Core(CoreError::invalid(
+                    "images",
+                    "expected an array of ImageDetail objects or { imageDetails: [...] }",
+                )));
+            }
+        },
+        _ => {
+            return Err(Failure::Core(CoreError::invalid(
+                "images",
+                "expected an array of ImageDetail objects or { imageDetails: [...] }",
+            )));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item)
+                .map_err(|e| Failure::Core(CoreError::invalid(format!("images[{i}]"), e.to_string())))
+        })
+        .collect()
+}
+
+/// Policy text from a `LifecyclePolicy`, JSON text or a plain object (serialised compactly).
+fn policy_text_arg(env: &Env, policy: Either<&LifecyclePolicy, Unknown<'_>>) -> std::result::Result<String, Failure> {
+    match policy {
+        Either::A(p) => Ok(p.parsed.policy.to_json()),
+        Either::B(value) => match json_arg(env, value, "policy")? {
+            Value::String(text) => Ok(text),
+            other => Ok(other.to_string()),
+        },
+    }
+}
+
+#[napi]
+impl LifecyclePolicy {
+    /// Parses and validates policy text as PutLifecyclePolicy does; throws `code: "PolicyValidation"` with
+    /// `errors: [{ path, message }]` listing every problem.
+    #[napi(factory)]
+    pub fn from_json(env: &Env, text: String) -> Result<Self> {
+        guard(env, || {
+            Ok(Self {
+                parsed: CorePolicy::parse(&text)?,
+            })
+        })
+    }
+
+    /// Validates a policy given as a plain object (serialised compactly, then as `fromJson`).
+    #[napi(factory, ts_args_type = "policy: Record<string, unknown>")]
+    pub fn from_object(env: &Env, policy: Value) -> Result<Self> {
+        guard(env, || {
+            Ok(Self {
+                parsed: CorePolicy::parse(&policy.to_string())?,
+            })
+        })
+    }
+
+    /// The `lifecycle_preview --validate-only` document: `{ errors: [{ path, message }], warnings }` (errors
+    /// empty when valid). Never throws for an invalid policy.
+    #[napi(ts_return_type = "LifecycleValidation")]
+    pub fn validate(text: String) -> Value {
+        validation_document(&CorePolicy::parse(&text))
+    }
+
+    /// Lint warnings: valid but probably not meant (`{ kind, path, message }`).
+    #[napi(getter, ts_return_type = "LifecyclePolicyWarning[]")]
+    pub fn warnings(&self, env: &Env) -> Result<Value> {
+        guard(env, || json(&self.parsed.warnings))
+    }
+
+    /// The policy as a plain object (ECR's JSON shape; also what `JSON.stringify` writes).
+    #[napi(js_name = "toJSON", ts_return_type = "Record<string, any>")]
+    pub fn to_json(&self, env: &Env) -> Result<Value> {
+        guard(env, || json(&self.parsed.policy))
+    }
+
+    /// The policy as compact JSON text (what `putLifecyclePolicy` sends).
+    #[napi]
+    pub fn to_text(&self) -> String {
+        self.parsed.policy.to_json()
+    }
+
+    /// Evaluates the policy offline, as ECR would at `now`, and returns the `lifecycle_preview` program's JSON
+    /// (`previewResults`, `summary`, `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`,
+    /// `followingSubject`, `warnings`). `images`: a `LifecycleImages` (parsed once: the fast path), the
+    /// describe-images JSON text, or an array of `ImageDetail` objects.
+    #[napi(
+        ts_args_type = "images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null",
+        ts_return_type = "LifecyclePreview"
+    )]
+    pub fn evaluate(
+        &self,
+        env: &Env,
+        images: Either<&LifecycleImages, Unknown<'_>>,
+        options: Option<EvaluateOptions<'_>>,
+    ) -> Result<Value> {
+        guard(env, || {
+            let preview = self.preview_of(env, images, options)?;
+            Ok(preview.to_document(&self.parsed.warnings))
+        })
+    }
+
+    /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
+    /// only the summary or the expiring digests are needed.
+    #[napi(
+        ts_args_type = "images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null"
+    )]
+    pub fn evaluate_preview(
+        &self,
+        env: &Env,
+        images: Either<&LifecycleImages, Unknown<'_>>,
+        options: Option<EvaluateOptions<'_>>,
+    ) -> Result<LifecyclePreviewResult> {
+        guard(env, || {
+            Ok(LifecyclePreviewResult {
+                preview: self.preview_of(env, images, options)?,
+                warnings: self.parsed.warnings.clone(),
+            })
+        })
+    }
+}
+
+impl LifecyclePolicy {
+    fn preview_of(
+        &self,
+        env: &Env,
+        images: Either<&LifecycleImages, Unknown<'_>>,
+        options: Option<EvaluateOptions<'_>>,
+    ) -> std::result::Result<Preview, Failure> {
+        let o = options.unwrap_or_default();
+        let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
+        context.manifest_list_children = o.manifest_lists.unwrap_or_default();
+        Ok(match images {
+            Either::A(parsed) => self.parsed.policy.evaluate(&parsed.images, &context),
+            Either::B(value) => {
+                let images = images_from_value(json_arg(env, value, "images")?)?;
+                self.parsed.policy.evaluate(&images, &context)
+            }
+        })
+    }
+}
+
+/// An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
+/// every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
+#[napi]
+pub struct LifecyclePreviewResult {
+    preview: Preview,
+    warnings: Vec<ecr_core::lifecycle::Warning>,
+}
+
+#[napi]
+impl LifecyclePreviewResult {
+    /// ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`).
+    #[napi(getter, ts_return_type = "LifecyclePreview['summary']")]
+    pub fn summary(&self, env: &Env) -> Result<Value> {
+        guard(env, || json(&self.preview.summary))
+    }
+
+    /// The digests this preview expires (what `expireImages` deletes), in result order.
+    #[napi(getter)]
+    pub fn expiring_digests(&self) -> Vec<String> {
+        self.preview.expiring_digests().into_iter().map(str::to_owned).collect()
+    }
+
+    /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
+    #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
+    pub fn to_json(&self) -> Value {
+        self.preview.to_document(&self.warnings)
+    }
+}
+
+/// A repository's images parsed once (from describe-images JSON text or `ImageDetail` objects), to evaluate
+/// policies against without converting them again.
+#[napi]
+pub struct LifecycleImages {
+    images: Vec<ImageDetail>,
+}
+
+#[napi]
+impl LifecycleImages {
+    /// Parses describe-images JSON text (an array of `ImageDetail` objects or `{ imageDetails: [...] }`;
+    /// timestamps as epoch seconds or RFC 3339).
+    #[napi(factory)]
+    pub fn from_json(env: &Env, text: String) -> Result<Self> {
+        guard(env, || {
+            Ok(Self {
+                images: parse_images(&text)?,
+            })
+        })
+    }
+
+    /// Reads an array of `ImageDetail` objects.
+    #[napi(factory, ts_args_type = "images: ImageDetail[] | { imageDetails: ImageDetail[] }")]
+    pub fn from_array(env: &Env, images: Value) -> Result<Self> {
+        guard(env, || {
+            Ok(Self {
+                images: images_from_value(images)?,
+            })
+        })
+    }
+
+    /// How many images.
+    #[napi(getter)]
+    pub fn length(&self) -> u32 {
+        u32::try_from(self.images.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The images as `ImageDetail` objects (also what `JSON.stringify` writes).
+    #[napi(js_name = "toJSON", ts_return_type = "ImageDetail[]")]
+    pub fn to_json(&self, env: &Env) -> Result<Value> {
+        guard(env, || json(&self.images))
+    }
+}
+
+/// Options of `EcrClient.lifecyclePreview`.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct LifecyclePreviewOptions<'a> {
+    /// Evaluate this policy (text or object) instead of the repository's.
+    #[napi(ts_type = "LifecyclePolicy | string | Record<string, unknown>")]
+    pub policy: Option<Either<ClassInstance<'a, LifecyclePolicy>, Unknown<'a>>>,
+    /// The evaluation instant (RFC 3339 string or `Date`; default now).
+    pub now: Option<Either<String, Date<'a>>>,
+    /// Digests no rule may act on.
+    pub protected: Option<Vec<String>>,
+    /// Also run ECR's own preview and report the differences (`ecrDiff`).
+    pub compare_with_ecr: Option<bool>,
+    /// Seconds between GetLifecyclePolicyPreview polls (default 5).
+    pub poll_interval: Option<f64>,
+    /// Seconds to wait for ECR's preview (default 300).
+    pub ecr_timeout: Option<f64>,
+}
+
+/// Options of `EcrClient.ecrLifecyclePreview`.
+#[napi(object, object_to_js = false)]
+#[derive(Default)]
+pub struct EcrLifecyclePreviewOptions<'a> {
+    /// Preview this policy (text or object) instead of the repository's.
+    #[napi(ts_type = "LifecyclePolicy | string | Record<string, unknown>")]
+    pub policy: Option<Either<ClassInstance<'a, LifecyclePolicy>, Unknown<'a>>>,
+    /// Seconds between polls (default 5).
+    pub poll_interval: Option<f64>,
+    /// Seconds to wait (default 300); past it the Promise rejects with `code: "Timeout"`.
+    pub timeout: Option<f64>,
+}
+
+/// Options of `EcrClient.expireImages`.
+#[napi(object)]
+#[derive(Default)]
+pub struct ExpireImagesOptions {
+    /// Report what would be deleted without deleting (default `true`).
+    pub dry_run: Option<bool>,
+    /// Refuse when the preview expires more images than this (default 100).
+    pub max_deletions: Option<u32>,
+    /// Digests that must never be deleted (besides the preview's protected / blocked images).
+    pub protected: Option<Vec<String>>,
+}
+
+fn optional_policy_text(
+    env: &Env,
+    policy: Option<Either<ClassInstance<'_, LifecyclePolicy>, Unknown<'_>>>,
+) -> std::result::Result<Option<String>, Failure> {
+    match policy {
+        None => Ok(None),
+        Some(Either::A(p)) => Ok(Some(p.parsed.policy.to_json())),
+        Some(Either::B(value)) => policy_text_arg(env, Either::B(value)).map(Some),
+    }
+}
+
+#[napi]
+impl EcrClient {
+    /// The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
+    /// has none).
+    #[napi(ts_return_type = "Promise<LifecyclePolicy>")]
+    pub fn get_lifecycle_policy<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+    ) -> Result<PromiseRaw<'env, LifecyclePolicy>> {
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            Ok(LifecyclePolicy {
+                parsed: c.get_lifecycle_policy(&repository).await?,
+            })
+        })
+    }
+
+    /// Validates `policy` (a `LifecyclePolicy`, JSON text or a plain object) and only then puts it on the
+    /// repository; resolves with its lint warnings. An invalid policy is never sent (`PolicyValidation`).
+    #[napi(
+        ts_args_type = "repository: string, policy: LifecyclePolicy | string | Record<string, unknown>",
+        ts_return_type = "Promise<LifecyclePolicyWarning[]>"
+    )]
+    pub fn put_lifecycle_policy<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        policy: Either<&LifecyclePolicy, Unknown<'_>>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let text = guard(env, || policy_text_arg(env, policy))?;
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            json(&c.put_lifecycle_policy(&repository, &text).await?)
+        })
+    }
+
+    /// Every image of a repository in every storage status (ACTIVE, ARCHIVED, ACTIVATING), all pages.
+    #[napi(ts_return_type = "Promise<ImageDetail[]>")]
+    pub fn describe_images_all_statuses<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            json(&c.describe_images_all_statuses(&repository).await?)
+        })
+    }
+
+    /// The children of every manifest list among `images`, read from their manifests:
+    /// `{ listDigest: [childDigest, ...] }`.
+    #[napi(
+        ts_args_type = "repository: string, images: LifecycleImages | string | ImageDetail[]",
+        ts_return_type = "Promise<Record<string, string[]>>"
+    )]
+    pub fn manifest_list_children<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        images: Either<&LifecycleImages, Unknown<'_>>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let images = guard(env, || match images {
+            Either::A(parsed) => Ok(parsed.images.clone()),
+            Either::B(value) => images_from_value(json_arg(env, value, "images")?),
+        })?;
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            json(&c.manifest_list_children(&repository, &images).await?)
+        })
+    }
+
+    /// Runs ECR's own lifecycle preview (of `options.policy`, or of the repository's policy), waits for it and
+    /// reads every page: `{ previewResults, summary }`.
+    #[napi(ts_return_type = "Promise<{ previewResults: PreviewResult[]; summary: Record<string, unknown> }>")]
+    pub fn ecr_lifecycle_preview<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        options: Option<EcrLifecyclePreviewOptions<'_>>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let o = options.unwrap_or_default();
+        let (policy, poll, timeout) = guard(env, || {
+            Ok((
+                optional_policy_text(env, o.policy)?,
+                seconds_arg("pollInterval", o.poll_interval.unwrap_or(5.0))?,
+                seconds_arg("timeout", o.timeout.unwrap_or(300.0))?,
+            ))
+        })?;
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            let (results, summary) = c
+                .ecr_lifecycle_preview(&repository, policy.as_deref(), poll, timeout)
+                .await?;
+            Ok(serde_json::json!({ "previewResults": json(&results)?, "summary": json(&summary)? }))
+        })
+    }
+
+    /// Reads the repository's policy (or evaluates `options.policy`) and every image (manifest-list children
+    /// included), evaluates offline, and with `compareWithEcr` also runs ECR's preview. Resolves with
+    /// `{ repository, policy, warnings, images, preview, ecrDiff? }` where `preview` is the
+    /// `lifecycle_preview --repository` JSON.
+    #[napi(ts_return_type = "Promise<LifecycleReport>")]
+    pub fn lifecycle_preview<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        options: Option<LifecyclePreviewOptions<'_>>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let o = options.unwrap_or_default();
+        let options = guard(env, || {
+            Ok(CoreOptions {
+                policy_text: optional_policy_text(env, o.policy)?,
+                now: Some(now_arg(o.now)?),
+                protected: o.protected.unwrap_or_default().into_iter().collect::<BTreeSet<_>>(),
+                compare_with_ecr: o.compare_with_ecr.unwrap_or(false),
+                poll_interval: seconds_arg("pollInterval", o.poll_interval.unwrap_or(5.0))?,
+                ecr_timeout: seconds_arg("ecrTimeout", o.ecr_timeout.unwrap_or(300.0))?,
+            })
+        })?;
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            let report = c.lifecycle_preview(&repository, &options).await?;
+            let mut doc = json(&report)?;
+            if let Value::Object(map) = &mut doc {
+                map.insert("preview".into(), report.preview.to_document(&report.warnings));
+            }
+            Ok(doc)
+        })
+    }
+
+    /// Deletes exactly the images `preview` (a `lifecyclePreview().preview` or `evaluate()` result) expires.
+    /// Dry run unless `dryRun: false`; rejects with `code: "Refused"` before deleting anything when a digest is
+    /// protected or more than `maxDeletions` would go. Resolves with the per-image report.
+    #[napi(
+        ts_args_type = "repository: string, preview: LifecyclePreview, options?: ExpireImagesOptions | null",
+        ts_return_type = "Promise<ExpireReport>"
+    )]
+    pub fn expire_images<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        preview: Value,
+        options: Option<ExpireImagesOptions>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let o = options.unwrap_or_default();
+        let preview: Preview = guard(env, || {
+            serde_json::from_value(preview).map_err(|e| Failure::Core(CoreError::invalid("preview", e.to_string())))
+        })?;
+        let options = ExpireOptions {
+            dry_run: o.dry_run.unwrap_or(true),
+            max_deletions: o.max_deletions.map_or(100, |n| n as usize),
+            protected: o.protected.unwrap_or_default().into_iter().collect(),
+        };
+        tasks::start(self, env, Hook::default(), move |c| async move {
+            json(&c.expire_images(&repository, &preview, &options).await?)
+        })
+    }
+}

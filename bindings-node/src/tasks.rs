@@ -1,0 +1,192 @@
+//! Running client operations whose result is any JS value (a plain object, or a class such as
+//! `ScanDecision`), with an optional JS callback ([`Hook`]) whose exception aborts the operation, plus the
+//! argument conversions the scan and lifecycle methods share.
+
+use std::future::Future;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ecr_core::EcrClient as CoreClient;
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Status};
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use crate::client::EcrClient;
+use crate::errors::{self, Failure, to_js_error};
+
+/// A JS callback taking one plain object (its return value is ignored; a thrown error is kept).
+pub type Callback = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false>;
+
+/// A JS callback called from Rust during an operation. The operation waits until the callback returns; the
+/// first error it throws is kept, the operation is aborted at its next await point and its Promise rejects
+/// with that error (the thrown object itself).
+#[derive(Clone, Default)]
+pub(crate) struct Hook {
+    callback: Option<Arc<Callback>>,
+    thrown: Arc<Mutex<Option<Error>>>,
+    abort: Arc<Notify>,
+}
+
+impl Hook {
+    /// A hook over an optional callback.
+    pub(crate) fn new(callback: Option<Callback>) -> Self {
+        Self {
+            callback: callback.map(Arc::new),
+            ..Self::default()
+        }
+    }
+
+    /// Whether a callback was given.
+    pub(crate) fn is_set(&self) -> bool {
+        self.callback.is_some()
+    }
+
+    /// Calls the callback with `value` on the JS thread and waits (up to a minute) for it to return;
+    /// after it threw once, does nothing.
+    pub(crate) fn call(&self, value: Value) {
+        let Some(callback) = &self.callback else {
+            return;
+        };
+        if self.thrown.lock().map(|t| t.is_some()).unwrap_or(true) {
+            return;
+        }
+        let (tx, rx) = mpsc::channel::<Option<Error>>();
+        let status = callback.call_with_return_value(value, ThreadsafeFunctionCallMode::NonBlocking, move |ret, _| {
+            let _ = tx.send(ret.err());
+            Ok(())
+        });
+        if status != Status::Ok {
+            return;
+        }
+        let wait = || rx.recv_timeout(Duration::from_secs(60));
+        let outcome = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(wait),
+            _ => wait(),
+        };
+        if let Ok(Some(err)) = outcome {
+            if let Ok(mut thrown) = self.thrown.lock()
+                && thrown.is_none()
+            {
+                *thrown = Some(err);
+            }
+            self.abort.notify_one();
+        }
+    }
+
+    /// `fut`, cut short when the callback throws.
+    pub(crate) fn guarded<T, F>(&self, fut: F) -> impl Future<Output = std::result::Result<T, Failure>> + Send + 'static
+    where
+        T: Send + 'static,
+        F: Future<Output = std::result::Result<T, Failure>> + Send + 'static,
+    {
+        let abort = self.abort.clone();
+        async move {
+            tokio::select! {
+                out = fut => out,
+                _ = abort.notified() => Err(Failure::Internal("aborted by the callback".to_owned())),
+            }
+        }
+    }
+
+    /// The error the callback threw, if it did.
+    fn take_thrown(&self) -> Option<Error> {
+        self.thrown.lock().ok().and_then(|mut t| t.take())
+    }
+}
+
+/// Starts an operation with the client's (lazily built) core client; resolves with any JS value.
+pub(crate) fn start<'env, T, F>(
+    this: &EcrClient,
+    env: &'env Env,
+    hook: Hook,
+    op: impl FnOnce(CoreClient) -> F + Send + 'static,
+) -> Result<PromiseRaw<'env, T>>
+where
+    T: ToNapiValue + Send + 'static,
+    F: Future<Output = std::result::Result<T, Failure>> + Send + 'static,
+{
+    let cell = this.cell.clone();
+    let o = this.options.clone();
+    let work = async move {
+        let client = cell
+            .get_or_try_init(|| async move {
+                CoreClient::builder()
+                    .options(o.region, o.profile, o.endpoint_url)
+                    .build()
+                    .await
+            })
+            .await?
+            .clone();
+        op(client).await
+    };
+    let fut = hook.guarded(errors::catch_panics(work));
+    let fut = async move { Ok(fut.await) };
+    env.spawn_future_with_callback(fut, move |env, result| match hook.take_thrown() {
+        Some(thrown) => Err(thrown),
+        None => result.map_err(|failure| to_js_error(env, failure)),
+    })
+}
+
+/// An optional instant: an RFC 3339 string or a `Date` (default: now).
+pub(crate) fn now_arg(
+    now: Option<Either<String, Date<'_>>>,
+) -> std::result::Result<ecr_core::time::Timestamp, Failure> {
+    match now {
+        None => Ok(ecr_core::time::Timestamp::from(std::time::SystemTime::now())),
+        Some(Either::A(text)) => ecr_core::time::parse_str(&text).ok_or_else(|| {
+            Failure::Core(ecr_core::Error::invalid(
+                "now",
+                format!("not an RFC 3339 time: {text:?}"),
+            ))
+        }),
+        Some(Either::B(date)) => {
+            let ms = date
+                .value_of()
+                .map_err(|e| Failure::Core(ecr_core::Error::invalid("now", e.to_string())))?;
+            if !ms.is_finite() {
+                return Err(Failure::Core(ecr_core::Error::invalid("now", "an invalid Date")));
+            }
+            if ms < 0.0 {
+                return Err(Failure::Core(ecr_core::Error::invalid("now", "a Date before 1970")));
+            }
+            let at = std::time::UNIX_EPOCH
+                .checked_add(Duration::from_millis(ms as u64))
+                .ok_or_else(|| Failure::Core(ecr_core::Error::invalid("now", "a Date out of range")))?;
+            Ok(ecr_core::time::Timestamp::from(at))
+        }
+    }
+}
+
+/// A positive, finite number of seconds (`what` names the option).
+pub(crate) fn seconds_arg(what: &str, secs: f64) -> std::result::Result<Duration, Failure> {
+    if secs.is_finite() && secs > 0.0 {
+        Duration::try_from_secs_f64(secs).map_err(|e| Failure::Core(ecr_core::Error::invalid(what, e.to_string())))
+    } else {
+        Err(Failure::Core(ecr_core::Error::invalid(
+            what,
+            format!("{secs} is not a positive number of seconds"),
+        )))
+    }
+}
+
+/// One image: a string (`sha256:...` is a digest, anything else a tag) or an `ImageId` object.
+pub(crate) fn image_arg(image: Value) -> std::result::Result<ecr_core::types::ImageId, Failure> {
+    ecr_core::types::ImageId::list_from_json(vec![image], "image")?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            Failure::Core(ecr_core::Error::invalid(
+                "image",
+                "expected a tag, a digest or an ImageId",
+            ))
+        })
+}
+
+/// A JS value as JSON (`what` names the argument).
+pub(crate) fn json_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::result::Result<Value, Failure> {
+    env.from_js_value::<Value, _>(value)
+        .map_err(|e| Failure::Core(ecr_core::Error::invalid(what, e.reason.clone())))
+}

@@ -1,0 +1,55 @@
+"""Lifecycle evaluation from Python on the benchmark input (100k images x 10 rules).
+
+    python bench_lifecycle.py DIR [--repeat N]
+
+DIR holds images.json, policy.json and meta.json as written by the `lifecycle_bench_input` program (the same
+repository and policy as the Rust criterion bench `benches/benches/lifecycle.rs`). Prints one JSON line per
+input form, best of N (timeit):
+
+- ``images``: a ``LifecycleImages`` parsed once, evaluated each time (the repeated-evaluation fast path);
+- ``text``: the describe-images JSON text, parsed in Rust and evaluated each time;
+- ``dicts``: a list of ``ImageDetail`` dicts converted and evaluated each time;
+- ``images+to_dict``: the fast path plus converting the whole preview into Python dicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import timeit
+from pathlib import Path
+
+import ecr_core
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--repeat", type=int, default=10)
+    args = parser.parse_args()
+    text = (args.dir / "images.json").read_text()
+    meta = json.loads((args.dir / "meta.json").read_text())
+    policy = ecr_core.LifecyclePolicy.from_json((args.dir / "policy.json").read_text())
+    now = meta["now"]
+    images = ecr_core.LifecycleImages.from_json(text)
+    dicts = json.loads(text)
+    assert len(images) == meta["images"]
+
+    forms = {
+        "images": lambda: policy.evaluate(images, now=now),
+        "text": lambda: policy.evaluate(text, now=now),
+        "dicts": lambda: policy.evaluate(dicts, now=now),
+        "images+to_dict": lambda: policy.evaluate(images, now=now).to_dict(),
+    }
+    for form, run in forms.items():
+        preview = policy.evaluate(images, now=now)
+        expiring = preview.to_dict()["summary"]["expiringImageTotalCount"]
+        assert expiring == meta["expiringImageTotalCount"], (expiring, meta)
+        repeat = args.repeat if form in ("images", "images+to_dict") else max(3, args.repeat // 3)
+        best = min(timeit.repeat(run, number=1, repeat=repeat))
+        print(json.dumps({"impl": "python", "form": form, "images": meta["images"], "rules": meta["rules"],
+                          "expiring": expiring, "best_ms": best * 1e3, "repeat": repeat}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,627 @@
+//! Lifecycle policies: `LifecyclePolicy` (validation with every error, lint warnings, offline evaluation),
+//! `LifecycleImages` (images parsed once, evaluated many times), `LifecyclePreview`, `LifecycleReport`, and
+//! the lifecycle methods of both clients (preview against a repository, put a validated policy, the deletion
+//! executor).
+//!
+//! `LifecyclePreview.to_dict()` is exactly the JSON the `lifecycle_preview` program prints
+//! (`Preview::to_document`); `LifecyclePolicy.validate(text)` is its `--validate-only` document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ecr_core::lifecycle::{
+    EvaluationContext, ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport, Parsed,
+    Preview, parse_images, validation_document,
+};
+use ecr_core::types::ImageDetail;
+use ecr_core::{EcrClient, Error};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+use serde_json::Value;
+
+use crate::client::{PyAsyncEcrClient, PyEcrClient};
+use crate::conversions::{Json, from_py};
+use crate::errors::{Failure, guard};
+use crate::tasks::{self, Hook, now_arg, seconds_arg};
+
+/// A validated lifecycle policy and its lint warnings.
+#[pyclass(name = "LifecyclePolicy", module = "ecr_core", frozen)]
+#[derive(Clone)]
+pub(crate) struct PyLifecyclePolicy {
+    parsed: Parsed,
+}
+
+fn parse_text(text: &str) -> Result<PyLifecyclePolicy, Failure> {
+    Ok(PyLifecyclePolicy {
+        parsed: LifecyclePolicy::parse(text)?,
+    })
+}
+
+/// Policy text from a `LifecyclePolicy`, JSON text, or a dict (serialised compactly).
+fn policy_text_arg(policy: &Bound<'_, PyAny>) -> Result<String, Error> {
+    if let Ok(p) = policy.cast::<PyLifecyclePolicy>() {
+        return Ok(p.get().parsed.policy.to_json());
+    }
+    if let Ok(text) = policy.cast::<PyString>() {
+        return Ok(text
+            .to_cow()
+            .map_err(|e| Error::invalid("policy", e.to_string()))?
+            .into_owned());
+    }
+    Ok(from_py(policy, "policy")?.to_string())
+}
+
+#[pymethods]
+impl PyLifecyclePolicy {
+    /// Parses and validates policy text as PutLifecyclePolicy does; raises `PolicyValidationError` whose
+    /// `.errors` lists every problem (`{"path": "rules[0].selection.countUnit", "message": ...}`).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        guard(|| Ok(parse_text(text)?))
+    }
+
+    /// Validates a policy given as a dict (serialised compactly, then as `from_json`).
+    #[staticmethod]
+    fn from_dict(policy: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(|| {
+            let value = from_py(policy, "policy").map_err(Failure::from)?;
+            Ok(parse_text(&value.to_string())?)
+        })
+    }
+
+    /// The `lifecycle_preview --validate-only` document: `{"errors": [{path, message}], "warnings": [...]}`
+    /// (errors empty when valid). Never raises for an invalid policy.
+    #[staticmethod]
+    fn validate(text: &str) -> Json {
+        Json(validation_document(&LifecyclePolicy::parse(text)))
+    }
+
+    /// Lint warnings: valid but probably not meant (`{"kind", "path", "message"}` dicts).
+    #[getter]
+    fn warnings(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.parsed.warnings)?))
+    }
+
+    /// The policy as a dict (ECR's JSON shape).
+    fn to_dict(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.parsed.policy)?))
+    }
+
+    /// The policy as compact JSON text (what `put_lifecycle_policy` sends).
+    fn to_json(&self) -> String {
+        self.parsed.policy.to_json()
+    }
+
+    /// Evaluates the policy offline, as ECR would at `now`; returns a `LifecyclePreview`.
+    ///
+    /// `images`: a `LifecycleImages` (parsed once: the fast path for repeated evaluation), the
+    /// describe-images JSON text (an array of `ImageDetail` or `{"imageDetails": [...]}`), or a list of
+    /// `ImageDetail` dicts. `now`: RFC 3339 string or aware `datetime` (default now). `protected`: digests
+    /// no rule may act on. `manifest_lists`: `{list_digest: [child digests]}` (children are not expired
+    /// while their list is in the repository).
+    #[pyo3(signature = (images, *, now=None, protected=Vec::new(), manifest_lists=None))]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        images: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        protected: Vec<String>,
+        manifest_lists: Option<BTreeMap<String, Vec<String>>>,
+    ) -> PyResult<PyLifecyclePreview> {
+        guard(|| {
+            let mut context = EvaluationContext::new(now_arg(now).map_err(Failure::from)?).protect(protected);
+            context.manifest_list_children = manifest_lists.unwrap_or_default();
+            let preview = if let Ok(parsed) = images.cast::<PyLifecycleImages>() {
+                let images = &parsed.get().images;
+                py.detach(|| self.parsed.policy.evaluate(images, &context))
+            } else {
+                let images = images_arg(images).map_err(Failure::from)?;
+                py.detach(|| self.parsed.policy.evaluate(&images, &context))
+            };
+            Ok(PyLifecyclePreview {
+                preview,
+                warnings: self.parsed.warnings.clone(),
+            })
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "LifecyclePolicy(rules={}, warnings={})",
+            self.parsed.policy.rules.len(),
+            self.parsed.warnings.len()
+        )
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyLifecyclePolicy>()
+            .is_ok_and(|o| o.get().parsed.policy == self.parsed.policy)
+    }
+}
+
+/// Images from JSON text, a list of dicts, or `{"imageDetails": [...]}`.
+fn images_arg(images: &Bound<'_, PyAny>) -> Result<Vec<ImageDetail>, Error> {
+    if let Ok(p) = images.cast::<PyLifecycleImages>() {
+        return Ok(p.get().images.clone());
+    }
+    if let Ok(text) = images.cast::<PyString>() {
+        return parse_images(&text.to_cow().map_err(|e| Error::invalid("images", e.to_string()))?);
+    }
+    images_from_value(from_py(images, "images")?)
+}
+
+fn images_from_value(value: Value) -> Result<Vec<ImageDetail>, Error> {
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("imageDetails") {
+            Some(Value::Array(items)) => items,
+            _ => {
+                return Err(Error::invalid(
+                    "images",
+                    "expected a list of image dicts or {\"imageDetails\": [...]}",
+                ));
+            }
+        },
+        _ => {
+            return Err(Error::invalid(
+                "images",
+                "expected a list of image dicts or {\"imageDetails\": [...]}",
+            ));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item).map_err(|e| Error::invalid(format!("images[{i}]"), e.to_string()))
+        })
+        .collect()
+}
+
+/// A repository's images parsed once (from describe-images JSON text or a list of `ImageDetail` dicts), to
+/// evaluate policies against without converting them again.
+#[pyclass(name = "LifecycleImages", module = "ecr_core", frozen)]
+pub(crate) struct PyLifecycleImages {
+    images: Vec<ImageDetail>,
+}
+
+#[pymethods]
+impl PyLifecycleImages {
+    /// Parses describe-images JSON text (an array of `ImageDetail` objects or `{"imageDetails": [...]}`;
+    /// timestamps as epoch seconds or RFC 3339). The parsing runs without the GIL.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        guard(|| {
+            let images = py.detach(|| parse_images(text)).map_err(Failure::from)?;
+            Ok(Self { images })
+        })
+    }
+
+    /// Reads a list of `ImageDetail` dicts (or `{"imageDetails": [...]}`).
+    #[staticmethod]
+    fn from_list(images: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(|| {
+            Ok(Self {
+                images: images_from_value(from_py(images, "images").map_err(Failure::from)?).map_err(Failure::from)?,
+            })
+        })
+    }
+
+    /// The images as `ImageDetail` dicts.
+    fn to_list(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.images)?))
+    }
+
+    fn __len__(&self) -> usize {
+        self.images.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("LifecycleImages({} images)", self.images.len())
+    }
+}
+
+/// The result of an offline evaluation: `.to_dict()` is the `lifecycle_preview` program's JSON.
+#[pyclass(name = "LifecyclePreview", module = "ecr_core", frozen)]
+#[derive(Clone)]
+pub(crate) struct PyLifecyclePreview {
+    preview: Preview,
+    warnings: Vec<ecr_core::lifecycle::Warning>,
+}
+
+#[pymethods]
+impl PyLifecyclePreview {
+    /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
+    /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
+    fn to_dict(&self) -> Json {
+        Json(self.preview.to_document(&self.warnings))
+    }
+
+    /// A preview from a dict of the `to_dict()` shape (e.g. one saved earlier), for `expire_images`.
+    #[staticmethod]
+    fn from_dict(preview: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(|| {
+            let value = from_py(preview, "preview").map_err(Failure::from)?;
+            let preview =
+                serde_json::from_value(value).map_err(|e| Failure::from(Error::invalid("preview", e.to_string())))?;
+            Ok(Self {
+                preview,
+                warnings: Vec::new(),
+            })
+        })
+    }
+
+    /// The digests this preview expires (what `expire_images` deletes), in result order.
+    #[getter]
+    fn expiring_digests(&self) -> Vec<String> {
+        self.preview.expiring_digests().into_iter().map(str::to_owned).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "LifecyclePreview(results={}, expiring={})",
+            self.preview.preview_results.len(),
+            self.preview.summary.expiring_image_total_count
+        )
+    }
+}
+
+/// What `lifecycle_preview` found in a repository: the policy, every image, the offline preview, and the
+/// comparison with ECR's own preview when asked for.
+#[pyclass(name = "LifecycleReport", module = "ecr_core", frozen)]
+pub(crate) struct PyLifecycleReport {
+    report: LifecyclePreviewReport,
+}
+
+#[pymethods]
+impl PyLifecycleReport {
+    /// The repository.
+    #[getter]
+    fn repository(&self) -> String {
+        self.report.repository.clone()
+    }
+
+    /// The evaluated policy.
+    #[getter]
+    fn policy(&self) -> PyLifecyclePolicy {
+        PyLifecyclePolicy {
+            parsed: Parsed {
+                policy: self.report.policy.clone(),
+                warnings: self.report.warnings.clone(),
+            },
+        }
+    }
+
+    /// The offline preview (`.to_dict()` = the `lifecycle_preview --repository` JSON).
+    #[getter]
+    fn preview(&self) -> PyLifecyclePreview {
+        PyLifecyclePreview {
+            preview: self.report.preview.clone(),
+            warnings: self.report.warnings.clone(),
+        }
+    }
+
+    /// Every image read (all pages, every storage status), as `ImageDetail` dicts.
+    #[getter]
+    fn images(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.report.images)?))
+    }
+
+    /// The comparison with ECR's preview (`ecrResults`, `ecrSummary`, `onlyOffline`, `onlyEcr`,
+    /// `mismatched`), or `None` when not asked for.
+    #[getter]
+    fn ecr_diff(&self) -> PyResult<Option<Json>> {
+        guard(|| self.report.ecr_diff.as_ref().map(|d| Ok(Json::of(d)?)).transpose())
+    }
+
+    /// The whole report as a dict (`repository`, `policy`, `warnings`, `images`, `preview`, `ecrDiff`).
+    fn to_dict(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.report)?))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "LifecycleReport(repository={:?}, images={}, expiring={})",
+            self.report.repository,
+            self.report.images.len(),
+            self.report.preview.summary.expiring_image_total_count
+        )
+    }
+}
+
+/// A preview argument: a `LifecyclePreview` or a dict of its `to_dict()` shape.
+fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Preview, Error> {
+    if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
+        return Ok(p.get().preview.clone());
+    }
+    serde_json::from_value(from_py(preview, "preview")?).map_err(|e| Error::invalid("preview", e.to_string()))
+}
+
+async fn get_policy_op(client: EcrClient, repository: String) -> Result<PyLifecyclePolicy, Failure> {
+    Ok(PyLifecyclePolicy {
+        parsed: client.get_lifecycle_policy(&repository).await?,
+    })
+}
+
+async fn put_policy_op(client: EcrClient, repository: String, text: String) -> Result<Json, Failure> {
+    Json::of(&client.put_lifecycle_policy(&repository, &text).await?)
+}
+
+async fn all_images_op(client: EcrClient, repository: String) -> Result<Json, Failure> {
+    Json::of(&client.describe_images_all_statuses(&repository).await?)
+}
+
+async fn children_op(client: EcrClient, repository: String, images: Vec<ImageDetail>) -> Result<Json, Failure> {
+    Json::of(&client.manifest_list_children(&repository, &images).await?)
+}
+
+struct EcrPreviewArgs {
+    repository: String,
+    policy: Option<String>,
+    poll_interval: std::time::Duration,
+    timeout: std::time::Duration,
+}
+
+async fn ecr_preview_op(client: EcrClient, a: EcrPreviewArgs) -> Result<Json, Failure> {
+    let (results, summary) = client
+        .ecr_lifecycle_preview(&a.repository, a.policy.as_deref(), a.poll_interval, a.timeout)
+        .await?;
+    let mut doc = serde_json::Map::new();
+    doc.insert("previewResults".into(), Json::of(&results)?.0);
+    doc.insert("summary".into(), Json::of(&summary)?.0);
+    Ok(Json(Value::Object(doc)))
+}
+
+async fn preview_op(
+    client: EcrClient,
+    repository: String,
+    options: LifecyclePreviewOptions,
+) -> Result<PyLifecycleReport, Failure> {
+    Ok(PyLifecycleReport {
+        report: client.lifecycle_preview(&repository, &options).await?,
+    })
+}
+
+async fn expire_op(
+    client: EcrClient,
+    repository: String,
+    preview: Preview,
+    options: ExpireOptions,
+) -> Result<Json, Failure> {
+    Json::of(&client.expire_images(&repository, &preview, &options).await?)
+}
+
+fn optional_policy_text(policy: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, Error> {
+    policy.filter(|p| !p.is_none()).map(policy_text_arg).transpose()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn preview_options(
+    policy: Option<&Bound<'_, PyAny>>,
+    now: Option<&Bound<'_, PyAny>>,
+    protected: Vec<String>,
+    compare_with_ecr: bool,
+    poll_interval: f64,
+    ecr_timeout: f64,
+) -> Result<LifecyclePreviewOptions, Error> {
+    Ok(LifecyclePreviewOptions {
+        policy_text: optional_policy_text(policy)?,
+        now: Some(now_arg(now)?),
+        protected: protected.into_iter().collect::<BTreeSet<_>>(),
+        compare_with_ecr,
+        poll_interval: seconds_arg("poll_interval", poll_interval)?,
+        ecr_timeout: seconds_arg("ecr_timeout", ecr_timeout)?,
+    })
+}
+
+fn expire_options(dry_run: bool, max_deletions: usize, protected: Vec<String>) -> ExpireOptions {
+    ExpireOptions {
+        dry_run,
+        max_deletions,
+        protected: protected.into_iter().collect(),
+    }
+}
+
+#[pymethods]
+impl PyEcrClient {
+    /// The repository's lifecycle policy, validated (`LifecyclePolicyNotFoundError` when it has none).
+    fn get_lifecycle_policy(&self, py: Python<'_>, repository: String) -> PyResult<PyLifecyclePolicy> {
+        guard(|| tasks::run(self, py, &Hook::default(), |c| get_policy_op(c, repository)))
+    }
+
+    /// Validates `policy` (a `LifecyclePolicy`, JSON text or a dict) and only then puts it on the
+    /// repository; returns its lint warnings. An invalid policy is never sent (`PolicyValidationError`).
+    fn put_lifecycle_policy(&self, py: Python<'_>, repository: String, policy: &Bound<'_, PyAny>) -> PyResult<Json> {
+        guard(|| {
+            let text = policy_text_arg(policy).map_err(Failure::from)?;
+            tasks::run(self, py, &Hook::default(), |c| put_policy_op(c, repository, text))
+        })
+    }
+
+    /// Every image of a repository in every storage status (ACTIVE, ARCHIVED, ACTIVATING), all pages.
+    fn describe_images_all_statuses(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
+        guard(|| tasks::run(self, py, &Hook::default(), |c| all_images_op(c, repository)))
+    }
+
+    /// The children of every manifest list among `images` (as for `LifecyclePolicy.evaluate`), read from
+    /// their manifests: `{list_digest: [child digests]}`.
+    fn manifest_list_children(&self, py: Python<'_>, repository: String, images: &Bound<'_, PyAny>) -> PyResult<Json> {
+        guard(|| {
+            let images = images_arg(images).map_err(Failure::from)?;
+            tasks::run(self, py, &Hook::default(), |c| children_op(c, repository, images))
+        })
+    }
+
+    /// Runs ECR's own lifecycle preview (of `policy`, or of the repository's policy), waits for it and reads
+    /// every page: `{"previewResults": [...], "summary": {...}}`. Raises `OperationTimeoutError` after
+    /// `timeout` seconds.
+    #[pyo3(signature = (repository, *, policy=None, poll_interval=5.0, timeout=300.0))]
+    fn ecr_lifecycle_preview(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        policy: Option<&Bound<'_, PyAny>>,
+        poll_interval: f64,
+        timeout: f64,
+    ) -> PyResult<Json> {
+        guard(|| {
+            let args = EcrPreviewArgs {
+                repository,
+                policy: optional_policy_text(policy).map_err(Failure::from)?,
+                poll_interval: seconds_arg("poll_interval", poll_interval).map_err(Failure::from)?,
+                timeout: seconds_arg("timeout", timeout).map_err(Failure::from)?,
+            };
+            tasks::run(self, py, &Hook::default(), |c| ecr_preview_op(c, args))
+        })
+    }
+
+    /// Reads the repository's policy (or evaluates `policy`) and every image (manifest-list children
+    /// included), evaluates offline at `now`, and with `compare_with_ecr` also runs ECR's preview and
+    /// reports the differences. Returns a `LifecycleReport`; `.preview.to_dict()` is the
+    /// `lifecycle_preview --repository` JSON.
+    #[pyo3(signature = (repository, *, policy=None, now=None, protected=Vec::new(), compare_with_ecr=false,
+        poll_interval=5.0, ecr_timeout=300.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn lifecycle_preview(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        policy: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+        protected: Vec<String>,
+        compare_with_ecr: bool,
+        poll_interval: f64,
+        ecr_timeout: f64,
+    ) -> PyResult<PyLifecycleReport> {
+        guard(|| {
+            let options = preview_options(policy, now, protected, compare_with_ecr, poll_interval, ecr_timeout)
+                .map_err(Failure::from)?;
+            tasks::run(self, py, &Hook::default(), |c| preview_op(c, repository, options))
+        })
+    }
+
+    /// Deletes exactly the images `preview` expires (a `LifecyclePreview` or its dict). Dry run unless
+    /// `dry_run=False`; raises `RefusedError` before deleting anything when a digest is protected (by
+    /// `protected` or the preview) or more than `max_deletions` would go. Returns the per-image report
+    /// (`dryRun`, `requested`, `deleted`, `failures`, `batches`).
+    #[pyo3(signature = (repository, preview, *, dry_run=true, max_deletions=100, protected=Vec::new()))]
+    fn expire_images(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        preview: &Bound<'_, PyAny>,
+        dry_run: bool,
+        max_deletions: usize,
+        protected: Vec<String>,
+    ) -> PyResult<Json> {
+        guard(|| {
+            let preview = preview_arg(preview).map_err(Failure::from)?;
+            let options = expire_options(dry_run, max_deletions, protected);
+            tasks::run(self, py, &Hook::default(), |c| {
+                expire_op(c, repository, preview, options)
+            })
+        })
+    }
+}
+
+#[pymethods]
+impl PyAsyncEcrClient {
+    /// Awaitable of `EcrClient.get_lifecycle_policy`.
+    fn get_lifecycle_policy<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| tasks::start(self, py, Hook::default(), move |c| get_policy_op(c, repository)))
+    }
+
+    /// Awaitable of `EcrClient.put_lifecycle_policy`.
+    fn put_lifecycle_policy<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        policy: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let text = policy_text_arg(policy).map_err(Failure::from)?;
+            tasks::start(self, py, Hook::default(), move |c| put_policy_op(c, repository, text))
+        })
+    }
+
+    /// Awaitable of `EcrClient.describe_images_all_statuses`.
+    fn describe_images_all_statuses<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| tasks::start(self, py, Hook::default(), move |c| all_images_op(c, repository)))
+    }
+
+    /// Awaitable of `EcrClient.manifest_list_children`.
+    fn manifest_list_children<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        images: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let images = images_arg(images).map_err(Failure::from)?;
+            tasks::start(self, py, Hook::default(), move |c| children_op(c, repository, images))
+        })
+    }
+
+    /// Awaitable of `EcrClient.ecr_lifecycle_preview`.
+    #[pyo3(signature = (repository, *, policy=None, poll_interval=5.0, timeout=300.0))]
+    fn ecr_lifecycle_preview<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        policy: Option<&Bound<'_, PyAny>>,
+        poll_interval: f64,
+        timeout: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let args = EcrPreviewArgs {
+                repository,
+                policy: optional_policy_text(policy).map_err(Failure::from)?,
+                poll_interval: seconds_arg("poll_interval", poll_interval).map_err(Failure::from)?,
+                timeout: seconds_arg("timeout", timeout).map_err(Failure::from)?,
+            };
+            tasks::start(self, py, Hook::default(), move |c| ecr_preview_op(c, args))
+        })
+    }
+
+    /// Awaitable of `EcrClient.lifecycle_preview`.
+    #[pyo3(signature = (repository, *, policy=None, now=None, protected=Vec::new(), compare_with_ecr=false,
+        poll_interval=5.0, ecr_timeout=300.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn lifecycle_preview<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        policy: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+        protected: Vec<String>,
+        compare_with_ecr: bool,
+        poll_interval: f64,
+        ecr_timeout: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let options = preview_options(policy, now, protected, compare_with_ecr, poll_interval, ecr_timeout)
+                .map_err(Failure::from)?;
+            tasks::start(self, py, Hook::default(), move |c| preview_op(c, repository, options))
+        })
+    }
+
+    /// Awaitable of `EcrClient.expire_images`.
+    #[pyo3(signature = (repository, preview, *, dry_run=true, max_deletions=100, protected=Vec::new()))]
+    fn expire_images<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        preview: &Bound<'_, PyAny>,
+        dry_run: bool,
+        max_deletions: usize,
+        protected: Vec<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let preview = preview_arg(preview).map_err(Failure::from)?;
+            let options = expire_options(dry_run, max_deletions, protected);
+            tasks::start(self, py, Hook::default(), move |c| {
+                expire_op(c, repository, preview, options)
+            })
+        })
+    }
+}

@@ -1,0 +1,534 @@
+//! Scan gating: `ScanPolicy`, `evaluate_findings`, `parse_findings`, `ScanDecision`, and the scan methods of
+//! both clients (wait for the scan and gate it, with a progress callback).
+//!
+//! Results are the `scan_gate` program's outputs: `ScanDecision.to_dict()` is its JSON report,
+//! `.to_sarif()` its SARIF 2.1.0 log, `.to_markdown()` its Markdown summary (all from
+//! `ecr_core::scan::report`).
+
+use ecr_core::scan::report;
+use ecr_core::scan::{GateDecision, GateImage, GateOptions, ScanPolicy, ScanType, WaitOptions};
+use ecr_core::types::ImageId;
+use ecr_core::{EcrClient, Error};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::client::{PyAsyncEcrClient, PyEcrClient};
+use crate::conversions::{Json, from_py};
+use crate::errors::{Failure, guard};
+use crate::tasks::{self, Hook, image_arg, now_arg, seconds_arg};
+
+/// A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...; unknown fields and bad dates are
+/// errors naming the field).
+#[pyclass(name = "ScanPolicy", module = "ecr_core", frozen)]
+#[derive(Clone)]
+pub(crate) struct PyScanPolicy {
+    pub(crate) policy: ScanPolicy,
+}
+
+#[pymethods]
+impl PyScanPolicy {
+    /// Parses and validates a JSON policy; raises `PolicyValidationError` (`.errors` with each path).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(Self {
+                policy: ScanPolicy::from_json_str(text).map_err(Failure::from)?,
+            })
+        })
+    }
+
+    /// Parses and validates a TOML policy (the same field names; dates may be TOML dates).
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        guard(|| {
+            Ok(Self {
+                policy: ScanPolicy::from_toml_str(text).map_err(Failure::from)?,
+            })
+        })
+    }
+
+    /// Validates a policy given as a dict (the JSON shape).
+    #[staticmethod]
+    fn from_dict(policy: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(|| {
+            let value = from_py(policy, "policy").map_err(Failure::from)?;
+            Ok(Self {
+                policy: ScanPolicy::from_value(&value).map_err(Failure::from)?,
+            })
+        })
+    }
+
+    /// Loads a policy file: `.toml` as TOML, anything else as JSON.
+    #[staticmethod]
+    fn load(path: std::path::PathBuf) -> PyResult<Self> {
+        guard(|| {
+            Ok(Self {
+                policy: ScanPolicy::load(path).map_err(Failure::from)?,
+            })
+        })
+    }
+
+    /// The policy as a dict, defaults filled in.
+    fn to_dict(&self) -> Json {
+        Json(self.policy.to_json())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("ScanPolicy({})", self.policy.to_json())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyScanPolicy>()
+            .is_ok_and(|o| o.get().policy == self.policy)
+    }
+}
+
+/// The gate's decision: `.passed`, and the `scan_gate` program's renderings.
+#[pyclass(name = "ScanDecision", module = "ecr_core", frozen)]
+pub(crate) struct PyScanDecision {
+    decision: GateDecision,
+}
+
+#[pymethods]
+impl PyScanDecision {
+    /// Whether the gate passed.
+    #[getter]
+    fn passed(&self) -> bool {
+        self.decision.passed
+    }
+
+    /// Every reason for failing (empty when passed), as dicts (`code`, `message`, ...).
+    #[getter]
+    fn reasons(&self) -> PyResult<Json> {
+        guard(|| Ok(Json::of(&self.decision.reasons)?))
+    }
+
+    /// The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`).
+    fn to_dict(&self) -> Json {
+        Json(report::json(&self.decision))
+    }
+
+    /// The SARIF 2.1.0 log (`scan_gate --format sarif`), as a dict.
+    fn to_sarif(&self) -> Json {
+        Json(report::sarif(&self.decision))
+    }
+
+    /// The Markdown summary (`scan_gate --format markdown`).
+    fn to_markdown(&self) -> String {
+        report::markdown(&self.decision)
+    }
+
+    fn __bool__(&self) -> bool {
+        self.decision.passed
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ScanDecision(passed={}, reasons={})",
+            if self.decision.passed { "True" } else { "False" },
+            self.decision.reasons.len()
+        )
+    }
+}
+
+/// A policy argument: a `ScanPolicy`, a dict, or JSON text.
+fn policy_arg(policy: &Bound<'_, PyAny>) -> Result<ScanPolicy, Error> {
+    if let Ok(p) = policy.cast::<PyScanPolicy>() {
+        return Ok(p.get().policy.clone());
+    }
+    if let Ok(text) = policy.cast::<PyString>() {
+        return ScanPolicy::from_json_str(&text.to_cow().map_err(|e| Error::invalid("policy", e.to_string()))?);
+    }
+    ScanPolicy::from_value(&from_py(policy, "policy")?)
+}
+
+/// Findings pages: JSON text (one DescribeImageScanFindings response, or an array of them), a dict (one
+/// response) or a list of dicts (the pages of one image).
+fn findings_arg(pages: &Bound<'_, PyAny>) -> Result<ecr_core::scan::ScanFindings, Error> {
+    if let Ok(text) = pages.cast::<PyString>() {
+        return ecr_core::scan::parse_findings(&text.to_cow().map_err(|e| Error::invalid("pages", e.to_string()))?);
+    }
+    ecr_core::scan::parse_findings_value(&from_py(pages, "pages")?)
+}
+
+/// Parses DescribeImageScanFindings response(s) (as for `evaluate_findings`) into one merged dict:
+/// status, scan type, reported counts and every finding with its raw JSON.
+#[pyfunction]
+pub(crate) fn parse_findings(pages: &Bound<'_, PyAny>) -> PyResult<Json> {
+    guard(|| Ok(Json::of(&findings_arg(pages).map_err(Failure::from)?)?))
+}
+
+/// Gates one image's findings on a policy, like `scan_gate --findings FILE --policy FILE [--now T]`.
+///
+/// `pages`: JSON text of one DescribeImageScanFindings response or an array of them, a dict, or a list of
+/// dicts. `policy`: a `ScanPolicy`, a dict or JSON text. `now` (RFC 3339 string or aware `datetime`,
+/// default now) decides ignore expiry. `repository`, `digest`, `platform` override where the image is (what
+/// scoped ignore rules match against; default: what the response says).
+#[pyfunction]
+#[pyo3(signature = (pages, policy, *, now=None, repository=None, digest=None, platform=None))]
+pub(crate) fn evaluate_findings(
+    py: Python<'_>,
+    pages: &Bound<'_, PyAny>,
+    policy: &Bound<'_, PyAny>,
+    now: Option<&Bound<'_, PyAny>>,
+    repository: Option<String>,
+    digest: Option<String>,
+    platform: Option<String>,
+) -> PyResult<PyScanDecision> {
+    guard(|| {
+        let scan = findings_arg(pages).map_err(Failure::from)?;
+        let policy = policy_arg(policy).map_err(Failure::from)?;
+        let now = now_arg(now).map_err(Failure::from)?;
+        let mut image = GateImage::new(scan).with_location(repository, digest);
+        if let Some(p) = platform {
+            image = image.with_platform(p);
+        }
+        let decision = py.detach(|| ecr_core::scan::evaluate(&policy, [image], now));
+        Ok(PyScanDecision { decision })
+    })
+}
+
+fn scan_type_arg(scan_type: Option<&str>) -> Result<Option<ScanType>, Error> {
+    match scan_type {
+        None => Ok(None),
+        Some(s) if s.eq_ignore_ascii_case("basic") => Ok(Some(ScanType::Basic)),
+        Some(s) if s.eq_ignore_ascii_case("enhanced") => Ok(Some(ScanType::Enhanced)),
+        Some(s) => Err(Error::invalid(
+            "scan_type",
+            format!("expected \"basic\" or \"enhanced\", got {s:?}"),
+        )),
+    }
+}
+
+/// The waiting knobs shared by `gate_image` and `wait_for_scan`.
+struct Waiting {
+    timeout: f64,
+    poll_interval: f64,
+    max_poll_interval: f64,
+    consistency_polls: Option<u32>,
+    start_scan: bool,
+}
+
+impl Waiting {
+    fn options(&self, hook: &Hook) -> Result<WaitOptions, Error> {
+        let mut wait = WaitOptions {
+            timeout: seconds_arg("timeout", self.timeout)?,
+            poll_interval: seconds_arg("poll_interval", self.poll_interval)?,
+            max_poll_interval: seconds_arg("max_poll_interval", self.max_poll_interval)?,
+            consistency_polls: self.consistency_polls.map(|n| n.max(1)),
+            start_basic_scan: self.start_scan,
+            ..WaitOptions::default()
+        };
+        wait.max_poll_interval = wait.max_poll_interval.max(wait.poll_interval);
+        if hook.is_set() {
+            let hook = hook.clone();
+            wait = wait.on_progress(move |p| {
+                if let Ok(value) = serde_json::to_value(p) {
+                    hook.call(&value);
+                }
+            });
+        }
+        Ok(wait)
+    }
+}
+
+/// The arguments of `gate_image`, converted.
+struct GateArgs {
+    repository: String,
+    image: ImageId,
+    policy: ScanPolicy,
+    options: GateOptions,
+    now: ecr_core::time::Timestamp,
+}
+
+async fn gate_op(client: EcrClient, a: GateArgs) -> Result<PyScanDecision, Failure> {
+    let decision = client
+        .gate_image(&a.repository, &a.image, &a.policy, &a.options, a.now)
+        .await?;
+    Ok(PyScanDecision { decision })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gate_args(
+    repository: String,
+    image: &Bound<'_, PyAny>,
+    policy: &Bound<'_, PyAny>,
+    now: Option<&Bound<'_, PyAny>>,
+    waiting: Waiting,
+    platforms: Vec<String>,
+    scan_type: Option<&str>,
+    hook: &Hook,
+) -> Result<GateArgs, Error> {
+    Ok(GateArgs {
+        repository,
+        image: image_arg(image)?,
+        policy: policy_arg(policy)?,
+        options: GateOptions {
+            wait: waiting.options(hook)?,
+            platforms,
+            scan_type: scan_type_arg(scan_type)?,
+        },
+        now: now_arg(now)?,
+    })
+}
+
+async fn wait_op(
+    client: EcrClient,
+    repository: String,
+    digest: String,
+    scan_type: Option<ScanType>,
+    wait: WaitOptions,
+) -> Result<Json, Failure> {
+    let outcome = client.wait_for_scan(&repository, &digest, scan_type, &wait).await?;
+    let mut doc = serde_json::Map::new();
+    doc.insert("scan".into(), Json::of(&outcome.scan)?.0);
+    doc.insert("polls".into(), outcome.polls.into());
+    doc.insert("elapsed".into(), outcome.elapsed.as_secs_f64().into());
+    doc.insert("startedScan".into(), outcome.started_scan.into());
+    Ok(Json(serde_json::Value::Object(doc)))
+}
+
+async fn findings_op(client: EcrClient, repository: String, image: ImageId) -> Result<Json, Failure> {
+    Json::of(&client.describe_scan_findings(&repository, &image, None).await?)
+}
+
+async fn start_scan_op(client: EcrClient, repository: String, image: ImageId) -> Result<(), Failure> {
+    Ok(client.start_image_scan(&repository, &image).await?)
+}
+
+async fn resolve_op(client: EcrClient, repository: String, image: ImageId) -> Result<Json, Failure> {
+    Json::of(&client.resolve_image(&repository, &image).await?)
+}
+
+async fn scan_type_op(client: EcrClient) -> Result<Option<String>, Failure> {
+    Ok(client.registry_scan_type().await?.map(|t| t.as_str().to_owned()))
+}
+
+const DEFAULT_TIMEOUT: f64 = 600.0;
+
+#[pymethods]
+impl PyEcrClient {
+    /// Waits for the scan of an image (every selected platform of an index) and gates it on `policy`, like
+    /// the `scan_gate` program's live mode; returns a `ScanDecision`.
+    ///
+    /// `image`: a tag, a `sha256:` digest or an `ImageId` dict. `on_progress` is called after every poll with
+    /// a dict (`image`, `status`, `elapsed`, `polls`, `stablePolls`, `findings`, `counts`); an exception it
+    /// raises aborts the wait and is re-raised from this call unchanged. Raises `ScanTimeoutError` when the
+    /// scan does not finish within `timeout` seconds. `scan_type`: `"basic"` / `"enhanced"` (default: asks
+    /// the registry). `start_scan` starts a basic scan when none exists.
+    #[pyo3(signature = (repository, image, policy, *, now=None, timeout=DEFAULT_TIMEOUT, poll_interval=5.0,
+        max_poll_interval=30.0, consistency_polls=None, start_scan=false, platforms=Vec::new(), scan_type=None,
+        on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn gate_image(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        image: &Bound<'_, PyAny>,
+        policy: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        poll_interval: f64,
+        max_poll_interval: f64,
+        consistency_polls: Option<u32>,
+        start_scan: bool,
+        platforms: Vec<String>,
+        scan_type: Option<&str>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<PyScanDecision> {
+        guard(|| {
+            let hook = Hook::new(on_progress);
+            let waiting = Waiting {
+                timeout,
+                poll_interval,
+                max_poll_interval,
+                consistency_polls,
+                start_scan,
+            };
+            let args = gate_args(repository, image, policy, now, waiting, platforms, scan_type, &hook)
+                .map_err(Failure::from)?;
+            tasks::run(self, py, &hook, |c| gate_op(c, args))
+        })
+    }
+
+    /// Waits for the scan of one image (pinned by digest) to reach a final state; returns
+    /// `{"scan": <merged findings>, "polls", "elapsed", "startedScan"}`. `on_progress` and errors as for
+    /// `gate_image`.
+    #[pyo3(signature = (repository, digest, *, scan_type=None, timeout=DEFAULT_TIMEOUT, poll_interval=5.0,
+        max_poll_interval=30.0, consistency_polls=None, start_scan=false, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn wait_for_scan(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        digest: String,
+        scan_type: Option<&str>,
+        timeout: f64,
+        poll_interval: f64,
+        max_poll_interval: f64,
+        consistency_polls: Option<u32>,
+        start_scan: bool,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Json> {
+        guard(|| {
+            let hook = Hook::new(on_progress);
+            let waiting = Waiting {
+                timeout,
+                poll_interval,
+                max_poll_interval,
+                consistency_polls,
+                start_scan,
+            };
+            let wait = waiting.options(&hook).map_err(Failure::from)?;
+            let scan_type = scan_type_arg(scan_type).map_err(Failure::from)?;
+            tasks::run(self, py, &hook, |c| wait_op(c, repository, digest, scan_type, wait))
+        })
+    }
+
+    /// Every page of DescribeImageScanFindings for one image, merged (as `parse_findings` returns it).
+    /// Raises `ScanNotFoundError` when the image has no scan.
+    fn describe_scan_findings(&self, py: Python<'_>, repository: String, image: &Bound<'_, PyAny>) -> PyResult<Json> {
+        guard(|| {
+            let image = image_arg(image).map_err(Failure::from)?;
+            tasks::run(self, py, &Hook::default(), |c| findings_op(c, repository, image))
+        })
+    }
+
+    /// Starts a basic scan of an image (`LimitExceededError` when one already ran today).
+    fn start_image_scan(&self, py: Python<'_>, repository: String, image: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(|| {
+            let image = image_arg(image).map_err(Failure::from)?;
+            tasks::run(self, py, &Hook::default(), |c| start_scan_op(c, repository, image))
+        })
+    }
+
+    /// Resolves a tag or digest to `{"repository", "digest", "mediaType", "children"}` (children: the
+    /// platform images of an index).
+    fn resolve_image(&self, py: Python<'_>, repository: String, image: &Bound<'_, PyAny>) -> PyResult<Json> {
+        guard(|| {
+            let image = image_arg(image).map_err(Failure::from)?;
+            tasks::run(self, py, &Hook::default(), |c| resolve_op(c, repository, image))
+        })
+    }
+
+    /// The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `None` when it does not say.
+    fn registry_scan_type(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        guard(|| tasks::run(self, py, &Hook::default(), scan_type_op))
+    }
+}
+
+#[pymethods]
+impl PyAsyncEcrClient {
+    /// Awaitable of `EcrClient.gate_image` (same arguments; `on_progress` is called from a worker thread).
+    #[pyo3(signature = (repository, image, policy, *, now=None, timeout=DEFAULT_TIMEOUT, poll_interval=5.0,
+        max_poll_interval=30.0, consistency_polls=None, start_scan=false, platforms=Vec::new(), scan_type=None,
+        on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn gate_image<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        image: &Bound<'_, PyAny>,
+        policy: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        timeout: f64,
+        poll_interval: f64,
+        max_poll_interval: f64,
+        consistency_polls: Option<u32>,
+        start_scan: bool,
+        platforms: Vec<String>,
+        scan_type: Option<&str>,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let hook = Hook::new(on_progress);
+            let waiting = Waiting {
+                timeout,
+                poll_interval,
+                max_poll_interval,
+                consistency_polls,
+                start_scan,
+            };
+            let args = gate_args(repository, image, policy, now, waiting, platforms, scan_type, &hook)
+                .map_err(Failure::from)?;
+            tasks::start(self, py, hook, |c| gate_op(c, args))
+        })
+    }
+
+    /// Awaitable of `EcrClient.wait_for_scan`.
+    #[pyo3(signature = (repository, digest, *, scan_type=None, timeout=DEFAULT_TIMEOUT, poll_interval=5.0,
+        max_poll_interval=30.0, consistency_polls=None, start_scan=false, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn wait_for_scan<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        digest: String,
+        scan_type: Option<&str>,
+        timeout: f64,
+        poll_interval: f64,
+        max_poll_interval: f64,
+        consistency_polls: Option<u32>,
+        start_scan: bool,
+        on_progress: Option<Py<PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let hook = Hook::new(on_progress);
+            let waiting = Waiting {
+                timeout,
+                poll_interval,
+                max_poll_interval,
+                consistency_polls,
+                start_scan,
+            };
+            let wait = waiting.options(&hook).map_err(Failure::from)?;
+            let scan_type = scan_type_arg(scan_type).map_err(Failure::from)?;
+            tasks::start(self, py, hook, move |c| wait_op(c, repository, digest, scan_type, wait))
+        })
+    }
+
+    /// Awaitable of `EcrClient.describe_scan_findings`.
+    fn describe_scan_findings<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        image: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let image = image_arg(image).map_err(Failure::from)?;
+            tasks::start(self, py, Hook::default(), move |c| findings_op(c, repository, image))
+        })
+    }
+
+    /// Awaitable of `EcrClient.start_image_scan`.
+    fn start_image_scan<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        image: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let image = image_arg(image).map_err(Failure::from)?;
+            tasks::start(self, py, Hook::default(), move |c| start_scan_op(c, repository, image))
+        })
+    }
+
+    /// Awaitable of `EcrClient.resolve_image`.
+    fn resolve_image<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        image: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let image = image_arg(image).map_err(Failure::from)?;
+            tasks::start(self, py, Hook::default(), move |c| resolve_op(c, repository, image))
+        })
+    }
+
+    /// Awaitable of `EcrClient.registry_scan_type`.
+    fn registry_scan_type<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| tasks::start(self, py, Hook::default(), scan_type_op))
+    }
+}
