@@ -30,8 +30,8 @@ use ecr_core::scan::{GateDecision, GateOptions, ScanPolicy, WaitOptions};
 use ecr_core::tagging::{BuildContext, PlanReport, TagPolicy, TagStrategy};
 use ecr_core::types::{ImageId, Repository, RepositorySettings, TagMutability};
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, CheckLevel, CheckPolicy, CheckStatus, EnsureOptions, RegistryAccess,
-    RegistryAuth, RegistryClient, Verification, VerifyPushRequest,
+    BuildRecord, BuildRecordInput, CheckLevel, CheckPolicy, CheckStatus, EnsureOptions, RegistryAccess, RegistryAuth,
+    RegistryClient, Verification, VerifyPushRequest,
 };
 use ecr_core::{EcrClient, Error};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -267,7 +267,9 @@ impl Pipeline {
         let label = format!("[{}/{}] {name}", self.steps.len() + 1, STEPS.len());
         let spinner = self.terminal.then(|| {
             let pb = ProgressBar::new_spinner();
-            pb.set_style(ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or(ProgressStyle::default_spinner()));
+            pb.set_style(
+                ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or(ProgressStyle::default_spinner()),
+            );
             pb.set_message(label.clone());
             pb.enable_steady_tick(Duration::from_millis(100));
             pb
@@ -279,7 +281,13 @@ impl Pipeline {
             pb.finish_and_clear();
         }
         let (status, summary, lines, details, value) = match result {
-            Ok(d) => (if d.warn { "warn" } else { "ok" }, d.summary, d.lines, d.details, Some(d.value)),
+            Ok(d) => (
+                if d.warn { "warn" } else { "ok" },
+                d.summary,
+                d.lines,
+                d.details,
+                Some(d.value),
+            ),
             Err(f) if required => ("failed", f.summary, f.lines, f.details, None),
             Err(f) => ("warn", f.summary, f.lines, f.details, None),
         };
@@ -390,7 +398,8 @@ async fn ensure_repository(client: &EcrClient, opts: &RepoOptions) -> StepResult
         repo.image_tag_mutability.as_str(),
         repo.scan_on_push
     );
-    let details = json!({"created": outcome.created, "uri": repo.repository_uri, "drift": outcome.drift, "audit": audit});
+    let details =
+        json!({"created": outcome.created, "uri": repo.repository_uri, "drift": outcome.drift, "audit": audit});
     Ok(Done::ok(repo, summary, details)
         .warn_if(!audit.passed || outcome.drift.iter().any(|d| !d.fixed))
         .lines(lines))
@@ -498,7 +507,12 @@ async fn plan_tags(client: &EcrClient, opts: &TagOptions, repository: &str, dige
         .violations
         .iter()
         .map(|v| format!("violation {}: {}", v.code, v.message))
-        .chain(report.warnings.iter().map(|v| format!("warning {}: {}", v.code, v.message)))
+        .chain(
+            report
+                .warnings
+                .iter()
+                .map(|v| format!("warning {}: {}", v.code, v.message)),
+        )
         .collect();
     let details = json!({"ciContext": context, "plan": report});
     if !report.is_ok() {
@@ -552,8 +566,16 @@ async fn push_image(
     }
     let summary = format!(
         "{digest} tagged {} (already there: {})",
-        if added.is_empty() { "-".to_owned() } else { added.join(", ") },
-        if present.is_empty() { "-".to_owned() } else { present.join(", ") }
+        if added.is_empty() {
+            "-".to_owned()
+        } else {
+            added.join(", ")
+        },
+        if present.is_empty() {
+            "-".to_owned()
+        } else {
+            present.join(", ")
+        }
     );
     let details = json!({"digest": digest, "mediaType": media_type, "added": added, "present": present});
     Ok(Done::ok((), summary, details))
@@ -570,7 +592,10 @@ async fn verify_image(
     tags: &[String],
 ) -> StepResult<Verification> {
     let mut checks = CheckPolicy::default();
-    for (list, level) in [(&args.verify.warn, CheckLevel::Warn), (&args.verify.skip, CheckLevel::Skip)] {
+    for (list, level) in [
+        (&args.verify.warn, CheckLevel::Warn),
+        (&args.verify.skip, CheckLevel::Skip),
+    ] {
         if let Some(l) = list {
             checks = checks.with_list(l, level)?;
         }
@@ -599,7 +624,14 @@ async fn verify_image(
         .checks
         .iter()
         .filter(|c| c.status != CheckStatus::Skipped)
-        .map(|c| format!("{:<11} {:<7} {}", c.check, format!("{:?}", c.status).to_lowercase(), c.message))
+        .map(|c| {
+            format!(
+                "{:<11} {:<7} {}",
+                c.check,
+                format!("{:?}", c.status).to_lowercase(),
+                c.message
+            )
+        })
         .collect();
     let summary = format!(
         "{} passed, {} failed, {} warned, {} skipped",
@@ -636,9 +668,17 @@ async fn gate_scan(client: &EcrClient, opts: &ScanOptions, repository: &str, dig
         .await?;
     let counts = |c: &ecr_core::scan::SeverityCounts| {
         let parts: Vec<String> = c.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        if parts.is_empty() { "none".to_owned() } else { parts.join(", ") }
+        if parts.is_empty() {
+            "none".to_owned()
+        } else {
+            parts.join(", ")
+        }
     };
-    let mut lines: Vec<String> = decision.reasons.iter().map(|r| format!("fail: {}", r.message)).collect();
+    let mut lines: Vec<String> = decision
+        .reasons
+        .iter()
+        .map(|r| format!("fail: {}", r.message))
+        .collect();
     for used in decision.ignores.iter().filter(|u| u.ignored > 0) {
         let rule = &used.rule;
         lines.push(format!(
@@ -646,7 +686,10 @@ async fn gate_scan(client: &EcrClient, opts: &ScanOptions, repository: &str, dig
             rule.id,
             used.ignored,
             rule.reason.as_deref().unwrap_or("no reason given"),
-            rule.expires.as_ref().map(|e| format!(", until {}", e.text)).unwrap_or_default()
+            rule.expires
+                .as_ref()
+                .map(|e| format!(", until {}", e.text))
+                .unwrap_or_default()
         ));
     }
     lines.extend(decision.warnings.iter().map(|w| format!("warning: {}", w.message)));
@@ -695,12 +738,12 @@ async fn preview_lifecycle(client: &EcrClient, opts: &ScanOptions, repository: &
             )
         })
         .collect();
-    lines.extend(
-        preview
-            .protected_images
-            .iter()
-            .map(|s| format!("KEEP {} {:?} (protected; rule {} matched)", s.image_digest, s.image_tags, s.rule_priority)),
-    );
+    lines.extend(preview.protected_images.iter().map(|s| {
+        format!(
+            "KEEP {} {:?} (protected; rule {} matched)",
+            s.image_digest, s.image_tags, s.rule_priority
+        )
+    }));
     let summary = format!(
         "{} image(s), {} rule(s) as of {}: {} expire, {} protected, {} bytes reclaimed",
         report.images.len(),
@@ -711,7 +754,9 @@ async fn preview_lifecycle(client: &EcrClient, opts: &ScanOptions, repository: &
         preview.reclaimed_bytes.expire
     );
     let details = preview.to_document(&report.warnings);
-    Ok(Done::ok((), summary, details).warn_if(!report.warnings.is_empty()).lines(lines))
+    Ok(Done::ok((), summary, details)
+        .warn_if(!report.warnings.is_empty())
+        .lines(lines))
 }
 
 /// Step 8: the in-toto build record of the verified image, written to a file.
@@ -749,21 +794,31 @@ fn write_record(
 /// Runs the steps in order; returns when one required step fails (the rest are then skipped).
 async fn run(args: &Args, image: &BuiltImage, client: &EcrClient, p: &mut Pipeline) -> Option<()> {
     let repository = args.repo.repository.as_str();
-    let repo = p.step("repository", true, ensure_repository(client, &args.repo)).await?;
+    let repo = p
+        .step("repository", true, ensure_repository(client, &args.repo))
+        .await?;
     let creds = p
         .step("credentials", true, registry_credentials(client, &repo, &args.repo))
         .await?;
     let digest = image.digest.as_str();
-    let plan = p.step("tag plan", true, plan_tags(client, &args.tags, repository, digest)).await?;
+    let plan = p
+        .step("tag plan", true, plan_tags(client, &args.tags, repository, digest))
+        .await?;
     let tags: Vec<String> = plan.tags.iter().map(|t| t.value.clone()).collect();
     p.step("push", true, push_image(client, args, &repo, &creds, image, &tags))
         .await?;
     let verification = p
         .step("verify", true, verify_image(client, args, &repo, &creds, digest, &tags))
         .await?;
-    let decision = p.step("scan", true, gate_scan(client, &args.scan, repository, digest)).await?;
-    p.step("lifecycle", false, preview_lifecycle(client, &args.scan, repository, digest))
-        .await;
+    let decision = p
+        .step("scan", true, gate_scan(client, &args.scan, repository, digest))
+        .await?;
+    p.step(
+        "lifecycle",
+        false,
+        preview_lifecycle(client, &args.scan, repository, digest),
+    )
+    .await;
     p.step("record", true, async {
         write_record(&args.output.record, &repo, &plan, digest, &verification, &decision)
     })
@@ -793,7 +848,10 @@ async fn main() -> std::process::ExitCode {
         }
     }
     if args.output.json {
-        println!("{}", serde_json::to_string_pretty(&p.to_json(&args)).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&p.to_json(&args)).unwrap_or_default()
+        );
     }
     let total: u128 = p.steps.iter().map(|s| s.millis).sum();
     match p.failed {
