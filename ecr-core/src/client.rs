@@ -213,6 +213,27 @@ struct Inner {
 }
 
 /// A cheap-to-clone ECR client. Capabilities add their operations in their own modules.
+///
+/// ```no_run
+/// use ecr_core::EcrClient;
+/// use ecr_core::types::{ImageId, RepositorySettings};
+///
+/// # async fn demo() -> ecr_core::Result<()> {
+/// // The standard AWS environment: region, credentials, `AWS_ENDPOINT_URL[_ECR]`.
+/// let client = EcrClient::from_env().await?;
+/// // Or explicit settings (unset ones come from the AWS configuration chain).
+/// let client = EcrClient::builder().region("eu-west-1").build().await.unwrap_or(client);
+/// let repo = match client.describe_repository("team/service").await {
+///     Ok(repo) => repo,
+///     Err(ecr_core::Error::RepositoryNotFound { .. }) => {
+///         client.create_repository("team/service", &RepositorySettings::recommended()).await?
+///     }
+///     Err(e) => return Err(e),
+/// };
+/// let images = client.describe_images(&repo.repository_name, &[ImageId::tag("1.2.3")]).await?;
+/// println!("{} image(s) tagged 1.2.3 in {}", images.len(), repo.repository_uri);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct EcrClient {
     inner: Arc<Inner>,

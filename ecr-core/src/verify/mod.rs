@@ -15,6 +15,28 @@
 //!   consume read-only").
 //! - [`EcrClient::ensure_repository`](crate::EcrClient::ensure_repository): create with the safe defaults,
 //!   or report (and optionally fix) drift.
+//!
+//! ```no_run
+//! use ecr_core::verify::{CheckPolicy, RegistryAccess, VerifyPushRequest};
+//!
+//! # async fn demo() -> ecr_core::Result<()> {
+//! let client = ecr_core::EcrClient::from_env().await?;
+//! let verification = client
+//!     .verify_push(&VerifyPushRequest {
+//!         registry_host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com".into(),
+//!         repository: "team/service".into(),
+//!         tags: vec!["1.2.3".into(), "sha-4f2a9c1".into()],
+//!         digest: "sha256:55d83b85d2dbd1a7ca65ca1beff5851ec1459b0f6f0bb74fb8da27ce104e3ed6".into(),
+//!         platforms: vec!["linux/amd64".parse()?],
+//!         checks: CheckPolicy::default(),
+//!         // The image config is read over the registry protocol (https://<registry_host> unless `url` says otherwise).
+//!         registry: Some(RegistryAccess { url: None, auth: client.registry_auth().await? }),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! assert!(verification.report.passed, "{:?}", verification.report.checks);
+//! # Ok(()) }
+//! ```
 
 mod audit;
 mod config;

@@ -13,7 +13,7 @@ use std::time::Duration;
 use clap::Parser;
 use ecr_core::reference::ImageReference;
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, CheckLevel, CheckPolicy, RegistryAccess, RegistryAuth, ReplicationWait,
+    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, RegistryAccess, RegistryAuth, ReplicationWait,
     VerifyPushRequest,
 };
 use ecr_core::{EcrClient, Error, Secret};
@@ -106,7 +106,7 @@ async fn run(args: Args) -> Result<i32, Error> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut checks = CheckPolicy::default();
     if !args.replication_regions.is_empty() {
-        checks = checks.set(ecr_core::verify::Check::Replication, CheckLevel::Required);
+        checks = checks.set(Check::Replication, CheckLevel::Required);
     }
     for (list, level) in [
         (&args.require, CheckLevel::Required),
@@ -125,12 +125,31 @@ async fn run(args: Args) -> Result<i32, Error> {
         None => None,
     };
     let client = EcrClient::from_env().await?;
-    let auth = match (std::env::var("REGISTRY_USERNAME"), std::env::var("REGISTRY_PASSWORD")) {
-        (Ok(username), Ok(password)) => RegistryAuth::Basic {
-            username,
-            password: Secret::new(password),
-        },
-        _ => client.registry_auth().await?,
+    // The registry protocol (and its token) is needed only by the checks that read the image config or referrers.
+    let needs_registry = [
+        Check::Platforms,
+        Check::NonRoot,
+        Check::Labels,
+        Check::NoSecrets,
+        Check::Healthcheck,
+        Check::Referrers,
+    ]
+    .into_iter()
+    .any(|c| checks.level(c) != CheckLevel::Skip);
+    let registry = if needs_registry {
+        let auth = match (std::env::var("REGISTRY_USERNAME"), std::env::var("REGISTRY_PASSWORD")) {
+            (Ok(username), Ok(password)) => RegistryAuth::Basic {
+                username,
+                password: Secret::new(password),
+            },
+            _ => client.registry_auth().await?,
+        };
+        Some(RegistryAccess {
+            url: args.registry_url,
+            auth,
+        })
+    } else {
+        None
     };
     let req = VerifyPushRequest {
         registry_host: host.clone(),
@@ -139,10 +158,7 @@ async fn run(args: Args) -> Result<i32, Error> {
         digest: digest.clone(),
         platforms,
         checks,
-        registry: Some(RegistryAccess {
-            url: args.registry_url,
-            auth,
-        }),
+        registry,
         replication: ReplicationWait {
             regions: args.replication_regions,
             timeout: Duration::from_secs(args.replication_timeout),
