@@ -54,7 +54,10 @@ fuzz_target!(|data: &[u8]| {
                 Some((name, _)) if !key.starts_with('[') => name,
                 _ => key,
             };
-            assert!(!name.trim_matches('.').is_empty(), "{server:?}: key {key:?} names no host");
+            assert!(
+                !name.trim_matches('.').is_empty(),
+                "{server:?}: key {key:?} names no host"
+            );
             let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else {
                 panic!("merge succeeded on a document that is not an object");
             };
@@ -75,7 +78,10 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(new_auths.get(k), Some(v), "auths entry {k:?} changed");
                 }
             }
-            assert_eq!(new_auths.len(), old_auths.map_or(0, Map::len) + usize::from(!outcome.replaced));
+            assert_eq!(
+                new_auths.len(),
+                old_auths.map_or(0, Map::len) + usize::from(!outcome.replaced)
+            );
             assert_eq!(outcome.replaced, old_auths.is_some_and(|m| m.contains_key(key)));
             let mut entry = Map::new();
             entry.insert("auth".to_owned(), Value::String(AUTH.to_owned()));

@@ -22,6 +22,9 @@ fn check_rejection(input: &str, err: &Error) {
     };
     assert_eq!(echoed, input);
     assert!(!message.is_empty());
+    if input.contains("offset") {
+        return; // the message quotes the input: its own "offset N" text is not a position
+    }
     let n = input.chars().count();
     for rest in message.split("offset ").skip(1) {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -33,25 +36,28 @@ fn check_rejection(input: &str, err: &Error) {
 
 fn check_host(host: &RegistryHost) {
     let text = host.to_string();
-    assert_eq!(text.parse::<RegistryHost>().as_ref(), Ok(host), "{text}");
-    assert_eq!(RegistryHost::from_server_url(&host.server_url()).as_ref(), Ok(host));
+    assert_eq!(text.parse::<RegistryHost>().ok().as_ref(), Some(host), "{text}");
+    assert_eq!(RegistryHost::from_server_url(&host.server_url()).ok().as_ref(), Some(host));
     assert_eq!(
-        RegistryHost::from_server_url(&format!("{}/v2/", host.server_url())).as_ref(),
-        Ok(host)
+        RegistryHost::from_server_url(&format!("{}/v2/", host.server_url())).ok().as_ref(),
+        Some(host)
     );
-    assert_eq!(host.kind() == ecr_core::reference::RegistryKind::Public, host.is_public());
+    assert_eq!(
+        host.kind() == ecr_core::reference::RegistryKind::Public,
+        host.is_public()
+    );
     assert_eq!(host.registry_id().is_some(), !host.is_public());
     assert_eq!(host.region().is_some(), !host.is_public());
     let json = serde_json::to_string(host).expect("a host serialises");
-    assert_eq!(serde_json::from_str::<RegistryHost>(&json).as_ref(), Ok(host));
+    assert_eq!(serde_json::from_str::<RegistryHost>(&json).ok().as_ref(), Some(host));
 }
 
 fn check_image(image: &ImageReference) {
     let text = image.to_string();
-    assert_eq!(text.parse::<ImageReference>().as_ref(), Ok(image), "{text}");
+    assert_eq!(text.parse::<ImageReference>().ok().as_ref(), Some(image), "{text}");
     check_host(image.host());
     let rebuilt = ImageReference::new(image.host().clone(), image.repository(), image.tag(), image.digest());
-    assert_eq!(rebuilt.as_ref(), Ok(image));
+    assert_eq!(rebuilt.ok().as_ref(), Some(image));
     if let Some(tag) = image.tag() {
         assert!(validate_tag(tag).is_ok(), "{text}: tag {tag:?}");
     }
@@ -61,13 +67,16 @@ fn check_image(image: &ImageReference) {
     if !image.host().is_public() {
         assert!(validate_repository_name(image.repository()).is_ok(), "{text}");
     }
-    assert_eq!(image.image_id().is_some(), image.tag().is_some() || image.digest().is_some());
+    assert_eq!(
+        image.image_id().is_some(),
+        image.tag().is_some() || image.digest().is_some()
+    );
     assert_eq!(
         image.repository_uri(),
         format!("{}/{}", image.host(), image.repository())
     );
     let json = serde_json::to_string(image).expect("a reference serialises");
-    assert_eq!(serde_json::from_str::<ImageReference>(&json).as_ref(), Ok(image));
+    assert_eq!(serde_json::from_str::<ImageReference>(&json).ok().as_ref(), Some(image));
 }
 
 /// The user information of a server URL (`scheme://USER@host/...`), when it has one.

@@ -35,7 +35,7 @@ fn context(doc: &Value) -> Option<BuildContext> {
         return match BuildContext::from_env(&|k| env.get(k).cloned()) {
             Ok(ctx) => {
                 let json = serde_json::to_string(&ctx).expect("a context serialises");
-                assert_eq!(BuildContext::from_json(&json).as_ref(), Ok(&ctx), "{json}");
+                assert_eq!(BuildContext::from_json(&json).ok().as_ref(), Some(&ctx), "{json}");
                 Some(ctx)
             }
             Err(e) => {
@@ -56,7 +56,11 @@ fn context(doc: &Value) -> Option<BuildContext> {
 fn check_report(report: &PlanReport) {
     let mut seen = HashSet::new();
     for (i, tag) in report.tags.iter().enumerate() {
-        assert!(ecr_core::reference::validate_tag(&tag.value).is_ok(), "tag {:?} breaks the OCI grammar", tag.value);
+        assert!(
+            ecr_core::reference::validate_tag(&tag.value).is_ok(),
+            "tag {:?} breaks the OCI grammar",
+            tag.value
+        );
         assert!(seen.insert(tag.value.as_str()), "tag {:?} planned twice", tag.value);
         assert!(!tag.rule.is_empty());
         if tag.value == "latest" && tag.rule.starts_with("flavor.latest") {
@@ -70,7 +74,9 @@ fn check_report(report: &PlanReport) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(doc) = serde_json::from_slice::<Value>(data) else { return };
+    let Ok(doc) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
     let ctx = context(&doc);
     let strategy = match TagStrategy::from_value(doc.get("strategy").unwrap_or(&Value::Null)) {
         Ok(s) => Some(s),
@@ -97,12 +103,17 @@ fuzz_target!(|data: &[u8]| {
             Err(_) => return,
         },
     };
-    let (Some(ctx), Some(strategy), Some(policy)) = (ctx, strategy, policy) else { return };
+    let (Some(ctx), Some(strategy), Some(policy)) = (ctx, strategy, policy) else {
+        return;
+    };
     let digest = doc.get("digest").and_then(Value::as_str);
 
     match strategy.plan(&ctx, repository.existing_tags()) {
         Ok(plan) => {
-            assert_eq!(plan.has_immutable_tag(), plan.tags.iter().any(|t| t.kind == TagKind::Immutable));
+            assert_eq!(
+                plan.has_immutable_tag(),
+                plan.tags.iter().any(|t| t.kind == TagKind::Immutable)
+            );
             assert_eq!(plan.tag_values().count(), plan.tags.len());
         }
         Err(e) => check_error("plan", &e),
