@@ -245,7 +245,14 @@ mod tests {
     /// (likewise `:5000`, a port without a host).
     #[test]
     fn a_server_of_dots_has_no_host() {
-        for server in [".", "...", "https://./v2/", "https://...?x", ":5000", "https://..:443/v2/"] {
+        for server in [
+            ".",
+            "...",
+            "https://./v2/",
+            "https://...?x",
+            ":5000",
+            "https://..:443/v2/",
+        ] {
             let err = authority(server).unwrap_err();
             assert_eq!(err.code(), "InvalidReference", "{server}");
         }
