@@ -31,33 +31,48 @@ pub(crate) fn partition_of_region(region: &str) -> &'static str {
 
 /// The bare `host[:port]` of a server URL: scheme, path, query and trailing dot removed, lower-cased.
 pub(crate) fn authority(input: &str) -> Result<String> {
+    // Text before an `@` may be a password (`https://user:pass@host`): errors never echo it.
+    let echo = match input.trim().rsplit_once('@') {
+        Some((_, rest)) => format!("<redacted>@{rest}"),
+        None => input.to_owned(),
+    };
     let invalid = |message: &str| Error::InvalidReference {
-        input: input.to_owned(),
+        input: echo.clone(),
         message: message.to_owned(),
     };
     let mut s = input.trim();
-    if let Some((scheme, rest)) = s.split_once("://") {
-        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-            return Err(invalid("only http:// and https:// server URLs name a registry"));
-        }
+    let mut scheme = None;
+    if let Some((name, rest)) = s.split_once("://") {
+        scheme = Some(name);
         s = rest;
     }
     let end = s.find(['/', '?', '#']).unwrap_or(s.len());
     let auth = &s[..end];
-    if auth.is_empty() {
-        return Err(invalid("no host"));
-    }
     if let Some((_, host)) = auth.rsplit_once('@') {
-        // The user information may hold a password: never echo it.
         return Err(Error::InvalidReference {
             input: format!("<redacted>@{host}"),
             message: "a server URL must not carry user information".to_owned(),
         });
     }
+    if scheme.is_some_and(|name| !name.eq_ignore_ascii_case("https") && !name.eq_ignore_ascii_case("http")) {
+        return Err(invalid("only http:// and https:// server URLs name a registry"));
+    }
+    if auth.is_empty() {
+        return Err(invalid("no host"));
+    }
     if auth.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(invalid("the host contains whitespace"));
     }
-    Ok(auth.trim_end_matches('.').to_ascii_lowercase())
+    let host = auth.trim_end_matches('.');
+    // The name before any port (`[v6]:port` keeps its brackets) must be more than dots.
+    let name = match host.rsplit_once(':') {
+        Some((name, _)) if !host.starts_with('[') => name,
+        _ => host,
+    };
+    if name.trim_matches('.').is_empty() {
+        return Err(invalid("no host"));
+    }
+    Ok(host.to_ascii_lowercase())
 }
 
 /// Parses a host, `host:port` or server URL (`https://host/v2/...`) as an ECR registry, with
@@ -205,5 +220,57 @@ mod tests {
         }
         let err = parse_ecr_host("https://AWS:hunter2@123456789012.dkr.ecr.us-west-2.amazonaws.com").unwrap_err();
         assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
+    }
+
+    /// Regression (fuzz target references): with a scheme other than http(s), the error echoed the whole
+    /// server URL, user information and password included.
+    #[test]
+    fn user_information_is_never_echoed_whatever_else_is_wrong() {
+        for input in [
+            "ftp://AWS:hunter2@123456789012.dkr.ecr.us-west-2.amazonaws.com",
+            "AWS:hunter2@ftp://123456789012.dkr.ecr.us-west-2.amazonaws.com",
+            "https://AWS:hunter2@",
+            "https://AWS:hunter2@123456789012.dkr.ecr.us-west-2.amazonaws.com.evil.example/v2/",
+        ] {
+            let err = parse_ecr_host(input).unwrap_err();
+            assert_eq!(err.code(), "InvalidReference", "{input}");
+            assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
+            let err = registry_region(input).unwrap_err();
+            assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
+        }
+    }
+
+    /// Regression (fuzz target docker_config): a server made only of dots (`.`, `https://...`) left an empty
+    /// host after the trailing dot was trimmed, and the docker config gained an `auths` entry under `""`
+    /// (likewise `:5000`, a port without a host).
+    #[test]
+    fn a_server_of_dots_has_no_host() {
+        for server in [
+            ".",
+            "...",
+            "https://./v2/",
+            "https://...?x",
+            ":5000",
+            "https://..:443/v2/",
+        ] {
+            let err = authority(server).unwrap_err();
+            assert_eq!(err.code(), "InvalidReference", "{server}");
+        }
+        assert_eq!(authority("Public.ECR.aws.").unwrap(), "public.ecr.aws");
+        assert_eq!(authority("http://127.0.0.1:5000/v2/").unwrap(), "127.0.0.1:5000");
+        assert_eq!(authority("[::1]:5000").unwrap(), "[::1]:5000");
+        let creds = crate::auth::RegistryCredentials {
+            host: "public.ecr.aws".into(),
+            username: "AWS".into(),
+            password: crate::Secret::new("pw".to_owned()),
+            expires_at: chrono::Utc::now(),
+            proxy_endpoint: None,
+            region: None,
+        };
+        let mut config = serde_json::json!({"auths": {"ghcr.io": {"auth": "eA=="}}});
+        let before = config.clone();
+        let err = crate::auth::merge_auth_entry(&mut config, "...", &creds).unwrap_err();
+        assert_eq!(err.code(), "InvalidReference");
+        assert_eq!(config, before);
     }
 }

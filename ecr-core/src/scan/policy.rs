@@ -348,7 +348,11 @@ fn toml_to_json(v: toml::Value) -> serde_json::Value {
     match v {
         toml::Value::String(s) => J::String(s),
         toml::Value::Integer(i) => J::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map(J::Number).unwrap_or(J::Null),
+        // JSON has no NaN or infinity: keep them as text so loading fails on the field instead of reading
+        // `null` (which would silently drop e.g. `minScore = nan`).
+        toml::Value::Float(f) => serde_json::Number::from_f64(f)
+            .map(J::Number)
+            .unwrap_or_else(|| J::String(f.to_string())),
         toml::Value::Boolean(b) => J::Bool(b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(a) => J::Array(a.into_iter().map(toml_to_json).collect()),

@@ -293,6 +293,24 @@ fn toml_errors_are_policy_errors() {
     assert_eq!(e.code(), "PolicyValidation");
 }
 
+/// Regression (fuzz target scan_policy): TOML has `nan` and `inf`, JSON has not; they used to become `null`,
+/// so `minScore = nan` loaded as a policy with no score threshold at all.
+#[test]
+fn toml_nan_and_infinity_are_rejected_not_dropped() {
+    for (text, path) in [
+        ("minScore = nan\n", "minScore"),
+        ("minScore = -nan\n", "minScore"),
+        ("minScore = inf\n", "minScore"),
+        ("[failOn]\nHIGH = inf\n", "failOn"),
+    ] {
+        let e = ScanPolicy::from_toml_str(text).unwrap_err();
+        assert_eq!(e.code(), "PolicyValidation", "{text}");
+        assert_eq!(e.field_errors()[0].path, path, "{text}: {e}");
+    }
+    let p = ScanPolicy::from_toml_str("minScore = 7.5\n").unwrap();
+    assert_eq!(p.min_score, Some(7.5));
+}
+
 #[test]
 fn expiry_semantics() {
     let d = Expiry::parse("2026-12-31").unwrap();
