@@ -227,6 +227,106 @@ export interface PolicyFinding {
   actions: string[]
   message: string
 }
+/* scan + lifecycle (bindscan) */
+
+/** The `scan_gate` program's JSON report (schema `ecr-core/scan-gate-report/v1`). */
+export interface ScanGateReport {
+  schema: string
+  generator: { name: string; version: string }
+  passed: boolean
+  evaluatedAt: string
+  reasons: Array<{ code: string; message: string; [key: string]: unknown }>
+  counted: Record<string, number>
+  notCounted: Record<string, number>
+  images: Array<Record<string, any>>
+  ignores: Array<Record<string, any>>
+  staleIgnores: number[]
+  expiredIgnores: number[]
+  warnings: Array<{ code: string; message: string; [key: string]: unknown }>
+  findings: Array<Record<string, any>>
+  policy: Record<string, any>
+}
+
+/** What a scan-wait progress callback receives after each poll. */
+export interface ScanProgress {
+  image: string
+  status: string
+  elapsed: number
+  polls: number
+  stablePolls: number
+  findings: number
+  counts: Record<string, number>
+}
+
+/** The result of `waitForScan`: the merged findings and how the wait went. */
+export interface ScanWaitOutcome {
+  scan: Record<string, any>
+  polls: number
+  elapsed: number
+  startedScan: boolean
+}
+
+/** A tag or digest resolved to its digest, media type and (for an index) platform children. */
+export interface ResolvedImage {
+  repository: string
+  digest: string
+  mediaType?: string
+  children: Array<{ digest: string; platform: string; mediaType?: string }>
+}
+
+/** A lifecycle lint warning: valid but probably not what was meant. */
+export interface LifecyclePolicyWarning {
+  kind: string
+  path: string
+  message: string
+}
+
+/** The `lifecycle_preview --validate-only` document. */
+export interface LifecycleValidation {
+  errors: Array<{ path: string; message: string }>
+  warnings: LifecyclePolicyWarning[]
+}
+
+/** One image a lifecycle rule acts on (ECR's preview result shape). */
+export interface PreviewResult {
+  imageTags: string[]
+  imageDigest: string
+  imagePushedAt?: string
+  action: { type: 'EXPIRE' | 'TRANSITION'; targetStorageClass?: string }
+  appliedRulePriority: number
+  storageClass: 'STANDARD' | 'ARCHIVE'
+}
+
+/** The `lifecycle_preview` program's JSON document. */
+export interface LifecyclePreview {
+  previewResults: PreviewResult[]
+  summary: { expiringImageTotalCount: number; transitioningImageTotalCounts?: Array<Record<string, unknown>> }
+  reclaimedBytes: { EXPIRE: number; TRANSITION: number }
+  protectedImages: Array<Record<string, any>>
+  blockedImages: Array<Record<string, any>>
+  collateralTags: Array<Record<string, any>>
+  followingSubject: Array<Record<string, any>>
+  warnings: LifecyclePolicyWarning[]
+}
+
+/** What `EcrClient.lifecyclePreview` found in a repository. */
+export interface LifecycleReport {
+  repository: string
+  policy: Record<string, any>
+  warnings: LifecyclePolicyWarning[]
+  images: ImageDetail[]
+  preview: LifecyclePreview
+  ecrDiff?: Record<string, any>
+}
+
+/** What `EcrClient.expireImages` did (or, in a dry run, would do). */
+export interface ExpireReport {
+  dryRun: boolean
+  requested: string[]
+  deleted: string[]
+  failures: Array<{ imageDigest: string; failureCode: string; failureReason: string }>
+  batches: number
+}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -334,6 +434,67 @@ export declare class EcrClient {
   describeImages(repository: string, imageIds?: Array<ImageId | string> | null): Promise<ImageDetail[]>
   /** Puts an image manifest, optionally under a tag; resolves with the stored image's id. */
   putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
+  /**
+   * The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
+   * has none).
+   */
+  getLifecyclePolicy(repository: string): Promise<LifecyclePolicy>
+  /**
+   * Validates `policy` (a `LifecyclePolicy`, JSON text or a plain object) and only then puts it on the
+   * repository; resolves with its lint warnings. An invalid policy is never sent (`PolicyValidation`).
+   */
+  putLifecyclePolicy(repository: string, policy: LifecyclePolicy | string | Record<string, unknown>): Promise<LifecyclePolicyWarning[]>
+  /** Every image of a repository in every storage status (ACTIVE, ARCHIVED, ACTIVATING), all pages. */
+  describeImagesAllStatuses(repository: string): Promise<ImageDetail[]>
+  /**
+   * The children of every manifest list among `images`, read from their manifests:
+   * `{ listDigest: [childDigest, ...] }`.
+   */
+  manifestListChildren(repository: string, images: LifecycleImages | string | ImageDetail[]): Promise<Record<string, string[]>>
+  /**
+   * Runs ECR's own lifecycle preview (of `options.policy`, or of the repository's policy), waits for it and
+   * reads every page: `{ previewResults, summary }`.
+   */
+  ecrLifecyclePreview(repository: string, options?: EcrLifecyclePreviewOptions | undefined | null): Promise<{ previewResults: PreviewResult[]; summary: Record<string, unknown> }>
+  /**
+   * Reads the repository's policy (or evaluates `options.policy`) and every image (manifest-list children
+   * included), evaluates offline, and with `compareWithEcr` also runs ECR's preview. Resolves with
+   * `{ repository, policy, warnings, images, preview, ecrDiff? }` where `preview` is the
+   * `lifecycle_preview --repository` JSON.
+   */
+  lifecyclePreview(repository: string, options?: LifecyclePreviewOptions | undefined | null): Promise<LifecycleReport>
+  /**
+   * Deletes exactly the images `preview` (a `lifecyclePreview().preview` or `evaluate()` result) expires.
+   * Dry run unless `dryRun: false`; rejects with `code: "Refused"` before deleting anything when a digest is
+   * protected or more than `maxDeletions` would go. Resolves with the per-image report.
+   */
+  expireImages(repository: string, preview: LifecyclePreview, options?: ExpireImagesOptions | null): Promise<ExpireReport>
+  /**
+   * Waits for the scan of an image (every selected platform of an index) and gates it on `policy`, like
+   * the `scan_gate` program's live mode; resolves with a `ScanDecision`. `image`: a tag, a `sha256:`
+   * digest or an `ImageId`. Rejects with `code: "ScanTimeout"` when the scan does not finish in time, or
+   * with the error `onProgress` threw.
+   */
+  gateImage(repository: string, image: string | ImageId, policy: ScanPolicy | Record<string, unknown> | string, options?: GateImageOptions | null): Promise<ScanDecision>
+  /**
+   * Waits for the scan of one image (pinned by digest) to reach a final state; resolves with
+   * `{ scan, polls, elapsed, startedScan }`.
+   */
+  waitForScan(repository: string, digest: string, options?: WaitForScanOptions | undefined | null): Promise<ScanWaitOutcome>
+  /**
+   * Every page of DescribeImageScanFindings for one image, merged (as `parseFindings` returns it);
+   * rejects with `code: "ScanNotFound"` when there is no scan.
+   */
+  describeScanFindings(repository: string, image: string | ImageId): Promise<Record<string, any>>
+  /** Starts a basic scan of an image (`code: "LimitExceeded"` when one already ran today). */
+  startImageScan(repository: string, image: string | ImageId): Promise<void>
+  /**
+   * Resolves a tag or digest to `{ repository, digest, mediaType, children }` (children: the platform
+   * images of an index).
+   */
+  resolveImage(repository: string, image: string | ImageId): Promise<ResolvedImage>
+  /** The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `null` when it does not say. */
+  registryScanType(): Promise<'BASIC' | 'ENHANCED' | null>
 }
 
 /**
@@ -354,6 +515,71 @@ export declare class HelperOutput {
   toJSON(): { exitCode: number; stdout: string; stderr: string }
   /** A description without stdout. */
   toString(): string
+}
+
+/**
+ * A repository's images parsed once (from describe-images JSON text or `ImageDetail` objects), to evaluate
+ * policies against without converting them again.
+ */
+export declare class LifecycleImages {
+  /**
+   * Parses describe-images JSON text (an array of `ImageDetail` objects or `{ imageDetails: [...] }`;
+   * timestamps as epoch seconds or RFC 3339).
+   */
+  static fromJson(text: string): LifecycleImages
+  /** Reads an array of `ImageDetail` objects. */
+  static fromArray(images: ImageDetail[] | { imageDetails: ImageDetail[] }): LifecycleImages
+  /** How many images. */
+  get length(): number
+  /** The images as `ImageDetail` objects (also what `JSON.stringify` writes). */
+  toJSON(): ImageDetail[]
+}
+
+/** A validated lifecycle policy and its lint warnings. */
+export declare class LifecyclePolicy {
+  /**
+   * Parses and validates policy text as PutLifecyclePolicy does; throws `code: "PolicyValidation"` with
+   * `errors: [{ path, message }]` listing every problem.
+   */
+  static fromJson(text: string): LifecyclePolicy
+  /** Validates a policy given as a plain object (serialised compactly, then as `fromJson`). */
+  static fromObject(policy: Record<string, unknown>): LifecyclePolicy
+  /**
+   * The `lifecycle_preview --validate-only` document: `{ errors: [{ path, message }], warnings }` (errors
+   * empty when valid). Never throws for an invalid policy.
+   */
+  static validate(text: string): LifecycleValidation
+  /** Lint warnings: valid but probably not meant (`{ kind, path, message }`). */
+  get warnings(): LifecyclePolicyWarning[]
+  /** The policy as a plain object (ECR's JSON shape; also what `JSON.stringify` writes). */
+  toJSON(): Record<string, any>
+  /** The policy as compact JSON text (what `putLifecyclePolicy` sends). */
+  toText(): string
+  /**
+   * Evaluates the policy offline, as ECR would at `now`, and returns the `lifecycle_preview` program's JSON
+   * (`previewResults`, `summary`, `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`,
+   * `followingSubject`, `warnings`). `images`: a `LifecycleImages` (parsed once: the fast path), the
+   * describe-images JSON text, or an array of `ImageDetail` objects.
+   */
+  evaluate(images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreview
+  /**
+   * As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
+   * only the summary or the expiring digests are needed.
+   */
+  evaluatePreview(images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreviewResult
+}
+
+/**
+ * An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
+ * every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
+ */
+export declare class LifecyclePreviewResult {
+  /** ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`). */
+  get summary(): LifecyclePreview['summary']
+  /** The digests this preview expires (what `expireImages` deletes), in result order. */
+  get expiringDigests(): Array<string>
+  /** The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes). */
+  toJSON(): LifecyclePreview
 }
 
 /**
@@ -397,6 +623,38 @@ export declare class RegistryCredentials {
   toJSON(): RegistryCredentialsJson
   /** A description without the password. */
   toString(): string
+}
+
+/** The gate's decision: `passed`, and the `scan_gate` program's renderings. */
+export declare class ScanDecision {
+  /** Whether the gate passed. */
+  get passed(): boolean
+  /**
+   * The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`), as a plain
+   * object (also what `JSON.stringify` writes).
+   */
+  toJSON(): ScanGateReport
+  /** The SARIF 2.1.0 log (`scan_gate --format sarif`), as a plain object. */
+  toSarif(): Record<string, unknown>
+  /** The Markdown summary (`scan_gate --format markdown`). */
+  toMarkdown(): string
+}
+
+/**
+ * A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
+ * throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
+ */
+export declare class ScanPolicy {
+  /** Parses and validates a JSON policy. */
+  static fromJson(text: string): ScanPolicy
+  /** Parses and validates a TOML policy (the same field names; dates may be TOML dates). */
+  static fromToml(text: string): ScanPolicy
+  /** Validates a policy given as a plain object (the JSON shape). */
+  static fromObject(policy: Record<string, unknown>): ScanPolicy
+  /** Loads a policy file: `.toml` as TOML, anything else as JSON. */
+  static load(path: string): ScanPolicy
+  /** The policy as a plain object, defaults filled in (also what `JSON.stringify` writes). */
+  toJSON(): Record<string, unknown>
 }
 
 /** A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON). */
@@ -516,17 +774,113 @@ export interface EcrClientOptions {
   endpointUrl?: string
 }
 
+/** Options of `EcrClient.ecrLifecyclePreview`. */
+export interface EcrLifecyclePreviewOptions {
+  /** Preview this policy (text or object) instead of the repository's. */
+  policy?: LifecyclePolicy | string | Record<string, unknown>
+  /** Seconds between polls (default 5). */
+  pollInterval?: number
+  /** Seconds to wait (default 300); past it the Promise rejects with `code: "Timeout"`. */
+  timeout?: number
+}
+
 /** Every stable error code an ecr-core error can carry as `err.code` (besides `"Internal"` for bugs). */
 export declare function errorCodes(): Array<string>
 
+/**
+ * Gates one image's findings on a policy, like `scan_gate --findings FILE --policy FILE [--now T]`, and
+ * returns the program's JSON report as a plain object (`{ passed, reasons, counted, ... }`). For SARIF or
+ * Markdown use `gateFindings`.
+ */
+export declare function evaluateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanGateReport
+
+/** Options of `evaluateFindings` / `gateFindings`. */
+export interface EvaluateFindingsOptions {
+  /** The instant ignore expiry is judged against (RFC 3339 string or `Date`; default now). */
+  now?: string | Date
+  /** The repository (what scoped ignore rules match; default: what the response says). */
+  repository?: string
+  /** The image digest (default: what the response says). */
+  digest?: string
+  /** The platform (`linux/amd64`) of an index child. */
+  platform?: string
+}
+
+/** Options of `LifecyclePolicy.evaluate`. */
+export interface EvaluateOptions {
+  /** The evaluation instant (RFC 3339 string or `Date`; default now). */
+  now?: string | Date
+  /** Digests no rule may act on (images in use). */
+  protected?: Array<string>
+  /**
+   * Manifest lists and the digests they reference (`{ listDigest: [childDigest, ...] }`): children are
+   * not expired while their list is in the repository.
+   */
+  manifestLists?: Record<string, Array<string>>
+}
+
+/** Options of `EcrClient.expireImages`. */
+export interface ExpireImagesOptions {
+  /** Report what would be deleted without deleting (default `true`). */
+  dryRun?: boolean
+  /** Refuse when the preview expires more images than this (default 100). */
+  maxDeletions?: number
+  /** Digests that must never be deleted (besides the preview's protected / blocked images). */
+  protected?: Array<string>
+}
+
+/** As `evaluateFindings`, returning a `ScanDecision` (`passed`, `toJSON()`, `toSarif()`, `toMarkdown()`). */
+export declare function gateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanDecision
+
+/** Options of `EcrClient.gateImage`: the waiting options plus these. */
+export interface GateImageOptions {
+  /** The instant ignore expiry is judged against (RFC 3339 string or `Date`; default now). */
+  now?: string | Date
+  /** Only these platforms of a multi-platform image (e.g. `linux/amd64`); default every platform. */
+  platforms?: Array<string>
+  /** Overall limit in seconds (default 600). */
+  timeout?: number
+  /** First poll interval in seconds (default 5). */
+  pollInterval?: number
+  /** Largest poll interval in seconds (default 30). */
+  maxPollInterval?: number
+  /** Identical polls required before a done scan is final. */
+  consistencyPolls?: number
+  /** Start a basic scan when none exists. */
+  startScan?: boolean
+  /** `"basic"` or `"enhanced"` (default: ask the registry). */
+  scanType?: string
+  /** Progress callback, as for `waitForScan`. */
+  onProgress?: (progress: ScanProgress) => void
+}
+
 /** The credential helper's `version` line. */
 export declare function helperVersionLine(): string
+
+/** Options of `EcrClient.lifecyclePreview`. */
+export interface LifecyclePreviewOptions {
+  /** Evaluate this policy (text or object) instead of the repository's. */
+  policy?: LifecyclePolicy | string | Record<string, unknown>
+  /** The evaluation instant (RFC 3339 string or `Date`; default now). */
+  now?: string | Date
+  /** Digests no rule may act on. */
+  protected?: Array<string>
+  /** Also run ECR's own preview and report the differences (`ecrDiff`). */
+  compareWithEcr?: boolean
+  /** Seconds between GetLifecyclePolicyPreview polls (default 5). */
+  pollInterval?: number
+  /** Seconds to wait for ECR's preview (default 300). */
+  ecrTimeout?: number
+}
 
 /**
  * The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
  * docker config object) and `{ key, replaced, shadowedBy }`.
  */
 export declare function mergeAuthEntry(config: Record<string, unknown>, server: string, credentials: RegistryCredentials): { config: Record<string, unknown>; outcome: MergeOutcome }
+
+/** Parses DescribeImageScanFindings response(s) (as for `evaluateFindings`) into one merged object. */
+export declare function parseFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>): Record<string, any>
 
 /**
  * Parses a registry host, server URL (`https://...`) or image reference by the `parse_reference` program's
@@ -631,6 +985,27 @@ export interface VerifyPushOptions {
 
 /** The version of ecr-core this addon was built from. */
 export declare function version(): string
+
+/** How to wait for a scan (`EcrClient.gateImage` / `waitForScan`). */
+export interface WaitForScanOptions {
+  /** Overall limit in seconds (default 600); past it the Promise rejects with `code: "ScanTimeout"`. */
+  timeout?: number
+  /** First poll interval in seconds (default 5). */
+  pollInterval?: number
+  /** Largest poll interval in seconds (default 30). */
+  maxPollInterval?: number
+  /** Identical polls required before a done scan is final (default 1 basic, 2 enhanced). */
+  consistencyPolls?: number
+  /** Start a basic scan when none exists. */
+  startScan?: boolean
+  /** `"basic"` or `"enhanced"` (default: ask the registry). */
+  scanType?: string
+  /**
+   * Called after every poll with `{ image, status, elapsed, polls, stablePolls, findings, counts }`; the
+   * wait pauses until it returns. A thrown error aborts the wait and the Promise rejects with it.
+   */
+  onProgress?: (progress: ScanProgress) => void
+}
 
 /**
  * Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides which
