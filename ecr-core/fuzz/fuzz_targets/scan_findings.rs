@@ -1,16 +1,28 @@
 //! Fuzzes the DescribeImageScanFindings parser (one page or an array of pages), and, for inputs it accepts,
-//! the gate and all three reports. Nothing may panic; every rejection must be a typed error.
+//! the gate and all three reports. Nothing may panic; every rejection must be a typed error; the single-pass
+//! reader and the strict reader must agree on every input (same findings, same error).
 //!
 //! `cargo +nightly fuzz run scan_findings fuzz/corpus/scan_findings fuzz/seeds/scan_findings -- -max_total_time=600`
 //! (from `ecr-core/`; `fuzz/seeds/` holds the committed seed inputs, `fuzz/corpus/` what the fuzzer grows)
 #![no_main]
 
-use ecr_core::scan::{GateImage, ScanPolicy, evaluate, parse_findings, report};
+use ecr_core::scan::{GateImage, ScanPolicy, evaluate, parse_findings, parse_findings_strict, report};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    match parse_findings(text) {
+    let parsed = parse_findings(text);
+    let strict = parse_findings_strict(text);
+    match (&parsed, &strict) {
+        (Ok(a), Ok(b)) => assert_eq!(
+            serde_json::to_string(a).ok(),
+            serde_json::to_string(b).ok(),
+            "the two readers disagree"
+        ),
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "the two readers fail differently"),
+        _ => panic!("one reader accepts what the other rejects: {parsed:?} / {strict:?}"),
+    }
+    match parsed {
         Ok(scan) => {
             let _ = scan.count_mismatch();
             let policy = ScanPolicy {

@@ -7,11 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use super::wire::{self, WirePage};
 use crate::error::{Error, Result};
 use crate::time::{self, Timestamp};
 use crate::types::ImageId;
@@ -273,6 +274,60 @@ pub struct AffectedPackage {
     pub fixed_in_version: Option<String>,
 }
 
+/// A finding's JSON exactly as it was received. It is a range of one shared copy of the text it was read
+/// from (not a copy per finding); it serializes as that JSON, verbatim.
+#[derive(Clone)]
+pub struct RawJson {
+    text: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl RawJson {
+    /// A range of shared text (which must hold one complete JSON value there).
+    pub(crate) fn shared(text: Arc<str>, start: usize, end: usize) -> Self {
+        Self { text, start, end }
+    }
+
+    /// A copy of one JSON value's text.
+    pub(crate) fn copied(json: &str) -> Self {
+        Self {
+            text: Arc::from(json),
+            start: 0,
+            end: json.len(),
+        }
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.text.get(self.start..self.end).unwrap_or("null")
+    }
+
+    /// The JSON parsed into a [`serde_json::Value`].
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.get()).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("RawJson").field(&format_args!("{}", self.get())).finish()
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl Serialize for RawJson {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let raw: &RawValue = serde_json::from_str(self.get()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
 /// One finding, basic or enhanced, in one model.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -324,7 +379,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor_severity: Option<String>,
     /// The finding exactly as received.
-    pub raw: Box<RawValue>,
+    pub raw: RawJson,
 }
 
 /// Every finding of one image's scan, merged from all pages.
@@ -415,11 +470,28 @@ pub(crate) fn counts_text(c: &SeverityCounts) -> String {
 }
 
 /// Parses one `DescribeImageScanFindings` response or a JSON array of them (the pages of one image).
+///
+/// One pass over the text: every finding is read straight into its typed form, and its raw JSON is a
+/// range of one shared copy of the input. Anything unusual (bad JSON, a wrong type, a duplicate key) is
+/// read again by the strict reader, which names the path of the problem.
 pub fn parse_findings(text: &str) -> Result<ScanFindings> {
+    match wire::fast_document(text, true) {
+        Some(doc) => Ok(merge_parts(
+            doc.pages.into_iter().map(|p| (p.meta, p.has_basic, p.has_enhanced)),
+            doc.findings,
+        )),
+        None => parse_findings_strict(text),
+    }
+}
+
+/// The strict reader behind [`parse_findings`]: serde alone, a finding at a time, naming the path of the
+/// first problem. Gives the same result as [`parse_findings`] for every input (the fuzz target checks this).
+#[doc(hidden)]
+pub fn parse_findings_strict(text: &str) -> Result<ScanFindings> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
-        // Fast path: one pass over the pages; on failure, re-read page by page to name where.
-        if let Ok(wires) = serde_json::from_str::<Vec<WirePage>>(text) {
+        // One pass over the pages; on failure, re-read page by page to name where.
+        if let Ok(wires) = serde_json::from_str::<Vec<WirePage<'_>>>(text) {
             if wires.is_empty() {
                 return Err(bad(
                     "",
@@ -432,7 +504,7 @@ pub fn parse_findings(text: &str) -> Result<ScanFindings> {
             }
             return Ok(merge(parsed));
         }
-        let pages: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(|e| bad("", &e.to_string()))?;
+        let pages: Vec<&RawValue> = serde_json::from_str(text).map_err(|e| bad("", &e.to_string()))?;
         if pages.is_empty() {
             return Err(bad(
                 "",
@@ -441,11 +513,11 @@ pub fn parse_findings(text: &str) -> Result<ScanFindings> {
         }
         let mut parsed = Vec::with_capacity(pages.len());
         for (i, p) in pages.iter().enumerate() {
-            parsed.push(parse_page(p.get(), &format!("[{i}]"))?);
+            parsed.push(parse_page_strict(p.get(), &format!("[{i}]"))?);
         }
         Ok(merge(parsed))
     } else if trimmed.starts_with('{') {
-        Ok(merge(vec![parse_page(text, "")?]))
+        Ok(merge(vec![parse_page_strict(text, "")?]))
     } else {
         Err(bad(
             "",
@@ -496,14 +568,30 @@ fn located<'a, T: Deserialize<'a>>(text: &'a str, prefix: &str) -> Error {
 
 /// Parses one page; `prefix` names it in errors (e.g. `[2]`).
 pub(crate) fn parse_page(text: &str, prefix: &str) -> Result<Page> {
-    let wire: WirePage = match serde_json::from_str(text) {
+    if let Some(doc) = wire::fast_document(text, false)
+        && let Some(p) = doc.pages.into_iter().next()
+    {
+        let mut findings = p.meta;
+        findings.findings = doc.findings;
+        return Ok(Page {
+            findings,
+            next_token: p.next_token,
+            has_basic: p.has_basic,
+            has_enhanced: p.has_enhanced,
+        });
+    }
+    parse_page_strict(text, prefix)
+}
+
+fn parse_page_strict(text: &str, prefix: &str) -> Result<Page> {
+    let wire: WirePage<'_> = match serde_json::from_str(text) {
         Ok(w) => w,
-        Err(_) => return Err(located::<WirePage>(text, prefix)),
+        Err(_) => return Err(located::<WirePage<'_>>(text, prefix)),
     };
     page_from_wire(wire, prefix)
 }
 
-fn page_from_wire(wire: WirePage, prefix: &str) -> Result<Page> {
+fn page_from_wire(wire: WirePage<'_>, prefix: &str) -> Result<Page> {
     let dot = if prefix.is_empty() {
         String::new()
     } else {
@@ -511,41 +599,35 @@ fn page_from_wire(wire: WirePage, prefix: &str) -> Result<Page> {
     };
     let mut findings = Vec::new();
     let (mut has_basic, mut has_enhanced) = (false, false);
-    let mut out = ScanFindings {
-        registry_id: wire.registry_id,
-        repository_name: wire.repository_name,
-        image_id: wire.image_id,
-        status: None,
-        status_description: None,
-        scan_type: None,
-        completed_at: None,
-        vulnerability_source_updated_at: None,
-        reported_counts: None,
-        findings: Vec::new(),
-        pages: 1,
-    };
-    if let Some(s) = wire.image_scan_status {
-        out.status = s.status.as_deref().map(ScanStatus::parse);
-        out.status_description = s.description;
-    }
-    if let Some(f) = wire.image_scan_findings {
-        out.completed_at = f.image_scan_completed_at;
-        out.vulnerability_source_updated_at = f.vulnerability_source_updated_at;
-        out.reported_counts = f.finding_severity_counts;
+    let mut out = wire::page_meta(
+        wire.registry_id,
+        wire.repository_name,
+        wire.image_id,
+        wire.image_scan_status,
+    );
+    if let Some(mut f) = wire.image_scan_findings {
+        wire::findings_meta(&mut out, &mut f);
         if let Some(basic) = f.findings {
             has_basic = true;
             findings.reserve(basic.len());
             for (i, raw) in basic.into_iter().enumerate() {
-                let path = format!("{dot}imageScanFindings.findings[{i}]");
-                findings.push(basic_finding(raw, &path)?);
+                let w: wire::WireBasic<'_> = serde_json::from_str(raw.get()).map_err(|_| {
+                    located::<wire::WireBasic<'_>>(raw.get(), &format!("{dot}imageScanFindings.findings[{i}]"))
+                })?;
+                findings.push(wire::basic_finding(w, RawJson::copied(raw.get())));
             }
         }
         if let Some(enhanced) = f.enhanced_findings {
             has_enhanced = true;
             findings.reserve(enhanced.len());
             for (i, raw) in enhanced.into_iter().enumerate() {
-                let path = format!("{dot}imageScanFindings.enhancedFindings[{i}]");
-                findings.push(enhanced_finding(raw, &path)?);
+                let w: wire::WireEnhanced<'_> = serde_json::from_str(raw.get()).map_err(|_| {
+                    located::<wire::WireEnhanced<'_>>(
+                        raw.get(),
+                        &format!("{dot}imageScanFindings.enhancedFindings[{i}]"),
+                    )
+                })?;
+                findings.push(wire::enhanced_finding(w, RawJson::copied(raw.get())));
             }
         }
     }
@@ -560,34 +642,37 @@ fn page_from_wire(wire: WirePage, prefix: &str) -> Result<Page> {
 
 /// Merges pages of one image: metadata from the first page that has it, findings concatenated.
 pub(crate) fn merge(pages: Vec<Page>) -> ScanFindings {
-    let n = pages.len();
-    let basic_nonempty = pages
-        .iter()
-        .any(|p| p.findings.findings.iter().any(|f| f.scan_type == ScanType::Basic));
-    let enhanced_nonempty = pages
-        .iter()
-        .any(|p| p.findings.findings.iter().any(|f| f.scan_type == ScanType::Enhanced));
-    let has_basic = pages.iter().any(|p| p.has_basic);
-    let has_enhanced = pages.iter().any(|p| p.has_enhanced);
-    let mut iter = pages.into_iter();
-    let Some(first) = iter.next() else {
-        return ScanFindings {
-            registry_id: None,
-            repository_name: None,
-            image_id: None,
-            status: None,
-            status_description: None,
-            scan_type: None,
-            completed_at: None,
-            vulnerability_source_updated_at: None,
-            reported_counts: None,
-            findings: Vec::new(),
-            pages: 0,
-        };
+    let total = pages.iter().map(|p| p.findings.findings.len()).sum();
+    let mut findings = Vec::with_capacity(total);
+    let mut metas = Vec::with_capacity(pages.len());
+    for mut p in pages {
+        findings.append(&mut p.findings.findings);
+        metas.push((p.findings, p.has_basic, p.has_enhanced));
+    }
+    merge_parts(metas.into_iter(), findings)
+}
+
+/// Merges page metadata (`(page, has findings array, has enhancedFindings array)`, findings already taken
+/// out) with every finding of every page, in page order.
+fn merge_parts(pages: impl Iterator<Item = (ScanFindings, bool, bool)>, findings: Vec<Finding>) -> ScanFindings {
+    let mut out = ScanFindings {
+        registry_id: None,
+        repository_name: None,
+        image_id: None,
+        status: None,
+        status_description: None,
+        scan_type: None,
+        completed_at: None,
+        vulnerability_source_updated_at: None,
+        reported_counts: None,
+        findings: Vec::new(),
+        pages: 0,
     };
-    let mut out = first.findings;
-    for p in iter {
-        let f = p.findings;
+    let (mut has_basic, mut has_enhanced) = (false, false);
+    for (f, basic, enhanced) in pages {
+        has_basic |= basic;
+        has_enhanced |= enhanced;
+        out.pages += 1;
         out.registry_id = out.registry_id.or(f.registry_id);
         out.repository_name = out.repository_name.or(f.repository_name);
         out.image_id = out.image_id.or(f.image_id);
@@ -598,9 +683,9 @@ pub(crate) fn merge(pages: Vec<Page>) -> ScanFindings {
             .vulnerability_source_updated_at
             .or(f.vulnerability_source_updated_at);
         out.reported_counts = out.reported_counts.or(f.reported_counts);
-        out.findings.extend(f.findings);
     }
-    out.pages = n;
+    let enhanced_nonempty = findings.iter().any(|f| f.scan_type == ScanType::Enhanced);
+    let basic_nonempty = findings.iter().any(|f| f.scan_type == ScanType::Basic);
     out.scan_type = if enhanced_nonempty {
         Some(ScanType::Enhanced)
     } else if basic_nonempty {
@@ -612,404 +697,6 @@ pub(crate) fn merge(pages: Vec<Page>) -> ScanFindings {
     } else {
         None
     };
+    out.findings = findings;
     out
-}
-
-// ---------------------------------------------------------------- wire shapes (tolerant of nulls)
-
-fn null_as_default<'de, D, T>(d: D) -> std::result::Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WirePage {
-    #[serde(default)]
-    registry_id: Option<String>,
-    #[serde(default)]
-    repository_name: Option<String>,
-    #[serde(default)]
-    image_id: Option<ImageId>,
-    #[serde(default)]
-    image_scan_status: Option<WireStatus>,
-    #[serde(default)]
-    image_scan_findings: Option<WireFindings>,
-    #[serde(default)]
-    next_token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireStatus {
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireFindings {
-    #[serde(default, with = "time::flexible_opt")]
-    image_scan_completed_at: Option<Timestamp>,
-    #[serde(default, with = "time::flexible_opt")]
-    vulnerability_source_updated_at: Option<Timestamp>,
-    #[serde(default)]
-    finding_severity_counts: Option<BTreeMap<String, u64>>,
-    #[serde(default)]
-    findings: Option<Vec<Box<RawValue>>>,
-    #[serde(default)]
-    enhanced_findings: Option<Vec<Box<RawValue>>>,
-}
-
-#[derive(Deserialize)]
-struct WireBasic {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    uri: Option<String>,
-    #[serde(default)]
-    severity: Option<String>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    attributes: Vec<WireAttribute>,
-}
-
-#[derive(Deserialize)]
-struct WireAttribute {
-    key: String,
-    #[serde(default)]
-    value: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireEnhanced {
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    finding_arn: Option<String>,
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    severity: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    score: Option<f64>,
-    #[serde(default)]
-    fix_available: Option<String>,
-    #[serde(default)]
-    exploit_available: Option<String>,
-    #[serde(default, with = "time::flexible_opt")]
-    first_observed_at: Option<Timestamp>,
-    #[serde(default, with = "time::flexible_opt")]
-    last_observed_at: Option<Timestamp>,
-    #[serde(default, with = "time::flexible_opt")]
-    updated_at: Option<Timestamp>,
-    #[serde(default)]
-    package_vulnerability_details: Option<WirePackageVulnerability>,
-    #[serde(default)]
-    score_details: Option<WireScoreDetails>,
-    #[serde(default)]
-    remediation: Option<IgnoredAny>,
-    #[serde(default)]
-    resources: Option<IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WirePackageVulnerability {
-    #[serde(default)]
-    vulnerability_id: Option<String>,
-    #[serde(default)]
-    source_url: Option<String>,
-    #[serde(default)]
-    vendor_severity: Option<String>,
-    #[serde(default, with = "time::flexible_opt")]
-    vendor_created_at: Option<Timestamp>,
-    #[serde(default, with = "time::flexible_opt")]
-    vendor_updated_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    cvss: Vec<WireCvss>,
-    #[serde(default, deserialize_with = "null_as_default")]
-    vulnerable_packages: Vec<WirePackage>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireCvss {
-    #[serde(default)]
-    base_score: Option<f64>,
-    #[serde(default)]
-    scoring_vector: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WirePackage {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    release: Option<String>,
-    #[serde(default)]
-    epoch: Option<i64>,
-    #[serde(default)]
-    fixed_in_version: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct WireScoreDetails {
-    #[serde(default)]
-    cvss: Option<WireScoreCvss>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireScoreCvss {
-    #[serde(default)]
-    score: Option<f64>,
-    #[serde(default)]
-    score_source: Option<String>,
-    #[serde(default)]
-    scoring_vector: Option<String>,
-    #[serde(default)]
-    version: Option<String>,
-}
-
-/// The sentinel ECR writes when no fixed version exists.
-const NOT_AVAILABLE: &str = "NotAvailable";
-
-fn fixed_version(v: Option<String>) -> Option<String> {
-    v.filter(|s| {
-        let t = s.trim();
-        !t.is_empty() && !t.eq_ignore_ascii_case(NOT_AVAILABLE) && !t.eq_ignore_ascii_case("None")
-    })
-}
-
-fn valid_score(s: f64) -> Option<f64> {
-    (s.is_finite() && (0.0..=10.0).contains(&s)).then_some(s)
-}
-
-fn yes_no(s: Option<&str>) -> Option<bool> {
-    match s.map(str::trim) {
-        Some(v) if v.eq_ignore_ascii_case("YES") || v.eq_ignore_ascii_case("TRUE") => Some(true),
-        Some(v) if v.eq_ignore_ascii_case("NO") || v.eq_ignore_ascii_case("FALSE") => Some(false),
-        _ => None,
-    }
-}
-
-fn fix_from_packages(packages: &[AffectedPackage]) -> FixAvailable {
-    if packages.is_empty() {
-        return FixAvailable::Unknown;
-    }
-    let fixed = packages.iter().filter(|p| p.fixed_in_version.is_some()).count();
-    if fixed == packages.len() {
-        FixAvailable::Yes
-    } else if fixed == 0 {
-        FixAvailable::No
-    } else {
-        FixAvailable::Partial
-    }
-}
-
-fn basic_finding(raw: Box<RawValue>, path: &str) -> Result<Finding> {
-    let w: WireBasic = match serde_json::from_str(raw.get()) {
-        Ok(w) => w,
-        Err(_) => return Err(located::<WireBasic>(raw.get(), path)),
-    };
-    let mut package = None;
-    let mut version = None;
-    let mut fixed = None;
-    // (score, version, vector) per CVSS version.
-    let mut cvss: [(Option<f64>, Option<String>); 3] = [(None, None), (None, None), (None, None)];
-    for a in w.attributes {
-        let Some(value) = a.value else { continue };
-        match a.key.as_str() {
-            "package_name" => package = Some(value),
-            "package_version" => version = Some(value),
-            "fixed_in_versions" | "fixed_in_version" | "patched_version" => fixed = fixed_version(Some(value)),
-            "CVSS3_SCORE" => cvss[0].0 = value.trim().parse().ok().and_then(valid_score),
-            "CVSS3_VECTOR" => cvss[0].1 = Some(value),
-            "CVSS4_SCORE" => cvss[1].0 = value.trim().parse().ok().and_then(valid_score),
-            "CVSS4_VECTOR" => cvss[1].1 = Some(value),
-            "CVSS2_SCORE" => cvss[2].0 = value.trim().parse().ok().and_then(valid_score),
-            "CVSS2_VECTOR" => cvss[2].1 = Some(value),
-            _ => {}
-        }
-    }
-    const VERSIONS: [&str; 3] = ["3", "4", "2"];
-    let best = cvss.into_iter().zip(VERSIONS).find_map(|((score, vector), v)| {
-        score.map(|score| Cvss {
-            score,
-            version: Some(v.to_owned()),
-            vector,
-            source: None,
-        })
-    });
-    let packages: Vec<AffectedPackage> = package
-        .clone()
-        .map(|name| AffectedPackage {
-            name,
-            version: version.clone(),
-            fixed_in_version: fixed.clone(),
-        })
-        .into_iter()
-        .collect();
-    let fix_available = if fixed.is_some() {
-        FixAvailable::Yes
-    } else {
-        FixAvailable::Unknown
-    };
-    Ok(Finding {
-        id: w.name.unwrap_or_default(),
-        scan_type: ScanType::Basic,
-        severity: Severity::from_finding(w.severity.as_deref()),
-        package,
-        package_version: version,
-        packages,
-        fixed_in_version: fixed,
-        fix_available,
-        score: best.as_ref().map(|c| c.score),
-        cvss: best,
-        exploit_available: None,
-        status: FindingStatus::Active,
-        title: None,
-        uri: w.uri,
-        description: w.description,
-        first_observed_at: None,
-        vendor_severity: None,
-        raw,
-    })
-}
-
-fn cvss_rank(version: Option<&str>) -> u8 {
-    match version.map(str::trim) {
-        Some(v) if v.starts_with('3') => 0,
-        Some(v) if v.starts_with('4') => 1,
-        Some(v) if v.starts_with('2') => 2,
-        _ => 3,
-    }
-}
-
-fn enhanced_finding(raw: Box<RawValue>, path: &str) -> Result<Finding> {
-    let w: WireEnhanced = match serde_json::from_str(raw.get()) {
-        Ok(w) => w,
-        Err(_) => return Err(located::<WireEnhanced>(raw.get(), path)),
-    };
-    let _ = (&w.last_observed_at, &w.updated_at, &w.remediation, &w.resources);
-    let details = w.package_vulnerability_details;
-    let mut packages = Vec::new();
-    let mut best_cvss: Option<Cvss> = None;
-    let mut id = None;
-    let mut uri = None;
-    let mut vendor_severity = None;
-    if let Some(d) = details {
-        let _ = (&d.vendor_created_at, &d.vendor_updated_at);
-        id = d.vulnerability_id;
-        uri = d.source_url;
-        vendor_severity = d.vendor_severity;
-        for p in d.vulnerable_packages {
-            let Some(name) = p.name else { continue };
-            let version = match (p.version, p.release) {
-                (Some(v), Some(r)) if !r.is_empty() => Some(format!("{v}-{r}")),
-                (v, _) => v,
-            };
-            let version = match (p.epoch, version) {
-                (Some(e), Some(v)) if e > 0 => Some(format!("{e}:{v}")),
-                (_, v) => v,
-            };
-            packages.push(AffectedPackage {
-                name,
-                version,
-                fixed_in_version: fixed_version(p.fixed_in_version),
-            });
-        }
-        for c in d.cvss {
-            let Some(score) = c.base_score.and_then(valid_score) else {
-                continue;
-            };
-            let cand = Cvss {
-                score,
-                version: c.version,
-                vector: c.scoring_vector,
-                source: c.source,
-            };
-            let better = match &best_cvss {
-                None => true,
-                Some(b) => {
-                    let (rc, rb) = (cvss_rank(cand.version.as_deref()), cvss_rank(b.version.as_deref()));
-                    rc < rb || (rc == rb && cand.score > b.score)
-                }
-            };
-            if better {
-                best_cvss = Some(cand);
-            }
-        }
-    }
-    let detail_cvss = w.score_details.and_then(|s| s.cvss).and_then(|c| {
-        c.score.and_then(valid_score).map(|score| Cvss {
-            score,
-            version: c.version,
-            vector: c.scoring_vector,
-            source: c.score_source,
-        })
-    });
-    let cvss = detail_cvss.or(best_cvss);
-    // Inspector writes score 0.0 when it has nothing; only trust a zero backed by CVSS detail.
-    let score = match w.score.and_then(valid_score) {
-        Some(s) if s > 0.0 || cvss.is_some() => Some(s),
-        _ => cvss.as_ref().map(|c| c.score),
-    };
-    let fix_available = match w.fix_available.as_deref().map(str::trim) {
-        Some(v) if v.eq_ignore_ascii_case("YES") => FixAvailable::Yes,
-        Some(v) if v.eq_ignore_ascii_case("NO") => FixAvailable::No,
-        Some(v) if v.eq_ignore_ascii_case("PARTIAL") => FixAvailable::Partial,
-        _ => fix_from_packages(&packages),
-    };
-    let status = match w.status.as_deref().map(str::trim) {
-        Some(s) if s.eq_ignore_ascii_case("SUPPRESSED") => FindingStatus::Suppressed,
-        Some(s) if s.eq_ignore_ascii_case("CLOSED") => FindingStatus::Closed,
-        _ => FindingStatus::Active,
-    };
-    let id = id
-        .filter(|s| !s.is_empty())
-        .or_else(|| {
-            w.title
-                .as_deref()
-                .and_then(|t| t.split(" - ").next())
-                .map(|s| s.trim().to_owned())
-        })
-        .or_else(|| w.finding_arn.clone())
-        .unwrap_or_default();
-    Ok(Finding {
-        id,
-        scan_type: ScanType::Enhanced,
-        severity: Severity::from_finding(w.severity.as_deref()),
-        package: packages.first().map(|p| p.name.clone()),
-        package_version: packages.first().and_then(|p| p.version.clone()),
-        fixed_in_version: packages.iter().find_map(|p| p.fixed_in_version.clone()),
-        packages,
-        fix_available,
-        score,
-        cvss,
-        exploit_available: yes_no(w.exploit_available.as_deref()),
-        status,
-        title: w.title,
-        uri,
-        description: w.description,
-        first_observed_at: w.first_observed_at,
-        vendor_severity,
-        raw,
-    })
 }

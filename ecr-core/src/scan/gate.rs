@@ -279,6 +279,37 @@ struct RuleTally {
     not_applied: u64,
 }
 
+/// A case-insensitive hash of a trimmed id (rules are found by id without allocating per finding).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for b in id.trim().bytes() {
+        h.write_u8(b.to_ascii_uppercase());
+    }
+    h.finish()
+}
+
+/// The ignore rules by id hash; each list in rule order.
+struct RuleIndex(std::collections::HashMap<u64, Vec<usize>>);
+
+impl RuleIndex {
+    fn new(rules: &[IgnoreRule]) -> Self {
+        let mut map: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            map.entry(id_hash(&r.id)).or_default().push(i);
+        }
+        Self(map)
+    }
+
+    /// Rules whose id may match (in rule order); [`rule_matches`] decides.
+    fn candidates(&self, id: &str) -> &[usize] {
+        if self.0.is_empty() {
+            return &[];
+        }
+        self.0.get(&id_hash(id)).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 fn rule_matches(rule: &IgnoreRule, f: &Finding, img: &GateImage) -> bool {
     if !rule.id.trim().eq_ignore_ascii_case(f.id.trim()) {
         return false;
@@ -303,6 +334,7 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
         .map(|r| r.expires.as_ref().is_some_and(|e| e.at <= now))
         .collect();
     let mut tally = vec![RuleTally::default(); rules.len()];
+    let index = RuleIndex::new(rules);
     let mut d = GateDecision {
         passed: true,
         evaluated_at: now,
@@ -356,7 +388,16 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
         d.findings.reserve(findings.len());
         for f in findings {
             let mut notes = Vec::new();
-            let verdict = judge(policy, &f, &img, &expired, &mut tally, &mut notes, &mut no_fix_info);
+            let verdict = judge(
+                policy,
+                &index,
+                &f,
+                &img,
+                &expired,
+                &mut tally,
+                &mut notes,
+                &mut no_fix_info,
+            );
             if verdict == Countedness::Counted {
                 *image.counted.entry(f.severity).or_default() += 1;
                 counted_findings.push(d.findings.len());
@@ -441,8 +482,10 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
     d
 }
 
+#[allow(clippy::too_many_arguments)]
 fn judge(
     policy: &ScanPolicy,
+    index: &RuleIndex,
     f: &Finding,
     img: &GateImage,
     expired: &[bool],
@@ -455,7 +498,8 @@ fn judge(
     }
     let fixable = policy.is_fixable(f.fix_available);
     let mut verdict = None;
-    for (i, rule) in policy.ignore.iter().enumerate() {
+    for &i in index.candidates(&f.id) {
+        let Some(rule) = policy.ignore.get(i) else { continue };
         if !rule_matches(rule, f, img) {
             continue;
         }

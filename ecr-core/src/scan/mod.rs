@@ -33,14 +33,15 @@ pub mod gate;
 pub mod policy;
 pub mod report;
 pub mod wait;
+mod wire;
 
 #[cfg(test)]
 mod tests;
 
 pub use ecr::{ChildImage, GateOptions, ResolvedImage};
 pub use finding::{
-    AffectedPackage, Cvss, Finding, FindingStatus, FixAvailable, ScanFindings, ScanStatus, ScanType, Severity,
-    SeverityCounts, StatusClass, parse_findings, parse_findings_value,
+    AffectedPackage, Cvss, Finding, FindingStatus, FixAvailable, RawJson, ScanFindings, ScanStatus, ScanType, Severity,
+    SeverityCounts, StatusClass, parse_findings, parse_findings_strict, parse_findings_value,
 };
 pub use gate::{
     Countedness, EvaluatedFinding, GateDecision, GateImage, IgnoreUse, ImageDecision, Reason, Warning, evaluate,

@@ -1235,3 +1235,146 @@ mod live {
         assert!(m.is_empty());
     }
 }
+
+// ---------------------------------------------------------------- single-pass reader vs strict reader
+
+/// The single-pass reader and the strict reader give the same findings (raw JSON included) and the same
+/// errors, on the fixtures and on documents built to make the single-pass reader decline.
+#[test]
+fn fast_and_strict_readers_agree() {
+    let mut docs: Vec<String> = ["enhanced_page.json", "basic_page.json", "enhanced_pages_cli.json"]
+        .iter()
+        .map(|f| fixture_text(f))
+        .collect();
+    docs.extend(
+        [
+            // key order: enhanced before basic (basic findings still come first)
+            r#"{"imageScanFindings": {"enhancedFindings": [{"title": "CVE-2 - b"}], "findings": [{"name": "CVE-1"}]}}"#,
+            // escapes in keys and values, whitespace everywhere
+            " [ { \"imageScan\\u0053tatus\" : { \"status\" : \"COMPLETE\" } , \"imageScanFindings\" : { \"findings\" : [ { \"name\" : \"CVE-\\u00e9\" } ] } } ] \n",
+            // duplicate keys, positional structs, trailing commas, trailing text, nulls
+            r#"{"imageScanStatus": {"status": "COMPLETE"}, "imageScanStatus": {"status": "FAILED"}}"#,
+            r#"{"imageScanFindings": {"findings": [], "findings": []}}"#,
+            r#"{"imageScanFindings": [null, null, null, [], null]}"#,
+            r#"{"imageScanFindings": {"enhancedFindings": [["a"]]}}"#,
+            r#"{"imageScanFindings": {"findings": [{"name": "a"},]}}"#,
+            r#"{"imageScanFindings": {"findings": [{"name": "a"}]},}"#,
+            r#"{"imageScanFindings": {"findings": [{"name": "a"}]}} x"#,
+            r#"{"imageScanFindings": {"findings": null, "enhancedFindings": null}, "nextToken": null}"#,
+            r#"{"imageScanFindings": {"findings": [{"name": "a"}]}, "x": 12e}"#,
+            r#"{"imageScanFindings": {"imageScanCompletedAt": {"a": [1, true]}}}"#,
+            r#"[{"imageScanFindings": {"findings": [{"name": "a", "attributes": [{"value": "x"}]}]}}]"#,
+            r#"[]"#,
+            r#"null"#,
+        ]
+        .map(str::to_owned),
+    );
+    for text in &docs {
+        let fast = parse_findings(text);
+        let strict = crate::scan::parse_findings_strict(text);
+        match (&fast, &strict) {
+            (Ok(a), Ok(b)) => assert_eq!(
+                serde_json::to_string(a).unwrap(),
+                serde_json::to_string(b).unwrap(),
+                "{text}"
+            ),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text}"),
+            _ => panic!("readers disagree on {text}: {fast:?} / {strict:?}"),
+        }
+    }
+    // The raw JSON of each finding is exactly its text in the input.
+    let text = r#"{"imageScanFindings": {"findings": [ {"name" : "CVE-1"} ,{"name":"CVE-2","x":[1,2]}]}}"#;
+    let scan = parse_findings(text).unwrap();
+    assert_eq!(scan.findings[0].raw.get(), r#"{"name" : "CVE-1"}"#);
+    assert_eq!(scan.findings[1].raw.get(), r#"{"name":"CVE-2","x":[1,2]}"#);
+    assert_eq!(scan.findings[1].raw.to_value()["x"], json!([1, 2]));
+}
+
+// ---------------------------------------------------------------- fail-closed paths a malformed page can reach
+
+#[test]
+fn unknown_or_misspelled_status_fails_closed_even_with_findings() {
+    for status in ["SOMETHING_NEW", "complete", "", " COMPLETE"] {
+        let scan = parse_findings_value(&json!({"imageScanStatus": {"status": status},
+            "imageScanFindings": {"findings": []}}))
+        .unwrap();
+        assert_eq!(scan.status, Some(ScanStatus::Unknown(status.to_owned())), "{status:?}");
+        let d = evaluate(&ScanPolicy::default(), [GateImage::new(scan)], now());
+        assert!(!d.passed, "{status:?}");
+        assert_eq!(d.reasons[0].code, "unknownStatus", "{status:?}");
+    }
+}
+
+#[test]
+fn page_without_status_or_findings_fails_closed() {
+    for page in [
+        json!({}),
+        json!({"imageScanStatus": null, "imageScanFindings": null}),
+        json!({"imageScanStatus": {"description": "no status field"}}),
+        json!({"imageScanStatus": {"status": null}, "imageScanFindings": {"enhancedFindings": [{"severity": "LOW"}]}}),
+    ] {
+        let scan = parse_findings_value(&page).unwrap();
+        assert_eq!(scan.status, None, "{page}");
+        let d = evaluate(&ScanPolicy::default(), [GateImage::new(scan)], now());
+        assert!(!d.passed, "{page}");
+        assert_eq!(d.reasons[0].code, "missingStatus", "{page}");
+    }
+    // Only onScanError=warn lets it through, and then with a warning.
+    let lenient = ScanPolicy::from_value(&json!({"onScanError": "warn"})).unwrap();
+    let d = evaluate(&lenient, [GateImage::new(parse_findings("{}").unwrap())], now());
+    assert!(d.passed);
+    assert!(d.warnings.iter().any(|w| w.code == "missingStatus"));
+}
+
+#[test]
+fn findings_without_severity_are_undefined_and_still_counted() {
+    let page = json!({"imageScanStatus": {"status": "ACTIVE"}, "imageScanFindings": {"enhancedFindings": [
+        {"packageVulnerabilityDetails": {"vulnerabilityId": "CVE-1", "cvss": [{"baseScore": 9.8, "version": "3.1"}]}},
+        {"title": "CVE-2 - x", "severity": null},
+        {"title": "CVE-3 - y", "severity": "SEVERE"}
+    ], "findings": [{"name": "CVE-4"}]}});
+    let scan = parse_findings_value(&page).unwrap();
+    assert!(scan.findings.iter().all(|f| f.severity == Severity::Undefined));
+    // Counted (not silently dropped) under UNDEFINED ...
+    let d = evaluate(&ScanPolicy::default(), [GateImage::new(scan.clone())], now());
+    assert_eq!(d.counted.get(&Severity::Undefined), Some(&4));
+    // ... so a threshold on UNDEFINED trips, and a score threshold still sees the CVSS score.
+    let p = ScanPolicy::from_value(&json!({"failOn": {"UNDEFINED": 0}})).unwrap();
+    let d = evaluate(&p, [GateImage::new(scan.clone())], now());
+    assert!(!d.passed);
+    assert_eq!(d.reasons[0].code, "severityThreshold");
+    assert_eq!(d.reasons[0].count, Some(4));
+    let p = ScanPolicy::from_value(&json!({"minScore": 9.0})).unwrap();
+    let d = evaluate(&p, [GateImage::new(scan)], now());
+    assert!(!d.passed);
+    assert_eq!(d.reasons[0].code, "minScore");
+    assert_eq!(d.reasons[0].finding_ids, vec!["CVE-1".to_owned()]);
+}
+
+#[test]
+fn malformed_pages_are_errors_not_empty_passes() {
+    // A findings array of the wrong shape, or a finding that is not an object, is an error naming where;
+    // it never reads as "no findings".
+    for (page, path) in [
+        (
+            json!({"imageScanStatus": {"status": "COMPLETE"}, "imageScanFindings": {"findings": {}}}),
+            "findings",
+        ),
+        (
+            json!({"imageScanStatus": {"status": "ACTIVE"}, "imageScanFindings": {"enhancedFindings": [1]}}),
+            "enhancedFindings[0]",
+        ),
+        (
+            json!({"imageScanStatus": {"status": "ACTIVE"}, "imageScanFindings": "none"}),
+            "imageScanFindings",
+        ),
+        (
+            json!([{"imageScanStatus": {"status": "ACTIVE"}}, {"imageScanStatus": 5}]),
+            "[1]",
+        ),
+    ] {
+        let e = parse_findings_value(&page).unwrap_err();
+        assert_eq!(e.code(), "InvalidArgument", "{page}");
+        assert!(e.to_string().contains(path), "{page}: {e}");
+    }
+}

@@ -1,0 +1,965 @@
+//! `DescribeImageScanFindings` wire shapes and their conversion into [`Finding`]s.
+//!
+//! Findings are deserialized straight into borrowing structs (strings borrow from the input unless they carry
+//! escapes) and converted once: severity, score, CVSS and fix availability are computed here and never again.
+//! Fields no report needs are skipped, not kept; timestamps that are not kept are still checked, so a page is
+//! accepted or rejected exactly as a strict reading would.
+//!
+//! Two readers share these shapes:
+//! - [`fast_document`] walks the page structure itself and hands every value to serde, so each byte of the
+//!   input is read once and each finding's raw JSON is a range of the shared input (no copy per finding).
+//!   It declines (returns `None`) on anything unusual: duplicate keys, a non-object where an object is
+//!   expected, bad JSON, a wrong type.
+//! - The strict reader in [`super::finding`] deserializes the same shapes with serde alone and names the path
+//!   of the first error; it runs whenever the fast one declines, so results and error messages never depend
+//!   on which reader ran.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use super::finding::{
+    AffectedPackage, Cvss, Finding, FindingStatus, FixAvailable, RawJson, ScanFindings, ScanStatus, ScanType, Severity,
+};
+use crate::time::{self, Timestamp};
+use crate::types::ImageId;
+
+// ---------------------------------------------------------------- field helpers
+
+/// An optional string, borrowed from the input when it has no escapes. Same acceptance and messages as
+/// `Option<String>`.
+fn opt_str<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    struct OptVisitor;
+    struct StrVisitor;
+    impl<'de> Visitor<'de> for StrVisitor {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            match std::str::from_utf8(v) {
+                Ok(s) => Ok(Cow::Owned(s.to_owned())),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+            }
+        }
+    }
+    impl<'de> Visitor<'de> for OptVisitor {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("option")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_string(StrVisitor).map(Some)
+        }
+    }
+    d.deserialize_option(OptVisitor)
+}
+
+/// An optional timestamp: epoch seconds, an RFC 3339 string, or `null`. Same acceptance and messages as
+/// [`time::flexible_opt`], without building a `serde_json::Value` for every timestamp.
+fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    struct TimeVisitor;
+    fn not_a_timestamp<E: de::Error>(v: impl fmt::Display) -> E {
+        E::custom(format!("not a timestamp (epoch seconds or RFC 3339): {v}"))
+    }
+    fn number<E: de::Error>(secs: f64, v: serde_json::Value) -> Result<Option<Timestamp>, E> {
+        time::from_epoch_seconds(secs)
+            .map(Some)
+            .ok_or_else(|| not_a_timestamp(v))
+    }
+    impl<'de> Visitor<'de> for TimeVisitor {
+        type Value = Option<Timestamp>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any valid JSON value")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            number(v, serde_json::Value::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            number(v as f64, serde_json::Value::from(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            number(v as f64, serde_json::Value::from(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            time::parse_str(v)
+                .map(Some)
+                .ok_or_else(|| not_a_timestamp(serde_json::Value::from(v)))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Err(not_a_timestamp(v))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+            Err(not_a_timestamp(v))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+            Err(not_a_timestamp(v))
+        }
+    }
+    d.deserialize_option(TimeVisitor)
+}
+
+/// `null` or absent reads as the default.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+// ---------------------------------------------------------------- wire shapes (tolerant of nulls)
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WirePage<'a> {
+    #[serde(default)]
+    pub(crate) registry_id: Option<String>,
+    #[serde(default)]
+    pub(crate) repository_name: Option<String>,
+    #[serde(default)]
+    pub(crate) image_id: Option<ImageId>,
+    #[serde(default)]
+    pub(crate) image_scan_status: Option<WireStatus>,
+    #[serde(default, borrow)]
+    pub(crate) image_scan_findings: Option<WireFindings<'a>>,
+    #[serde(default)]
+    pub(crate) next_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WireStatus {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WireFindings<'a> {
+    #[serde(default, deserialize_with = "opt_time")]
+    image_scan_completed_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_time")]
+    vulnerability_source_updated_at: Option<Timestamp>,
+    #[serde(default)]
+    finding_severity_counts: Option<BTreeMap<String, u64>>,
+    #[serde(default, borrow)]
+    pub(crate) findings: Option<Vec<&'a serde_json::value::RawValue>>,
+    #[serde(default, borrow)]
+    pub(crate) enhanced_findings: Option<Vec<&'a serde_json::value::RawValue>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WireBasic<'a> {
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    name: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    description: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    uri: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    severity: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "null_as_default")]
+    attributes: Vec<WireAttribute<'a>>,
+}
+
+#[derive(Deserialize)]
+struct WireAttribute<'a> {
+    #[serde(borrow, deserialize_with = "req_str")]
+    key: Cow<'a, str>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    value: Option<Cow<'a, str>>,
+}
+
+/// A required string, borrowed when it can be (same acceptance and messages as `String`).
+fn req_str<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
+    struct StrVisitor;
+    impl<'de> Visitor<'de> for StrVisitor {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+        fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            match std::str::from_utf8(v) {
+                Ok(s) => Ok(Cow::Owned(s.to_owned())),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+            }
+        }
+    }
+    d.deserialize_string(StrVisitor)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WireEnhanced<'a> {
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    description: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    finding_arn: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    title: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    severity: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    status: Option<Cow<'a, str>>,
+    #[serde(default)]
+    score: Option<f64>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    fix_available: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    exploit_available: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "opt_time")]
+    first_observed_at: Option<Timestamp>,
+    // Checked (a malformed value is an error) but not kept.
+    #[serde(default, deserialize_with = "opt_time")]
+    #[allow(dead_code)]
+    last_observed_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_time")]
+    #[allow(dead_code)]
+    updated_at: Option<Timestamp>,
+    #[serde(default, borrow)]
+    package_vulnerability_details: Option<WirePackageVulnerability<'a>>,
+    #[serde(default, borrow)]
+    score_details: Option<WireScoreDetails<'a>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    remediation: Option<IgnoredAny>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    resources: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WirePackageVulnerability<'a> {
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    vulnerability_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    source_url: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    vendor_severity: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "opt_time")]
+    #[allow(dead_code)]
+    vendor_created_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "opt_time")]
+    #[allow(dead_code)]
+    vendor_updated_at: Option<Timestamp>,
+    /// The best CVSS entry, chosen while reading the array (v3, then v4, then v2; the highest score within
+    /// a version).
+    #[serde(default, borrow, deserialize_with = "best_cvss")]
+    cvss: Option<ChosenCvss<'a>>,
+    #[serde(default, deserialize_with = "affected_packages")]
+    vulnerable_packages: Vec<AffectedPackage>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireCvss<'a> {
+    #[serde(default)]
+    base_score: Option<f64>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    scoring_vector: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    source: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    version: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WirePackage<'a> {
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    name: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    version: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    release: Option<Cow<'a, str>>,
+    #[serde(default)]
+    epoch: Option<i64>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    fixed_in_version: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct WireScoreDetails<'a> {
+    #[serde(default, borrow)]
+    cvss: Option<WireScoreCvss<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireScoreCvss<'a> {
+    #[serde(default)]
+    score: Option<f64>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    score_source: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    scoring_vector: Option<Cow<'a, str>>,
+    #[serde(default, borrow, deserialize_with = "opt_str")]
+    version: Option<Cow<'a, str>>,
+}
+
+/// Reads a `null`-tolerant array element by element, folding each into an accumulator (no intermediate Vec).
+fn fold_seq<'de, D, T, A>(d: D, init: A, mut step: impl FnMut(&mut A, T)) -> Result<A, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Fold<'f, T, A, F> {
+        acc: A,
+        step: &'f mut F,
+        _t: std::marker::PhantomData<T>,
+    }
+    struct SeqOnly<'f, T, A, F>(Fold<'f, T, A, F>);
+    impl<'de, T: Deserialize<'de>, A, F: FnMut(&mut A, T)> Visitor<'de> for SeqOnly<'_, T, A, F> {
+        type Value = A;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<S: SeqAccess<'de>>(mut self, mut seq: S) -> Result<A, S::Error> {
+            while let Some(item) = seq.next_element::<T>()? {
+                (self.0.step)(&mut self.0.acc, item);
+            }
+            Ok(self.0.acc)
+        }
+    }
+    impl<'de, T: Deserialize<'de>, A, F: FnMut(&mut A, T)> Visitor<'de> for Fold<'_, T, A, F> {
+        type Value = A;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("option")
+        }
+        fn visit_none<E: de::Error>(self) -> Result<A, E> {
+            Ok(self.acc)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<A, E> {
+            Ok(self.acc)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<A, D2::Error> {
+            d.deserialize_seq(SeqOnly(self))
+        }
+    }
+    d.deserialize_option(Fold {
+        acc: init,
+        step: &mut step,
+        _t: std::marker::PhantomData,
+    })
+}
+
+/// The chosen CVSS entry of `packageVulnerabilityDetails.cvss`, still borrowed (only the one that ends up
+/// in the finding is copied).
+struct ChosenCvss<'a> {
+    score: f64,
+    version: Option<Cow<'a, str>>,
+    vector: Option<Cow<'a, str>>,
+    source: Option<Cow<'a, str>>,
+}
+
+fn best_cvss<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ChosenCvss<'de>>, D::Error> {
+    fold_seq(d, None, |best: &mut Option<ChosenCvss<'de>>, c: WireCvss<'de>| {
+        let Some(score) = c.base_score.and_then(valid_score) else {
+            return;
+        };
+        let better = match best {
+            None => true,
+            Some(b) => {
+                let (rc, rb) = (cvss_rank(c.version.as_deref()), cvss_rank(b.version.as_deref()));
+                rc < rb || (rc == rb && score > b.score)
+            }
+        };
+        if better {
+            *best = Some(ChosenCvss {
+                score,
+                version: c.version,
+                vector: c.scoring_vector,
+                source: c.source,
+            });
+        }
+    })
+}
+
+fn affected_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AffectedPackage>, D::Error> {
+    fold_seq(d, Vec::new(), |out: &mut Vec<AffectedPackage>, p: WirePackage<'de>| {
+        let Some(name) = p.name else { return };
+        let version = match (p.version, p.release) {
+            (Some(v), Some(r)) if !r.is_empty() => Some(format!("{v}-{r}")),
+            (v, _) => v.map(Cow::into_owned),
+        };
+        let version = match (p.epoch, version) {
+            (Some(e), Some(v)) if e > 0 => Some(format!("{e}:{v}")),
+            (_, v) => v,
+        };
+        out.push(AffectedPackage {
+            name: name.into_owned(),
+            version,
+            fixed_in_version: fixed_version(p.fixed_in_version),
+        });
+    })
+}
+
+// ---------------------------------------------------------------- conversion (computed once)
+
+/// The sentinel ECR writes when no fixed version exists.
+const NOT_AVAILABLE: &str = "NotAvailable";
+
+fn fixed_version(v: Option<Cow<'_, str>>) -> Option<String> {
+    v.filter(|s| {
+        let t = s.trim();
+        !t.is_empty() && !t.eq_ignore_ascii_case(NOT_AVAILABLE) && !t.eq_ignore_ascii_case("None")
+    })
+    .map(Cow::into_owned)
+}
+
+fn valid_score(s: f64) -> Option<f64> {
+    (s.is_finite() && (0.0..=10.0).contains(&s)).then_some(s)
+}
+
+fn yes_no(s: Option<&str>) -> Option<bool> {
+    match s.map(str::trim) {
+        Some(v) if v.eq_ignore_ascii_case("YES") || v.eq_ignore_ascii_case("TRUE") => Some(true),
+        Some(v) if v.eq_ignore_ascii_case("NO") || v.eq_ignore_ascii_case("FALSE") => Some(false),
+        _ => None,
+    }
+}
+
+fn fix_from_packages(packages: &[AffectedPackage]) -> FixAvailable {
+    if packages.is_empty() {
+        return FixAvailable::Unknown;
+    }
+    let fixed = packages.iter().filter(|p| p.fixed_in_version.is_some()).count();
+    if fixed == packages.len() {
+        FixAvailable::Yes
+    } else if fixed == 0 {
+        FixAvailable::No
+    } else {
+        FixAvailable::Partial
+    }
+}
+
+fn cvss_rank(version: Option<&str>) -> u8 {
+    match version.map(str::trim) {
+        Some(v) if v.starts_with('3') => 0,
+        Some(v) if v.starts_with('4') => 1,
+        Some(v) if v.starts_with('2') => 2,
+        _ => 3,
+    }
+}
+
+fn owned(s: Option<Cow<'_, str>>) -> Option<String> {
+    s.map(Cow::into_owned)
+}
+
+/// A basic finding.
+pub(crate) fn basic_finding(w: WireBasic<'_>, raw: RawJson) -> Finding {
+    let mut package: Option<Cow<'_, str>> = None;
+    let mut version: Option<Cow<'_, str>> = None;
+    let mut fixed = None;
+    // (score, vector) per CVSS version: 3, 4, 2.
+    let mut cvss: [(Option<f64>, Option<Cow<'_, str>>); 3] = [(None, None), (None, None), (None, None)];
+    for a in w.attributes {
+        let Some(value) = a.value else { continue };
+        match a.key.as_ref() {
+            "package_name" => package = Some(value),
+            "package_version" => version = Some(value),
+            "fixed_in_versions" | "fixed_in_version" | "patched_version" => fixed = fixed_version(Some(value)),
+            "CVSS3_SCORE" => cvss[0].0 = value.trim().parse().ok().and_then(valid_score),
+            "CVSS3_VECTOR" => cvss[0].1 = Some(value),
+            "CVSS4_SCORE" => cvss[1].0 = value.trim().parse().ok().and_then(valid_score),
+            "CVSS4_VECTOR" => cvss[1].1 = Some(value),
+            "CVSS2_SCORE" => cvss[2].0 = value.trim().parse().ok().and_then(valid_score),
+            "CVSS2_VECTOR" => cvss[2].1 = Some(value),
+            _ => {}
+        }
+    }
+    const VERSIONS: [&str; 3] = ["3", "4", "2"];
+    let best = cvss.into_iter().zip(VERSIONS).find_map(|((score, vector), v)| {
+        score.map(|score| Cvss {
+            score,
+            version: Some(v.to_owned()),
+            vector: owned(vector),
+            source: None,
+        })
+    });
+    let package = owned(package);
+    let version = owned(version);
+    let packages: Vec<AffectedPackage> = package
+        .clone()
+        .map(|name| AffectedPackage {
+            name,
+            version: version.clone(),
+            fixed_in_version: fixed.clone(),
+        })
+        .into_iter()
+        .collect();
+    let fix_available = if fixed.is_some() {
+        FixAvailable::Yes
+    } else {
+        FixAvailable::Unknown
+    };
+    Finding {
+        id: owned(w.name).unwrap_or_default(),
+        scan_type: ScanType::Basic,
+        severity: Severity::from_finding(w.severity.as_deref()),
+        package,
+        package_version: version,
+        packages,
+        fixed_in_version: fixed,
+        fix_available,
+        score: best.as_ref().map(|c| c.score),
+        cvss: best,
+        exploit_available: None,
+        status: FindingStatus::Active,
+        title: None,
+        uri: owned(w.uri),
+        description: owned(w.description),
+        first_observed_at: None,
+        vendor_severity: None,
+        raw,
+    }
+}
+
+/// An enhanced (Inspector) finding.
+pub(crate) fn enhanced_finding(w: WireEnhanced<'_>, raw: RawJson) -> Finding {
+    let mut packages = Vec::new();
+    let mut best_cvss: Option<ChosenCvss<'_>> = None;
+    let mut id = None;
+    let mut uri = None;
+    let mut vendor_severity = None;
+    if let Some(d) = w.package_vulnerability_details {
+        id = d.vulnerability_id;
+        uri = d.source_url;
+        vendor_severity = d.vendor_severity;
+        packages = d.vulnerable_packages;
+        best_cvss = d.cvss;
+    }
+    let detail_cvss = w.score_details.and_then(|s| s.cvss).and_then(|c| {
+        c.score.and_then(valid_score).map(|score| Cvss {
+            score,
+            version: owned(c.version),
+            vector: owned(c.scoring_vector),
+            source: owned(c.score_source),
+        })
+    });
+    let cvss = detail_cvss.or_else(|| {
+        best_cvss.map(|c| Cvss {
+            score: c.score,
+            version: owned(c.version),
+            vector: owned(c.vector),
+            source: owned(c.source),
+        })
+    });
+    // Inspector writes score 0.0 when it has nothing; only trust a zero backed by CVSS detail.
+    let score = match w.score.and_then(valid_score) {
+        Some(s) if s > 0.0 || cvss.is_some() => Some(s),
+        _ => cvss.as_ref().map(|c| c.score),
+    };
+    let fix_available = match w.fix_available.as_deref().map(str::trim) {
+        Some(v) if v.eq_ignore_ascii_case("YES") => FixAvailable::Yes,
+        Some(v) if v.eq_ignore_ascii_case("NO") => FixAvailable::No,
+        Some(v) if v.eq_ignore_ascii_case("PARTIAL") => FixAvailable::Partial,
+        _ => fix_from_packages(&packages),
+    };
+    let status = match w.status.as_deref().map(str::trim) {
+        Some(s) if s.eq_ignore_ascii_case("SUPPRESSED") => FindingStatus::Suppressed,
+        Some(s) if s.eq_ignore_ascii_case("CLOSED") => FindingStatus::Closed,
+        _ => FindingStatus::Active,
+    };
+    let id = id
+        .filter(|s| !s.is_empty())
+        .map(Cow::into_owned)
+        .or_else(|| {
+            w.title
+                .as_deref()
+                .and_then(|t| t.split(" - ").next())
+                .map(|s| s.trim().to_owned())
+        })
+        .or_else(|| owned(w.finding_arn))
+        .unwrap_or_default();
+    let first = packages.first();
+    Finding {
+        id,
+        scan_type: ScanType::Enhanced,
+        severity: Severity::from_finding(w.severity.as_deref()),
+        package: first.map(|p| p.name.clone()),
+        package_version: first.and_then(|p| p.version.clone()),
+        fixed_in_version: packages.iter().find_map(|p| p.fixed_in_version.clone()),
+        packages,
+        fix_available,
+        score,
+        cvss,
+        exploit_available: yes_no(w.exploit_available.as_deref()),
+        status,
+        title: owned(w.title),
+        uri: owned(uri),
+        description: owned(w.description),
+        first_observed_at: w.first_observed_at,
+        vendor_severity: owned(vendor_severity),
+        raw,
+    }
+}
+
+/// Page metadata (everything but the findings) from a wire page.
+pub(crate) fn page_meta(
+    registry_id: Option<String>,
+    repository_name: Option<String>,
+    image_id: Option<ImageId>,
+    status: Option<WireStatus>,
+) -> ScanFindings {
+    let (status, status_description) = match status {
+        Some(s) => (s.status.as_deref().map(ScanStatus::parse), s.description),
+        None => (None, None),
+    };
+    ScanFindings {
+        registry_id,
+        repository_name,
+        image_id,
+        status,
+        status_description,
+        scan_type: None,
+        completed_at: None,
+        vulnerability_source_updated_at: None,
+        reported_counts: None,
+        findings: Vec::new(),
+        pages: 1,
+    }
+}
+
+/// Copies `imageScanFindings`' own fields (not the arrays) into the page.
+pub(crate) fn findings_meta(out: &mut ScanFindings, f: &mut WireFindings<'_>) {
+    out.completed_at = f.image_scan_completed_at;
+    out.vulnerability_source_updated_at = f.vulnerability_source_updated_at;
+    out.reported_counts = f.finding_severity_counts.take();
+}
+
+// ---------------------------------------------------------------- the single-pass reader
+
+/// One page as the fast reader saw it; its findings went into the shared list.
+pub(crate) struct FastPage {
+    pub(crate) meta: ScanFindings,
+    pub(crate) next_token: Option<String>,
+    pub(crate) has_basic: bool,
+    pub(crate) has_enhanced: bool,
+}
+
+/// The fast reader's result: pages in order and every finding of every page, in order.
+pub(crate) struct FastDocument {
+    pub(crate) pages: Vec<FastPage>,
+    pub(crate) findings: Vec<Finding>,
+}
+
+struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+    shared: Arc<str>,
+}
+
+impl<'a> Cursor<'a> {
+    fn skip_ws(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Reads one complete JSON value with serde from the current position.
+    fn value<T: Deserialize<'a>>(&mut self) -> Option<T> {
+        self.skip_ws();
+        let rest = self.text.get(self.pos..)?;
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
+        let v = stream.next()?.ok()?;
+        self.pos += stream.byte_offset();
+        Some(v)
+    }
+
+    /// A literal `null` (then a structural character must follow, which the caller checks).
+    fn null(&mut self) -> bool {
+        self.skip_ws();
+        if self.text.as_bytes().get(self.pos..self.pos + 4) == Some(b"null") {
+            self.pos += 4;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Walks an object's members, calling `member` with each key; `member` reads the value.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        if !self.eat(b'{') {
+            return None;
+        }
+        if self.eat(b'}') {
+            return Some(());
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+            let key: Cow<'a, str> = self.value::<Key<'a>>()?.0;
+            if !self.eat(b':') {
+                return None;
+            }
+            member(self, &key)?;
+            if self.eat(b',') {
+                continue;
+            }
+            return self.eat(b'}').then_some(());
+        }
+    }
+
+    /// Reads a findings array (or `null`), converting each element as it is read; its raw JSON is a range of
+    /// the shared input.
+    fn findings<W: Deserialize<'a>>(
+        &mut self,
+        out: &mut Vec<Finding>,
+        convert: fn(W, RawJson) -> Finding,
+    ) -> Option<bool> {
+        if self.null() {
+            return Some(false);
+        }
+        if !self.eat(b'[') {
+            return None;
+        }
+        if self.eat(b']') {
+            return Some(true);
+        }
+        loop {
+            self.skip_ws();
+            let start = self.pos;
+            let wire = self.value::<W>()?;
+            let raw = RawJson::shared(self.shared.clone(), start, self.pos);
+            if out.len() == out.capacity() {
+                // Size the list from what has been read so far, so it is moved once or twice, not ~14 times
+                // (bounded: at most one more finding per 256 bytes left).
+                let left = self.text.len().saturating_sub(self.pos);
+                let estimate = (out.len().max(1) * self.text.len() / self.pos.max(1)).min(out.len() + left / 256);
+                out.reserve(estimate.saturating_sub(out.len()).max(16));
+            }
+            out.push(convert(wire, raw));
+            if self.eat(b',') {
+                continue;
+            }
+            return self.eat(b']').then_some(true);
+        }
+    }
+
+    fn page(&mut self, findings: &mut Vec<Finding>) -> Option<FastPage> {
+        let mut registry_id = None;
+        let mut repository_name = None;
+        let mut image_id = None;
+        let mut status = None;
+        let mut next_token = None;
+        let mut scan_findings: Option<(WireFindings<'a>, bool, bool)> = None;
+        let mut seen = 0u8;
+        let mut first = |bit: u8| {
+            let fresh = seen & bit == 0;
+            seen |= bit;
+            fresh.then_some(())
+        };
+        self.object(|c, key| {
+            match key {
+                "registryId" => {
+                    first(1)?;
+                    registry_id = c.value::<Option<String>>()?;
+                }
+                "repositoryName" => {
+                    first(2)?;
+                    repository_name = c.value::<Option<String>>()?;
+                }
+                "imageId" => {
+                    first(4)?;
+                    image_id = c.value::<Option<ImageId>>()?;
+                }
+                "imageScanStatus" => {
+                    first(8)?;
+                    status = c.value::<Option<WireStatus>>()?;
+                }
+                "nextToken" => {
+                    first(16)?;
+                    next_token = c.value::<Option<String>>()?;
+                }
+                "imageScanFindings" => {
+                    first(32)?;
+                    scan_findings = c.scan_findings(findings)?;
+                }
+                _ => {
+                    c.value::<IgnoredAny>()?;
+                }
+            }
+            Some(())
+        })?;
+        let mut meta = page_meta(registry_id, repository_name, image_id, status);
+        let (mut has_basic, mut has_enhanced) = (false, false);
+        if let Some((mut f, basic, enhanced)) = scan_findings {
+            findings_meta(&mut meta, &mut f);
+            (has_basic, has_enhanced) = (basic, enhanced);
+        }
+        Some(FastPage {
+            meta,
+            next_token: next_token.filter(|t| !t.is_empty()),
+            has_basic,
+            has_enhanced,
+        })
+    }
+
+    /// `imageScanFindings`: `null`, or an object whose arrays are converted in place. Basic findings come
+    /// before enhanced ones whatever the key order, as in the strict reader.
+    fn scan_findings(&mut self, out: &mut Vec<Finding>) -> Option<Option<(WireFindings<'a>, bool, bool)>> {
+        if self.null() {
+            return Some(None);
+        }
+        let mut meta = WireFindings {
+            image_scan_completed_at: None,
+            vulnerability_source_updated_at: None,
+            finding_severity_counts: None,
+            findings: None,
+            enhanced_findings: None,
+        };
+        let (mut has_basic, mut has_enhanced) = (false, false);
+        let mut enhanced_at: Option<usize> = None;
+        let mut seen = 0u8;
+        let mut first = |bit: u8| {
+            let fresh = seen & bit == 0;
+            seen |= bit;
+            fresh.then_some(())
+        };
+        self.object(|c, key| {
+            match key {
+                "imageScanCompletedAt" => {
+                    first(1)?;
+                    meta.image_scan_completed_at = c.value::<TimeField>()?.0;
+                }
+                "vulnerabilitySourceUpdatedAt" => {
+                    first(2)?;
+                    meta.vulnerability_source_updated_at = c.value::<TimeField>()?.0;
+                }
+                "findingSeverityCounts" => {
+                    first(4)?;
+                    meta.finding_severity_counts = c.value::<Option<BTreeMap<String, u64>>>()?;
+                }
+                "findings" => {
+                    first(8)?;
+                    let at = out.len();
+                    has_basic = c.findings::<WireBasic<'a>>(out, basic_finding)?;
+                    // Basic findings go first: move them before any enhanced ones already read.
+                    if let Some(e) = enhanced_at {
+                        out[e..].rotate_left(at - e);
+                    }
+                }
+                "enhancedFindings" => {
+                    first(16)?;
+                    enhanced_at = Some(out.len());
+                    has_enhanced = c.findings::<WireEnhanced<'a>>(out, enhanced_finding)?;
+                }
+                _ => {
+                    c.value::<IgnoredAny>()?;
+                }
+            }
+            Some(())
+        })?;
+        Some(Some((meta, has_basic, has_enhanced)))
+    }
+}
+
+/// An object key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        req_str(d).map(Key)
+    }
+}
+
+/// A timestamp field read on its own (for the fast reader).
+struct TimeField(Option<Timestamp>);
+
+impl<'de> Deserialize<'de> for TimeField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_time(d).map(TimeField)
+    }
+}
+
+/// Reads a whole document (one page, or an array of pages when `allow_array`) in one pass. `None` when anything is unusual;
+/// the strict reader then decides (and names the error).
+pub(crate) fn fast_document(text: &str, allow_array: bool) -> Option<FastDocument> {
+    let mut c = Cursor {
+        text,
+        pos: 0,
+        shared: Arc::from(text),
+    };
+    let mut findings = Vec::new();
+    let mut pages = Vec::new();
+    match c.peek()? {
+        b'[' if allow_array => {
+            c.pos += 1;
+            if c.peek()? == b']' {
+                return None;
+            }
+            loop {
+                pages.push(c.page(&mut findings)?);
+                if c.eat(b',') {
+                    continue;
+                }
+                if c.eat(b']') {
+                    break;
+                }
+                return None;
+            }
+        }
+        b'{' => pages.push(c.page(&mut findings)?),
+        _ => return None,
+    }
+    (c.peek().is_none()).then_some(FastDocument { pages, findings })
+}
