@@ -144,7 +144,9 @@ fuzz_target!(|data: &[u8]| {
         (Err(a), Err(b)) => {
             assert_eq!(a.code(), "InvalidReference");
             assert_eq!(b.code(), "InvalidReference");
-            if let Some(user) = user_info(text).filter(|u| u.len() >= 4) {
+            // Skip user info that is a word of the library's own message (found by the fuzzer: "serv@1is").
+            const MESSAGE: &str = "a server URL must not carry user information";
+            if let Some(user) = user_info(text).filter(|u| u.len() >= 4 && !MESSAGE.contains(*u)) {
                 let rest = text.replacen(user, "", 1);
                 if !rest.contains(user) {
                     for e in [a, b] {

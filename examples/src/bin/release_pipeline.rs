@@ -17,7 +17,6 @@
 //! line per step; `--json` prints one machine-readable summary. Exit 0 when every required step passed, 1
 //! naming the failed step (later steps are reported as skipped), 2 on bad arguments.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -145,6 +144,10 @@ struct ScanOptions {
     /// The instant the lifecycle preview is evaluated at (RFC 3339; default now).
     #[arg(long)]
     lifecycle_at: Option<String>,
+    /// A digest in use (by ECS, EKS, Lambda...) that the lifecycle preview must keep; repeatable. The pushed
+    /// digest is always protected.
+    #[arg(long = "protect", value_name = "DIGEST")]
+    protected: Vec<String>,
 }
 
 /// Output.
@@ -717,13 +720,14 @@ async fn preview_lifecycle(client: &EcrClient, opts: &ScanOptions, repository: &
     };
     let options = LifecyclePreviewOptions {
         now: Some(now),
-        protected: BTreeSet::from([digest.to_owned()]),
+        protected: opts.protected.iter().cloned().chain([digest.to_owned()]).collect(),
         ..LifecyclePreviewOptions::default()
     };
     let report = client.lifecycle_preview(repository, &options).await?;
     let preview = &report.preview;
-    if preview.expiring_digests().contains(&digest) {
-        return Err(anyhow!("the lifecycle policy would expire the protected digest {digest}").into());
+    let expiring = preview.expiring_digests();
+    if let Some(lost) = options.protected.iter().find(|d| expiring.contains(&d.as_str())) {
+        return Err(anyhow!("the lifecycle policy would expire the protected digest {lost}").into());
     }
     let mut lines: Vec<String> = preview
         .preview_results
