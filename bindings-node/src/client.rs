@@ -19,7 +19,7 @@ use serde_json::Value;
 use tokio::sync::OnceCell;
 
 use crate::conversions;
-use crate::errors::{self, Failure, guard};
+use crate::errors::{Failure, guard};
 
 /// Options of an `EcrClient`; unset ones come from the AWS configuration chain (`AWS_REGION`,
 /// `AWS_PROFILE`, `AWS_ENDPOINT_URL`, shared config files, SSO, web identity, instance roles).
@@ -122,20 +122,7 @@ impl EcrClient {
     where
         F: Future<Output = std::result::Result<Value, Failure>> + Send + 'static,
     {
-        let cell = self.cell.clone();
-        let o = self.options.clone();
-        errors::promise(env, async move {
-            let client = cell
-                .get_or_try_init(|| async move {
-                    CoreClient::builder()
-                        .options(o.region, o.profile, o.endpoint_url)
-                        .build()
-                        .await
-                })
-                .await?
-                .clone();
-            op(client).await
-        })
+        crate::calls::start(env, self, op)
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ecr_core::Error as CoreError;
 use ecr_core::lifecycle::{
     EvaluationContext, ExpireOptions, LifecyclePolicy as CorePolicy, LifecyclePreviewOptions as CoreOptions, Parsed,
-    Preview, parse_images, validation_document,
+    Preview, images_from_value, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use napi::Env;
@@ -39,34 +39,12 @@ pub struct EvaluateOptions<'a> {
     pub manifest_lists: Option<BTreeMap<String, Vec<String>>>,
 }
 
-fn images_from_value(value: Value) -> std::result::Result<Vec<ImageDetail>, Failure> {
-    let items = match value {
-        Value::String(text) => return Ok(parse_images(&text)?),
-        Value::Array(items) => items,
-        Value::Object(mut map) => match map.remove("imageDetails") {
-            Some(Value::Array(items)) => items,
-            _ => {
-                return Err(Failure::Core(CoreError::invalid(
-                    "images",
-                    "expected an array of ImageDetail objects or { imageDetails: [...] }",
-                )));
-            }
-        },
-        _ => {
-            return Err(Failure::Core(CoreError::invalid(
-                "images",
-                "expected an array of ImageDetail objects or { imageDetails: [...] }",
-            )));
-        }
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item)
-                .map_err(|e| Failure::Core(CoreError::invalid(format!("images[{i}]"), e.to_string())))
-        })
-        .collect()
+/// Images from describe-images JSON text, an array of `ImageDetail` objects or `{ imageDetails: [...] }`.
+fn images_arg(value: Value) -> std::result::Result<Vec<ImageDetail>, Failure> {
+    Ok(match value {
+        Value::String(text) => parse_images(&text)?,
+        other => images_from_value(other)?,
+    })
 }
 
 /// Policy text from a `LifecyclePolicy`, JSON text or a plain object (serialised compactly).
@@ -181,7 +159,7 @@ impl LifecyclePolicy {
         Ok(match images {
             Either::A(parsed) => self.parsed.policy.evaluate(&parsed.images, &context),
             Either::B(value) => {
-                let images = images_from_value(json_arg(env, value, "images")?)?;
+                let images = images_arg(json_arg(env, value, "images")?)?;
                 self.parsed.policy.evaluate(&images, &context)
             }
         })
@@ -242,7 +220,7 @@ impl LifecycleImages {
     pub fn from_array(env: &Env, images: Value) -> Result<Self> {
         guard(env, || {
             Ok(Self {
-                images: images_from_value(images)?,
+                images: images_arg(images)?,
             })
         })
     }
@@ -376,7 +354,7 @@ impl EcrClient {
     ) -> Result<PromiseRaw<'env, Value>> {
         let images = guard(env, || match images {
             Either::A(parsed) => Ok(parsed.images.clone()),
-            Either::B(value) => images_from_value(json_arg(env, value, "images")?),
+            Either::B(value) => images_arg(json_arg(env, value, "images")?),
         })?;
         tasks::start(self, env, Hook::default(), move |c| async move {
             json(&c.manifest_list_children(&repository, &images).await?)

@@ -108,20 +108,8 @@ where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = std::result::Result<T, Failure>> + Send + 'static,
 {
-    let cell = this.cell.clone();
-    let o = this.options.clone();
-    let work = async move {
-        let client = cell
-            .get_or_try_init(|| async move {
-                CoreClient::builder()
-                    .options(o.region, o.profile, o.endpoint_url)
-                    .build()
-                    .await
-            })
-            .await?
-            .clone();
-        op(client).await
-    };
+    let lazy = crate::calls::LazyCore::of(this);
+    let work = async move { op(lazy.get().await?).await };
     let fut = hook.guarded(errors::catch_panics(work));
     let fut = async move { Ok(fut.await) };
     env.spawn_future_with_callback(fut, move |env, result| match hook.take_thrown() {

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use crate::auth::{RegistryCredentials, timestamp_arg};
 use crate::calls::start;
 use crate::client::EcrClient;
-use crate::conversions::{json, repository_settings};
+use crate::conversions::json;
 use crate::errors::guard;
 
 type CoreResult<T> = std::result::Result<T, CoreError>;
@@ -127,36 +127,11 @@ fn push_request(image: &str, o: VerifyPushOptions) -> CoreResult<VerifyPushReque
 /// `EnsureOptions` from an optional object (`settings`, `lifecyclePolicy`, `apply`); missing keys keep
 /// the defaults (recommended settings, the default lifecycle policy, no apply).
 fn ensure_options(given: Option<Value>) -> CoreResult<EnsureOptions> {
-    let mut options = EnsureOptions::default();
-    let map = match given {
-        None | Some(Value::Null) => return Ok(options),
-        Some(Value::Object(map)) => map,
-        Some(_) => return Err(CoreError::invalid("options", "expected an object")),
-    };
-    for (key, value) in map {
-        match key.as_str() {
-            "settings" => options.settings = repository_settings(Some(value))?,
-            "lifecyclePolicy" => {
-                options.lifecycle_policy = match value {
-                    Value::Null => None,
-                    Value::String(s) => Some(s),
-                    other => Some(other.to_string()),
-                }
-            }
-            "apply" => {
-                options.apply = value
-                    .as_bool()
-                    .ok_or_else(|| CoreError::invalid("options.apply", "expected a boolean"))?
-            }
-            other => {
-                return Err(CoreError::invalid(
-                    "options",
-                    format!("unknown key {other:?} (expected settings, lifecyclePolicy, apply)"),
-                ));
-            }
-        }
+    match given {
+        None | Some(Value::Null) => Ok(EnsureOptions::default()),
+        Some(Value::Object(map)) => EnsureOptions::defaults_with(map, "options"),
+        Some(_) => Err(CoreError::invalid("options", "expected an object")),
     }
-    Ok(options)
 }
 
 #[napi]

@@ -107,8 +107,7 @@ impl PyEcrClient {
     where
         F: Future<Output = Result<Json, Failure>> + Send + 'static,
     {
-        let fut = op(self.client.clone());
-        runtime::block_on(py, runtime::spawn(fut))
+        crate::calls::blocking(py, op(self.client.clone()))
     }
 }
 
@@ -251,9 +250,7 @@ impl PyAsyncEcrClient {
     where
         F: Future<Output = Result<Json, Failure>> + Send + 'static,
     {
-        let lazy = self.lazy.clone();
-        let fut = runtime::spawn(async move { op(lazy.get().await?).await });
-        pyo3_async_runtimes::tokio::future_into_py(py, fut)
+        crate::calls::with_lazy(py, &self.lazy, op)
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ecr_core::lifecycle::{
     EvaluationContext, ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport, Parsed,
-    Preview, parse_images, validation_document,
+    Preview, images_from_value, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use ecr_core::{EcrClient, Error};
@@ -148,34 +148,6 @@ fn images_arg(images: &Bound<'_, PyAny>) -> Result<Vec<ImageDetail>, Error> {
         return parse_images(&text.to_cow().map_err(|e| Error::invalid("images", e.to_string()))?);
     }
     images_from_value(from_py(images, "images")?)
-}
-
-fn images_from_value(value: Value) -> Result<Vec<ImageDetail>, Error> {
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(mut map) => match map.remove("imageDetails") {
-            Some(Value::Array(items)) => items,
-            _ => {
-                return Err(Error::invalid(
-                    "images",
-                    "expected a list of image dicts or {\"imageDetails\": [...]}",
-                ));
-            }
-        },
-        _ => {
-            return Err(Error::invalid(
-                "images",
-                "expected a list of image dicts or {\"imageDetails\": [...]}",
-            ));
-        }
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item).map_err(|e| Error::invalid(format!("images[{i}]"), e.to_string()))
-        })
-        .collect()
 }
 
 /// A repository's images parsed once (from describe-images JSON text or a list of `ImageDetail` dicts), to

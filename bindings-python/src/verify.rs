@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::auth::{PyRegistryCredentials, timestamp_arg};
 use crate::calls::{blocking, with_lazy};
 use crate::client::{PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::{Json, from_py, repository_settings};
+use crate::conversions::{Json, from_py};
 use crate::errors::{Failure, guard};
 
 /// The request of `verify_push`, built as the `verify_push` program builds it: the image reference gives
@@ -111,36 +111,11 @@ impl PushInput<'_> {
 /// `EnsureOptions` from an optional dict (`settings`, `lifecyclePolicy`, `apply`); missing keys keep the
 /// defaults (recommended settings, the default lifecycle policy, no apply).
 fn ensure_options(given: Option<Value>) -> Result<EnsureOptions, Error> {
-    let mut options = EnsureOptions::default();
-    let map = match given {
-        None | Some(Value::Null) => return Ok(options),
-        Some(Value::Object(map)) => map,
-        Some(_) => return Err(Error::invalid("options", "expected a dict")),
-    };
-    for (key, value) in map {
-        match key.as_str() {
-            "settings" => options.settings = repository_settings(Some(value))?,
-            "lifecyclePolicy" => {
-                options.lifecycle_policy = match value {
-                    Value::Null => None,
-                    Value::String(s) => Some(s),
-                    other => Some(other.to_string()),
-                }
-            }
-            "apply" => {
-                options.apply = value
-                    .as_bool()
-                    .ok_or_else(|| Error::invalid("options.apply", "expected a bool"))?
-            }
-            other => {
-                return Err(Error::invalid(
-                    "options",
-                    format!("unknown key {other:?} (expected settings, lifecyclePolicy, apply)"),
-                ));
-            }
-        }
+    match given {
+        None | Some(Value::Null) => Ok(EnsureOptions::default()),
+        Some(Value::Object(map)) => EnsureOptions::defaults_with(map, "options"),
+        Some(_) => Err(Error::invalid("options", "expected a dict")),
     }
-    Ok(options)
 }
 
 mod ops {

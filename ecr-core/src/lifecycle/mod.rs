@@ -90,6 +90,6 @@ pub use lint::{UNVERIFIED_MAX_RULES, Warning, WarningKind};
 pub use model::{Action, ActionType, CountType, CountUnit, LifecyclePolicy, Rule, Selection, StorageClass, TagStatus};
 pub use preview::{
     CollateralTags, FollowingSubject, Preview, PreviewAction, PreviewResult, PreviewSummary, ReclaimedBytes,
-    SkipReason, SkippedImage, TransitioningCount, parse_images, validation_document,
+    SkipReason, SkippedImage, TransitioningCount, images_from_value, parse_images, validation_document,
 };
 pub use validate::{MAX_POLICY_CHARS, MAX_WILDCARDS, MIN_ARCHIVE_DAYS, MIN_POLICY_CHARS, Parsed};

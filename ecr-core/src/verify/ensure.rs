@@ -37,6 +37,47 @@ impl Default for EnsureOptions {
     }
 }
 
+impl EnsureOptions {
+    /// The defaults with the given fields (`settings`, `lifecyclePolicy`, `apply`, camelCase as serialised)
+    /// replaced: `settings` overrides single fields of the recommended settings, a `lifecyclePolicy` of `null`
+    /// turns the policy check off. Unknown keys are refused; `field` names the argument in errors.
+    pub fn defaults_with(overrides: serde_json::Map<String, serde_json::Value>, field: &str) -> Result<Self> {
+        use serde_json::Value;
+        let mut options = Self::default();
+        for (key, value) in overrides {
+            match key.as_str() {
+                "settings" => {
+                    let path = format!("{field}.settings");
+                    options.settings = match value {
+                        Value::Null => RepositorySettings::recommended(),
+                        Value::Object(map) => RepositorySettings::recommended_with(map, &path)?,
+                        _ => return Err(Error::invalid(path, "expected an object of repository settings")),
+                    }
+                }
+                "lifecyclePolicy" => {
+                    options.lifecycle_policy = match value {
+                        Value::Null => None,
+                        Value::String(s) => Some(s),
+                        other => Some(other.to_string()),
+                    }
+                }
+                "apply" => {
+                    options.apply = value
+                        .as_bool()
+                        .ok_or_else(|| Error::invalid(format!("{field}.apply"), "expected a boolean"))?
+                }
+                other => {
+                    return Err(Error::invalid(
+                        field,
+                        format!("unknown key {other:?} (expected settings, lifecyclePolicy, apply)"),
+                    ));
+                }
+            }
+        }
+        Ok(options)
+    }
+}
+
 /// One setting that differs from what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -219,5 +260,35 @@ fn describe_mutability(m: &str, filters: &[String]) -> String {
         m.to_owned()
     } else {
         format!("{m} except {}", filters.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn defaults_with_replaces_only_the_given_fields_and_names_bad_ones() {
+        let o = EnsureOptions::defaults_with(map(json!({"apply": true, "lifecyclePolicy": null})), "options").unwrap();
+        assert!(o.apply);
+        assert_eq!(o.lifecycle_policy, None);
+        assert_eq!(o.settings, RepositorySettings::recommended());
+
+        let o = EnsureOptions::defaults_with(map(json!({"settings": {"scanOnPush": false}})), "options").unwrap();
+        assert!(!o.settings.scan_on_push);
+        assert_eq!(o.lifecycle_policy.as_deref(), Some(default_lifecycle_policy()));
+
+        let e = EnsureOptions::defaults_with(map(json!({"aply": true})), "options").unwrap_err();
+        assert!(e.to_string().contains("unknown key \"aply\""), "{e}");
+        let e = EnsureOptions::defaults_with(map(json!({"apply": "yes"})), "options").unwrap_err();
+        assert!(e.to_string().contains("options.apply"), "{e}");
+        let e = EnsureOptions::defaults_with(map(json!({"settings": ["IMMUTABLE"]})), "options").unwrap_err();
+        assert!(e.to_string().contains("options.settings"), "{e}");
     }
 }
