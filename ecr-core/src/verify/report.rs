@@ -176,8 +176,8 @@ impl CheckPolicy {
     }
 }
 
-/// What one check found before its level is applied.
-#[derive(Debug, Clone, PartialEq)]
+/// What one check found before its level is applied (serialised as `{"ok", "message", "details"}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Whether the check found nothing wrong.
     pub ok: bool,
