@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use ecr_core::EcrClient;
 use ecr_core::auth::{
-    Authenticator, CredentialPolicy, DiskCache, HelperOutput, ManualClock, MergeOutcome, RegistryCredentials,
+    Authenticator, Clock, CredentialPolicy, DiskCache, HelperOutput, ManualClock, MergeOutcome, RefreshPolicy,
+    RegistryCredentials,
 };
 use ecr_core::time::Timestamp;
 use ecr_core::{Error, Secret};
@@ -18,7 +19,7 @@ use tokio::sync::OnceCell;
 
 use crate::calls::{awaitable, blocking};
 use crate::client::{LazyClient, PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::{Json, from_py, to_py};
+use crate::conversions::{Json, from_py, seconds_arg, to_py};
 use crate::errors::{Failure, guard};
 
 /// A timestamp argument (RFC 3339 or epoch seconds).
@@ -224,7 +225,9 @@ impl PyHelperOutput {
 struct AuthOptions {
     require_temporary: bool,
     disk_cache: Option<DiskCache>,
-    assume_now: Option<Timestamp>,
+    /// The settable clock (`assume_now`); clones share its time.
+    clock: Option<ManualClock>,
+    refresh: Option<RefreshPolicy>,
     principal: Option<String>,
 }
 
@@ -234,23 +237,49 @@ impl AuthOptions {
         disk_cache: Option<&Bound<'_, PyAny>>,
         assume_now: Option<&str>,
         principal: Option<String>,
+        refresh_policy: Option<&PyRefreshPolicy>,
     ) -> Result<Self, Error> {
         let disk_cache = match disk_cache {
             None => None,
             Some(v) if v.is_none() => None,
+            Some(v) if v.is_instance_of::<PyDiskCache>() => match v.cast::<PyDiskCache>() {
+                Ok(c) => Some(c.get().inner.clone()),
+                Err(_) => return Err(Error::invalid("disk_cache", "expected a DiskCache")),
+            },
             Some(v) => match from_py(v, "disk_cache")? {
                 Value::Bool(true) => DiskCache::from_env(),
                 Value::Bool(false) => None,
                 Value::String(dir) => Some(DiskCache::new(PathBuf::from(dir))),
-                _ => return Err(Error::invalid("disk_cache", "expected a bool or a directory path")),
+                _ => {
+                    return Err(Error::invalid(
+                        "disk_cache",
+                        "expected a bool, a directory path or a DiskCache",
+                    ));
+                }
             },
         };
         let assume_now = assume_now.map(|t| timestamp_arg(t, "assume_now")).transpose()?;
         Ok(Self {
             require_temporary: require_temporary_credentials,
             disk_cache,
-            assume_now,
+            clock: assume_now.map(ManualClock::new),
+            refresh: refresh_policy.map(|p| p.inner),
             principal,
+        })
+    }
+
+    /// The instant tokens are judged by: the settable clock's, else the system clock's.
+    fn now(&self) -> Timestamp {
+        self.clock.as_ref().map_or_else(chrono::Utc::now, Clock::now)
+    }
+
+    /// The settable clock, or an error naming how to get one.
+    fn manual_clock(&self) -> Result<&ManualClock, Error> {
+        self.clock.as_ref().ok_or_else(|| {
+            Error::invalid(
+                "clock",
+                "this authenticator reads the system clock; construct it with assume_now=... to set or advance time",
+            )
         })
     }
 
@@ -259,8 +288,11 @@ impl AuthOptions {
         if self.require_temporary {
             b = b.credential_policy(CredentialPolicy::RequireTemporary);
         }
-        if let Some(now) = self.assume_now {
-            b = b.clock(ManualClock::new(now));
+        if let Some(clock) = self.clock {
+            b = b.clock(clock);
+        }
+        if let Some(policy) = self.refresh {
+            b = b.refresh_policy(policy);
         }
         if let Some(p) = self.principal {
             b = b.principal(p);
@@ -317,33 +349,61 @@ mod ops {
 /// through the on-disk cache.
 ///
 /// `require_temporary_credentials` refuses long-lived static keys (`LongLivedCredentialsError`);
-/// `disk_cache` is `True` (the default directory: `ECR_CORE_CACHE_DIR`, ...) or a directory; `assume_now`
-/// (RFC 3339) judges token expiry as if it were that instant — for emulators whose tokens carry a fixed
-/// past expiry (moto's: 2015-01-01), never needed against AWS; `principal` keys the disk cache.
+/// `disk_cache` is `True` (the default directory: `ECR_CORE_CACHE_DIR`, ...), a directory or a `DiskCache`;
+/// `assume_now` (RFC 3339) starts a settable clock at that instant (`set_now` / `advance` move it) — for
+/// emulators whose tokens carry a fixed past expiry (moto's: 2015-01-01) and for tests, never needed against
+/// AWS; `principal` keys the disk cache; `refresh_policy` (a `RefreshPolicy`) says when tokens are refreshed.
 #[pyclass(name = "Authenticator", module = "ecr_core", frozen)]
 pub(crate) struct PyAuthenticator {
     auth: Arc<Authenticator>,
+    options: AuthOptions,
 }
 
 #[pymethods]
 impl PyAuthenticator {
     /// An authenticator over `client`'s AWS configuration.
     #[new]
-    #[pyo3(signature = (client, *, require_temporary_credentials=false, disk_cache=None, assume_now=None, principal=None))]
+    #[pyo3(signature = (client, *, require_temporary_credentials=false, disk_cache=None, assume_now=None, principal=None,
+        refresh_policy=None))]
     fn new(
         client: &PyEcrClient,
         require_temporary_credentials: bool,
         disk_cache: Option<&Bound<'_, PyAny>>,
         assume_now: Option<&str>,
         principal: Option<String>,
+        refresh_policy: Option<&PyRefreshPolicy>,
     ) -> PyResult<Self> {
         guard(|| {
-            let options = AuthOptions::from_args(require_temporary_credentials, disk_cache, assume_now, principal)
-                .map_err(Failure::from)?;
+            let options = AuthOptions::from_args(
+                require_temporary_credentials,
+                disk_cache,
+                assume_now,
+                principal,
+                refresh_policy,
+            )
+            .map_err(Failure::from)?;
             Ok(Self {
-                auth: Arc::new(options.build(client.client.clone())),
+                auth: Arc::new(options.clone().build(client.client.clone())),
+                options,
             })
         })
+    }
+
+    /// Sets the settable clock (only for an authenticator built with `assume_now`; RFC 3339 or epoch
+    /// seconds): cached tokens are then judged, and refreshed, as of that instant.
+    fn set_now(&self, now: &str) -> PyResult<()> {
+        guard(|| Ok(set_now(&self.options, now).map_err(Failure::from)?))
+    }
+
+    /// Moves the settable clock forward by `seconds` (only with `assume_now`).
+    fn advance(&self, seconds: f64) -> PyResult<()> {
+        guard(|| Ok(advance(&self.options, seconds).map_err(Failure::from)?))
+    }
+
+    /// The on-disk token cache this authenticator shares tokens through, if any.
+    #[getter]
+    fn disk_cache(&self) -> Option<PyDiskCache> {
+        self.auth.disk_cache().map(|c| PyDiskCache { inner: c.clone() })
     }
 
     /// Credentials for a registry host, server URL (`https://.../v2/`) or image reference; the token comes
@@ -425,17 +485,25 @@ impl PyAsyncAuthenticator {
 impl PyAsyncAuthenticator {
     /// An authenticator over `client`'s AWS configuration (options as for `Authenticator`).
     #[new]
-    #[pyo3(signature = (client, *, require_temporary_credentials=false, disk_cache=None, assume_now=None, principal=None))]
+    #[pyo3(signature = (client, *, require_temporary_credentials=false, disk_cache=None, assume_now=None, principal=None,
+        refresh_policy=None))]
     fn new(
         client: &PyAsyncEcrClient,
         require_temporary_credentials: bool,
         disk_cache: Option<&Bound<'_, PyAny>>,
         assume_now: Option<&str>,
         principal: Option<String>,
+        refresh_policy: Option<&PyRefreshPolicy>,
     ) -> PyResult<Self> {
         guard(|| {
-            let options = AuthOptions::from_args(require_temporary_credentials, disk_cache, assume_now, principal)
-                .map_err(Failure::from)?;
+            let options = AuthOptions::from_args(
+                require_temporary_credentials,
+                disk_cache,
+                assume_now,
+                principal,
+                refresh_policy,
+            )
+            .map_err(Failure::from)?;
             Ok(Self {
                 lazy: client.lazy.clone(),
                 options,
@@ -481,8 +549,31 @@ impl PyAsyncAuthenticator {
         guard(|| self.start(py, move |a| ops::run_helper(a, action, stdin)))
     }
 
+    /// The instant tokens are judged by (RFC 3339): the settable clock's (`assume_now`), else the system
+    /// clock's.
+    #[getter]
+    fn now(&self) -> String {
+        rfc3339(&self.options.now())
+    }
+
+    /// Sets the settable clock (only with `assume_now`; RFC 3339 or epoch seconds).
+    fn set_now(&self, now: &str) -> PyResult<()> {
+        guard(|| Ok(set_now(&self.options, now).map_err(Failure::from)?))
+    }
+
+    /// Moves the settable clock forward by `seconds` (only with `assume_now`).
+    fn advance(&self, seconds: f64) -> PyResult<()> {
+        guard(|| Ok(advance(&self.options, seconds).map_err(Failure::from)?))
+    }
+
+    /// The on-disk token cache this authenticator shares tokens through, if any.
+    #[getter]
+    fn disk_cache(&self) -> Option<PyDiskCache> {
+        self.options.disk_cache.clone().map(|inner| PyDiskCache { inner })
+    }
+
     fn __repr__(&self) -> String {
-        "AsyncAuthenticator()".to_owned()
+        format!("AsyncAuthenticator(now={:?})", rfc3339(&self.options.now()))
     }
 }
 
@@ -535,4 +626,157 @@ pub(crate) fn registry_region(registry: &str) -> PyResult<Option<String>> {
 #[pyfunction]
 pub(crate) fn helper_version_line() -> String {
     ecr_core::auth::version_line()
+}
+
+fn set_now(options: &AuthOptions, now: &str) -> Result<(), Error> {
+    let t = timestamp_arg(now, "now")?;
+    options.manual_clock()?.set(t);
+    Ok(())
+}
+
+fn advance(options: &AuthOptions, seconds: f64) -> Result<(), Error> {
+    let by = seconds_arg(seconds, "seconds")?;
+    options.manual_clock()?.advance(by);
+    Ok(())
+}
+
+/// When cached tokens are refreshed and when they stop being handed out: refresh `ahead_fraction` of the
+/// token's lifetime before it expires (default 0.25: after 9 h of 12), but at least `ahead_min` seconds
+/// before (default 300); never hand out a token with less than `min_remaining` seconds left (default 60).
+#[pyclass(name = "RefreshPolicy", module = "ecr_core", frozen)]
+pub(crate) struct PyRefreshPolicy {
+    inner: RefreshPolicy,
+}
+
+#[pymethods]
+impl PyRefreshPolicy {
+    /// A policy; arguments left out keep the defaults.
+    #[new]
+    #[pyo3(signature = (*, ahead_fraction=None, ahead_min=None, min_remaining=None))]
+    fn new(ahead_fraction: Option<f64>, ahead_min: Option<f64>, min_remaining: Option<f64>) -> PyResult<Self> {
+        guard(|| {
+            let mut inner = RefreshPolicy::default();
+            if let Some(f) = ahead_fraction {
+                if !(0.0..=1.0).contains(&f) {
+                    return Err(Failure::from(Error::invalid("ahead_fraction", "must be between 0 and 1")).into());
+                }
+                inner.ahead_fraction = f;
+            }
+            if let Some(s) = ahead_min {
+                inner.ahead_min = seconds_arg(s, "ahead_min").map_err(Failure::from)?;
+            }
+            if let Some(s) = min_remaining {
+                inner.min_remaining = seconds_arg(s, "min_remaining").map_err(Failure::from)?;
+            }
+            Ok(Self { inner })
+        })
+    }
+
+    /// The fraction of a token's lifetime it is refreshed ahead of expiry.
+    #[getter]
+    fn ahead_fraction(&self) -> f64 {
+        self.inner.ahead_fraction
+    }
+
+    /// The least time (seconds) ahead of expiry a token is refreshed.
+    #[getter]
+    fn ahead_min(&self) -> f64 {
+        self.inner.ahead_min.as_secs_f64()
+    }
+
+    /// The least time (seconds) a handed-out token has left.
+    #[getter]
+    fn min_remaining(&self) -> f64 {
+        self.inner.min_remaining.as_secs_f64()
+    }
+
+    /// The instant (RFC 3339) from which a token fetched at `fetched_at` and expiring at `expires_at` is
+    /// refreshed.
+    fn refresh_at(&self, fetched_at: &str, expires_at: &str) -> PyResult<String> {
+        guard(|| {
+            let fetched = timestamp_arg(fetched_at, "fetched_at").map_err(Failure::from)?;
+            let expires = timestamp_arg(expires_at, "expires_at").map_err(Failure::from)?;
+            Ok(rfc3339(&self.inner.refresh_at(fetched, expires)))
+        })
+    }
+
+    /// True while a token expiring at `expires_at` may be handed out at `now`.
+    fn usable(&self, expires_at: &str, now: &str) -> PyResult<bool> {
+        guard(|| {
+            let expires = timestamp_arg(expires_at, "expires_at").map_err(Failure::from)?;
+            let now = timestamp_arg(now, "now").map_err(Failure::from)?;
+            Ok(self.inner.usable(expires, now))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RefreshPolicy(ahead_fraction={}, ahead_min={}, min_remaining={})",
+            self.inner.ahead_fraction,
+            self.inner.ahead_min.as_secs_f64(),
+            self.inner.min_remaining.as_secs_f64()
+        )
+    }
+}
+
+/// The on-disk token cache shared between processes (0600 in a 0700 directory, keyed by principal, never
+/// holding access keys). Inspection only shows registries and counts, never a token.
+#[pyclass(name = "DiskCache", module = "ecr_core", frozen)]
+pub(crate) struct PyDiskCache {
+    inner: DiskCache,
+}
+
+#[pymethods]
+impl PyDiskCache {
+    /// A cache in `dir` keeping at most `max_entries` tokens (default 64).
+    #[new]
+    #[pyo3(signature = (dir, *, max_entries=None))]
+    fn new(dir: PathBuf, max_entries: Option<usize>) -> Self {
+        let mut inner = DiskCache::new(dir);
+        if let Some(n) = max_entries {
+            inner = inner.max_entries(n);
+        }
+        Self { inner }
+    }
+
+    /// The cache the environment asks for (`ECR_CORE_CACHE_DIR`, `XDG_CACHE_HOME`, `~/.cache`), or `None`
+    /// when `ECR_CORE_DISABLE_CACHE` is set.
+    #[staticmethod]
+    fn from_env() -> Option<Self> {
+        DiskCache::from_env().map(|inner| Self { inner })
+    }
+
+    /// The cache directory.
+    #[getter]
+    fn dir(&self) -> PathBuf {
+        self.inner.dir().to_path_buf()
+    }
+
+    /// The cache file.
+    #[getter]
+    fn file(&self) -> PathBuf {
+        self.inner.file()
+    }
+
+    /// The proxy endpoints (or `public.ecr.aws`) of the tokens in the file still unexpired at `now` (RFC
+    /// 3339; default: the system clock).
+    #[pyo3(signature = (now=None))]
+    fn registries(&self, now: Option<&str>) -> PyResult<Vec<String>> {
+        guard(|| {
+            let now = match now {
+                Some(t) => timestamp_arg(t, "now").map_err(Failure::from)?,
+                None => chrono::Utc::now(),
+            };
+            Ok(self.inner.registries(now))
+        })
+    }
+
+    /// The number of token entries in the file.
+    fn token_count(&self) -> usize {
+        self.inner.token_count()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("DiskCache(dir={:?})", self.inner.dir().display().to_string())
+    }
 }

@@ -180,3 +180,62 @@ pub(crate) fn image_ids(value: Value) -> Result<Vec<ImageId>, ecr_core::Error> {
     };
     ImageId::list_from_json(items, "image_ids")
 }
+
+// --- verify checks, registry protocol, auth (bindings gap closing) ---
+
+/// A serde value read from a Python argument (a dict or a list of dicts in the type's camelCase JSON
+/// shape); `what` names the argument in the error.
+pub(crate) fn typed_arg<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+) -> Result<T, ecr_core::Error> {
+    serde_json::from_value(from_py(obj, what)?).map_err(|e| ecr_core::Error::invalid(what, e.to_string()))
+}
+
+/// Platforms from `os/arch[/variant]` strings.
+pub(crate) fn platforms_arg(items: &[String]) -> Result<Vec<ecr_core::verify::Platform>, ecr_core::Error> {
+    items.iter().map(|p| p.parse()).collect()
+}
+
+/// A manifest read over the registry protocol: `{"digest": str, "bytes": bytes}` (the exact bytes served).
+pub(crate) struct Manifest(pub(crate) ecr_core::verify::FetchedManifest);
+
+impl<'py> IntoPyObject<'py> for Manifest {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let dict = PyDict::new(py);
+        dict.set_item("digest", self.0.digest)?;
+        dict.set_item("bytes", pyo3::types::PyBytes::new(py, &self.0.bytes))?;
+        Ok(dict.into_any())
+    }
+}
+
+/// Bytes handed to Python as `bytes` (a blob).
+pub(crate) struct Blob(pub(crate) Vec<u8>);
+
+impl<'py> IntoPyObject<'py> for Blob {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(pyo3::types::PyBytes::new(py, &self.0).into_any())
+    }
+}
+
+/// Bytes from a `bytes`-like object or a `str` (taken as UTF-8).
+pub(crate) fn bytes_arg(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    match data.extract::<String>() {
+        Ok(s) => Ok(s.into_bytes()),
+        Err(_) => data.extract::<Vec<u8>>(),
+    }
+}
+
+/// A duration in seconds (finite, non-negative).
+pub(crate) fn seconds_arg(secs: f64, what: &str) -> Result<std::time::Duration, ecr_core::Error> {
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| ecr_core::Error::invalid(what, "must be a non-negative number of seconds"))
+}

@@ -15,6 +15,7 @@ mod client;
 mod conversions;
 mod errors;
 mod reference;
+mod registry;
 mod runtime;
 // scan + lifecycle (bindscan)
 mod lifecycle;
@@ -100,6 +101,24 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lifecycle::PyLifecycleImages>()?;
     m.add_class::<lifecycle::PyLifecyclePreview>()?;
     m.add_class::<lifecycle::PyLifecycleReport>()?;
+    // registry protocol, individual verify checks, auth clock/refresh/disk cache
+    m.add_class::<registry::PyRegistryClient>()?;
+    m.add_class::<registry::PyAsyncRegistryClient>()?;
+    m.add_class::<registry::PyImageConfig>()?;
+    m.add_class::<auth::PyRefreshPolicy>()?;
+    m.add_class::<auth::PyDiskCache>()?;
+    m.add_function(wrap_pyfunction!(verify::check_non_root, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::check_labels, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::check_secrets, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::check_healthcheck, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::is_root_user, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::secret_like_env_names, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::check_integrity, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::compare_platforms, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::check_replication, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::check_referrers, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::parse_manifest, m)?)?;
+    m.add_function(wrap_pyfunction!(tagging::check_plan, m)?)?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ecr_core::tagging::{BuildContext, PlanReport, RepositoryState, TagPolicy, TagStrategy, evaluate};
+use ecr_core::tagging::{
+    BuildContext, PlanCheck, PlanReport, RepositoryState, TagPlan, TagPolicy, TagStrategy, evaluate,
+};
 use ecr_core::types::{ImageDetail, TagMutability};
 use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
@@ -14,7 +16,7 @@ use serde_json::Value;
 
 use crate::calls::{blocking, with_lazy};
 use crate::client::{PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::{Json, from_py};
+use crate::conversions::{Json, from_py, typed_arg};
 use crate::errors::{Failure, guard};
 
 /// A build context from a dict in `BuildContext` shape or its JSON text.
@@ -191,9 +193,50 @@ impl PyTagStrategy {
         })
     }
 
+    /// The raw tag plan of `context`, before any policy check: `{"tags", "labels", "violations",
+    /// "warnings"}` (the strategy's own findings). `existing_tags` (the repository's tags) feed the backport
+    /// rule. Check it with `check_plan`.
+    #[pyo3(signature = (context, *, existing_tags=Vec::new()))]
+    fn plan_tags(&self, context: &Bound<'_, PyAny>, existing_tags: Vec<String>) -> PyResult<Json> {
+        guard(|| {
+            let context = context_arg(context).map_err(Failure::from)?;
+            let plan = self
+                .inner
+                .plan(&context, existing_tags.iter().map(String::as_str))
+                .map_err(Failure::from)?;
+            Ok(Json::of(&plan)?)
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!("TagStrategy(rules={})", self.inner.spec().tags.len())
     }
+}
+
+/// Checks a tag plan (`TagStrategy.plan_tags(...)`) against `policy` (`None`, `"production"`, `"default"`
+/// or a policy dict) and what is known of the repository (`repository`: a `repository_tag_state(...)` dict,
+/// `{"mutability", "exclusionFilters", "imageDetails"}`, unknown parts not checked); `digest` is the
+/// digest about to be pushed. Returns `{"violations", "warnings"}`.
+#[pyfunction]
+#[pyo3(signature = (plan, *, policy=None, repository=None, digest=None))]
+pub(crate) fn check_plan(
+    plan: &Bound<'_, PyAny>,
+    policy: Option<&Bound<'_, PyAny>>,
+    repository: Option<&Bound<'_, PyAny>>,
+    digest: Option<&str>,
+) -> PyResult<Json> {
+    guard(|| {
+        let run = || -> Result<PlanCheck, Error> {
+            let plan: TagPlan = typed_arg(plan, "plan")?;
+            let policy = policy_arg(policy)?;
+            let repository: RepositoryState = match repository.filter(|r| !r.is_none()) {
+                Some(r) => typed_arg(r, "repository")?,
+                None => RepositoryState::default(),
+            };
+            ecr_core::tagging::check_plan(&plan, &policy, &repository, digest)
+        };
+        Ok(Json::of(&run().map_err(Failure::from)?)?)
+    })
 }
 
 /// The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins), as a

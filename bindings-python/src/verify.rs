@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use ecr_core::reference::ImageReference;
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, PlatformDigest, RegistryAccess,
-    RegistryAuth, ReplicationWait, VerifyPushRequest,
+    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, FetchedImage, ParsedManifest,
+    PlatformDigest, Referrer, RegistryAccess, RegistryAuth, ReplicationStatus, ReplicationWait, VerifyPushRequest,
 };
 use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
@@ -17,8 +17,9 @@ use serde_json::Value;
 use crate::auth::{PyRegistryCredentials, timestamp_arg};
 use crate::calls::{blocking, with_lazy};
 use crate::client::{PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::{Json, from_py};
+use crate::conversions::{Json, bytes_arg, from_py, image_ids_arg, platforms_arg, seconds_arg, typed_arg};
 use crate::errors::{Failure, guard};
+use crate::registry::PyImageConfig;
 
 /// The request of `verify_push`, built as the `verify_push` program builds it: the image reference gives
 /// host, repository, its tag and digest (`digest` must agree); further tags are added once each.
@@ -460,4 +461,276 @@ pub(crate) fn sha256_digest(data: &Bound<'_, PyAny>) -> PyResult<String> {
         };
         Ok(ecr_core::verify::sha256_digest(&bytes))
     })
+}
+
+// --- the individual checks and the lookups behind them ---
+
+/// The non-root check of `verify_push` on a parsed config: `{"ok", "message", "details"}`.
+#[pyfunction]
+pub(crate) fn check_non_root(config: &PyImageConfig) -> PyResult<Json> {
+    guard(|| Ok(Json::of(&ecr_core::verify::check_non_root(&config.inner))?))
+}
+
+/// The OCI-labels check (revision, source, created present): `{"ok", "message", "details"}`.
+#[pyfunction]
+pub(crate) fn check_labels(config: &PyImageConfig) -> PyResult<Json> {
+    guard(|| Ok(Json::of(&ecr_core::verify::check_labels(&config.inner))?))
+}
+
+/// The no-secrets check (no secret-looking environment variable; names only, never values).
+#[pyfunction]
+pub(crate) fn check_secrets(config: &PyImageConfig) -> PyResult<Json> {
+    guard(|| Ok(Json::of(&ecr_core::verify::check_secrets(&config.inner))?))
+}
+
+/// The healthcheck check (a healthcheck is declared).
+#[pyfunction]
+pub(crate) fn check_healthcheck(config: &PyImageConfig) -> PyResult<Json> {
+    guard(|| Ok(Json::of(&ecr_core::verify::check_healthcheck(&config.inner))?))
+}
+
+/// True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group.
+#[pyfunction]
+pub(crate) fn is_root_user(user: &str) -> bool {
+    ecr_core::verify::is_root_user(user)
+}
+
+/// The names of the secret-looking variables among `NAME=value` strings (never the values).
+#[pyfunction]
+pub(crate) fn secret_like_env_names(env: Vec<String>) -> Vec<String> {
+    ecr_core::verify::secret_like_env_names(&env)
+}
+
+/// The integrity check: every image's digest is the sha256 of its exact `manifest` text, and
+/// `expected_digest` is among them. `images`: `batch_get_images(...)["images"]`.
+#[pyfunction]
+pub(crate) fn check_integrity(images: &Bound<'_, PyAny>, expected_digest: &str) -> PyResult<Json> {
+    guard(|| {
+        let images: Vec<FetchedImage> = typed_arg(images, "images").map_err(Failure::from)?;
+        Ok(Json::of(&ecr_core::verify::check_integrity(&images, expected_digest))?)
+    })
+}
+
+/// The platforms check: `expected` and `found` are `os/arch[/variant]` (compared as runtimes select them,
+/// `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had.
+#[pyfunction]
+#[pyo3(signature = (expected, found, attestations=0))]
+pub(crate) fn compare_platforms(expected: Vec<String>, found: Vec<String>, attestations: usize) -> PyResult<Json> {
+    guard(|| {
+        let expected = platforms_arg(&expected).map_err(Failure::from)?;
+        let found = platforms_arg(&found).map_err(Failure::from)?;
+        Ok(Json::of(&ecr_core::verify::compare_platforms(
+            &expected,
+            &found,
+            attestations,
+        ))?)
+    })
+}
+
+/// The replication check: every region of `regions` (empty: every reported destination) COMPLETE.
+/// `statuses`: `image_replication_status(...)` / `wait_for_replication(...)`.
+#[pyfunction]
+#[pyo3(signature = (statuses, regions=Vec::new()))]
+pub(crate) fn check_replication(statuses: &Bound<'_, PyAny>, regions: Vec<String>) -> PyResult<Json> {
+    guard(|| {
+        let statuses: Vec<ReplicationStatus> = typed_arg(statuses, "statuses").map_err(Failure::from)?;
+        Ok(Json::of(&ecr_core::verify::check_replication(&statuses, &regions))?)
+    })
+}
+
+/// The referrers check: a referrer whose artifact type is one of `wanted` (empty: any signature or SBOM
+/// type). `referrers`: `list_image_referrers(...)`.
+#[pyfunction]
+#[pyo3(signature = (referrers, wanted=Vec::new()))]
+pub(crate) fn check_referrers(referrers: &Bound<'_, PyAny>, wanted: Vec<String>) -> PyResult<Json> {
+    guard(|| {
+        let referrers: Vec<Referrer> = typed_arg(referrers, "referrers").map_err(Failure::from)?;
+        Ok(Json::of(&ecr_core::verify::check_referrers(&referrers, &wanted))?)
+    })
+}
+
+/// Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{"kind": "index", "mediaType",
+/// "entries"}` or `{"kind": "image", "mediaType", "configDigest", "configMediaType"}`.
+#[pyfunction]
+pub(crate) fn parse_manifest(data: &Bound<'_, PyAny>) -> PyResult<Json> {
+    guard(|| {
+        let bytes = bytes_arg(data)?;
+        Ok(Json::of(&ParsedManifest::parse(&bytes).map_err(Failure::from)?)?)
+    })
+}
+
+/// How long `wait_for_replication` waits.
+fn replication_wait(regions: Vec<String>, timeout: f64, interval: f64) -> Result<ReplicationWait, Error> {
+    Ok(ReplicationWait {
+        regions,
+        timeout: seconds_arg(timeout, "timeout")?,
+        interval: seconds_arg(interval, "interval")?,
+    })
+}
+
+mod lookups {
+    use ecr_core::EcrClient;
+    use ecr_core::types::ImageId;
+    use ecr_core::verify::ReplicationWait;
+    use serde_json::json;
+
+    use crate::conversions::Json;
+    use crate::errors::Failure;
+
+    pub(super) async fn wait_for_replication(
+        client: EcrClient,
+        repository: String,
+        digest: String,
+        wait: ReplicationWait,
+    ) -> Result<Json, Failure> {
+        Json::of(&client.wait_for_replication(&repository, &digest, &wait).await?)
+    }
+
+    pub(super) async fn list_image_referrers(
+        client: EcrClient,
+        repository: String,
+        digest: String,
+    ) -> Result<Json, Failure> {
+        Json::of(&client.list_image_referrers(&repository, &digest).await?)
+    }
+
+    pub(super) async fn batch_get_images(
+        client: EcrClient,
+        repository: String,
+        ids: Vec<ImageId>,
+    ) -> Result<Json, Failure> {
+        Json::of(&client.batch_get_images(&repository, &ids).await?)
+    }
+
+    pub(super) async fn resolve_tags(
+        client: EcrClient,
+        repository: String,
+        tags: Vec<String>,
+        digest: String,
+    ) -> Result<Json, Failure> {
+        let (lookup, resolution) = client.resolve_tags(&repository, &tags, &digest).await?;
+        let finding = resolution.finding(&digest);
+        Ok(Json(json!({
+            "lookup": Json::of(&lookup)?.0,
+            "resolution": Json::of(&resolution)?.0,
+            "finding": Json::of(&finding)?.0,
+        })))
+    }
+}
+
+#[pymethods]
+impl PyEcrClient {
+    /// Polls the replication status of an image until no required destination is `IN_PROGRESS` or
+    /// `timeout` seconds have passed; returns the last statuses seen (judge them with `check_replication`).
+    #[pyo3(signature = (repository, digest, *, regions=Vec::new(), timeout=300.0, interval=10.0))]
+    fn wait_for_replication(
+        &self,
+        py: Python<'_>,
+        repository: String,
+        digest: String,
+        regions: Vec<String>,
+        timeout: f64,
+        interval: f64,
+    ) -> PyResult<Json> {
+        guard(|| {
+            let wait = replication_wait(regions, timeout, interval).map_err(Failure::from)?;
+            blocking(
+                py,
+                lookups::wait_for_replication(self.client.clone(), repository, digest, wait),
+            )
+        })
+    }
+
+    /// Every referrer (signature, SBOM, ...) ECR stores for `digest`: `[{"digest", "mediaType",
+    /// "artifactType", "size", "annotations", "artifactStatus"}]`.
+    fn list_image_referrers(&self, py: Python<'_>, repository: String, digest: String) -> PyResult<Json> {
+        guard(|| {
+            blocking(
+                py,
+                lookups::list_image_referrers(self.client.clone(), repository, digest),
+            )
+        })
+    }
+
+    /// BatchGetImage for `image_ids` (tags or digests), every manifest and index media type accepted:
+    /// `{"images": [{"imageId", "digest", "manifest", "mediaType"}], "failures": [{"imageId", "code",
+    /// "reason"}]}`.
+    fn batch_get_images(&self, py: Python<'_>, repository: String, image_ids: &Bound<'_, PyAny>) -> PyResult<Json> {
+        guard(|| {
+            let ids = image_ids_arg(Some(image_ids)).map_err(Failure::from)?;
+            blocking(py, lookups::batch_get_images(self.client.clone(), repository, ids))
+        })
+    }
+
+    /// Resolves every tag and `digest` in one BatchGetImage: `{"lookup", "resolution": {"ok", "problems"},
+    /// "finding"}` (`finding` is the tags check of `verify_push`).
+    fn resolve_tags(&self, py: Python<'_>, repository: String, tags: Vec<String>, digest: String) -> PyResult<Json> {
+        guard(|| blocking(py, lookups::resolve_tags(self.client.clone(), repository, tags, digest)))
+    }
+}
+
+#[pymethods]
+impl PyAsyncEcrClient {
+    /// Polls the replication status of an image (awaitable; arguments and result as for
+    /// `EcrClient.wait_for_replication`).
+    #[pyo3(signature = (repository, digest, *, regions=Vec::new(), timeout=300.0, interval=10.0))]
+    fn wait_for_replication<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        digest: String,
+        regions: Vec<String>,
+        timeout: f64,
+        interval: f64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let wait = replication_wait(regions, timeout, interval).map_err(Failure::from)?;
+            with_lazy(py, &self.lazy, move |c| {
+                lookups::wait_for_replication(c, repository, digest, wait)
+            })
+        })
+    }
+
+    /// Every referrer ECR stores for `digest` (awaitable).
+    fn list_image_referrers<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        digest: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            with_lazy(py, &self.lazy, move |c| {
+                lookups::list_image_referrers(c, repository, digest)
+            })
+        })
+    }
+
+    /// BatchGetImage for `image_ids` (awaitable; result as for `EcrClient.batch_get_images`).
+    fn batch_get_images<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        image_ids: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let ids = image_ids_arg(Some(image_ids)).map_err(Failure::from)?;
+            with_lazy(py, &self.lazy, move |c| lookups::batch_get_images(c, repository, ids))
+        })
+    }
+
+    /// Resolves every tag and `digest` in one BatchGetImage (awaitable; result as for
+    /// `EcrClient.resolve_tags`).
+    fn resolve_tags<'py>(
+        &self,
+        py: Python<'py>,
+        repository: String,
+        tags: Vec<String>,
+        digest: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            with_lazy(py, &self.lazy, move |c| {
+                lookups::resolve_tags(c, repository, tags, digest)
+            })
+        })
+    }
 }

@@ -206,3 +206,98 @@ def test_public_credentials_reach_ecr_public(auth: ecr_core.Authenticator) -> No
     # tests (ecr-core/src/auth/tests.rs) cover the documented response.
     with pytest.raises(ecr_core.TransportError):
         auth.public_credentials()
+
+
+# --- the settable clock, the refresh policy, disk cache inspection -----------------------------------------
+
+
+def test_settable_clock_decides_expiry(client: ecr_core.EcrClient) -> None:
+    auth = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY)
+    assert auth.now == BEFORE_MOTO_EXPIRY
+    assert auth.credentials(HOST).password == MOTO_PASSWORD
+    auth.advance(24 * 3600)  # past moto's fixed expiry: the cached token is not handed out, a refetch is expired
+    assert auth.now == "2015-01-01T12:00:00Z"
+    with pytest.raises(ecr_core.RefusedError):
+        auth.credentials(HOST)
+    auth.set_now(BEFORE_MOTO_EXPIRY)
+    assert auth.credentials(HOST).password == MOTO_PASSWORD
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        auth.advance(-1)
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        auth.set_now("yesterday")
+    system = ecr_core.Authenticator(client)
+    with pytest.raises(ecr_core.InvalidArgumentError, match="assume_now"):
+        system.set_now(BEFORE_MOTO_EXPIRY)
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        system.advance(1)
+
+
+def test_refresh_policy() -> None:
+    default = ecr_core.RefreshPolicy()
+    assert (default.ahead_fraction, default.ahead_min, default.min_remaining) == (0.25, 300.0, 60.0)
+    # A 12 h token is refreshed after 9 h; never handed out with less than a minute left.
+    assert default.refresh_at("2026-01-01T00:00:00Z", "2026-01-01T12:00:00Z") == "2026-01-01T09:00:00Z"
+    assert default.usable("2026-01-01T12:00:00Z", "2026-01-01T11:58:00Z") is True
+    assert default.usable("2026-01-01T12:00:00Z", "2026-01-01T11:59:30Z") is False
+    custom = ecr_core.RefreshPolicy(ahead_fraction=0.5, ahead_min=0, min_remaining=3600)
+    assert custom.refresh_at("2026-01-01T00:00:00Z", "2026-01-01T12:00:00Z") == "2026-01-01T06:00:00Z"
+    assert custom.usable("2026-01-01T12:00:00Z", "2026-01-01T11:00:00Z") is False
+    assert "ahead_fraction=0.5" in repr(custom)
+    for bad in ({"ahead_fraction": 1.5}, {"ahead_min": -1.0}, {"min_remaining": float("nan")}):
+        with pytest.raises(ecr_core.InvalidArgumentError):
+            ecr_core.RefreshPolicy(**bad)
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        default.usable("never", "2026-01-01T00:00:00Z")
+
+
+def test_refresh_policy_is_applied(client: ecr_core.EcrClient) -> None:
+    # Moto's token has 12 h left at BEFORE_MOTO_EXPIRY: fine by default, too little for a 24 h minimum.
+    strict = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY,
+                                    refresh_policy=ecr_core.RefreshPolicy(min_remaining=24 * 3600))
+    with pytest.raises(ecr_core.RefusedError):
+        strict.credentials(HOST)
+    lenient = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY,
+                                     refresh_policy=ecr_core.RefreshPolicy(min_remaining=3600))
+    assert lenient.credentials(HOST).password == MOTO_PASSWORD
+
+
+def test_disk_cache_inspection(client: ecr_core.EcrClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = ecr_core.DiskCache(tmp_path / "cache", max_entries=8)
+    assert cache.dir == tmp_path / "cache" and cache.file == tmp_path / "cache" / "cache.json"
+    assert cache.token_count() == 0 and cache.registries() == []
+    auth = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY, disk_cache=cache,
+                                  principal="arn:aws:iam::123456789012:user/ci")
+    assert auth.disk_cache is not None and auth.disk_cache.dir == cache.dir
+    auth.credentials(HOST)
+    assert cache.token_count() == 1
+    assert cache.registries(BEFORE_MOTO_EXPIRY) == [f"https://{HOST}"]
+    assert cache.registries() == []  # moto's token expired in 2015
+    assert MOTO_PASSWORD not in repr(cache)
+    assert ecr_core.Authenticator(client).disk_cache is None
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        cache.registries("not a time")
+    monkeypatch.setenv("ECR_CORE_CACHE_DIR", str(tmp_path / "env"))
+    monkeypatch.delenv("ECR_CORE_DISABLE_CACHE", raising=False)
+    from_env = ecr_core.DiskCache.from_env()
+    assert from_env is not None and from_env.dir == tmp_path / "env"
+    monkeypatch.setenv("ECR_CORE_DISABLE_CACHE", "1")
+    assert ecr_core.DiskCache.from_env() is None
+
+
+@pytest.mark.asyncio
+async def test_async_authenticator_clock_and_cache(emulator: dict[str, str], tmp_path: Path) -> None:
+    aclient = ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+    auth = ecr_core.AsyncAuthenticator(aclient, assume_now=BEFORE_MOTO_EXPIRY, disk_cache=str(tmp_path),
+                                       principal="arn:aws:iam::123456789012:user/ci",
+                                       refresh_policy=ecr_core.RefreshPolicy())
+    assert auth.now == BEFORE_MOTO_EXPIRY
+    assert (await auth.credentials(HOST)).password == MOTO_PASSWORD
+    assert auth.disk_cache is not None and auth.disk_cache.token_count() == 1
+    auth.advance(24 * 3600)
+    assert auth.now == "2015-01-01T12:00:00Z"
+    with pytest.raises(ecr_core.RefusedError):
+        await auth.credentials(HOST)
+    auth.set_now(BEFORE_MOTO_EXPIRY)
+    assert (await auth.credentials(HOST)).password == MOTO_PASSWORD
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.AsyncAuthenticator(aclient).advance(1)

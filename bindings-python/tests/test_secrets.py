@@ -155,3 +155,21 @@ def test_client_repr_never_shows_credentials(monkeypatch: pytest.MonkeyPatch) ->
     for obj in (client, aclient, auth, aauth):
         for text in (repr(obj), str(obj), f"{obj!r}"):
             assert SECRET not in text
+
+
+def test_image_config_env_values_never_shown(caplog: pytest.LogCaptureFixture) -> None:
+    blob = json.dumps({"os": "linux", "architecture": "amd64",
+                       "config": {"User": "10001", "Env": ["PATH=/usr/bin", f"API_TOKEN={SECRET}"]}})
+    config = ecr_core.ImageConfig.parse(blob)
+    assert_never_shown(config, SECRET, caplog)
+    finding = ecr_core.check_secrets(config)
+    assert finding["ok"] is False and SECRET not in json.dumps(finding)
+    assert config.env_names == ["PATH", "API_TOKEN"]
+    assert f"API_TOKEN={SECRET}" in config.env  # the one explicit way
+
+
+def test_registry_client_never_shows_its_credentials(caplog: pytest.LogCaptureFixture) -> None:
+    for cls in (ecr_core.RegistryClient, ecr_core.AsyncRegistryClient):
+        reg = cls(HOST, url="http://127.0.0.1:9", credentials=creds())
+        for text in renderings(reg, caplog):
+            assert SECRET not in text and creds().docker_auth() not in text

@@ -198,3 +198,37 @@ async def test_check_tag_plan_async(client: ecr_core.EcrClient, emulator: dict[s
     assert state["mutability"] == "MUTABLE"
     with pytest.raises(ecr_core.RepositoryNotFoundError):
         await aclient.check_tag_plan(unique("py-tagging-missing"), strategy, CONTEXT)
+
+
+@pytest.mark.parametrize("path", PLANS, ids=[p.stem for p in PLANS])
+def test_plan_tags_then_check_plan_match_the_fixture(path: Path) -> None:
+    """The two halves of ``TagStrategy.plan`` (the raw plan, then ``check_plan``) give the same report."""
+    case = json.loads(path.read_text())
+    if "expectedError" in case:
+        with pytest.raises(ecr_core.EcrError):
+            strategy = ecr_core.TagStrategy.from_json(json.dumps(case["strategy"]))
+            plan = strategy.plan_tags(case["context"])
+            ecr_core.check_plan(plan, policy=case.get("policy"), repository=case.get("repository"),
+                                digest=case.get("digest"))
+        return
+    strategy = ecr_core.TagStrategy.from_json(json.dumps(case["strategy"]))
+    repo = case.get("repository") or {}
+    existing = [t for image in repo.get("imageDetails") or [] for t in image.get("imageTags", [])]
+    plan = strategy.plan_tags(case["context"], existing_tags=existing)
+    assert plan["tags"] == case["expected"]["tags"]
+    assert plan["labels"] == case["expected"]["labels"]
+    check = ecr_core.check_plan(plan, policy=case.get("policy"), repository=case.get("repository"),
+                                digest=case.get("digest"))
+    assert check == {"violations": case["expected"]["violations"], "warnings": case["expected"]["warnings"]}
+
+
+def test_check_plan_rejects_bad_input() -> None:
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.check_plan({"tags": "nope", "labels": {}})
+    plan = {"tags": [{"value": "latest", "kind": "rolling", "rule": "flavor.latest=true"}], "labels": {}}
+    out = ecr_core.check_plan(plan, policy="production")
+    assert {v["code"] for v in out["violations"]} >= {"latest-forbidden", "no-immutable-tag"}
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.check_plan(plan, digest="sha256:nothex")
+    with pytest.raises(ecr_core.EcrError):
+        ecr_core.check_plan(plan, repository={"mutability": "SOMETIMES"})

@@ -80,6 +80,27 @@ from ._native import (
     parse_findings,
 )
 
+# registry protocol, individual verify checks, auth clock/refresh/disk cache, tag plan check
+from ._native import (
+    AsyncRegistryClient,
+    DiskCache,
+    ImageConfig,
+    RefreshPolicy,
+    RegistryClient,
+    check_healthcheck,
+    check_integrity,
+    check_labels,
+    check_non_root,
+    check_plan,
+    check_referrers,
+    check_replication,
+    check_secrets,
+    compare_platforms,
+    is_root_user,
+    parse_manifest,
+    secret_like_env_names,
+)
+
 __all__ = [
     "ERROR_CODES",
     "AccessDeniedError",
@@ -142,4 +163,22 @@ __all__ = [
     "ScanPolicy",
     "evaluate_findings",
     "parse_findings",
+    # registry protocol, individual verify checks, auth clock/refresh/disk cache, tag plan check
+    "AsyncRegistryClient",
+    "DiskCache",
+    "ImageConfig",
+    "RefreshPolicy",
+    "RegistryClient",
+    "check_healthcheck",
+    "check_integrity",
+    "check_labels",
+    "check_non_root",
+    "check_plan",
+    "check_referrers",
+    "check_replication",
+    "check_secrets",
+    "compare_platforms",
+    "is_root_user",
+    "parse_manifest",
+    "secret_like_env_names",
 ]

@@ -37,6 +37,19 @@ from ecr_core.types import (
     ScanWaitOutcome,
 )
 
+# registry protocol, individual verify checks, tag plan check
+from ecr_core.types import (
+    FetchedImage,
+    FetchedManifest,
+    ImageConfigDict,
+    ImageLookup,
+    PlanCheck,
+    Referrer,
+    ResolvedTags,
+    TagPlan,
+    VerifyFinding,
+)
+
 _Now = str | datetime | None
 _Pages = str | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 _Images = LifecycleImages | str | Sequence[Mapping[str, Any]] | Mapping[str, Any]
@@ -105,6 +118,24 @@ __all__ = [
     "ScanPolicy",
     "evaluate_findings",
     "parse_findings",
+    # registry protocol, individual verify checks, auth clock/refresh/disk cache, tag plan check
+    "AsyncRegistryClient",
+    "DiskCache",
+    "ImageConfig",
+    "RefreshPolicy",
+    "RegistryClient",
+    "check_healthcheck",
+    "check_integrity",
+    "check_labels",
+    "check_non_root",
+    "check_plan",
+    "check_referrers",
+    "check_replication",
+    "check_secrets",
+    "compare_platforms",
+    "is_root_user",
+    "parse_manifest",
+    "secret_like_env_names",
 ]
 
 __version__: str
@@ -260,6 +291,22 @@ class EcrClient:
         """Creates ``name`` with the safe defaults, or reports (and with ``apply``, fixes) its drift."""
     def image_replication_status(self, repository: str, digest: str) -> list[ReplicationStatus]:
         """The replication status of an image in each destination."""
+    def wait_for_replication(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        regions: Sequence[str] = ...,
+        timeout: float = 300.0,
+        interval: float = 10.0,
+    ) -> list[ReplicationStatus]:
+        """Polls the replication status until no required destination is in progress (or ``timeout``)."""
+    def list_image_referrers(self, repository: str, digest: str) -> list[Referrer]:
+        """Every referrer (signature, SBOM, ...) ECR stores for ``digest``."""
+    def batch_get_images(self, repository: str, image_ids: Sequence[ImageId | str]) -> ImageLookup:
+        """BatchGetImage for ``image_ids``, every manifest and index media type accepted."""
+    def resolve_tags(self, repository: str, tags: Sequence[str], digest: str) -> ResolvedTags:
+        """Resolves every tag and ``digest`` in one BatchGetImage (``finding``: the tags check)."""
     # scan (bindscan)
     def gate_image(
         self,
@@ -411,6 +458,22 @@ class AsyncEcrClient:
         """Creates ``name`` with the safe defaults, or reports (and with ``apply``, fixes) its drift."""
     def image_replication_status(self, repository: str, digest: str) -> Awaitable[list[ReplicationStatus]]:
         """The replication status of an image in each destination."""
+    def wait_for_replication(
+        self,
+        repository: str,
+        digest: str,
+        *,
+        regions: Sequence[str] = ...,
+        timeout: float = 300.0,
+        interval: float = 10.0,
+    ) -> Awaitable[list[ReplicationStatus]]:
+        """Polls the replication status until no required destination is in progress (or ``timeout``)."""
+    def list_image_referrers(self, repository: str, digest: str) -> Awaitable[list[Referrer]]:
+        """Every referrer (signature, SBOM, ...) ECR stores for ``digest``."""
+    def batch_get_images(self, repository: str, image_ids: Sequence[ImageId | str]) -> Awaitable[ImageLookup]:
+        """BatchGetImage for ``image_ids``, every manifest and index media type accepted."""
+    def resolve_tags(self, repository: str, tags: Sequence[str], digest: str) -> Awaitable[ResolvedTags]:
+        """Resolves every tag and ``digest`` in one BatchGetImage (``finding``: the tags check)."""
     # scan (bindscan)
     def gate_image(
         self,
@@ -567,9 +630,10 @@ class Authenticator:
         client: EcrClient,
         *,
         require_temporary_credentials: bool = False,
-        disk_cache: bool | str | None = None,
+        disk_cache: bool | str | DiskCache | None = None,
         assume_now: str | None = None,
         principal: str | None = None,
+        refresh_policy: RefreshPolicy | None = None,
     ) -> Authenticator: ...
     def credentials(self, registry: str) -> RegistryCredentials:
         """Credentials for a registry host, server URL or image reference."""
@@ -584,6 +648,13 @@ class Authenticator:
     @property
     def now(self) -> str:
         """The instant tokens are judged by (RFC 3339)."""
+    def set_now(self, now: str) -> None:
+        """Sets the settable clock (only with ``assume_now``)."""
+    def advance(self, seconds: float) -> None:
+        """Moves the settable clock forward (only with ``assume_now``)."""
+    @property
+    def disk_cache(self) -> DiskCache | None:
+        """The on-disk token cache, if any."""
     def run_helper(self, action: str, stdin: str = ...) -> HelperOutput:
         """Answers one Docker credential-helper request."""
 
@@ -596,9 +667,10 @@ class AsyncAuthenticator:
         client: AsyncEcrClient,
         *,
         require_temporary_credentials: bool = False,
-        disk_cache: bool | str | None = None,
+        disk_cache: bool | str | DiskCache | None = None,
         assume_now: str | None = None,
         principal: str | None = None,
+        refresh_policy: RefreshPolicy | None = None,
     ) -> AsyncAuthenticator: ...
     def credentials(self, registry: str) -> Awaitable[RegistryCredentials]:
         """Credentials for a registry host, server URL or image reference."""
@@ -612,6 +684,16 @@ class AsyncAuthenticator:
         """Drops the cached token of ``registry``."""
     def run_helper(self, action: str, stdin: str = ...) -> Awaitable[HelperOutput]:
         """Answers one Docker credential-helper request."""
+    @property
+    def now(self) -> str:
+        """The instant tokens are judged by (RFC 3339)."""
+    def set_now(self, now: str) -> None:
+        """Sets the settable clock (only with ``assume_now``)."""
+    def advance(self, seconds: float) -> None:
+        """Moves the settable clock forward (only with ``assume_now``)."""
+    @property
+    def disk_cache(self) -> DiskCache | None:
+        """The on-disk token cache, if any."""
 
 def write_docker_config(path: str | os.PathLike[str], server: str, credentials: RegistryCredentials) -> MergeOutcome:
     """Merges the ``auths`` entry of ``server`` into the docker config file at ``path``."""
@@ -677,6 +759,17 @@ class TagStrategy:
         digest: str | None = None,
     ) -> PlanReport:
         """Plans and checks the tags of ``context``: the ``tag_plan`` program's report."""
+    def plan_tags(self, context: Mapping[str, Any] | str, *, existing_tags: Sequence[str] = ...) -> TagPlan:
+        """The raw tag plan of ``context``, before any policy check."""
+
+def check_plan(
+    plan: TagPlan | Mapping[str, Any],
+    *,
+    policy: str | Mapping[str, Any] | None = None,
+    repository: RepositoryTagState | Mapping[str, Any] | None = None,
+    digest: str | None = None,
+) -> PlanCheck:
+    """Checks a tag plan against a policy and what is known of the repository."""
 
 def build_context_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The build context of the CI this runs in (or of ``env``)."""
@@ -871,3 +964,144 @@ def _panic(message: str) -> None:
 def _panic_async(message: str) -> Awaitable[None]:
     """Test hook: an awaitable whose task panics (raises ``EcrError`` with code ``Internal``)."""
 
+
+# --- registry protocol, individual verify checks, auth clock/refresh/disk cache ---
+
+@final
+class RefreshPolicy:
+    """When cached tokens are refreshed and when they stop being handed out."""
+
+    def __new__(
+        cls, *, ahead_fraction: float | None = None, ahead_min: float | None = None, min_remaining: float | None = None
+    ) -> RefreshPolicy: ...
+    @property
+    def ahead_fraction(self) -> float:
+        """The fraction of a token's lifetime it is refreshed ahead of expiry."""
+    @property
+    def ahead_min(self) -> float:
+        """The least time (seconds) ahead of expiry a token is refreshed."""
+    @property
+    def min_remaining(self) -> float:
+        """The least time (seconds) a handed-out token has left."""
+    def refresh_at(self, fetched_at: str, expires_at: str) -> str:
+        """The instant (RFC 3339) from which such a token is refreshed."""
+    def usable(self, expires_at: str, now: str) -> bool:
+        """True while a token expiring at ``expires_at`` may be handed out at ``now``."""
+
+@final
+class DiskCache:
+    """The on-disk token cache shared between processes (inspection never shows a token)."""
+
+    def __new__(cls, dir: str | os.PathLike[str], *, max_entries: int | None = None) -> DiskCache: ...
+    @staticmethod
+    def from_env() -> DiskCache | None:
+        """The cache the environment asks for, or ``None`` when disabled."""
+    @property
+    def dir(self) -> Path:
+        """The cache directory."""
+    @property
+    def file(self) -> Path:
+        """The cache file."""
+    def registries(self, now: str | None = None) -> list[str]:
+        """The registries of the unexpired tokens in the file."""
+    def token_count(self) -> int:
+        """The number of token entries in the file."""
+
+@final
+class ImageConfig:
+    """A parsed image config blob; ``repr``/``str``/``to_dict()`` never show environment values."""
+
+    @staticmethod
+    def parse(data: bytes | str) -> ImageConfig:
+        """Parses a config blob."""
+    @property
+    def platform(self) -> str | None:
+        """``os/arch[/variant]``, when named."""
+    @property
+    def user(self) -> str:
+        """``config.User``."""
+    @property
+    def labels(self) -> dict[str, str]:
+        """``config.Labels``."""
+    @property
+    def healthcheck(self) -> list[str] | None:
+        """``config.Healthcheck.Test``."""
+    @property
+    def env_names(self) -> list[str]:
+        """The environment variable names."""
+    @property
+    def env(self) -> list[str]:
+        """``NAME=value`` strings: the explicit read of values that may be secret."""
+    def to_dict(self) -> ImageConfigDict:
+        """Everything but the environment."""
+    def __reduce__(self) -> NoReturn:
+        """Refused: the environment may hold secrets (raises ``TypeError``)."""
+
+@final
+class RegistryClient:
+    """A registry-protocol client (blocking; the GIL is released while it waits)."""
+
+    def __new__(
+        cls, host: str, *, url: str | None = None, credentials: RegistryCredentials | None = None
+    ) -> RegistryClient: ...
+    @property
+    def host(self) -> str:
+        """The ``host[:port]`` this client talks to."""
+    def fetch_manifest(self, repository: str, reference: str) -> FetchedManifest:
+        """Fetches a manifest by tag or digest."""
+    def fetch_blob(self, repository: str, digest: str) -> bytes:
+        """Fetches a blob by digest."""
+    def fetch_config(self, repository: str, digest: str) -> ImageConfig:
+        """Fetches and parses an image config blob."""
+
+@final
+class AsyncRegistryClient:
+    """The asyncio twin of ``RegistryClient``."""
+
+    def __new__(
+        cls, host: str, *, url: str | None = None, credentials: RegistryCredentials | None = None
+    ) -> AsyncRegistryClient: ...
+    @property
+    def host(self) -> str:
+        """The ``host[:port]`` this client talks to."""
+    def fetch_manifest(self, repository: str, reference: str) -> Awaitable[FetchedManifest]:
+        """Fetches a manifest by tag or digest."""
+    def fetch_blob(self, repository: str, digest: str) -> Awaitable[bytes]:
+        """Fetches a blob by digest."""
+    def fetch_config(self, repository: str, digest: str) -> Awaitable[ImageConfig]:
+        """Fetches and parses an image config blob."""
+
+def check_non_root(config: ImageConfig) -> VerifyFinding:
+    """The non-root check."""
+
+def check_labels(config: ImageConfig) -> VerifyFinding:
+    """The OCI-labels check."""
+
+def check_secrets(config: ImageConfig) -> VerifyFinding:
+    """The no-secrets check (names only)."""
+
+def check_healthcheck(config: ImageConfig) -> VerifyFinding:
+    """The healthcheck check."""
+
+def is_root_user(user: str) -> bool:
+    """True when ``user`` runs as root."""
+
+def secret_like_env_names(env: Sequence[str]) -> list[str]:
+    """The names of the secret-looking variables among ``NAME=value`` strings."""
+
+def check_integrity(images: Sequence[FetchedImage] | Sequence[Mapping[str, Any]], expected_digest: str) -> VerifyFinding:
+    """The integrity check over ``batch_get_images(...)["images"]``."""
+
+def compare_platforms(expected: Sequence[str], found: Sequence[str], attestations: int = 0) -> VerifyFinding:
+    """The platforms check."""
+
+def check_replication(
+    statuses: Sequence[ReplicationStatus] | Sequence[Mapping[str, Any]], regions: Sequence[str] = ...
+) -> VerifyFinding:
+    """The replication check."""
+
+def check_referrers(referrers: Sequence[Referrer] | Sequence[Mapping[str, Any]], wanted: Sequence[str] = ...) -> VerifyFinding:
+    """The referrers check."""
+
+def parse_manifest(data: bytes | str) -> dict[str, Any]:
+    """Parses manifest bytes: ``{"kind": "index" | "image", ...}``."""

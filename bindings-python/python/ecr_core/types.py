@@ -34,6 +34,18 @@ __all__ = [
     "RepositoryTagState",
     "TagViolation",
     "VerifyReport",
+    # registry protocol, individual verify checks, tag plan check
+    "FetchedImage",
+    "FetchedManifest",
+    "ImageConfigDict",
+    "ImageFailure",
+    "ImageLookup",
+    "PlanCheck",
+    "Referrer",
+    "ResolvedTags",
+    "TagPlan",
+    "TagResolution",
+    "VerifyFinding",
     # scan + lifecycle (bindscan)
     "ExpireFailure",
     "ExpireReport",
@@ -329,3 +341,106 @@ class ExpireReport(TypedDict):
     deleted: List[str]
     failures: List[ExpireFailure]
     batches: int
+
+
+# --- registry protocol, individual verify checks, tag plan check ---
+
+
+class VerifyFinding(TypedDict):
+    """What one verification check found, before its level is applied (``check_*`` functions)."""
+
+    ok: bool
+    message: str
+    details: Any
+
+
+class FetchedManifest(TypedDict):
+    """A manifest read over the registry protocol: the exact bytes served and their sha256 digest."""
+
+    digest: str
+    bytes: bytes
+
+
+class _FetchedImageRequired(TypedDict):
+    imageId: ImageId
+    digest: str
+    manifest: str
+
+
+class FetchedImage(_FetchedImageRequired, total=False):
+    """One image BatchGetImage returned, with the exact manifest text."""
+
+    mediaType: str
+
+
+class ImageFailure(TypedDict):
+    """One id BatchGetImage could not return."""
+
+    imageId: ImageId
+    code: str
+    reason: str
+
+
+class ImageLookup(TypedDict):
+    """What ``batch_get_images`` returns."""
+
+    images: List[FetchedImage]
+    failures: List[ImageFailure]
+
+
+class TagResolution(TypedDict):
+    """Each expected tag's outcome: ``ok`` tags, and ``problems`` keyed by tag (``{"problem", ...}``)."""
+
+    ok: List[str]
+    problems: Dict[str, Dict[str, Any]]
+
+
+class ResolvedTags(TypedDict):
+    """What ``resolve_tags`` returns (``finding``: the tags check of ``verify_push``)."""
+
+    lookup: ImageLookup
+    resolution: TagResolution
+    finding: VerifyFinding
+
+
+class _ReferrerRequired(TypedDict):
+    digest: str
+    mediaType: str
+    size: int
+
+
+class Referrer(_ReferrerRequired, total=False):
+    """One referrer (signature, SBOM, ...) of an image."""
+
+    artifactType: str
+    annotations: Dict[str, str]
+    artifactStatus: str
+
+
+class ImageConfigDict(TypedDict):
+    """``ImageConfig.to_dict()``: never the environment."""
+
+    platform: Optional[Dict[str, str]]
+    user: str
+    labels: Dict[str, str]
+    healthcheck: Optional[List[str]]
+
+
+class _TagPlanRequired(TypedDict):
+    tags: List[PlannedTag]
+    labels: Dict[str, str]
+
+
+class TagPlan(_TagPlanRequired, total=False):
+    """A raw tag plan (``TagStrategy.plan_tags``), before the policy check."""
+
+    version: str
+    violations: List[TagViolation]
+    warnings: List[TagViolation]
+
+
+class PlanCheck(TypedDict):
+    """What ``check_plan`` returns."""
+
+    violations: List[TagViolation]
+    warnings: List[TagViolation]
