@@ -328,6 +328,75 @@ export interface ExpireReport {
   batches: number
 }
 
+/** What one verification check found, before its level is applied (the `check*` functions). */
+export interface VerifyFinding {
+  ok: boolean
+  message: string
+  details: Record<string, any>
+}
+
+/** One image BatchGetImage returned, with the exact manifest text. */
+export interface FetchedImage {
+  imageId: ImageId
+  digest: string
+  manifest: string
+  mediaType?: string | null
+}
+
+/** What `EcrClient.batchGetImages` resolves with. */
+export interface ImageLookup {
+  images: FetchedImage[]
+  failures: Array<{ imageId: ImageId; code: string; reason: string }>
+}
+
+/** What `EcrClient.resolveTags` resolves with (`finding`: the tags check of `verifyPush`). */
+export interface TagResolutionResult {
+  lookup: ImageLookup
+  resolution: { ok: string[]; problems: Record<string, { problem: string; [key: string]: unknown }> }
+  finding: VerifyFinding
+}
+
+/** One referrer (signature, SBOM, ...) of an image. */
+export interface Referrer {
+  digest: string
+  mediaType: string
+  artifactType?: string | null
+  size: number
+  annotations?: Record<string, string>
+  artifactStatus?: string | null
+}
+
+/** A parsed manifest (`parseManifest`). */
+export type ParsedManifest =
+  | {
+      kind: 'index'
+      mediaType: string
+      entries: Array<{
+        digest: string
+        mediaType?: string
+        platform?: { os: string; architecture: string; variant?: string }
+        attestation: boolean
+      }>
+    }
+  | { kind: 'image'; mediaType: string; configDigest: string; configMediaType: string }
+
+/** `ImageConfig.toJSON()`: never the environment. */
+export interface ImageConfigJson {
+  platform: { os: string; architecture: string; variant?: string } | null
+  user: string
+  labels: Record<string, string>
+  healthcheck: string[] | null
+}
+
+/** A raw tag plan (`TagStrategy.planTags`), before the policy check. */
+export interface TagPlan {
+  tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
+  labels: Record<string, string>
+  version?: string
+  violations?: TagViolation[]
+  warnings?: TagViolation[]
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -361,10 +430,49 @@ export declare class Authenticator {
   /** Drops the cached token of `registry` (memory and disk), e.g. after the registry refused it. */
   invalidate(registry: string): Promise<void>
   /**
+   * The instant tokens are judged by (RFC 3339): the settable clock's (`assumeNow`), else the system
+   * clock's.
+   */
+  get now(): string
+  /**
+   * Sets the settable clock (only for an authenticator built with `assumeNow`; RFC 3339 or epoch
+   * seconds): cached tokens are then judged, and refreshed, as of that instant.
+   */
+  setNow(now: string): void
+  /** Moves the settable clock forward by `seconds` (only with `assumeNow`). */
+  advance(seconds: number): void
+  /** The on-disk token cache this authenticator shares tokens through, or `null`. */
+  get diskCache(): DiskCache | null
+  /**
    * Answers one Docker credential-helper request (`get`, `list`, `store`, `erase`, `version`) as the
    * `docker-credential-ecr-core` program does.
    */
   runHelper(action: string, stdin?: string | undefined | null): Promise<HelperOutput>
+}
+
+/**
+ * The on-disk token cache shared between processes (0600 in a 0700 directory, keyed by principal, never
+ * holding access keys). Inspection only shows registries and counts, never a token.
+ */
+export declare class DiskCache {
+  /** A cache in `dir`. */
+  constructor(dir: string, options?: DiskCacheOptions | undefined | null)
+  /**
+   * The cache the environment asks for (`ECR_CORE_CACHE_DIR`, `XDG_CACHE_HOME`, `~/.cache`), or `null`
+   * when `ECR_CORE_DISABLE_CACHE` is set.
+   */
+  static fromEnv(): DiskCache | null
+  /** The cache directory. */
+  get dir(): string
+  /** The cache file. */
+  get file(): string
+  /**
+   * The proxy endpoints (or `public.ecr.aws`) of the tokens in the file still unexpired at `now` (RFC
+   * 3339; default: the system clock).
+   */
+  registries(now?: string | undefined | null): Array<string>
+  /** The number of token entries in the file. */
+  tokenCount(): number
 }
 
 /**
@@ -411,6 +519,27 @@ export declare class EcrClient {
    * failureCode }]`.
    */
   imageReplicationStatus(repository: string, digest: string): Promise<ReplicationStatus[]>
+  /**
+   * Polls the replication status of an image until no required destination is `IN_PROGRESS` or the
+   * timeout has passed; resolves with the last statuses seen (judge them with `checkReplication`).
+   */
+  waitForReplication(repository: string, digest: string, options?: WaitForReplicationOptions | null): Promise<ReplicationStatus[]>
+  /**
+   * Every referrer (signature, SBOM, ...) ECR stores for `digest`: `[{ digest, mediaType, artifactType,
+   * size, annotations, artifactStatus }]`.
+   */
+  listImageReferrers(repository: string, digest: string): Promise<Referrer[]>
+  /**
+   * BatchGetImage for `imageIds` (tags or digests, strings or `{ imageTag }` / `{ imageDigest }`), every
+   * manifest and index media type accepted: `{ images: [{ imageId, digest, manifest, mediaType }],
+   * failures: [{ imageId, code, reason }] }`.
+   */
+  batchGetImages(repository: string, imageIds: Array<ImageId | string>): Promise<ImageLookup>
+  /**
+   * Resolves every tag and `digest` in one BatchGetImage: `{ lookup, resolution: { ok, problems },
+   * finding }` (`finding` is the tags check of `verifyPush`).
+   */
+  resolveTags(repository: string, tags: Array<string>, digest: string): Promise<TagResolutionResult>
   /** Creates a client; `options` override the AWS configuration chain. */
   constructor(options?: EcrClientOptions | undefined | null)
   /** The region given in the options (`null` when it comes from the AWS configuration chain). */
@@ -518,6 +647,34 @@ export declare class HelperOutput {
 }
 
 /**
+ * The parts of an image config blob the config checks read. Environment values may be secret:
+ * `toJSON()`, `toString()` and `util.inspect` show only the variable names; `env()` is the explicit read.
+ */
+export declare class ImageConfig {
+  /** Parses a config blob (a string or bytes); throws `code: "InvalidArgument"` when it is not JSON. */
+  static parse(data: string | Uint8Array): ImageConfig
+  /** The platform (`os/arch[/variant]`), when the config names one. */
+  get platform(): string | null
+  /** `config.User` (empty when unset: root). */
+  get user(): string
+  /** `config.Labels`. */
+  get labels(): Record<string, string>
+  /** `config.Healthcheck.Test`, when set. */
+  get healthcheck(): Array<string> | null
+  /** The names of the environment variables (no values). */
+  get envNames(): Array<string>
+  /**
+   * `config.Env` as `NAME=value` strings: the explicit way to read values that may be secret (a method,
+   * not a getter, so that `util.inspect(config, { getters: true })` cannot show them).
+   */
+  env(): Array<string>
+  /** `{ platform, user, labels, healthcheck }` (never the environment; what `JSON.stringify` writes). */
+  toJSON(): ImageConfigJson
+  /** A description with the variable names only. */
+  toString(): string
+}
+
+/**
  * A repository's images parsed once (from describe-images JSON text or `ImageDetail` objects), to evaluate
  * policies against without converting them again.
  */
@@ -580,6 +737,52 @@ export declare class LifecyclePreviewResult {
   get expiringDigests(): Array<string>
   /** The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes). */
   toJSON(): LifecyclePreview
+}
+
+/**
+ * When cached tokens are refreshed and when they stop being handed out (what `Authenticator`'s
+ * `refreshPolicy` option sets).
+ */
+export declare class RefreshPolicy {
+  /** A policy; parts left out keep the defaults. */
+  constructor(options?: RefreshPolicyOptions | undefined | null)
+  /** The fraction of a token's lifetime it is refreshed ahead of expiry. */
+  get aheadFraction(): number
+  /** The least time (seconds) ahead of expiry a token is refreshed. */
+  get aheadMin(): number
+  /** The least time (seconds) a handed-out token has left. */
+  get minRemaining(): number
+  /**
+   * The instant (RFC 3339) from which a token fetched at `fetchedAt` and expiring at `expiresAt` is
+   * refreshed.
+   */
+  refreshAt(fetchedAt: string, expiresAt: string): string
+  /** True while a token expiring at `expiresAt` may be handed out at `now`. */
+  usable(expiresAt: string, now: string): boolean
+}
+
+/**
+ * A registry-protocol client bound to one registry and one set of credentials; every method returns a
+ * Promise. `host` is the registry host (`<account>.dkr.ecr.<region>.amazonaws.com`); `options.url`
+ * redirects the protocol; `credentials` (e.g. from `Authenticator.credentials(host)`) authenticate with
+ * HTTP Basic, otherwise the client is anonymous. Nothing it shows holds the password.
+ */
+export declare class RegistryClient {
+  /** A client for `host` (or `options.url`). */
+  constructor(host: string, options?: RegistryClientOptions | undefined | null, credentials?: RegistryCredentials | undefined | null)
+  /** The `host[:port]` this client talks to. */
+  get host(): string
+  /**
+   * Fetches a manifest by tag or digest, accepting every manifest and index media type: `{ digest,
+   * bytes }` (`digest` is the sha256 of the exact bytes served).
+   */
+  fetchManifest(repository: string, reference: string): Promise<FetchedManifest>
+  /** Fetches a blob by digest (the bytes are checked against the digest); resolves with a `Buffer`. */
+  fetchBlob(repository: string, digest: string): Promise<Uint8Array>
+  /** Fetches and parses an image config blob. */
+  fetchConfig(repository: string, digest: string): Promise<ImageConfig>
+  /** A description (host only). */
+  toString(): string
 }
 
 /**
@@ -670,6 +873,12 @@ export declare class TagStrategy {
    * about to be pushed. Returns the `tag_plan` program's JSON: `{ tags, labels, violations, warnings }`.
    */
   plan(context: BuildContext | string, options?: PlanOptions | null): PlanReport
+  /**
+   * The raw tag plan of `context`, before any policy check: `{ tags, labels, violations, warnings }`
+   * (the strategy's own findings). `existingTags` (the repository's tags) feed the backport rule. Check
+   * it with `checkPlan`.
+   */
+  planTags(context: BuildContext | string, existingTags?: string[] | null): TagPlan
 }
 
 /** Test hook: panics inside a guarded call (must throw an error with `code: "Internal"`). */
@@ -709,6 +918,8 @@ export interface AuthenticatorOptions {
   assumeNow?: string
   /** The principal ARN the disk cache is keyed by (otherwise read once from STS). */
   principal?: string
+  /** When cached tokens are refreshed and stop being handed out (default: `new RefreshPolicy()`). */
+  refreshPolicy?: RefreshPolicyOptions
 }
 
 /**
@@ -747,6 +958,55 @@ export interface BuildRecordOptions {
   verified?: boolean
 }
 
+/** The healthcheck check (a healthcheck is declared). */
+export declare function checkHealthcheck(config: ImageConfig): VerifyFinding
+
+/**
+ * The integrity check: every image's digest is the sha256 of its exact `manifest` text, and
+ * `expectedDigest` is among them. `images`: `batchGetImages(...).images`.
+ */
+export declare function checkIntegrity(images: FetchedImage[], expectedDigest: string): VerifyFinding
+
+/** The OCI-labels check (revision, source, created present): `{ ok, message, details }`. */
+export declare function checkLabels(config: ImageConfig): VerifyFinding
+
+/** The non-root check of `verifyPush` on a parsed config: `{ ok, message, details }`. */
+export declare function checkNonRoot(config: ImageConfig): VerifyFinding
+
+/**
+ * Checks a tag plan (`TagStrategy.planTags(...)`) against a policy and what is known of the repository:
+ * `{ violations, warnings }`.
+ */
+export declare function checkPlan(plan: TagPlan, options?: CheckPlanOptions | null): { violations: TagViolation[]; warnings: TagViolation[] }
+
+/** Options of `checkPlan`. */
+export interface CheckPlanOptions {
+  /** `"production"`, `"default"` (the default), a policy object or its JSON text. */
+  policy?: string | TagPolicy
+  /**
+   * What is known of the repository (`repositoryTagState(...)`: `{ mutability, exclusionFilters,
+   * imageDetails }`); unknown parts are not checked.
+   */
+  repository?: Partial<RepositoryTagState>
+  /** The digest about to be pushed. */
+  digest?: string
+}
+
+/**
+ * The referrers check: a referrer whose artifact type is one of `wanted` (empty: any signature or SBOM
+ * type). `referrers`: `listImageReferrers(...)`.
+ */
+export declare function checkReferrers(referrers: Referrer[], wanted?: string[] | null): VerifyFinding
+
+/**
+ * The replication check: every region of `regions` (empty: every reported destination) COMPLETE.
+ * `statuses`: `imageReplicationStatus(...)` / `waitForReplication(...)`.
+ */
+export declare function checkReplication(statuses: ReplicationStatus[], regions?: string[] | null): VerifyFinding
+
+/** The no-secrets check (no secret-looking environment variable; names only, never values). */
+export declare function checkSecrets(config: ImageConfig): VerifyFinding
+
 /** Options of `EcrClient.checkTagPlan`. */
 export interface CheckTagPlanOptions {
   /** `"production"`, `"default"` (the default), a policy object or its JSON text. */
@@ -755,11 +1015,23 @@ export interface CheckTagPlanOptions {
   digest?: string
 }
 
+/**
+ * The platforms check: `expected` and `found` are `os/arch[/variant]` (compared as runtimes select them,
+ * `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had (default 0).
+ */
+export declare function comparePlatforms(expected: Array<string>, found: Array<string>, attestations?: number | undefined | null): VerifyFinding
+
 /** The docker config file docker reads: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
 export declare function defaultDockerConfigPath(): string | null
 
 /** The lifecycle policy `ensureRepository` gives a new repository by default (JSON text). */
 export declare function defaultLifecyclePolicy(): string
+
+/** Options of `new DiskCache(dir, options)`. */
+export interface DiskCacheOptions {
+  /** Keep at most this many tokens (default 64). */
+  maxEntries?: number
+}
 
 /**
  * Options of an `EcrClient`; unset ones come from the AWS configuration chain (`AWS_REGION`,
@@ -829,6 +1101,14 @@ export interface ExpireImagesOptions {
   protected?: Array<string>
 }
 
+/** A manifest read over the registry protocol. */
+export interface FetchedManifest {
+  /** `sha256:<hex>` of the exact bytes served. */
+  digest: string
+  /** The exact bytes served (a `Buffer`). */
+  bytes: Uint8Array
+}
+
 /** As `evaluateFindings`, returning a `ScanDecision` (`passed`, `toJSON()`, `toSarif()`, `toMarkdown()`). */
 export declare function gateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanDecision
 
@@ -857,6 +1137,9 @@ export interface GateImageOptions {
 /** The credential helper's `version` line. */
 export declare function helperVersionLine(): string
 
+/** True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group. */
+export declare function isRootUser(user: string): boolean
+
 /** Options of `EcrClient.lifecyclePreview`. */
 export interface LifecyclePreviewOptions {
   /** Evaluate this policy (text or object) instead of the repository's. */
@@ -881,6 +1164,12 @@ export declare function mergeAuthEntry(config: Record<string, unknown>, server: 
 
 /** Parses DescribeImageScanFindings response(s) (as for `evaluateFindings`) into one merged object. */
 export declare function parseFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>): Record<string, any>
+
+/**
+ * Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{ kind: "index", mediaType, entries }`
+ * or `{ kind: "image", mediaType, configDigest, configMediaType }`.
+ */
+export declare function parseManifest(data: string | Uint8Array): ParsedManifest
 
 /**
  * Parses a registry host, server URL (`https://...`) or image reference by the `parse_reference` program's
@@ -913,6 +1202,22 @@ export interface PutImageOptions {
   digest?: string
 }
 
+/** The parts of a refresh policy (seconds for durations); parts left out keep the defaults. */
+export interface RefreshPolicyOptions {
+  /** Refresh this fraction of a token's lifetime before it expires (0 to 1; default 0.25: after 9 h of 12). */
+  aheadFraction?: number
+  /** ... but at least this many seconds before (default 300). */
+  aheadMin?: number
+  /** Never hand out a token with fewer seconds left (default 60). */
+  minRemaining?: number
+}
+
+/** Options of `new RegistryClient(host, options, credentials)`. */
+export interface RegistryClientOptions {
+  /** Where to speak the registry protocol instead of `https://HOST` (e.g. `http://127.0.0.1:5000`). */
+  url?: string
+}
+
 /** Optional parts of `new RegistryCredentials(...)`. */
 export interface RegistryCredentialsOptions {
   /** `https://<host>` for private registries. */
@@ -937,6 +1242,9 @@ export interface RegistryHostOptions {
  * `code: "InvalidReference"` for a host that is not ECR.
  */
 export declare function registryRegion(registry: string): string | null
+
+/** The names of the secret-looking variables among `NAME=value` strings (never the values). */
+export declare function secretLikeEnvNames(env: Array<string>): Array<string>
 
 /** `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest. */
 export declare function sha256Digest(data: string | Uint8Array): string
@@ -985,6 +1293,16 @@ export interface VerifyPushOptions {
 
 /** The version of ecr-core this addon was built from. */
 export declare function version(): string
+
+/** Options of `EcrClient.waitForReplication`. */
+export interface WaitForReplicationOptions {
+  /** Regions that must be COMPLETE (none: every destination ECR reports). */
+  regions?: Array<string>
+  /** Seconds to wait at most (default 300). */
+  timeout?: number
+  /** Seconds between polls (default 10). */
+  interval?: number
+}
 
 /** How to wait for a scan (`EcrClient.gateImage` / `waitForScan`). */
 export interface WaitForScanOptions {

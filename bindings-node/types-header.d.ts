@@ -327,3 +327,72 @@ export interface ExpireReport {
   failures: Array<{ imageDigest: string; failureCode: string; failureReason: string }>
   batches: number
 }
+
+/** What one verification check found, before its level is applied (the `check*` functions). */
+export interface VerifyFinding {
+  ok: boolean
+  message: string
+  details: Record<string, any>
+}
+
+/** One image BatchGetImage returned, with the exact manifest text. */
+export interface FetchedImage {
+  imageId: ImageId
+  digest: string
+  manifest: string
+  mediaType?: string | null
+}
+
+/** What `EcrClient.batchGetImages` resolves with. */
+export interface ImageLookup {
+  images: FetchedImage[]
+  failures: Array<{ imageId: ImageId; code: string; reason: string }>
+}
+
+/** What `EcrClient.resolveTags` resolves with (`finding`: the tags check of `verifyPush`). */
+export interface TagResolutionResult {
+  lookup: ImageLookup
+  resolution: { ok: string[]; problems: Record<string, { problem: string; [key: string]: unknown }> }
+  finding: VerifyFinding
+}
+
+/** One referrer (signature, SBOM, ...) of an image. */
+export interface Referrer {
+  digest: string
+  mediaType: string
+  artifactType?: string | null
+  size: number
+  annotations?: Record<string, string>
+  artifactStatus?: string | null
+}
+
+/** A parsed manifest (`parseManifest`). */
+export type ParsedManifest =
+  | {
+      kind: 'index'
+      mediaType: string
+      entries: Array<{
+        digest: string
+        mediaType?: string
+        platform?: { os: string; architecture: string; variant?: string }
+        attestation: boolean
+      }>
+    }
+  | { kind: 'image'; mediaType: string; configDigest: string; configMediaType: string }
+
+/** `ImageConfig.toJSON()`: never the environment. */
+export interface ImageConfigJson {
+  platform: { os: string; architecture: string; variant?: string } | null
+  user: string
+  labels: Record<string, string>
+  healthcheck: string[] | null
+}
+
+/** A raw tag plan (`TagStrategy.planTags`), before the policy check. */
+export interface TagPlan {
+  tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
+  labels: Record<string, string>
+  version?: string
+  violations?: TagViolation[]
+  warnings?: TagViolation[]
+}

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use ecr_core::auth::{
-    Authenticator as CoreAuthenticator, CredentialPolicy, DiskCache, HelperOutput as CoreHelperOutput, ManualClock,
-    MergeOutcome, RegistryCredentials as CoreCredentials,
+    Authenticator as CoreAuthenticator, Clock, CredentialPolicy, DiskCache as CoreDiskCache,
+    HelperOutput as CoreHelperOutput, ManualClock, MergeOutcome, RefreshPolicy as CoreRefreshPolicy,
+    RegistryCredentials as CoreCredentials,
 };
 use ecr_core::time::Timestamp;
 use ecr_core::{Error as CoreError, Secret};
@@ -21,6 +22,7 @@ use tokio::sync::OnceCell;
 
 use crate::calls::LazyCore;
 use crate::client::EcrClient;
+use crate::conversions::seconds_arg;
 use crate::errors::{self, Failure, guard};
 
 /// A timestamp argument (RFC 3339 or epoch seconds).
@@ -229,14 +231,18 @@ pub struct AuthenticatorOptions {
     pub assume_now: Option<String>,
     /// The principal ARN the disk cache is keyed by (otherwise read once from STS).
     pub principal: Option<String>,
+    /// When cached tokens are refreshed and stop being handed out (default: `new RefreshPolicy()`).
+    pub refresh_policy: Option<RefreshPolicyOptions>,
 }
 
 /// The validated options.
 #[derive(Debug, Clone, Default)]
 struct AuthOptions {
     require_temporary: bool,
-    disk_cache: Option<DiskCache>,
-    assume_now: Option<Timestamp>,
+    disk_cache: Option<CoreDiskCache>,
+    /// The settable clock (`assumeNow`); clones share its time.
+    clock: Option<ManualClock>,
+    refresh: Option<CoreRefreshPolicy>,
     principal: Option<String>,
 }
 
@@ -246,11 +252,31 @@ impl AuthOptions {
             require_temporary: o.require_temporary_credentials.unwrap_or(false),
             disk_cache: match o.disk_cache {
                 None | Some(Either::A(false)) => None,
-                Some(Either::A(true)) => DiskCache::from_env(),
-                Some(Either::B(dir)) => Some(DiskCache::new(PathBuf::from(dir))),
+                Some(Either::A(true)) => CoreDiskCache::from_env(),
+                Some(Either::B(dir)) => Some(CoreDiskCache::new(PathBuf::from(dir))),
             },
-            assume_now: o.assume_now.map(|t| timestamp_arg(&t, "assumeNow")).transpose()?,
+            clock: o
+                .assume_now
+                .map(|t| timestamp_arg(&t, "assumeNow"))
+                .transpose()?
+                .map(ManualClock::new),
+            refresh: o.refresh_policy.map(refresh_policy).transpose()?,
             principal: o.principal,
+        })
+    }
+
+    /// The instant tokens are judged by: the settable clock's, else the system clock's.
+    fn now(&self) -> Timestamp {
+        self.clock.as_ref().map_or_else(chrono::Utc::now, Clock::now)
+    }
+
+    /// The settable clock, or an error naming how to get one.
+    fn manual_clock(&self) -> std::result::Result<&ManualClock, CoreError> {
+        self.clock.as_ref().ok_or_else(|| {
+            CoreError::invalid(
+                "clock",
+                "this authenticator reads the system clock; construct it with { assumeNow } to set or advance time",
+            )
         })
     }
 
@@ -259,8 +285,11 @@ impl AuthOptions {
         if self.require_temporary {
             b = b.credential_policy(CredentialPolicy::RequireTemporary);
         }
-        if let Some(now) = self.assume_now {
-            b = b.clock(ManualClock::new(now));
+        if let Some(clock) = self.clock {
+            b = b.clock(clock);
+        }
+        if let Some(policy) = self.refresh {
+            b = b.refresh_policy(policy);
         }
         if let Some(p) = self.principal {
             b = b.principal(p);
@@ -364,6 +393,40 @@ impl Authenticator {
         self.start(env, move |a| async move { Ok(a.invalidate(&registry)?) })
     }
 
+    /// The instant tokens are judged by (RFC 3339): the settable clock's (`assumeNow`), else the system
+    /// clock's.
+    #[napi(getter)]
+    pub fn now(&self) -> String {
+        rfc3339(&self.options.now())
+    }
+
+    /// Sets the settable clock (only for an authenticator built with `assumeNow`; RFC 3339 or epoch
+    /// seconds): cached tokens are then judged, and refreshed, as of that instant.
+    #[napi]
+    pub fn set_now(&self, env: Env, now: String) -> Result<()> {
+        guard(&env, || {
+            let t = timestamp_arg(&now, "now")?;
+            self.options.manual_clock()?.set(t);
+            Ok(())
+        })
+    }
+
+    /// Moves the settable clock forward by `seconds` (only with `assumeNow`).
+    #[napi]
+    pub fn advance(&self, env: Env, seconds: f64) -> Result<()> {
+        guard(&env, || {
+            let by = seconds_arg(seconds, "seconds")?;
+            self.options.manual_clock()?.advance(by);
+            Ok(())
+        })
+    }
+
+    /// The on-disk token cache this authenticator shares tokens through, or `null`.
+    #[napi(getter)]
+    pub fn disk_cache(&self) -> Option<DiskCache> {
+        self.options.disk_cache.clone().map(|inner| DiskCache { inner })
+    }
+
     /// Answers one Docker credential-helper request (`get`, `list`, `store`, `erase`, `version`) as the
     /// `docker-credential-ecr-core` program does.
     #[napi(ts_return_type = "Promise<HelperOutput>")]
@@ -428,4 +491,158 @@ pub fn registry_region(env: Env, registry: String) -> Result<Option<String>> {
 #[napi]
 pub fn helper_version_line() -> String {
     ecr_core::auth::version_line()
+}
+
+/// The parts of a refresh policy (seconds for durations); parts left out keep the defaults.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct RefreshPolicyOptions {
+    /// Refresh this fraction of a token's lifetime before it expires (0 to 1; default 0.25: after 9 h of 12).
+    pub ahead_fraction: Option<f64>,
+    /// ... but at least this many seconds before (default 300).
+    pub ahead_min: Option<f64>,
+    /// Never hand out a token with fewer seconds left (default 60).
+    pub min_remaining: Option<f64>,
+}
+
+fn refresh_policy(o: RefreshPolicyOptions) -> std::result::Result<CoreRefreshPolicy, CoreError> {
+    let mut p = CoreRefreshPolicy::default();
+    if let Some(f) = o.ahead_fraction {
+        if !(0.0..=1.0).contains(&f) {
+            return Err(CoreError::invalid("aheadFraction", "must be between 0 and 1"));
+        }
+        p.ahead_fraction = f;
+    }
+    if let Some(s) = o.ahead_min {
+        p.ahead_min = seconds_arg(s, "aheadMin")?;
+    }
+    if let Some(s) = o.min_remaining {
+        p.min_remaining = seconds_arg(s, "minRemaining")?;
+    }
+    Ok(p)
+}
+
+/// When cached tokens are refreshed and when they stop being handed out (what `Authenticator`'s
+/// `refreshPolicy` option sets).
+#[napi]
+pub struct RefreshPolicy {
+    inner: CoreRefreshPolicy,
+}
+
+#[napi]
+impl RefreshPolicy {
+    /// A policy; parts left out keep the defaults.
+    #[napi(constructor)]
+    pub fn new(env: Env, options: Option<RefreshPolicyOptions>) -> Result<Self> {
+        guard(&env, || {
+            Ok(Self {
+                inner: refresh_policy(options.unwrap_or_default())?,
+            })
+        })
+    }
+
+    /// The fraction of a token's lifetime it is refreshed ahead of expiry.
+    #[napi(getter)]
+    pub fn ahead_fraction(&self) -> f64 {
+        self.inner.ahead_fraction
+    }
+
+    /// The least time (seconds) ahead of expiry a token is refreshed.
+    #[napi(getter)]
+    pub fn ahead_min(&self) -> f64 {
+        self.inner.ahead_min.as_secs_f64()
+    }
+
+    /// The least time (seconds) a handed-out token has left.
+    #[napi(getter)]
+    pub fn min_remaining(&self) -> f64 {
+        self.inner.min_remaining.as_secs_f64()
+    }
+
+    /// The instant (RFC 3339) from which a token fetched at `fetchedAt` and expiring at `expiresAt` is
+    /// refreshed.
+    #[napi]
+    pub fn refresh_at(&self, env: Env, fetched_at: String, expires_at: String) -> Result<String> {
+        guard(&env, || {
+            let fetched = timestamp_arg(&fetched_at, "fetchedAt")?;
+            let expires = timestamp_arg(&expires_at, "expiresAt")?;
+            Ok(rfc3339(&self.inner.refresh_at(fetched, expires)))
+        })
+    }
+
+    /// True while a token expiring at `expiresAt` may be handed out at `now`.
+    #[napi]
+    pub fn usable(&self, env: Env, expires_at: String, now: String) -> Result<bool> {
+        guard(&env, || {
+            let expires = timestamp_arg(&expires_at, "expiresAt")?;
+            let now = timestamp_arg(&now, "now")?;
+            Ok(self.inner.usable(expires, now))
+        })
+    }
+}
+
+/// Options of `new DiskCache(dir, options)`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct DiskCacheOptions {
+    /// Keep at most this many tokens (default 64).
+    pub max_entries: Option<u32>,
+}
+
+/// The on-disk token cache shared between processes (0600 in a 0700 directory, keyed by principal, never
+/// holding access keys). Inspection only shows registries and counts, never a token.
+#[napi]
+pub struct DiskCache {
+    inner: CoreDiskCache,
+}
+
+#[napi]
+impl DiskCache {
+    /// A cache in `dir`.
+    #[napi(constructor)]
+    pub fn new(dir: String, options: Option<DiskCacheOptions>) -> Self {
+        let mut inner = CoreDiskCache::new(PathBuf::from(dir));
+        if let Some(n) = options.and_then(|o| o.max_entries) {
+            inner = inner.max_entries(n as usize);
+        }
+        Self { inner }
+    }
+
+    /// The cache the environment asks for (`ECR_CORE_CACHE_DIR`, `XDG_CACHE_HOME`, `~/.cache`), or `null`
+    /// when `ECR_CORE_DISABLE_CACHE` is set.
+    #[napi]
+    pub fn from_env() -> Option<DiskCache> {
+        CoreDiskCache::from_env().map(|inner| Self { inner })
+    }
+
+    /// The cache directory.
+    #[napi(getter)]
+    pub fn dir(&self) -> String {
+        self.inner.dir().display().to_string()
+    }
+
+    /// The cache file.
+    #[napi(getter)]
+    pub fn file(&self) -> String {
+        self.inner.file().display().to_string()
+    }
+
+    /// The proxy endpoints (or `public.ecr.aws`) of the tokens in the file still unexpired at `now` (RFC
+    /// 3339; default: the system clock).
+    #[napi]
+    pub fn registries(&self, env: Env, now: Option<String>) -> Result<Vec<String>> {
+        guard(&env, || {
+            let now = match now {
+                Some(t) => timestamp_arg(&t, "now")?,
+                None => chrono::Utc::now(),
+            };
+            Ok(self.inner.registries(now))
+        })
+    }
+
+    /// The number of token entries in the file.
+    #[napi]
+    pub fn token_count(&self) -> u32 {
+        self.inner.token_count() as u32
+    }
 }

@@ -38,3 +38,22 @@ pub(crate) fn image_ids(value: Option<Value>) -> Result<Vec<ImageId>, ecr_core::
     };
     ImageId::list_from_json(items, "imageIds")
 }
+
+// --- verify checks, registry protocol, auth (bindings gap closing) ---
+
+/// A serde value read from a JS argument (an object or array in the type's camelCase JSON shape); `what`
+/// names the argument in the error.
+pub(crate) fn typed_arg<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> Result<T, ecr_core::Error> {
+    serde_json::from_value(value).map_err(|e| ecr_core::Error::invalid(what, e.to_string()))
+}
+
+/// Platforms from `os/arch[/variant]` strings.
+pub(crate) fn platforms_arg(items: &[String]) -> Result<Vec<ecr_core::verify::Platform>, ecr_core::Error> {
+    items.iter().map(|p| p.parse()).collect()
+}
+
+/// A duration in seconds (finite, non-negative).
+pub(crate) fn seconds_arg(secs: f64, what: &str) -> Result<std::time::Duration, ecr_core::Error> {
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| ecr_core::Error::invalid(what, "must be a non-negative number of seconds"))
+}

@@ -14,6 +14,7 @@ mod client;
 mod conversions;
 mod errors;
 mod reference;
+mod registry;
 // scan + lifecycle (bindscan)
 mod lifecycle;
 mod scan;
@@ -29,13 +30,19 @@ use errors::{Failure, guard};
 pub use reference::parse_reference;
 // --- auth, tagging, verify, reference checks (bindauth) ---
 pub use auth::{
-    Authenticator, AuthenticatorOptions, HelperOutput, RegistryCredentials, RegistryCredentialsOptions,
-    default_docker_config_path, helper_version_line, merge_auth_entry, registry_region, write_docker_config,
+    Authenticator, AuthenticatorOptions, DiskCache, DiskCacheOptions, HelperOutput, RefreshPolicy,
+    RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions, default_docker_config_path,
+    helper_version_line, merge_auth_entry, registry_region, write_docker_config,
 };
 pub use reference::{RegistryHostOptions, registry_host, validate_digest, validate_repository_name, validate_tag};
-pub use tagging::{CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env, wildcard_match};
+pub use registry::{FetchedManifest, ImageConfig, RegistryClient, RegistryClientOptions};
+pub use tagging::{
+    CheckPlanOptions, CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env, check_plan, wildcard_match,
+};
 pub use verify::{
-    BuildRecordOptions, VerifyPushOptions, analyse_repository_policy, build_record, default_lifecycle_policy,
+    BuildRecordOptions, VerifyPushOptions, WaitForReplicationOptions, analyse_repository_policy, build_record,
+    check_healthcheck, check_integrity, check_labels, check_non_root, check_referrers, check_replication,
+    check_secrets, compare_platforms, default_lifecycle_policy, is_root_user, parse_manifest, secret_like_env_names,
     sha256_digest, validate_lifecycle_policy_text,
 };
 // scan + lifecycle (bindscan)

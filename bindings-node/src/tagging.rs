@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ecr_core::Error as CoreError;
-use ecr_core::tagging::{BuildContext, RepositoryState, TagPolicy, TagStrategy as CoreStrategy, evaluate};
+use ecr_core::tagging::{BuildContext, RepositoryState, TagPlan, TagPolicy, TagStrategy as CoreStrategy, evaluate};
 use ecr_core::types::{ImageDetail, TagMutability};
 use napi::Env;
 use napi::bindgen_prelude::*;
@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::calls::start;
 use crate::client::EcrClient;
-use crate::conversions::json;
+use crate::conversions::{json, typed_arg};
 use crate::errors::guard;
 
 type CoreResult<T> = std::result::Result<T, CoreError>;
@@ -134,6 +134,60 @@ impl TagStrategy {
             Ok(evaluate(&self.inner, &context, &policy, &repository, o.digest.as_deref())?.to_json())
         })
     }
+
+    /// The raw tag plan of `context`, before any policy check: `{ tags, labels, violations, warnings }`
+    /// (the strategy's own findings). `existingTags` (the repository's tags) feed the backport rule. Check
+    /// it with `checkPlan`.
+    #[napi(
+        ts_args_type = "context: BuildContext | string, existingTags?: string[] | null",
+        ts_return_type = "TagPlan"
+    )]
+    pub fn plan_tags(&self, env: Env, context: Value, existing_tags: Option<Vec<String>>) -> Result<Value> {
+        guard(&env, || {
+            let context = context_arg(context)?;
+            let existing = existing_tags.unwrap_or_default();
+            json(&self.inner.plan(&context, existing.iter().map(String::as_str))?)
+        })
+    }
+}
+
+/// Options of `checkPlan`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct CheckPlanOptions {
+    /// `"production"`, `"default"` (the default), a policy object or its JSON text.
+    #[napi(ts_type = "string | TagPolicy")]
+    pub policy: Option<Value>,
+    /// What is known of the repository (`repositoryTagState(...)`: `{ mutability, exclusionFilters,
+    /// imageDetails }`); unknown parts are not checked.
+    #[napi(ts_type = "Partial<RepositoryTagState>")]
+    pub repository: Option<Value>,
+    /// The digest about to be pushed.
+    pub digest: Option<String>,
+}
+
+/// Checks a tag plan (`TagStrategy.planTags(...)`) against a policy and what is known of the repository:
+/// `{ violations, warnings }`.
+#[napi(
+    ts_args_type = "plan: TagPlan, options?: CheckPlanOptions | null",
+    ts_return_type = "{ violations: TagViolation[]; warnings: TagViolation[] }"
+)]
+pub fn check_plan(env: Env, plan: Value, options: Option<CheckPlanOptions>) -> Result<Value> {
+    let o = options.unwrap_or_default();
+    guard(&env, || {
+        let plan: TagPlan = typed_arg(plan, "plan")?;
+        let policy = policy_arg(o.policy)?;
+        let repository: RepositoryState = match o.repository {
+            None | Some(Value::Null) => RepositoryState::default(),
+            Some(r) => typed_arg(r, "repository")?,
+        };
+        json(&ecr_core::tagging::check_plan(
+            &plan,
+            &policy,
+            &repository,
+            o.digest.as_deref(),
+        )?)
+    })
 }
 
 /// The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).

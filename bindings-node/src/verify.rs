@@ -8,8 +8,8 @@ use std::time::Duration;
 use ecr_core::Error as CoreError;
 use ecr_core::reference::ImageReference;
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, PlatformDigest, RegistryAccess,
-    RegistryAuth, ReplicationWait, VerifyPushRequest,
+    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, FetchedImage, ParsedManifest,
+    PlatformDigest, Referrer, RegistryAccess, RegistryAuth, ReplicationStatus, ReplicationWait, VerifyPushRequest,
 };
 use napi::Env;
 use napi::bindgen_prelude::*;
@@ -19,8 +19,9 @@ use serde_json::{Value, json};
 use crate::auth::{RegistryCredentials, timestamp_arg};
 use crate::calls::start;
 use crate::client::EcrClient;
-use crate::conversions::json;
+use crate::conversions::{image_ids, json, platforms_arg, seconds_arg, typed_arg};
 use crate::errors::guard;
+use crate::registry::ImageConfig;
 
 type CoreResult<T> = std::result::Result<T, CoreError>;
 
@@ -301,5 +302,213 @@ pub fn sha256_digest(data: Either<String, Uint8Array>) -> String {
     match data {
         Either::A(s) => ecr_core::verify::sha256_digest(s.as_bytes()),
         Either::B(b) => ecr_core::verify::sha256_digest(&b),
+    }
+}
+
+// --- the individual checks and the lookups behind them ---
+
+/// The non-root check of `verifyPush` on a parsed config: `{ ok, message, details }`.
+#[napi(ts_return_type = "VerifyFinding")]
+pub fn check_non_root(env: Env, config: &ImageConfig) -> Result<Value> {
+    guard(&env, || json(&ecr_core::verify::check_non_root(&config.inner)))
+}
+
+/// The OCI-labels check (revision, source, created present): `{ ok, message, details }`.
+#[napi(ts_return_type = "VerifyFinding")]
+pub fn check_labels(env: Env, config: &ImageConfig) -> Result<Value> {
+    guard(&env, || json(&ecr_core::verify::check_labels(&config.inner)))
+}
+
+/// The no-secrets check (no secret-looking environment variable; names only, never values).
+#[napi(ts_return_type = "VerifyFinding")]
+pub fn check_secrets(env: Env, config: &ImageConfig) -> Result<Value> {
+    guard(&env, || json(&ecr_core::verify::check_secrets(&config.inner)))
+}
+
+/// The healthcheck check (a healthcheck is declared).
+#[napi(ts_return_type = "VerifyFinding")]
+pub fn check_healthcheck(env: Env, config: &ImageConfig) -> Result<Value> {
+    guard(&env, || json(&ecr_core::verify::check_healthcheck(&config.inner)))
+}
+
+/// True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group.
+#[napi]
+pub fn is_root_user(user: String) -> bool {
+    ecr_core::verify::is_root_user(&user)
+}
+
+/// The names of the secret-looking variables among `NAME=value` strings (never the values).
+#[napi]
+pub fn secret_like_env_names(env: Vec<String>) -> Vec<String> {
+    ecr_core::verify::secret_like_env_names(&env)
+}
+
+/// The integrity check: every image's digest is the sha256 of its exact `manifest` text, and
+/// `expectedDigest` is among them. `images`: `batchGetImages(...).images`.
+#[napi(
+    ts_args_type = "images: FetchedImage[], expectedDigest: string",
+    ts_return_type = "VerifyFinding"
+)]
+pub fn check_integrity(env: Env, images: Value, expected_digest: String) -> Result<Value> {
+    guard(&env, || {
+        let images: Vec<FetchedImage> = typed_arg(images, "images")?;
+        json(&ecr_core::verify::check_integrity(&images, &expected_digest))
+    })
+}
+
+/// The platforms check: `expected` and `found` are `os/arch[/variant]` (compared as runtimes select them,
+/// `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had (default 0).
+#[napi(ts_return_type = "VerifyFinding")]
+pub fn compare_platforms(
+    env: Env,
+    expected: Vec<String>,
+    found: Vec<String>,
+    attestations: Option<u32>,
+) -> Result<Value> {
+    guard(&env, || {
+        let expected = platforms_arg(&expected)?;
+        let found = platforms_arg(&found)?;
+        json(&ecr_core::verify::compare_platforms(
+            &expected,
+            &found,
+            attestations.unwrap_or(0) as usize,
+        ))
+    })
+}
+
+/// The replication check: every region of `regions` (empty: every reported destination) COMPLETE.
+/// `statuses`: `imageReplicationStatus(...)` / `waitForReplication(...)`.
+#[napi(
+    ts_args_type = "statuses: ReplicationStatus[], regions?: string[] | null",
+    ts_return_type = "VerifyFinding"
+)]
+pub fn check_replication(env: Env, statuses: Value, regions: Option<Vec<String>>) -> Result<Value> {
+    guard(&env, || {
+        let statuses: Vec<ReplicationStatus> = typed_arg(statuses, "statuses")?;
+        json(&ecr_core::verify::check_replication(
+            &statuses,
+            &regions.unwrap_or_default(),
+        ))
+    })
+}
+
+/// The referrers check: a referrer whose artifact type is one of `wanted` (empty: any signature or SBOM
+/// type). `referrers`: `listImageReferrers(...)`.
+#[napi(
+    ts_args_type = "referrers: Referrer[], wanted?: string[] | null",
+    ts_return_type = "VerifyFinding"
+)]
+pub fn check_referrers(env: Env, referrers: Value, wanted: Option<Vec<String>>) -> Result<Value> {
+    guard(&env, || {
+        let referrers: Vec<Referrer> = typed_arg(referrers, "referrers")?;
+        json(&ecr_core::verify::check_referrers(
+            &referrers,
+            &wanted.unwrap_or_default(),
+        ))
+    })
+}
+
+/// Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{ kind: "index", mediaType, entries }`
+/// or `{ kind: "image", mediaType, configDigest, configMediaType }`.
+#[napi(ts_args_type = "data: string | Uint8Array", ts_return_type = "ParsedManifest")]
+pub fn parse_manifest(env: Env, data: Either<String, Uint8Array>) -> Result<Value> {
+    guard(&env, || {
+        let parsed = match &data {
+            Either::A(s) => ParsedManifest::parse(s.as_bytes())?,
+            Either::B(b) => ParsedManifest::parse(b)?,
+        };
+        json(&parsed)
+    })
+}
+
+/// Options of `EcrClient.waitForReplication`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct WaitForReplicationOptions {
+    /// Regions that must be COMPLETE (none: every destination ECR reports).
+    pub regions: Option<Vec<String>>,
+    /// Seconds to wait at most (default 300).
+    pub timeout: Option<f64>,
+    /// Seconds between polls (default 10).
+    pub interval: Option<f64>,
+}
+
+fn replication_wait(o: WaitForReplicationOptions) -> CoreResult<ReplicationWait> {
+    Ok(ReplicationWait {
+        regions: o.regions.unwrap_or_default(),
+        timeout: seconds_arg(o.timeout.unwrap_or(300.0), "timeout")?,
+        interval: seconds_arg(o.interval.unwrap_or(10.0), "interval")?,
+    })
+}
+
+#[napi]
+impl EcrClient {
+    /// Polls the replication status of an image until no required destination is `IN_PROGRESS` or the
+    /// timeout has passed; resolves with the last statuses seen (judge them with `checkReplication`).
+    #[napi(
+        ts_args_type = "repository: string, digest: string, options?: WaitForReplicationOptions | null",
+        ts_return_type = "Promise<ReplicationStatus[]>"
+    )]
+    pub fn wait_for_replication<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        digest: String,
+        options: Option<WaitForReplicationOptions>,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let wait = guard(env, || Ok(replication_wait(options.unwrap_or_default())?))?;
+        start(env, self, move |c| async move {
+            json(&c.wait_for_replication(&repository, &digest, &wait).await?)
+        })
+    }
+
+    /// Every referrer (signature, SBOM, ...) ECR stores for `digest`: `[{ digest, mediaType, artifactType,
+    /// size, annotations, artifactStatus }]`.
+    #[napi(ts_return_type = "Promise<Referrer[]>")]
+    pub fn list_image_referrers<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        digest: String,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, move |c| async move {
+            json(&c.list_image_referrers(&repository, &digest).await?)
+        })
+    }
+
+    /// BatchGetImage for `imageIds` (tags or digests, strings or `{ imageTag }` / `{ imageDigest }`), every
+    /// manifest and index media type accepted: `{ images: [{ imageId, digest, manifest, mediaType }],
+    /// failures: [{ imageId, code, reason }] }`.
+    #[napi(
+        ts_args_type = "repository: string, imageIds: Array<ImageId | string>",
+        ts_return_type = "Promise<ImageLookup>"
+    )]
+    pub fn batch_get_images<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        ids: Value,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let ids = guard(env, || Ok(image_ids(Some(ids))?))?;
+        start(env, self, move |c| async move {
+            json(&c.batch_get_images(&repository, &ids).await?)
+        })
+    }
+
+    /// Resolves every tag and `digest` in one BatchGetImage: `{ lookup, resolution: { ok, problems },
+    /// finding }` (`finding` is the tags check of `verifyPush`).
+    #[napi(ts_return_type = "Promise<TagResolutionResult>")]
+    pub fn resolve_tags<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+        tags: Vec<String>,
+        digest: String,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, move |c| async move {
+            let (lookup, resolution) = c.resolve_tags(&repository, &tags, &digest).await?;
+            let finding = resolution.finding(&digest);
+            Ok(json!({"lookup": json(&lookup)?, "resolution": json(&resolution)?, "finding": json(&finding)?}))
+        })
     }
 }

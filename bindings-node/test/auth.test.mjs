@@ -175,3 +175,82 @@ test('default docker config path follows DOCKER_CONFIG', () => {
     else process.env.DOCKER_CONFIG = saved
   }
 })
+
+describe('settable clock, refresh policy, disk cache inspection', () => {
+  const { DiskCache, RefreshPolicy } = require('../index.js')
+  let client
+  before(() => {
+    const env = emulator()
+    client = new EcrClient({ region: env.AWS_REGION, endpointUrl: env.AWS_ENDPOINT_URL })
+  })
+
+  test('the settable clock decides expiry', async () => {
+    const auth = new Authenticator(client, { assumeNow: BEFORE_MOTO_EXPIRY })
+    assert.equal(auth.now, BEFORE_MOTO_EXPIRY)
+    assert.equal((await auth.credentials(HOST)).password(), MOTO_PASSWORD)
+    auth.advance(24 * 3600) // past moto's fixed expiry
+    assert.equal(auth.now, '2015-01-01T12:00:00Z')
+    await assert.rejects(auth.credentials(HOST), { code: 'Refused' })
+    auth.setNow(BEFORE_MOTO_EXPIRY)
+    assert.equal((await auth.credentials(HOST)).password(), MOTO_PASSWORD)
+    assert.throws(() => auth.advance(-1), { code: 'InvalidArgument' })
+    assert.throws(() => auth.setNow('yesterday'), { code: 'InvalidArgument' })
+    const system = new Authenticator(client)
+    assert.ok(Math.abs(Date.parse(system.now) - Date.now()) < 60_000)
+    assert.throws(() => system.setNow(BEFORE_MOTO_EXPIRY), (e) => e.code === 'InvalidArgument' && /assumeNow/.test(e.message))
+    assert.throws(() => system.advance(1), { code: 'InvalidArgument' })
+  })
+
+  test('refresh policy', async () => {
+    const d = new RefreshPolicy()
+    assert.deepEqual([d.aheadFraction, d.aheadMin, d.minRemaining], [0.25, 300, 60])
+    assert.equal(d.refreshAt('2026-01-01T00:00:00Z', '2026-01-01T12:00:00Z'), '2026-01-01T09:00:00Z')
+    assert.equal(d.usable('2026-01-01T12:00:00Z', '2026-01-01T11:58:00Z'), true)
+    assert.equal(d.usable('2026-01-01T12:00:00Z', '2026-01-01T11:59:30Z'), false)
+    const c = new RefreshPolicy({ aheadFraction: 0.5, aheadMin: 0, minRemaining: 3600 })
+    assert.equal(c.refreshAt('2026-01-01T00:00:00Z', '2026-01-01T12:00:00Z'), '2026-01-01T06:00:00Z')
+    assert.equal(c.usable('2026-01-01T12:00:00Z', '2026-01-01T11:00:00Z'), false)
+    for (const bad of [{ aheadFraction: 1.5 }, { aheadMin: -1 }, { minRemaining: NaN }]) {
+      assert.throws(() => new RefreshPolicy(bad), { code: 'InvalidArgument' })
+    }
+    assert.throws(() => d.usable('never', '2026-01-01T00:00:00Z'), { code: 'InvalidArgument' })
+    // Applied: moto's token has 12 h left at BEFORE_MOTO_EXPIRY, too little for a 24 h minimum.
+    const strict = new Authenticator(client, { assumeNow: BEFORE_MOTO_EXPIRY, refreshPolicy: { minRemaining: 24 * 3600 } })
+    await assert.rejects(strict.credentials(HOST), { code: 'Refused' })
+    const lenient = new Authenticator(client, { assumeNow: BEFORE_MOTO_EXPIRY, refreshPolicy: { minRemaining: 3600 } })
+    assert.equal((await lenient.credentials(HOST)).password(), MOTO_PASSWORD)
+    assert.throws(() => new Authenticator(client, { refreshPolicy: { aheadFraction: -0.1 } }), { code: 'InvalidArgument' })
+  })
+
+  test('disk cache inspection', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ecr-core-node-cache-')), 'cache')
+    const cache = new DiskCache(dir, { maxEntries: 8 })
+    assert.deepEqual([cache.dir, cache.file], [dir, join(dir, 'cache.json')])
+    assert.deepEqual([cache.tokenCount(), cache.registries()], [0, []])
+    const auth = new Authenticator(client, {
+      assumeNow: BEFORE_MOTO_EXPIRY,
+      diskCache: dir,
+      principal: 'arn:aws:iam::123456789012:user/ci',
+    })
+    assert.equal(auth.diskCache.dir, dir)
+    await auth.credentials(HOST)
+    assert.equal(cache.tokenCount(), 1)
+    assert.deepEqual(cache.registries(BEFORE_MOTO_EXPIRY), [`https://${HOST}`])
+    assert.deepEqual(cache.registries(), []) // moto's token expired in 2015
+    assert.equal(new Authenticator(client).diskCache, null)
+    assert.throws(() => cache.registries('not a time'), { code: 'InvalidArgument' })
+    const saved = { dir: process.env.ECR_CORE_CACHE_DIR, off: process.env.ECR_CORE_DISABLE_CACHE }
+    try {
+      process.env.ECR_CORE_CACHE_DIR = join(dir, 'env')
+      delete process.env.ECR_CORE_DISABLE_CACHE
+      assert.equal(DiskCache.fromEnv().dir, join(dir, 'env'))
+      process.env.ECR_CORE_DISABLE_CACHE = '1'
+      assert.equal(DiskCache.fromEnv(), null)
+    } finally {
+      for (const [k, v] of [['ECR_CORE_CACHE_DIR', saved.dir], ['ECR_CORE_DISABLE_CACHE', saved.off]]) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+    }
+  })
+})

@@ -162,3 +162,26 @@ test('a client and an authenticator never show AWS credentials', () => {
     else process.env.AWS_SECRET_ACCESS_KEY = saved
   }
 })
+
+test('an image config never shows environment values', () => {
+  const { ImageConfig, checkSecrets } = require('../index.js')
+  const blob = JSON.stringify({
+    os: 'linux',
+    architecture: 'amd64',
+    config: { User: '10001', Env: ['PATH=/usr/bin', `API_TOKEN=${SECRET}`] },
+  })
+  const config = ImageConfig.parse(blob)
+  assertNeverShown(config, SECRET)
+  const finding = checkSecrets(config)
+  assert.equal(finding.ok, false)
+  assert.ok(!JSON.stringify(finding).includes(SECRET))
+  assert.deepEqual(config.envNames, ['PATH', 'API_TOKEN'])
+  assert.ok(config.env().includes(`API_TOKEN=${SECRET}`)) // the one explicit way
+})
+
+test('a registry client never shows its credentials', () => {
+  const { RegistryClient } = require('../index.js')
+  const reg = new RegistryClient(HOST, { url: 'http://127.0.0.1:9' }, creds())
+  assertNeverShown(reg, SECRET)
+  assertNeverShown(reg, creds().dockerAuth())
+})

@@ -156,3 +156,33 @@ describe('tag plans against the emulator', () => {
   })
 })
 
+
+describe('planTags then checkPlan', () => {
+  const { checkPlan } = require('../index.js')
+  for (const [name, c] of cases('plans')) {
+    test(`${name}: the two halves of plan() give the same report`, () => {
+      if (c.expectedError) {
+        assert.throws(() => {
+          const strategy = TagStrategy.fromJson(JSON.stringify(c.strategy))
+          checkPlan(strategy.planTags(c.context), { policy: c.policy, repository: c.repository, digest: c.digest })
+        }, (e) => typeof e.code === 'string' && e.code !== 'Internal')
+        return
+      }
+      const strategy = TagStrategy.fromJson(JSON.stringify(c.strategy))
+      const existing = (c.repository?.imageDetails ?? []).flatMap((i) => i.imageTags ?? [])
+      const p = strategy.planTags(c.context, existing)
+      assert.deepEqual([p.tags, p.labels], [c.expected.tags, c.expected.labels])
+      const check = checkPlan(p, { policy: c.policy, repository: c.repository, digest: c.digest })
+      assert.deepEqual(check, { violations: c.expected.violations, warnings: c.expected.warnings })
+    })
+  }
+
+  test('bad input', () => {
+    assert.throws(() => checkPlan({ tags: 'nope', labels: {} }), { code: 'InvalidArgument' })
+    const p = { tags: [{ value: 'latest', kind: 'rolling', rule: 'flavor.latest=true' }], labels: {} }
+    const codes = new Set(checkPlan(p, { policy: 'production' }).violations.map((v) => v.code))
+    assert.ok(codes.has('latest-forbidden') && codes.has('no-immutable-tag'), [...codes].join())
+    assert.throws(() => checkPlan(p, { digest: 'sha256:nothex' }), { code: 'InvalidArgument' })
+    assert.throws(() => checkPlan(p, { repository: { mutability: 'SOMETIMES' } }), (e) => e.code !== 'Internal')
+  })
+})

@@ -160,3 +160,87 @@ async function scanAndLifecycle(client: EcrClient): Promise<void> {
   void [put, got.toText(), children, ecr.previewResults, expired.deleted, images.length]
 }
 void scanAndLifecycle
+
+// --- registry protocol, individual verify checks, auth clock/refresh/disk cache, tag plan check ---
+import {
+  DiskCache,
+  ImageConfig,
+  RefreshPolicy,
+  RegistryClient,
+  checkHealthcheck,
+  checkIntegrity,
+  checkLabels,
+  checkNonRoot,
+  checkPlan,
+  checkReferrers,
+  checkReplication,
+  checkSecrets,
+  comparePlatforms,
+  isRootUser,
+  parseManifest,
+  secretLikeEnvNames,
+} from '../index.js'
+import type {
+  FetchedManifest,
+  ImageConfigJson,
+  ImageLookup,
+  ParsedManifest,
+  Referrer,
+  ReplicationStatus,
+  TagPlan,
+  TagResolutionResult,
+  VerifyFinding,
+} from '../index.js'
+
+async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCredentials): Promise<void> {
+  const reg = new RegistryClient('123456789012.dkr.ecr.us-east-1.amazonaws.com', { url: 'http://127.0.0.1:5000' }, creds)
+  const anonymous = new RegistryClient('public.ecr.aws')
+  const host: string = reg.host
+  const m: FetchedManifest = await reg.fetchManifest('repo', 'v1')
+  const bytes: Uint8Array = m.bytes
+  const blob: Uint8Array = await anonymous.fetchBlob('repo', m.digest)
+  const config: ImageConfig = await reg.fetchConfig('repo', 'sha256:0')
+  const parsedConfig: ImageConfig = ImageConfig.parse(blob)
+  const platform: string | null = config.platform
+  const user: string = config.user
+  const labels: Record<string, string> = config.labels
+  const health: string[] | null = parsedConfig.healthcheck
+  const names: string[] = config.envNames
+  const env: string[] = config.env()
+  const shown: ImageConfigJson = config.toJSON()
+  const findings: VerifyFinding[] = [checkNonRoot(config), checkLabels(config), checkSecrets(config), checkHealthcheck(config)]
+  const root: boolean = isRootUser(user)
+  const secretNames: string[] = secretLikeEnvNames(env)
+  const lookup: ImageLookup = await client.batchGetImages('repo', ['v1', { imageDigest: 'sha256:0' }])
+  const integrity: VerifyFinding = checkIntegrity(lookup.images, 'sha256:0')
+  const resolved: TagResolutionResult = await client.resolveTags('repo', ['v1'], 'sha256:0')
+  const platforms: VerifyFinding = comparePlatforms(['linux/amd64'], ['linux/arm64'], 1)
+  const statuses: ReplicationStatus[] = await client.waitForReplication('repo', 'sha256:0', { regions: ['eu-west-1'], timeout: 60 })
+  const replication: VerifyFinding = checkReplication(statuses, ['eu-west-1'])
+  const referrers: Referrer[] = await client.listImageReferrers('repo', 'sha256:0')
+  const signed: VerifyFinding = checkReferrers(referrers)
+  const parsed: ParsedManifest = parseManifest(bytes)
+  const configDigest: string | undefined = parsed.kind === 'image' ? parsed.configDigest : undefined
+
+  const policy = new RefreshPolicy({ aheadFraction: 0.5, minRemaining: 120 })
+  const at: string = policy.refreshAt('2026-01-01T00:00:00Z', '2026-01-01T12:00:00Z')
+  const usable: boolean = policy.usable(at, '2026-01-01T01:00:00Z')
+  const numbers: number[] = [policy.aheadFraction, policy.aheadMin, policy.minRemaining]
+  const clocked = new Authenticator(client, { assumeNow: '2026-01-01T00:00:00Z', refreshPolicy: { minRemaining: 60 } })
+  clocked.setNow('2026-01-02T00:00:00Z')
+  clocked.advance(3600)
+  const now: string = auth.now
+  const cache: DiskCache | null = clocked.diskCache ?? DiskCache.fromEnv()
+  const own = new DiskCache('/tmp/cache', { maxEntries: 8 })
+  const registries: string[] = own.registries(now)
+  const count: number = own.tokenCount()
+  const paths: string[] = [own.dir, own.file]
+
+  const strategy = TagStrategy.fromJson('{"tags": ["type=sha"]}')
+  const plan: TagPlan = strategy.planTags({ event: 'push', ref: 'refs/heads/main', sha: '0'.repeat(40) }, ['v1'])
+  const check = checkPlan(plan, { policy: 'production', repository: { mutability: 'IMMUTABLE', exclusionFilters: [] }, digest: 'sha256:0' })
+  const blocking: string[] = check.violations.map((v) => v.code)
+  void [host, platform, labels, health, names, shown, findings, root, secretNames, integrity, resolved, platforms]
+  void [replication, signed, configDigest, usable, numbers, cache, registries, count, paths, blocking, check.warnings]
+}
+void gaps

@@ -3,23 +3,20 @@
 // repository audit and ensure (the audit_repository program), build records.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
 import { before, describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
+import { MEDIA, hasSkopeo, ociImage, pushAndMirror, putImage, sha } from './images.mjs'
 
 const require = createRequire(import.meta.url)
 const { Authenticator, EcrClient, RegistryCredentials, buildRecord, defaultLifecyclePolicy } = require('../index.js')
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
-const MEDIA = 'application/vnd.oci.image.manifest.v1+json'
 const SKIP_CONFIG = 'platforms,non-root,labels,no-secrets,healthcheck'
-const sha = (data) => 'sha256:' + createHash('sha256').update(data).digest('hex')
 
 function program(name) {
   const path = join(process.env.ECR_CORE_BIN_DIR ?? '', name)
@@ -33,84 +30,6 @@ function run(path, args) {
 }
 
 const statusOf = (report) => Object.fromEntries(report.checks.map((c) => [c.check, c.status]))
-
-async function putImage(client, tag) {
-  const name = unique('node-verify')
-  await client.createRepository(name)
-  const body = JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MEDIA,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(name), size: 2 },
-    layers: [],
-  })
-  const digest = sha(body)
-  await client.putImage(name, body, { mediaType: MEDIA, tag, digest })
-  return [name, digest]
-}
-
-/** A one-layer OCI image layout (tar built by hand: one 512-byte header + content, two zero blocks). */
-function ociImage(dir, runtime, tag) {
-  const blobs = join(dir, 'blobs', 'sha256')
-  mkdirSync(blobs, { recursive: true })
-  const blob = (data) => {
-    const d = sha(data)
-    writeFileSync(join(blobs, d.slice(7)), data)
-    return [d, data.length]
-  }
-  const content = Buffer.from('hello from node\n')
-  const header = Buffer.alloc(512)
-  header.write('hello.txt', 0)
-  header.write('0000644\0', 100)
-  header.write('0000000\0', 108)
-  header.write('0000000\0', 116)
-  header.write(content.length.toString(8).padStart(11, '0') + '\0', 124)
-  header.write('00000000000\0', 136)
-  header.write('        ', 148)
-  header.write('0', 156)
-  header.write('ustar\0' + '00', 257)
-  let sum = 0
-  for (const b of header) sum += b
-  header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148)
-  const pad = Buffer.alloc((512 - (content.length % 512)) % 512)
-  const tar = Buffer.concat([header, content, pad, Buffer.alloc(1024)])
-  const [ld, ls] = blob(gzipSync(tar))
-  const config = { architecture: 'amd64', os: 'linux', config: runtime, rootfs: { type: 'layers', diff_ids: [sha(tar)] } }
-  const [cd, cs] = blob(Buffer.from(JSON.stringify(config)))
-  const manifest = {
-    schemaVersion: 2,
-    mediaType: MEDIA,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: cs },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: ld, size: ls }],
-  }
-  const [md, ms] = blob(Buffer.from(JSON.stringify(manifest)))
-  writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion": "1.0.0"}')
-  writeFileSync(
-    join(dir, 'index.json'),
-    JSON.stringify({
-      schemaVersion: 2,
-      manifests: [{ mediaType: MEDIA, digest: md, size: ms, annotations: { 'org.opencontainers.image.ref.name': tag } }],
-    }),
-  )
-}
-
-async function pushAndMirror(client, dir, repo, tag) {
-  const env = emulator()
-  const creds = `${env.LOCAL_REGISTRY_USER}:${env.LOCAL_REGISTRY_PASSWORD}`
-  const out = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', creds,
-    `oci:${dir}:${tag}`, `docker://${env.LOCAL_REGISTRY_HOST}/${repo}:${tag}`], { encoding: 'utf8' })
-  assert.equal(out.status, 0, out.stderr)
-  const res = await fetch(`${env.LOCAL_REGISTRY_URL}/v2/${repo}/manifests/${tag}`, {
-    headers: { Accept: MEDIA, Authorization: 'Basic ' + Buffer.from(creds).toString('base64') },
-  })
-  const body = await res.text()
-  assert.equal(res.status, 200, body)
-  const digest = sha(body)
-  await client.createRepository(repo)
-  await client.putImage(repo, body, { mediaType: MEDIA, tag, digest })
-  return digest
-}
-
-const hasSkopeo = spawnSync('skopeo', ['--version']).status === 0
 
 describe('verify against the emulator', () => {
   let client
