@@ -119,6 +119,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify::check_referrers, m)?)?;
     m.add_function(wrap_pyfunction!(verify::parse_manifest, m)?)?;
     m.add_function(wrap_pyfunction!(tagging::check_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(verify::index_children, m)?)?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

@@ -734,3 +734,92 @@ impl PyAsyncEcrClient {
         })
     }
 }
+
+/// The platform children of an index manifest (JSON text): `[{"digest", "platform", "mediaType"}]`,
+/// attestations and unknown platforms left out (what the scan gate reads an index with).
+#[pyfunction]
+pub(crate) fn index_children(manifest: &str) -> PyResult<Json> {
+    guard(|| {
+        Ok(Json::of(
+            &ecr_core::scan::ecr::index_children(manifest).map_err(Failure::from)?,
+        )?)
+    })
+}
+
+mod audit_reads {
+    use ecr_core::EcrClient;
+    use serde_json::{Value, json};
+
+    use crate::conversions::Json;
+    use crate::errors::Failure;
+
+    pub(super) async fn repository_scanning(client: EcrClient, repository: String) -> Result<Json, Failure> {
+        let (frequency, on_push, filters) = client.repository_scanning(&repository).await?;
+        Ok(Json(
+            json!({"scanFrequency": frequency, "scanOnPush": on_push, "appliedFilters": filters}),
+        ))
+    }
+
+    pub(super) async fn lifecycle_policy_text(client: EcrClient, repository: String) -> Result<Json, Failure> {
+        Ok(Json(
+            client
+                .lifecycle_policy_text(&repository)
+                .await?
+                .map_or(Value::Null, Value::String),
+        ))
+    }
+
+    pub(super) async fn repository_policy_text(client: EcrClient, repository: String) -> Result<Json, Failure> {
+        Ok(Json(
+            client
+                .repository_policy_text(&repository)
+                .await?
+                .map_or(Value::Null, Value::String),
+        ))
+    }
+}
+
+#[pymethods]
+impl PyEcrClient {
+    /// The effective scanning configuration of a repository (what the audit reads): `{"scanFrequency",
+    /// "scanOnPush", "appliedFilters"}`.
+    fn repository_scanning(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
+        guard(|| blocking(py, audit_reads::repository_scanning(self.client.clone(), repository)))
+    }
+
+    /// The repository's lifecycle policy text, `None` when it has none.
+    fn lifecycle_policy_text(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
+        guard(|| blocking(py, audit_reads::lifecycle_policy_text(self.client.clone(), repository)))
+    }
+
+    /// The repository policy text, `None` when it has none.
+    fn repository_policy_text(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
+        guard(|| blocking(py, audit_reads::repository_policy_text(self.client.clone(), repository)))
+    }
+}
+
+#[pymethods]
+impl PyAsyncEcrClient {
+    /// The effective scanning configuration of a repository (awaitable; as `EcrClient.repository_scanning`).
+    fn repository_scanning<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| with_lazy(py, &self.lazy, move |c| audit_reads::repository_scanning(c, repository)))
+    }
+
+    /// The repository's lifecycle policy text, `None` when it has none (awaitable).
+    fn lifecycle_policy_text<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            with_lazy(py, &self.lazy, move |c| {
+                audit_reads::lifecycle_policy_text(c, repository)
+            })
+        })
+    }
+
+    /// The repository policy text, `None` when it has none (awaitable).
+    fn repository_policy_text<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            with_lazy(py, &self.lazy, move |c| {
+                audit_reads::repository_policy_text(c, repository)
+            })
+        })
+    }
+}

@@ -231,3 +231,41 @@ async def test_async_registry_client(client: ecr_core.EcrClient, emulator: dict[
     assert ecr_core.check_non_root(config)["ok"] is False
     with pytest.raises(ecr_core.RegistryError):
         await reg.fetch_manifest(repo, "missing")
+
+
+def test_index_children_fixture() -> None:
+    data = json.loads((CASES / "manifest_cases.json").read_text())
+    for case in data["cases"]:
+        if case["kind"] != "index":
+            continue
+        children = ecr_core.index_children((CASES / case["file"]).read_text())
+        assert [c["platform"] for c in children] == case["platforms"], case["file"]
+        assert all(c["digest"].startswith("sha256:") for c in children)
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.index_children('{"schemaVersion": 2}')
+
+
+def test_audit_reads(client: ecr_core.EcrClient) -> None:
+    name = unique("py-audit-reads")
+    client.create_repository(name)
+    scanning = client.repository_scanning(name)
+    assert set(scanning) == {"scanFrequency", "scanOnPush", "appliedFilters"}
+    assert isinstance(scanning["scanOnPush"], bool)
+    assert client.lifecycle_policy_text(name) is None
+    assert client.repository_policy_text(name) is None
+    client.put_lifecycle_policy(name, ecr_core.default_lifecycle_policy())
+    text = client.lifecycle_policy_text(name)
+    assert text is not None and json.loads(text) == json.loads(ecr_core.default_lifecycle_policy())
+    with pytest.raises(ecr_core.RepositoryNotFoundError):
+        client.lifecycle_policy_text(unique("py-missing"))
+
+
+@pytest.mark.asyncio
+async def test_async_audit_reads(client: ecr_core.EcrClient, aclient: ecr_core.AsyncEcrClient) -> None:
+    name = unique("py-aaudit-reads")
+    client.create_repository(name)
+    assert await aclient.repository_scanning(name) == client.repository_scanning(name)
+    assert await aclient.lifecycle_policy_text(name) is None
+    assert await aclient.repository_policy_text(name) is None
+    with pytest.raises(ecr_core.RepositoryNotFoundError):
+        await aclient.repository_scanning(unique("py-missing"))

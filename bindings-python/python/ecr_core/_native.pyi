@@ -46,6 +46,7 @@ from ecr_core.types import (
     PlanCheck,
     Referrer,
     ResolvedTags,
+    RepositoryScanning,
     TagPlan,
     VerifyFinding,
 )
@@ -133,6 +134,7 @@ __all__ = [
     "check_replication",
     "check_secrets",
     "compare_platforms",
+    "index_children",
     "is_root_user",
     "parse_manifest",
     "secret_like_env_names",
@@ -307,6 +309,12 @@ class EcrClient:
         """BatchGetImage for ``image_ids``, every manifest and index media type accepted."""
     def resolve_tags(self, repository: str, tags: Sequence[str], digest: str) -> ResolvedTags:
         """Resolves every tag and ``digest`` in one BatchGetImage (``finding``: the tags check)."""
+    def repository_scanning(self, repository: str) -> RepositoryScanning:
+        """The effective scanning configuration of a repository."""
+    def lifecycle_policy_text(self, repository: str) -> str | None:
+        """The repository's lifecycle policy text, ``None`` when it has none."""
+    def repository_policy_text(self, repository: str) -> str | None:
+        """The repository policy text, ``None`` when it has none."""
     # scan (bindscan)
     def gate_image(
         self,
@@ -474,6 +482,12 @@ class AsyncEcrClient:
         """BatchGetImage for ``image_ids``, every manifest and index media type accepted."""
     def resolve_tags(self, repository: str, tags: Sequence[str], digest: str) -> Awaitable[ResolvedTags]:
         """Resolves every tag and ``digest`` in one BatchGetImage (``finding``: the tags check)."""
+    def repository_scanning(self, repository: str) -> Awaitable[RepositoryScanning]:
+        """The effective scanning configuration of a repository."""
+    def lifecycle_policy_text(self, repository: str) -> Awaitable[str | None]:
+        """The repository's lifecycle policy text, ``None`` when it has none."""
+    def repository_policy_text(self, repository: str) -> Awaitable[str | None]:
+        """The repository policy text, ``None`` when it has none."""
     # scan (bindscan)
     def gate_image(
         self,
@@ -1105,3 +1119,6 @@ def check_referrers(referrers: Sequence[Referrer] | Sequence[Mapping[str, Any]],
 
 def parse_manifest(data: bytes | str) -> dict[str, Any]:
     """Parses manifest bytes: ``{"kind": "index" | "image", ...}``."""
+
+def index_children(manifest: str) -> list[dict[str, str]]:
+    """The platform children of an index manifest (attestations left out)."""

@@ -42,6 +42,7 @@ __all__ = [
     "ImageLookup",
     "PlanCheck",
     "Referrer",
+    "RepositoryScanning",
     "ResolvedTags",
     "TagPlan",
     "TagResolution",
@@ -444,3 +445,11 @@ class PlanCheck(TypedDict):
 
     violations: List[TagViolation]
     warnings: List[TagViolation]
+
+
+class RepositoryScanning(TypedDict):
+    """The effective scanning configuration of a repository (``repository_scanning``)."""
+
+    scanFrequency: Optional[str]
+    scanOnPush: bool
+    appliedFilters: List[str]
