@@ -397,6 +397,13 @@ export interface TagPlan {
   warnings?: TagViolation[]
 }
 
+/** The effective scanning configuration of a repository (`EcrClient.repositoryScanning`). */
+export interface RepositoryScanning {
+  scanFrequency: string | null
+  scanOnPush: boolean
+  appliedFilters: string[]
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -540,6 +547,15 @@ export declare class EcrClient {
    * finding }` (`finding` is the tags check of `verifyPush`).
    */
   resolveTags(repository: string, tags: Array<string>, digest: string): Promise<TagResolutionResult>
+  /**
+   * The effective scanning configuration of a repository (what the audit reads): `{ scanFrequency,
+   * scanOnPush, appliedFilters }`.
+   */
+  repositoryScanning(repository: string): Promise<RepositoryScanning>
+  /** The repository's lifecycle policy text, `null` when it has none. */
+  lifecyclePolicyText(repository: string): Promise<string | null>
+  /** The repository policy text, `null` when it has none. */
+  repositoryPolicyText(repository: string): Promise<string | null>
   /** Creates a client; `options` override the AWS configuration chain. */
   constructor(options?: EcrClientOptions | undefined | null)
   /** The region given in the options (`null` when it comes from the AWS configuration chain). */
@@ -1136,6 +1152,12 @@ export interface GateImageOptions {
 
 /** The credential helper's `version` line. */
 export declare function helperVersionLine(): string
+
+/**
+ * The platform children of an index manifest (JSON text): `[{ digest, platform, mediaType }]`,
+ * attestations and unknown platforms left out (what the scan gate reads an index with).
+ */
+export declare function indexChildren(manifest: string): Array<{ digest: string; platform: string; mediaType?: string }>
 
 /** True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group. */
 export declare function isRootUser(user: string): boolean

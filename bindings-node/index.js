@@ -871,6 +871,7 @@ module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.evaluateFindings = nativeBinding.evaluateFindings
 module.exports.gateFindings = nativeBinding.gateFindings
 module.exports.helperVersionLine = nativeBinding.helperVersionLine
+module.exports.indexChildren = nativeBinding.indexChildren
 module.exports.isRootUser = nativeBinding.isRootUser
 module.exports.mergeAuthEntry = nativeBinding.mergeAuthEntry
 module.exports.parseFindings = nativeBinding.parseFindings

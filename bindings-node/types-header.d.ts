@@ -396,3 +396,10 @@ export interface TagPlan {
   violations?: TagViolation[]
   warnings?: TagViolation[]
 }
+
+/** The effective scanning configuration of a repository (`EcrClient.repositoryScanning`). */
+export interface RepositoryScanning {
+  scanFrequency: string | null
+  scanOnPush: boolean
+  appliedFilters: string[]
+}

@@ -42,8 +42,8 @@ pub use tagging::{
 pub use verify::{
     BuildRecordOptions, VerifyPushOptions, WaitForReplicationOptions, analyse_repository_policy, build_record,
     check_healthcheck, check_integrity, check_labels, check_non_root, check_referrers, check_replication,
-    check_secrets, compare_platforms, default_lifecycle_policy, is_root_user, parse_manifest, secret_like_env_names,
-    sha256_digest, validate_lifecycle_policy_text,
+    check_secrets, compare_platforms, default_lifecycle_policy, index_children, is_root_user, parse_manifest,
+    secret_like_env_names, sha256_digest, validate_lifecycle_policy_text,
 };
 // scan + lifecycle (bindscan)
 pub use lifecycle::{

@@ -512,3 +512,47 @@ impl EcrClient {
         })
     }
 }
+
+/// The platform children of an index manifest (JSON text): `[{ digest, platform, mediaType }]`,
+/// attestations and unknown platforms left out (what the scan gate reads an index with).
+#[napi(ts_return_type = "Array<{ digest: string; platform: string; mediaType?: string }>")]
+pub fn index_children(env: Env, manifest: String) -> Result<Value> {
+    guard(&env, || json(&ecr_core::scan::ecr::index_children(&manifest)?))
+}
+
+#[napi]
+impl EcrClient {
+    /// The effective scanning configuration of a repository (what the audit reads): `{ scanFrequency,
+    /// scanOnPush, appliedFilters }`.
+    #[napi(ts_return_type = "Promise<RepositoryScanning>")]
+    pub fn repository_scanning<'env>(&self, env: &'env Env, repository: String) -> Result<PromiseRaw<'env, Value>> {
+        start(env, self, move |c| async move {
+            let (frequency, on_push, filters) = c.repository_scanning(&repository).await?;
+            Ok(json!({"scanFrequency": frequency, "scanOnPush": on_push, "appliedFilters": filters}))
+        })
+    }
+
+    /// The repository's lifecycle policy text, `null` when it has none.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn lifecycle_policy_text<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+    ) -> Result<PromiseRaw<'env, Option<String>>> {
+        start(env, self, move |c| async move {
+            Ok(c.lifecycle_policy_text(&repository).await?)
+        })
+    }
+
+    /// The repository policy text, `null` when it has none.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn repository_policy_text<'env>(
+        &self,
+        env: &'env Env,
+        repository: String,
+    ) -> Result<PromiseRaw<'env, Option<String>>> {
+        start(env, self, move |c| async move {
+            Ok(c.repository_policy_text(&repository).await?)
+        })
+    }
+}

@@ -188,3 +188,31 @@ describe('lookups and the registry protocol against the emulator', () => {
     assert.throws(() => new RegistryClient(HOST, { url: 'ftp://example' }), { code: 'InvalidArgument' })
   })
 })
+
+test('indexChildren fixture', () => {
+  const { indexChildren } = require('../index.js')
+  for (const c of fixture('manifest_cases.json').cases) {
+    if (c.kind !== 'index') continue
+    const children = indexChildren(readFileSync(join(CASES, c.file), 'utf8'))
+    assert.deepEqual(children.map((ch) => ch.platform), c.platforms, c.file)
+    assert.ok(children.every((ch) => ch.digest.startsWith('sha256:')))
+  }
+  assert.throws(() => indexChildren('{"schemaVersion": 2}'), { code: 'InvalidArgument' })
+})
+
+test('audit reads against the emulator', async () => {
+  const { defaultLifecyclePolicy } = require('../index.js')
+  const env = emulator()
+  const client = new EcrClient({ region: env.AWS_REGION, endpointUrl: env.AWS_ENDPOINT_URL })
+  const name = unique('node-audit-reads')
+  await client.createRepository(name)
+  const scanning = await client.repositoryScanning(name)
+  assert.deepEqual(Object.keys(scanning).sort(), ['appliedFilters', 'scanFrequency', 'scanOnPush'])
+  assert.equal(typeof scanning.scanOnPush, 'boolean')
+  assert.equal(await client.lifecyclePolicyText(name), null)
+  assert.equal(await client.repositoryPolicyText(name), null)
+  await client.putLifecyclePolicy(name, defaultLifecyclePolicy())
+  assert.deepEqual(JSON.parse(await client.lifecyclePolicyText(name)), JSON.parse(defaultLifecyclePolicy()))
+  await assert.rejects(client.lifecyclePolicyText(unique('node-missing')), { code: 'RepositoryNotFound' })
+  await assert.rejects(client.repositoryScanning(unique('node-missing')), { code: 'RepositoryNotFound' })
+})

@@ -176,6 +176,7 @@ import {
   checkReplication,
   checkSecrets,
   comparePlatforms,
+  indexChildren,
   isRootUser,
   parseManifest,
   secretLikeEnvNames,
@@ -187,6 +188,7 @@ import type {
   ParsedManifest,
   Referrer,
   ReplicationStatus,
+  RepositoryScanning,
   TagPlan,
   TagResolutionResult,
   VerifyFinding,
@@ -242,5 +244,10 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
   const blocking: string[] = check.violations.map((v) => v.code)
   void [host, platform, labels, health, names, shown, findings, root, secretNames, integrity, resolved, platforms]
   void [replication, signed, configDigest, usable, numbers, cache, registries, count, paths, blocking, check.warnings]
+  const scanning: RepositoryScanning = await client.repositoryScanning('repo')
+  const lifecycleText: string | null = await client.lifecyclePolicyText('repo')
+  const policyText: string | null = await client.repositoryPolicyText('repo')
+  const children: Array<{ digest: string; platform: string; mediaType?: string }> = indexChildren('{}')
+  void [scanning.scanFrequency, scanning.scanOnPush, lifecycleText, policyText, children]
 }
 void gaps
