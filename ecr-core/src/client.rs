@@ -148,6 +148,52 @@ impl EcrClientBuilder {
         self
     }
 
+    /// Sets the retry and timeout settings from a JSON object (how the bindings pass them):
+    /// `retryMode` (`"standard"` / `"adaptive"`), `maxAttempts` (at least 1), and in seconds
+    /// `initialBackoff`, `connectTimeout`, `operationTimeout`, `attemptTimeout` (`null`: no per-attempt
+    /// limit). Missing keys keep the current values; unknown keys and bad values are an
+    /// [`Error::InvalidArgument`] naming `field` and the key.
+    pub fn tuning(mut self, settings: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<Self> {
+        use serde_json::Value;
+        let bad = |key: &str, what: &str| Error::invalid(format!("{field}.{key}"), what.to_owned());
+        let seconds = |key: &str, v: &Value| -> Result<Duration> {
+            v.as_f64()
+                .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .ok_or_else(|| bad(key, "must be a non-negative number of seconds"))
+        };
+        for (key, value) in settings {
+            match key.as_str() {
+                "retryMode" => {
+                    self.retry_mode = match value.as_str().map(str::to_ascii_lowercase).as_deref() {
+                        Some("standard") => RetryMode::Standard,
+                        Some("adaptive") => RetryMode::Adaptive,
+                        _ => return Err(bad(key, "must be \"standard\" or \"adaptive\"")),
+                    };
+                }
+                "maxAttempts" => {
+                    let n = value
+                        .as_u64()
+                        .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
+                        .ok_or_else(|| bad(key, "must be a whole number, at least 1"))?;
+                    self.max_attempts = u32::try_from(n).unwrap_or(u32::MAX);
+                }
+                "initialBackoff" => self.initial_backoff = Some(seconds(key, value)?),
+                "connectTimeout" => self.connect_timeout = seconds(key, value)?,
+                "operationTimeout" => self.operation_timeout = seconds(key, value)?,
+                "attemptTimeout" if value.is_null() => self.attempt_timeout = None,
+                "attemptTimeout" => self.attempt_timeout = Some(seconds(key, value)?),
+                _ => {
+                    return Err(bad(
+                        key,
+                        "unknown setting (known: retryMode, maxAttempts, initialBackoff, connectTimeout, \
+                         operationTimeout, attemptTimeout)",
+                    ));
+                }
+            }
+        }
+        Ok(self)
+    }
+
     fn retry_config(&self) -> RetryConfig {
         let base = match self.retry_mode {
             RetryMode::Standard => RetryConfig::standard(),
@@ -420,6 +466,40 @@ mod tests {
         resp.headers_mut().insert("x-amzn-RequestId", request_id.to_owned());
         resp.headers_mut().insert("Content-Type", "application/x-amz-json-1.1");
         resp
+    }
+
+    #[test]
+    fn tuning_reads_the_bindings_settings() {
+        let map = |v: serde_json::Value| v.as_object().cloned().unwrap();
+        let b = EcrClientBuilder::default()
+            .tuning(
+                &map(
+                    serde_json::json!({"retryMode": "Adaptive", "maxAttempts": 5, "initialBackoff": 0.1,
+                    "connectTimeout": 2, "operationTimeout": 30.5, "attemptTimeout": null}),
+                ),
+                "options",
+            )
+            .unwrap();
+        assert_eq!(b.retry_mode, RetryMode::Adaptive);
+        assert_eq!(b.max_attempts, 5);
+        assert_eq!(b.initial_backoff, Some(Duration::from_millis(100)));
+        assert_eq!(b.connect_timeout, Duration::from_secs(2));
+        assert_eq!(b.operation_timeout, Duration::from_secs_f64(30.5));
+        assert_eq!(b.attempt_timeout, None);
+        for bad in [
+            serde_json::json!({"retryMode": "eager"}),
+            serde_json::json!({"maxAttempts": 0}),
+            serde_json::json!({"maxAttempts": 1.5}),
+            serde_json::json!({"connectTimeout": -1}),
+            serde_json::json!({"attemptTimeout": "soon"}),
+            serde_json::json!({"colour": "red"}),
+        ] {
+            let err = EcrClientBuilder::default()
+                .tuning(&map(bad.clone()), "options")
+                .unwrap_err();
+            assert_eq!(err.code(), "InvalidArgument", "{bad}");
+            assert!(err.to_string().contains("options."), "{err}");
+        }
     }
 
     #[tokio::test]
