@@ -23,6 +23,8 @@ struct Options {
     region: Option<String>,
     profile: Option<String>,
     endpoint_url: Option<String>,
+    /// Retry and timeout settings in the core's camelCase JSON (`EcrClientBuilder::tuning`).
+    tuning: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Options {
@@ -30,8 +32,67 @@ impl Options {
     async fn build(self) -> Result<EcrClient, Failure> {
         Ok(EcrClient::builder()
             .options(self.region, self.profile, self.endpoint_url)
+            .tuning(&self.tuning, "client")?
             .build()
             .await?)
+    }
+}
+
+/// The retry and timeout keyword arguments of both clients (seconds; `attempt_timeout=math.inf`: no
+/// per-attempt limit), validated by the core.
+#[derive(Debug, Clone, Default)]
+struct Tuning {
+    retry_mode: Option<String>,
+    max_attempts: Option<i64>,
+    initial_backoff: Option<f64>,
+    connect_timeout: Option<f64>,
+    operation_timeout: Option<f64>,
+    attempt_timeout: Option<f64>,
+}
+
+impl Tuning {
+    /// The settings as the core reads them; checked now, so a bad value fails at construction.
+    fn into_map(self) -> Result<serde_json::Map<String, serde_json::Value>, ecr_core::Error> {
+        use serde_json::Value;
+        let secs = |s: f64| serde_json::Number::from_f64(s).map_or(Value::Null, Value::Number);
+        let mut m = serde_json::Map::new();
+        if let Some(v) = self.retry_mode {
+            m.insert("retryMode".into(), Value::String(v));
+        }
+        if let Some(v) = self.max_attempts {
+            m.insert("maxAttempts".into(), Value::from(v));
+        }
+        for (key, value) in [
+            ("initialBackoff", self.initial_backoff),
+            ("connectTimeout", self.connect_timeout),
+            ("operationTimeout", self.operation_timeout),
+        ] {
+            if let Some(v) = value {
+                // NaN/inf become a non-number the core refuses.
+                m.insert(
+                    key.into(),
+                    if v.is_finite() {
+                        secs(v)
+                    } else {
+                        Value::String(v.to_string())
+                    },
+                );
+            }
+        }
+        match self.attempt_timeout {
+            Some(v) if v == f64::INFINITY => {
+                m.insert("attemptTimeout".into(), Value::Null);
+            }
+            Some(v) if v.is_finite() => {
+                m.insert("attemptTimeout".into(), secs(v));
+            }
+            Some(v) => {
+                m.insert("attemptTimeout".into(), Value::String(v.to_string()));
+            }
+            None => {}
+        }
+        EcrClient::builder().tuning(&m, "client")?;
+        Ok(m)
     }
 }
 
@@ -114,19 +175,41 @@ impl PyEcrClient {
 #[pymethods]
 impl PyEcrClient {
     /// Builds a client; `region`, `profile` and `endpoint_url` override the AWS configuration chain.
+    /// Retries and timeouts: `retry_mode` (`"standard"`, `"adaptive"`), `max_attempts` (default 3), and in
+    /// seconds `initial_backoff` (default 1), `connect_timeout` (5), `operation_timeout` (60, retries
+    /// included), `attempt_timeout` (20; `math.inf` for no per-attempt limit).
     #[new]
-    #[pyo3(signature = (region=None, profile=None, endpoint_url=None))]
+    #[pyo3(signature = (region=None, profile=None, endpoint_url=None, *, retry_mode=None, max_attempts=None,
+        initial_backoff=None, connect_timeout=None, operation_timeout=None, attempt_timeout=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         region: Option<String>,
         profile: Option<String>,
         endpoint_url: Option<String>,
+        retry_mode: Option<String>,
+        max_attempts: Option<i64>,
+        initial_backoff: Option<f64>,
+        connect_timeout: Option<f64>,
+        operation_timeout: Option<f64>,
+        attempt_timeout: Option<f64>,
     ) -> PyResult<Self> {
         guard(|| {
+            let tuning = Tuning {
+                retry_mode,
+                max_attempts,
+                initial_backoff,
+                connect_timeout,
+                operation_timeout,
+                attempt_timeout,
+            }
+            .into_map()
+            .map_err(Failure::from)?;
             let options = Options {
                 region,
                 profile,
                 endpoint_url,
+                tuning,
             };
             let client = runtime::block_on(py, runtime::spawn(options.build()))?;
             Ok(Self { client })
@@ -256,20 +339,46 @@ impl PyAsyncEcrClient {
 
 #[pymethods]
 impl PyAsyncEcrClient {
-    /// Creates the client; `region`, `profile` and `endpoint_url` override the AWS configuration chain.
+    /// Creates the client; `region`, `profile` and `endpoint_url` override the AWS configuration chain;
+    /// retries and timeouts as for `EcrClient` (checked here, so a bad value raises at construction).
     #[new]
-    #[pyo3(signature = (region=None, profile=None, endpoint_url=None))]
-    fn new(region: Option<String>, profile: Option<String>, endpoint_url: Option<String>) -> Self {
-        Self {
-            lazy: LazyClient {
-                options: Options {
-                    region,
-                    profile,
-                    endpoint_url,
+    #[pyo3(signature = (region=None, profile=None, endpoint_url=None, *, retry_mode=None, max_attempts=None,
+        initial_backoff=None, connect_timeout=None, operation_timeout=None, attempt_timeout=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        region: Option<String>,
+        profile: Option<String>,
+        endpoint_url: Option<String>,
+        retry_mode: Option<String>,
+        max_attempts: Option<i64>,
+        initial_backoff: Option<f64>,
+        connect_timeout: Option<f64>,
+        operation_timeout: Option<f64>,
+        attempt_timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let tuning = Tuning {
+                retry_mode,
+                max_attempts,
+                initial_backoff,
+                connect_timeout,
+                operation_timeout,
+                attempt_timeout,
+            }
+            .into_map()
+            .map_err(Failure::from)?;
+            Ok(Self {
+                lazy: LazyClient {
+                    options: Options {
+                        region,
+                        profile,
+                        endpoint_url,
+                        tuning,
+                    },
+                    cell: Arc::new(OnceCell::new()),
                 },
-                cell: Arc::new(OnceCell::new()),
-            },
-        }
+            })
+        })
     }
 
     fn __repr__(&self) -> String {

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -174,3 +176,32 @@ class TestAsync:
         with pytest.raises(ecr_core.RepositoryNotFoundError) as info:
             await aclient.describe_repository(unique("py-async-missing"))
         assert info.value.code == "RepositoryNotFound"
+
+
+def test_retry_and_timeout_settings(emulator: dict[str, str]) -> None:
+    tuned = ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"],
+                               retry_mode="adaptive", max_attempts=2, initial_backoff=0.01, connect_timeout=1,
+                               operation_timeout=5, attempt_timeout=math.inf)
+    assert isinstance(tuned.list_repositories(), list)
+    bad_settings: list[dict[str, Any]] = [{"retry_mode": "eager"}, {"max_attempts": 0}, {"max_attempts": -2},
+                                          {"connect_timeout": -1}, {"attempt_timeout": math.nan},
+                                          {"operation_timeout": math.inf}]
+    for bad in bad_settings:
+        with pytest.raises(ecr_core.InvalidArgumentError):
+            ecr_core.EcrClient(region="us-east-1", **bad)
+        with pytest.raises(ecr_core.InvalidArgumentError):
+            ecr_core.AsyncEcrClient(region="us-east-1", **bad)
+    # One attempt against a closed port fails fast and typed.
+    start = time.monotonic()
+    dead = ecr_core.EcrClient(region="us-east-1", endpoint_url="http://127.0.0.1:9", max_attempts=1,
+                              connect_timeout=1, operation_timeout=3)
+    with pytest.raises(ecr_core.EcrError) as info:
+        dead.list_repositories()
+    assert info.value.code in ("Transport", "Timeout") and time.monotonic() - start < 10
+
+
+@pytest.mark.asyncio
+async def test_async_client_retry_settings(emulator: dict[str, str]) -> None:
+    tuned = ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"],
+                                    retry_mode="standard", max_attempts=1, operation_timeout=10)
+    assert isinstance(await tuned.list_repositories(), list)

@@ -225,7 +225,17 @@ class EcrClient:
     """A blocking ECR client; each method waits with the GIL released."""
 
     def __new__(
-        cls, region: str | None = None, profile: str | None = None, endpoint_url: str | None = None
+        cls,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+        *,
+        retry_mode: str | None = None,
+        max_attempts: int | None = None,
+        initial_backoff: float | None = None,
+        connect_timeout: float | None = None,
+        operation_timeout: float | None = None,
+        attempt_timeout: float | None = None,
     ) -> EcrClient: ...
     @property
     def region(self) -> str | None:
@@ -403,7 +413,17 @@ class AsyncEcrClient:
     """An asyncio ECR client; every method returns an awaitable."""
 
     def __new__(
-        cls, region: str | None = None, profile: str | None = None, endpoint_url: str | None = None
+        cls,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+        *,
+        retry_mode: str | None = None,
+        max_attempts: int | None = None,
+        initial_backoff: float | None = None,
+        connect_timeout: float | None = None,
+        operation_timeout: float | None = None,
+        attempt_timeout: float | None = None,
     ) -> AsyncEcrClient: ...
     def describe_repository(self, name: str) -> Awaitable[Repository]:
         """Describes one repository; raises ``RepositoryNotFoundError`` when it does not exist."""
