@@ -556,7 +556,11 @@ export declare class EcrClient {
   lifecyclePolicyText(repository: string): Promise<string | null>
   /** The repository policy text, `null` when it has none. */
   repositoryPolicyText(repository: string): Promise<string | null>
-  /** Creates a client; `options` override the AWS configuration chain. */
+  /**
+   * Creates a client; `options` override the AWS configuration chain. Retry and timeout options are
+   * checked here (a bad one throws `code: "InvalidArgument"`); the AWS configuration is loaded on the
+   * first call.
+   */
   constructor(options?: EcrClientOptions | undefined | null)
   /** The region given in the options (`null` when it comes from the AWS configuration chain). */
   get region(): string | null
@@ -1060,6 +1064,18 @@ export interface EcrClientOptions {
   profile?: string
   /** An explicit ECR endpoint (e.g. a local emulator). */
   endpointUrl?: string
+  /** How throttled and transient failures are retried (default `'standard'`). */
+  retryMode?: 'standard' | 'adaptive'
+  /** Total attempts per request, the first included (default 3). */
+  maxAttempts?: number
+  /** Base delay of the retry backoff, in seconds (default 1). */
+  initialBackoff?: number
+  /** Seconds allowed to open a connection (default 5). */
+  connectTimeout?: number
+  /** Seconds allowed for one whole operation, retries included (default 60). */
+  operationTimeout?: number
+  /** Seconds allowed for one attempt (default 20; `Infinity` for no per-attempt limit). */
+  attemptTimeout?: number
 }
 
 /** Options of `EcrClient.ecrLifecyclePreview`. */

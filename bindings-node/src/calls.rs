@@ -35,8 +35,10 @@ impl LazyCore {
         Ok(self
             .cell
             .get_or_try_init(|| async move {
+                let tuning = crate::conversions::client_tuning(&o)?;
                 CoreClient::builder()
                     .options(o.region, o.profile, o.endpoint_url)
+                    .tuning(&tuning, "options")?
                     .build()
                     .await
             })

@@ -32,6 +32,19 @@ pub struct EcrClientOptions {
     pub profile: Option<String>,
     /// An explicit ECR endpoint (e.g. a local emulator).
     pub endpoint_url: Option<String>,
+    /// How throttled and transient failures are retried (default `'standard'`).
+    #[napi(ts_type = "'standard' | 'adaptive'")]
+    pub retry_mode: Option<String>,
+    /// Total attempts per request, the first included (default 3).
+    pub max_attempts: Option<f64>,
+    /// Base delay of the retry backoff, in seconds (default 1).
+    pub initial_backoff: Option<f64>,
+    /// Seconds allowed to open a connection (default 5).
+    pub connect_timeout: Option<f64>,
+    /// Seconds allowed for one whole operation, retries included (default 60).
+    pub operation_timeout: Option<f64>,
+    /// Seconds allowed for one attempt (default 20; `Infinity` for no per-attempt limit).
+    pub attempt_timeout: Option<f64>,
 }
 
 /// The client operations as `'static` futures over owned arguments.
@@ -128,13 +141,19 @@ impl EcrClient {
 
 #[napi]
 impl EcrClient {
-    /// Creates a client; `options` override the AWS configuration chain.
+    /// Creates a client; `options` override the AWS configuration chain. Retry and timeout options are
+    /// checked here (a bad one throws `code: "InvalidArgument"`); the AWS configuration is loaded on the
+    /// first call.
     #[napi(constructor)]
-    pub fn new(options: Option<EcrClientOptions>) -> Self {
-        Self {
-            options: options.unwrap_or_default(),
-            cell: Arc::new(OnceCell::new()),
-        }
+    pub fn new(env: Env, options: Option<EcrClientOptions>) -> Result<Self> {
+        let options = options.unwrap_or_default();
+        guard(&env, || {
+            conversions::client_tuning(&options)?;
+            Ok(Self {
+                options,
+                cell: Arc::new(OnceCell::new()),
+            })
+        })
     }
 
     /// The region given in the options (`null` when it comes from the AWS configuration chain).

@@ -57,3 +57,43 @@ pub(crate) fn seconds_arg(secs: f64, what: &str) -> Result<std::time::Duration, 
     std::time::Duration::try_from_secs_f64(secs)
         .map_err(|_| ecr_core::Error::invalid(what, "must be a non-negative number of seconds"))
 }
+
+/// The retry and timeout options of an `EcrClient` as the core reads them (`EcrClientBuilder::tuning`),
+/// checked by the core; `attemptTimeout: Infinity` is "no per-attempt limit".
+pub(crate) fn client_tuning(
+    o: &crate::client::EcrClientOptions,
+) -> Result<serde_json::Map<String, Value>, ecr_core::Error> {
+    let number = |v: f64| serde_json::Number::from_f64(v).map_or_else(|| Value::String(v.to_string()), Value::Number);
+    let mut m = serde_json::Map::new();
+    if let Some(mode) = &o.retry_mode {
+        m.insert("retryMode".into(), Value::String(mode.clone()));
+    }
+    if let Some(n) = o.max_attempts {
+        let value = if n.fract() == 0.0 && n >= 0.0 && n <= u32::MAX as f64 {
+            Value::from(n as u64)
+        } else {
+            number(n)
+        };
+        m.insert("maxAttempts".into(), value);
+    }
+    for (key, value) in [
+        ("initialBackoff", o.initial_backoff),
+        ("connectTimeout", o.connect_timeout),
+        ("operationTimeout", o.operation_timeout),
+    ] {
+        if let Some(v) = value {
+            m.insert(key.into(), number(v));
+        }
+    }
+    match o.attempt_timeout {
+        Some(v) if v == f64::INFINITY => {
+            m.insert("attemptTimeout".into(), Value::Null);
+        }
+        Some(v) => {
+            m.insert("attemptTimeout".into(), number(v));
+        }
+        None => {}
+    }
+    ecr_core::EcrClient::builder().tuning(&m, "options")?;
+    Ok(m)
+}

@@ -135,3 +135,27 @@ describe('arguments are checked before any request', () => {
     )
   })
 })
+
+test('retry and timeout options', async () => {
+  const env = emulator()
+  const tuned = new EcrClient({
+    region: env.AWS_REGION,
+    endpointUrl: env.AWS_ENDPOINT_URL,
+    retryMode: 'adaptive',
+    maxAttempts: 2,
+    initialBackoff: 0.01,
+    connectTimeout: 1,
+    operationTimeout: 5,
+    attemptTimeout: Infinity,
+  })
+  assert.ok(Array.isArray(await tuned.listRepositories()))
+  for (const bad of [{ retryMode: 'eager' }, { maxAttempts: 0 }, { maxAttempts: 1.5 }, { connectTimeout: -1 },
+    { attemptTimeout: NaN }, { operationTimeout: Infinity }]) {
+    assert.throws(() => new EcrClient({ region: 'us-east-1', ...bad }), { code: 'InvalidArgument' }, JSON.stringify(bad))
+  }
+  // One attempt against a closed port fails fast and typed.
+  const start = Date.now()
+  const dead = new EcrClient({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9', maxAttempts: 1, connectTimeout: 1, operationTimeout: 3 })
+  await assert.rejects(dead.listRepositories(), (e) => ['Transport', 'Timeout'].includes(e.code))
+  assert.ok(Date.now() - start < 10_000)
+})

@@ -249,5 +249,7 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
   const policyText: string | null = await client.repositoryPolicyText('repo')
   const children: Array<{ digest: string; platform: string; mediaType?: string }> = indexChildren('{}')
   void [scanning.scanFrequency, scanning.scanOnPush, lifecycleText, policyText, children]
+  const tuned = new EcrClient({ retryMode: 'adaptive', maxAttempts: 5, initialBackoff: 0.2, connectTimeout: 2, operationTimeout: 30, attemptTimeout: Infinity })
+  void tuned
 }
 void gaps
