@@ -102,6 +102,27 @@ impl EcrClientBuilder {
         self
     }
 
+    /// Explicit credentials when given (the bindings' optional arguments): `access_key_id` and
+    /// `secret_access_key` together or not at all, `session_token` only with them; all `None` leaves the
+    /// AWS chain in charge.
+    pub fn credentials_opt(
+        self,
+        access_key_id: Option<String>,
+        secret_access_key: Option<Secret>,
+        session_token: Option<Secret>,
+    ) -> Result<Self> {
+        match (access_key_id, secret_access_key) {
+            (Some(id), Some(secret)) if !id.is_empty() && !secret.expose().is_empty() => {
+                Ok(self.credentials(id, secret, session_token))
+            }
+            (None, None) if session_token.is_none() => Ok(self),
+            _ => Err(Error::invalid(
+                "credentials",
+                "give both an access key id and a secret access key (and a session token only with them)",
+            )),
+        }
+    }
+
     /// Sets optional values in one call; `None` leaves a setting to the AWS chain (used by the bindings).
     pub fn options(mut self, region: Option<String>, profile: Option<String>, endpoint_url: Option<String>) -> Self {
         self.region = region.or(self.region);
@@ -466,6 +487,27 @@ mod tests {
         resp.headers_mut().insert("x-amzn-RequestId", request_id.to_owned());
         resp.headers_mut().insert("Content-Type", "application/x-amz-json-1.1");
         resp
+    }
+
+    #[test]
+    fn optional_credentials_come_in_pairs() {
+        let b = || EcrClientBuilder::default();
+        let s = |v: &str| Some(Secret::new(v));
+        assert!(b().credentials_opt(None, None, None).unwrap().credentials.is_none());
+        let with = b()
+            .credentials_opt(Some("AKIA".into()), s("secret"), s("token"))
+            .unwrap();
+        assert!(with.credentials.is_some());
+        assert!(!format!("{with:?}").contains("secret\""), "{with:?}");
+        for (id, secret, token) in [
+            (Some("AKIA".to_owned()), None, None),
+            (None, s("secret"), None),
+            (None, None, s("token")),
+            (Some(String::new()), s("secret"), None),
+        ] {
+            let err = b().credentials_opt(id, secret, token).unwrap_err();
+            assert_eq!(err.code(), "InvalidArgument");
+        }
     }
 
     #[test]
