@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use ecr_core::EcrClient;
+use ecr_core::{EcrClient, Secret};
 use pyo3::prelude::*;
 use tokio::sync::OnceCell;
 
@@ -25,16 +25,45 @@ struct Options {
     endpoint_url: Option<String>,
     /// Retry and timeout settings in the core's camelCase JSON (`EcrClientBuilder::tuning`).
     tuning: serde_json::Map<String, serde_json::Value>,
+    /// Explicit credentials instead of the AWS chain (secrets never print).
+    credentials: Credentials,
+}
+
+/// Explicit AWS credentials given to a client (`access_key_id` / `secret_access_key` / `session_token`).
+#[derive(Debug, Clone, Default)]
+struct Credentials {
+    access_key_id: Option<String>,
+    secret_access_key: Option<Secret>,
+    session_token: Option<Secret>,
+}
+
+impl Credentials {
+    fn new(
+        access_key_id: Option<String>,
+        secret_access_key: Option<String>,
+        session_token: Option<String>,
+    ) -> Result<Self, ecr_core::Error> {
+        let c = Self {
+            access_key_id,
+            secret_access_key: secret_access_key.map(Secret::new),
+            session_token: session_token.map(Secret::new),
+        };
+        c.clone().apply(EcrClient::builder())?;
+        Ok(c)
+    }
+
+    fn apply(self, b: ecr_core::EcrClientBuilder) -> Result<ecr_core::EcrClientBuilder, ecr_core::Error> {
+        b.credentials_opt(self.access_key_id, self.secret_access_key, self.session_token)
+    }
 }
 
 impl Options {
     /// Loads the AWS configuration and builds the core client.
     async fn build(self) -> Result<EcrClient, Failure> {
-        Ok(EcrClient::builder()
+        let builder = EcrClient::builder()
             .options(self.region, self.profile, self.endpoint_url)
-            .tuning(&self.tuning, "client")?
-            .build()
-            .await?)
+            .tuning(&self.tuning, "client")?;
+        Ok(self.credentials.apply(builder)?.build().await?)
     }
 }
 
@@ -177,10 +206,13 @@ impl PyEcrClient {
     /// Builds a client; `region`, `profile` and `endpoint_url` override the AWS configuration chain.
     /// Retries and timeouts: `retry_mode` (`"standard"`, `"adaptive"`), `max_attempts` (default 3), and in
     /// seconds `initial_backoff` (default 1), `connect_timeout` (5), `operation_timeout` (60, retries
-    /// included), `attempt_timeout` (20; `math.inf` for no per-attempt limit).
+    /// included), `attempt_timeout` (20; `math.inf` for no per-attempt limit). `access_key_id` +
+    /// `secret_access_key` (+ `session_token`) replace the AWS credential chain (e.g. keys from a secrets
+    /// manager); they never show in `repr`/`str`.
     #[new]
     #[pyo3(signature = (region=None, profile=None, endpoint_url=None, *, retry_mode=None, max_attempts=None,
-        initial_backoff=None, connect_timeout=None, operation_timeout=None, attempt_timeout=None))]
+        initial_backoff=None, connect_timeout=None, operation_timeout=None, attempt_timeout=None, access_key_id=None,
+        secret_access_key=None, session_token=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -193,6 +225,9 @@ impl PyEcrClient {
         connect_timeout: Option<f64>,
         operation_timeout: Option<f64>,
         attempt_timeout: Option<f64>,
+        access_key_id: Option<String>,
+        secret_access_key: Option<String>,
+        session_token: Option<String>,
     ) -> PyResult<Self> {
         guard(|| {
             let tuning = Tuning {
@@ -205,11 +240,14 @@ impl PyEcrClient {
             }
             .into_map()
             .map_err(Failure::from)?;
+            let credentials =
+                Credentials::new(access_key_id, secret_access_key, session_token).map_err(Failure::from)?;
             let options = Options {
                 region,
                 profile,
                 endpoint_url,
                 tuning,
+                credentials,
             };
             let client = runtime::block_on(py, runtime::spawn(options.build()))?;
             Ok(Self { client })
@@ -343,7 +381,8 @@ impl PyAsyncEcrClient {
     /// retries and timeouts as for `EcrClient` (checked here, so a bad value raises at construction).
     #[new]
     #[pyo3(signature = (region=None, profile=None, endpoint_url=None, *, retry_mode=None, max_attempts=None,
-        initial_backoff=None, connect_timeout=None, operation_timeout=None, attempt_timeout=None))]
+        initial_backoff=None, connect_timeout=None, operation_timeout=None, attempt_timeout=None, access_key_id=None,
+        secret_access_key=None, session_token=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         region: Option<String>,
@@ -355,6 +394,9 @@ impl PyAsyncEcrClient {
         connect_timeout: Option<f64>,
         operation_timeout: Option<f64>,
         attempt_timeout: Option<f64>,
+        access_key_id: Option<String>,
+        secret_access_key: Option<String>,
+        session_token: Option<String>,
     ) -> PyResult<Self> {
         guard(|| {
             let tuning = Tuning {
@@ -367,6 +409,8 @@ impl PyAsyncEcrClient {
             }
             .into_map()
             .map_err(Failure::from)?;
+            let credentials =
+                Credentials::new(access_key_id, secret_access_key, session_token).map_err(Failure::from)?;
             Ok(Self {
                 lazy: LazyClient {
                     options: Options {
@@ -374,6 +418,7 @@ impl PyAsyncEcrClient {
                         profile,
                         endpoint_url,
                         tuning,
+                        credentials,
                     },
                     cell: Arc::new(OnceCell::new()),
                 },

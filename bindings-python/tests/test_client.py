@@ -205,3 +205,25 @@ async def test_async_client_retry_settings(emulator: dict[str, str]) -> None:
     tuned = ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"],
                                     retry_mode="standard", max_attempts=1, operation_timeout=10)
     assert isinstance(await tuned.list_repositories(), list)
+
+
+def test_explicit_credentials(emulator: dict[str, str]) -> None:
+    # The emulator accepts any keys: explicit ones replace the (dummy) chain.
+    explicit = ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"],
+                                  access_key_id="AKIAEXPLICIT", secret_access_key="explicit-secret",
+                                  session_token="explicit-token")
+    assert isinstance(explicit.list_repositories(), list)
+    bad_credentials: list[dict[str, Any]] = [{"access_key_id": "AKIA"}, {"secret_access_key": "s"},
+                                             {"session_token": "t"}, {"access_key_id": "", "secret_access_key": "s"}]
+    for bad in bad_credentials:
+        with pytest.raises(ecr_core.InvalidArgumentError):
+            ecr_core.EcrClient(region="us-east-1", **bad)
+        with pytest.raises(ecr_core.InvalidArgumentError):
+            ecr_core.AsyncEcrClient(region="us-east-1", **bad)
+
+
+@pytest.mark.asyncio
+async def test_async_explicit_credentials(emulator: dict[str, str]) -> None:
+    explicit = ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"],
+                                       access_key_id="AKIAEXPLICIT", secret_access_key="explicit-secret")
+    assert isinstance(await explicit.list_repositories(), list)

@@ -173,3 +173,11 @@ def test_registry_client_never_shows_its_credentials(caplog: pytest.LogCaptureFi
         reg = cls(HOST, url="http://127.0.0.1:9", credentials=creds())
         for text in renderings(reg, caplog):
             assert SECRET not in text and creds().docker_auth() not in text
+
+
+def test_explicit_client_credentials_never_shown(caplog: pytest.LogCaptureFixture) -> None:
+    for cls in (ecr_core.EcrClient, ecr_core.AsyncEcrClient):
+        client = cls(region="us-east-1", endpoint_url="http://127.0.0.1:9", access_key_id="AKIAEXPLICIT",
+                     secret_access_key=SECRET, session_token=SECRET + "-token")
+        for text in renderings(client, caplog):
+            assert SECRET not in text

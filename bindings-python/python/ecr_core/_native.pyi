@@ -236,6 +236,9 @@ class EcrClient:
         connect_timeout: float | None = None,
         operation_timeout: float | None = None,
         attempt_timeout: float | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        session_token: str | None = None,
     ) -> EcrClient: ...
     @property
     def region(self) -> str | None:
@@ -424,6 +427,9 @@ class AsyncEcrClient:
         connect_timeout: float | None = None,
         operation_timeout: float | None = None,
         attempt_timeout: float | None = None,
+        access_key_id: str | None = None,
+        secret_access_key: str | None = None,
+        session_token: str | None = None,
     ) -> AsyncEcrClient: ...
     def describe_repository(self, name: str) -> Awaitable[Repository]:
         """Describes one repository; raises ``RepositoryNotFoundError`` when it does not exist."""
