@@ -1076,6 +1076,15 @@ export interface EcrClientOptions {
   operationTimeout?: number
   /** Seconds allowed for one attempt (default 20; `Infinity` for no per-attempt limit). */
   attemptTimeout?: number
+  /**
+   * An access key id, with `secretAccessKey`: explicit credentials instead of the AWS chain (e.g. from a
+   * secrets manager).
+   */
+  accessKeyId?: string
+  /** The secret access key (kept as a secret: the client never shows it). */
+  secretAccessKey?: string
+  /** A session token, only with the two above. */
+  sessionToken?: string
 }
 
 /** Options of `EcrClient.ecrLifecyclePreview`. */

@@ -36,11 +36,9 @@ impl LazyCore {
             .cell
             .get_or_try_init(|| async move {
                 let tuning = crate::conversions::client_tuning(&o)?;
-                CoreClient::builder()
-                    .options(o.region, o.profile, o.endpoint_url)
-                    .tuning(&tuning, "options")?
-                    .build()
-                    .await
+                let builder = CoreClient::builder().tuning(&tuning, "options")?;
+                let builder = crate::conversions::client_credentials(&o, builder)?;
+                builder.options(o.region, o.profile, o.endpoint_url).build().await
             })
             .await?
             .clone())

@@ -24,7 +24,7 @@ use crate::errors::{Failure, guard};
 /// Options of an `EcrClient`; unset ones come from the AWS configuration chain (`AWS_REGION`,
 /// `AWS_PROFILE`, `AWS_ENDPOINT_URL`, shared config files, SSO, web identity, instance roles).
 #[napi(object)]
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct EcrClientOptions {
     /// The AWS region.
     pub region: Option<String>,
@@ -45,6 +45,30 @@ pub struct EcrClientOptions {
     pub operation_timeout: Option<f64>,
     /// Seconds allowed for one attempt (default 20; `Infinity` for no per-attempt limit).
     pub attempt_timeout: Option<f64>,
+    /// An access key id, with `secretAccessKey`: explicit credentials instead of the AWS chain (e.g. from a
+    /// secrets manager).
+    pub access_key_id: Option<String>,
+    /// The secret access key (kept as a secret: the client never shows it).
+    pub secret_access_key: Option<String>,
+    /// A session token, only with the two above.
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for EcrClientOptions {
+    /// Everything but the secret access key and the session token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EcrClientOptions")
+            .field("region", &self.region)
+            .field("profile", &self.profile)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// The client operations as `'static` futures over owned arguments.
@@ -149,6 +173,7 @@ impl EcrClient {
         let options = options.unwrap_or_default();
         guard(&env, || {
             conversions::client_tuning(&options)?;
+            conversions::client_credentials(&options, ecr_core::EcrClient::builder())?;
             Ok(Self {
                 options,
                 cell: Arc::new(OnceCell::new()),

@@ -97,3 +97,16 @@ pub(crate) fn client_tuning(
     ecr_core::EcrClient::builder().tuning(&m, "options")?;
     Ok(m)
 }
+
+/// Applies the explicit credentials of an `EcrClient`'s options (checked by the core: key id and secret
+/// together, a session token only with them).
+pub(crate) fn client_credentials(
+    o: &crate::client::EcrClientOptions,
+    builder: ecr_core::EcrClientBuilder,
+) -> Result<ecr_core::EcrClientBuilder, ecr_core::Error> {
+    builder.credentials_opt(
+        o.access_key_id.clone(),
+        o.secret_access_key.clone().map(ecr_core::Secret::new),
+        o.session_token.clone().map(ecr_core::Secret::new),
+    )
+}

@@ -159,3 +159,19 @@ test('retry and timeout options', async () => {
   await assert.rejects(dead.listRepositories(), (e) => ['Transport', 'Timeout'].includes(e.code))
   assert.ok(Date.now() - start < 10_000)
 })
+
+test('explicit credentials', async () => {
+  const env = emulator()
+  // The emulator accepts any keys: explicit ones replace the (dummy) chain.
+  const explicit = new EcrClient({
+    region: env.AWS_REGION,
+    endpointUrl: env.AWS_ENDPOINT_URL,
+    accessKeyId: 'AKIAEXPLICIT',
+    secretAccessKey: 'explicit-secret',
+    sessionToken: 'explicit-token',
+  })
+  assert.ok(Array.isArray(await explicit.listRepositories()))
+  for (const bad of [{ accessKeyId: 'AKIA' }, { secretAccessKey: 's' }, { sessionToken: 't' }, { accessKeyId: '', secretAccessKey: 's' }]) {
+    assert.throws(() => new EcrClient({ region: 'us-east-1', ...bad }), { code: 'InvalidArgument' }, JSON.stringify(bad))
+  }
+})

@@ -185,3 +185,9 @@ test('a registry client never shows its credentials', () => {
   assertNeverShown(reg, SECRET)
   assertNeverShown(reg, creds().dockerAuth())
 })
+
+test('a client given explicit credentials never shows them', () => {
+  const client = new EcrClient({ region: 'us-east-1', accessKeyId: 'AKIAEXPLICIT', secretAccessKey: SECRET, sessionToken: SECRET })
+  assertNeverShown(client, SECRET)
+  assertNeverShown(new Authenticator(client), SECRET)
+})

@@ -250,6 +250,7 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
   const children: Array<{ digest: string; platform: string; mediaType?: string }> = indexChildren('{}')
   void [scanning.scanFrequency, scanning.scanOnPush, lifecycleText, policyText, children]
   const tuned = new EcrClient({ retryMode: 'adaptive', maxAttempts: 5, initialBackoff: 0.2, connectTimeout: 2, operationTimeout: 30, attemptTimeout: Infinity })
-  void tuned
+  const explicit = new EcrClient({ region: 'eu-west-1', accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: 't' })
+  void [tuned, explicit]
 }
 void gaps
