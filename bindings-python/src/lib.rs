@@ -120,6 +120,30 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify::parse_manifest, m)?)?;
     m.add_function(wrap_pyfunction!(tagging::check_plan, m)?)?;
     m.add_function(wrap_pyfunction!(verify::index_children, m)?)?;
+    // ImageReference/RegistryHost builders, check policy table, severities, report formats, strict reader
+    for f in [
+        wrap_pyfunction!(reference::reference_with_tag, m)?,
+        wrap_pyfunction!(reference::reference_with_digest, m)?,
+        wrap_pyfunction!(reference::reference_without_tag, m)?,
+        wrap_pyfunction!(reference::reference_without_digest, m)?,
+        wrap_pyfunction!(reference::reference_repository_uri, m)?,
+        wrap_pyfunction!(reference::host_with_fips, m)?,
+        wrap_pyfunction!(reference::host_with_dual_stack, m)?,
+        wrap_pyfunction!(reference::host_from_server_url, m)?,
+        wrap_pyfunction!(reference::host_server_url, m)?,
+        wrap_pyfunction!(reference::partition_of_region, m)?,
+        wrap_pyfunction!(verify::default_check_policy, m)?,
+        wrap_pyfunction!(verify::check_policy, m)?,
+        wrap_pyfunction!(verify::check_names, m)?,
+        wrap_pyfunction!(scan::severities, m)?,
+        wrap_pyfunction!(scan::parse_severity, m)?,
+        wrap_pyfunction!(scan::severity_of_finding, m)?,
+        wrap_pyfunction!(scan::compare_severity, m)?,
+        wrap_pyfunction!(scan::parse_report_format, m)?,
+        wrap_pyfunction!(scan::parse_findings_strict, m)?,
+    ] {
+        m.add_function(f)?;
+    }
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

@@ -6,7 +6,7 @@
 //! `ecr_core::scan::report`).
 
 use ecr_core::scan::report;
-use ecr_core::scan::{GateDecision, GateImage, GateOptions, ScanPolicy, ScanType, WaitOptions};
+use ecr_core::scan::{GateDecision, GateImage, GateOptions, ScanPolicy, ScanType, Severity, WaitOptions};
 use ecr_core::types::ImageId;
 use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
@@ -117,6 +117,17 @@ impl PyScanDecision {
     /// The Markdown summary (`scan_gate --format markdown`).
     fn to_markdown(&self) -> String {
         report::markdown(&self.decision)
+    }
+
+    /// The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
+    /// text) or `"markdown"` (`"md"`); another format raises `InvalidArgumentError`.
+    fn render(&self, format: &str) -> PyResult<String> {
+        guard(|| {
+            Ok(report::render(
+                &self.decision,
+                report::Format::parse(format).map_err(Failure::from)?,
+            ))
+        })
     }
 
     fn __bool__(&self) -> bool {
@@ -531,4 +542,73 @@ impl PyAsyncEcrClient {
     fn registry_scan_type<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| tasks::start(self, py, Hook::default(), scan_type_op))
     }
+}
+
+// --- scan: severities, report formats, the strict findings reader (the last gaps of issues 8/9) ---
+
+/// Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
+/// `UNDEFINED`.
+#[pyfunction]
+pub(crate) fn severities() -> Vec<&'static str> {
+    Severity::ALL.iter().map(|s| s.as_str()).collect()
+}
+
+/// A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `None`.
+#[pyfunction]
+pub(crate) fn parse_severity(name: &str) -> Option<&'static str> {
+    Severity::parse(name).map(Severity::as_str)
+}
+
+/// A finding's severity as the gate reads it: unknown or absent values are `UNDEFINED`.
+#[pyfunction]
+#[pyo3(signature = (name=None))]
+pub(crate) fn severity_of_finding(name: Option<&str>) -> &'static str {
+    Severity::from_finding(name).as_str()
+}
+
+fn severity_arg(name: &str) -> Result<Severity, Error> {
+    Severity::parse(name).ok_or_else(|| {
+        Error::invalid(
+            "severity",
+            format!("unknown severity {name:?}; known: {}", severities().join(", ")),
+        )
+    })
+}
+
+/// Compares two severities by the core's order (most severe first): negative when `a` is more severe
+/// than `b`, 0 when equal, positive when less severe. Unknown names raise `InvalidArgumentError`.
+#[pyfunction]
+pub(crate) fn compare_severity(a: &str, b: &str) -> PyResult<i32> {
+    guard(|| {
+        let (a, b) = (
+            severity_arg(a).map_err(Failure::from)?,
+            severity_arg(b).map_err(Failure::from)?,
+        );
+        Ok(a.cmp(&b) as i32)
+    })
+}
+
+/// A report format name in its canonical spelling: `"json"`, `"sarif"` or `"markdown"` (`"md"` too, any
+/// case); another name raises `InvalidArgumentError`.
+#[pyfunction]
+pub(crate) fn parse_report_format(name: &str) -> PyResult<&'static str> {
+    guard(|| {
+        Ok(match report::Format::parse(name).map_err(Failure::from)? {
+            report::Format::Json => "json",
+            report::Format::Sarif => "sarif",
+            report::Format::Markdown => "markdown",
+        })
+    })
+}
+
+/// Parses DescribeImageScanFindings JSON text with the strict reader behind `parse_findings`: the same
+/// result for every input, and an `InvalidArgumentError` naming the JSON path of the first problem
+/// (`[1].imageScanFindings.findings[0].severity`).
+#[pyfunction]
+pub(crate) fn parse_findings_strict(text: &str) -> PyResult<Json> {
+    guard(|| {
+        Ok(Json::of(
+            &ecr_core::scan::parse_findings_strict(text).map_err(Failure::from)?,
+        )?)
+    })
 }

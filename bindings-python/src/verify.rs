@@ -39,6 +39,8 @@ struct PushInput<'a> {
     require: Option<String>,
     warn: Option<String>,
     skip: Option<String>,
+    /// A check policy table (`{"labels": "warn", ...}`), applied before the lists.
+    checks: Option<Value>,
     replication_regions: Vec<String>,
     replication_timeout: f64,
     referrer_types: Vec<String>,
@@ -73,15 +75,7 @@ impl PushInput<'_> {
         if !self.replication_regions.is_empty() {
             checks = checks.set(Check::Replication, CheckLevel::Required);
         }
-        for (list, level) in [
-            (&self.require, CheckLevel::Required),
-            (&self.warn, CheckLevel::Warn),
-            (&self.skip, CheckLevel::Skip),
-        ] {
-            if let Some(l) = list {
-                checks = checks.with_list(l, level)?;
-            }
-        }
+        let checks = policy_with(checks, self.checks.as_ref(), self.require, self.warn, self.skip)?;
         if !(self.replication_timeout.is_finite() && self.replication_timeout >= 0.0) {
             return Err(Error::invalid(
                 "replication_timeout",
@@ -182,10 +176,15 @@ fn push_args(
     require: Option<String>,
     warn: Option<String>,
     skip: Option<String>,
+    checks: Option<&Bound<'_, PyAny>>,
     replication_regions: Vec<String>,
     replication_timeout: f64,
     referrer_types: Vec<String>,
 ) -> Result<PushArgs, Error> {
+    let checks = checks
+        .filter(|c| !c.is_none())
+        .map(|c| from_py(c, "checks"))
+        .transpose()?;
     let request = PushInput {
         image,
         tags,
@@ -195,6 +194,7 @@ fn push_args(
         require,
         warn,
         skip,
+        checks,
         replication_regions,
         replication_timeout,
         referrer_types,
@@ -220,12 +220,13 @@ impl PyEcrClient {
     /// Verifies a push as the `verify_push` program does: every tag → `digest`, manifest integrity,
     /// `platforms` (`os/arch[/variant]`), image config over the registry protocol (non-root, OCI labels, no
     /// secret-looking env, healthcheck), optionally replication and referrers. `image` is
-    /// `HOST/REPO[:TAG][@sha256:...]`; `require` / `warn` / `skip` are comma lists of check names;
+    /// `HOST/REPO[:TAG][@sha256:...]`; `checks` is a check policy table (`check_policy()`, a dict of check
+    /// name to `"required"`/`"warn"`/`"skip"`); `require` / `warn` / `skip` are comma lists of check names applied after it;
     /// `registry_url` redirects the registry protocol (e.g. `http://127.0.0.1:5000`);
     /// `registry_credentials` (a `RegistryCredentials`) default to one GetAuthorizationToken call.
     /// Returns `{"report": <the program's JSON>, "mediaType", "platforms"}`.
     #[pyo3(signature = (image, *, tags=Vec::new(), digest=None, platforms=Vec::new(), registry_url=None,
-        registry_credentials=None, require=None, warn=None, skip=None, replication_regions=Vec::new(),
+        registry_credentials=None, require=None, warn=None, skip=None, checks=None, replication_regions=Vec::new(),
         replication_timeout=300.0, referrer_types=Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn verify_push(
@@ -240,6 +241,7 @@ impl PyEcrClient {
         require: Option<String>,
         warn: Option<String>,
         skip: Option<String>,
+        checks: Option<&Bound<'_, PyAny>>,
         replication_regions: Vec<String>,
         replication_timeout: f64,
         referrer_types: Vec<String>,
@@ -255,6 +257,7 @@ impl PyEcrClient {
                 require,
                 warn,
                 skip,
+                checks,
                 replication_regions,
                 replication_timeout,
                 referrer_types,
@@ -305,7 +308,7 @@ impl PyEcrClient {
 impl PyAsyncEcrClient {
     /// Verifies a push (awaitable; arguments and result as for `EcrClient.verify_push`).
     #[pyo3(signature = (image, *, tags=Vec::new(), digest=None, platforms=Vec::new(), registry_url=None,
-        registry_credentials=None, require=None, warn=None, skip=None, replication_regions=Vec::new(),
+        registry_credentials=None, require=None, warn=None, skip=None, checks=None, replication_regions=Vec::new(),
         replication_timeout=300.0, referrer_types=Vec::new()))]
     #[allow(clippy::too_many_arguments)]
     fn verify_push<'py>(
@@ -320,6 +323,7 @@ impl PyAsyncEcrClient {
         require: Option<String>,
         warn: Option<String>,
         skip: Option<String>,
+        checks: Option<&Bound<'_, PyAny>>,
         replication_regions: Vec<String>,
         replication_timeout: f64,
         referrer_types: Vec<String>,
@@ -335,6 +339,7 @@ impl PyAsyncEcrClient {
                 require,
                 warn,
                 skip,
+                checks,
                 replication_regions,
                 replication_timeout,
                 referrer_types,
@@ -822,4 +827,87 @@ impl PyAsyncEcrClient {
             })
         })
     }
+}
+
+// --- verify: the check policy table (the last gaps of issues 8/9) ---
+
+/// `policy` with a table of levels (`{"labels": "warn", ...}`) and then the comma lists applied.
+fn policy_with(
+    mut policy: CheckPolicy,
+    table: Option<&Value>,
+    require: Option<String>,
+    warn: Option<String>,
+    skip: Option<String>,
+) -> Result<CheckPolicy, Error> {
+    match table {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (name, level) in map {
+                let check: Check = name.parse()?;
+                let level: CheckLevel = serde_json::from_value(level.clone()).map_err(|_| {
+                    Error::invalid(
+                        "checks",
+                        format!("{name}: {level}: expected \"required\", \"warn\" or \"skip\""),
+                    )
+                })?;
+                policy = policy.set(check, level);
+            }
+        }
+        Some(_) => return Err(Error::invalid("checks", "expected a dict of check name to level")),
+    }
+    for (list, level) in [
+        (require, CheckLevel::Required),
+        (warn, CheckLevel::Warn),
+        (skip, CheckLevel::Skip),
+    ] {
+        if let Some(l) = list {
+            policy = policy.with_list(&l, level)?;
+        }
+    }
+    Ok(policy)
+}
+
+/// The level of every check, in report order, as a dict (`{"tags": "required", ...}`).
+fn policy_table(policy: &CheckPolicy) -> Json {
+    Json(Value::Object(
+        Check::ALL
+            .iter()
+            .map(|c| (c.as_str().to_owned(), Value::from(policy.level(*c).as_str())))
+            .collect(),
+    ))
+}
+
+/// The default check policy of `verify_push`, in report order: the image-identity and config safety
+/// checks `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
+#[pyfunction]
+pub(crate) fn default_check_policy() -> Json {
+    policy_table(&CheckPolicy::default())
+}
+
+/// Builds a full check policy table for `verify_push(checks=...)`: the defaults, then `levels` (a dict of
+/// check name to `"required"` / `"warn"` / `"skip"`), then the comma lists `require` / `warn` / `skip`.
+/// Unknown check names or levels raise `InvalidArgumentError`.
+#[pyfunction]
+#[pyo3(signature = (levels=None, *, require=None, warn=None, skip=None))]
+pub(crate) fn check_policy(
+    levels: Option<&Bound<'_, PyAny>>,
+    require: Option<String>,
+    warn: Option<String>,
+    skip: Option<String>,
+) -> PyResult<Json> {
+    guard(|| {
+        let table = levels
+            .filter(|l| !l.is_none())
+            .map(|l| from_py(l, "checks"))
+            .transpose()
+            .map_err(Failure::from)?;
+        let policy = policy_with(CheckPolicy::default(), table.as_ref(), require, warn, skip).map_err(Failure::from)?;
+        Ok(policy_table(&policy))
+    })
+}
+
+/// The names of every check, in report order.
+#[pyfunction]
+pub(crate) fn check_names() -> Vec<&'static str> {
+    Check::ALL.iter().map(|c| c.as_str()).collect()
 }

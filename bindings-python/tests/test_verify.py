@@ -312,3 +312,20 @@ def test_lifecycle_policy_text_and_digests_and_wildcards() -> None:
     assert ecr_core.wildcard_match("release-*", "release-1.2")
     assert not ecr_core.wildcard_match("release-*", "dev-1")
     assert ecr_core.wildcard_match("*", "anything")
+
+
+def test_verify_push_with_a_check_policy_table(client: ecr_core.EcrClient) -> None:
+    name, digest = _put(client, "v1")
+    table = ecr_core.check_policy({c: "skip" for c in SKIP_CONFIG.split(",")})
+    v = client.verify_push(f"{HOST}/{name}:v1", digest=digest, checks=table)
+    assert v["report"]["passed"] is True, v["report"]
+    status = {c["check"]: c["status"] for c in v["report"]["checks"]}
+    assert status["tags"] == "passed" and status["labels"] == "skipped" and status["healthcheck"] == "skipped"
+    # The lists apply after the table: skipping `tags` there wins over the table's `required`.
+    later = client.verify_push(f"{HOST}/{name}:v1", digest=digest, checks=table, skip="tags")
+    assert {c["check"]: c["status"] for c in later["report"]["checks"]}["tags"] == "skipped"
+    with pytest.raises(ecr_core.InvalidArgumentError) as info:
+        client.verify_push(f"{HOST}/{name}:v1", digest=digest, checks={"labels": "sometimes"})
+    assert "sometimes" in str(info.value)
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        client.verify_push(f"{HOST}/{name}:v1", digest=digest, checks={"bogus": "warn"})

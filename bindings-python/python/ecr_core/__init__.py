@@ -102,6 +102,29 @@ from ._native import (
     secret_like_env_names,
 )
 
+# reference builders, check policy table, severities, report formats, strict findings reader
+from ._native import (
+    check_names,
+    check_policy,
+    compare_severity,
+    default_check_policy,
+    host_from_server_url,
+    host_server_url,
+    host_with_dual_stack,
+    host_with_fips,
+    parse_findings_strict,
+    parse_report_format,
+    parse_severity,
+    partition_of_region,
+    reference_repository_uri,
+    reference_with_digest,
+    reference_with_tag,
+    reference_without_digest,
+    reference_without_tag,
+    severities,
+    severity_of_finding,
+)
+
 __all__ = [
     "ERROR_CODES",
     "AccessDeniedError",
@@ -183,4 +206,24 @@ __all__ = [
     "is_root_user",
     "parse_manifest",
     "secret_like_env_names",
+    # reference builders, check policy table, severities, report formats, strict findings reader
+    "check_names",
+    "check_policy",
+    "compare_severity",
+    "default_check_policy",
+    "host_from_server_url",
+    "host_server_url",
+    "host_with_dual_stack",
+    "host_with_fips",
+    "parse_findings_strict",
+    "parse_report_format",
+    "parse_severity",
+    "partition_of_region",
+    "reference_repository_uri",
+    "reference_with_digest",
+    "reference_with_tag",
+    "reference_without_digest",
+    "reference_without_tag",
+    "severities",
+    "severity_of_finding",
 ]

@@ -9,6 +9,9 @@ from typing import Any, ClassVar, NoReturn, final
 
 from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Repository, RepositorySettings
 
+# reference builders, check policy table, severities, report formats
+from ecr_core.types import CheckLevel, CheckName, CheckPolicyTable, PartitionInfo, ReportFormat, Severity
+
 # auth, tagging, verify (bindauth)
 from ecr_core.types import (
     AuditReport,
@@ -52,6 +55,7 @@ from ecr_core.types import (
 )
 
 _Now = str | datetime | None
+_Checks = Mapping[CheckName, CheckLevel] | Mapping[str, str]
 _Pages = str | Mapping[str, Any] | Sequence[Mapping[str, Any]]
 _Images = LifecycleImages | str | Sequence[Mapping[str, Any]] | Mapping[str, Any]
 
@@ -138,6 +142,25 @@ __all__ = [
     "is_root_user",
     "parse_manifest",
     "secret_like_env_names",
+    "check_names",
+    "check_policy",
+    "compare_severity",
+    "default_check_policy",
+    "host_from_server_url",
+    "host_server_url",
+    "host_with_dual_stack",
+    "host_with_fips",
+    "parse_findings_strict",
+    "parse_report_format",
+    "parse_severity",
+    "partition_of_region",
+    "reference_repository_uri",
+    "reference_with_digest",
+    "reference_with_tag",
+    "reference_without_digest",
+    "reference_without_tag",
+    "severities",
+    "severity_of_finding",
 ]
 
 __version__: str
@@ -293,6 +316,7 @@ class EcrClient:
         require: str | None = None,
         warn: str | None = None,
         skip: str | None = None,
+        checks: _Checks | None = None,
         replication_regions: Sequence[str] = ...,
         replication_timeout: float = 300.0,
         referrer_types: Sequence[str] = ...,
@@ -479,6 +503,7 @@ class AsyncEcrClient:
         require: str | None = None,
         warn: str | None = None,
         skip: str | None = None,
+        checks: _Checks | None = None,
         replication_regions: Sequence[str] = ...,
         replication_timeout: float = 300.0,
         referrer_types: Sequence[str] = ...,
@@ -898,6 +923,8 @@ class ScanDecision:
         """The SARIF 2.1.0 log."""
     def to_markdown(self) -> str:
         """The Markdown summary."""
+    def render(self, format: str) -> str:
+        """The report as ``scan_gate --format FORMAT`` prints it (``json``, ``sarif``, ``markdown``/``md``)."""
     def __bool__(self) -> bool: ...
 
 def parse_findings(pages: _Pages) -> dict[str, Any]:
@@ -1148,3 +1175,67 @@ def parse_manifest(data: bytes | str) -> dict[str, Any]:
 
 def index_children(manifest: str) -> list[dict[str, str]]:
     """The platform children of an index manifest (attestations left out)."""
+
+# --- reference builders, check policy table, severities, report formats, strict findings reader ---
+def reference_with_tag(reference: str, tag: str) -> str:
+    """``reference`` with ``tag`` instead of its tag (the digest is kept); raises ``InvalidReferenceError``."""
+
+def reference_with_digest(reference: str, digest: str) -> str:
+    """``reference`` with ``digest`` instead of its digest (the tag is kept); raises ``InvalidReferenceError``."""
+
+def reference_without_tag(reference: str) -> str:
+    """``reference`` without its tag."""
+
+def reference_without_digest(reference: str) -> str:
+    """``reference`` without its digest."""
+
+def reference_repository_uri(reference: str) -> str:
+    """``HOST/REPOSITORY`` of ``reference``."""
+
+def host_with_fips(host_name: str, on: bool) -> str:
+    """A registry host with its FIPS endpoint on or off (public hosts unchanged)."""
+
+def host_with_dual_stack(host_name: str, on: bool) -> str:
+    """A registry host in its dual-stack form or back; raises ``InvalidReferenceError`` where there is none."""
+
+def host_from_server_url(url: str) -> str:
+    """The registry host of a Docker server URL; raises ``InvalidReferenceError``."""
+
+def host_server_url(host_name: str) -> str:
+    """The ``https://HOST`` server URL of a registry host."""
+
+def partition_of_region(region: str) -> PartitionInfo:
+    """The AWS partition of a region."""
+
+def default_check_policy() -> CheckPolicyTable:
+    """The default level of every ``verify_push`` check, in report order."""
+
+def check_policy(
+    levels: _Checks | None = None,
+    *,
+    require: str | None = None,
+    warn: str | None = None,
+    skip: str | None = None,
+) -> CheckPolicyTable:
+    """A full check policy table: the defaults, then ``levels``, then the comma lists."""
+
+def check_names() -> list[CheckName]:
+    """The names of every check, in report order."""
+
+def severities() -> list[Severity]:
+    """Every severity, most severe first."""
+
+def parse_severity(name: str) -> Severity | None:
+    """A known severity name (any case) in ECR's spelling, or ``None``."""
+
+def severity_of_finding(name: str | None = None) -> Severity:
+    """A finding's severity as the gate reads it (unknown or absent: ``UNDEFINED``)."""
+
+def compare_severity(a: str, b: str) -> int:
+    """Negative when ``a`` is more severe than ``b``, 0 when equal, positive when less severe."""
+
+def parse_report_format(name: str) -> ReportFormat:
+    """``json``, ``sarif`` or ``markdown`` (``md`` too, any case); raises ``InvalidArgumentError``."""
+
+def parse_findings_strict(text: str) -> dict[str, Any]:
+    """The strict findings reader: the same result as ``parse_findings``, errors name the JSON path."""

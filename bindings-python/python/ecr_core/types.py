@@ -6,7 +6,7 @@ example programs print. Timestamps are RFC 3339 strings.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, TypedDict
+from typing import Any, Dict, List, Literal, Optional, TypedDict
 
 # The ParsedReference keys are the parse_reference program's (snake_case) JSON keys.
 
@@ -55,6 +55,13 @@ __all__ = [
     "ResolvedImage",
     "ScanProgress",
     "ScanWaitOutcome",
+    # reference builders, check policy table, severities, report formats
+    "CheckLevel",
+    "CheckName",
+    "CheckPolicyTable",
+    "PartitionInfo",
+    "ReportFormat",
+    "Severity",
 ]
 
 
@@ -453,3 +460,32 @@ class RepositoryScanning(TypedDict):
     scanFrequency: Optional[str]
     scanOnPush: bool
     appliedFilters: List[str]
+
+
+# --- reference builders, check policy table, severities, report formats ---
+
+
+class PartitionInfo(TypedDict):
+    """The AWS partition of a region (``partition_of_region``)."""
+
+    name: str
+    dnsSuffix: str
+    dualStackDnsSuffix: Optional[str]
+
+
+Severity = Literal["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNTRIAGED", "UNDEFINED"]
+"""A finding severity in ECR's spelling, most severe first (``severities()``)."""
+
+ReportFormat = Literal["json", "sarif", "markdown"]
+"""A ``scan_gate`` report format (``ScanDecision.render``, ``parse_report_format``)."""
+
+CheckName = Literal[
+    "tags", "integrity", "platforms", "non-root", "labels", "no-secrets", "healthcheck", "replication", "referrers"
+]
+"""The stable name of a ``verify_push`` check."""
+
+CheckLevel = Literal["required", "warn", "skip"]
+"""How much a check matters."""
+
+CheckPolicyTable = Dict[CheckName, CheckLevel]
+"""The level of every check (``default_check_policy()``, ``check_policy()``, ``verify_push(checks=...)``)."""
