@@ -404,6 +404,37 @@ export interface RepositoryScanning {
   appliedFilters: string[]
 }
 
+/** The AWS partition of a region (`partitionOfRegion`). */
+export interface PartitionInfo {
+  name: 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-eusc' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f'
+  dnsSuffix: string
+  dualStackDnsSuffix: string | null
+}
+
+/** A finding severity in ECR's spelling, most severe first (`severities()`). */
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNTRIAGED' | 'UNDEFINED'
+
+/** A `scan_gate` report format (`ScanDecision.render`, `parseReportFormat`). */
+export type ReportFormat = 'json' | 'sarif' | 'markdown'
+
+/** The stable name of a `verifyPush` check. */
+export type CheckName =
+  | 'tags'
+  | 'integrity'
+  | 'platforms'
+  | 'non-root'
+  | 'labels'
+  | 'no-secrets'
+  | 'healthcheck'
+  | 'replication'
+  | 'referrers'
+
+/** How much a check matters. */
+export type CheckLevel = 'required' | 'warn' | 'skip'
+
+/** The level of every check (`defaultCheckPolicy()`, `checkPolicy()`, `VerifyPushOptions.checks`). */
+export type CheckPolicyTable = Record<CheckName, CheckLevel>
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -861,6 +892,11 @@ export declare class ScanDecision {
   toSarif(): Record<string, unknown>
   /** The Markdown summary (`scan_gate --format markdown`). */
   toMarkdown(): string
+  /**
+   * The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
+   * text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
+   */
+  render(format: ReportFormat | 'md'): string
 }
 
 /**
@@ -990,6 +1026,9 @@ export declare function checkIntegrity(images: FetchedImage[], expectedDigest: s
 /** The OCI-labels check (revision, source, created present): `{ ok, message, details }`. */
 export declare function checkLabels(config: ImageConfig): VerifyFinding
 
+/** The names of every check, in report order. */
+export declare function checkNames(): CheckName[]
+
 /** The non-root check of `verifyPush` on a parsed config: `{ ok, message, details }`. */
 export declare function checkNonRoot(config: ImageConfig): VerifyFinding
 
@@ -1010,6 +1049,23 @@ export interface CheckPlanOptions {
   repository?: Partial<RepositoryTagState>
   /** The digest about to be pushed. */
   digest?: string
+}
+
+/**
+ * Builds a full check policy table for `verifyPush({ checks })`: the defaults, then `levels` (check name
+ * to `"required"` / `"warn"` / `"skip"`), then the comma lists of `options`. Unknown check names or levels
+ * throw `code: "InvalidArgument"`.
+ */
+export declare function checkPolicy(levels?: Partial<CheckPolicyTable> | null, options?: CheckPolicyOptions | null): CheckPolicyTable
+
+/** Options of `checkPolicy`: comma lists of check names applied after the table. */
+export interface CheckPolicyOptions {
+  /** Checks that must pass (comma list). */
+  require?: string
+  /** Checks that only warn (comma list). */
+  warn?: string
+  /** Checks not to run (comma list). */
+  skip?: string
 }
 
 /**
@@ -1040,6 +1096,19 @@ export interface CheckTagPlanOptions {
  * `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had (default 0).
  */
 export declare function comparePlatforms(expected: Array<string>, found: Array<string>, attestations?: number | undefined | null): VerifyFinding
+
+/**
+ * Compares two severities by the core's order (most severe first): negative when `a` is more severe
+ * than `b`, 0 when equal, positive when less severe (a `sort` comparator). Unknown names throw
+ * `code: "InvalidArgument"`.
+ */
+export declare function compareSeverity(a: string, b: string): number
+
+/**
+ * The default check policy of `verifyPush`, in report order: the image-identity and config safety checks
+ * `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
+ */
+export declare function defaultCheckPolicy(): CheckPolicyTable
 
 /** The docker config file docker reads: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
 export declare function defaultDockerConfigPath(): string | null
@@ -1179,6 +1248,28 @@ export interface GateImageOptions {
 export declare function helperVersionLine(): string
 
 /**
+ * The registry host of a server URL as Docker hands it to credential helpers
+ * (`[https://]host[:port][/path][?query]`); user info and schemes other than `https` throw
+ * `code: "InvalidReference"`.
+ */
+export declare function hostFromServerUrl(url: string): string
+
+/** The `https://HOST` server URL of a registry host. */
+export declare function hostServerUrl(host: string): string
+
+/**
+ * A registry host in its dual-stack form (`dkr-ecr.<region>.on.aws`, `ecr-public.aws.com`) or back.
+ * Throws `code: "InvalidReference"` for a partition without dual-stack registry hosts.
+ */
+export declare function hostWithDualStack(host: string, on: boolean): string
+
+/**
+ * A registry host with its FIPS endpoint (`dkr.ecr-fips`) switched on or off; public hosts have no FIPS
+ * form and come back unchanged.
+ */
+export declare function hostWithFips(host: string, on: boolean): string
+
+/**
  * The platform children of an index manifest (JSON text): `[{ digest, platform, mediaType }]`,
  * attestations and unknown platforms left out (what the scan gate reads an index with).
  */
@@ -1213,6 +1304,13 @@ export declare function mergeAuthEntry(config: Record<string, unknown>, server: 
 export declare function parseFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>): Record<string, any>
 
 /**
+ * Parses DescribeImageScanFindings JSON text with the strict reader behind `parseFindings`: the same
+ * result for every input, and a `code: "InvalidArgument"` error naming the JSON path of the first problem
+ * (`[1].imageScanFindings.findings[0].severity`).
+ */
+export declare function parseFindingsStrict(text: string): Record<string, any>
+
+/**
  * Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{ kind: "index", mediaType, entries }`
  * or `{ kind: "image", mediaType, configDigest, configMediaType }`.
  */
@@ -1224,6 +1322,21 @@ export declare function parseManifest(data: string | Uint8Array): ParsedManifest
  * `dns_suffix`, `repository`, `tag`, `digest`). Throws `code: "InvalidReference"` naming what is wrong.
  */
 export declare function parseReference(text: string): ParsedReference
+
+/**
+ * A report format name in its canonical spelling: `"json"`, `"sarif"` or `"markdown"` (`"md"` too, any
+ * case); another name throws `code: "InvalidArgument"`.
+ */
+export declare function parseReportFormat(name: string): ReportFormat
+
+/** A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `null`. */
+export declare function parseSeverity(name: string): Severity | null
+
+/**
+ * The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
+ * no dual-stack registry hosts).
+ */
+export declare function partitionOfRegion(region: string): PartitionInfo
 
 /** Options of `TagStrategy.plan`. */
 export interface PlanOptions {
@@ -1248,6 +1361,27 @@ export interface PutImageOptions {
   /** The expected digest; ECR checks it against the manifest bytes. */
   digest?: string
 }
+
+/** `HOST/REPOSITORY` of `reference`, the repository URI ECR reports. */
+export declare function referenceRepositoryUri(reference: string): string
+
+/**
+ * `reference` with `digest` (`sha256:<64 hex>`) instead of its digest; the tag is kept. Throws
+ * `code: "InvalidReference"`.
+ */
+export declare function referenceWithDigest(reference: string, digest: string): string
+
+/** `reference` without its digest (unchanged when it has none). */
+export declare function referenceWithoutDigest(reference: string): string
+
+/** `reference` without its tag (unchanged when it has none). */
+export declare function referenceWithoutTag(reference: string): string
+
+/**
+ * `reference` (`HOST/REPO[:TAG][@DIGEST]`) with `tag` instead of its tag; the digest is kept. Throws
+ * `code: "InvalidReference"` for a bad reference or tag.
+ */
+export declare function referenceWithTag(reference: string, tag: string): string
 
 /** The parts of a refresh policy (seconds for durations); parts left out keep the defaults. */
 export interface RefreshPolicyOptions {
@@ -1293,6 +1427,15 @@ export declare function registryRegion(registry: string): string | null
 /** The names of the secret-looking variables among `NAME=value` strings (never the values). */
 export declare function secretLikeEnvNames(env: Array<string>): Array<string>
 
+/**
+ * Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
+ * `UNDEFINED`.
+ */
+export declare function severities(): Severity[]
+
+/** A finding's severity as the gate reads it: unknown or absent values are `UNDEFINED`. */
+export declare function severityOfFinding(name?: string | undefined | null): Severity
+
 /** `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest. */
 export declare function sha256Digest(data: string | Uint8Array): string
 
@@ -1330,6 +1473,8 @@ export interface VerifyPushOptions {
   warn?: string
   /** Checks not to run (comma list). */
   skip?: string
+  /** A check policy table (`checkPolicy()`, `{ labels: "warn", ... }`), applied before the lists. */
+  checks?: Partial<CheckPolicyTable> | null
   /** Regions replication must reach (implies `require: "replication"`). */
   replicationRegions?: Array<string>
   /** Seconds to wait for replication (default 300). */

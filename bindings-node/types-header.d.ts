@@ -403,3 +403,34 @@ export interface RepositoryScanning {
   scanOnPush: boolean
   appliedFilters: string[]
 }
+
+/** The AWS partition of a region (`partitionOfRegion`). */
+export interface PartitionInfo {
+  name: 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-eusc' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f'
+  dnsSuffix: string
+  dualStackDnsSuffix: string | null
+}
+
+/** A finding severity in ECR's spelling, most severe first (`severities()`). */
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNTRIAGED' | 'UNDEFINED'
+
+/** A `scan_gate` report format (`ScanDecision.render`, `parseReportFormat`). */
+export type ReportFormat = 'json' | 'sarif' | 'markdown'
+
+/** The stable name of a `verifyPush` check. */
+export type CheckName =
+  | 'tags'
+  | 'integrity'
+  | 'platforms'
+  | 'non-root'
+  | 'labels'
+  | 'no-secrets'
+  | 'healthcheck'
+  | 'replication'
+  | 'referrers'
+
+/** How much a check matters. */
+export type CheckLevel = 'required' | 'warn' | 'skip'
+
+/** The level of every check (`defaultCheckPolicy()`, `checkPolicy()`, `VerifyPushOptions.checks`). */
+export type CheckPolicyTable = Record<CheckName, CheckLevel>

@@ -34,16 +34,21 @@ pub use auth::{
     RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions, default_docker_config_path,
     helper_version_line, merge_auth_entry, registry_region, write_docker_config,
 };
-pub use reference::{RegistryHostOptions, registry_host, validate_digest, validate_repository_name, validate_tag};
+pub use reference::{
+    RegistryHostOptions, host_from_server_url, host_server_url, host_with_dual_stack, host_with_fips,
+    partition_of_region, reference_repository_uri, reference_with_digest, reference_with_tag, reference_without_digest,
+    reference_without_tag, registry_host, validate_digest, validate_repository_name, validate_tag,
+};
 pub use registry::{FetchedManifest, ImageConfig, RegistryClient, RegistryClientOptions};
 pub use tagging::{
     CheckPlanOptions, CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env, check_plan, wildcard_match,
 };
 pub use verify::{
-    BuildRecordOptions, VerifyPushOptions, WaitForReplicationOptions, analyse_repository_policy, build_record,
-    check_healthcheck, check_integrity, check_labels, check_non_root, check_referrers, check_replication,
-    check_secrets, compare_platforms, default_lifecycle_policy, index_children, is_root_user, parse_manifest,
-    secret_like_env_names, sha256_digest, validate_lifecycle_policy_text,
+    BuildRecordOptions, CheckPolicyOptions, VerifyPushOptions, WaitForReplicationOptions, analyse_repository_policy,
+    build_record, check_healthcheck, check_integrity, check_labels, check_names, check_non_root, check_policy,
+    check_referrers, check_replication, check_secrets, compare_platforms, default_check_policy,
+    default_lifecycle_policy, index_children, is_root_user, parse_manifest, secret_like_env_names, sha256_digest,
+    validate_lifecycle_policy_text,
 };
 // scan + lifecycle (bindscan)
 pub use lifecycle::{
@@ -53,6 +58,9 @@ pub use lifecycle::{
 pub use scan::{
     EvaluateFindingsOptions, GateImageOptions, ScanDecision, ScanPolicy, WaitForScanOptions, evaluate_findings,
     gate_findings, parse_findings,
+};
+pub use scan::{
+    compare_severity, parse_findings_strict, parse_report_format, parse_severity, severities, severity_of_finding,
 };
 
 /// The version of ecr-core this addon was built from.

@@ -63,3 +63,103 @@ pub fn registry_host(
         Ok(host.to_string())
     })
 }
+
+// --- reference: ImageReference and RegistryHost builders (the last gaps of issues 8/9) ---
+
+/// `reference` (`HOST/REPO[:TAG][@DIGEST]`) with `tag` instead of its tag; the digest is kept. Throws
+/// `code: "InvalidReference"` for a bad reference or tag.
+#[napi]
+pub fn reference_with_tag(env: &Env, reference: String, tag: String) -> Result<String> {
+    guard(env, || {
+        let image: ecr_core::reference::ImageReference = reference.parse()?;
+        Ok(image.with_tag(&tag)?.to_string())
+    })
+}
+
+/// `reference` with `digest` (`sha256:<64 hex>`) instead of its digest; the tag is kept. Throws
+/// `code: "InvalidReference"`.
+#[napi]
+pub fn reference_with_digest(env: &Env, reference: String, digest: String) -> Result<String> {
+    guard(env, || {
+        let image: ecr_core::reference::ImageReference = reference.parse()?;
+        Ok(image.with_digest(&digest)?.to_string())
+    })
+}
+
+/// `reference` without its tag (unchanged when it has none).
+#[napi]
+pub fn reference_without_tag(env: &Env, reference: String) -> Result<String> {
+    guard(env, || {
+        let image: ecr_core::reference::ImageReference = reference.parse()?;
+        Ok(image.without_tag().to_string())
+    })
+}
+
+/// `reference` without its digest (unchanged when it has none).
+#[napi]
+pub fn reference_without_digest(env: &Env, reference: String) -> Result<String> {
+    guard(env, || {
+        let image: ecr_core::reference::ImageReference = reference.parse()?;
+        Ok(image.without_digest().to_string())
+    })
+}
+
+/// `HOST/REPOSITORY` of `reference`, the repository URI ECR reports.
+#[napi]
+pub fn reference_repository_uri(env: &Env, reference: String) -> Result<String> {
+    guard(env, || {
+        let image: ecr_core::reference::ImageReference = reference.parse()?;
+        Ok(image.repository_uri())
+    })
+}
+
+/// A registry host with its FIPS endpoint (`dkr.ecr-fips`) switched on or off; public hosts have no FIPS
+/// form and come back unchanged.
+#[napi]
+pub fn host_with_fips(env: &Env, host: String, on: bool) -> Result<String> {
+    guard(env, || {
+        let host: ecr_core::reference::RegistryHost = host.parse()?;
+        Ok(host.with_fips(on).to_string())
+    })
+}
+
+/// A registry host in its dual-stack form (`dkr-ecr.<region>.on.aws`, `ecr-public.aws.com`) or back.
+/// Throws `code: "InvalidReference"` for a partition without dual-stack registry hosts.
+#[napi]
+pub fn host_with_dual_stack(env: &Env, host: String, on: bool) -> Result<String> {
+    guard(env, || {
+        let host: ecr_core::reference::RegistryHost = host.parse()?;
+        Ok(host.with_dual_stack(on)?.to_string())
+    })
+}
+
+/// The registry host of a server URL as Docker hands it to credential helpers
+/// (`[https://]host[:port][/path][?query]`); user info and schemes other than `https` throw
+/// `code: "InvalidReference"`.
+#[napi]
+pub fn host_from_server_url(env: &Env, url: String) -> Result<String> {
+    guard(env, || {
+        Ok(ecr_core::reference::RegistryHost::from_server_url(&url)?.to_string())
+    })
+}
+
+/// The `https://HOST` server URL of a registry host.
+#[napi]
+pub fn host_server_url(env: &Env, host: String) -> Result<String> {
+    guard(env, || {
+        let host: ecr_core::reference::RegistryHost = host.parse()?;
+        Ok(host.server_url())
+    })
+}
+
+/// The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
+/// no dual-stack registry hosts).
+#[napi(ts_return_type = "PartitionInfo")]
+pub fn partition_of_region(region: String) -> Value {
+    let p = ecr_core::reference::Partition::of_region(&region);
+    serde_json::json!({
+        "name": p.as_str(),
+        "dnsSuffix": p.dns_suffix(),
+        "dualStackDnsSuffix": p.dual_stack_dns_suffix(),
+    })
+}

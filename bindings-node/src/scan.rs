@@ -3,7 +3,7 @@
 //! of `EcrClient` (wait for the scan and gate it, with a progress callback).
 
 use ecr_core::scan::report;
-use ecr_core::scan::{GateDecision, GateImage, GateOptions, ScanFindings, ScanType, WaitOptions};
+use ecr_core::scan::{GateDecision, GateImage, GateOptions, ScanFindings, ScanType, Severity, WaitOptions};
 use ecr_core::types::ImageId;
 use ecr_core::{EcrClient as CoreClient, Error as CoreError};
 use napi::Env;
@@ -104,6 +104,15 @@ impl ScanDecision {
     #[napi]
     pub fn to_markdown(&self) -> String {
         report::markdown(&self.decision)
+    }
+
+    /// The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
+    /// text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
+    #[napi(ts_args_type = "format: ReportFormat | 'md'")]
+    pub fn render(&self, env: &Env, format: String) -> Result<String> {
+        guard(env, || {
+            Ok(report::render(&self.decision, report::Format::parse(&format)?))
+        })
     }
 }
 
@@ -455,4 +464,63 @@ impl EcrClient {
             Ok(c.registry_scan_type().await?.map(|t| t.as_str().to_owned()))
         })
     }
+}
+
+// --- scan: severities, report formats, the strict findings reader (the last gaps of issues 8/9) ---
+
+/// Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
+/// `UNDEFINED`.
+#[napi(ts_return_type = "Severity[]")]
+pub fn severities() -> Vec<&'static str> {
+    Severity::ALL.iter().map(|s| s.as_str()).collect()
+}
+
+/// A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `null`.
+#[napi(ts_return_type = "Severity | null")]
+pub fn parse_severity(name: String) -> Option<&'static str> {
+    Severity::parse(&name).map(Severity::as_str)
+}
+
+/// A finding's severity as the gate reads it: unknown or absent values are `UNDEFINED`.
+#[napi(ts_return_type = "Severity")]
+pub fn severity_of_finding(name: Option<String>) -> &'static str {
+    Severity::from_finding(name.as_deref()).as_str()
+}
+
+fn severity_arg(name: &str) -> std::result::Result<Severity, CoreError> {
+    Severity::parse(name).ok_or_else(|| {
+        CoreError::invalid(
+            "severity",
+            format!("unknown severity {name:?}; known: {}", severities().join(", ")),
+        )
+    })
+}
+
+/// Compares two severities by the core's order (most severe first): negative when `a` is more severe
+/// than `b`, 0 when equal, positive when less severe (a `sort` comparator). Unknown names throw
+/// `code: "InvalidArgument"`.
+#[napi]
+pub fn compare_severity(env: &Env, a: String, b: String) -> Result<i32> {
+    guard(env, || Ok(severity_arg(&a)?.cmp(&severity_arg(&b)?) as i32))
+}
+
+/// A report format name in its canonical spelling: `"json"`, `"sarif"` or `"markdown"` (`"md"` too, any
+/// case); another name throws `code: "InvalidArgument"`.
+#[napi(ts_return_type = "ReportFormat")]
+pub fn parse_report_format(env: &Env, name: String) -> Result<&'static str> {
+    guard(env, || {
+        Ok(match report::Format::parse(&name)? {
+            report::Format::Json => "json",
+            report::Format::Sarif => "sarif",
+            report::Format::Markdown => "markdown",
+        })
+    })
+}
+
+/// Parses DescribeImageScanFindings JSON text with the strict reader behind `parseFindings`: the same
+/// result for every input, and a `code: "InvalidArgument"` error naming the JSON path of the first problem
+/// (`[1].imageScanFindings.findings[0].severity`).
+#[napi(ts_return_type = "Record<string, any>")]
+pub fn parse_findings_strict(env: &Env, text: String) -> Result<Value> {
+    guard(env, || json(&ecr_core::scan::parse_findings_strict(&text)?))
 }

@@ -44,6 +44,9 @@ pub struct VerifyPushOptions {
     pub warn: Option<String>,
     /// Checks not to run (comma list).
     pub skip: Option<String>,
+    /// A check policy table (`checkPolicy()`, `{ labels: "warn", ... }`), applied before the lists.
+    #[napi(ts_type = "Partial<CheckPolicyTable> | null")]
+    pub checks: Option<std::collections::HashMap<String, String>>,
     /// Regions replication must reach (implies `require: "replication"`).
     pub replication_regions: Option<Vec<String>>,
     /// Seconds to wait for replication (default 300).
@@ -89,15 +92,7 @@ fn push_request(image: &str, o: VerifyPushOptions) -> CoreResult<VerifyPushReque
     if !regions.is_empty() {
         checks = checks.set(Check::Replication, CheckLevel::Required);
     }
-    for (list, level) in [
-        (&o.require, CheckLevel::Required),
-        (&o.warn, CheckLevel::Warn),
-        (&o.skip, CheckLevel::Skip),
-    ] {
-        if let Some(l) = list {
-            checks = checks.with_list(l, level)?;
-        }
-    }
+    let checks = policy_with(checks, o.checks.as_ref(), o.require, o.warn, o.skip)?;
     let timeout = o.replication_timeout.unwrap_or(300.0);
     if !(timeout.is_finite() && timeout >= 0.0) {
         return Err(CoreError::invalid(
@@ -555,4 +550,98 @@ impl EcrClient {
             Ok(c.repository_policy_text(&repository).await?)
         })
     }
+}
+
+// --- verify: the check policy table (the last gaps of issues 8/9) ---
+
+/// `policy` with a table of levels (`{ labels: "warn", ... }`) and then the comma lists applied.
+fn policy_with(
+    mut policy: CheckPolicy,
+    table: Option<&std::collections::HashMap<String, String>>,
+    require: Option<String>,
+    warn: Option<String>,
+    skip: Option<String>,
+) -> CoreResult<CheckPolicy> {
+    // Sorted, so an error names the same first bad entry every time.
+    let mut entries: Vec<_> = table.into_iter().flatten().collect();
+    entries.sort();
+    for (name, level) in entries {
+        let check: Check = name.parse()?;
+        let level = match level.as_str() {
+            "required" => CheckLevel::Required,
+            "warn" => CheckLevel::Warn,
+            "skip" => CheckLevel::Skip,
+            other => {
+                return Err(CoreError::invalid(
+                    "checks",
+                    format!("{name}: {other:?}: expected \"required\", \"warn\" or \"skip\""),
+                ));
+            }
+        };
+        policy = policy.set(check, level);
+    }
+    for (list, level) in [
+        (require, CheckLevel::Required),
+        (warn, CheckLevel::Warn),
+        (skip, CheckLevel::Skip),
+    ] {
+        if let Some(l) = list {
+            policy = policy.with_list(&l, level)?;
+        }
+    }
+    Ok(policy)
+}
+
+/// The level of every check, in report order (`{ tags: "required", ... }`).
+fn policy_table(policy: &CheckPolicy) -> Value {
+    Value::Object(
+        Check::ALL
+            .iter()
+            .map(|c| (c.as_str().to_owned(), Value::from(policy.level(*c).as_str())))
+            .collect(),
+    )
+}
+
+/// Options of `checkPolicy`: comma lists of check names applied after the table.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct CheckPolicyOptions {
+    /// Checks that must pass (comma list).
+    pub require: Option<String>,
+    /// Checks that only warn (comma list).
+    pub warn: Option<String>,
+    /// Checks not to run (comma list).
+    pub skip: Option<String>,
+}
+
+/// The default check policy of `verifyPush`, in report order: the image-identity and config safety checks
+/// `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
+#[napi(ts_return_type = "CheckPolicyTable")]
+pub fn default_check_policy() -> Value {
+    policy_table(&CheckPolicy::default())
+}
+
+/// Builds a full check policy table for `verifyPush({ checks })`: the defaults, then `levels` (check name
+/// to `"required"` / `"warn"` / `"skip"`), then the comma lists of `options`. Unknown check names or levels
+/// throw `code: "InvalidArgument"`.
+#[napi(
+    ts_args_type = "levels?: Partial<CheckPolicyTable> | null, options?: CheckPolicyOptions | null",
+    ts_return_type = "CheckPolicyTable"
+)]
+pub fn check_policy(
+    env: &Env,
+    levels: Option<std::collections::HashMap<String, String>>,
+    options: Option<CheckPolicyOptions>,
+) -> Result<Value> {
+    let o = options.unwrap_or_default();
+    guard(env, || {
+        let policy = policy_with(CheckPolicy::default(), levels.as_ref(), o.require, o.warn, o.skip)?;
+        Ok(policy_table(&policy))
+    })
+}
+
+/// The names of every check, in report order.
+#[napi(ts_return_type = "CheckName[]")]
+pub fn check_names() -> Vec<&'static str> {
+    Check::ALL.iter().map(|c| c.as_str()).collect()
 }

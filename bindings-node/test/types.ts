@@ -254,3 +254,49 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
   void [tuned, explicit]
 }
 void gaps
+
+// --- reference builders, check policy table, severities, report formats, strict findings reader ---
+import {
+  checkNames,
+  checkPolicy,
+  compareSeverity,
+  defaultCheckPolicy,
+  hostFromServerUrl,
+  hostServerUrl,
+  hostWithDualStack,
+  hostWithFips,
+  parseFindingsStrict,
+  parseReportFormat,
+  parseSeverity,
+  partitionOfRegion,
+  referenceRepositoryUri,
+  referenceWithDigest,
+  referenceWithTag,
+  referenceWithoutDigest,
+  referenceWithoutTag,
+  severities,
+  severityOfFinding,
+} from '../index.js'
+import type { CheckLevel, CheckName, CheckPolicyTable, PartitionInfo, ReportFormat, Severity } from '../index.js'
+
+async function builders(client: EcrClient): Promise<void> {
+  const ref: string = referenceWithoutDigest(referenceWithoutTag(referenceWithDigest(referenceWithTag('h/r', 'v1'), 'sha256:0')))
+  const uri: string = referenceRepositoryUri(ref)
+  const hosts: string[] = [hostWithFips('h', true), hostWithDualStack('h', false), hostFromServerUrl('https://h'), hostServerUrl('h')]
+  const partition: PartitionInfo = partitionOfRegion('eu-west-1')
+  const suffix: string | null = partition.dualStackDnsSuffix
+  const table: CheckPolicyTable = checkPolicy({ labels: 'warn' }, { skip: 'healthcheck' })
+  const level: CheckLevel = defaultCheckPolicy()['non-root']
+  const names: CheckName[] = checkNames()
+  const verified = await client.verifyPush('h/r:v1', { digest: 'sha256:0', checks: table })
+  const partial = await client.verifyPush('h/r:v1', { digest: 'sha256:0', checks: { referrers: 'required' } })
+  const order: Severity[] = severities()
+  const parsed: Severity | null = parseSeverity('high')
+  const ofFinding: Severity = severityOfFinding(undefined)
+  const sorted: string[] = ['LOW', 'HIGH'].sort(compareSeverity)
+  const format: ReportFormat = parseReportFormat('md')
+  const rendered: string = gateFindings('{}', {}).render(format)
+  const strict: Record<string, any> = parseFindingsStrict('{}')
+  void [uri, hosts, suffix, level, names, verified, partial, order, parsed, ofFinding, sorted, rendered, strict]
+}
+void builders

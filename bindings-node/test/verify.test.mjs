@@ -53,6 +53,26 @@ describe('verify against the emulator', () => {
     assert.deepEqual([code, report], [0, v.report])
   })
 
+  test('a check policy table (checkPolicy) passed as options.checks, the lists applied after it', async () => {
+    const { checkPolicy } = require('../index.js')
+    const [name, digest] = await putImage(client, 'v1')
+    const checks = checkPolicy(Object.fromEntries(SKIP_CONFIG.split(',').map((c) => [c, 'skip'])))
+    const v = await client.verifyPush(`${HOST}/${name}:v1`, { digest, checks })
+    assert.equal(v.report.passed, true, JSON.stringify(v))
+    const s = statusOf(v.report)
+    assert.deepEqual([s.tags, s.labels, s.healthcheck], ['passed', 'skipped', 'skipped'])
+    const later = await client.verifyPush(`${HOST}/${name}:v1`, { digest, checks, skip: 'tags' })
+    assert.equal(statusOf(later.report).tags, 'skipped')
+    assert.throws(() => client.verifyPush(`${HOST}/${name}:v1`, { digest, checks: { labels: 'sometimes' } }), (e) => {
+      assert.equal(e.code, 'InvalidArgument')
+      assert.match(e.message, /sometimes/)
+      return true
+    })
+    assert.throws(() => client.verifyPush(`${HOST}/${name}:v1`, { digest, checks: { bogus: 'warn' } }), {
+      code: 'InvalidArgument',
+    })
+  })
+
   test('bad arguments throw before any call', () => {
     const other = 'sha256:' + '1'.repeat(64)
     assert.throws(() => client.verifyPush(`${HOST}/repo@sha256:${'0'.repeat(64)}`, { digest: other }), (e) => {
