@@ -54,11 +54,11 @@ pub(crate) fn registry_host(registry_id: &str, region: &str, fips: bool, dual_st
 // --- reference: ImageReference and RegistryHost builders (the last gaps of issues 8/9) ---
 
 fn image(reference: &str) -> Result<ecr_core::reference::ImageReference, Failure> {
-    Ok(reference.parse().map_err(Failure::from)?)
+    reference.parse().map_err(Failure::from)
 }
 
 fn host(text: &str) -> Result<ecr_core::reference::RegistryHost, Failure> {
-    Ok(text.parse().map_err(Failure::from)?)
+    text.parse().map_err(Failure::from)
 }
 
 /// `reference` (`HOST/REPO[:TAG][@DIGEST]`) with `tag` instead of its tag; the digest is kept. Raises
