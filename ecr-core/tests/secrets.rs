@@ -20,7 +20,11 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use chrono::TimeZone as _;
-use ecr_core::auth::{Authenticator, DiskCache, ManualClock, RegistryCredentials, run_helper, write_docker_config};
+use ecr_core::auth::{
+    Authenticator, DiskCache, ManualClock, RegistryCredentials, ToRegistryHost, registry_region, run_helper,
+    write_docker_config,
+};
+use ecr_core::reference::{ImageReference, RegistryHost, parse_input, parse_input_json};
 use ecr_core::verify::{RegistryAccess, RegistryAuth, RegistryClient};
 use ecr_core::{EcrClient, Secret};
 use fault_proxy::{Fault, FaultProxy};
@@ -382,4 +386,38 @@ fn errors_built_while_holding_a_token_never_show_it() {
             );
         }
     }
+}
+
+/// A password typed into a server URL or an image reference (`https://AWS:PASSWORD@host/...`) is never echoed by
+/// the reference parsers, the auth module's host reading or the `parse_reference` program's JSON.
+#[test]
+fn passwords_in_urls_are_never_echoed_by_parse_errors() {
+    let host = "123456789012.dkr.ecr.us-west-2.amazonaws.com";
+    let inputs = [
+        format!("https://AWS:{MOTO_PASSWORD}@{host}/"),
+        format!("ftp://AWS:{MOTO_PASSWORD}@{host}/v2/"),
+        format!("AWS:{MOTO_PASSWORD}@{host}/team/app:v1"),
+        format!("https://AWS:{MOTO_PASSWORD}@{host}/team/app:v1"),
+        format!("https://{MOTO_PASSWORD}@{host}:99999/"),
+        format!("AWS:{MOTO_PASSWORD}@ftp://{host}/"),
+    ];
+    let mut out = Vec::new();
+    for input in &inputs {
+        let errors = [
+            RegistryHost::from_server_url(input).unwrap_err(),
+            input.parse::<RegistryHost>().unwrap_err(),
+            input.parse::<ImageReference>().unwrap_err(),
+            parse_input(input).unwrap_err(),
+            input.as_str().to_registry_host().unwrap_err(),
+            registry_region(input).unwrap_err(),
+        ];
+        for err in &errors {
+            assert_eq!(err.code(), "InvalidReference", "{input}: {err}");
+            out.extend(error_texts(err));
+        }
+        out.push(parse_input_json(input).to_string());
+        // What is redacted is only the user information: the host is still named.
+        assert!(format!("{:?}", errors[0]).contains(host), "{:?}", errors[0]);
+    }
+    assert_clean("reference errors", &out);
 }

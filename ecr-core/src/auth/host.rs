@@ -3,7 +3,7 @@
 //! (scheme, path and query stripped, lower-cased, user information refused without echoing it).
 
 use crate::error::{Error, Result};
-use crate::reference::{Partition, RegistryHost};
+use crate::reference::{Partition, RegistryHost, redact_user_info};
 
 /// The registry behind a host, as far as authentication cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +32,7 @@ pub(crate) fn partition_of_region(region: &str) -> &'static str {
 /// The bare `host[:port]` of a server URL: scheme, path, query and trailing dot removed, lower-cased.
 pub(crate) fn authority(input: &str) -> Result<String> {
     // Text before an `@` may be a password (`https://user:pass@host`): errors never echo it.
-    let echo = match input.trim().rsplit_once('@') {
-        Some((_, rest)) => format!("<redacted>@{rest}"),
-        None => input.to_owned(),
-    };
+    let echo = redact_user_info(input.trim()).into_owned();
     let invalid = |message: &str| Error::InvalidReference {
         input: echo.clone(),
         message: message.to_owned(),
@@ -82,7 +79,7 @@ pub(crate) fn parse_ecr_host(input: &str) -> Result<EcrHost> {
     let auth = authority(input)?;
     let host = RegistryHost::from_server_url(&auth).map_err(|e| match e {
         Error::InvalidReference { message, .. } => Error::InvalidReference {
-            input: input.trim().to_owned(),
+            input: redact_user_info(input.trim()).into_owned(),
             message,
         },
         other => other,

@@ -91,7 +91,7 @@ pub fn parse_input_json(input: &str) -> Value {
                 Error::InvalidReference { message, .. } => message.clone(),
                 other => other.to_string(),
             };
-            json!({ "input": input, "ok": false, "code": err.code(), "message": message })
+            json!({ "input": super::redact_user_info(input), "ok": false, "code": err.code(), "message": message })
         }
     }
 }

@@ -46,6 +46,8 @@ pub use host::{ECR_PUBLIC_DUAL_STACK_HOST, ECR_PUBLIC_HOST, Partition, RegistryH
 pub use image::ImageReference;
 pub use input::{ParsedInput, parse_input, parse_input_json};
 
+use std::borrow::Cow;
+
 use crate::Error;
 
 /// Where a part being checked sits inside the text the caller gave, for messages that say where.
@@ -94,12 +96,49 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// An [`Error::InvalidReference`] for `input`.
+/// An [`Error::InvalidReference`] for `input`. When `input` carries user information (see
+/// [`redact_user_info`]), neither it nor a message quoting parts of it is shown: the error says what is wrong
+/// and echoes the input with the user information redacted.
 fn invalid(input: &str, message: String) -> Error {
-    Error::InvalidReference {
-        input: input.to_owned(),
-        message,
+    match redact_user_info(input) {
+        Cow::Borrowed(_) => Error::InvalidReference {
+            input: input.to_owned(),
+            message,
+        },
+        Cow::Owned(redacted) => Error::InvalidReference {
+            input: redacted,
+            message: USER_INFO_MESSAGE.to_owned(),
+        },
     }
+}
+
+/// The message of every reference error whose input carries user information.
+const USER_INFO_MESSAGE: &str = "user information before '@' is not allowed (the host would be what follows '@'); \
+    it is not shown and must be removed";
+
+/// `input` with the user information of its authority replaced by `<redacted>`, so errors and reports never
+/// echo what may be a password. The authority is the text after any `scheme://` (a valid scheme name) up to the
+/// first `/`, `?` or `#`; an `@` in it starts the host after user information, unless the input is a bare
+/// `name@digest` reference (no scheme, no `/` anywhere, no `:` before the `@`). Text without user information
+/// is returned as is.
+pub(crate) fn redact_user_info(input: &str) -> Cow<'_, str> {
+    let is_scheme = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    };
+    let scheme_end = input.find("://").filter(|&i| is_scheme(&input[..i])).map(|i| i + 3);
+    let start = scheme_end.unwrap_or(0);
+    let rest = &input[start..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..end].rfind('@') else {
+        return Cow::Borrowed(input);
+    };
+    let bare_digest_reference = scheme_end.is_none() && !input.contains('/') && !rest[..at].contains(':');
+    if bare_digest_reference {
+        return Cow::Borrowed(input);
+    }
+    Cow::Owned(format!("{}<redacted>{}", &input[..start], &rest[at..]))
 }
 
 /// Quotes a character for a message, escaping controls and whitespace.

@@ -198,3 +198,35 @@ fn parse_input_json_has_the_documented_fields_in_order() {
     assert_eq!(keys, ["input", "ok", "code", "message"]);
     assert_eq!(out["code"], "InvalidReference");
 }
+
+#[test]
+fn user_information_is_redacted_but_digest_references_are_not() {
+    use super::redact_user_info;
+    let host = "123456789012.dkr.ecr.us-west-2.amazonaws.com";
+    for (input, echoed) in [
+        (
+            format!("https://AWS:pw@{host}/v2/"),
+            format!("https://<redacted>@{host}/v2/"),
+        ),
+        (format!("AWS:pw@{host}/team/app"), format!("<redacted>@{host}/team/app")),
+        (format!("token@{host}/team/app"), format!("<redacted>@{host}/team/app")),
+        (format!("AWS:pw@ftp://{host}"), format!("<redacted>@ftp://{host}")),
+        (
+            format!("{host}/team/app@sha256:{}", "a".repeat(64)),
+            format!("{host}/team/app@sha256:{}", "a".repeat(64)),
+        ),
+        ("app@sha256:abc".to_owned(), "app@sha256:abc".to_owned()),
+    ] {
+        assert_eq!(redact_user_info(&input), echoed, "{input}");
+    }
+    let err = format!("AWS:pw@{host}/team/app:v1")
+        .parse::<ImageReference>()
+        .unwrap_err();
+    let crate::Error::InvalidReference { input, message: text } = err else {
+        panic!()
+    };
+    assert_eq!(input, format!("<redacted>@{host}/team/app:v1"));
+    assert!(text.contains("user information") && !text.contains("pw"), "{text}");
+    // Without user information the message still says precisely what is wrong.
+    assert!(message("app@sha256:abc".parse::<ImageReference>().unwrap_err()).contains("digest"));
+}
