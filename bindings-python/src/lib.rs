@@ -141,6 +141,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(scan::compare_severity, m)?,
         wrap_pyfunction!(scan::parse_report_format, m)?,
         wrap_pyfunction!(scan::parse_findings_strict, m)?,
+        wrap_pyfunction!(auth::check_credential_policy, m)?,
+        wrap_pyfunction!(auth::is_long_lived, m)?,
     ] {
         m.add_function(f)?;
     }

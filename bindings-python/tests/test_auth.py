@@ -301,3 +301,32 @@ async def test_async_authenticator_clock_and_cache(emulator: dict[str, str], tmp
     assert (await auth.credentials(HOST)).password == MOTO_PASSWORD
     with pytest.raises(ecr_core.InvalidArgumentError):
         ecr_core.AsyncAuthenticator(aclient).advance(1)
+
+
+def test_credential_policy_check(auth: ecr_core.Authenticator) -> None:
+    # The identity the authenticator reports round-trips through the check.
+    live = auth.aws_identity()
+    assert ecr_core.is_long_lived(live) is (not live["hasSessionToken"])
+    ecr_core.check_credential_policy(live, require_temporary_credentials=False)
+    static: ecr_core.types.AwsIdentity = {
+        "source": "profile", "accessKeyKind": "long-term", "hasSessionToken": True, "expiresAt": None,
+    }  # fmt: skip
+    assert ecr_core.is_long_lived(static)
+    with pytest.raises(ecr_core.LongLivedCredentialsError) as info:
+        ecr_core.check_credential_policy(static)
+    assert "profile" in str(info.value) and "AKIA" in str(info.value)
+    ecr_core.check_credential_policy(static, require_temporary_credentials=False)
+    sso = {"source": "sso", "accessKeyKind": "temporary", "hasSessionToken": True,
+           "expiresAt": "2026-01-01T00:00:00Z"}  # fmt: skip
+    assert not ecr_core.is_long_lived(sso)
+    ecr_core.check_credential_policy(sso)
+    no_token = {**sso, "source": "credential_process", "hasSessionToken": False}
+    with pytest.raises(ecr_core.InvalidArgumentError):  # not a source spelling
+        ecr_core.check_credential_policy(no_token)
+    with pytest.raises(ecr_core.LongLivedCredentialsError) as session:
+        ecr_core.check_credential_policy({**no_token, "source": "process"})
+    assert "session token" in str(session.value)
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.is_long_lived({**sso, "accessKeyKind": "forever"})
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.is_long_lived({**sso, "expiresAt": "soon"})

@@ -104,6 +104,7 @@ from ._native import (
 
 # reference builders, check policy table, severities, report formats, strict findings reader
 from ._native import (
+    check_credential_policy,
     check_names,
     check_policy,
     compare_severity,
@@ -112,6 +113,7 @@ from ._native import (
     host_server_url,
     host_with_dual_stack,
     host_with_fips,
+    is_long_lived,
     parse_findings_strict,
     parse_report_format,
     parse_severity,
@@ -207,6 +209,7 @@ __all__ = [
     "parse_manifest",
     "secret_like_env_names",
     # reference builders, check policy table, severities, report formats, strict findings reader
+    "check_credential_policy",
     "check_names",
     "check_policy",
     "compare_severity",
@@ -215,6 +218,7 @@ __all__ = [
     "host_server_url",
     "host_with_dual_stack",
     "host_with_fips",
+    "is_long_lived",
     "parse_findings_strict",
     "parse_report_format",
     "parse_severity",

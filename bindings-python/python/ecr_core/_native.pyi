@@ -142,6 +142,7 @@ __all__ = [
     "is_root_user",
     "parse_manifest",
     "secret_like_env_names",
+    "check_credential_policy",
     "check_names",
     "check_policy",
     "compare_severity",
@@ -150,6 +151,7 @@ __all__ = [
     "host_server_url",
     "host_with_dual_stack",
     "host_with_fips",
+    "is_long_lived",
     "parse_findings_strict",
     "parse_report_format",
     "parse_severity",
@@ -1239,3 +1241,12 @@ def parse_report_format(name: str) -> ReportFormat:
 
 def parse_findings_strict(text: str) -> dict[str, Any]:
     """The strict findings reader: the same result as ``parse_findings``, errors name the JSON path."""
+
+def check_credential_policy(
+    identity: AwsIdentity | Mapping[str, Any], *, require_temporary_credentials: bool = True
+) -> None:
+    """Checks an identity (``Authenticator.aws_identity()``) against the credential policy; raises
+    ``LongLivedCredentialsError`` for long-lived keys when temporary ones are required."""
+
+def is_long_lived(identity: AwsIdentity | Mapping[str, Any]) -> bool:
+    """True for long-lived static keys (an ``AKIA`` key id, or no session token)."""
