@@ -1014,6 +1014,14 @@ export interface BuildRecordOptions {
   verified?: boolean
 }
 
+/**
+ * Checks an AWS identity (the object `Authenticator.awsIdentity()` resolves with) against the credential
+ * policy the authenticator applies: with `requireTemporaryCredentials` (the default here) long-lived
+ * static keys (an `AKIA` key id, or no session token) throw `code: "LongLivedCredentials"` naming their
+ * source; without it any identity passes. A malformed identity throws `code: "InvalidArgument"`.
+ */
+export declare function checkCredentialPolicy(identity: AwsIdentity, options?: CredentialPolicyOptions | null): void
+
 /** The healthcheck check (a healthcheck is declared). */
 export declare function checkHealthcheck(config: ImageConfig): VerifyFinding
 
@@ -1103,6 +1111,12 @@ export declare function comparePlatforms(expected: Array<string>, found: Array<s
  * `code: "InvalidArgument"`.
  */
 export declare function compareSeverity(a: string, b: string): number
+
+/** Options of `checkCredentialPolicy`. */
+export interface CredentialPolicyOptions {
+  /** Refuse long-lived static keys (default `true` here; the authenticator's option of the same name). */
+  requireTemporaryCredentials?: boolean
+}
 
 /**
  * The default check policy of `verifyPush`, in report order: the image-identity and config safety checks
@@ -1274,6 +1288,12 @@ export declare function hostWithFips(host: string, on: boolean): string
  * attestations and unknown platforms left out (what the scan gate reads an index with).
  */
 export declare function indexChildren(manifest: string): Array<{ digest: string; platform: string; mediaType?: string }>
+
+/**
+ * True for long-lived static keys: an `AKIA` key id, or no session token (the identity as
+ * `Authenticator.awsIdentity()` resolves with it).
+ */
+export declare function isLongLived(identity: AwsIdentity): boolean
 
 /** True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group. */
 export declare function isRootUser(user: string): boolean
