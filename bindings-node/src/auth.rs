@@ -646,3 +646,114 @@ impl DiskCache {
         self.inner.token_count() as u32
     }
 }
+
+// --- auth: the credential policy (the last gaps of issues 8/9) ---
+
+/// Every credential source, for reading an identity back (their JSON spellings are the core's).
+const SOURCES: [ecr_core::auth::CredentialSource; 11] = {
+    use ecr_core::auth::CredentialSource as S;
+    [
+        S::Environment,
+        S::Profile,
+        S::AssumeRole,
+        S::WebIdentity,
+        S::Sso,
+        S::Process,
+        S::Container,
+        S::InstanceMetadata,
+        S::Login,
+        S::Explicit,
+        S::Unknown,
+    ]
+};
+
+/// An `AwsIdentity` from its JSON (`awsIdentity()`'s shape: `source`, `accessKeyKind`, `hasSessionToken`,
+/// optional `expiresAt`); every bad field is an `InvalidArgument` naming it.
+pub(crate) fn identity_arg(value: &Value) -> std::result::Result<ecr_core::auth::AwsIdentity, CoreError> {
+    use ecr_core::auth::AccessKeyKind;
+    let obj = value
+        .as_object()
+        .ok_or_else(|| CoreError::invalid("identity", "expected an object (awsIdentity()'s shape)"))?;
+    let text = |key: &str| obj.get(key).and_then(Value::as_str);
+    let source = text("source").unwrap_or_default();
+    let source = SOURCES
+        .into_iter()
+        .find(|s| serde_json::to_value(s).ok().as_ref().and_then(Value::as_str) == Some(source))
+        .ok_or_else(|| {
+            let known: Vec<String> = SOURCES
+                .iter()
+                .filter_map(|s| serde_json::to_value(s).ok()?.as_str().map(str::to_owned))
+                .collect();
+            CoreError::invalid(
+                "identity.source",
+                format!("{source:?} is not a credential source; known: {}", known.join(", ")),
+            )
+        })?;
+    let access_key_kind = match text("accessKeyKind") {
+        Some("long-term") => AccessKeyKind::LongTerm,
+        Some("temporary") => AccessKeyKind::Temporary,
+        Some("other") => AccessKeyKind::Other,
+        other => {
+            return Err(CoreError::invalid(
+                "identity.accessKeyKind",
+                format!("{other:?}: expected \"long-term\", \"temporary\" or \"other\""),
+            ));
+        }
+    };
+    let has_session_token = obj
+        .get("hasSessionToken")
+        .and_then(Value::as_bool)
+        .ok_or_else(|| CoreError::invalid("identity.hasSessionToken", "expected a boolean"))?;
+    let expires_at = match obj.get("expiresAt") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(timestamp_arg(t, "identity.expiresAt")?),
+        Some(_) => {
+            return Err(CoreError::invalid(
+                "identity.expiresAt",
+                "expected an RFC 3339 string or null",
+            ));
+        }
+    };
+    Ok(ecr_core::auth::AwsIdentity {
+        source,
+        access_key_kind,
+        has_session_token,
+        expires_at,
+    })
+}
+
+/// Options of `checkCredentialPolicy`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct CredentialPolicyOptions {
+    /// Refuse long-lived static keys (default `true` here; the authenticator's option of the same name).
+    pub require_temporary_credentials: Option<bool>,
+}
+
+/// Checks an AWS identity (the object `Authenticator.awsIdentity()` resolves with) against the credential
+/// policy the authenticator applies: with `requireTemporaryCredentials` (the default here) long-lived
+/// static keys (an `AKIA` key id, or no session token) throw `code: "LongLivedCredentials"` naming their
+/// source; without it any identity passes. A malformed identity throws `code: "InvalidArgument"`.
+#[napi(ts_args_type = "identity: AwsIdentity, options?: CredentialPolicyOptions | null")]
+pub fn check_credential_policy(env: &Env, identity: Value, options: Option<CredentialPolicyOptions>) -> Result<()> {
+    let require = options
+        .unwrap_or_default()
+        .require_temporary_credentials
+        .unwrap_or(true);
+    guard(env, || {
+        let identity = identity_arg(&identity)?;
+        let policy = if require {
+            CredentialPolicy::RequireTemporary
+        } else {
+            CredentialPolicy::AllowAny
+        };
+        Ok(policy.check(&identity)?)
+    })
+}
+
+/// True for long-lived static keys: an `AKIA` key id, or no session token (the identity as
+/// `Authenticator.awsIdentity()` resolves with it).
+#[napi(ts_args_type = "identity: AwsIdentity")]
+pub fn is_long_lived(env: &Env, identity: Value) -> Result<bool> {
+    guard(env, || Ok(identity_arg(&identity)?.is_long_lived()))
+}

@@ -30,9 +30,10 @@ use errors::{Failure, guard};
 pub use reference::parse_reference;
 // --- auth, tagging, verify, reference checks (bindauth) ---
 pub use auth::{
-    Authenticator, AuthenticatorOptions, DiskCache, DiskCacheOptions, HelperOutput, RefreshPolicy,
-    RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions, default_docker_config_path,
-    helper_version_line, merge_auth_entry, registry_region, write_docker_config,
+    Authenticator, AuthenticatorOptions, CredentialPolicyOptions, DiskCache, DiskCacheOptions, HelperOutput,
+    RefreshPolicy, RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions, check_credential_policy,
+    default_docker_config_path, helper_version_line, is_long_lived, merge_auth_entry, registry_region,
+    write_docker_config,
 };
 pub use reference::{
     RegistryHostOptions, host_from_server_url, host_server_url, host_with_dual_stack, host_with_fips,

@@ -122,3 +122,27 @@ test('the strict findings reader', () => {
   })
   assert.throws(() => api.parseFindingsStrict('[]'), { code: 'InvalidArgument' })
 })
+
+test('the credential policy check', () => {
+  const stat = { source: 'profile', accessKeyKind: 'long-term', hasSessionToken: true, expiresAt: null }
+  assert.equal(api.isLongLived(stat), true)
+  assert.throws(() => api.checkCredentialPolicy(stat), (e) => {
+    assert.equal(e.code, 'LongLivedCredentials')
+    assert.match(e.message, /profile/)
+    assert.match(e.message, /AKIA/)
+    return true
+  })
+  api.checkCredentialPolicy(stat, { requireTemporaryCredentials: false })
+  const sso = { source: 'sso', accessKeyKind: 'temporary', hasSessionToken: true, expiresAt: '2026-01-01T00:00:00Z' }
+  assert.equal(api.isLongLived(sso), false)
+  api.checkCredentialPolicy(sso)
+  assert.throws(() => api.checkCredentialPolicy({ ...sso, source: 'process', hasSessionToken: false }), (e) => {
+    assert.equal(e.code, 'LongLivedCredentials')
+    assert.match(e.message, /session token/)
+    return true
+  })
+  assert.throws(() => api.checkCredentialPolicy({ ...sso, source: 'credential_process' }), { code: 'InvalidArgument' })
+  assert.throws(() => api.isLongLived({ ...sso, accessKeyKind: 'forever' }), { code: 'InvalidArgument' })
+  assert.throws(() => api.isLongLived({ ...sso, expiresAt: 'soon' }), { code: 'InvalidArgument' })
+  assert.throws(() => api.isLongLived('sso'), { code: 'InvalidArgument' })
+})

@@ -257,6 +257,7 @@ void gaps
 
 // --- reference builders, check policy table, severities, report formats, strict findings reader ---
 import {
+  checkCredentialPolicy,
   checkNames,
   checkPolicy,
   compareSeverity,
@@ -265,6 +266,7 @@ import {
   hostServerUrl,
   hostWithDualStack,
   hostWithFips,
+  isLongLived,
   parseFindingsStrict,
   parseReportFormat,
   parseSeverity,
@@ -297,6 +299,10 @@ async function builders(client: EcrClient): Promise<void> {
   const format: ReportFormat = parseReportFormat('md')
   const rendered: string = gateFindings('{}', {}).render(format)
   const strict: Record<string, any> = parseFindingsStrict('{}')
+  const identity = await new Authenticator(client).awsIdentity()
+  const longLived: boolean = isLongLived(identity)
+  checkCredentialPolicy(identity, { requireTemporaryCredentials: !longLived })
+  checkCredentialPolicy({ source: 'sso', accessKeyKind: 'temporary', hasSessionToken: true, expiresAt: null })
   void [uri, hosts, suffix, level, names, verified, partial, order, parsed, ofFinding, sorted, rendered, strict]
 }
 void builders
