@@ -143,6 +143,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(scan::parse_findings_strict, m)?,
         wrap_pyfunction!(auth::check_credential_policy, m)?,
         wrap_pyfunction!(auth::is_long_lived, m)?,
+        wrap_pyfunction!(tagging::is_reserved_tag, m)?,
+        wrap_pyfunction!(tagging::replace_illegal_runs, m)?,
+        wrap_pyfunction!(tagging::fit_tag, m)?,
+        wrap_pyfunction!(verify::normalize_platform, m)?,
+        wrap_pyfunction!(reference::reference_image_id, m)?,
     ] {
         m.add_function(f)?;
     }

@@ -141,3 +141,10 @@ pub(crate) fn partition_of_region(region: &str) -> Json {
         "dualStackDnsSuffix": p.dual_stack_dns_suffix(),
     }))
 }
+
+/// The ECR image id of `reference`: its digest (`imageDigest`) and tag (`imageTag`), whichever it has, or
+/// `None` when it has neither.
+#[pyfunction]
+pub(crate) fn reference_image_id(reference: &str) -> PyResult<Json> {
+    guard(|| Ok(Json::of(&image(reference)?.image_id())?))
+}

@@ -360,3 +360,27 @@ impl PyAsyncEcrClient {
 pub(crate) fn wildcard_match(pattern: &str, tag: &str) -> bool {
     ecr_core::tagging::wildcard_match(pattern, tag)
 }
+
+// --- tagging: the tag-text helpers the strategies use (the last gaps of issues 8/9) ---
+
+/// Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
+/// `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
+#[pyfunction]
+pub(crate) fn is_reserved_tag(tag: &str) -> bool {
+    ecr_core::tagging::sanitize::is_reserved_tag(tag)
+}
+
+/// Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →
+/// `feature-new-login`).
+#[pyfunction]
+pub(crate) fn replace_illegal_runs(text: &str) -> String {
+    ecr_core::tagging::sanitize::replace_illegal_runs(text)
+}
+
+/// Turns `prefix + value + suffix` into a valid tag (illegal runs → `-`, no leading `.`/`-`, over 128
+/// characters truncated inside the value with `-<7 hex of its SHA-256>`), or `None` when nothing is left.
+#[pyfunction]
+#[pyo3(signature = (value, *, prefix="", suffix=""))]
+pub(crate) fn fit_tag(value: &str, prefix: &str, suffix: &str) -> Option<String> {
+    ecr_core::tagging::sanitize::fit_tag(prefix, value, suffix)
+}

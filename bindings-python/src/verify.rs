@@ -911,3 +911,13 @@ pub(crate) fn check_policy(
 pub(crate) fn check_names() -> Vec<&'static str> {
     Check::ALL.iter().map(|c| c.as_str()).collect()
 }
+
+/// A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
+/// `arm64`, default variants (`arm64/v8`, `amd64/v1`) dropped. Raises `InvalidArgumentError`.
+#[pyfunction]
+pub(crate) fn normalize_platform(platform: &str) -> PyResult<String> {
+    guard(|| {
+        let p: ecr_core::verify::Platform = platform.parse().map_err(Failure::from)?;
+        Ok(p.normalized().to_string())
+    })
+}

@@ -146,3 +146,30 @@ def test_strict_findings_reader() -> None:
     assert "[0].imageScanFindings.enhancedFindings[0]" in str(info.value)
     with pytest.raises(ecr_core.InvalidArgumentError):
         ecr_core.parse_findings_strict("[]")
+
+
+# --- tag text helpers, platform normal form, image id ---------------------------------------------------
+
+
+def test_tag_text_helpers() -> None:
+    assert ecr_core.is_reserved_tag("sha256-" + "a" * 64)
+    assert ecr_core.is_reserved_tag("sha256-" + "a" * 64 + ".sig")
+    assert not ecr_core.is_reserved_tag("sha256-" + "a" * 64 + ".txt")
+    assert not ecr_core.is_reserved_tag("v1.2.3")
+    assert ecr_core.replace_illegal_runs("feature/new login") == "feature-new-login"
+    assert ecr_core.fit_tag("feature/x", prefix="pr-") == "pr-feature-x"
+    assert ecr_core.fit_tag("...") is None
+    long = ecr_core.fit_tag("a" * 200, suffix="-amd64")
+    assert long is not None and len(long) == 128 and long.endswith("-amd64")
+    assert long != ecr_core.fit_tag("a" * 199 + "b", suffix="-amd64")
+
+
+def test_platform_normal_form_and_image_id() -> None:
+    assert ecr_core.normalize_platform("Linux/aarch64/v8") == "linux/arm64"
+    assert ecr_core.normalize_platform("linux/x86_64") == "linux/amd64"
+    assert ecr_core.normalize_platform("linux/arm/v7") == "linux/arm/v7"
+    with pytest.raises(ecr_core.InvalidArgumentError):
+        ecr_core.normalize_platform("linux")
+    assert ecr_core.reference_image_id(f"{HOST}/team/app:v1@{DIGEST}") == {"imageDigest": DIGEST, "imageTag": "v1"}
+    assert ecr_core.reference_image_id(f"{HOST}/team/app:v1") == {"imageTag": "v1"}
+    assert ecr_core.reference_image_id(f"{HOST}/team/app") is None

@@ -105,6 +105,11 @@ from ._native import (
 # reference builders, check policy table, severities, report formats, strict findings reader
 from ._native import (
     check_credential_policy,
+    fit_tag,
+    is_reserved_tag,
+    normalize_platform,
+    reference_image_id,
+    replace_illegal_runs,
     check_names,
     check_policy,
     compare_severity,
@@ -210,6 +215,11 @@ __all__ = [
     "secret_like_env_names",
     # reference builders, check policy table, severities, report formats, strict findings reader
     "check_credential_policy",
+    "fit_tag",
+    "is_reserved_tag",
+    "normalize_platform",
+    "reference_image_id",
+    "replace_illegal_runs",
     "check_names",
     "check_policy",
     "compare_severity",

@@ -143,6 +143,11 @@ __all__ = [
     "parse_manifest",
     "secret_like_env_names",
     "check_credential_policy",
+    "fit_tag",
+    "is_reserved_tag",
+    "normalize_platform",
+    "reference_image_id",
+    "replace_illegal_runs",
     "check_names",
     "check_policy",
     "compare_severity",
@@ -1250,3 +1255,18 @@ def check_credential_policy(
 
 def is_long_lived(identity: AwsIdentity | Mapping[str, Any]) -> bool:
     """True for long-lived static keys (an ``AKIA`` key id, or no session token)."""
+
+def is_reserved_tag(tag: str) -> bool:
+    """Whether a tag looks reserved (``sha256-<hex>`` referrers fallback, cosign ``.sig``/``.att``/``.sbom``)."""
+
+def replace_illegal_runs(text: str) -> str:
+    """Every run of characters outside ``[A-Za-z0-9._-]`` replaced with one ``-``."""
+
+def fit_tag(value: str, *, prefix: str = "", suffix: str = "") -> str | None:
+    """``prefix + value + suffix`` as a valid tag, or ``None`` when nothing valid is left."""
+
+def normalize_platform(platform: str) -> str:
+    """A platform in its comparison form (``linux/aarch64/v8`` → ``linux/arm64``)."""
+
+def reference_image_id(reference: str) -> ImageId | None:
+    """The ECR image id of a reference (its digest and/or tag), or ``None`` when it has neither."""
