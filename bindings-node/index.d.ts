@@ -1233,6 +1233,20 @@ export interface FetchedManifest {
   bytes: Uint8Array
 }
 
+/**
+ * Turns `prefix + value + suffix` into a valid tag (illegal runs → `-`, no leading `.`/`-`, over 128
+ * characters truncated inside the value with `-<7 hex of its SHA-256>`), or `null` when nothing is left.
+ */
+export declare function fitTag(value: string, options?: FitTagOptions | undefined | null): string | null
+
+/** Options of `fitTag`. */
+export interface FitTagOptions {
+  /** Text before the value (default none). */
+  prefix?: string
+  /** Text after the value, kept whole when the tag is truncated (default none). */
+  suffix?: string
+}
+
 /** As `evaluateFindings`, returning a `ScanDecision` (`passed`, `toJSON()`, `toSarif()`, `toMarkdown()`). */
 export declare function gateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanDecision
 
@@ -1295,6 +1309,12 @@ export declare function indexChildren(manifest: string): Array<{ digest: string;
  */
 export declare function isLongLived(identity: AwsIdentity): boolean
 
+/**
+ * Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
+ * `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
+ */
+export declare function isReservedTag(tag: string): boolean
+
 /** True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group. */
 export declare function isRootUser(user: string): boolean
 
@@ -1319,6 +1339,12 @@ export interface LifecyclePreviewOptions {
  * docker config object) and `{ key, replaced, shadowedBy }`.
  */
 export declare function mergeAuthEntry(config: Record<string, unknown>, server: string, credentials: RegistryCredentials): { config: Record<string, unknown>; outcome: MergeOutcome }
+
+/**
+ * A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
+ * `arm64`, default variants (`arm64/v8`, `amd64/v1`) dropped. Throws `code: "InvalidArgument"`.
+ */
+export declare function normalizePlatform(platform: string): string
 
 /** Parses DescribeImageScanFindings response(s) (as for `evaluateFindings`) into one merged object. */
 export declare function parseFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>): Record<string, any>
@@ -1382,6 +1408,12 @@ export interface PutImageOptions {
   digest?: string
 }
 
+/**
+ * The ECR image id of `reference`: its digest (`imageDigest`) and tag (`imageTag`), whichever it has, or
+ * `null` when it has neither.
+ */
+export declare function referenceImageId(reference: string): ImageId | null
+
 /** `HOST/REPOSITORY` of `reference`, the repository URI ECR reports. */
 export declare function referenceRepositoryUri(reference: string): string
 
@@ -1443,6 +1475,12 @@ export interface RegistryHostOptions {
  * `code: "InvalidReference"` for a host that is not ECR.
  */
 export declare function registryRegion(registry: string): string | null
+
+/**
+ * Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →
+ * `feature-new-login`).
+ */
+export declare function replaceIllegalRuns(text: string): string
 
 /** The names of the secret-looking variables among `NAME=value` strings (never the values). */
 export declare function secretLikeEnvNames(env: Array<string>): Array<string>

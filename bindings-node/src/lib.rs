@@ -37,19 +37,21 @@ pub use auth::{
 };
 pub use reference::{
     RegistryHostOptions, host_from_server_url, host_server_url, host_with_dual_stack, host_with_fips,
-    partition_of_region, reference_repository_uri, reference_with_digest, reference_with_tag, reference_without_digest,
-    reference_without_tag, registry_host, validate_digest, validate_repository_name, validate_tag,
+    partition_of_region, reference_image_id, reference_repository_uri, reference_with_digest, reference_with_tag,
+    reference_without_digest, reference_without_tag, registry_host, validate_digest, validate_repository_name,
+    validate_tag,
 };
 pub use registry::{FetchedManifest, ImageConfig, RegistryClient, RegistryClientOptions};
 pub use tagging::{
-    CheckPlanOptions, CheckTagPlanOptions, PlanOptions, TagStrategy, build_context_from_env, check_plan, wildcard_match,
+    CheckPlanOptions, CheckTagPlanOptions, FitTagOptions, PlanOptions, TagStrategy, build_context_from_env, check_plan,
+    fit_tag, is_reserved_tag, replace_illegal_runs, wildcard_match,
 };
 pub use verify::{
     BuildRecordOptions, CheckPolicyOptions, VerifyPushOptions, WaitForReplicationOptions, analyse_repository_policy,
     build_record, check_healthcheck, check_integrity, check_labels, check_names, check_non_root, check_policy,
     check_referrers, check_replication, check_secrets, compare_platforms, default_check_policy,
-    default_lifecycle_policy, index_children, is_root_user, parse_manifest, secret_like_env_names, sha256_digest,
-    validate_lifecycle_policy_text,
+    default_lifecycle_policy, index_children, is_root_user, normalize_platform, parse_manifest, secret_like_env_names,
+    sha256_digest, validate_lifecycle_policy_text,
 };
 // scan + lifecycle (bindscan)
 pub use lifecycle::{

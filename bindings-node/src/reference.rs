@@ -163,3 +163,13 @@ pub fn partition_of_region(region: String) -> Value {
         "dualStackDnsSuffix": p.dual_stack_dns_suffix(),
     })
 }
+
+/// The ECR image id of `reference`: its digest (`imageDigest`) and tag (`imageTag`), whichever it has, or
+/// `null` when it has neither.
+#[napi(ts_return_type = "ImageId | null")]
+pub fn reference_image_id(env: &Env, reference: String) -> Result<Value> {
+    guard(env, || {
+        let image: ecr_core::reference::ImageReference = reference.parse()?;
+        Ok(serde_json::to_value(image.image_id()).unwrap_or(Value::Null))
+    })
+}

@@ -259,3 +259,41 @@ impl EcrClient {
 pub fn wildcard_match(pattern: String, tag: String) -> bool {
     ecr_core::tagging::wildcard_match(&pattern, &tag)
 }
+
+// --- tagging: the tag-text helpers the strategies use (the last gaps of issues 8/9) ---
+
+/// Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
+/// `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
+#[napi]
+pub fn is_reserved_tag(tag: String) -> bool {
+    ecr_core::tagging::sanitize::is_reserved_tag(&tag)
+}
+
+/// Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →
+/// `feature-new-login`).
+#[napi]
+pub fn replace_illegal_runs(text: String) -> String {
+    ecr_core::tagging::sanitize::replace_illegal_runs(&text)
+}
+
+/// Options of `fitTag`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct FitTagOptions {
+    /// Text before the value (default none).
+    pub prefix: Option<String>,
+    /// Text after the value, kept whole when the tag is truncated (default none).
+    pub suffix: Option<String>,
+}
+
+/// Turns `prefix + value + suffix` into a valid tag (illegal runs → `-`, no leading `.`/`-`, over 128
+/// characters truncated inside the value with `-<7 hex of its SHA-256>`), or `null` when nothing is left.
+#[napi]
+pub fn fit_tag(value: String, options: Option<FitTagOptions>) -> Option<String> {
+    let o = options.unwrap_or_default();
+    ecr_core::tagging::sanitize::fit_tag(
+        o.prefix.as_deref().unwrap_or(""),
+        &value,
+        o.suffix.as_deref().unwrap_or(""),
+    )
+}

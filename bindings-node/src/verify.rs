@@ -645,3 +645,13 @@ pub fn check_policy(
 pub fn check_names() -> Vec<&'static str> {
     Check::ALL.iter().map(|c| c.as_str()).collect()
 }
+
+/// A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
+/// `arm64`, default variants (`arm64/v8`, `amd64/v1`) dropped. Throws `code: "InvalidArgument"`.
+#[napi]
+pub fn normalize_platform(env: &Env, platform: String) -> Result<String> {
+    guard(env, || {
+        let p: ecr_core::verify::Platform = platform.parse()?;
+        Ok(p.normalized().to_string())
+    })
+}

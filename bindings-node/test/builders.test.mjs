@@ -146,3 +146,27 @@ test('the credential policy check', () => {
   assert.throws(() => api.isLongLived({ ...sso, expiresAt: 'soon' }), { code: 'InvalidArgument' })
   assert.throws(() => api.isLongLived('sso'), { code: 'InvalidArgument' })
 })
+
+test('tag text helpers', () => {
+  assert.equal(api.isReservedTag('sha256-' + 'a'.repeat(64)), true)
+  assert.equal(api.isReservedTag('sha256-' + 'a'.repeat(64) + '.sig'), true)
+  assert.equal(api.isReservedTag('sha256-' + 'a'.repeat(64) + '.txt'), false)
+  assert.equal(api.isReservedTag('v1.2.3'), false)
+  assert.equal(api.replaceIllegalRuns('feature/new login'), 'feature-new-login')
+  assert.equal(api.fitTag('feature/x', { prefix: 'pr-' }), 'pr-feature-x')
+  assert.equal(api.fitTag('...'), null)
+  const long = api.fitTag('a'.repeat(200), { suffix: '-amd64' })
+  assert.equal(long.length, 128)
+  assert.ok(long.endsWith('-amd64'))
+  assert.notEqual(long, api.fitTag('a'.repeat(199) + 'b', { suffix: '-amd64' }))
+})
+
+test('platform normal form and image id', () => {
+  assert.equal(api.normalizePlatform('Linux/aarch64/v8'), 'linux/arm64')
+  assert.equal(api.normalizePlatform('linux/x86_64'), 'linux/amd64')
+  assert.equal(api.normalizePlatform('linux/arm/v7'), 'linux/arm/v7')
+  assert.throws(() => api.normalizePlatform('linux'), { code: 'InvalidArgument' })
+  assert.deepEqual(api.referenceImageId(`${HOST}/team/app:v1@${DIGEST}`), { imageDigest: DIGEST, imageTag: 'v1' })
+  assert.deepEqual(api.referenceImageId(`${HOST}/team/app:v1`), { imageTag: 'v1' })
+  assert.equal(api.referenceImageId(`${HOST}/team/app`), null)
+})

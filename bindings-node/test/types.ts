@@ -257,6 +257,11 @@ void gaps
 
 // --- reference builders, check policy table, severities, report formats, strict findings reader ---
 import {
+  fitTag,
+  isReservedTag,
+  normalizePlatform,
+  referenceImageId,
+  replaceIllegalRuns,
   checkCredentialPolicy,
   checkNames,
   checkPolicy,
@@ -302,6 +307,11 @@ async function builders(client: EcrClient): Promise<void> {
   const identity = await new Authenticator(client).awsIdentity()
   const longLived: boolean = isLongLived(identity)
   checkCredentialPolicy(identity, { requireTemporaryCredentials: !longLived })
+  const fitted: string | null = fitTag('feature/x', { prefix: 'pr-', suffix: '-amd64' })
+  const reserved: boolean = isReservedTag(replaceIllegalRuns('a b'))
+  const normal: string = normalizePlatform('linux/aarch64')
+  const imageId: ImageId | null = referenceImageId('h/r:v1')
+  void [fitted, reserved, normal, imageId]
   checkCredentialPolicy({ source: 'sso', accessKeyKind: 'temporary', hasSessionToken: true, expiresAt: null })
   void [uri, hosts, suffix, level, names, verified, partial, order, parsed, ofFinding, sorted, rendered, strict]
 }
