@@ -556,50 +556,16 @@ impl EcrClient {
 
 /// `policy` with a table of levels (`{ labels: "warn", ... }`) and then the comma lists applied.
 fn policy_with(
-    mut policy: CheckPolicy,
+    policy: CheckPolicy,
     table: Option<&std::collections::HashMap<String, String>>,
     require: Option<String>,
     warn: Option<String>,
     skip: Option<String>,
 ) -> CoreResult<CheckPolicy> {
-    // Sorted, so an error names the same first bad entry every time.
-    let mut entries: Vec<_> = table.into_iter().flatten().collect();
-    entries.sort();
-    for (name, level) in entries {
-        let check: Check = name.parse()?;
-        let level = match level.as_str() {
-            "required" => CheckLevel::Required,
-            "warn" => CheckLevel::Warn,
-            "skip" => CheckLevel::Skip,
-            other => {
-                return Err(CoreError::invalid(
-                    "checks",
-                    format!("{name}: {other:?}: expected \"required\", \"warn\" or \"skip\""),
-                ));
-            }
-        };
-        policy = policy.set(check, level);
-    }
-    for (list, level) in [
-        (require, CheckLevel::Required),
-        (warn, CheckLevel::Warn),
-        (skip, CheckLevel::Skip),
-    ] {
-        if let Some(l) = list {
-            policy = policy.with_list(&l, level)?;
-        }
-    }
-    Ok(policy)
-}
-
-/// The level of every check, in report order (`{ tags: "required", ... }`).
-fn policy_table(policy: &CheckPolicy) -> Value {
-    Value::Object(
-        Check::ALL
-            .iter()
-            .map(|c| (c.as_str().to_owned(), Value::from(policy.level(*c).as_str())))
-            .collect(),
-    )
+    let table = serde_json::to_value(table).unwrap_or(Value::Null);
+    policy
+        .with_table(&table)?
+        .with_lists(require.as_deref(), warn.as_deref(), skip.as_deref())
 }
 
 /// Options of `checkPolicy`: comma lists of check names applied after the table.
@@ -618,7 +584,7 @@ pub struct CheckPolicyOptions {
 /// `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
 #[napi(ts_return_type = "CheckPolicyTable")]
 pub fn default_check_policy() -> Value {
-    policy_table(&CheckPolicy::default())
+    CheckPolicy::default().to_table()
 }
 
 /// Builds a full check policy table for `verifyPush({ checks })`: the defaults, then `levels` (check name
@@ -636,7 +602,7 @@ pub fn check_policy(
     let o = options.unwrap_or_default();
     guard(env, || {
         let policy = policy_with(CheckPolicy::default(), levels.as_ref(), o.require, o.warn, o.skip)?;
-        Ok(policy_table(&policy))
+        Ok(policy.to_table())
     })
 }
 

@@ -783,77 +783,10 @@ impl PyDiskCache {
 
 // --- auth: the credential policy (the last gaps of issues 8/9) ---
 
-/// Every credential source, for reading an identity back (their JSON spellings are the core's).
-const SOURCES: [ecr_core::auth::CredentialSource; 11] = {
-    use ecr_core::auth::CredentialSource as S;
-    [
-        S::Environment,
-        S::Profile,
-        S::AssumeRole,
-        S::WebIdentity,
-        S::Sso,
-        S::Process,
-        S::Container,
-        S::InstanceMetadata,
-        S::Login,
-        S::Explicit,
-        S::Unknown,
-    ]
-};
-
 /// An `AwsIdentity` from its JSON (`awsIdentity()`'s shape: `source`, `accessKeyKind`, `hasSessionToken`,
 /// optional `expiresAt`); every bad field is an `InvalidArgument` naming it.
 pub(crate) fn identity_arg(value: &Value) -> Result<ecr_core::auth::AwsIdentity, Error> {
-    use ecr_core::auth::AccessKeyKind;
-    let obj = value
-        .as_object()
-        .ok_or_else(|| Error::invalid("identity", "expected an object (awsIdentity()'s shape)"))?;
-    let text = |key: &str| obj.get(key).and_then(Value::as_str);
-    let source = text("source").unwrap_or_default();
-    let source = SOURCES
-        .into_iter()
-        .find(|s| serde_json::to_value(s).ok().as_ref().and_then(Value::as_str) == Some(source))
-        .ok_or_else(|| {
-            let known: Vec<String> = SOURCES
-                .iter()
-                .filter_map(|s| serde_json::to_value(s).ok()?.as_str().map(str::to_owned))
-                .collect();
-            Error::invalid(
-                "identity.source",
-                format!("{source:?} is not a credential source; known: {}", known.join(", ")),
-            )
-        })?;
-    let access_key_kind = match text("accessKeyKind") {
-        Some("long-term") => AccessKeyKind::LongTerm,
-        Some("temporary") => AccessKeyKind::Temporary,
-        Some("other") => AccessKeyKind::Other,
-        other => {
-            return Err(Error::invalid(
-                "identity.accessKeyKind",
-                format!("{other:?}: expected \"long-term\", \"temporary\" or \"other\""),
-            ));
-        }
-    };
-    let has_session_token = obj
-        .get("hasSessionToken")
-        .and_then(Value::as_bool)
-        .ok_or_else(|| Error::invalid("identity.hasSessionToken", "expected a boolean"))?;
-    let expires_at = match obj.get("expiresAt") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(t)) => Some(timestamp_arg(t, "identity.expiresAt")?),
-        Some(_) => {
-            return Err(Error::invalid(
-                "identity.expiresAt",
-                "expected an RFC 3339 string or null",
-            ));
-        }
-    };
-    Ok(ecr_core::auth::AwsIdentity {
-        source,
-        access_key_kind,
-        has_session_token,
-        expires_at,
-    })
+    ecr_core::auth::AwsIdentity::from_value(value)
 }
 
 /// Checks an AWS identity (the dict `Authenticator.aws_identity()` returns) against the credential policy

@@ -833,55 +833,22 @@ impl PyAsyncEcrClient {
 
 /// `policy` with a table of levels (`{"labels": "warn", ...}`) and then the comma lists applied.
 fn policy_with(
-    mut policy: CheckPolicy,
+    policy: CheckPolicy,
     table: Option<&Value>,
     require: Option<String>,
     warn: Option<String>,
     skip: Option<String>,
 ) -> Result<CheckPolicy, Error> {
-    match table {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(map)) => {
-            for (name, level) in map {
-                let check: Check = name.parse()?;
-                let level: CheckLevel = serde_json::from_value(level.clone()).map_err(|_| {
-                    Error::invalid(
-                        "checks",
-                        format!("{name}: {level}: expected \"required\", \"warn\" or \"skip\""),
-                    )
-                })?;
-                policy = policy.set(check, level);
-            }
-        }
-        Some(_) => return Err(Error::invalid("checks", "expected a dict of check name to level")),
-    }
-    for (list, level) in [
-        (require, CheckLevel::Required),
-        (warn, CheckLevel::Warn),
-        (skip, CheckLevel::Skip),
-    ] {
-        if let Some(l) = list {
-            policy = policy.with_list(&l, level)?;
-        }
-    }
-    Ok(policy)
-}
-
-/// The level of every check, in report order, as a dict (`{"tags": "required", ...}`).
-fn policy_table(policy: &CheckPolicy) -> Json {
-    Json(Value::Object(
-        Check::ALL
-            .iter()
-            .map(|c| (c.as_str().to_owned(), Value::from(policy.level(*c).as_str())))
-            .collect(),
-    ))
+    policy
+        .with_table(table.unwrap_or(&Value::Null))?
+        .with_lists(require.as_deref(), warn.as_deref(), skip.as_deref())
 }
 
 /// The default check policy of `verify_push`, in report order: the image-identity and config safety
 /// checks `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
 #[pyfunction]
 pub(crate) fn default_check_policy() -> Json {
-    policy_table(&CheckPolicy::default())
+    Json(CheckPolicy::default().to_table())
 }
 
 /// Builds a full check policy table for `verify_push(checks=...)`: the defaults, then `levels` (a dict of
@@ -902,7 +869,7 @@ pub(crate) fn check_policy(
             .transpose()
             .map_err(Failure::from)?;
         let policy = policy_with(CheckPolicy::default(), table.as_ref(), require, warn, skip).map_err(Failure::from)?;
-        Ok(policy_table(&policy))
+        Ok(Json(policy.to_table()))
     })
 }
 

@@ -13,13 +13,13 @@ use aws_credential_types::Credentials;
 use aws_credential_types::credential_feature::AwsCredentialFeature;
 use aws_credential_types::provider::ProvideCredentials as _;
 use aws_types::SdkConfig;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, error_chain};
 use crate::time::Timestamp;
 
 /// The credential provider that supplied the AWS credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum CredentialSource {
@@ -152,7 +152,7 @@ impl fmt::Display for CredentialSource {
 }
 
 /// What kind of access key the credentials carry (from its documented prefix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AccessKeyKind {
     /// `AKIA...`: a long-term IAM user (or root) key.
@@ -164,8 +164,8 @@ pub enum AccessKeyKind {
 }
 
 /// What is known about the AWS credentials in use, without any secret or key id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AwsIdentity {
     /// The provider that supplied them.
     pub source: CredentialSource,
@@ -174,7 +174,7 @@ pub struct AwsIdentity {
     /// True when a session token is present.
     pub has_session_token: bool,
     /// When the credentials expire, when the provider says.
-    #[serde(with = "crate::time::flexible_opt")]
+    #[serde(default, with = "crate::time::flexible_opt")]
     pub expires_at: Option<Timestamp>,
 }
 
@@ -195,6 +195,21 @@ impl AwsIdentity {
             has_session_token: creds.session_token().is_some_and(|t| !t.is_empty()),
             expires_at: creds.expiry().map(Timestamp::from),
         }
+    }
+
+    /// Reads an identity back from its JSON form (`source`, `accessKeyKind`, `hasSessionToken`, optional
+    /// `expiresAt`), as [`Serialize`] writes it; a bad field is an [`Error::InvalidArgument`] naming it
+    /// (`identity.source`, ...).
+    pub fn from_value(value: &serde_json::Value) -> Result<Self> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "identity".to_owned()
+            } else {
+                format!("identity.{path}")
+            };
+            Error::invalid(field, e.into_inner().to_string())
+        })
     }
 
     /// True for long-lived static keys: an `AKIA` key id, or no session token.
@@ -311,5 +326,31 @@ mod tests {
         );
         policy.check(&AwsIdentity::of(&oidc_env)).unwrap();
         CredentialPolicy::AllowAny.check(&AwsIdentity::of(&akia)).unwrap();
+    }
+
+    #[test]
+    fn an_identity_reads_back_from_its_json_and_bad_fields_are_named() {
+        let id = AwsIdentity {
+            source: CredentialSource::Process,
+            access_key_kind: AccessKeyKind::Temporary,
+            has_session_token: true,
+            expires_at: None,
+        };
+        let json = serde_json::to_value(&id).unwrap();
+        assert_eq!(AwsIdentity::from_value(&json).unwrap(), id);
+        for (field, bad) in [
+            ("source", serde_json::json!("credential_process")),
+            ("accessKeyKind", serde_json::json!("forever")),
+            ("hasSessionToken", serde_json::json!("yes")),
+            ("expiresAt", serde_json::json!("soon")),
+        ] {
+            let mut v = json.clone();
+            v[field] = bad;
+            match AwsIdentity::from_value(&v).unwrap_err() {
+                Error::InvalidArgument { what, .. } => assert_eq!(what, format!("identity.{field}")),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(AwsIdentity::from_value(&serde_json::json!("sso")).is_err());
     }
 }

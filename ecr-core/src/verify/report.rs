@@ -174,6 +174,53 @@ impl CheckPolicy {
         }
         Ok(self)
     }
+
+    /// Applies the comma lists of checks that must pass, only warn, and are skipped, in that order.
+    pub fn with_lists(self, require: Option<&str>, warn: Option<&str>, skip: Option<&str>) -> Result<Self> {
+        [
+            (require, CheckLevel::Required),
+            (warn, CheckLevel::Warn),
+            (skip, CheckLevel::Skip),
+        ]
+        .into_iter()
+        .try_fold(self, |policy, (list, level)| match list {
+            Some(list) => policy.with_list(list, level),
+            None => Ok(policy),
+        })
+    }
+
+    /// Applies a table of levels (`{"labels": "warn", ...}`; `null` changes nothing). An unknown check name or
+    /// level is an [`Error::InvalidArgument`] naming it (the first in name order).
+    pub fn with_table(mut self, table: &serde_json::Value) -> Result<Self> {
+        let map = match table {
+            serde_json::Value::Null => return Ok(self),
+            serde_json::Value::Object(map) => map,
+            _ => return Err(Error::invalid("checks", "expected an object of check name to level")),
+        };
+        let mut entries: Vec<_> = map.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, level) in entries {
+            let check: Check = name.parse()?;
+            let level: CheckLevel = serde_json::from_value(level.clone()).map_err(|_| {
+                Error::invalid(
+                    "checks",
+                    format!("{name}: {level}: expected \"required\", \"warn\" or \"skip\""),
+                )
+            })?;
+            self.levels.insert(check, level);
+        }
+        Ok(self)
+    }
+
+    /// The level of every check, in report order (`{"tags": "required", ...}`).
+    pub fn to_table(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            Check::ALL
+                .iter()
+                .map(|c| (c.as_str().to_owned(), serde_json::Value::from(self.level(*c).as_str())))
+                .collect(),
+        )
+    }
 }
 
 /// What one check found before its level is applied (serialised as `{"ok", "message", "details"}`).
@@ -335,6 +382,35 @@ mod tests {
         for c in Check::ALL {
             assert_eq!(c.as_str().parse::<Check>().unwrap(), c);
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
+
+    #[test]
+    fn a_policy_takes_a_table_then_lists_and_prints_as_a_table() {
+        let policy = CheckPolicy::default()
+            .with_table(&json!({"labels": "skip", "healthcheck": "required"}))
+            .unwrap()
+            .with_lists(Some("labels"), None, Some("non-root"))
+            .unwrap();
+        assert_eq!(policy.level(Check::Labels), CheckLevel::Required);
+        assert_eq!(policy.level(Check::Healthcheck), CheckLevel::Required);
+        let table = policy.to_table();
+        assert_eq!(table["non-root"], "skip");
+        assert_eq!(table.as_object().unwrap().len(), Check::ALL.len());
+        assert_eq!(
+            CheckPolicy::default().with_table(&json!(null)).unwrap(),
+            CheckPolicy::default()
+        );
+        for bad in [
+            json!({"labels": "sometimes"}),
+            json!({"nope": "warn"}),
+            json!(["labels"]),
+        ] {
+            assert_eq!(
+                CheckPolicy::default().with_table(&bad).unwrap_err().code(),
+                "InvalidArgument",
+                "{bad}"
+            );
         }
     }
 }
