@@ -146,6 +146,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tagging::is_reserved_tag, m)?,
         wrap_pyfunction!(tagging::replace_illegal_runs, m)?,
         wrap_pyfunction!(tagging::fit_tag, m)?,
+        wrap_pyfunction!(tagging::parse_version, m)?,
+        wrap_pyfunction!(tagging::is_prerelease, m)?,
+        wrap_pyfunction!(tagging::highest_released, m)?,
+        wrap_pyfunction!(tagging::may_roll_to, m)?,
+        wrap_pyfunction!(tagging::apply_build_metadata, m)?,
+        wrap_pyfunction!(tagging::describe_build_context, m)?,
+        wrap_pyfunction!(tagging::normalize_git_ref, m)?,
         wrap_pyfunction!(verify::normalize_platform, m)?,
         wrap_pyfunction!(reference::reference_image_id, m)?,
     ] {

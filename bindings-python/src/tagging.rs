@@ -384,3 +384,154 @@ pub(crate) fn replace_illegal_runs(text: &str) -> String {
 pub(crate) fn fit_tag(value: &str, prefix: &str, suffix: &str) -> Option<String> {
     ecr_core::tagging::sanitize::fit_tag(prefix, value, suffix)
 }
+
+// --- tagging: the semver helpers and the build context's derived facts (issues 8/9) ---
+
+fn version_arg(text: &str, what: &str) -> Result<ecr_core::tagging::semver::Version, Error> {
+    ecr_core::tagging::semver::parse_version(text)
+        .ok_or_else(|| Error::invalid(what, format!("{text:?} is not a MAJOR.MINOR.PATCH version")))
+}
+
+fn line_arg(line: &str) -> Result<ecr_core::tagging::semver::Line, Error> {
+    use ecr_core::tagging::semver::Line;
+    match line {
+        "all" => Ok(Line::All),
+        "major" => Ok(Line::Major),
+        "minor" => Ok(Line::Minor),
+        other => Err(Error::invalid(
+            "line",
+            format!("{other:?} is not \"all\", \"major\" or \"minor\""),
+        )),
+    }
+}
+
+fn released(tags: &[String], prefix: &str, suffix: &str) -> ecr_core::tagging::semver::ReleasedVersions {
+    ecr_core::tagging::semver::ReleasedVersions::from_tags(tags.iter().map(String::as_str), prefix, suffix)
+}
+
+/// Parses a version the way docker/metadata-action's `semver.clean` does (surrounding space and a leading
+/// `v`/`V`/`=` ignored): `{"version", "major", "minor", "patch", "pre", "build", "prerelease"}`, or `None`
+/// when the text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
+#[pyfunction]
+pub(crate) fn parse_version(text: &str) -> Option<Json> {
+    ecr_core::tagging::semver::parse_version(text).map(|v| {
+        Json(serde_json::json!({
+            "version": v.to_string(),
+            "major": v.major,
+            "minor": v.minor,
+            "patch": v.patch,
+            "pre": v.pre.as_str(),
+            "build": v.build.as_str(),
+            "prerelease": ecr_core::tagging::semver::is_prerelease(&v),
+        }))
+    })
+}
+
+/// Whether a version is a pre-release (`1.2.3-rc.1`); raises `InvalidArgumentError` when it is not a
+/// version.
+#[pyfunction]
+pub(crate) fn is_prerelease(version: &str) -> PyResult<bool> {
+    guard(|| {
+        let v = version_arg(version, "version").map_err(Failure::from)?;
+        Ok(ecr_core::tagging::semver::is_prerelease(&v))
+    })
+}
+
+/// The highest stable version among a repository's tags (`ReleasedVersions.from_tags(...).highest()`), or
+/// with `version` the highest on its `line` (`"all"`, `"major"`, `"minor"`: what `latest`, `{{major}}`,
+/// `{{major}}.{{minor}}` follow); `None` when there is none. `prefix`/`suffix` (the strategy's flavor) are
+/// removed from each tag first, `_` reads as `+`, pre-releases and other tags are ignored.
+#[pyfunction]
+#[pyo3(signature = (tags, *, version=None, line="all", prefix="", suffix=""))]
+pub(crate) fn highest_released(
+    tags: Vec<String>,
+    version: Option<&str>,
+    line: &str,
+    prefix: &str,
+    suffix: &str,
+) -> PyResult<Option<String>> {
+    guard(|| {
+        let line = line_arg(line).map_err(Failure::from)?;
+        let r = released(&tags, prefix, suffix);
+        let found = match version {
+            Some(v) => r.highest_on_line(&version_arg(v, "version").map_err(Failure::from)?, line),
+            None if line == ecr_core::tagging::semver::Line::All => r.highest(),
+            None => {
+                return Err(Failure::from(Error::invalid(
+                    "line",
+                    "a \"major\" or \"minor\" line needs the version whose line it is",
+                ))
+                .into());
+            }
+        };
+        Ok(found.map(ToString::to_string))
+    })
+}
+
+/// Whether a rolling tag of `line` (`"all"` = `latest`, `"major"`, `"minor"`) may move to `version`: it is
+/// at least the highest stable version of its line among `tags` (build metadata ignored), so a backport
+/// never moves a newer line's tag.
+#[pyfunction]
+#[pyo3(signature = (version, tags, *, line="all", prefix="", suffix=""))]
+pub(crate) fn may_roll_to(version: &str, tags: Vec<String>, line: &str, prefix: &str, suffix: &str) -> PyResult<bool> {
+    guard(|| {
+        let v = version_arg(version, "version").map_err(Failure::from)?;
+        let line = line_arg(line).map_err(Failure::from)?;
+        Ok(released(&tags, prefix, suffix).may_roll_to(&v, line))
+    })
+}
+
+/// Applies a build-metadata rule to a version-like string: `rule` `"underscore"` (default, `+` → `_`),
+/// `"hyphen"` (`+` → `-`), `"drop"` (the `+...` part removed) or `"reject"` (`None` when there is a `+`).
+#[pyfunction]
+#[pyo3(signature = (text, rule="underscore"))]
+pub(crate) fn apply_build_metadata(text: &str, rule: &str) -> PyResult<Option<String>> {
+    use ecr_core::tagging::BuildMetadata;
+    guard(|| {
+        let rule = match rule {
+            "underscore" => BuildMetadata::Underscore,
+            "hyphen" => BuildMetadata::Hyphen,
+            "drop" => BuildMetadata::Drop,
+            "reject" => BuildMetadata::Reject,
+            other => {
+                return Err(Failure::from(Error::invalid(
+                    "rule",
+                    format!("{other:?} is not \"underscore\", \"hyphen\", \"drop\" or \"reject\""),
+                ))
+                .into());
+            }
+        };
+        Ok(ecr_core::tagging::sanitize::apply_build_metadata(text, rule))
+    })
+}
+
+/// What a build context implies (none of it is in the context dict itself): `{"ref"` (canonical),
+/// `"branch"` (the pushed branch or a pull request's head branch), `"tag"`, `"pullRequest"`, `"event"`
+/// (derived from the ref when not given), `"isDefaultBranch"` (computed), `"shortSha"` (`sha_length`
+/// characters, lowercase)}`, absent parts `None`.
+#[pyfunction]
+#[pyo3(signature = (context, *, sha_length=7))]
+pub(crate) fn describe_build_context(context: &Bound<'_, PyAny>, sha_length: usize) -> PyResult<Json> {
+    guard(|| {
+        let ctx = context_arg(context).map_err(Failure::from)?;
+        Ok(Json(serde_json::json!({
+            "ref": ctx.git_ref.as_ref().map(|r| r.to_ref_string()),
+            "branch": ctx.branch(),
+            "tag": ctx.tag(),
+            "pullRequest": ctx.pull_request(),
+            "event": ctx.event(),
+            "isDefaultBranch": ctx.is_default_branch(),
+            "shortSha": ctx.short_sha(sha_length),
+        })))
+    })
+}
+
+/// A full git ref in its canonical form (`refs/pull/12/merge` → `refs/pull/12/head`,
+/// `refs/merge-requests/7/head` → `refs/pull/7/head`); raises `InvalidArgumentError` for a short name.
+#[pyfunction]
+pub(crate) fn normalize_git_ref(git_ref: &str) -> PyResult<String> {
+    guard(|| {
+        let r = ecr_core::tagging::GitRef::parse(git_ref).map_err(|e| Failure::from(Error::invalid("ref", e)))?;
+        Ok(r.to_ref_string())
+    })
+}

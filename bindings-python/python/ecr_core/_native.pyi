@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn, final
+from typing import Any, ClassVar, Literal, NoReturn, final
 
 from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Repository, RepositorySettings
 
@@ -39,6 +39,13 @@ from ecr_core.types import (
     ScanProgress,
     ScanWaitOutcome,
 )
+
+# semver helpers, build context facts
+from ecr_core.types import BuildContextFacts, ParsedVersion
+
+# the line a rolling tag follows (latest, {{major}}, {{major}}.{{minor}}); what a `+` becomes
+_VersionLine = Literal["all", "major", "minor"]
+_BuildMetadataRule = Literal["underscore", "hyphen", "drop", "reject"]
 
 # registry protocol, individual verify checks, tag plan check
 from ecr_core.types import (
@@ -148,6 +155,13 @@ __all__ = [
     "normalize_platform",
     "reference_image_id",
     "replace_illegal_runs",
+    "parse_version",
+    "is_prerelease",
+    "highest_released",
+    "may_roll_to",
+    "apply_build_metadata",
+    "describe_build_context",
+    "normalize_git_ref",
     "check_names",
     "check_policy",
     "compare_severity",
@@ -1270,3 +1284,33 @@ def normalize_platform(platform: str) -> str:
 
 def reference_image_id(reference: str) -> ImageId | None:
     """The ECR image id of a reference (its digest and/or tag), or ``None`` when it has neither."""
+
+def parse_version(text: str) -> ParsedVersion | None:
+    """A version read like ``semver.clean`` (``v``/``V``/``=`` and space ignored), or ``None``."""
+
+def is_prerelease(version: str) -> bool:
+    """Whether a version is a pre-release; ``InvalidArgumentError`` when it is not a version."""
+
+def highest_released(
+    tags: Sequence[str],
+    *,
+    version: str | None = None,
+    line: _VersionLine = "all",
+    prefix: str = "",
+    suffix: str = "",
+) -> str | None:
+    """The highest stable version among ``tags`` (on ``version``'s ``line`` when given), or ``None``."""
+
+def may_roll_to(
+    version: str, tags: Sequence[str], *, line: _VersionLine = "all", prefix: str = "", suffix: str = ""
+) -> bool:
+    """Whether a rolling tag of ``line`` may move to ``version`` (it is not a backport below ``tags``)."""
+
+def apply_build_metadata(text: str, rule: _BuildMetadataRule = "underscore") -> str | None:
+    """``+`` build metadata mapped by ``rule``; ``None`` under ``"reject"`` when there is a ``+``."""
+
+def describe_build_context(context: Mapping[str, Any] | str, *, sha_length: int = 7) -> BuildContextFacts:
+    """What a build context implies: canonical ref, branch, tag, pull request, event, default branch, short sha."""
+
+def normalize_git_ref(git_ref: str) -> str:
+    """A full git ref in canonical form (``refs/pull/12/merge`` → ``refs/pull/12/head``)."""

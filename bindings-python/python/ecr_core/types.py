@@ -60,6 +60,9 @@ __all__ = [
     "CheckName",
     "CheckPolicyTable",
     "PartitionInfo",
+    # semver helpers, build context facts
+    "ParsedVersion",
+    "BuildContextFacts",
     "ReportFormat",
     "Severity",
 ]
@@ -489,3 +492,30 @@ CheckLevel = Literal["required", "warn", "skip"]
 
 CheckPolicyTable = Dict[CheckName, CheckLevel]
 """The level of every check (``default_check_policy()``, ``check_policy()``, ``verify_push(checks=...)``)."""
+
+
+# --- semver helpers, build context facts ---
+
+
+class ParsedVersion(TypedDict):
+    """A version as ``parse_version`` reads it (``v1.2.3-rc.1+b7`` → ``1.2.3-rc.1+b7``)."""
+
+    version: str
+    major: int
+    minor: int
+    patch: int
+    pre: str
+    build: str
+    prerelease: bool
+
+
+class BuildContextFacts(TypedDict):
+    """What a build context implies (``describe_build_context``)."""
+
+    ref: Optional[str]
+    branch: Optional[str]
+    tag: Optional[str]
+    pullRequest: Optional[int]
+    event: Literal["push", "pull_request", "schedule", "manual"]
+    isDefaultBranch: bool
+    shortSha: Optional[str]
