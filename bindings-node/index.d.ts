@@ -435,6 +435,36 @@ export type CheckLevel = 'required' | 'warn' | 'skip'
 /** The level of every check (`defaultCheckPolicy()`, `checkPolicy()`, `VerifyPushOptions.checks`). */
 export type CheckPolicyTable = Record<CheckName, CheckLevel>
 
+/** A version as `parseVersion` reads it (`v1.2.3-rc.1+b7` → `1.2.3-rc.1+b7`). */
+export interface ParsedVersion {
+  version: string
+  major: number
+  minor: number
+  patch: number
+  /** The pre-release part (`rc.1`), empty when none. */
+  pre: string
+  /** The build metadata (`b7`), empty when none. */
+  build: string
+  prerelease: boolean
+}
+
+/** The line a rolling tag follows: `latest`, `{{major}}`, `{{major}}.{{minor}}`. */
+export type VersionLine = 'all' | 'major' | 'minor'
+
+/** What `applyBuildMetadata` does with a `+` (semver build metadata). */
+export type BuildMetadataRule = 'underscore' | 'hyphen' | 'drop' | 'reject'
+
+/** What a build context implies (`describeBuildContext`). */
+export interface BuildContextFacts {
+  ref: string | null
+  branch: string | null
+  tag: string | null
+  pullRequest: number | null
+  event: 'push' | 'pull_request' | 'schedule' | 'manual'
+  isDefaultBranch: boolean
+  shortSha: string | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -958,6 +988,12 @@ export declare function __sampleErrorAsync(code: string): Promise<void>
  */
 export declare function analyseRepositoryPolicy(text: string, accountId: string): PolicyFinding[]
 
+/**
+ * Applies a build-metadata rule to a version-like string: `underscore` (the default, `+` → `_`), `hyphen`
+ * (`+` → `-`), `drop` (the `+...` part removed) or `reject` (`null` when there is a `+`).
+ */
+export declare function applyBuildMetadata(text: string, rule?: BuildMetadataRule | null): string | null
+
 /** Options of `new Authenticator(client, options)` (the `ecr_login` program's switches). */
 export interface AuthenticatorOptions {
   /** Refuse long-lived static AWS keys (`code: "LongLivedCredentials"`). */
@@ -1130,6 +1166,19 @@ export declare function defaultDockerConfigPath(): string | null
 /** The lifecycle policy `ensureRepository` gives a new repository by default (JSON text). */
 export declare function defaultLifecyclePolicy(): string
 
+/**
+ * What a build context implies (none of it is in the context object itself): `ref` (canonical),
+ * `branch` (the pushed branch or a pull request's head branch), `tag`, `pullRequest`, `event` (derived
+ * from the ref when not given), `isDefaultBranch` (computed), `shortSha` (lowercase); absent parts `null`.
+ */
+export declare function describeBuildContext(context: BuildContext | string, options?: DescribeBuildContextOptions | null): BuildContextFacts
+
+/** Options of `describeBuildContext`. */
+export interface DescribeBuildContextOptions {
+  /** The length of `shortSha` (default 7). */
+  shaLength?: number
+}
+
 /** Options of `new DiskCache(dir, options)`. */
 export interface DiskCacheOptions {
   /** Keep at most this many tokens (default 64). */
@@ -1276,6 +1325,13 @@ export interface GateImageOptions {
 export declare function helperVersionLine(): string
 
 /**
+ * The highest stable version among a repository's tags, or with `version` the highest on its `line`;
+ * `null` when there is none. The flavor `prefix`/`suffix` are removed from each tag first, `_` reads as
+ * `+`, pre-releases and other tags are ignored.
+ */
+export declare function highestReleased(tags: Array<string>, options?: ReleasedVersionOptions | undefined | null): string | null
+
+/**
  * The registry host of a server URL as Docker hands it to credential helpers
  * (`[https://]host[:port][/path][?query]`); user info and schemes other than `https` throw
  * `code: "InvalidReference"`.
@@ -1310,6 +1366,12 @@ export declare function indexChildren(manifest: string): Array<{ digest: string;
 export declare function isLongLived(identity: AwsIdentity): boolean
 
 /**
+ * Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
+ * version.
+ */
+export declare function isPrerelease(version: string): boolean
+
+/**
  * Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
  * `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
  */
@@ -1335,10 +1397,23 @@ export interface LifecyclePreviewOptions {
 }
 
 /**
+ * Whether a rolling tag of `line` (`all` = `latest`, `major`, `minor`) may move to `version`: it is at
+ * least the highest stable version of its line among `tags` (build metadata ignored), so a backport never
+ * moves a newer line's tag. `options.version` is not used.
+ */
+export declare function mayRollTo(version: string, tags: string[], options?: Omit<ReleasedVersionOptions, 'version'> | null): boolean
+
+/**
  * The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
  * docker config object) and `{ key, replaced, shadowedBy }`.
  */
 export declare function mergeAuthEntry(config: Record<string, unknown>, server: string, credentials: RegistryCredentials): { config: Record<string, unknown>; outcome: MergeOutcome }
+
+/**
+ * A full git ref in its canonical form (`refs/pull/12/merge` → `refs/pull/12/head`,
+ * `refs/merge-requests/7/head` → `refs/pull/7/head`); throws `code: "InvalidArgument"` for a short name.
+ */
+export declare function normalizeGitRef(gitRef: string): string
 
 /**
  * A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
@@ -1377,6 +1452,13 @@ export declare function parseReportFormat(name: string): ReportFormat
 
 /** A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `null`. */
 export declare function parseSeverity(name: string): Severity | null
+
+/**
+ * Parses a version the way docker/metadata-action's `semver.clean` does (surrounding space and a leading
+ * `v`/`V`/`=` ignored): `{ version, major, minor, patch, pre, build, prerelease }`, or `null` when the
+ * text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
+ */
+export declare function parseVersion(text: string): ParsedVersion | null
 
 /**
  * The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
@@ -1475,6 +1557,21 @@ export interface RegistryHostOptions {
  * `code: "InvalidReference"` for a host that is not ECR.
  */
 export declare function registryRegion(registry: string): string | null
+
+/** Options of `highestReleased` and `mayRollTo`. */
+export interface ReleasedVersionOptions {
+  /** For `highestReleased`: the version whose line to look at (needed for `major` and `minor`). */
+  version?: string
+  /**
+   * The line a rolling tag follows: `all` (`latest`, the default), `major` (`{{major}}`), `minor`
+   * (`{{major}}.{{minor}}`).
+   */
+  line?: VersionLine
+  /** The strategy's flavor prefix, removed from each tag first. */
+  prefix?: string
+  /** The strategy's flavor suffix, removed from each tag first. */
+  suffix?: string
+}
 
 /**
  * Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →

@@ -434,3 +434,33 @@ export type CheckLevel = 'required' | 'warn' | 'skip'
 
 /** The level of every check (`defaultCheckPolicy()`, `checkPolicy()`, `VerifyPushOptions.checks`). */
 export type CheckPolicyTable = Record<CheckName, CheckLevel>
+
+/** A version as `parseVersion` reads it (`v1.2.3-rc.1+b7` → `1.2.3-rc.1+b7`). */
+export interface ParsedVersion {
+  version: string
+  major: number
+  minor: number
+  patch: number
+  /** The pre-release part (`rc.1`), empty when none. */
+  pre: string
+  /** The build metadata (`b7`), empty when none. */
+  build: string
+  prerelease: boolean
+}
+
+/** The line a rolling tag follows: `latest`, `{{major}}`, `{{major}}.{{minor}}`. */
+export type VersionLine = 'all' | 'major' | 'minor'
+
+/** What `applyBuildMetadata` does with a `+` (semver build metadata). */
+export type BuildMetadataRule = 'underscore' | 'hyphen' | 'drop' | 'reject'
+
+/** What a build context implies (`describeBuildContext`). */
+export interface BuildContextFacts {
+  ref: string | null
+  branch: string | null
+  tag: string | null
+  pullRequest: number | null
+  event: 'push' | 'pull_request' | 'schedule' | 'manual'
+  isDefaultBranch: boolean
+  shortSha: string | null
+}

@@ -43,8 +43,10 @@ pub use reference::{
 };
 pub use registry::{FetchedManifest, ImageConfig, RegistryClient, RegistryClientOptions};
 pub use tagging::{
-    CheckPlanOptions, CheckTagPlanOptions, FitTagOptions, PlanOptions, TagStrategy, build_context_from_env, check_plan,
-    fit_tag, is_reserved_tag, replace_illegal_runs, wildcard_match,
+    CheckPlanOptions, CheckTagPlanOptions, DescribeBuildContextOptions, FitTagOptions, PlanOptions,
+    ReleasedVersionOptions, TagStrategy, apply_build_metadata, build_context_from_env, check_plan,
+    describe_build_context, fit_tag, highest_released, is_prerelease, is_reserved_tag, may_roll_to, normalize_git_ref,
+    parse_version, replace_illegal_runs, wildcard_match,
 };
 pub use verify::{
     BuildRecordOptions, CheckPolicyOptions, VerifyPushOptions, WaitForReplicationOptions, analyse_repository_policy,

@@ -297,3 +297,188 @@ pub fn fit_tag(value: String, options: Option<FitTagOptions>) -> Option<String> 
         o.suffix.as_deref().unwrap_or(""),
     )
 }
+
+// --- tagging: the semver helpers and the build context's derived facts (issues 8/9) ---
+
+fn version_arg(text: &str) -> CoreResult<ecr_core::tagging::semver::Version> {
+    ecr_core::tagging::semver::parse_version(text)
+        .ok_or_else(|| CoreError::invalid("version", format!("{text:?} is not a MAJOR.MINOR.PATCH version")))
+}
+
+fn line_arg(line: Option<&str>) -> CoreResult<ecr_core::tagging::semver::Line> {
+    use ecr_core::tagging::semver::Line;
+    match line.unwrap_or("all") {
+        "all" => Ok(Line::All),
+        "major" => Ok(Line::Major),
+        "minor" => Ok(Line::Minor),
+        other => Err(CoreError::invalid(
+            "line",
+            format!("{other:?} is not \"all\", \"major\" or \"minor\""),
+        )),
+    }
+}
+
+fn released(
+    tags: &[String],
+    prefix: Option<&str>,
+    suffix: Option<&str>,
+) -> ecr_core::tagging::semver::ReleasedVersions {
+    ecr_core::tagging::semver::ReleasedVersions::from_tags(
+        tags.iter().map(String::as_str),
+        prefix.unwrap_or(""),
+        suffix.unwrap_or(""),
+    )
+}
+
+/// Parses a version the way docker/metadata-action's `semver.clean` does (surrounding space and a leading
+/// `v`/`V`/`=` ignored): `{ version, major, minor, patch, pre, build, prerelease }`, or `null` when the
+/// text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
+#[napi(ts_return_type = "ParsedVersion | null")]
+pub fn parse_version(text: String) -> Option<Value> {
+    ecr_core::tagging::semver::parse_version(&text).map(|v| {
+        serde_json::json!({
+            "version": v.to_string(),
+            "major": v.major,
+            "minor": v.minor,
+            "patch": v.patch,
+            "pre": v.pre.as_str(),
+            "build": v.build.as_str(),
+            "prerelease": ecr_core::tagging::semver::is_prerelease(&v),
+        })
+    })
+}
+
+/// Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
+/// version.
+#[napi]
+pub fn is_prerelease(env: Env, version: String) -> Result<bool> {
+    guard(&env, || {
+        Ok(ecr_core::tagging::semver::is_prerelease(&version_arg(&version)?))
+    })
+}
+
+/// Options of `highestReleased` and `mayRollTo`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct ReleasedVersionOptions {
+    /// For `highestReleased`: the version whose line to look at (needed for `major` and `minor`).
+    pub version: Option<String>,
+    /// The line a rolling tag follows: `all` (`latest`, the default), `major` (`{{major}}`), `minor`
+    /// (`{{major}}.{{minor}}`).
+    #[napi(ts_type = "VersionLine")]
+    pub line: Option<String>,
+    /// The strategy's flavor prefix, removed from each tag first.
+    pub prefix: Option<String>,
+    /// The strategy's flavor suffix, removed from each tag first.
+    pub suffix: Option<String>,
+}
+
+/// The highest stable version among a repository's tags, or with `version` the highest on its `line`;
+/// `null` when there is none. The flavor `prefix`/`suffix` are removed from each tag first, `_` reads as
+/// `+`, pre-releases and other tags are ignored.
+#[napi]
+pub fn highest_released(
+    env: Env,
+    tags: Vec<String>,
+    options: Option<ReleasedVersionOptions>,
+) -> Result<Option<String>> {
+    let o = options.unwrap_or_default();
+    guard(&env, || {
+        let line = line_arg(o.line.as_deref())?;
+        let r = released(&tags, o.prefix.as_deref(), o.suffix.as_deref());
+        let found = match o.version.as_deref() {
+            Some(v) => r.highest_on_line(&version_arg(v)?, line),
+            None if line == ecr_core::tagging::semver::Line::All => r.highest(),
+            None => {
+                return Err(CoreError::invalid(
+                    "line",
+                    "a \"major\" or \"minor\" line needs the version whose line it is",
+                )
+                .into());
+            }
+        };
+        Ok(found.map(ToString::to_string))
+    })
+}
+
+/// Whether a rolling tag of `line` (`all` = `latest`, `major`, `minor`) may move to `version`: it is at
+/// least the highest stable version of its line among `tags` (build metadata ignored), so a backport never
+/// moves a newer line's tag. `options.version` is not used.
+#[napi(ts_args_type = "version: string, tags: string[], options?: Omit<ReleasedVersionOptions, 'version'> | null")]
+pub fn may_roll_to(
+    env: Env,
+    version: String,
+    tags: Vec<String>,
+    options: Option<ReleasedVersionOptions>,
+) -> Result<bool> {
+    let o = options.unwrap_or_default();
+    guard(&env, || {
+        let v = version_arg(&version)?;
+        let line = line_arg(o.line.as_deref())?;
+        Ok(released(&tags, o.prefix.as_deref(), o.suffix.as_deref()).may_roll_to(&v, line))
+    })
+}
+
+/// Applies a build-metadata rule to a version-like string: `underscore` (the default, `+` → `_`), `hyphen`
+/// (`+` → `-`), `drop` (the `+...` part removed) or `reject` (`null` when there is a `+`).
+#[napi(ts_args_type = "text: string, rule?: BuildMetadataRule | null")]
+pub fn apply_build_metadata(env: Env, text: String, rule: Option<String>) -> Result<Option<String>> {
+    use ecr_core::tagging::BuildMetadata;
+    guard(&env, || {
+        let rule = match rule.as_deref().unwrap_or("underscore") {
+            "underscore" => BuildMetadata::Underscore,
+            "hyphen" => BuildMetadata::Hyphen,
+            "drop" => BuildMetadata::Drop,
+            "reject" => BuildMetadata::Reject,
+            other => {
+                return Err(CoreError::invalid(
+                    "rule",
+                    format!("{other:?} is not \"underscore\", \"hyphen\", \"drop\" or \"reject\""),
+                )
+                .into());
+            }
+        };
+        Ok(ecr_core::tagging::sanitize::apply_build_metadata(&text, rule))
+    })
+}
+
+/// Options of `describeBuildContext`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct DescribeBuildContextOptions {
+    /// The length of `shortSha` (default 7).
+    pub sha_length: Option<u32>,
+}
+
+/// What a build context implies (none of it is in the context object itself): `ref` (canonical),
+/// `branch` (the pushed branch or a pull request's head branch), `tag`, `pullRequest`, `event` (derived
+/// from the ref when not given), `isDefaultBranch` (computed), `shortSha` (lowercase); absent parts `null`.
+#[napi(
+    ts_args_type = "context: BuildContext | string, options?: DescribeBuildContextOptions | null",
+    ts_return_type = "BuildContextFacts"
+)]
+pub fn describe_build_context(env: Env, context: Value, options: Option<DescribeBuildContextOptions>) -> Result<Value> {
+    let len = options.unwrap_or_default().sha_length.unwrap_or(7) as usize;
+    guard(&env, || {
+        let ctx = context_arg(context)?;
+        Ok(serde_json::json!({
+            "ref": ctx.git_ref.as_ref().map(|r| r.to_ref_string()),
+            "branch": ctx.branch(),
+            "tag": ctx.tag(),
+            "pullRequest": ctx.pull_request(),
+            "event": ctx.event(),
+            "isDefaultBranch": ctx.is_default_branch(),
+            "shortSha": ctx.short_sha(len),
+        }))
+    })
+}
+
+/// A full git ref in its canonical form (`refs/pull/12/merge` → `refs/pull/12/head`,
+/// `refs/merge-requests/7/head` → `refs/pull/7/head`); throws `code: "InvalidArgument"` for a short name.
+#[napi]
+pub fn normalize_git_ref(env: Env, git_ref: String) -> Result<String> {
+    guard(&env, || {
+        let r = ecr_core::tagging::GitRef::parse(&git_ref).map_err(|e| CoreError::invalid("ref", e))?;
+        Ok(r.to_ref_string())
+    })
+}

@@ -257,6 +257,13 @@ void gaps
 
 // --- reference builders, check policy table, severities, report formats, strict findings reader ---
 import {
+  applyBuildMetadata,
+  describeBuildContext,
+  highestReleased,
+  isPrerelease,
+  mayRollTo,
+  normalizeGitRef,
+  parseVersion,
   fitTag,
   isReservedTag,
   normalizePlatform,
@@ -285,6 +292,7 @@ import {
   severityOfFinding,
 } from '../index.js'
 import type { CheckLevel, CheckName, CheckPolicyTable, PartitionInfo, ReportFormat, Severity } from '../index.js'
+import type { BuildContextFacts, BuildMetadataRule, ParsedVersion, VersionLine } from '../index.js'
 
 async function builders(client: EcrClient): Promise<void> {
   const ref: string = referenceWithoutDigest(referenceWithoutTag(referenceWithDigest(referenceWithTag('h/r', 'v1'), 'sha256:0')))
@@ -312,6 +320,17 @@ async function builders(client: EcrClient): Promise<void> {
   const normal: string = normalizePlatform('linux/aarch64')
   const imageId: ImageId | null = referenceImageId('h/r:v1')
   void [fitted, reserved, normal, imageId]
+  const version: ParsedVersion | null = parseVersion('v1.2.3')
+  const pre: boolean = isPrerelease(version?.version ?? '1.2.3-rc.1')
+  const line: VersionLine = 'minor'
+  const highest: string | null = highestReleased(['v1.2.3'], { version: '1.2.4', line, prefix: 'app-', suffix: '' })
+  const rolls: boolean = mayRollTo('1.2.4', ['v1.2.3'], { line: 'major' })
+  const rule: BuildMetadataRule = 'drop'
+  const cleaned: string | null = applyBuildMetadata('1.2.3+b7', rule)
+  const facts: BuildContextFacts = describeBuildContext({ ref: 'refs/heads/main' }, { shaLength: 10 })
+  const branch: string | null = facts.branch
+  const canonical: string = normalizeGitRef('refs/pull/1/merge')
+  void [pre, highest, rolls, cleaned, branch, canonical, describeBuildContext('{}')]
   checkCredentialPolicy({ source: 'sso', accessKeyKind: 'temporary', hasSessionToken: true, expiresAt: null })
   void [uri, hosts, suffix, level, names, verified, partial, order, parsed, ofFinding, sorted, rendered, strict]
 }
