@@ -30,7 +30,7 @@ fn check_rejection(input: &str, err: &Error) {
         let removed = &input[head.len()..input.len() - tail.len()];
         let elsewhere = input.replacen(removed, "", 1);
         if removed.len() >= 4 && !elsewhere.contains(removed) && !"<redacted>".contains(removed) {
-            assert!(!echoed.contains(removed), "{input:?}: user information echoed");
+            assert!(!echoed.replacen("<redacted>", "", 1).contains(removed), "{input:?}: user information echoed");
         }
         return;
     }
