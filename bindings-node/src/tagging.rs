@@ -301,21 +301,11 @@ pub fn fit_tag(value: String, options: Option<FitTagOptions>) -> Option<String> 
 // --- tagging: the semver helpers and the build context's derived facts (issues 8/9) ---
 
 fn version_arg(text: &str) -> CoreResult<ecr_core::tagging::semver::Version> {
-    ecr_core::tagging::semver::parse_version(text)
-        .ok_or_else(|| CoreError::invalid("version", format!("{text:?} is not a MAJOR.MINOR.PATCH version")))
+    ecr_core::tagging::semver::require_version(text, "version")
 }
 
 fn line_arg(line: Option<&str>) -> CoreResult<ecr_core::tagging::semver::Line> {
-    use ecr_core::tagging::semver::Line;
-    match line.unwrap_or("all") {
-        "all" => Ok(Line::All),
-        "major" => Ok(Line::Major),
-        "minor" => Ok(Line::Minor),
-        other => Err(CoreError::invalid(
-            "line",
-            format!("{other:?} is not \"all\", \"major\" or \"minor\""),
-        )),
-    }
+    line.unwrap_or("all").parse()
 }
 
 fn released(
@@ -335,17 +325,7 @@ fn released(
 /// text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
 #[napi(ts_return_type = "ParsedVersion | null")]
 pub fn parse_version(text: String) -> Option<Value> {
-    ecr_core::tagging::semver::parse_version(&text).map(|v| {
-        serde_json::json!({
-            "version": v.to_string(),
-            "major": v.major,
-            "minor": v.minor,
-            "patch": v.patch,
-            "pre": v.pre.as_str(),
-            "build": v.build.as_str(),
-            "prerelease": ecr_core::tagging::semver::is_prerelease(&v),
-        })
-    })
+    ecr_core::tagging::semver::parse_version(&text).map(|v| ecr_core::tagging::semver::version_facts(&v))
 }
 
 /// Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
@@ -425,19 +405,7 @@ pub fn may_roll_to(
 pub fn apply_build_metadata(env: Env, text: String, rule: Option<String>) -> Result<Option<String>> {
     use ecr_core::tagging::BuildMetadata;
     guard(&env, || {
-        let rule = match rule.as_deref().unwrap_or("underscore") {
-            "underscore" => BuildMetadata::Underscore,
-            "hyphen" => BuildMetadata::Hyphen,
-            "drop" => BuildMetadata::Drop,
-            "reject" => BuildMetadata::Reject,
-            other => {
-                return Err(CoreError::invalid(
-                    "rule",
-                    format!("{other:?} is not \"underscore\", \"hyphen\", \"drop\" or \"reject\""),
-                )
-                .into());
-            }
-        };
+        let rule: BuildMetadata = rule.as_deref().unwrap_or("underscore").parse()?;
         Ok(ecr_core::tagging::sanitize::apply_build_metadata(&text, rule))
     })
 }
@@ -461,15 +429,7 @@ pub fn describe_build_context(env: Env, context: Value, options: Option<Describe
     let len = options.unwrap_or_default().sha_length.unwrap_or(7) as usize;
     guard(&env, || {
         let ctx = context_arg(context)?;
-        Ok(serde_json::json!({
-            "ref": ctx.git_ref.as_ref().map(|r| r.to_ref_string()),
-            "branch": ctx.branch(),
-            "tag": ctx.tag(),
-            "pullRequest": ctx.pull_request(),
-            "event": ctx.event(),
-            "isDefaultBranch": ctx.is_default_branch(),
-            "shortSha": ctx.short_sha(len),
-        }))
+        Ok(ctx.facts(len))
     })
 }
 

@@ -388,21 +388,11 @@ pub(crate) fn fit_tag(value: &str, prefix: &str, suffix: &str) -> Option<String>
 // --- tagging: the semver helpers and the build context's derived facts (issues 8/9) ---
 
 fn version_arg(text: &str, what: &str) -> Result<ecr_core::tagging::semver::Version, Error> {
-    ecr_core::tagging::semver::parse_version(text)
-        .ok_or_else(|| Error::invalid(what, format!("{text:?} is not a MAJOR.MINOR.PATCH version")))
+    ecr_core::tagging::semver::require_version(text, what)
 }
 
 fn line_arg(line: &str) -> Result<ecr_core::tagging::semver::Line, Error> {
-    use ecr_core::tagging::semver::Line;
-    match line {
-        "all" => Ok(Line::All),
-        "major" => Ok(Line::Major),
-        "minor" => Ok(Line::Minor),
-        other => Err(Error::invalid(
-            "line",
-            format!("{other:?} is not \"all\", \"major\" or \"minor\""),
-        )),
-    }
+    line.parse()
 }
 
 fn released(tags: &[String], prefix: &str, suffix: &str) -> ecr_core::tagging::semver::ReleasedVersions {
@@ -414,17 +404,7 @@ fn released(tags: &[String], prefix: &str, suffix: &str) -> ecr_core::tagging::s
 /// when the text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
 #[pyfunction]
 pub(crate) fn parse_version(text: &str) -> Option<Json> {
-    ecr_core::tagging::semver::parse_version(text).map(|v| {
-        Json(serde_json::json!({
-            "version": v.to_string(),
-            "major": v.major,
-            "minor": v.minor,
-            "patch": v.patch,
-            "pre": v.pre.as_str(),
-            "build": v.build.as_str(),
-            "prerelease": ecr_core::tagging::semver::is_prerelease(&v),
-        }))
-    })
+    ecr_core::tagging::semver::parse_version(text).map(|v| Json(ecr_core::tagging::semver::version_facts(&v)))
 }
 
 /// Whether a version is a pre-release (`1.2.3-rc.1`); raises `InvalidArgumentError` when it is not a
@@ -488,19 +468,7 @@ pub(crate) fn may_roll_to(version: &str, tags: Vec<String>, line: &str, prefix: 
 pub(crate) fn apply_build_metadata(text: &str, rule: &str) -> PyResult<Option<String>> {
     use ecr_core::tagging::BuildMetadata;
     guard(|| {
-        let rule = match rule {
-            "underscore" => BuildMetadata::Underscore,
-            "hyphen" => BuildMetadata::Hyphen,
-            "drop" => BuildMetadata::Drop,
-            "reject" => BuildMetadata::Reject,
-            other => {
-                return Err(Failure::from(Error::invalid(
-                    "rule",
-                    format!("{other:?} is not \"underscore\", \"hyphen\", \"drop\" or \"reject\""),
-                ))
-                .into());
-            }
-        };
+        let rule: BuildMetadata = rule.parse().map_err(Failure::from)?;
         Ok(ecr_core::tagging::sanitize::apply_build_metadata(text, rule))
     })
 }
@@ -514,15 +482,7 @@ pub(crate) fn apply_build_metadata(text: &str, rule: &str) -> PyResult<Option<St
 pub(crate) fn describe_build_context(context: &Bound<'_, PyAny>, sha_length: usize) -> PyResult<Json> {
     guard(|| {
         let ctx = context_arg(context).map_err(Failure::from)?;
-        Ok(Json(serde_json::json!({
-            "ref": ctx.git_ref.as_ref().map(|r| r.to_ref_string()),
-            "branch": ctx.branch(),
-            "tag": ctx.tag(),
-            "pullRequest": ctx.pull_request(),
-            "event": ctx.event(),
-            "isDefaultBranch": ctx.is_default_branch(),
-            "shortSha": ctx.short_sha(sha_length),
-        })))
+        Ok(Json(ctx.facts(sha_length)))
     })
 }
 

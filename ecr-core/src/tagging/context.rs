@@ -223,6 +223,20 @@ impl BuildContext {
             .as_deref()
             .map(|s| s.get(..len.min(s.len())).unwrap_or(s).to_ascii_lowercase())
     }
+
+    /// What this context implies, as JSON: `ref` (canonical), `branch`, `tag`, `pullRequest`, `event`,
+    /// `isDefaultBranch`, `shortSha` (cut to `sha_length`); absent parts `null`.
+    pub fn facts(&self, sha_length: usize) -> serde_json::Value {
+        serde_json::json!({
+            "ref": self.git_ref.as_ref().map(GitRef::to_ref_string),
+            "branch": self.branch(),
+            "tag": self.tag(),
+            "pullRequest": self.pull_request(),
+            "event": self.event(),
+            "isDefaultBranch": self.is_default_branch(),
+            "shortSha": self.short_sha(sha_length),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,24 @@ pub enum BuildMetadata {
     Reject,
 }
 
+impl std::str::FromStr for BuildMetadata {
+    type Err = crate::Error;
+
+    /// `underscore`, `hyphen`, `drop` or `reject`.
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s {
+            "underscore" => Ok(BuildMetadata::Underscore),
+            "hyphen" => Ok(BuildMetadata::Hyphen),
+            "drop" => Ok(BuildMetadata::Drop),
+            "reject" => Ok(BuildMetadata::Reject),
+            other => Err(crate::Error::invalid(
+                "rule",
+                format!("{other:?} is not \"underscore\", \"hyphen\", \"drop\" or \"reject\""),
+            )),
+        }
+    }
+}
+
 /// Why a string is not a valid tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TagGrammarError {

@@ -3,6 +3,9 @@
 //! `{{major}}.{{minor}}`) so a backport never moves them to an older line.
 
 use std::cmp::Ordering;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
 
 pub use ::semver::Version;
 
@@ -20,6 +23,24 @@ pub fn is_prerelease(v: &Version) -> bool {
     !v.pre.is_empty()
 }
 
+/// [`parse_version`] for an argument: text that is not a version is an [`Error::InvalidArgument`] naming `what`.
+pub fn require_version(text: &str, what: &str) -> Result<Version> {
+    parse_version(text).ok_or_else(|| Error::invalid(what, format!("{text:?} is not a MAJOR.MINOR.PATCH version")))
+}
+
+/// A version as JSON: `version`, `major`, `minor`, `patch`, `pre`, `build`, `prerelease`.
+pub fn version_facts(v: &Version) -> serde_json::Value {
+    serde_json::json!({
+        "version": v.to_string(),
+        "major": v.major,
+        "minor": v.minor,
+        "patch": v.patch,
+        "pre": v.pre.as_str(),
+        "build": v.build.as_str(),
+        "prerelease": is_prerelease(v),
+    })
+}
+
 /// Which line a rolling tag follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Line {
@@ -29,6 +50,23 @@ pub enum Line {
     Major,
     /// Versions with the same major and minor (`{{major}}.{{minor}}`).
     Minor,
+}
+
+impl FromStr for Line {
+    type Err = Error;
+
+    /// `all`, `major` or `minor`.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "all" => Ok(Line::All),
+            "major" => Ok(Line::Major),
+            "minor" => Ok(Line::Minor),
+            other => Err(Error::invalid(
+                "line",
+                format!("{other:?} is not \"all\", \"major\" or \"minor\""),
+            )),
+        }
+    }
 }
 
 /// The stable versions already present as tags in a repository.
@@ -143,5 +181,32 @@ mod tests {
     fn flavor_affixes_are_removed_before_parsing() {
         let r = ReleasedVersions::from_tags(["app-1.4.0-alpine", "app-1.5.0-alpine"], "app-", "-alpine");
         assert_eq!(r.highest().unwrap().to_string(), "1.5.0");
+    }
+
+    #[test]
+    fn arguments_parse_or_name_what_is_wrong() {
+        assert_eq!("minor".parse::<Line>().unwrap(), Line::Minor);
+        assert_eq!("weekly".parse::<Line>().unwrap_err().code(), "InvalidArgument");
+        assert_eq!(
+            "drop".parse::<crate::tagging::BuildMetadata>().unwrap(),
+            crate::tagging::BuildMetadata::Drop
+        );
+        assert!(
+            "keep"
+                .parse::<crate::tagging::BuildMetadata>()
+                .unwrap_err()
+                .to_string()
+                .contains("rule")
+        );
+        assert!(
+            require_version("1.2", "version")
+                .unwrap_err()
+                .to_string()
+                .contains("\"1.2\"")
+        );
+        let facts = version_facts(&require_version("v1.2.3-rc.1+b5", "version").unwrap());
+        assert_eq!(facts["version"], "1.2.3-rc.1+b5");
+        assert_eq!(facts["prerelease"], true);
+        assert_eq!(facts["build"], "b5");
     }
 }
