@@ -16,7 +16,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::client::EcrClient;
-use crate::conversions::json;
+use crate::conversions::{json, parse_json_text, plain_object};
 use crate::errors::{Failure, guard};
 use crate::tasks::{self, Hook, json_arg, now_arg, seconds_arg};
 
@@ -114,16 +114,17 @@ impl LifecyclePolicy {
         ts_args_type = "images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null",
         ts_return_type = "LifecyclePreview"
     )]
-    pub fn evaluate(
+    pub fn evaluate<'env>(
         &self,
-        env: &Env,
+        env: &'env Env,
         images: Either<&LifecycleImages, Unknown<'_>>,
         options: Option<EvaluateOptions<'_>>,
-    ) -> Result<Value> {
-        guard(env, || {
+    ) -> Result<Unknown<'env>> {
+        let text = guard(env, || {
             let preview = self.preview_of(env, images, options)?;
-            Ok(preview.to_document(&self.parsed.warnings))
-        })
+            Ok(preview.to_document_string(&self.parsed.warnings))
+        })?;
+        parse_json_text(env, text)
     }
 
     /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
@@ -190,8 +191,9 @@ impl LifecyclePreviewResult {
 
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
-    pub fn to_json(&self) -> Value {
-        self.preview.to_document(&self.warnings)
+    pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let text = guard(env, || Ok(self.preview.to_document_string(&self.warnings)))?;
+        parse_json_text(env, text)
     }
 }
 
@@ -233,8 +235,8 @@ impl LifecycleImages {
 
     /// The images as `ImageDetail` objects (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "ImageDetail[]")]
-    pub fn to_json(&self, env: &Env) -> Result<Value> {
-        guard(env, || json(&self.images))
+    pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        plain_object(env, &self.images)
     }
 }
 

@@ -191,6 +191,24 @@ impl Preview {
         }
         doc
     }
+
+    /// [`Preview::to_document`] as compact JSON text, byte for byte `to_document(warnings).to_string()`, written
+    /// straight from the serde types (no [`Value`] tree): what the bindings hand to the host language's own
+    /// JSON parser, much faster than building the document node by node.
+    pub fn to_document_string(&self, warnings: &[Warning]) -> String {
+        /// The document's shape: the preview's keys in order, then `warnings`.
+        #[derive(Serialize)]
+        struct Document<'a> {
+            #[serde(flatten)]
+            preview: &'a Preview,
+            warnings: &'a [Warning],
+        }
+        serde_json::to_string(&Document {
+            preview: self,
+            warnings,
+        })
+        .unwrap_or_else(|_| self.to_document(warnings).to_string())
+    }
 }
 
 /// The program's validation document: `{"errors": [{path, message}], "warnings": [...]}` (errors empty when
@@ -294,6 +312,144 @@ mod api_class_opt {
             Some(s) => super::class_from_api(&s)
                 .map(Some)
                 .ok_or_else(|| serde::de::Error::custom(format!("unknown storage class {s:?}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::lifecycle::{EvaluationContext, LifecyclePolicy, WarningKind};
+
+    fn action(action_type: ActionType, target_storage_class: Option<StorageClass>) -> PreviewAction {
+        PreviewAction {
+            action_type,
+            target_storage_class,
+        }
+    }
+
+    /// Every field of every part, optional ones both present and absent, text needing escapes.
+    fn full_preview() -> Preview {
+        let expire = action(ActionType::Expire, None);
+        let archive = action(ActionType::Transition, Some(StorageClass::Archive));
+        Preview {
+            preview_results: vec![
+                PreviewResult {
+                    image_tags: vec!["v1".into(), "quote\"back\\slash\u{1}é".into()],
+                    image_digest: "sha256:aa".into(),
+                    image_pushed_at: time::from_json(&json!("2026-05-28T20:26:40.123Z")),
+                    action: expire,
+                    applied_rule_priority: 1,
+                    storage_class: StorageClass::Standard,
+                },
+                PreviewResult {
+                    image_tags: vec![],
+                    image_digest: "sha256:bb".into(),
+                    image_pushed_at: None,
+                    action: archive,
+                    applied_rule_priority: u32::MAX,
+                    storage_class: StorageClass::Archive,
+                },
+            ],
+            summary: PreviewSummary {
+                expiring_image_total_count: 1,
+                transitioning_image_total_counts: vec![TransitioningCount {
+                    target_storage_class: StorageClass::Archive,
+                    image_total_count: 1,
+                }],
+            },
+            reclaimed_bytes: ReclaimedBytes {
+                expire: u64::MAX,
+                transition: 0,
+            },
+            protected_images: vec![SkippedImage {
+                image_digest: "sha256:cc".into(),
+                image_tags: vec!["prod".into()],
+                rule_priority: 2,
+                action: expire,
+                reason: SkipReason::Protected,
+                referenced_by: vec![],
+            }],
+            blocked_images: vec![SkippedImage {
+                image_digest: "sha256:dd".into(),
+                image_tags: vec![],
+                rule_priority: 3,
+                action: archive,
+                reason: SkipReason::ReferencedByManifestList,
+                referenced_by: vec!["sha256:ee".into()],
+            }],
+            collateral_tags: vec![CollateralTags {
+                image_digest: "sha256:aa".into(),
+                applied_rule_priority: 1,
+                matched_tags: vec!["v1".into()],
+                collateral_tags: vec!["latest".into()],
+            }],
+            following_subject: vec![FollowingSubject {
+                image_digest: "sha256:ff".into(),
+                image_tags: vec![],
+                subject_manifest_digest: "sha256:aa".into(),
+                action: expire,
+                subject_rule_priority: 1,
+            }],
+        }
+    }
+
+    #[test]
+    fn document_string_is_the_document_serialised() {
+        let warnings = [Warning {
+            kind: WarningKind::ShadowedRule,
+            path: "rules[1]".into(),
+            message: "never acts \"here\"".into(),
+        }];
+        for (preview, warnings) in [
+            (full_preview(), &warnings[..]),
+            (full_preview(), &[][..]),
+            (Preview::default(), &warnings[..]),
+            (Preview::default(), &[][..]),
+        ] {
+            let text = preview.to_document_string(warnings);
+            assert_eq!(text, preview.to_document(warnings).to_string());
+            let keys: Vec<String> = serde_json::from_str::<Value>(&text)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            assert_eq!(keys.last().map(String::as_str), Some("warnings"));
+        }
+    }
+
+    /// The same over every evaluation case of the shared fixtures (with their lint warnings).
+    #[test]
+    fn document_string_matches_every_fixture_case() {
+        let path = format!("{}/../fixtures/lifecycle/evaluation.json", env!("CARGO_MANIFEST_DIR"));
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases = doc["cases"].as_array().unwrap();
+        assert!(!cases.is_empty());
+        for case in cases {
+            let parsed = LifecyclePolicy::parse(&case["policy"].to_string()).unwrap();
+            let images = parse_images(&case["images"].to_string()).unwrap();
+            let mut context = EvaluationContext::new(time::from_json(&case["now"]).unwrap());
+            if let Some(p) = case.get("protected") {
+                context = context.protect(p.as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_owned()));
+            }
+            if let Some(lists) = case.get("manifestLists") {
+                for (list, children) in lists.as_object().unwrap() {
+                    let children = children.as_array().unwrap().iter();
+                    context =
+                        context.manifest_list(list.clone(), children.map(|c| c.as_str().unwrap().to_owned()).collect());
+                }
+            }
+            let preview = parsed.policy.evaluate(&images, &context);
+            assert_eq!(
+                preview.to_document_string(&parsed.warnings),
+                preview.to_document(&parsed.warnings).to_string(),
+                "{}",
+                case["name"]
+            );
         }
     }
 }
