@@ -112,10 +112,10 @@ impl PyLifecyclePolicy {
             context.manifest_list_children = manifest_lists.unwrap_or_default();
             let preview = if let Ok(parsed) = images.cast::<PyLifecycleImages>() {
                 let images = &parsed.get().images;
-                py.detach(|| self.parsed.policy.evaluate(images, &context))
+                py.detach(|| self.parsed.policy.evaluate(images, &context).into_owned())
             } else {
                 let images = images_arg(images).map_err(Failure::from)?;
-                py.detach(|| self.parsed.policy.evaluate(&images, &context))
+                py.detach(|| self.parsed.policy.evaluate(&images, &context).into_owned())
             };
             Ok(PyLifecyclePreview {
                 preview,
@@ -197,7 +197,7 @@ impl PyLifecycleImages {
 #[pyclass(name = "LifecyclePreview", module = "ecr_core", frozen)]
 #[derive(Clone)]
 pub(crate) struct PyLifecyclePreview {
-    preview: Preview,
+    preview: Preview<'static>,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -302,7 +302,7 @@ impl PyLifecycleReport {
 }
 
 /// A preview argument: a `LifecyclePreview` or a dict of its `to_dict()` shape.
-fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Preview, Error> {
+fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Preview<'static>, Error> {
     if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
         return Ok(p.get().preview.clone());
     }
@@ -357,7 +357,7 @@ async fn preview_op(
 async fn expire_op(
     client: EcrClient,
     repository: String,
-    preview: Preview,
+    preview: Preview<'static>,
     options: ExpireOptions,
 ) -> Result<Json, Failure> {
     Json::of(&client.expire_images(&repository, &preview, &options).await?)

@@ -683,7 +683,7 @@ async fn lifecycle_preview_errors_when_images_cannot_all_be_read() {
 // ------------------------------------------------------------------------------------------------
 
 /// A repository with three images and the (offline) preview that expires all of them.
-async fn expiring_repo(prefix: &str) -> (String, Vec<String>, ecr_core::lifecycle::Preview) {
+async fn expiring_repo(prefix: &str) -> (String, Vec<String>, ecr_core::lifecycle::Preview<'static>) {
     let (repo, digests) = repo_with_images(prefix, &["a", "b", "c"]).await;
     let opts = LifecyclePreviewOptions {
         policy_text: Some(EXPIRE_ALL_AFTER_A_DAY.to_owned()),

@@ -75,7 +75,7 @@ async fn put_policy_read_back_and_evaluate() {
     assert_eq!(by_rule(1), 2);
     assert_eq!(by_rule(2), 1);
     let dev = results.iter().find(|r| r.applied_rule_priority == 2).unwrap();
-    assert_eq!(dev.image_tags, ["dev-1"]);
+    assert_eq!(*dev.image_tags, ["dev-1"]);
     // The two release images kept are the two newest by push time (digest breaks ties).
     let mut release: Vec<_> = images
         .iter()
@@ -85,7 +85,7 @@ async fn put_policy_read_back_and_evaluate() {
     let expired: Vec<&str> = results
         .iter()
         .filter(|r| r.applied_rule_priority == 1)
-        .map(|r| r.image_digest.as_str())
+        .map(|r| &*r.image_digest)
         .collect();
     for kept in &release[..2] {
         assert!(!expired.contains(&kept.image_digest.as_str()));

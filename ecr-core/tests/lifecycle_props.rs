@@ -209,8 +209,8 @@ proptest! {
         let preview = policy.evaluate(&images, &ctx);
         let mut seen = BTreeSet::new();
         for r in &preview.preview_results {
-            prop_assert!(seen.insert(r.image_digest.clone()), "two actions for {}", r.image_digest);
-            prop_assert!(!protected.contains(&r.image_digest), "protected {} got {:?}", r.image_digest, r.action);
+            prop_assert!(seen.insert(r.image_digest.to_string()), "two actions for {}", r.image_digest);
+            prop_assert!(!protected.contains(&*r.image_digest), "protected {} got {:?}", r.image_digest, r.action);
         }
         for f in &preview.following_subject {
             prop_assert!(!protected.contains(&f.image_digest));
@@ -417,14 +417,14 @@ fn model(policy: &LifecyclePolicy, images: &[ImageDetail], ctx: &EvaluationConte
 }
 
 /// The preview as one outcome per digest; fails when a digest appears twice.
-fn outcomes(preview: &Preview) -> Result<BTreeMap<String, Outcome>, TestCaseError> {
+fn outcomes(preview: &Preview<'_>) -> Result<BTreeMap<String, Outcome>, TestCaseError> {
     let mut out = BTreeMap::new();
     let entries = preview
         .preview_results
         .iter()
         .map(|r| {
             (
-                &r.image_digest,
+                &*r.image_digest,
                 Outcome::Acted(r.applied_rule_priority, r.action.action_type),
             )
         })
@@ -432,22 +432,22 @@ fn outcomes(preview: &Preview) -> Result<BTreeMap<String, Outcome>, TestCaseErro
             preview
                 .protected_images
                 .iter()
-                .map(|s| (&s.image_digest, Outcome::Protected(s.rule_priority))),
+                .map(|s| (s.image_digest.as_str(), Outcome::Protected(s.rule_priority))),
         )
         .chain(
             preview
                 .blocked_images
                 .iter()
-                .map(|s| (&s.image_digest, Outcome::Blocked(s.rule_priority))),
+                .map(|s| (s.image_digest.as_str(), Outcome::Blocked(s.rule_priority))),
         )
         .chain(
             preview
                 .following_subject
                 .iter()
-                .map(|f| (&f.image_digest, Outcome::Follows(f.subject_rule_priority))),
+                .map(|f| (f.image_digest.as_str(), Outcome::Follows(f.subject_rule_priority))),
         );
     for (digest, o) in entries {
-        if let Some(before) = out.insert(digest.clone(), o) {
+        if let Some(before) = out.insert(digest.to_owned(), o) {
             return Err(TestCaseError::fail(format!("{digest}: both {before:?} and {o:?}")));
         }
     }
@@ -491,7 +491,7 @@ proptest! {
             .flat_map(|(_, c)| c.iter().map(String::as_str))
             .collect();
         for r in &preview.preview_results {
-            prop_assert!(!live_children.contains(r.image_digest.as_str()), "{} acted on under its list", r.image_digest);
+            prop_assert!(!live_children.contains(&*r.image_digest), "{} acted on under its list", r.image_digest);
         }
         // (`followingSubject` is not a rule action: ECR removes a referrer after its subject whatever references it,
         // and the preview reports that as it is.)
@@ -520,7 +520,7 @@ proptest! {
                 .preview_results
                 .iter()
                 .filter(|r| r.applied_rule_priority == prio)
-                .map(|r| by_digest[r.image_digest.as_str()])
+                .map(|r| by_digest[&*r.image_digest])
                 .collect();
             let pool = images.iter().filter(|i| in_pool(rule, i)).count();
             for img in &acted {

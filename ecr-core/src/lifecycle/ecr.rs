@@ -61,9 +61,9 @@ pub struct PreviewMismatch {
     /// The image.
     pub image_digest: String,
     /// What the offline evaluation says.
-    pub offline: PreviewResult,
+    pub offline: PreviewResult<'static>,
     /// What ECR says.
-    pub ecr: PreviewResult,
+    pub ecr: PreviewResult<'static>,
 }
 
 /// The comparison of the offline preview with ECR's own.
@@ -71,13 +71,13 @@ pub struct PreviewMismatch {
 #[serde(rename_all = "camelCase")]
 pub struct EcrPreviewDiff {
     /// ECR's results (all pages).
-    pub ecr_results: Vec<PreviewResult>,
+    pub ecr_results: Vec<PreviewResult<'static>>,
     /// ECR's summary.
     pub ecr_summary: PreviewSummary,
     /// Images only the offline evaluation acts on.
-    pub only_offline: Vec<PreviewResult>,
+    pub only_offline: Vec<PreviewResult<'static>>,
     /// Images only ECR acts on.
-    pub only_ecr: Vec<PreviewResult>,
+    pub only_ecr: Vec<PreviewResult<'static>>,
     /// Images both act on, with a different action or rule.
     pub mismatched: Vec<PreviewMismatch>,
 }
@@ -89,22 +89,23 @@ impl EcrPreviewDiff {
     }
 
     /// Compares an offline preview with ECR's results (by digest; action and rule priority must agree).
-    pub fn compare(offline: &Preview, ecr_results: Vec<PreviewResult>, ecr_summary: PreviewSummary) -> Self {
-        let ours: BTreeMap<&str, &PreviewResult> = offline
-            .preview_results
-            .iter()
-            .map(|r| (r.image_digest.as_str(), r))
-            .collect();
-        let theirs: BTreeMap<&str, &PreviewResult> = ecr_results.iter().map(|r| (r.image_digest.as_str(), r)).collect();
+    pub fn compare(
+        offline: &Preview<'_>,
+        ecr_results: Vec<PreviewResult<'static>>,
+        ecr_summary: PreviewSummary,
+    ) -> Self {
+        let ours: BTreeMap<&str, &PreviewResult<'_>> =
+            offline.preview_results.iter().map(|r| (&*r.image_digest, r)).collect();
+        let theirs: BTreeMap<&str, &PreviewResult<'_>> = ecr_results.iter().map(|r| (&*r.image_digest, r)).collect();
         let mut diff = EcrPreviewDiff::default();
         for (digest, o) in &ours {
             match theirs.get(digest) {
-                None => diff.only_offline.push((*o).clone()),
+                None => diff.only_offline.push((*o).clone().into_owned()),
                 Some(e) if e.action != o.action || e.applied_rule_priority != o.applied_rule_priority => {
                     diff.mismatched.push(PreviewMismatch {
                         image_digest: (*digest).to_owned(),
-                        offline: (*o).clone(),
-                        ecr: (*e).clone(),
+                        offline: (*o).clone().into_owned(),
+                        ecr: (*e).clone().into_owned(),
                     })
                 }
                 Some(_) => {}
@@ -113,7 +114,7 @@ impl EcrPreviewDiff {
         diff.only_ecr = theirs
             .iter()
             .filter(|(d, _)| !ours.contains_key(*d))
-            .map(|(_, r)| (*r).clone())
+            .map(|(_, r)| (*r).clone().into_owned())
             .collect();
         diff.ecr_summary = ecr_summary;
         diff.ecr_results = ecr_results;
@@ -134,7 +135,7 @@ pub struct LifecyclePreviewReport {
     /// Every image read (all pages, all storage classes).
     pub images: Vec<ImageDetail>,
     /// The offline preview.
-    pub preview: Preview,
+    pub preview: Preview<'static>,
     /// The comparison with ECR's preview, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ecr_diff: Option<EcrPreviewDiff>,
@@ -228,7 +229,7 @@ impl EcrClient {
         policy_text: Option<&str>,
         poll_interval: Duration,
         timeout: Duration,
-    ) -> Result<(Vec<PreviewResult>, PreviewSummary)> {
+    ) -> Result<(Vec<PreviewResult<'static>>, PreviewSummary)> {
         use aws_sdk_ecr::types::LifecyclePolicyPreviewStatus as Status;
         self.ecr()
             .start_lifecycle_policy_preview()
@@ -304,7 +305,7 @@ impl EcrClient {
         let mut context = EvaluationContext::new(options.now.unwrap_or_else(chrono::Utc::now));
         context.protected = options.protected.clone();
         context.manifest_list_children = children;
-        let preview = parsed.policy.evaluate(&images, &context);
+        let preview = parsed.policy.evaluate(&images, &context).into_owned();
         let ecr_diff = if options.compare_with_ecr {
             let (results, summary) = self
                 .ecr_lifecycle_preview(
@@ -355,7 +356,7 @@ fn title_case(s: &str) -> String {
     }
 }
 
-fn preview_result_from_sdk(r: &aws_sdk_ecr::types::LifecyclePolicyPreviewResult) -> Result<PreviewResult> {
+fn preview_result_from_sdk(r: &aws_sdk_ecr::types::LifecyclePolicyPreviewResult) -> Result<PreviewResult<'static>> {
     let bad = |what: &str| Error::Transport {
         message: format!("GetLifecyclePolicyPreview result has {what}"),
         source: None,
@@ -367,8 +368,8 @@ fn preview_result_from_sdk(r: &aws_sdk_ecr::types::LifecyclePolicyPreviewResult)
         other => return Err(bad(&format!("an unknown action type {other}"))),
     };
     Ok(PreviewResult {
-        image_tags: r.image_tags().to_vec(),
-        image_digest: r.image_digest().ok_or_else(|| bad("no imageDigest"))?.to_owned(),
+        image_tags: r.image_tags().to_vec().into(),
+        image_digest: r.image_digest().ok_or_else(|| bad("no imageDigest"))?.to_owned().into(),
         image_pushed_at: r.image_pushed_at().and_then(time::from_smithy),
         action: PreviewAction {
             action_type,

@@ -1,6 +1,7 @@
 //! Offline evaluation of a policy against a repository's images, reproducing ECR's documented evaluation
 //! rules (see the module docs for the algorithm and every decision on undocumented points).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::time::Timestamp;
@@ -119,30 +120,74 @@ fn selects_tags(rule: &Rule, list: &[TagMatcher], tags: &[String]) -> bool {
 impl LifecyclePolicy {
     /// Evaluates the policy against `images` as ECR would at `context.now`, never acting on protected digests or
     /// on images a manifest list still references. The result does not depend on the order of `images`.
-    pub fn evaluate(&self, images: &[ImageDetail], context: &EvaluationContext) -> Preview {
+    /// The preview borrows the images' tags and digests; [`Preview::into_owned`] detaches it.
+    pub fn evaluate<'a>(&self, images: &'a [ImageDetail], context: &EvaluationContext) -> Preview<'a> {
         let now = micros(&context.now);
-        let n_images = images.len();
+        let rules = self.rules_by_priority();
+        let rule_matchers: Vec<Vec<TagMatcher>> = rules.iter().map(|r| matchers(r)).collect();
+        let classes: Vec<StorageClass> = rules.iter().map(|r| r.selection.effective_storage_class()).collect();
+        let is_count: Vec<bool> = rules
+            .iter()
+            .map(|r| r.selection.count_type == CountType::ImageCountMoreThan)
+            .collect();
 
-        // Newest first; ties broken by digest (the greater digest counts as the newer). Every later pass runs over
-        // positions in this order with compact, contiguous per-position state (cache-friendly), borrowing the
-        // images; owned output is built only for images that get an action.
-        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(n_images);
-        let mut facts_by_image: Vec<Facts> = Vec::with_capacity(n_images);
+        // Shielding means only the first rule (by priority) whose selection an image matches can act on it, so one
+        // pass over the images in memory order decides every age rule on the spot. Count rules also need their
+        // whole pool (every image they select, shielded or not) to rank it: members are collected here and ranked
+        // below. Tags are matched against later rules only when those are count rules.
+        let count_rules: Vec<usize> = (0..rules.len()).filter(|&r| is_count[r]).collect();
+        let mut first_rule = vec![NONE; images.len()];
+        let mut pools: Vec<Vec<(i64, u32)>> = vec![Vec::new(); rules.len()];
+        let mut qualified: Vec<(u32, u32)> = Vec::with_capacity(images.len());
+        let mut any_referrer = false;
         for (i, img) in images.iter().enumerate() {
+            any_referrer |= img.subject_manifest_digest.is_some();
             let f = facts(img, now);
-            keyed.push((f.order_key, i as u32));
-            facts_by_image.push(f);
+            let Some(class) = f.class else {
+                continue;
+            };
+            let selects = |r: usize| class == classes[r] && selects_tags(rules[r], &rule_matchers[r], &img.image_tags);
+            let Some(first) = (0..rules.len()).find(|&r| selects(r)) else {
+                continue;
+            };
+            first_rule[i] = first as u32;
+            if age_qualifies(rules[first], &f, now) {
+                qualified.push((first as u32, i as u32));
+            }
+            // Count rules from the first on (earlier ones did not select the image).
+            let later = count_rules.partition_point(|&r| r < first);
+            for &r in &count_rules[later..] {
+                if r == first || selects(r) {
+                    pools[r].push((f.order_key, i as u32));
+                }
+            }
         }
-        keyed.sort_unstable_by(|a, b| {
-            b.0.cmp(&a.0).then_with(|| {
-                images[b.1 as usize]
-                    .image_digest
-                    .cmp(&images[a.1 as usize].image_digest)
-            })
-        });
-        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
-        let sorted: Vec<Facts> = order.iter().map(|&i| facts_by_image[i as usize]).collect();
-        drop(facts_by_image);
+
+        // Count rules: a pool ranked newest first (ties: the greater digest counts as the newer) acts on the
+        // members past `countNumber` whose first matching rule it is. Only the boundary needs finding, not a
+        // full order.
+        for (r, pool) in pools.iter_mut().enumerate() {
+            let keep = rules[r].selection.count_number as usize;
+            if pool.len() <= keep {
+                continue;
+            }
+            let newest_first = |a: &(i64, u32), b: &(i64, u32)| {
+                b.0.cmp(&a.0).then_with(|| {
+                    images[b.1 as usize]
+                        .image_digest
+                        .cmp(&images[a.1 as usize].image_digest)
+                })
+            };
+            if keep > 0 {
+                pool.select_nth_unstable_by(keep - 1, newest_first);
+            }
+            for &(_, i) in &pool[keep..] {
+                if first_rule[i as usize] == r as u32 {
+                    qualified.push((r as u32, i));
+                }
+            }
+        }
+        drop(pools);
 
         // Children of manifest lists present in the repository.
         let mut parents_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -156,160 +201,77 @@ impl LifecyclePolicy {
                 }
             }
         }
-        // Per position: why no rule may act on the image (caller protection first).
-        let mut guard: Vec<Option<SkipReason>> = vec![None; n_images];
-        if !context.protected.is_empty() || !parents_of.is_empty() {
-            for (pos, &i) in order.iter().enumerate() {
-                let digest = images[i as usize].image_digest.as_str();
-                guard[pos] = if context.protected.contains(digest) {
-                    Some(SkipReason::Protected)
-                } else if parents_of.contains_key(digest) {
-                    Some(SkipReason::ReferencedByManifestList)
-                } else {
-                    None
-                };
-            }
-        }
-
-        let rules = self.rules_by_priority();
-        let rule_matchers: Vec<Vec<TagMatcher>> = rules.iter().map(|r| matchers(r)).collect();
-        let classes: Vec<StorageClass> = rules.iter().map(|r| r.selection.effective_storage_class()).collect();
-
-        // Every rule's tag selection for every image, in one pass over the images in memory order (each image's
-        // tags are read once, sequentially), as bit sets stored by position. Rules that do not read tags (`any`,
-        // `untagged`) and images of another storage class cost no matching.
-        let words = rules.len().div_ceil(64).max(1);
-        let mut rank = vec![0u32; n_images];
-        for (pos, &i) in order.iter().enumerate() {
-            rank[i as usize] = pos as u32;
-        }
-        let mut selected = vec![0u64; n_images * words];
-        for (img, &pos) in images.iter().zip(&rank) {
-            let base = pos as usize * words;
-            let Some(class) = sorted[pos as usize].class else {
-                continue;
+        // What would qualify is acted on unless the caller protects it or a manifest list references it.
+        let mut acted_by = vec![NONE; images.len()];
+        let mut skipped: Vec<(u32, SkipReason, u32)> = Vec::new();
+        let guarded = !context.protected.is_empty() || !parents_of.is_empty();
+        for (r, i) in qualified {
+            let digest = &images[i as usize].image_digest;
+            let reason = if !guarded {
+                None
+            } else if context.protected.contains(digest) {
+                Some(SkipReason::Protected)
+            } else if parents_of.contains_key(digest.as_str()) {
+                Some(SkipReason::ReferencedByManifestList)
+            } else {
+                None
             };
-            let tags = &img.image_tags;
-            for (r, rule) in rules.iter().enumerate() {
-                if class == classes[r] && selects_tags(rule, &rule_matchers[r], tags) {
-                    selected[base + r / 64] |= 1 << (r % 64);
-                }
+            match reason {
+                Some(reason) => skipped.push((r, reason, i)),
+                None => acted_by[i as usize] = r,
             }
         }
-        drop(rank);
-
-        let mut claimed = vec![NONE; n_images];
-        let mut skipped: Vec<(u32, SkipReason)> = vec![(NONE, SkipReason::Protected); n_images];
-        let mut shielded = vec![false; n_images];
-        for (r, rule) in rules.iter().enumerate() {
-            let (word, bit) = (r / 64, 1u64 << (r % 64));
-            let n = rule.selection.count_number;
-            let limit = i64::from(n).saturating_mul(MICROS_PER_DAY);
-            let mut count: u64 = 0;
-            for pos in 0..n_images {
-                if selected[pos * words + word] & bit == 0 {
-                    continue;
-                }
-                let f = &sorted[pos];
-                count += 1;
-                let qualifies = match rule.selection.count_type {
-                    CountType::ImageCountMoreThan => count > u64::from(n),
-                    CountType::SinceImagePushed => now.saturating_sub(f.pushed) > limit,
-                    CountType::SinceImagePulled => now.saturating_sub(f.pull_clock) > limit,
-                    CountType::SinceImageTransitioned => f.archived.is_some_and(|a| now.saturating_sub(a) > limit),
-                };
-                if qualifies && !shielded[pos] {
-                    match guard[pos] {
-                        Some(reason) => skipped[pos] = (r as u32, reason),
-                        None => claimed[pos] = r as u32,
-                    }
-                }
-                // Matching the tag selection shields the image from every later rule of its storage class.
-                shielded[pos] = true;
+        let mut preview = build_preview(images, &rules, &rule_matchers, &acted_by);
+        skipped.sort_unstable_by(|&(ra, _, a), &(rb, _, b)| {
+            (ra, &images[a as usize].image_digest).cmp(&(rb, &images[b as usize].image_digest))
+        });
+        for &(r, reason, i) in &skipped {
+            let skip = skipped_image(&images[i as usize], rules[r as usize], reason, &parents_of);
+            match reason {
+                SkipReason::Protected => preview.protected_images.push(skip),
+                SkipReason::ReferencedByManifestList => preview.blocked_images.push(skip),
             }
         }
-        drop((selected, shielded, guard, sorted));
-
-        build_preview(
-            images,
-            &order,
-            &rules,
-            &rule_matchers,
-            &claimed,
-            &skipped,
-            &parents_of,
-            &context.protected,
-        )
+        if any_referrer {
+            preview.following_subject = following_subject(images, &rules, &acted_by, &skipped, &context.protected);
+        }
+        preview
     }
 }
 
-/// An image a rule acts on: the rule's index, the push instant as the result order sees it (absent first), the
-/// image's index.
-type Acted = (u32, i64, u32);
+/// Whether an age rule acts on an image with these facts (count rules are decided by rank instead).
+fn age_qualifies(rule: &Rule, f: &Facts, now: i64) -> bool {
+    let limit = i64::from(rule.selection.count_number).saturating_mul(MICROS_PER_DAY);
+    match rule.selection.count_type {
+        CountType::ImageCountMoreThan => false,
+        CountType::SinceImagePushed => now.saturating_sub(f.pushed) > limit,
+        CountType::SinceImagePulled => now.saturating_sub(f.pull_clock) > limit,
+        CountType::SinceImageTransitioned => f.archived.is_some_and(|a| now.saturating_sub(a) > limit),
+    }
+}
 
-/// The acted-on images in ECR's result order: by rule, then push time (absent first), then digest.
-///
-/// Positions run newest first by ordering instant (ties: greater digest first), so walking them backwards and
-/// bucketing by rule (a stable counting sort) leaves each bucket ordered by (ordering instant, digest). The
-/// ordering instant is the push time for most images, so most buckets are already in result order; the others
-/// (archived or restored images, missing push times) are sorted.
-fn result_order(images: &[ImageDetail], order: &[u32], claimed: &[u32], n_rules: usize) -> Vec<Acted> {
-    let mut per_rule = vec![0usize; n_rules + 1];
-    for &r in claimed.iter().filter(|r| **r != NONE) {
-        per_rule[r as usize + 1] += 1;
-    }
-    for r in 1..per_rule.len() {
-        per_rule[r] += per_rule[r - 1];
-    }
-    let total = per_rule[n_rules];
-    let starts: Vec<usize> = per_rule[..n_rules].to_vec();
-    let mut next = starts.clone();
-    let mut acted: Vec<Acted> = vec![(NONE, 0, 0); total];
-    for (pos, &r) in claimed.iter().enumerate().rev() {
+/// ECR's results, summary, bytes reclaimed and collateral tags: `acted_by[i]` is the rule acting on image `i`
+/// (or `NONE`).
+fn build_preview<'a>(
+    images: &'a [ImageDetail],
+    rules: &[&Rule],
+    rule_matchers: &[Vec<TagMatcher>],
+    acted_by: &[u32],
+) -> Preview<'a> {
+    let mut preview = Preview::default();
+    let mut transitioning = 0u64;
+    // Results are built reading the images in memory order, then put in ECR's result order: by rule, then push
+    // time (absent first), then digest. `order` holds (rule, push instant, result slot).
+    let acted = acted_by.iter().filter(|&&r| r != NONE).count();
+    let mut results: Vec<Option<PreviewResult<'a>>> = Vec::with_capacity(acted);
+    let mut order: Vec<(u32, i64, u32)> = Vec::with_capacity(acted);
+    let mut collateral: Vec<(u32, CollateralTags<'a>)> = Vec::new();
+    for (img, &r) in images.iter().zip(acted_by) {
         if r == NONE {
             continue;
         }
-        let i = order[pos];
-        let pushed = images[i as usize].image_pushed_at.as_ref().map_or(i64::MIN, micros);
-        acted[next[r as usize]] = (r, pushed, i);
-        next[r as usize] += 1;
-    }
-    let by_result_order = |a: &Acted, b: &Acted| {
-        (a.1).cmp(&b.1).then_with(|| {
-            images[a.2 as usize]
-                .image_digest
-                .cmp(&images[b.2 as usize].image_digest)
-        })
-    };
-    for (&start, &end) in starts.iter().zip(&per_rule[1..]) {
-        let bucket = &mut acted[start..end];
-        if !bucket.is_sorted_by(|a, b| by_result_order(a, b).is_le()) {
-            bucket.sort_unstable_by(by_result_order);
-        }
-    }
-    acted
-}
-
-#[allow(clippy::too_many_arguments)]
-fn build_preview(
-    images: &[ImageDetail],
-    order: &[u32],
-    rules: &[&Rule],
-    rule_matchers: &[Vec<TagMatcher>],
-    claimed: &[u32],
-    skipped: &[(u32, SkipReason)],
-    parents_of: &HashMap<&str, Vec<&str>>,
-    protected: &BTreeSet<String>,
-) -> Preview {
-    let mut preview = Preview::default();
-    let mut transitioning = 0u64;
-    let acted = result_order(images, order, claimed, rules.len());
-    // Owned results are built in their final order, so their allocations are laid out (and later freed) in that
-    // order too. Collateral tags share the result order.
-    preview.preview_results.reserve_exact(acted.len());
-    for &(r, _, i) in &acted {
+        let slot = results.len() as u32;
         let rule = rules[r as usize];
-        let img = &images[i as usize];
         let size = u64::try_from(img.image_size_in_bytes.unwrap_or(0)).unwrap_or(0);
         match rule.action.action_type {
             ActionType::Expire => {
@@ -317,16 +279,19 @@ fn build_preview(
                 preview.reclaimed_bytes.expire += size;
                 if rule.selection.tag_status == TagStatus::Tagged {
                     let list = &rule_matchers[r as usize];
-                    let matches = |t: &String| list.iter().any(|m| m.matches(t));
-                    if !img.image_tags.iter().all(matches) {
-                        let (matched, lost): (Vec<String>, Vec<String>) =
-                            img.image_tags.iter().cloned().partition(matches);
-                        preview.collateral_tags.push(CollateralTags {
-                            image_digest: img.image_digest.clone(),
-                            applied_rule_priority: rule.rule_priority,
-                            matched_tags: matched,
-                            collateral_tags: lost,
-                        });
+                    let matches = |t: &Cow<'a, str>| list.iter().any(|m| m.matches(t));
+                    let tags = || img.image_tags.iter().map(|t| Cow::Borrowed(t.as_str()));
+                    if !tags().all(|t| matches(&t)) {
+                        let (matched, lost): (Vec<_>, Vec<_>) = tags().partition(matches);
+                        collateral.push((
+                            slot,
+                            CollateralTags {
+                                image_digest: Cow::Borrowed(&img.image_digest),
+                                applied_rule_priority: rule.rule_priority,
+                                matched_tags: matched,
+                                collateral_tags: lost,
+                            },
+                        ));
                     }
                 }
             }
@@ -335,9 +300,10 @@ fn build_preview(
                 preview.reclaimed_bytes.transition += size;
             }
         }
-        preview.preview_results.push(PreviewResult {
-            image_tags: img.image_tags.clone(),
-            image_digest: img.image_digest.clone(),
+        order.push((r, img.image_pushed_at.as_ref().map_or(i64::MIN, micros), slot));
+        results.push(Some(PreviewResult {
+            image_tags: Cow::Borrowed(&img.image_tags),
+            image_digest: Cow::Borrowed(&img.image_digest),
             image_pushed_at: img.image_pushed_at,
             action: rule.action.into(),
             applied_rule_priority: rule.rule_priority,
@@ -346,8 +312,22 @@ fn build_preview(
             } else {
                 StorageClass::Standard
             },
-        });
+        }));
     }
+    let digest = |slot: u32| results[slot as usize].as_ref().map(|r| &*r.image_digest);
+    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| digest(a.2).cmp(&digest(b.2))));
+    if !collateral.is_empty() {
+        let mut rank = vec![0u32; results.len()];
+        for (pos, &(_, _, slot)) in order.iter().enumerate() {
+            rank[slot as usize] = pos as u32;
+        }
+        collateral.sort_unstable_by_key(|&(slot, _)| rank[slot as usize]);
+    }
+    preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
+    preview.preview_results = order
+        .iter()
+        .filter_map(|&(_, _, slot)| results[slot as usize].take())
+        .collect();
     if transitioning > 0 {
         preview
             .summary
@@ -358,77 +338,78 @@ fn build_preview(
             });
     }
 
-    let mut skips: Vec<(u32, SkipReason, usize)> = skipped
-        .iter()
-        .zip(order)
-        .filter(|((r, _), _)| *r != NONE)
-        .map(|(&(r, reason), &i)| (r, reason, i as usize))
-        .collect();
-    skips
-        .sort_unstable_by(|&(ra, _, a), &(rb, _, b)| (ra, &images[a].image_digest).cmp(&(rb, &images[b].image_digest)));
-    for (r, reason, i) in skips {
-        let rule = rules[r as usize];
-        let img = &images[i];
-        let mut referenced_by: Vec<String> = match reason {
-            SkipReason::ReferencedByManifestList => parents_of
-                .get(img.image_digest.as_str())
-                .map(|p| p.iter().map(|s| (*s).to_owned()).collect())
-                .unwrap_or_default(),
-            SkipReason::Protected => Vec::new(),
-        };
-        referenced_by.sort_unstable();
-        let skip = SkippedImage {
-            image_digest: img.image_digest.clone(),
-            image_tags: img.image_tags.clone(),
-            rule_priority: rule.rule_priority,
-            action: rule.action.into(),
-            reason,
-            referenced_by,
-        };
-        match reason {
-            SkipReason::Protected => preview.protected_images.push(skip),
-            SkipReason::ReferencedByManifestList => preview.blocked_images.push(skip),
-        }
-    }
-
-    // Referrers follow their subject (rule 1).
-    if images.iter().any(|i| i.subject_manifest_digest.is_some()) {
-        let acted_on: HashMap<&str, u32> = acted
-            .iter()
-            .map(|&(r, _, i)| (images[i as usize].image_digest.as_str(), r))
-            .collect();
-        // Images some rule acted on or would have (skipped), by image index.
-        let mut touched = vec![false; images.len()];
-        for ((&c, &(s, _)), &i) in claimed.iter().zip(skipped).zip(order) {
-            touched[i as usize] = c != NONE || s != NONE;
-        }
-        let mut follow: Vec<FollowingSubject> = Vec::new();
-        for (img, &touched) in images.iter().zip(&touched) {
-            let Some(subject) = img.subject_manifest_digest.as_deref() else {
-                continue;
-            };
-            if touched || protected.contains(&img.image_digest) {
-                continue;
-            }
-            if let Some(&r) = acted_on.get(subject) {
-                let rule = rules[r as usize];
-                follow.push(FollowingSubject {
-                    image_digest: img.image_digest.clone(),
-                    image_tags: img.image_tags.clone(),
-                    subject_manifest_digest: subject.to_owned(),
-                    action: PreviewAction::from(rule.action),
-                    subject_rule_priority: rule.rule_priority,
-                });
-            }
-        }
-        follow.sort_by(|a, b| {
-            (a.subject_rule_priority, &a.subject_manifest_digest, &a.image_digest).cmp(&(
-                b.subject_rule_priority,
-                &b.subject_manifest_digest,
-                &b.image_digest,
-            ))
-        });
-        preview.following_subject = follow;
-    }
     preview
+}
+
+/// An image `rule` would have acted on but did not, for `reason`.
+fn skipped_image(
+    img: &ImageDetail,
+    rule: &Rule,
+    reason: SkipReason,
+    parents_of: &HashMap<&str, Vec<&str>>,
+) -> SkippedImage {
+    let mut referenced_by: Vec<String> = match reason {
+        SkipReason::ReferencedByManifestList => parents_of
+            .get(img.image_digest.as_str())
+            .map(|p| p.iter().map(|s| (*s).to_owned()).collect())
+            .unwrap_or_default(),
+        SkipReason::Protected => Vec::new(),
+    };
+    referenced_by.sort_unstable();
+    SkippedImage {
+        image_digest: img.image_digest.clone(),
+        image_tags: img.image_tags.clone(),
+        rule_priority: rule.rule_priority,
+        action: rule.action.into(),
+        reason,
+        referenced_by,
+    }
+}
+
+/// Referrers ECR removes or archives after their subject (rule 1): those of an acted-on subject that no rule acts
+/// on, would have acted on, or that the caller protects.
+fn following_subject(
+    images: &[ImageDetail],
+    rules: &[&Rule],
+    acted_by: &[u32],
+    skipped: &[(u32, SkipReason, u32)],
+    protected: &BTreeSet<String>,
+) -> Vec<FollowingSubject> {
+    let mut touched: Vec<bool> = acted_by.iter().map(|&r| r != NONE).collect();
+    for &(_, _, i) in skipped {
+        touched[i as usize] = true;
+    }
+    let acted_on: HashMap<&str, u32> = images
+        .iter()
+        .zip(acted_by)
+        .filter(|&(_, &r)| r != NONE)
+        .map(|(img, &r)| (img.image_digest.as_str(), r))
+        .collect();
+    let mut follow: Vec<FollowingSubject> = Vec::new();
+    for (img, &touched) in images.iter().zip(&touched) {
+        let Some(subject) = img.subject_manifest_digest.as_deref() else {
+            continue;
+        };
+        if touched || protected.contains(&img.image_digest) {
+            continue;
+        }
+        if let Some(&r) = acted_on.get(subject) {
+            let rule = rules[r as usize];
+            follow.push(FollowingSubject {
+                image_digest: img.image_digest.clone(),
+                image_tags: img.image_tags.clone(),
+                subject_manifest_digest: subject.to_owned(),
+                action: PreviewAction::from(rule.action),
+                subject_rule_priority: rule.rule_priority,
+            });
+        }
+    }
+    follow.sort_by(|a, b| {
+        (a.subject_rule_priority, &a.subject_manifest_digest, &a.image_digest).cmp(&(
+            b.subject_rule_priority,
+            &b.subject_manifest_digest,
+            &b.image_digest,
+        ))
+    });
+    follow
 }

@@ -74,7 +74,7 @@ impl EcrClient {
     pub async fn expire_images(
         &self,
         repository: &str,
-        preview: &Preview,
+        preview: &Preview<'_>,
         options: &ExpireOptions,
     ) -> Result<ExpireReport> {
         let mut seen = BTreeSet::new();

@@ -38,6 +38,11 @@
 //! on images no earlier rule of the same storage class *matched* (matching, not acting, shields an image:
 //! "Multiple rules" example A), so each image gets at most one action.
 //!
+//! Cost: one pass over the images in memory order decides each image's first matching rule and every age rule;
+//! each count rule finds the boundary of its pool by partial selection (not a full sort); one sort puts the
+//! acted-on images in ECR's result order. The [`Preview`] borrows tags and digests from the images
+//! ([`Preview::into_owned`] copies them when it must outlive them).
+//!
 //! # Decisions on points ECR does not document (inferred, checked against every worked example)
 //! - **Protection is match-based and scoped by storage class**, as the reference's §2.2 derives; the archive
 //!   example (two `any` rules, one per class) only works that way.

@@ -19,6 +19,7 @@ impl TagMatcher {
     }
 
     /// Whether `tag` matches this entry (case-sensitive).
+    #[inline]
     pub(crate) fn matches(&self, tag: &str) -> bool {
         match self {
             TagMatcher::Prefix(p) => has_prefix(tag.as_bytes(), p.as_bytes()),
@@ -93,6 +94,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Anchored glob match of `tag` against `parts` (the pattern split at `*`). Linear-time greedy algorithm (each
 /// middle part at its leftmost occurrence, the last part as a suffix), on bytes: parts are whole UTF-8 strings,
 /// so byte matches are character matches.
+#[inline]
 fn glob_match(parts: &[String], tag: &str) -> bool {
     let tag = tag.as_bytes();
     let (first, rest) = match parts.split_first() {
@@ -100,7 +102,7 @@ fn glob_match(parts: &[String], tag: &str) -> bool {
         None => return tag.is_empty(),
     };
     if rest.is_empty() {
-        return tag == first.as_bytes();
+        return tag.len() == first.len() && has_prefix(tag, first.as_bytes());
     }
     if !has_prefix(tag, first.as_bytes()) {
         return false;
@@ -116,7 +118,7 @@ fn glob_match(parts: &[String], tag: &str) -> bool {
             None => return false,
         }
     }
-    remaining.len() >= last.len() && remaining.ends_with(last.as_bytes())
+    remaining.len() >= last.len() && has_prefix(&remaining[remaining.len() - last.len()..], last.as_bytes())
 }
 
 /// Classic wildcard matching where `None` in `pattern` is `*` (matching any run of symbols, wildcard symbols

@@ -2,6 +2,8 @@
 //! does not tell you (protected and blocked images, collateral tags, referrers, bytes reclaimed), and the JSON
 //! documents the `lifecycle_preview` program prints (shared with the bindings).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -35,15 +37,17 @@ impl From<super::model::Action> for PreviewAction {
     }
 }
 
-/// One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`.
+/// One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from
+/// the evaluated images ([`LifecyclePolicy::evaluate`](super::LifecyclePolicy::evaluate) copies no strings);
+/// [`PreviewResult::into_owned`] detaches them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PreviewResult {
+pub struct PreviewResult<'a> {
     /// The image's tags (all of them).
     #[serde(default)]
-    pub image_tags: Vec<String>,
+    pub image_tags: Cow<'a, [String]>,
     /// The image digest.
-    pub image_digest: String,
+    pub image_digest: Cow<'a, str>,
     /// When the image was pushed.
     #[serde(default, with = "time::flexible_opt")]
     pub image_pushed_at: Option<Timestamp>,
@@ -119,18 +123,32 @@ pub struct SkippedImage {
     pub referenced_by: Vec<String>,
 }
 
-/// Tags deleted along with an image expired through other tags.
+/// Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as
+/// [`PreviewResult`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CollateralTags {
+pub struct CollateralTags<'a> {
     /// The expired image.
-    pub image_digest: String,
+    pub image_digest: Cow<'a, str>,
     /// The (tagged) rule that expires it.
     pub applied_rule_priority: u32,
     /// Tags that matched the rule's tag list.
-    pub matched_tags: Vec<String>,
+    pub matched_tags: Vec<Cow<'a, str>>,
     /// Tags that did not match but are deleted too.
-    pub collateral_tags: Vec<String>,
+    pub collateral_tags: Vec<Cow<'a, str>>,
+}
+
+impl CollateralTags<'_> {
+    /// The same entry owning its strings.
+    pub fn into_owned(self) -> CollateralTags<'static> {
+        let owned = |tags: Vec<Cow<'_, str>>| tags.into_iter().map(|t| Cow::Owned(t.into_owned())).collect();
+        CollateralTags {
+            image_digest: Cow::Owned(self.image_digest.into_owned()),
+            applied_rule_priority: self.applied_rule_priority,
+            matched_tags: owned(self.matched_tags),
+            collateral_tags: owned(self.collateral_tags),
+        }
+    }
 }
 
 /// A referrer artifact (signature, SBOM, ...) ECR removes on its own after its subject is expired or archived.
@@ -150,12 +168,13 @@ pub struct FollowingSubject {
     pub subject_rule_priority: u32,
 }
 
-/// The result of evaluating a policy against a repository's images.
+/// The result of evaluating a policy against a repository's images. Its results borrow from the images
+/// (`'a`); [`Preview::into_owned`] makes a preview that outlives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct Preview {
+pub struct Preview<'a> {
     /// ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
-    pub preview_results: Vec<PreviewResult>,
+    pub preview_results: Vec<PreviewResult<'a>>,
     /// ECR's summary.
     pub summary: PreviewSummary,
     /// Bytes leaving standard storage, per action.
@@ -165,18 +184,45 @@ pub struct Preview {
     /// Images a rule would have acted on but that a manifest list still references.
     pub blocked_images: Vec<SkippedImage>,
     /// Expired images that lose tags their rule did not select.
-    pub collateral_tags: Vec<CollateralTags>,
+    pub collateral_tags: Vec<CollateralTags<'a>>,
     /// Referrers ECR removes or archives after their subject (not in `previewResults`, as in ECR's preview).
     pub following_subject: Vec<FollowingSubject>,
 }
 
-impl Preview {
+impl PreviewResult<'_> {
+    /// The same result owning its tags and digest.
+    pub fn into_owned(self) -> PreviewResult<'static> {
+        PreviewResult {
+            image_tags: Cow::Owned(self.image_tags.into_owned()),
+            image_digest: Cow::Owned(self.image_digest.into_owned()),
+            image_pushed_at: self.image_pushed_at,
+            action: self.action,
+            applied_rule_priority: self.applied_rule_priority,
+            storage_class: self.storage_class,
+        }
+    }
+}
+
+impl Preview<'_> {
+    /// The same preview owning every string (no longer borrowing from the evaluated images).
+    pub fn into_owned(self) -> Preview<'static> {
+        Preview {
+            preview_results: self.preview_results.into_iter().map(PreviewResult::into_owned).collect(),
+            summary: self.summary,
+            reclaimed_bytes: self.reclaimed_bytes,
+            protected_images: self.protected_images,
+            blocked_images: self.blocked_images,
+            collateral_tags: self.collateral_tags.into_iter().map(CollateralTags::into_owned).collect(),
+            following_subject: self.following_subject,
+        }
+    }
+
     /// The digests this preview expires (what [`crate::EcrClient::expire_images`] deletes).
     pub fn expiring_digests(&self) -> Vec<&str> {
         self.preview_results
             .iter()
             .filter(|r| r.action.action_type == ActionType::Expire)
-            .map(|r| r.image_digest.as_str())
+            .map(|r| &*r.image_digest)
             .collect()
     }
 

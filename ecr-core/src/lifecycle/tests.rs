@@ -203,7 +203,7 @@ async fn preview_reads_every_page_including_archived_images_and_compares_with_ec
         .preview
         .preview_results
         .iter()
-        .map(|r| (r.image_digest.as_str(), r.action.action_type, r.applied_rule_priority))
+        .map(|r| (&*r.image_digest, r.action.action_type, r.applied_rule_priority))
         .collect();
     assert_eq!(
         got,
@@ -229,7 +229,7 @@ async fn preview_reads_every_page_including_archived_images_and_compares_with_ec
     assert_eq!(
         diff.only_offline
             .iter()
-            .map(|r| r.image_digest.as_str())
+            .map(|r| &*r.image_digest)
             .collect::<Vec<_>>(),
         ["sha256:old-archived"]
     );
@@ -368,12 +368,12 @@ fn meta(code: &str) -> aws_sdk_ecr::error::ErrorMetadata {
 
 // ---- executor ----
 
-fn preview_expiring(n: usize) -> Preview {
+fn preview_expiring(n: usize) -> Preview<'static> {
     let mut p = Preview::default();
     for i in 0..n {
         p.preview_results.push(PreviewResult {
-            image_tags: vec![],
-            image_digest: format!("sha256:{i:04}"),
+            image_tags: vec![].into(),
+            image_digest: format!("sha256:{i:04}").into(),
             image_pushed_at: None,
             action: PreviewAction::from(Action::EXPIRE),
             applied_rule_priority: 1,
@@ -382,7 +382,7 @@ fn preview_expiring(n: usize) -> Preview {
     }
     // A transition is never executed by the deletion executor.
     p.preview_results.push(PreviewResult {
-        image_tags: vec!["t".into()],
+        image_tags: vec!["t".into()].into(),
         image_digest: "sha256:transition".into(),
         image_pushed_at: None,
         action: PreviewAction::from(Action::TRANSITION_TO_ARCHIVE),
@@ -508,7 +508,7 @@ async fn executor_refuses_protected_digests_and_too_many_deletions() {
     let del = batch_delete(sizes, &[], &[]);
     let c = client(&[&del]);
     let preview = preview_expiring(5);
-    let protected_digest = preview.preview_results[2].image_digest.clone();
+    let protected_digest = preview.preview_results[2].image_digest.to_string();
     let options = ExpireOptions {
         dry_run: false,
         protected: [protected_digest.clone()].into_iter().collect(),

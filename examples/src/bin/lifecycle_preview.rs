@@ -52,7 +52,7 @@ fn read(path: &str) -> anyhow::Result<String> {
     std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {path}: {e}"))
 }
 
-fn print_text(policy: &LifecyclePolicy, preview: &Preview) {
+fn print_text(policy: &LifecyclePolicy, preview: &Preview<'_>) {
     let describe = |priority: u32| {
         policy
             .rules
