@@ -121,8 +121,9 @@ impl LifecyclePolicy {
         options: Option<EvaluateOptions<'_>>,
     ) -> Result<Unknown<'env>> {
         let text = guard(env, || {
-            let preview = self.preview_of(env, images, options)?;
-            Ok(preview.to_document_string(&self.parsed.warnings))
+            self.with_preview(env, images, options, |preview| {
+                preview.to_document_string(&self.parsed.warnings)
+            })
         })?;
         parse_json_text(env, text)
     }
@@ -140,7 +141,7 @@ impl LifecyclePolicy {
     ) -> Result<LifecyclePreviewResult> {
         guard(env, || {
             Ok(LifecyclePreviewResult {
-                preview: self.preview_of(env, images, options)?,
+                preview: self.with_preview(env, images, options, |p| p.into_owned())?,
                 warnings: self.parsed.warnings.clone(),
             })
         })
@@ -148,20 +149,22 @@ impl LifecyclePolicy {
 }
 
 impl LifecyclePolicy {
-    fn preview_of(
+    /// Evaluates and hands the preview (borrowing from the images) to `then`.
+    fn with_preview<R>(
         &self,
         env: &Env,
         images: Either<&LifecycleImages, Unknown<'_>>,
         options: Option<EvaluateOptions<'_>>,
-    ) -> std::result::Result<Preview, Failure> {
+        then: impl FnOnce(Preview<'_>) -> R,
+    ) -> std::result::Result<R, Failure> {
         let o = options.unwrap_or_default();
         let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
         context.manifest_list_children = o.manifest_lists.unwrap_or_default();
         Ok(match images {
-            Either::A(parsed) => self.parsed.policy.evaluate(&parsed.images, &context),
+            Either::A(parsed) => then(self.parsed.policy.evaluate(&parsed.images, &context)),
             Either::B(value) => {
                 let images = images_arg(json_arg(env, value, "images")?)?;
-                self.parsed.policy.evaluate(&images, &context)
+                then(self.parsed.policy.evaluate(&images, &context))
             }
         })
     }
@@ -171,7 +174,7 @@ impl LifecyclePolicy {
 /// every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
 #[napi]
 pub struct LifecyclePreviewResult {
-    preview: Preview,
+    preview: Preview<'static>,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -435,7 +438,7 @@ impl EcrClient {
         options: Option<ExpireImagesOptions>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let o = options.unwrap_or_default();
-        let preview: Preview = guard(env, || {
+        let preview: Preview<'static> = guard(env, || {
             serde_json::from_value(preview).map_err(|e| Failure::Core(CoreError::invalid("preview", e.to_string())))
         })?;
         let options = ExpireOptions {

@@ -207,12 +207,20 @@ impl Preview<'_> {
     /// The same preview owning every string (no longer borrowing from the evaluated images).
     pub fn into_owned(self) -> Preview<'static> {
         Preview {
-            preview_results: self.preview_results.into_iter().map(PreviewResult::into_owned).collect(),
+            preview_results: self
+                .preview_results
+                .into_iter()
+                .map(PreviewResult::into_owned)
+                .collect(),
             summary: self.summary,
             reclaimed_bytes: self.reclaimed_bytes,
             protected_images: self.protected_images,
             blocked_images: self.blocked_images,
-            collateral_tags: self.collateral_tags.into_iter().map(CollateralTags::into_owned).collect(),
+            collateral_tags: self
+                .collateral_tags
+                .into_iter()
+                .map(CollateralTags::into_owned)
+                .collect(),
             following_subject: self.following_subject,
         }
     }
@@ -244,9 +252,9 @@ impl Preview<'_> {
     pub fn to_document_string(&self, warnings: &[Warning]) -> String {
         /// The document's shape: the preview's keys in order, then `warnings`.
         #[derive(Serialize)]
-        struct Document<'a> {
+        struct Document<'a, 'p> {
             #[serde(flatten)]
-            preview: &'a Preview,
+            preview: &'a Preview<'p>,
             warnings: &'a [Warning],
         }
         serde_json::to_string(&Document {
@@ -377,13 +385,13 @@ mod tests {
     }
 
     /// Every field of every part, optional ones both present and absent, text needing escapes.
-    fn full_preview() -> Preview {
+    fn full_preview() -> Preview<'static> {
         let expire = action(ActionType::Expire, None);
         let archive = action(ActionType::Transition, Some(StorageClass::Archive));
         Preview {
             preview_results: vec![
                 PreviewResult {
-                    image_tags: vec!["v1".into(), "quote\"back\\slash\u{1}é".into()],
+                    image_tags: vec!["v1".into(), "quote\"back\\slash\u{1}é".into()].into(),
                     image_digest: "sha256:aa".into(),
                     image_pushed_at: time::from_json(&json!("2026-05-28T20:26:40.123Z")),
                     action: expire,
@@ -391,7 +399,7 @@ mod tests {
                     storage_class: StorageClass::Standard,
                 },
                 PreviewResult {
-                    image_tags: vec![],
+                    image_tags: vec![].into(),
                     image_digest: "sha256:bb".into(),
                     image_pushed_at: None,
                     action: archive,

@@ -227,10 +227,7 @@ async fn preview_reads_every_page_including_archived_images_and_compares_with_ec
     assert_eq!(diff.mismatched[0].image_digest, "sha256:dev");
     assert_eq!(diff.mismatched[0].ecr.action.action_type, ActionType::Expire);
     assert_eq!(
-        diff.only_offline
-            .iter()
-            .map(|r| &*r.image_digest)
-            .collect::<Vec<_>>(),
+        diff.only_offline.iter().map(|r| &*r.image_digest).collect::<Vec<_>>(),
         ["sha256:old-archived"]
     );
     assert!(diff.only_ecr.is_empty());

@@ -152,7 +152,7 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         let images = parse_images(&read(images_path)?)?;
         let parsed = LifecyclePolicy::parse(policy_text.as_deref().unwrap_or_default())?;
         let context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
-        let preview = parsed.policy.evaluate(&images, &context);
+        let preview = parsed.policy.evaluate(&images, &context).into_owned();
         (parsed.policy, parsed.warnings, preview)
     };
     if args.text {
