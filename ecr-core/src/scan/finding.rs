@@ -472,7 +472,7 @@ pub(crate) fn counts_text(c: &SeverityCounts) -> String {
 /// Parses one `DescribeImageScanFindings` response or a JSON array of them (the pages of one image).
 ///
 /// One pass over the text: every finding is read straight into its typed form, and its raw JSON is a
-/// range of one shared copy of the input. Anything unusual (bad JSON, a wrong type, a duplicate key) is
+/// range of one copy of its findings array. Anything unusual (bad JSON, a wrong type, a duplicate key) is
 /// read again by the strict reader, which names the path of the problem.
 pub fn parse_findings(text: &str) -> Result<ScanFindings> {
     match wire::fast_document(text, true) {

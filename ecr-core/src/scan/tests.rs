@@ -1269,6 +1269,101 @@ fn fast_and_strict_readers_agree() {
         ]
         .map(str::to_owned),
     );
+    // Enhanced findings: the fast reader walks these field by field, so every value shape it reads itself
+    // (strings, numbers, timestamps, nested objects and arrays, skipped values) is checked against serde.
+    let enhanced = |finding: &str| format!(r#"{{"imageScanFindings": {{"enhancedFindings": [{finding}]}}}}"#);
+    docs.extend(
+        [
+            // strings: escapes, unicode, control characters, bad escapes, lone surrogates
+            r#"{"title": "CVE-1 - a\"b\\c\/d\b\f\n\r\t", "description": "\u00e9\ud83d\ude00 é"}"#,
+            r#"{"title": "CVE-1 - \ud800"}"#,
+            r#"{"x": "\ud800", "title": "CVE-1"}"#,
+            r#"{"title": "a\x"}"#,
+            r#"{"title": "a\u12"}"#,
+            r#"{"x": "a\u12G4"}"#,
+            "{\"title\": \"a\u{1}b\"}",
+            "{\"x\": \"a\tb\"}",
+            "{\"x\": \"a\u{7f}b\"}",
+            r#"{"title": "0123456789abcdef0123456789abcdef\"0123456789abcdef"}"#,
+            r#"{"title": 5}"#,
+            r#"{"title": true}"#,
+            r#"{"title": nul}"#,
+            r#"{"title": nullx}"#,
+            r#"{"title": "a"#,
+            // numbers: every shape, and the ones serde_json itself must convert
+            r#"{"score": 0, "packageVulnerabilityDetails": {"cvss": [{"baseScore": 9.8, "version": "3.1"}]}}"#,
+            r#"{"score": 0.0}"#,
+            r#"{"score": -0.0}"#,
+            r#"{"score": -0}"#,
+            r#"{"score": 7.123456789012345}"#,
+            r#"{"score": 7.1234567890123456789}"#,
+            r#"{"score": 712345678901234567890e-20}"#,
+            r#"{"score": 0.00000000000000000000000001e26}"#,
+            r#"{"score": 8.1e0}"#,
+            r#"{"score": 81E-1}"#,
+            r#"{"score": 1e999}"#,
+            r#"{"score": 01}"#,
+            r#"{"score": 1.}"#,
+            r#"{"score": .5}"#,
+            r#"{"score": -}"#,
+            r#"{"score": +1}"#,
+            r#"{"score": 1e}"#,
+            r#"{"score": "8.1"}"#,
+            r#"{"x": 1.5e+3, "y": -0, "z": [1, -2.5E-7, 0], "score": 3}"#,
+            r#"{"x": 01}"#,
+            r#"{"x": 1.e5}"#,
+            // timestamps: epoch seconds, strings, out of range, wrong types
+            r#"{"firstObservedAt": "2025-05-27T17:54:07.765Z", "lastObservedAt": 1749452920, "updatedAt": null}"#,
+            r#"{"firstObservedAt": 1748368447.765123456789}"#,
+            r#"{"firstObservedAt": -1}"#,
+            r#"{"firstObservedAt": 1e300}"#,
+            r#"{"lastObservedAt": "yesterday"}"#,
+            r#"{"updatedAt": true}"#,
+            r#"{"updatedAt": [1]}"#,
+            r#"{"packageVulnerabilityDetails": {"vendorCreatedAt": {"a": 1}}}"#,
+            r#"{"packageVulnerabilityDetails": {"vendorUpdatedAt": "2025-01-01T00:00:00+02:00"}}"#,
+            // nested objects: nulls, positional structs, duplicates, wrong element types
+            r#"{"packageVulnerabilityDetails": null, "scoreDetails": null, "remediation": null, "resources": null}"#,
+            r#"{"packageVulnerabilityDetails": ["CVE-1"]}"#,
+            r#"{"packageVulnerabilityDetails": {"cvss": null, "vulnerablePackages": null}}"#,
+            r#"{"packageVulnerabilityDetails": {"cvss": [null]}}"#,
+            r#"{"packageVulnerabilityDetails": {"cvss": [[8.1]]}}"#,
+            r#"{"packageVulnerabilityDetails": {"cvss": {}}}"#,
+            r#"{"packageVulnerabilityDetails": {"cvss": [{"baseScore": 5, "version": "2"}, {"baseScore": 7.5, "version": "4.0", "source": "x"}, {"baseScore": 6.1, "version": "3.0", "scoringVector": "v"}, {"baseScore": 11, "version": "3.1"}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [{"name": "a", "version": "1", "release": "2", "epoch": 3, "fixedInVersion": "4"}, {"version": "9"}, {"name": "b", "epoch": 0, "fixedInVersion": "NotAvailable"}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [{"name": "a", "epoch": 1.0}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [{"name": "a", "epoch": -3}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [{"name": "a", "epoch": 99999999999999999999}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [{"name": "a", "epoch": 9223372036854775807}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [null]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerablePackages": [{"name": "a", "name": "b"}]}}"#,
+            r#"{"packageVulnerabilityDetails": {"vulnerabilityId": "CVE-1", "vulnerabilityId": "CVE-2"}}"#,
+            r#"{"scoreDetails": {"cvss": {"score": 9.1, "scoreSource": "NVD", "version": "3.1", "scoringVector": "v", "adjustments": [{"a": 1}]}}}"#,
+            r#"{"scoreDetails": {"cvss": {"score": 9.1, "score": 9.2}}}"#,
+            r#"{"scoreDetails": {"cvss": []}}"#,
+            r#"{"scoreDetails": {"cvss": null}, "scoreDetails": null}"#,
+            r#"{"title": "a", "title": "b"}"#,
+            r#"{"remediation": 1, "remediation": 2}"#,
+            r#"{"other": 1, "other": 2, "title": "CVE-9 - z"}"#,
+            r#"{"ti\u0074le": "CVE-1 - escaped key"}"#,
+            // skipped values: every JSON shape, bad ones, deep nesting
+            r#"{"resources": [{"a": [true, false, null, {}, [], "s", -1.5e3, {"b": {"c": [[]]}}]}], "remediation": {"x": {"y": "z"}}}"#,
+            r#"{"resources": [tru]}"#,
+            r#"{"resources": [1,]}"#,
+            r#"{"resources": {"a" 1}}"#,
+            r#"{"resources": {1: 1}}"#,
+            r#"{"resources": {"a": 1,}}"#,
+            r#"{"resources": [1 2]}"#,
+            // whitespace everywhere, empty objects and arrays
+            " { \"title\" :\t\"CVE-1 - x\" ,\r\n \"score\" : 5.5 , \"packageVulnerabilityDetails\" : { \"cvss\" : [ ] , \"vulnerablePackages\" : [ { } ] } } ",
+            r#"{}"#,
+        ]
+        .map(enhanced),
+    );
+    for depth in [40, 100, 200] {
+        let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        docs.push(enhanced(&format!(r#"{{"resources": {deep}}}"#)));
+    }
     for text in &docs {
         let fast = parse_findings(text);
         let strict = crate::scan::parse_findings_strict(text);
@@ -1282,6 +1377,16 @@ fn fast_and_strict_readers_agree() {
             _ => panic!("readers disagree on {text}: {fast:?} / {strict:?}"),
         }
     }
+    // The fast reader reads the fixtures and ordinary enhanced findings itself (it does not decline them).
+    for text in docs.iter().take(3) {
+        assert!(crate::scan::wire::fast_document(text, true).is_some(), "{text}");
+    }
+    let plain = enhanced(
+        r#"{"title": "CVE-1 - a\nb", "score": 7.5, "firstObservedAt": 1748368447.765, "resources": [{"tags": {}}],
+            "packageVulnerabilityDetails": {"cvss": [{"baseScore": 7.5, "version": "3.1"}],
+            "vulnerablePackages": [{"name": "a", "epoch": 0, "filePath": null}]}}"#,
+    );
+    assert!(crate::scan::wire::fast_document(&plain, true).is_some());
     // The raw JSON of each finding is exactly its text in the input.
     let text = r#"{"imageScanFindings": {"findings": [ {"name" : "CVE-1"} ,{"name":"CVE-2","x":[1,2]}]}}"#;
     let scan = parse_findings(text).unwrap();

@@ -6,10 +6,14 @@
 //! accepted or rejected exactly as a strict reading would.
 //!
 //! Two readers share these shapes:
-//! - [`fast_document`] walks the page structure itself and hands every value to serde, so each byte of the
-//!   input is read once and each finding's raw JSON is a range of the shared input (no copy per finding).
-//!   It declines (returns `None`) on anything unusual: duplicate keys, a non-object where an object is
-//!   expected, bad JSON, a wrong type.
+//! - [`fast_document`] walks the page structure itself, hands page metadata and basic findings to serde, and
+//!   reads enhanced findings byte by byte into the same wire structs (strings are found eight bytes at a time;
+//!   skipped values are checked as serde_json's `IgnoredAny` checks them; serde_json still converts strings
+//!   with escapes and numbers it cannot convert exactly itself). Each byte of the input is read once and
+//!   each finding's raw JSON is a range of one copy of its findings array (no copy per finding, and no copy
+//!   of the rest of the input).
+//!   It declines (returns `None`) on anything unusual: duplicate keys, a key with escapes, a non-object where
+//!   an object is expected, bad JSON, a wrong type, deep nesting in a skipped value.
 //! - The strict reader in [`super::finding`] deserializes the same shapes with serde alone and names the path
 //!   of the first error; it runs whenever the fast one declines, so results and error messages never depend
 //!   on which reader ran.
@@ -395,45 +399,51 @@ struct ChosenCvss<'a> {
 }
 
 fn best_cvss<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ChosenCvss<'de>>, D::Error> {
-    fold_seq(d, None, |best: &mut Option<ChosenCvss<'de>>, c: WireCvss<'de>| {
-        let Some(score) = c.base_score.and_then(valid_score) else {
-            return;
-        };
-        let better = match best {
-            None => true,
-            Some(b) => {
-                let (rc, rb) = (cvss_rank(c.version.as_deref()), cvss_rank(b.version.as_deref()));
-                rc < rb || (rc == rb && score > b.score)
-            }
-        };
-        if better {
-            *best = Some(ChosenCvss {
-                score,
-                version: c.version,
-                vector: c.scoring_vector,
-                source: c.source,
-            });
+    fold_seq(d, None, cvss_step)
+}
+
+/// Keeps `c` when it beats the best CVSS entry so far.
+fn cvss_step<'a>(best: &mut Option<ChosenCvss<'a>>, c: WireCvss<'a>) {
+    let Some(score) = c.base_score.and_then(valid_score) else {
+        return;
+    };
+    let better = match best {
+        None => true,
+        Some(b) => {
+            let (rc, rb) = (cvss_rank(c.version.as_deref()), cvss_rank(b.version.as_deref()));
+            rc < rb || (rc == rb && score > b.score)
         }
-    })
+    };
+    if better {
+        *best = Some(ChosenCvss {
+            score,
+            version: c.version,
+            vector: c.scoring_vector,
+            source: c.source,
+        });
+    }
 }
 
 fn affected_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AffectedPackage>, D::Error> {
-    fold_seq(d, Vec::new(), |out: &mut Vec<AffectedPackage>, p: WirePackage<'de>| {
-        let Some(name) = p.name else { return };
-        let version = match (p.version, p.release) {
-            (Some(v), Some(r)) if !r.is_empty() => Some(format!("{v}-{r}")),
-            (v, _) => v.map(Cow::into_owned),
-        };
-        let version = match (p.epoch, version) {
-            (Some(e), Some(v)) if e > 0 => Some(format!("{e}:{v}")),
-            (_, v) => v,
-        };
-        out.push(AffectedPackage {
-            name: name.into_owned(),
-            version,
-            fixed_in_version: fixed_version(p.fixed_in_version),
-        });
-    })
+    fold_seq(d, Vec::new(), package_step)
+}
+
+/// Adds a named package to the list.
+fn package_step(out: &mut Vec<AffectedPackage>, p: WirePackage<'_>) {
+    let Some(name) = p.name else { return };
+    let version = match (p.version, p.release) {
+        (Some(v), Some(r)) if !r.is_empty() => Some(format!("{v}-{r}")),
+        (v, _) => v.map(Cow::into_owned),
+    };
+    let version = match (p.epoch, version) {
+        (Some(e), Some(v)) if e > 0 => Some(format!("{e}:{v}")),
+        (_, v) => v,
+    };
+    out.push(AffectedPackage {
+        name: name.into_owned(),
+        version,
+        fixed_in_version: fixed_version(p.fixed_in_version),
+    });
 }
 
 // ---------------------------------------------------------------- conversion (computed once)
@@ -689,8 +699,37 @@ pub(crate) struct FastDocument {
 struct Cursor<'a> {
     text: &'a str,
     pos: usize,
-    shared: Arc<str>,
+    /// Stands in for a finding's raw JSON until its array has been read and copied.
+    placeholder: Arc<str>,
+    /// The `(start, end)` ranges of the findings of the array being read.
+    ranges: Vec<(usize, usize)>,
 }
+
+/// How deep [`Cursor::skip`] follows nesting before it declines (well inside serde_json's limit of 128,
+/// counting the levels above a finding).
+const SKIP_DEPTH: u32 = 64;
+
+/// Eight copies of a byte.
+const fn splat(b: u8) -> u64 {
+    0x0101_0101_0101_0101 * b as u64
+}
+
+/// A mask whose lowest set bit marks the first of eight bytes (little-endian) that ends a run of plain
+/// string content: `"`, `\` or a control character. Zero when there is none.
+fn string_stop(x: u64) -> u64 {
+    const LO: u64 = splat(1);
+    let quote = x ^ splat(b'"');
+    let backslash = x ^ splat(b'\\');
+    let m = (quote.wrapping_sub(LO) & !quote)
+        | (backslash.wrapping_sub(LO) & !backslash)
+        | (x.wrapping_sub(splat(0x20)) & !x);
+    m & splat(0x80)
+}
+
+/// Exact powers of ten for the short-number fast path of [`Cursor::number`].
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 
 impl<'a> Cursor<'a> {
     fn skip_ws(&mut self) {
@@ -726,17 +765,263 @@ impl<'a> Cursor<'a> {
 
     /// A literal `null` (then a structural character must follow, which the caller checks).
     fn null(&mut self) -> bool {
+        self.literal(b"null")
+    }
+
+    /// A literal (`null`, `true`, `false`); the caller checks what follows.
+    fn literal(&mut self, word: &[u8]) -> bool {
         self.skip_ws();
-        if self.text.as_bytes().get(self.pos..self.pos + 4) == Some(b"null") {
-            self.pos += 4;
+        if self.text.as_bytes().get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
             true
         } else {
             false
         }
     }
 
+    /// Scans the string starting at the current position (its opening quote) to just past its closing quote,
+    /// checking it as serde_json does: no control characters, only valid escapes. Returns whether it has
+    /// escapes.
+    fn scan_str(&mut self) -> Option<bool> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let mut i = self.pos + 1;
+        let mut escaped = false;
+        loop {
+            while let Some(chunk) = bytes.get(i..i + 8) {
+                let x = u64::from_le_bytes(chunk.try_into().ok()?);
+                let stop = string_stop(x);
+                if stop != 0 {
+                    i += (stop.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
+            }
+            match *bytes.get(i)? {
+                b'"' => {
+                    self.pos = i + 1;
+                    return Some(escaped);
+                }
+                b'\\' => {
+                    escaped = true;
+                    i += match *bytes.get(i + 1)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => 2,
+                        b'u' => {
+                            if !bytes.get(i + 2..i + 6)?.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            6
+                        }
+                        _ => return None,
+                    };
+                }
+                0..=0x1f => return None,
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// A string value: borrowed when it has no escapes, else decoded by serde_json.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.skip_ws();
+        let start = self.pos;
+        let escaped = self.scan_str()?;
+        if escaped {
+            serde_json::from_str::<String>(self.text.get(start..self.pos)?)
+                .ok()
+                .map(Cow::Owned)
+        } else {
+            self.text.get(start + 1..self.pos - 1).map(Cow::Borrowed)
+        }
+    }
+
+    /// An object key without escapes (a key with escapes, or a control character, declines).
+    fn key(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let start = self.pos + 1;
+        let mut i = start;
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let stop = string_stop(u64::from_le_bytes(chunk.try_into().ok()?));
+            if stop != 0 {
+                i += (stop.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        while bytes.get(i).is_some_and(|&b| b != b'"' && b != b'\\' && b >= 0x20) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'"') {
+            return None;
+        }
+        self.pos = i + 1;
+        self.text.get(start..i)
+    }
+
+    /// `null` or a string (as `Option<String>` reads).
+    fn opt_str(&mut self) -> Option<Option<Cow<'a, str>>> {
+        match self.peek()? {
+            b'"' => self.string().map(Some),
+            _ => self.null().then_some(None),
+        }
+    }
+
+    /// Scans a number (JSON's grammar) and returns its text and, when it is non-negative, has no exponent and
+    /// at most 15 digits, its value: the digits as an exact integer divided by an exact power of ten, which is
+    /// how serde_json converts it (one correctly rounded operation, so the same with or without serde_json's
+    /// `float_roundtrip`).
+    fn number(&mut self) -> Option<(&'a str, Option<f64>)> {
+        self.skip_ws();
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let mut i = start;
+        let mut significand: u64 = 0;
+        let mut count = 0usize;
+        let mut digits = |i: &mut usize| {
+            let from = *i;
+            while let Some(&b @ b'0'..=b'9') = bytes.get(*i) {
+                significand = significand.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                *i += 1;
+            }
+            count += *i - from;
+            *i - from
+        };
+        let mut zero = 0;
+        let negative = bytes.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        match bytes.get(i)? {
+            b'0' => {
+                i += 1;
+                zero = 1;
+            }
+            b'1'..=b'9' => {
+                digits(&mut i);
+            }
+            _ => return None,
+        }
+        let mut fraction = 0;
+        if bytes.get(i) == Some(&b'.') {
+            i += 1;
+            fraction = digits(&mut i);
+            if fraction == 0 {
+                return None;
+            }
+        }
+        let mut exponent = false;
+        if let Some(b'e' | b'E') = bytes.get(i) {
+            exponent = true;
+            i += 1;
+            if let Some(b'+' | b'-') = bytes.get(i) {
+                i += 1;
+            }
+            if digits(&mut i) == 0 {
+                return None;
+            }
+        }
+        self.pos = i;
+        let text = self.text.get(start..i)?;
+        if negative || exponent || count + zero > 15 {
+            return Some((text, None));
+        }
+        #[allow(clippy::cast_precision_loss)] // at most 15 digits: exact
+        let value = significand as f64;
+        Some((text, POW10.get(fraction).map(|p| value / p)))
+    }
+
+    /// A number read as `f64`, exactly as serde_json reads it.
+    fn f64(&mut self) -> Option<f64> {
+        let (text, value) = self.number()?;
+        value.or_else(|| serde_json::from_str::<f64>(text).ok())
+    }
+
+    /// `null` or a number (as `Option<f64>` reads).
+    fn opt_f64(&mut self) -> Option<Option<f64>> {
+        match self.peek()? {
+            b'-' | b'0'..=b'9' => self.f64().map(Some),
+            _ => self.null().then_some(None),
+        }
+    }
+
+    /// `null` or an integer (as `Option<i64>` reads).
+    fn opt_i64(&mut self) -> Option<Option<i64>> {
+        match self.peek()? {
+            b'-' | b'0'..=b'9' => {
+                let (s, _) = self.number()?;
+                if s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+                    s.parse().ok().map(Some)
+                } else {
+                    serde_json::from_str::<i64>(s).ok().map(Some)
+                }
+            }
+            _ => self.null().then_some(None),
+        }
+    }
+
+    /// A timestamp field (as [`opt_time`] reads it): `null`, epoch seconds or an RFC 3339 string.
+    fn opt_time(&mut self) -> Option<Option<Timestamp>> {
+        match self.peek()? {
+            b'"' => self.string().and_then(|s| time::parse_str(&s)).map(Some),
+            b'-' | b'0'..=b'9' => self.f64().and_then(time::from_epoch_seconds).map(Some),
+            _ => self.null().then_some(None),
+        }
+    }
+
+    /// Skips any JSON value, checking it as serde_json's `IgnoredAny` does.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        if depth > SKIP_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.scan_str().map(drop),
+            b'{' => {
+                self.pos += 1;
+                if self.eat(b'}') {
+                    return Some(());
+                }
+                loop {
+                    if self.peek()? != b'"' {
+                        return None;
+                    }
+                    self.scan_str()?;
+                    if !self.eat(b':') {
+                        return None;
+                    }
+                    self.skip(depth + 1)?;
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    return self.eat(b'}').then_some(());
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                if self.eat(b']') {
+                    return Some(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    if self.eat(b',') {
+                        continue;
+                    }
+                    return self.eat(b']').then_some(());
+                }
+            }
+            b't' => self.literal(b"true").then_some(()),
+            b'f' => self.literal(b"false").then_some(()),
+            b'n' => self.null().then_some(()),
+            _ => self.number().map(drop),
+        }
+    }
+
     /// Walks an object's members, calling `member` with each key; `member` reads the value.
-    fn object(&mut self, mut member: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
         if !self.eat(b'{') {
             return None;
         }
@@ -747,11 +1032,11 @@ impl<'a> Cursor<'a> {
             if self.peek() != Some(b'"') {
                 return None;
             }
-            let key: Cow<'a, str> = self.value::<Key<'a>>()?.0;
+            let key = self.key()?;
             if !self.eat(b':') {
                 return None;
             }
-            member(self, &key)?;
+            member(self, key)?;
             if self.eat(b',') {
                 continue;
             }
@@ -759,13 +1044,309 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Reads a findings array (or `null`), converting each element as it is read; its raw JSON is a range of
-    /// the shared input.
-    fn findings<W: Deserialize<'a>>(
-        &mut self,
-        out: &mut Vec<Finding>,
-        convert: fn(W, RawJson) -> Finding,
-    ) -> Option<bool> {
+    /// `null` (`None`) or an object read by `read`. A struct written as an array declines.
+    fn opt_object<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        match self.peek()? {
+            b'{' => read(self).map(Some),
+            _ => self.null().then_some(None),
+        }
+    }
+
+    /// `null` or an array whose elements `each` reads.
+    fn opt_array(&mut self, mut each: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        if self.null() {
+            return Some(());
+        }
+        if !self.eat(b'[') {
+            return None;
+        }
+        if self.eat(b']') {
+            return Some(());
+        }
+        loop {
+            each(self)?;
+            if self.eat(b',') {
+                continue;
+            }
+            return self.eat(b']').then_some(());
+        }
+    }
+
+    /// An enhanced finding, read field by field (same acceptance as deserializing [`WireEnhanced`]).
+    fn enhanced(&mut self) -> Option<WireEnhanced<'a>> {
+        let mut w = WireEnhanced {
+            description: None,
+            finding_arn: None,
+            title: None,
+            severity: None,
+            status: None,
+            score: None,
+            fix_available: None,
+            exploit_available: None,
+            first_observed_at: None,
+            last_observed_at: None,
+            updated_at: None,
+            package_vulnerability_details: None,
+            score_details: None,
+            remediation: None,
+            resources: None,
+        };
+        let mut seen = 0u32;
+        self.object(|c, key| {
+            match key {
+                "description" => {
+                    once(&mut seen, 1)?;
+                    w.description = c.opt_str()?;
+                }
+                "findingArn" => {
+                    once(&mut seen, 2)?;
+                    w.finding_arn = c.opt_str()?;
+                }
+                "title" => {
+                    once(&mut seen, 4)?;
+                    w.title = c.opt_str()?;
+                }
+                "severity" => {
+                    once(&mut seen, 8)?;
+                    w.severity = c.opt_str()?;
+                }
+                "status" => {
+                    once(&mut seen, 16)?;
+                    w.status = c.opt_str()?;
+                }
+                "score" => {
+                    once(&mut seen, 32)?;
+                    w.score = c.opt_f64()?;
+                }
+                "fixAvailable" => {
+                    once(&mut seen, 64)?;
+                    w.fix_available = c.opt_str()?;
+                }
+                "exploitAvailable" => {
+                    once(&mut seen, 128)?;
+                    w.exploit_available = c.opt_str()?;
+                }
+                "firstObservedAt" => {
+                    once(&mut seen, 256)?;
+                    w.first_observed_at = c.opt_time()?;
+                }
+                "lastObservedAt" => {
+                    once(&mut seen, 512)?;
+                    w.last_observed_at = c.opt_time()?;
+                }
+                "updatedAt" => {
+                    once(&mut seen, 1024)?;
+                    w.updated_at = c.opt_time()?;
+                }
+                "packageVulnerabilityDetails" => {
+                    once(&mut seen, 2048)?;
+                    w.package_vulnerability_details = c.opt_object(Self::package_vulnerability)?;
+                }
+                "scoreDetails" => {
+                    once(&mut seen, 4096)?;
+                    w.score_details = c.opt_object(Self::score_details)?;
+                }
+                // Kept as `IgnoredAny`: checked, not read.
+                "remediation" => {
+                    once(&mut seen, 8192)?;
+                    c.skip(0)?;
+                }
+                "resources" => {
+                    once(&mut seen, 16384)?;
+                    c.skip(0)?;
+                }
+                _ => c.skip(0)?,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    fn package_vulnerability(&mut self) -> Option<WirePackageVulnerability<'a>> {
+        let mut w = WirePackageVulnerability {
+            vulnerability_id: None,
+            source_url: None,
+            vendor_severity: None,
+            vendor_created_at: None,
+            vendor_updated_at: None,
+            cvss: None,
+            vulnerable_packages: Vec::new(),
+        };
+        let mut seen = 0u32;
+        self.object(|c, key| {
+            match key {
+                "vulnerabilityId" => {
+                    once(&mut seen, 1)?;
+                    w.vulnerability_id = c.opt_str()?;
+                }
+                "sourceUrl" => {
+                    once(&mut seen, 2)?;
+                    w.source_url = c.opt_str()?;
+                }
+                "vendorSeverity" => {
+                    once(&mut seen, 4)?;
+                    w.vendor_severity = c.opt_str()?;
+                }
+                "vendorCreatedAt" => {
+                    once(&mut seen, 8)?;
+                    w.vendor_created_at = c.opt_time()?;
+                }
+                "vendorUpdatedAt" => {
+                    once(&mut seen, 16)?;
+                    w.vendor_updated_at = c.opt_time()?;
+                }
+                "cvss" => {
+                    once(&mut seen, 32)?;
+                    let mut best = None;
+                    c.opt_array(|c| {
+                        let entry = c.opt_object(Self::cvss)??;
+                        cvss_step(&mut best, entry);
+                        Some(())
+                    })?;
+                    w.cvss = best;
+                }
+                "vulnerablePackages" => {
+                    once(&mut seen, 64)?;
+                    let mut packages = Vec::new();
+                    c.opt_array(|c| {
+                        let package = c.opt_object(Self::package)??;
+                        package_step(&mut packages, package);
+                        Some(())
+                    })?;
+                    w.vulnerable_packages = packages;
+                }
+                _ => c.skip(0)?,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    fn cvss(&mut self) -> Option<WireCvss<'a>> {
+        let mut w = WireCvss {
+            base_score: None,
+            scoring_vector: None,
+            source: None,
+            version: None,
+        };
+        let mut seen = 0u32;
+        self.object(|c, key| {
+            match key {
+                "baseScore" => {
+                    once(&mut seen, 1)?;
+                    w.base_score = c.opt_f64()?;
+                }
+                "scoringVector" => {
+                    once(&mut seen, 2)?;
+                    w.scoring_vector = c.opt_str()?;
+                }
+                "source" => {
+                    once(&mut seen, 4)?;
+                    w.source = c.opt_str()?;
+                }
+                "version" => {
+                    once(&mut seen, 8)?;
+                    w.version = c.opt_str()?;
+                }
+                _ => c.skip(0)?,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    fn package(&mut self) -> Option<WirePackage<'a>> {
+        let mut w = WirePackage {
+            name: None,
+            version: None,
+            release: None,
+            epoch: None,
+            fixed_in_version: None,
+        };
+        let mut seen = 0u32;
+        self.object(|c, key| {
+            match key {
+                "name" => {
+                    once(&mut seen, 1)?;
+                    w.name = c.opt_str()?;
+                }
+                "version" => {
+                    once(&mut seen, 2)?;
+                    w.version = c.opt_str()?;
+                }
+                "release" => {
+                    once(&mut seen, 4)?;
+                    w.release = c.opt_str()?;
+                }
+                "epoch" => {
+                    once(&mut seen, 8)?;
+                    w.epoch = c.opt_i64()?;
+                }
+                "fixedInVersion" => {
+                    once(&mut seen, 16)?;
+                    w.fixed_in_version = c.opt_str()?;
+                }
+                _ => c.skip(0)?,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    fn score_details(&mut self) -> Option<WireScoreDetails<'a>> {
+        let mut w = WireScoreDetails { cvss: None };
+        let mut seen = 0u32;
+        self.object(|c, key| {
+            match key {
+                "cvss" => {
+                    once(&mut seen, 1)?;
+                    w.cvss = c.opt_object(Self::score_cvss)?;
+                }
+                _ => c.skip(0)?,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    fn score_cvss(&mut self) -> Option<WireScoreCvss<'a>> {
+        let mut w = WireScoreCvss {
+            score: None,
+            score_source: None,
+            scoring_vector: None,
+            version: None,
+        };
+        let mut seen = 0u32;
+        self.object(|c, key| {
+            match key {
+                "score" => {
+                    once(&mut seen, 1)?;
+                    w.score = c.opt_f64()?;
+                }
+                "scoreSource" => {
+                    once(&mut seen, 2)?;
+                    w.score_source = c.opt_str()?;
+                }
+                "scoringVector" => {
+                    once(&mut seen, 4)?;
+                    w.scoring_vector = c.opt_str()?;
+                }
+                "version" => {
+                    once(&mut seen, 8)?;
+                    w.version = c.opt_str()?;
+                }
+                _ => c.skip(0)?,
+            }
+            Some(())
+        })?;
+        Some(w)
+    }
+
+    /// Reads a findings array (or `null`), converting each element (read by `read`) as it is read. Once the
+    /// array is read, its text (first finding to last) is copied once and every finding's raw JSON becomes a
+    /// range of that copy: the copy is made while the text is still in cache, and only the findings are
+    /// copied, not the whole input.
+    fn findings(&mut self, out: &mut Vec<Finding>, read: fn(&mut Self, RawJson) -> Option<Finding>) -> Option<bool> {
         if self.null() {
             return Some(false);
         }
@@ -775,11 +1356,14 @@ impl<'a> Cursor<'a> {
         if self.eat(b']') {
             return Some(true);
         }
+        let at = out.len();
+        self.ranges.clear();
         loop {
             self.skip_ws();
             let start = self.pos;
-            let wire = self.value::<W>()?;
-            let raw = RawJson::shared(self.shared.clone(), start, self.pos);
+            let placeholder = RawJson::shared(self.placeholder.clone(), 0, 0);
+            let finding = read(self, placeholder)?;
+            self.ranges.push((start, self.pos));
             if out.len() == out.capacity() {
                 // Size the list from what has been read so far, so it is moved once or twice, not ~14 times
                 // (bounded: at most one more finding per 256 bytes left).
@@ -787,12 +1371,21 @@ impl<'a> Cursor<'a> {
                 let estimate = (out.len().max(1) * self.text.len() / self.pos.max(1)).min(out.len() + left / 256);
                 out.reserve(estimate.saturating_sub(out.len()).max(16));
             }
-            out.push(convert(wire, raw));
+            out.push(finding);
             if self.eat(b',') {
                 continue;
             }
-            return self.eat(b']').then_some(true);
+            if !self.eat(b']') {
+                return None;
+            }
+            break;
         }
+        let (first, last) = (self.ranges.first()?.0, self.ranges.last()?.1);
+        let copy: Arc<str> = Arc::from(self.text.get(first..last)?);
+        for (f, &(start, end)) in out[at..].iter_mut().zip(&self.ranges) {
+            f.raw = RawJson::shared(copy.clone(), start - first, end - first);
+        }
+        Some(true)
     }
 
     fn page(&mut self, findings: &mut Vec<Finding>) -> Option<FastPage> {
@@ -892,7 +1485,7 @@ impl<'a> Cursor<'a> {
                 "findings" => {
                     first(8)?;
                     let at = out.len();
-                    has_basic = c.findings::<WireBasic<'a>>(out, basic_finding)?;
+                    has_basic = c.findings(out, |c, raw| Some(basic_finding(c.value::<WireBasic<'a>>()?, raw)))?;
                     // Basic findings go first: move them before any enhanced ones already read.
                     if let Some(e) = enhanced_at {
                         out[e..].rotate_left(at - e);
@@ -901,7 +1494,7 @@ impl<'a> Cursor<'a> {
                 "enhancedFindings" => {
                     first(16)?;
                     enhanced_at = Some(out.len());
-                    has_enhanced = c.findings::<WireEnhanced<'a>>(out, enhanced_finding)?;
+                    has_enhanced = c.findings(out, |c, raw| Some(enhanced_finding(c.enhanced()?, raw)))?;
                 }
                 _ => {
                     c.value::<IgnoredAny>()?;
@@ -913,13 +1506,11 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// An object key, borrowed when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        req_str(d).map(Key)
-    }
+/// Marks a field as seen; `None` (decline) when it was seen before (serde rejects a duplicate field).
+fn once(seen: &mut u32, bit: u32) -> Option<()> {
+    let fresh = *seen & bit == 0;
+    *seen |= bit;
+    fresh.then_some(())
 }
 
 /// A timestamp field read on its own (for the fast reader).
@@ -937,7 +1528,8 @@ pub(crate) fn fast_document(text: &str, allow_array: bool) -> Option<FastDocumen
     let mut c = Cursor {
         text,
         pos: 0,
-        shared: Arc::from(text),
+        placeholder: Arc::from(""),
+        ranges: Vec::new(),
     };
     let mut findings = Vec::new();
     let mut pages = Vec::new();
