@@ -3,11 +3,12 @@
 //! evaluated many times), and the lifecycle methods of `EcrClient`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use ecr_core::Error as CoreError;
 use ecr_core::lifecycle::{
-    EvaluationContext, ExpireOptions, LifecyclePolicy as CorePolicy, LifecyclePreviewOptions as CoreOptions, Parsed,
-    Preview, images_from_value, parse_images, validation_document,
+    EvaluationContext, ExpireOptions, HeldPreview, LifecyclePolicy as CorePolicy,
+    LifecyclePreviewOptions as CoreOptions, Parsed, Preview, images_from_value, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use napi::Env;
@@ -121,9 +122,12 @@ impl LifecyclePolicy {
         options: Option<EvaluateOptions<'_>>,
     ) -> Result<Unknown<'env>> {
         let text = guard(env, || {
-            self.with_preview(env, images, options, |preview| {
-                preview.to_document_string(&self.parsed.warnings)
-            })
+            let (images, context) = self.inputs(env, images, options)?;
+            Ok(self
+                .parsed
+                .policy
+                .evaluate(&images, &context)
+                .to_document_string(&self.parsed.warnings))
         })?;
         parse_json_text(env, text)
     }
@@ -141,7 +145,10 @@ impl LifecyclePolicy {
     ) -> Result<LifecyclePreviewResult> {
         guard(env, || {
             Ok(LifecyclePreviewResult {
-                preview: self.with_preview(env, images, options, |p| p.into_owned())?,
+                preview: {
+                    let (images, context) = self.inputs(env, images, options)?;
+                    HeldPreview::evaluate(&self.parsed.policy, images, context)
+                },
                 warnings: self.parsed.warnings.clone(),
             })
         })
@@ -149,32 +156,36 @@ impl LifecyclePolicy {
 }
 
 impl LifecyclePolicy {
-    /// Evaluates and hands the preview (borrowing from the images) to `then`.
-    fn with_preview<R>(
+    /// The images (shared with a `LifecycleImages`, or read from the argument) and the evaluation context.
+    fn inputs(
         &self,
         env: &Env,
         images: Either<&LifecycleImages, Unknown<'_>>,
         options: Option<EvaluateOptions<'_>>,
-        then: impl FnOnce(Preview<'_>) -> R,
-    ) -> std::result::Result<R, Failure> {
+    ) -> std::result::Result<(Arc<Vec<ImageDetail>>, EvaluationContext), Failure> {
         let o = options.unwrap_or_default();
         let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
         context.manifest_list_children = o.manifest_lists.unwrap_or_default();
-        Ok(match images {
-            Either::A(parsed) => then(self.parsed.policy.evaluate(&parsed.images, &context)),
-            Either::B(value) => {
-                let images = images_arg(json_arg(env, value, "images")?)?;
-                then(self.parsed.policy.evaluate(&images, &context))
-            }
-        })
+        Ok((shared_images(env, images)?, context))
     }
+}
+
+/// The images of a `LifecycleImages` (shared, not copied) or read from the argument.
+fn shared_images(
+    env: &Env,
+    images: Either<&LifecycleImages, Unknown<'_>>,
+) -> std::result::Result<Arc<Vec<ImageDetail>>, Failure> {
+    Ok(match images {
+        Either::A(parsed) => parsed.images.clone(),
+        Either::B(value) => Arc::new(images_arg(json_arg(env, value, "images")?)?),
+    })
 }
 
 /// An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
 /// every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
 #[napi]
 pub struct LifecyclePreviewResult {
-    preview: Preview<'static>,
+    preview: HeldPreview,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -183,19 +194,24 @@ impl LifecyclePreviewResult {
     /// ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`).
     #[napi(getter, ts_return_type = "LifecyclePreview['summary']")]
     pub fn summary(&self, env: &Env) -> Result<Value> {
-        guard(env, || json(&self.preview.summary))
+        guard(env, || json(self.preview.summary()))
     }
 
     /// The digests this preview expires (what `expireImages` deletes), in result order.
     #[napi(getter)]
     pub fn expiring_digests(&self) -> Vec<String> {
-        self.preview.expiring_digests().into_iter().map(str::to_owned).collect()
+        self.preview
+            .preview()
+            .expiring_digests()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        let text = guard(env, || Ok(self.preview.to_document_string(&self.warnings)))?;
+        let text = guard(env, || Ok(self.preview.preview().to_document_string(&self.warnings)))?;
         parse_json_text(env, text)
     }
 }
@@ -204,7 +220,7 @@ impl LifecyclePreviewResult {
 /// policies against without converting them again.
 #[napi]
 pub struct LifecycleImages {
-    images: Vec<ImageDetail>,
+    images: Arc<Vec<ImageDetail>>,
 }
 
 #[napi]
@@ -215,7 +231,7 @@ impl LifecycleImages {
     pub fn from_json(env: &Env, text: String) -> Result<Self> {
         guard(env, || {
             Ok(Self {
-                images: parse_images(&text)?,
+                images: Arc::new(parse_images(&text)?),
             })
         })
     }
@@ -225,7 +241,7 @@ impl LifecycleImages {
     pub fn from_array(env: &Env, images: Value) -> Result<Self> {
         guard(env, || {
             Ok(Self {
-                images: images_arg(images)?,
+                images: Arc::new(images_arg(images)?),
             })
         })
     }
@@ -239,7 +255,7 @@ impl LifecycleImages {
     /// The images as `ImageDetail` objects (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "ImageDetail[]")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        plain_object(env, &self.images)
+        plain_object(env, &*self.images)
     }
 }
 
@@ -357,10 +373,7 @@ impl EcrClient {
         repository: String,
         images: Either<&LifecycleImages, Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let images = guard(env, || match images {
-            Either::A(parsed) => Ok(parsed.images.clone()),
-            Either::B(value) => images_arg(json_arg(env, value, "images")?),
-        })?;
+        let images = guard(env, || shared_images(env, images))?;
         tasks::start(self, env, Hook::default(), move |c| async move {
             json(&c.manifest_list_children(&repository, &images).await?)
         })

@@ -7,10 +7,11 @@
 //! (`Preview::to_document`); `LifecyclePolicy.validate(text)` is its `--validate-only` document.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use ecr_core::lifecycle::{
-    EvaluationContext, ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport, Parsed,
-    Preview, images_from_value, parse_images, validation_document,
+    EvaluationContext, ExpireOptions, HeldPreview, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport,
+    Parsed, Preview, images_from_value, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use ecr_core::{EcrClient, Error};
@@ -110,13 +111,8 @@ impl PyLifecyclePolicy {
         guard(|| {
             let mut context = EvaluationContext::new(now_arg(now).map_err(Failure::from)?).protect(protected);
             context.manifest_list_children = manifest_lists.unwrap_or_default();
-            let preview = if let Ok(parsed) = images.cast::<PyLifecycleImages>() {
-                let images = &parsed.get().images;
-                py.detach(|| self.parsed.policy.evaluate(images, &context).into_owned())
-            } else {
-                let images = images_arg(images).map_err(Failure::from)?;
-                py.detach(|| self.parsed.policy.evaluate(&images, &context).into_owned())
-            };
+            let images = images_arg(images).map_err(Failure::from)?;
+            let preview = py.detach(|| HeldPreview::evaluate(&self.parsed.policy, images, context));
             Ok(PyLifecyclePreview {
                 preview,
                 warnings: self.parsed.warnings.clone(),
@@ -140,21 +136,21 @@ impl PyLifecyclePolicy {
 }
 
 /// Images from JSON text, a list of dicts, or `{"imageDetails": [...]}`.
-fn images_arg(images: &Bound<'_, PyAny>) -> Result<Vec<ImageDetail>, Error> {
+fn images_arg(images: &Bound<'_, PyAny>) -> Result<Arc<Vec<ImageDetail>>, Error> {
     if let Ok(p) = images.cast::<PyLifecycleImages>() {
         return Ok(p.get().images.clone());
     }
     if let Ok(text) = images.cast::<PyString>() {
-        return parse_images(&text.to_cow().map_err(|e| Error::invalid("images", e.to_string()))?);
+        return parse_images(&text.to_cow().map_err(|e| Error::invalid("images", e.to_string()))?).map(Arc::new);
     }
-    images_from_value(from_py(images, "images")?)
+    images_from_value(from_py(images, "images")?).map(Arc::new)
 }
 
 /// A repository's images parsed once (from describe-images JSON text or a list of `ImageDetail` dicts), to
 /// evaluate policies against without converting them again.
 #[pyclass(name = "LifecycleImages", module = "ecr_core", frozen)]
 pub(crate) struct PyLifecycleImages {
-    images: Vec<ImageDetail>,
+    images: Arc<Vec<ImageDetail>>,
 }
 
 #[pymethods]
@@ -165,7 +161,9 @@ impl PyLifecycleImages {
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         guard(|| {
             let images = py.detach(|| parse_images(text)).map_err(Failure::from)?;
-            Ok(Self { images })
+            Ok(Self {
+                images: Arc::new(images),
+            })
         })
     }
 
@@ -174,14 +172,16 @@ impl PyLifecycleImages {
     fn from_list(images: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(|| {
             Ok(Self {
-                images: images_from_value(from_py(images, "images").map_err(Failure::from)?).map_err(Failure::from)?,
+                images: Arc::new(
+                    images_from_value(from_py(images, "images").map_err(Failure::from)?).map_err(Failure::from)?,
+                ),
             })
         })
     }
 
     /// The images as `ImageDetail` dicts.
     fn to_list(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.images)?))
+        guard(|| Ok(Json::of(&*self.images)?))
     }
 
     fn __len__(&self) -> usize {
@@ -197,7 +197,7 @@ impl PyLifecycleImages {
 #[pyclass(name = "LifecyclePreview", module = "ecr_core", frozen)]
 #[derive(Clone)]
 pub(crate) struct PyLifecyclePreview {
-    preview: Preview<'static>,
+    preview: HeldPreview,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -206,7 +206,7 @@ impl PyLifecyclePreview {
     /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
     /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
     fn to_dict(&self) -> Json {
-        Json(self.preview.to_document(&self.warnings))
+        Json(self.preview.preview().to_document(&self.warnings))
     }
 
     /// A preview from a dict of the `to_dict()` shape (e.g. one saved earlier), for `expire_images`.
@@ -214,10 +214,10 @@ impl PyLifecyclePreview {
     fn from_dict(preview: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(|| {
             let value = from_py(preview, "preview").map_err(Failure::from)?;
-            let preview =
+            let preview: Preview<'static> =
                 serde_json::from_value(value).map_err(|e| Failure::from(Error::invalid("preview", e.to_string())))?;
             Ok(Self {
-                preview,
+                preview: preview.into(),
                 warnings: Vec::new(),
             })
         })
@@ -226,14 +226,19 @@ impl PyLifecyclePreview {
     /// The digests this preview expires (what `expire_images` deletes), in result order.
     #[getter]
     fn expiring_digests(&self) -> Vec<String> {
-        self.preview.expiring_digests().into_iter().map(str::to_owned).collect()
+        self.preview
+            .preview()
+            .expiring_digests()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "LifecyclePreview(results={}, expiring={})",
-            self.preview.preview_results.len(),
-            self.preview.summary.expiring_image_total_count
+            self.preview.result_count(),
+            self.preview.summary().expiring_image_total_count
         )
     }
 }
@@ -268,7 +273,7 @@ impl PyLifecycleReport {
     #[getter]
     fn preview(&self) -> PyLifecyclePreview {
         PyLifecyclePreview {
-            preview: self.report.preview.clone(),
+            preview: self.report.preview.clone().into(),
             warnings: self.report.warnings.clone(),
         }
     }
@@ -304,7 +309,7 @@ impl PyLifecycleReport {
 /// A preview argument: a `LifecyclePreview` or a dict of its `to_dict()` shape.
 fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Preview<'static>, Error> {
     if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
-        return Ok(p.get().preview.clone());
+        return Ok(p.get().preview.to_owned_preview());
     }
     serde_json::from_value(from_py(preview, "preview")?).map_err(|e| Error::invalid("preview", e.to_string()))
 }
@@ -323,7 +328,7 @@ async fn all_images_op(client: EcrClient, repository: String) -> Result<Json, Fa
     Json::of(&client.describe_images_all_statuses(&repository).await?)
 }
 
-async fn children_op(client: EcrClient, repository: String, images: Vec<ImageDetail>) -> Result<Json, Failure> {
+async fn children_op(client: EcrClient, repository: String, images: Arc<Vec<ImageDetail>>) -> Result<Json, Failure> {
     Json::of(&client.manifest_list_children(&repository, &images).await?)
 }
 

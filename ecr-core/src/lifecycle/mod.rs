@@ -79,6 +79,7 @@
 mod ecr;
 mod evaluate;
 mod execute;
+mod held;
 mod lint;
 mod model;
 mod pattern;
@@ -91,6 +92,7 @@ mod tests;
 pub use ecr::{EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, PreviewMismatch};
 pub use evaluate::EvaluationContext;
 pub use execute::{ExpireFailure, ExpireOptions, ExpireReport};
+pub use held::HeldPreview;
 pub use lint::{UNVERIFIED_MAX_RULES, Warning, WarningKind};
 pub use model::{Action, ActionType, CountType, CountUnit, LifecyclePolicy, Rule, Selection, StorageClass, TagStatus};
 pub use preview::{
