@@ -233,7 +233,7 @@ fn req_str<'de, D: Deserializer<'de>>(d: D) -> Result<Cow<'de, str>, D::Error> {
     d.deserialize_string(StrVisitor)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct WireEnhanced<'a> {
     #[serde(default, borrow, deserialize_with = "opt_str")]
@@ -273,7 +273,7 @@ pub(crate) struct WireEnhanced<'a> {
     resources: Option<IgnoredAny>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct WirePackageVulnerability<'a> {
     #[serde(default, borrow, deserialize_with = "opt_str")]
@@ -296,7 +296,7 @@ struct WirePackageVulnerability<'a> {
     vulnerable_packages: Vec<AffectedPackage>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct WireCvss<'a> {
     #[serde(default)]
@@ -309,7 +309,7 @@ struct WireCvss<'a> {
     version: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct WirePackage<'a> {
     #[serde(default, borrow, deserialize_with = "opt_str")]
@@ -324,13 +324,13 @@ struct WirePackage<'a> {
     fixed_in_version: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct WireScoreDetails<'a> {
     #[serde(default, borrow)]
     cvss: Option<WireScoreCvss<'a>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct WireScoreCvss<'a> {
     #[serde(default)]
@@ -694,6 +694,29 @@ pub(crate) struct FastPage {
 pub(crate) struct FastDocument {
     pub(crate) pages: Vec<FastPage>,
     pub(crate) findings: Vec<Finding>,
+}
+
+/// Reads one JSON object field by field into a wire struct (see [`Cursor::enhanced`]): each listed key is read
+/// by its block, with the cursor bound to `$c`, at most once (a repeated key declines, as serde's duplicate-field
+/// error does); any other key is skipped, checked as `IgnoredAny` checks it.
+macro_rules! read_fields {
+    ($cursor:expr, $c:ident, { $($key:literal => $read:block)* }) => {{
+        let mut seen = 0u32;
+        $cursor.object(|$c, key| {
+            let mut bit = 1u32;
+            $(
+                if key == $key {
+                    once(&mut seen, bit)?;
+                    $read
+                    return Some(());
+                }
+                bit <<= 1;
+            )*
+            let _ = bit;
+            $c.skip(0)?;
+            Some(())
+        })
+    }};
 }
 
 struct Cursor<'a> {
@@ -1074,270 +1097,164 @@ impl<'a> Cursor<'a> {
 
     /// An enhanced finding, read field by field (same acceptance as deserializing [`WireEnhanced`]).
     fn enhanced(&mut self) -> Option<WireEnhanced<'a>> {
-        let mut w = WireEnhanced {
-            description: None,
-            finding_arn: None,
-            title: None,
-            severity: None,
-            status: None,
-            score: None,
-            fix_available: None,
-            exploit_available: None,
-            first_observed_at: None,
-            last_observed_at: None,
-            updated_at: None,
-            package_vulnerability_details: None,
-            score_details: None,
-            remediation: None,
-            resources: None,
-        };
-        let mut seen = 0u32;
-        self.object(|c, key| {
-            match key {
-                "description" => {
-                    once(&mut seen, 1)?;
-                    w.description = c.opt_str()?;
-                }
-                "findingArn" => {
-                    once(&mut seen, 2)?;
-                    w.finding_arn = c.opt_str()?;
-                }
-                "title" => {
-                    once(&mut seen, 4)?;
-                    w.title = c.opt_str()?;
-                }
-                "severity" => {
-                    once(&mut seen, 8)?;
-                    w.severity = c.opt_str()?;
-                }
-                "status" => {
-                    once(&mut seen, 16)?;
-                    w.status = c.opt_str()?;
-                }
-                "score" => {
-                    once(&mut seen, 32)?;
-                    w.score = c.opt_f64()?;
-                }
-                "fixAvailable" => {
-                    once(&mut seen, 64)?;
-                    w.fix_available = c.opt_str()?;
-                }
-                "exploitAvailable" => {
-                    once(&mut seen, 128)?;
-                    w.exploit_available = c.opt_str()?;
-                }
-                "firstObservedAt" => {
-                    once(&mut seen, 256)?;
-                    w.first_observed_at = c.opt_time()?;
-                }
-                "lastObservedAt" => {
-                    once(&mut seen, 512)?;
-                    w.last_observed_at = c.opt_time()?;
-                }
-                "updatedAt" => {
-                    once(&mut seen, 1024)?;
-                    w.updated_at = c.opt_time()?;
-                }
-                "packageVulnerabilityDetails" => {
-                    once(&mut seen, 2048)?;
-                    w.package_vulnerability_details = c.opt_object(Self::package_vulnerability)?;
-                }
-                "scoreDetails" => {
-                    once(&mut seen, 4096)?;
-                    w.score_details = c.opt_object(Self::score_details)?;
-                }
-                // Kept as `IgnoredAny`: checked, not read.
-                "remediation" => {
-                    once(&mut seen, 8192)?;
-                    c.skip(0)?;
-                }
-                "resources" => {
-                    once(&mut seen, 16384)?;
-                    c.skip(0)?;
-                }
-                _ => c.skip(0)?,
+        let mut w = WireEnhanced::default();
+        read_fields!(self, c, {
+            "description" => {
+                w.description = c.opt_str()?;
             }
-            Some(())
+            "findingArn" => {
+                w.finding_arn = c.opt_str()?;
+            }
+            "title" => {
+                w.title = c.opt_str()?;
+            }
+            "severity" => {
+                w.severity = c.opt_str()?;
+            }
+            "status" => {
+                w.status = c.opt_str()?;
+            }
+            "score" => {
+                w.score = c.opt_f64()?;
+            }
+            "fixAvailable" => {
+                w.fix_available = c.opt_str()?;
+            }
+            "exploitAvailable" => {
+                w.exploit_available = c.opt_str()?;
+            }
+            "firstObservedAt" => {
+                w.first_observed_at = c.opt_time()?;
+            }
+            "lastObservedAt" => {
+                w.last_observed_at = c.opt_time()?;
+            }
+            "updatedAt" => {
+                w.updated_at = c.opt_time()?;
+            }
+            "packageVulnerabilityDetails" => {
+                w.package_vulnerability_details = c.opt_object(Self::package_vulnerability)?;
+            }
+            "scoreDetails" => {
+                w.score_details = c.opt_object(Self::score_details)?;
+            }
+            // Kept as `IgnoredAny`: checked, not read.
+            "remediation" => {
+                c.skip(0)?;
+            }
+            "resources" => {
+                c.skip(0)?;
+            }
         })?;
         Some(w)
     }
 
     fn package_vulnerability(&mut self) -> Option<WirePackageVulnerability<'a>> {
-        let mut w = WirePackageVulnerability {
-            vulnerability_id: None,
-            source_url: None,
-            vendor_severity: None,
-            vendor_created_at: None,
-            vendor_updated_at: None,
-            cvss: None,
-            vulnerable_packages: Vec::new(),
-        };
-        let mut seen = 0u32;
-        self.object(|c, key| {
-            match key {
-                "vulnerabilityId" => {
-                    once(&mut seen, 1)?;
-                    w.vulnerability_id = c.opt_str()?;
-                }
-                "sourceUrl" => {
-                    once(&mut seen, 2)?;
-                    w.source_url = c.opt_str()?;
-                }
-                "vendorSeverity" => {
-                    once(&mut seen, 4)?;
-                    w.vendor_severity = c.opt_str()?;
-                }
-                "vendorCreatedAt" => {
-                    once(&mut seen, 8)?;
-                    w.vendor_created_at = c.opt_time()?;
-                }
-                "vendorUpdatedAt" => {
-                    once(&mut seen, 16)?;
-                    w.vendor_updated_at = c.opt_time()?;
-                }
-                "cvss" => {
-                    once(&mut seen, 32)?;
-                    let mut best = None;
-                    c.opt_array(|c| {
-                        let entry = c.opt_object(Self::cvss)??;
-                        cvss_step(&mut best, entry);
-                        Some(())
-                    })?;
-                    w.cvss = best;
-                }
-                "vulnerablePackages" => {
-                    once(&mut seen, 64)?;
-                    let mut packages = Vec::new();
-                    c.opt_array(|c| {
-                        let package = c.opt_object(Self::package)??;
-                        package_step(&mut packages, package);
-                        Some(())
-                    })?;
-                    w.vulnerable_packages = packages;
-                }
-                _ => c.skip(0)?,
+        let mut w = WirePackageVulnerability::default();
+        read_fields!(self, c, {
+            "vulnerabilityId" => {
+                w.vulnerability_id = c.opt_str()?;
             }
-            Some(())
+            "sourceUrl" => {
+                w.source_url = c.opt_str()?;
+            }
+            "vendorSeverity" => {
+                w.vendor_severity = c.opt_str()?;
+            }
+            "vendorCreatedAt" => {
+                w.vendor_created_at = c.opt_time()?;
+            }
+            "vendorUpdatedAt" => {
+                w.vendor_updated_at = c.opt_time()?;
+            }
+            "cvss" => {
+                let mut best = None;
+                c.opt_array(|c| {
+                    let entry = c.opt_object(Self::cvss)??;
+                    cvss_step(&mut best, entry);
+                    Some(())
+                })?;
+                w.cvss = best;
+            }
+            "vulnerablePackages" => {
+                let mut packages = Vec::new();
+                c.opt_array(|c| {
+                    let package = c.opt_object(Self::package)??;
+                    package_step(&mut packages, package);
+                    Some(())
+                })?;
+                w.vulnerable_packages = packages;
+            }
         })?;
         Some(w)
     }
 
     fn cvss(&mut self) -> Option<WireCvss<'a>> {
-        let mut w = WireCvss {
-            base_score: None,
-            scoring_vector: None,
-            source: None,
-            version: None,
-        };
-        let mut seen = 0u32;
-        self.object(|c, key| {
-            match key {
-                "baseScore" => {
-                    once(&mut seen, 1)?;
-                    w.base_score = c.opt_f64()?;
-                }
-                "scoringVector" => {
-                    once(&mut seen, 2)?;
-                    w.scoring_vector = c.opt_str()?;
-                }
-                "source" => {
-                    once(&mut seen, 4)?;
-                    w.source = c.opt_str()?;
-                }
-                "version" => {
-                    once(&mut seen, 8)?;
-                    w.version = c.opt_str()?;
-                }
-                _ => c.skip(0)?,
+        let mut w = WireCvss::default();
+        read_fields!(self, c, {
+            "baseScore" => {
+                w.base_score = c.opt_f64()?;
             }
-            Some(())
+            "scoringVector" => {
+                w.scoring_vector = c.opt_str()?;
+            }
+            "source" => {
+                w.source = c.opt_str()?;
+            }
+            "version" => {
+                w.version = c.opt_str()?;
+            }
         })?;
         Some(w)
     }
 
     fn package(&mut self) -> Option<WirePackage<'a>> {
-        let mut w = WirePackage {
-            name: None,
-            version: None,
-            release: None,
-            epoch: None,
-            fixed_in_version: None,
-        };
-        let mut seen = 0u32;
-        self.object(|c, key| {
-            match key {
-                "name" => {
-                    once(&mut seen, 1)?;
-                    w.name = c.opt_str()?;
-                }
-                "version" => {
-                    once(&mut seen, 2)?;
-                    w.version = c.opt_str()?;
-                }
-                "release" => {
-                    once(&mut seen, 4)?;
-                    w.release = c.opt_str()?;
-                }
-                "epoch" => {
-                    once(&mut seen, 8)?;
-                    w.epoch = c.opt_i64()?;
-                }
-                "fixedInVersion" => {
-                    once(&mut seen, 16)?;
-                    w.fixed_in_version = c.opt_str()?;
-                }
-                _ => c.skip(0)?,
+        let mut w = WirePackage::default();
+        read_fields!(self, c, {
+            "name" => {
+                w.name = c.opt_str()?;
             }
-            Some(())
+            "version" => {
+                w.version = c.opt_str()?;
+            }
+            "release" => {
+                w.release = c.opt_str()?;
+            }
+            "epoch" => {
+                w.epoch = c.opt_i64()?;
+            }
+            "fixedInVersion" => {
+                w.fixed_in_version = c.opt_str()?;
+            }
         })?;
         Some(w)
     }
 
     fn score_details(&mut self) -> Option<WireScoreDetails<'a>> {
-        let mut w = WireScoreDetails { cvss: None };
-        let mut seen = 0u32;
-        self.object(|c, key| {
-            match key {
-                "cvss" => {
-                    once(&mut seen, 1)?;
-                    w.cvss = c.opt_object(Self::score_cvss)?;
-                }
-                _ => c.skip(0)?,
+        let mut w = WireScoreDetails::default();
+        read_fields!(self, c, {
+            "cvss" => {
+                w.cvss = c.opt_object(Self::score_cvss)?;
             }
-            Some(())
         })?;
         Some(w)
     }
 
     fn score_cvss(&mut self) -> Option<WireScoreCvss<'a>> {
-        let mut w = WireScoreCvss {
-            score: None,
-            score_source: None,
-            scoring_vector: None,
-            version: None,
-        };
-        let mut seen = 0u32;
-        self.object(|c, key| {
-            match key {
-                "score" => {
-                    once(&mut seen, 1)?;
-                    w.score = c.opt_f64()?;
-                }
-                "scoreSource" => {
-                    once(&mut seen, 2)?;
-                    w.score_source = c.opt_str()?;
-                }
-                "scoringVector" => {
-                    once(&mut seen, 4)?;
-                    w.scoring_vector = c.opt_str()?;
-                }
-                "version" => {
-                    once(&mut seen, 8)?;
-                    w.version = c.opt_str()?;
-                }
-                _ => c.skip(0)?,
+        let mut w = WireScoreCvss::default();
+        read_fields!(self, c, {
+            "score" => {
+                w.score = c.opt_f64()?;
             }
-            Some(())
+            "scoreSource" => {
+                w.score_source = c.opt_str()?;
+            }
+            "scoringVector" => {
+                w.scoring_vector = c.opt_str()?;
+            }
+            "version" => {
+                w.version = c.opt_str()?;
+            }
         })?;
         Some(w)
     }
