@@ -200,12 +200,7 @@ impl LifecyclePreviewResult {
     /// The digests this preview expires (what `expireImages` deletes), in result order.
     #[napi(getter)]
     pub fn expiring_digests(&self) -> Vec<String> {
-        self.preview
-            .preview()
-            .expiring_digests()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+        self.preview.expiring_digests()
     }
 
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).

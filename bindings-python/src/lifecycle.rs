@@ -226,12 +226,7 @@ impl PyLifecyclePreview {
     /// The digests this preview expires (what `expire_images` deletes), in result order.
     #[getter]
     fn expiring_digests(&self) -> Vec<String> {
-        self.preview
-            .preview()
-            .expiring_digests()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+        self.preview.expiring_digests()
     }
 
     fn __repr__(&self) -> String {

@@ -66,6 +66,15 @@ impl HeldPreview {
         }
     }
 
+    /// The digests this preview expires, in result order (see [`Preview::expiring_digests`]).
+    pub fn expiring_digests(&self) -> Vec<String> {
+        self.preview()
+            .expiring_digests()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// ECR's summary.
     pub fn summary(&self) -> &PreviewSummary {
         match &self.0 {
@@ -119,6 +128,7 @@ mod tests {
         assert_eq!(*held.preview(), direct);
         assert_eq!(held.to_owned_preview(), direct);
         assert_eq!(held.result_count(), 2);
+        assert_eq!(held.expiring_digests(), ["sha256:2", "sha256:1"]); // oldest first
         assert_eq!(held.summary().expiring_image_total_count, 2);
         let owned = HeldPreview::from(direct.clone());
         assert_eq!(*owned.preview(), direct);
