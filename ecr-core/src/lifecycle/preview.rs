@@ -203,7 +203,7 @@ impl PreviewResult<'_> {
     }
 }
 
-impl Preview<'_> {
+impl<'a> Preview<'a> {
     /// The same preview owning every string (no longer borrowing from the evaluated images).
     pub fn into_owned(self) -> Preview<'static> {
         Preview {
@@ -236,33 +236,30 @@ impl Preview<'_> {
 
     /// The program's JSON document: this preview plus the policy's lint `warnings`.
     pub fn to_document(&self, warnings: &[Warning]) -> Value {
-        let mut doc = serde_json::to_value(self).unwrap_or_else(|_| json!({}));
-        if let Value::Object(map) = &mut doc {
-            map.insert(
-                "warnings".to_owned(),
-                serde_json::to_value(warnings).unwrap_or_else(|_| json!([])),
-            );
-        }
-        doc
+        serde_json::to_value(self.document(warnings)).unwrap_or_else(|_| json!({}))
     }
 
     /// [`Preview::to_document`] as compact JSON text, byte for byte `to_document(warnings).to_string()`, written
     /// straight from the serde types (no [`Value`] tree): what the bindings hand to the host language's own
     /// JSON parser, much faster than building the document node by node.
     pub fn to_document_string(&self, warnings: &[Warning]) -> String {
-        /// The document's shape: the preview's keys in order, then `warnings`.
-        #[derive(Serialize)]
-        struct Document<'a, 'p> {
-            #[serde(flatten)]
-            preview: &'a Preview<'p>,
-            warnings: &'a [Warning],
-        }
-        serde_json::to_string(&Document {
+        serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    fn document<'s>(&'s self, warnings: &'s [Warning]) -> Document<'s, 'a> {
+        Document {
             preview: self,
             warnings,
-        })
-        .unwrap_or_else(|_| self.to_document(warnings).to_string())
+        }
     }
+}
+
+/// The program's document shape: the preview's keys in order, then `warnings`.
+#[derive(Serialize)]
+struct Document<'s, 'a> {
+    #[serde(flatten)]
+    preview: &'s Preview<'a>,
+    warnings: &'s [Warning],
 }
 
 /// The program's validation document: `{"errors": [{path, message}], "warnings": [...]}` (errors empty when
