@@ -9,7 +9,7 @@ use crate::types::{ImageDetail, ImageStatus};
 
 use super::lint::matchers;
 use super::model::{ActionType, CountType, LifecyclePolicy, Rule, StorageClass, TagStatus};
-use super::pattern::{TagMatcher, list_matches};
+use super::pattern::{RuleFilter, TagMatcher, list_matches};
 use super::preview::{
     CollateralTags, FollowingSubject, Preview, PreviewAction, PreviewResult, SkipReason, SkippedImage,
     TransitioningCount,
@@ -130,6 +130,12 @@ impl LifecyclePolicy {
             .iter()
             .map(|r| r.selection.count_type == CountType::ImageCountMoreThan)
             .collect();
+        let filter = RuleFilter::new(
+            rules
+                .iter()
+                .zip(&rule_matchers)
+                .map(|(rule, list)| (rule.selection.tag_status == TagStatus::Tagged).then_some(list.as_slice())),
+        );
 
         // Shielding means only the first rule (by priority) whose selection an image matches can act on it, so one
         // pass over the images in memory order decides every age rule on the spot. Count rules also need their
@@ -146,7 +152,12 @@ impl LifecyclePolicy {
             let Some(class) = f.class else {
                 continue;
             };
-            let selects = |r: usize| class == classes[r] && selects_tags(rules[r], &rule_matchers[r], &img.image_tags);
+            let candidates = filter.candidates(&img.image_tags);
+            let selects = |r: usize| {
+                RuleFilter::may_select(candidates, r)
+                    && class == classes[r]
+                    && selects_tags(rules[r], &rule_matchers[r], &img.image_tags)
+            };
             let Some(first) = (0..rules.len()).find(|&r| selects(r)) else {
                 continue;
             };
@@ -261,10 +272,10 @@ fn build_preview<'a>(
     let mut preview = Preview::default();
     let mut transitioning = 0u64;
     // Results are built reading the images in memory order, then put in ECR's result order: by rule, then push
-    // time (absent first), then digest. `order` holds (rule, push instant, result slot).
+    // time (absent first), then digest. `order` holds their sort keys (see `order_key`).
     let acted = acted_by.iter().filter(|&&r| r != NONE).count();
-    let mut results: Vec<Option<PreviewResult<'a>>> = Vec::with_capacity(acted);
-    let mut order: Vec<(u32, i64, u32)> = Vec::with_capacity(acted);
+    let mut results: Vec<PreviewResult<'a>> = Vec::with_capacity(acted);
+    let mut order: Vec<u128> = Vec::with_capacity(acted);
     let mut collateral: Vec<(u32, CollateralTags<'a>)> = Vec::new();
     for (img, &r) in images.iter().zip(acted_by) {
         if r == NONE {
@@ -300,8 +311,9 @@ fn build_preview<'a>(
                 preview.reclaimed_bytes.transition += size;
             }
         }
-        order.push((r, img.image_pushed_at.as_ref().map_or(i64::MIN, micros), slot));
-        results.push(Some(PreviewResult {
+        let pushed = img.image_pushed_at.as_ref().map_or(i64::MIN, micros);
+        order.push(order_key(r, pushed, slot));
+        results.push(PreviewResult {
             image_tags: Cow::Borrowed(&img.image_tags),
             image_digest: Cow::Borrowed(&img.image_digest),
             image_pushed_at: img.image_pushed_at,
@@ -312,22 +324,32 @@ fn build_preview<'a>(
             } else {
                 StorageClass::Standard
             },
-        }));
+        });
     }
-    let digest = |slot: u32| results[slot as usize].as_ref().map(|r| &*r.image_digest);
-    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| digest(a.2).cmp(&digest(b.2))));
-    if !collateral.is_empty() {
-        let mut rank = vec![0u32; results.len()];
-        for (pos, &(_, _, slot)) in order.iter().enumerate() {
-            rank[slot as usize] = pos as u32;
+    order.sort_unstable();
+    let digest = |key: &u128| &results[*key as u32 as usize].image_digest;
+    for run in order.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| digest(a).cmp(digest(b)));
         }
-        collateral.sort_unstable_by_key(|&(slot, _)| rank[slot as usize]);
     }
+    // Each result's position in that order; the results are then moved there in place, following the permutation's
+    // cycles (no second copy of the results is allocated).
+    let mut rank = vec![0u32; results.len()];
+    for (pos, &key) in order.iter().enumerate() {
+        rank[key as u32 as usize] = pos as u32;
+    }
+    drop(order);
+    collateral.sort_unstable_by_key(|&(slot, _)| rank[slot as usize]);
     preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
-    preview.preview_results = order
-        .iter()
-        .filter_map(|&(_, _, slot)| results[slot as usize].take())
-        .collect();
+    for i in 0..results.len() {
+        while rank[i] as usize != i {
+            let j = rank[i] as usize;
+            results.swap(i, j);
+            rank.swap(i, j);
+        }
+    }
+    preview.preview_results = results;
     if transitioning > 0 {
         preview
             .summary
@@ -339,6 +361,13 @@ fn build_preview<'a>(
     }
 
     preview
+}
+
+/// A result's sort key: rule (top 32 bits), push instant (order-preserving, next 64) and result slot (low 32), so
+/// one sort of integers puts results in ECR's order (by rule, then push time, absent first); ties on rule and push
+/// time are then ordered by digest.
+fn order_key(rule: u32, pushed: i64, slot: u32) -> u128 {
+    (u128::from(rule) << 96) | (u128::from((pushed as u64) ^ (1 << 63)) << 32) | u128::from(slot)
 }
 
 /// An image `rule` would have acted on but did not, for `reason`.

@@ -61,6 +61,55 @@ impl TagMatcher {
         };
         wildcard_match(&pattern, &word)
     }
+
+    /// The byte every matching tag starts with, when the entry begins with a literal.
+    fn first_byte(&self) -> Option<u8> {
+        match self {
+            TagMatcher::Prefix(p) => p.as_bytes().first().copied(),
+            TagMatcher::Pattern(parts) => parts.first().and_then(|p| p.as_bytes().first().copied()),
+        }
+    }
+}
+
+/// A quick necessary test of which rules can select an image, from its tags' first bytes: a tagged rule whose list
+/// has an entry starting with a literal needs a tag starting with that byte. Rules past the 64th are always
+/// candidates.
+pub(crate) struct RuleFilter {
+    /// Rules that may select any image (no literal first byte to test).
+    always: u64,
+    /// Rules that may select an image having a tag that starts with the byte.
+    by_first_byte: [u64; 256],
+}
+
+impl RuleFilter {
+    /// The filter for rules with these lists (`None`: the rule does not select by tag).
+    pub(crate) fn new<'m>(lists: impl IntoIterator<Item = Option<&'m [TagMatcher]>>) -> Self {
+        let mut filter = RuleFilter {
+            always: 0,
+            by_first_byte: [0; 256],
+        };
+        for (r, list) in lists.into_iter().enumerate().take(64) {
+            match list.and_then(|l| l.iter().find_map(TagMatcher::first_byte)) {
+                Some(b) => filter.by_first_byte[usize::from(b)] |= 1 << r,
+                None => filter.always |= 1 << r,
+            }
+        }
+        filter
+    }
+
+    /// The candidate rules for an image with `tags`, as a mask for [`RuleFilter::may_select`].
+    #[inline]
+    pub(crate) fn candidates(&self, tags: &[String]) -> u64 {
+        tags.iter().fold(self.always, |mask, t| {
+            mask | t.as_bytes().first().map_or(0, |&b| self.by_first_byte[usize::from(b)])
+        })
+    }
+
+    /// Whether rule `r` is in `candidates`.
+    #[inline]
+    pub(crate) fn may_select(candidates: u64, r: usize) -> bool {
+        r >= 64 || candidates >> r & 1 == 1
+    }
 }
 
 /// `hay.starts_with(prefix)`, comparing inline: tags and prefixes are short, and most candidates differ in their
@@ -177,6 +226,26 @@ mod tests {
         assert!(p("*é*").matches("café-1"));
         assert!(p("a*bab*c").matches("a-babab-c"));
         assert!(!p("a*bab*c").matches("a-ba-b-c"));
+    }
+
+    #[test]
+    fn rule_filter_keeps_every_rule_that_could_select() {
+        let prod = [TagMatcher::pattern("prod-*")];
+        let rc = [TagMatcher::pattern("*-rc*")];
+        // All entries must match: the second entry's literal `v` is required even though the first has none.
+        let both = [TagMatcher::pattern("*b*"), TagMatcher::prefix("v")];
+        let filter = RuleFilter::new([Some(&prod[..]), Some(&rc[..]), None, Some(&both[..])]);
+        let mask = |tags: &[&str]| filter.candidates(&tags.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>());
+        let rules = |m: u64| (0..4).filter(|&r| RuleFilter::may_select(m, r)).collect::<Vec<_>>();
+        assert_eq!(rules(mask(&["git-1"])), [1, 2]);
+        assert_eq!(rules(mask(&["prod-1", "vb"])), [0, 1, 2, 3]);
+        assert_eq!(rules(mask(&["b", "v"])), [1, 2, 3]);
+        assert_eq!(rules(mask(&[""])), [1, 2]);
+        assert_eq!(rules(mask(&[])), [1, 2]);
+        // Past the 64th rule the filter has no bit: always a candidate.
+        let many = RuleFilter::new((0..70).map(|_| Some(&prod[..])));
+        assert!(!RuleFilter::may_select(many.candidates(&[]), 63));
+        assert!(RuleFilter::may_select(many.candidates(&[]), 64));
     }
 
     #[test]
