@@ -80,6 +80,7 @@ mod ecr;
 mod evaluate;
 mod execute;
 mod held;
+mod images;
 mod lint;
 mod model;
 mod pattern;
@@ -93,10 +94,11 @@ pub use ecr::{EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, P
 pub use evaluate::EvaluationContext;
 pub use execute::{ExpireFailure, ExpireOptions, ExpireReport};
 pub use held::HeldPreview;
+pub use images::{images_from_value, parse_images};
 pub use lint::{UNVERIFIED_MAX_RULES, Warning, WarningKind};
 pub use model::{Action, ActionType, CountType, CountUnit, LifecyclePolicy, Rule, Selection, StorageClass, TagStatus};
 pub use preview::{
     CollateralTags, FollowingSubject, Preview, PreviewAction, PreviewResult, PreviewSummary, ReclaimedBytes,
-    SkipReason, SkippedImage, TransitioningCount, images_from_value, parse_images, validation_document,
+    SkipReason, SkippedImage, TransitioningCount, validation_document,
 };
 pub use validate::{MAX_POLICY_CHARS, MAX_WILDCARDS, MIN_ARCHIVE_DAYS, MIN_POLICY_CHARS, Parsed};

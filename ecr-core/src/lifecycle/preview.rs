@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use crate::error::{Error, Result};
 use crate::time::{self, Timestamp};
-use crate::types::ImageDetail;
 
 use super::lint::Warning;
 use super::model::{ActionType, StorageClass};
@@ -272,40 +271,6 @@ pub fn validation_document(result: &Result<Parsed>) -> Value {
     }
 }
 
-/// Reads images: a JSON array of `ImageDetail` objects or the `{"imageDetails": [...]}` object
-/// `aws ecr describe-images` prints. Timestamps may be epoch seconds or RFC 3339 strings.
-pub fn parse_images(text: &str) -> Result<Vec<ImageDetail>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::invalid("images", format!("not JSON: {e}")))?;
-    images_from_value(value)
-}
-
-/// [`parse_images`] over already-parsed JSON (what the bindings hand over); an entry that is not an
-/// `ImageDetail` is named by its path, `images[i]`.
-pub fn images_from_value(value: Value) -> Result<Vec<ImageDetail>> {
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(mut map) => match map.remove("imageDetails") {
-            Some(Value::Array(items)) => items,
-            _ => return Err(not_images()),
-        },
-        _ => return Err(not_images()),
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item).map_err(|e| Error::invalid(format!("images[{i}]"), e.to_string()))
-        })
-        .collect()
-}
-
-fn not_images() -> Error {
-    Error::invalid(
-        "images",
-        "expected a JSON array of image details or an object with an \"imageDetails\" array",
-    )
-}
-
 mod api_action {
     use super::ActionType;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -372,7 +337,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use super::*;
-    use crate::lifecycle::{EvaluationContext, LifecyclePolicy, WarningKind};
+    use crate::lifecycle::{EvaluationContext, LifecyclePolicy, WarningKind, parse_images};
 
     fn action(action_type: ActionType, target_storage_class: Option<StorageClass>) -> PreviewAction {
         PreviewAction {
