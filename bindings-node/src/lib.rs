@@ -17,6 +17,7 @@ mod reference;
 mod registry;
 // scan + lifecycle (bindscan)
 mod lifecycle;
+mod preview_js;
 mod scan;
 mod tasks;
 

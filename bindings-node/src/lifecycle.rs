@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::client::EcrClient;
 use crate::conversions::{json, parse_json_text, plain_object};
 use crate::errors::{Failure, guard};
+use crate::preview_js::preview_object;
 use crate::tasks::{self, Hook, json_arg, now_arg, seconds_arg};
 
 /// A validated lifecycle policy and its lint warnings.
@@ -121,15 +122,9 @@ impl LifecyclePolicy {
         images: Either<&LifecycleImages, Unknown<'_>>,
         options: Option<EvaluateOptions<'_>>,
     ) -> Result<Unknown<'env>> {
-        let text = guard(env, || {
-            let (images, context) = self.inputs(env, images, options)?;
-            Ok(self
-                .parsed
-                .policy
-                .evaluate(&images, &context)
-                .to_document_string(&self.parsed.warnings))
-        })?;
-        parse_json_text(env, text)
+        let (images, context) = guard(env, || self.inputs(env, images, options))?;
+        let preview = guard(env, || Ok(self.parsed.policy.evaluate(&images, &context)))?;
+        preview_object(env, preview, &self.parsed.warnings)
     }
 
     /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when

@@ -113,6 +113,36 @@ test('bad images and dates are typed errors', () => {
   assert.deepEqual(at, evaluate(EVALUATION[0], EVALUATION[0].images))
 })
 
+test('evaluate builds the same object as the JSON document: non-ASCII tags, unknown push times, archive', () => {
+  const policy = LifecyclePolicy.fromJson(
+    JSON.stringify({
+      rules: [
+        { rulePriority: 1, selection: { tagStatus: 'tagged', tagPrefixList: ['café'], countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } },
+        { rulePriority: 2, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 200 }, action: { type: 'transition', targetStorageClass: 'archive' } },
+        { rulePriority: 3, selection: { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 200 }, action: { type: 'expire' } },
+      ],
+    }),
+  )
+  const images = [
+    { imageDigest: 'sha256:a1', imageTags: ['café-1', 'ü-😀'] },
+    { imageDigest: 'sha256:b2', imageTags: ['café-2'] },
+    { imageDigest: 'sha256:c3', imageTags: ['x'], imagePushedAt: '2020-01-01T00:00:00.123Z' },
+    { imageDigest: 'sha256:d4', imageTags: ['é'], imagePushedAt: 1500000000.5, imageStatus: 'ARCHIVED', lastArchivedAt: '2021-01-01T00:00:00Z' },
+  ]
+  const options = { now: '2026-06-01T00:00:00Z' }
+  const got = policy.evaluate(images, options)
+  assert.deepStrictEqual(got, policy.evaluatePreview(images, options).toJSON())
+  assert.deepStrictEqual(
+    got.previewResults.map((r) => [r.imageDigest, r.imageTags, r.imagePushedAt, r.action, r.storageClass]),
+    [
+      ['sha256:a1', ['café-1', 'ü-😀'], null, { type: 'EXPIRE' }, 'STANDARD'],
+      ['sha256:c3', ['x'], '2020-01-01T00:00:00.123Z', { type: 'TRANSITION', targetStorageClass: 'ARCHIVE' }, 'STANDARD'],
+      ['sha256:d4', ['é'], '2017-07-14T02:40:00.500Z', { type: 'EXPIRE' }, 'ARCHIVE'],
+    ],
+  )
+  assert.deepStrictEqual(got.collateralTags.map((c) => c.collateralTags), [['ü-😀']])
+})
+
 // ------------------------------------------------------------------ against the emulator
 // Moto gap: no lifecycle preview (StartLifecyclePolicyPreview), so ecrLifecyclePreview / compareWithEcr are
 // only checked to reject with a typed error here (the comparison is covered by the core's mocked tests).

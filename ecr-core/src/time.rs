@@ -45,6 +45,47 @@ pub fn from_epoch_seconds(secs: f64) -> Option<Timestamp> {
     DateTime::from_timestamp(whole as i64, nanos.min(999_999_999))
 }
 
+/// Appends `t` as RFC 3339 in UTC (`Z`) with the shortest exact sub-second precision (none, milli-, micro- or
+/// nanoseconds): exactly chrono's `to_rfc3339_opts(SecondsFormat::AutoSi, true)`, written digit by digit for the
+/// years 0 to 9999 (many times faster, which matters when a preview writes 100k timestamps); other years and leap
+/// seconds go through chrono.
+pub fn write_rfc3339(t: &Timestamp, out: &mut String) {
+    use chrono::{Datelike, Timelike};
+    let (year, nanos) = (t.year(), t.nanosecond());
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        out.push_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        return;
+    }
+    fn digits(out: &mut String, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10u32.pow(place) % 10) as u8));
+        }
+    }
+    digits(out, year as u32, 4);
+    let fields = [
+        (t.month(), '-'),
+        (t.day(), '-'),
+        (t.hour(), 'T'),
+        (t.minute(), ':'),
+        (t.second(), ':'),
+    ];
+    for (value, separator) in fields {
+        out.push(separator);
+        digits(out, value, 2);
+    }
+    let (fraction, width) = match nanos {
+        0 => (0, 0),
+        n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+        n if n % 1_000 == 0 => (n / 1_000, 6),
+        n => (n, 9),
+    };
+    if width > 0 {
+        out.push('.');
+        digits(out, fraction, width);
+    }
+    out.push('Z');
+}
+
 /// Converts an AWS SDK timestamp.
 pub(crate) fn from_smithy(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
     DateTime::from_timestamp(t.secs(), t.subsec_nanos())
@@ -54,9 +95,11 @@ pub(crate) fn from_smithy(t: &aws_smithy_types::DateTime) -> Option<Timestamp> {
 pub mod flexible {
     use super::*;
 
-    /// Writes RFC 3339 with the shortest exact sub-second precision.
+    /// Writes RFC 3339 with the shortest exact sub-second precision ([`super::write_rfc3339`]).
     pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        let mut text = String::with_capacity(30);
+        super::write_rfc3339(t, &mut text);
+        s.serialize_str(&text)
     }
 
     /// Reads epoch seconds (number) or an RFC 3339 string.
@@ -95,6 +138,46 @@ pub mod flexible_opt {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rfc3339_writer_equals_chrono() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut cases: Vec<Timestamp> = (0..20_000)
+            .map(|i| {
+                let secs = (next() % 400_000_000_000) as i64 - 62_000_000_000;
+                let nanos = match i % 4 {
+                    0 => 0,
+                    1 => (next() % 1000) as u32 * 1_000_000,
+                    2 => (next() % 1_000_000) as u32 * 1_000,
+                    _ => (next() % 1_000_000_000) as u32,
+                };
+                DateTime::from_timestamp(secs, nanos).unwrap()
+            })
+            .collect();
+        // Year bounds, and instants outside 0..=9999 (chrono's own path).
+        cases.extend(
+            [
+                "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59.999999999Z",
+                "1970-01-01T00:00:00.000001Z",
+            ]
+            .iter()
+            .map(|s| parse_str(s).unwrap()),
+        );
+        cases.push(DateTime::from_timestamp(-62_200_000_000, 5).unwrap());
+        cases.push(DateTime::from_timestamp(253_402_400_000, 0).unwrap());
+        for t in cases {
+            let mut mine = String::new();
+            write_rfc3339(&t, &mut mine);
+            assert_eq!(mine, t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        }
+    }
 
     #[test]
     fn epoch_and_strings_agree() {
