@@ -31,32 +31,10 @@ pub(crate) fn preview_object<'env>(
         Ok((preview.to_document_string(warnings), flat))
     })?;
     let actions = guard(env, || json_text(&flat.actions))?;
-    let assemble = assembler(env)?;
+    // Compiled on each call: microseconds, and no reference kept across calls or envs.
+    let assemble: Function<'_, FnArgs<(String, String, Uint32Array, String)>, Unknown<'env>> =
+        env.run_script(ASSEMBLE)?;
     assemble.call((document, flat.text, Uint32Array::new(flat.numbers), actions).into())
-}
-
-type Assemble<'env> = Function<'env, FnArgs<(String, String, Uint32Array, String)>, Unknown<'static>>;
-type AssembleRef = FunctionRef<FnArgs<(String, String, Uint32Array, String)>, Unknown<'static>>;
-
-thread_local! {
-    /// The compiled `preview.js` of this thread's env, kept so that V8 keeps its optimised code between calls.
-    static ASSEMBLER: std::cell::RefCell<Option<(usize, AssembleRef)>> = const { std::cell::RefCell::new(None) };
-}
-
-/// `preview.js` compiled in `env` (once per env).
-fn assembler<'env>(env: &'env Env) -> Result<Assemble<'env>> {
-    let key = env.raw() as usize;
-    let cached = ASSEMBLER.with_borrow(|cached| match cached {
-        Some((k, f)) if *k == key => Some(f.borrow_back(env)),
-        _ => None,
-    });
-    if let Some(f) = cached {
-        return f;
-    }
-    let f: Assemble<'env> = env.run_script(ASSEMBLE)?;
-    let reference = f.create_ref()?;
-    ASSEMBLER.set(Some((key, reference)));
-    Ok(f)
 }
 
 /// The results flattened as `preview.js` reads them.
