@@ -1,8 +1,8 @@
 //! Property tests of the lifecycle evaluator over generated valid policies and repositories: no image gets two
 //! actions, a protected digest never gets one, the result does not depend on the order of the images, no image a
 //! present manifest list references is acted on, count rules always keep `countNumber` images of their pool, age
-//! rules only act on images past their age, and the whole result equals a deliberately naive model of the
-//! documented algorithm (module docs of `ecr_core::lifecycle`).
+//! rules only act on images past their age, and the whole result (collateral tags included) equals a deliberately
+//! naive model of the documented algorithm (module docs of `ecr_core::lifecycle`).
 //!
 //! Case counts: 11,000 in total (see each block's `ProptestConfig`); small repositories (< 40 images) per case
 //! keep the debug-mode run to a few seconds.
@@ -323,6 +323,55 @@ fn in_pool(rule: &Rule, img: &ImageDetail) -> bool {
     }
 }
 
+/// Whether `tag` matches an entry of a tagged rule's list.
+fn listed(rule: &Rule, tag: &str) -> bool {
+    let sel = &rule.selection;
+    match (&sel.tag_prefix_list, &sel.tag_pattern_list) {
+        (Some(prefixes), _) => prefixes.iter().any(|p| tag.starts_with(p.as_str())),
+        (None, Some(patterns)) => patterns.iter().any(|p| glob(p.as_bytes(), tag.as_bytes())),
+        (None, None) => false,
+    }
+}
+
+type Collateral = Vec<(String, u32, Vec<String>, Vec<String>)>;
+
+fn collateral(preview: &Preview<'_>) -> Collateral {
+    let owned = |tags: &[std::borrow::Cow<'_, str>]| tags.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    preview
+        .collateral_tags
+        .iter()
+        .map(|c| {
+            (
+                c.image_digest.to_string(),
+                c.applied_rule_priority,
+                owned(&c.matched_tags),
+                owned(&c.collateral_tags),
+            )
+        })
+        .collect()
+}
+
+/// Collateral tags by definition: each image a tagged rule expires, in result order, with the tags its lists do
+/// not match (when there are any).
+fn expected_collateral(policy: &LifecyclePolicy, preview: &Preview<'_>) -> Collateral {
+    let mut out = Vec::new();
+    for r in &preview.preview_results {
+        let rule = policy
+            .rules
+            .iter()
+            .find(|rule| rule.rule_priority == r.applied_rule_priority)
+            .unwrap();
+        if r.action.action_type != ActionType::Expire || rule.selection.tag_status != TagStatus::Tagged {
+            continue;
+        }
+        let (matched, lost): (Vec<String>, Vec<String>) = r.image_tags.iter().cloned().partition(|t| listed(rule, t));
+        if !lost.is_empty() {
+            out.push((r.image_digest.to_string(), r.applied_rule_priority, matched, lost));
+        }
+    }
+    out
+}
+
 type Instant = chrono::DateTime<Utc>;
 
 fn pushed(img: &ImageDetail) -> Instant {
@@ -474,6 +523,7 @@ proptest! {
             .map(|r| (r.applied_rule_priority, r.image_pushed_at, r.image_digest.clone()))
             .collect();
         prop_assert!(keys.windows(2).all(|w| w[0] <= w[1]), "preview results out of order");
+        prop_assert_eq!(collateral(&preview), expected_collateral(&policy, &preview), "policy {}", text);
     }
 
     #[test]

@@ -288,7 +288,9 @@ fn build_preview<'a>(
             ActionType::Expire => {
                 preview.summary.expiring_image_total_count += 1;
                 preview.reclaimed_bytes.expire += size;
-                if rule.selection.tag_status == TagStatus::Tagged {
+                // A tagged rule acts only on images it selects, so a lone tag matches its list: only images with
+                // several tags can lose some.
+                if rule.selection.tag_status == TagStatus::Tagged && img.image_tags.len() > 1 {
                     let list = &rule_matchers[r as usize];
                     let matches = |t: &Cow<'a, str>| list.iter().any(|m| m.matches(t));
                     let tags = || img.image_tags.iter().map(|t| Cow::Borrowed(t.as_str()));
@@ -342,13 +344,7 @@ fn build_preview<'a>(
     drop(order);
     collateral.sort_unstable_by_key(|&(slot, _)| rank[slot as usize]);
     preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
-    for i in 0..results.len() {
-        while rank[i] as usize != i {
-            let j = rank[i] as usize;
-            results.swap(i, j);
-            rank.swap(i, j);
-        }
-    }
+    permute(&mut results, &mut rank);
     preview.preview_results = results;
     if transitioning > 0 {
         preview
@@ -361,6 +357,38 @@ fn build_preview<'a>(
     }
 
     preview
+}
+
+/// Moves each result to its position `rank[slot]`, cycle by cycle, carrying one result along each cycle: where
+/// each slot is read does not depend on what the previous move read, so the (random) reads overlap instead of
+/// waiting for each other. Leaves `rank` as the identity.
+fn permute(results: &mut [PreviewResult<'_>], rank: &mut [u32]) {
+    for start in 0..results.len() {
+        if rank[start] as usize == start {
+            continue;
+        }
+        let hole = PreviewResult {
+            image_tags: Cow::Borrowed(&[]),
+            image_digest: Cow::Borrowed(""),
+            image_pushed_at: None,
+            action: PreviewAction {
+                action_type: ActionType::Expire,
+                target_storage_class: None,
+            },
+            applied_rule_priority: 0,
+            storage_class: StorageClass::Standard,
+        };
+        let mut carried = std::mem::replace(&mut results[start], hole);
+        let mut dest = rank[start] as usize;
+        rank[start] = start as u32;
+        while dest != start {
+            carried = std::mem::replace(&mut results[dest], carried);
+            let next = rank[dest] as usize;
+            rank[dest] = dest as u32;
+            dest = next;
+        }
+        results[start] = carried;
+    }
 }
 
 /// A result's sort key: rule (top 32 bits), push instant (order-preserving, next 64) and result slot (low 32), so
