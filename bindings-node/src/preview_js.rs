@@ -26,11 +26,11 @@ pub(crate) fn preview_object<'env>(
     warnings: &[Warning],
 ) -> Result<Unknown<'env>> {
     let results = std::mem::take(&mut preview.preview_results);
-    let (document, flat) = guard(env, || {
+    let (document, flat, actions) = guard(env, || {
         let flat = Flat::of(&results);
-        Ok((preview.to_document_string(warnings), flat))
+        let actions = json_text(&flat.actions)?;
+        Ok((preview.to_document_string(warnings), flat, actions))
     })?;
-    let actions = guard(env, || json_text(&flat.actions))?;
     // Compiled on each call: microseconds, and no reference kept across calls or envs.
     let assemble: Function<'_, FnArgs<(String, String, Uint32Array, String)>, Unknown<'env>> =
         env.run_script(ASSEMBLE)?;

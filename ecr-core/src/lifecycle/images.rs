@@ -29,7 +29,7 @@ pub fn parse_images(text: &str) -> Result<Vec<ImageDetail>> {
         if e.is_syntax() || e.is_eof() {
             Error::invalid("images", format!("not JSON: {e}"))
         } else if let Some(i) = failed_at.get() {
-            Error::invalid(format!("images[{i}]"), e.to_string())
+            bad_entry(i, e)
         } else {
             not_images()
         }
@@ -49,17 +49,20 @@ pub fn images_from_value(value: Value) -> Result<Vec<ImageDetail>> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item).map_err(|e| Error::invalid(format!("images[{i}]"), e.to_string()))
-        })
+        .map(|(i, item)| serde_json::from_value(item).map_err(|e| bad_entry(i, e)))
         .collect()
 }
 
+/// What the images must be.
+const EXPECTED: &str = "a JSON array of image details or an object with an \"imageDetails\" array";
+
 fn not_images() -> Error {
-    Error::invalid(
-        "images",
-        "expected a JSON array of image details or an object with an \"imageDetails\" array",
-    )
+    Error::invalid("images", format!("expected {EXPECTED}"))
+}
+
+/// Entry `i` is not an `ImageDetail`.
+fn bad_entry(i: usize, e: serde_json::Error) -> Error {
+    Error::invalid(format!("images[{i}]"), e.to_string())
 }
 
 /// The top level: the array itself, or an object whose `imageDetails` is the array (other keys skipped).
@@ -72,7 +75,7 @@ impl<'de> Visitor<'de> for ImagesVisitor<'_> {
     type Value = Vec<ImageDetail>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of image details or an object with an \"imageDetails\" array")
+        f.write_str(EXPECTED)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
@@ -161,13 +164,12 @@ mod tests {
             let (what, message) = path_and_message(text);
             assert_eq!(
                 (what.as_str(), message.as_str()),
-                ("images", not_images_message()),
+                (
+                    "images",
+                    "expected a JSON array of image details or an object with an \"imageDetails\" array"
+                ),
                 "{text}"
             );
         }
-    }
-
-    fn not_images_message() -> &'static str {
-        "expected a JSON array of image details or an object with an \"imageDetails\" array"
     }
 }
