@@ -148,7 +148,7 @@ fn policy_arg(
 /// object, or an array of response objects.
 fn findings_arg(env: &Env, pages: Unknown<'_>) -> std::result::Result<ScanFindings, Failure> {
     match json_arg(env, pages, "pages")? {
-        Value::String(text) => Ok(ecr_core::scan::parse_findings(&text)?),
+        Value::String(text) => Ok(ecr_core::scan::parse_findings_owned(text)?),
         other => Ok(ecr_core::scan::parse_findings_value(&other)?),
     }
 }

@@ -235,8 +235,8 @@ impl EcrClient {
                 message: "DescribeImageScanFindings response body was not available".to_owned(),
                 source: None,
             })?;
-            let text = String::from_utf8_lossy(&body);
-            let page = finding::parse_page(&text, &format!("page {}", pages.len() + 1))?;
+            let text = String::from_utf8_lossy(&body).into_owned();
+            let page = finding::parse_page(text, &format!("page {}", pages.len() + 1))?;
             let next = page.next_token.clone().or_else(|| out.next_token().map(str::to_owned));
             pages.push(page);
             match next {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use super::shared::SharedStr;
 use super::wire::{self, WirePage};
 use crate::error::{Error, Result};
 use crate::time::{self, Timestamp};
@@ -251,13 +252,13 @@ pub struct Cvss {
     pub score: f64,
     /// CVSS version (`2`, `3.1`, `4.0`, ...) where known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<SharedStr>,
     /// The vector string, where given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vector: Option<String>,
+    pub vector: Option<SharedStr>,
     /// Who scored it (e.g. `NVD`), where given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<SharedStr>,
 }
 
 /// One affected package of a finding.
@@ -265,42 +266,37 @@ pub struct Cvss {
 #[serde(rename_all = "camelCase")]
 pub struct AffectedPackage {
     /// Package name.
-    pub name: String,
+    pub name: SharedStr,
     /// Installed version (with release where the finding gives one, e.g. `2.9.14+dfsg-1.3~deb12u1`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<SharedStr>,
     /// The version that fixes it; `None` when none is available (ECR's `NotAvailable` sentinel included).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fixed_in_version: Option<String>,
+    pub fixed_in_version: Option<SharedStr>,
 }
 
-/// A finding's JSON exactly as it was received. It is a range of one shared copy of the text it was read
-/// from (not a copy per finding); it serializes as that JSON, verbatim.
+/// A finding's JSON exactly as it was received: a range of the text it was read from (a [`SharedStr`], not a
+/// copy per finding); it serializes as that JSON, verbatim.
 #[derive(Clone)]
-pub struct RawJson {
-    text: Arc<str>,
-    start: usize,
-    end: usize,
-}
+pub struct RawJson(pub(crate) SharedStr);
 
 impl RawJson {
     /// A range of shared text (which must hold one complete JSON value there).
-    pub(crate) fn shared(text: Arc<str>, start: usize, end: usize) -> Self {
-        Self { text, start, end }
+    pub(crate) fn shared(text: &Arc<String>, start: usize, end: usize) -> Self {
+        Self(SharedStr::range(text, start, end))
     }
 
-    /// A copy of one JSON value's text.
-    pub(crate) fn copied(json: &str) -> Self {
-        Self {
-            text: Arc::from(json),
-            start: 0,
-            end: json.len(),
-        }
+    /// The whole of a text that holds one JSON value.
+    pub(crate) fn whole(text: &Arc<String>) -> Self {
+        Self::shared(text, 0, text.len())
     }
 
     /// The JSON text.
     pub fn get(&self) -> &str {
-        self.text.get(self.start..self.end).unwrap_or("null")
+        match self.0.as_str() {
+            "" => "null",
+            json => json,
+        }
     }
 
     /// The JSON parsed into a [`serde_json::Value`].
@@ -333,22 +329,22 @@ impl Serialize for RawJson {
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     /// Vulnerability id (`packageVulnerabilityDetails.vulnerabilityId`, or the basic `name`): the ignore key.
-    pub id: String,
+    pub id: SharedStr,
     /// Which engine produced it.
     pub scan_type: ScanType,
     /// Severity (unknown strings are [`Severity::Undefined`]).
     pub severity: Severity,
     /// The first affected package's name.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub package: Option<String>,
+    pub package: Option<SharedStr>,
     /// The first affected package's version.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub package_version: Option<String>,
+    pub package_version: Option<SharedStr>,
     /// Every affected package.
     pub packages: Vec<AffectedPackage>,
     /// The first fixed-in version of any affected package.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fixed_in_version: Option<String>,
+    pub fixed_in_version: Option<SharedStr>,
     /// Whether fixes exist.
     pub fix_available: FixAvailable,
     /// The score used for thresholds: the Inspector score, else the best CVSS (v3, then v4, then v2).
@@ -365,19 +361,19 @@ pub struct Finding {
     pub status: FindingStatus,
     /// Title (enhanced), e.g. `CVE-2022-49043 - libxml2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<SharedStr>,
     /// Link to details (basic `uri`, enhanced `sourceUrl`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uri: Option<String>,
+    pub uri: Option<SharedStr>,
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    pub description: Option<SharedStr>,
     /// When Inspector first observed it (enhanced).
     #[serde(skip_serializing_if = "Option::is_none", with = "time::flexible_opt")]
     pub first_observed_at: Option<Timestamp>,
     /// The vendor's free-text severity (enhanced), e.g. `Moderate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vendor_severity: Option<String>,
+    pub vendor_severity: Option<SharedStr>,
     /// The finding exactly as received.
     pub raw: RawJson,
 }
@@ -471,16 +467,23 @@ pub(crate) fn counts_text(c: &SeverityCounts) -> String {
 
 /// Parses one `DescribeImageScanFindings` response or a JSON array of them (the pages of one image).
 ///
-/// One pass over the text: every finding is read straight into its typed form, and its raw JSON is a
-/// range of one copy of its findings array. Anything unusual (bad JSON, a wrong type, a duplicate key) is
-/// read again by the strict reader, which names the path of the problem.
+/// One pass over the text: every finding is read straight into its typed form, and its strings and raw
+/// JSON are ranges of one copy of the text ([`SharedStr`]). Anything unusual (bad JSON, a wrong type, a
+/// duplicate key) is read again by the strict reader, which names the path of the problem.
+/// [`parse_findings_owned`] takes a `String` over instead of copying it.
 pub fn parse_findings(text: &str) -> Result<ScanFindings> {
-    match wire::fast_document(text, true) {
-        Some(doc) => Ok(merge_parts(
-            doc.pages.into_iter().map(|p| (p.meta, p.has_basic, p.has_enhanced)),
-            doc.findings,
+    parse_findings_owned(text.to_owned())
+}
+
+/// [`parse_findings`] keeping `text` itself (no copy) as the text the findings' strings are ranges of.
+pub fn parse_findings_owned(text: String) -> Result<ScanFindings> {
+    let doc = Arc::new(text);
+    match wire::fast_document(&doc, true) {
+        Some(parsed) => Ok(merge_parts(
+            parsed.pages.into_iter().map(|p| (p.meta, p.has_basic, p.has_enhanced)),
+            parsed.findings,
         )),
-        None => parse_findings_strict(text),
+        None => parse_findings_strict(&doc),
     }
 }
 
@@ -528,7 +531,7 @@ pub fn parse_findings_strict(text: &str) -> Result<ScanFindings> {
 
 /// [`parse_findings`] over an already-decoded JSON value.
 pub fn parse_findings_value(value: &serde_json::Value) -> Result<ScanFindings> {
-    parse_findings(&value.to_string())
+    parse_findings_owned(value.to_string())
 }
 
 /// One parsed page.
@@ -567,8 +570,9 @@ fn located<'a, T: Deserialize<'a>>(text: &'a str, prefix: &str) -> Error {
 }
 
 /// Parses one page; `prefix` names it in errors (e.g. `[2]`).
-pub(crate) fn parse_page(text: &str, prefix: &str) -> Result<Page> {
-    if let Some(doc) = wire::fast_document(text, false)
+pub(crate) fn parse_page(text: String, prefix: &str) -> Result<Page> {
+    let text = Arc::new(text);
+    if let Some(doc) = wire::fast_document(&text, false)
         && let Some(p) = doc.pages.into_iter().next()
     {
         let mut findings = p.meta;
@@ -580,7 +584,7 @@ pub(crate) fn parse_page(text: &str, prefix: &str) -> Result<Page> {
             has_enhanced: p.has_enhanced,
         });
     }
-    parse_page_strict(text, prefix)
+    parse_page_strict(&text, prefix)
 }
 
 fn parse_page_strict(text: &str, prefix: &str) -> Result<Page> {
@@ -611,23 +615,25 @@ fn page_from_wire(wire: WirePage<'_>, prefix: &str) -> Result<Page> {
             has_basic = true;
             findings.reserve(basic.len());
             for (i, raw) in basic.into_iter().enumerate() {
-                let w: wire::WireBasic<'_> = serde_json::from_str(raw.get()).map_err(|_| {
+                let copy = Arc::new(raw.get().to_owned());
+                let w: wire::WireBasic<'_> = serde_json::from_str(&copy).map_err(|_| {
                     located::<wire::WireBasic<'_>>(raw.get(), &format!("{dot}imageScanFindings.findings[{i}]"))
                 })?;
-                findings.push(wire::basic_finding(w, RawJson::copied(raw.get())));
+                findings.push(wire::basic_finding(w, &copy, RawJson::whole(&copy)));
             }
         }
         if let Some(enhanced) = f.enhanced_findings {
             has_enhanced = true;
             findings.reserve(enhanced.len());
             for (i, raw) in enhanced.into_iter().enumerate() {
-                let w: wire::WireEnhanced<'_> = serde_json::from_str(raw.get()).map_err(|_| {
+                let copy = Arc::new(raw.get().to_owned());
+                let w: wire::WireEnhanced<'_> = serde_json::from_str(&copy).map_err(|_| {
                     located::<wire::WireEnhanced<'_>>(
                         raw.get(),
                         &format!("{dot}imageScanFindings.enhancedFindings[{i}]"),
                     )
                 })?;
-                findings.push(wire::enhanced_finding(w, RawJson::copied(raw.get())));
+                findings.push(wire::enhanced_finding(w, &copy, RawJson::whole(&copy)));
             }
         }
     }

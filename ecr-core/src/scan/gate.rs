@@ -9,6 +9,7 @@ use super::finding::{
     Finding, FindingStatus, FixAvailable, ScanFindings, ScanStatus, ScanType, Severity, SeverityCounts, StatusClass,
 };
 use super::policy::{IgnoreRule, OnScanError, ScanPolicy, StaleIgnores, SuppressedFindings};
+use super::shared::SharedStr;
 use crate::time::{self, Timestamp};
 
 /// One image to gate: its findings and where it sits (repository, digest, platform) for scoped ignores.
@@ -122,7 +123,7 @@ pub struct Reason {
     pub limit: Option<f64>,
     /// The findings concerned (vulnerability ids), where the reason is about findings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub finding_ids: Vec<String>,
+    pub finding_ids: Vec<SharedStr>,
 }
 
 impl Reason {
@@ -283,30 +284,37 @@ struct RuleTally {
 fn id_hash(id: &str) -> u64 {
     use std::hash::Hasher as _;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    for b in id.trim().bytes() {
-        h.write_u8(b.to_ascii_uppercase());
+    let mut upper = [0u8; 32];
+    for chunk in id.trim().as_bytes().chunks(upper.len()) {
+        let part = &mut upper[..chunk.len()];
+        part.copy_from_slice(chunk);
+        part.make_ascii_uppercase();
+        h.write(part);
     }
     h.finish()
 }
 
-/// The ignore rules by id hash; each list in rule order.
-struct RuleIndex(std::collections::HashMap<u64, Vec<usize>>);
+/// The ignore rules as `(id hash, rule index)`, sorted (so in rule order within one hash).
+struct RuleIndex(Vec<(u64, usize)>);
 
 impl RuleIndex {
     fn new(rules: &[IgnoreRule]) -> Self {
-        let mut map: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
-        for (i, r) in rules.iter().enumerate() {
-            map.entry(id_hash(&r.id)).or_default().push(i);
-        }
-        Self(map)
+        let mut index: Vec<(u64, usize)> = rules.iter().enumerate().map(|(i, r)| (id_hash(&r.id), i)).collect();
+        index.sort_unstable();
+        Self(index)
     }
 
     /// Rules whose id may match (in rule order); [`rule_matches`] decides.
-    fn candidates(&self, id: &str) -> &[usize] {
-        if self.0.is_empty() {
-            return &[];
-        }
-        self.0.get(&id_hash(id)).map(Vec::as_slice).unwrap_or(&[])
+    fn candidates(&self, id: &str) -> impl Iterator<Item = usize> + '_ {
+        let found = if self.0.is_empty() {
+            &[][..]
+        } else {
+            let hash = id_hash(id);
+            let from = self.0.partition_point(|&(h, _)| h < hash);
+            let to = from + self.0[from..].partition_point(|&(h, _)| h == hash);
+            &self.0[from..to]
+        };
+        found.iter().map(|&(_, i)| i)
     }
 }
 
@@ -315,8 +323,8 @@ fn rule_matches(rule: &IgnoreRule, f: &Finding, img: &GateImage) -> bool {
         return false;
     }
     if let Some(p) = &rule.package
-        && !f.packages.iter().any(|x| &x.name == p)
-        && f.package.as_ref() != Some(p)
+        && !f.packages.iter().any(|x| x.name == *p)
+        && f.package.as_deref() != Some(p.as_str())
     {
         return false;
     }
@@ -464,7 +472,7 @@ pub fn evaluate(policy: &ScanPolicy, images: impl IntoIterator<Item = GateImage>
                 StaleIgnores::Warn => d.warnings.push(Warning::new("staleIgnore", msg, None)),
                 StaleIgnores::Error => {
                     let mut r = Reason::new("staleIgnore", msg, None);
-                    r.finding_ids.push(rule.id.clone());
+                    r.finding_ids.push(SharedStr::from(rule.id.as_str()));
                     d.reasons.push(r);
                 }
             }
@@ -498,7 +506,7 @@ fn judge(
     }
     let fixable = policy.is_fixable(f.fix_available);
     let mut verdict = None;
-    for &i in index.candidates(&f.id) {
+    for i in index.candidates(&f.id) {
         let Some(rule) = policy.ignore.get(i) else { continue };
         if !rule_matches(rule, f, img) {
             continue;
@@ -661,8 +669,8 @@ fn thresholds(
     }
 }
 
-fn dedup(ids: impl Iterator<Item = String>) -> Vec<String> {
-    let mut v: Vec<String> = ids.collect();
+fn dedup(ids: impl Iterator<Item = SharedStr>) -> Vec<SharedStr> {
+    let mut v: Vec<SharedStr> = ids.collect();
     v.sort();
     v.dedup();
     v

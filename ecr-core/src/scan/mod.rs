@@ -32,6 +32,7 @@ pub mod finding;
 pub mod gate;
 pub mod policy;
 pub mod report;
+mod shared;
 pub mod wait;
 mod wire;
 
@@ -41,10 +42,11 @@ mod tests;
 pub use ecr::{ChildImage, GateOptions, ResolvedImage};
 pub use finding::{
     AffectedPackage, Cvss, Finding, FindingStatus, FixAvailable, RawJson, ScanFindings, ScanStatus, ScanType, Severity,
-    SeverityCounts, StatusClass, parse_findings, parse_findings_strict, parse_findings_value,
+    SeverityCounts, StatusClass, parse_findings, parse_findings_owned, parse_findings_strict, parse_findings_value,
 };
 pub use gate::{
     Countedness, EvaluatedFinding, GateDecision, GateImage, IgnoreUse, ImageDecision, Reason, Warning, evaluate,
 };
 pub use policy::{IgnoreRule, OnScanError, ScanPolicy, StaleIgnores, SuppressedFindings};
+pub use shared::SharedStr;
 pub use wait::{Progress, ProgressFn, WaitOptions, WaitOutcome};

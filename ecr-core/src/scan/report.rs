@@ -135,8 +135,8 @@ pub fn sarif(decision: &GateDecision) -> Value {
                 let mut rule = json!({
                     "id": id,
                     "name": id.replace(['-', '.'], "_"),
-                    "shortDescription": {"text": f.title.clone().unwrap_or_else(|| format!("{id} ({})", f.severity))},
-                    "fullDescription": {"text": f.description.clone().unwrap_or_else(|| id.to_owned())},
+                    "shortDescription": {"text": f.title.as_ref().map_or_else(|| format!("{id} ({})", f.severity), ToString::to_string)},
+                    "fullDescription": {"text": f.description.as_deref().unwrap_or(id)},
                     "help": {"text": help.clone(), "markdown": help},
                     "defaultConfiguration": {"level": level(ef)},
                     "properties": Value::Object(props),
@@ -152,7 +152,7 @@ pub fn sarif(decision: &GateDecision) -> Value {
         let repo = repo_of(ef);
         let pkg = match (&f.package, &f.package_version) {
             (Some(p), Some(v)) => format!("{p} {v}"),
-            (Some(p), None) => p.clone(),
+            (Some(p), None) => p.to_string(),
             _ => "an unnamed package".to_owned(),
         };
         let fixed = f
@@ -376,7 +376,7 @@ pub fn markdown(d: &GateDecision) -> String {
 fn package_text(f: &EvaluatedFinding) -> String {
     match (&f.finding.package, &f.finding.package_version) {
         (Some(p), Some(v)) => format!("{p} {v}"),
-        (Some(p), None) => p.clone(),
+        (Some(p), None) => p.to_string(),
         _ => String::new(),
     }
 }

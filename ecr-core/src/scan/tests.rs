@@ -417,6 +417,32 @@ fn expired_and_lifted_rules_are_noted_on_the_finding() {
 }
 
 #[test]
+fn ignore_ids_match_trimmed_and_case_insensitively_in_rule_order_among_many_rules() {
+    // An id longer than the 32-byte chunks the rule index hashes in, written three ways, among 200 other rules.
+    let long = "GHSA-abcd-efgh-ijkl-mnop-qrst-uvwx-yz01-2345";
+    let mut ignore: Vec<Value> = (0..200).map(|i| json!({"id": format!("CVE-2099-{i:04}")})).collect();
+    ignore.insert(17, json!({"id": long.to_lowercase(), "reason": "first"}));
+    ignore.insert(
+        150,
+        json!({"id": format!("  {}  ", long.to_uppercase()), "reason": "second"}),
+    );
+    ignore.push(json!({"id": format!("{long}-other")}));
+    let policy = ScanPolicy::from_value(&json!({ "ignore": ignore })).unwrap();
+    let page = json!({"imageScanStatus": {"status": "COMPLETE"}, "imageScanFindings": {"findings": [
+        {"name": long, "severity": "HIGH"}, {"name": "CVE-2099-0003", "severity": "LOW"}]}});
+    let d = evaluate(&policy, [GateImage::new(parse_findings_value(&page).unwrap())], now());
+    let verdict = |id: &str| &d.findings.iter().find(|f| f.finding.id == id).unwrap().verdict;
+    assert!(matches!(verdict(long), Countedness::Ignored { rule: 17, reason: Some(r), .. } if r == "first"));
+    assert!(matches!(verdict("CVE-2099-0003"), Countedness::Ignored { rule: 3, .. }));
+    // Both spellings of the long id matched it; its longer neighbour did not.
+    assert_eq!((d.ignores[17].ignored, d.ignores[150].ignored), (1, 1));
+    assert_eq!(
+        (d.ignores[202].rule.id.as_str(), d.ignores[202].state.as_str()),
+        (format!("{long}-other").as_str(), "stale")
+    );
+}
+
+#[test]
 fn statuses_fail_closed_by_default_and_warn_when_asked() {
     let cases = fixture("statuses.json");
     for c in cases.as_array().unwrap() {
@@ -1379,14 +1405,17 @@ fn fast_and_strict_readers_agree() {
     }
     // The fast reader reads the fixtures and ordinary enhanced findings itself (it does not decline them).
     for text in docs.iter().take(3) {
-        assert!(crate::scan::wire::fast_document(text, true).is_some(), "{text}");
+        assert!(
+            crate::scan::wire::fast_document(&std::sync::Arc::new(text.clone()), true).is_some(),
+            "{text}"
+        );
     }
     let plain = enhanced(
         r#"{"title": "CVE-1 - a\nb", "score": 7.5, "firstObservedAt": 1748368447.765, "resources": [{"tags": {}}],
             "packageVulnerabilityDetails": {"cvss": [{"baseScore": 7.5, "version": "3.1"}],
             "vulnerablePackages": [{"name": "a", "epoch": 0, "filePath": null}]}}"#,
     );
-    assert!(crate::scan::wire::fast_document(&plain, true).is_some());
+    assert!(crate::scan::wire::fast_document(&std::sync::Arc::new(plain.clone()), true).is_some());
     // The raw JSON of each finding is exactly its text in the input.
     let text = r#"{"imageScanFindings": {"findings": [ {"name" : "CVE-1"} ,{"name":"CVE-2","x":[1,2]}]}}"#;
     let scan = parse_findings(text).unwrap();

@@ -9,9 +9,9 @@
 //! - [`fast_document`] walks the page structure itself, hands page metadata and basic findings to serde, and
 //!   reads enhanced findings byte by byte into the same wire structs (strings are found eight bytes at a time;
 //!   skipped values are checked as serde_json's `IgnoredAny` checks them; serde_json still converts strings
-//!   with escapes and numbers it cannot convert exactly itself). Each byte of the input is read once and
-//!   each finding's raw JSON is a range of one copy of its findings array (no copy per finding, and no copy
-//!   of the rest of the input).
+//!   with escapes and numbers it cannot convert exactly itself). Each byte of the input is read once, and
+//!   each finding's strings and raw JSON are ranges of the input text itself ([`SharedStr`]): no copy per
+//!   string or per finding.
 //!   It declines (returns `None`) on anything unusual: duplicate keys, a key with escapes, a non-object where
 //!   an object is expected, bad JSON, a wrong type, deep nesting in a skipped value.
 //! - The strict reader in [`super::finding`] deserializes the same shapes with serde alone and names the path
@@ -29,6 +29,7 @@ use serde::{Deserialize, Deserializer};
 use super::finding::{
     AffectedPackage, Cvss, Finding, FindingStatus, FixAvailable, RawJson, ScanFindings, ScanStatus, ScanType, Severity,
 };
+use super::shared::SharedStr;
 use crate::time::{self, Timestamp};
 use crate::types::ImageId;
 
@@ -292,8 +293,8 @@ struct WirePackageVulnerability<'a> {
     /// a version).
     #[serde(default, borrow, deserialize_with = "best_cvss")]
     cvss: Option<ChosenCvss<'a>>,
-    #[serde(default, deserialize_with = "affected_packages")]
-    vulnerable_packages: Vec<AffectedPackage>,
+    #[serde(default, borrow, deserialize_with = "affected_packages")]
+    vulnerable_packages: Vec<WireAffected<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -424,23 +425,30 @@ fn cvss_step<'a>(best: &mut Option<ChosenCvss<'a>>, c: WireCvss<'a>) {
     }
 }
 
-fn affected_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<AffectedPackage>, D::Error> {
+/// An affected package as read, still borrowed where it can be.
+struct WireAffected<'a> {
+    name: Cow<'a, str>,
+    version: Option<Cow<'a, str>>,
+    fixed_in_version: Option<Cow<'a, str>>,
+}
+
+fn affected_packages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<WireAffected<'de>>, D::Error> {
     fold_seq(d, Vec::new(), package_step)
 }
 
 /// Adds a named package to the list.
-fn package_step(out: &mut Vec<AffectedPackage>, p: WirePackage<'_>) {
+fn package_step<'a>(out: &mut Vec<WireAffected<'a>>, p: WirePackage<'a>) {
     let Some(name) = p.name else { return };
     let version = match (p.version, p.release) {
-        (Some(v), Some(r)) if !r.is_empty() => Some(format!("{v}-{r}")),
-        (v, _) => v.map(Cow::into_owned),
+        (Some(v), Some(r)) if !r.is_empty() => Some(Cow::Owned(format!("{v}-{r}"))),
+        (v, _) => v,
     };
     let version = match (p.epoch, version) {
-        (Some(e), Some(v)) if e > 0 => Some(format!("{e}:{v}")),
+        (Some(e), Some(v)) if e > 0 => Some(Cow::Owned(format!("{e}:{v}"))),
         (_, v) => v,
     };
-    out.push(AffectedPackage {
-        name: name.into_owned(),
+    out.push(WireAffected {
+        name,
         version,
         fixed_in_version: fixed_version(p.fixed_in_version),
     });
@@ -451,12 +459,11 @@ fn package_step(out: &mut Vec<AffectedPackage>, p: WirePackage<'_>) {
 /// The sentinel ECR writes when no fixed version exists.
 const NOT_AVAILABLE: &str = "NotAvailable";
 
-fn fixed_version(v: Option<Cow<'_, str>>) -> Option<String> {
+fn fixed_version(v: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
     v.filter(|s| {
         let t = s.trim();
         !t.is_empty() && !t.eq_ignore_ascii_case(NOT_AVAILABLE) && !t.eq_ignore_ascii_case("None")
     })
-    .map(Cow::into_owned)
 }
 
 fn valid_score(s: f64) -> Option<f64> {
@@ -494,12 +501,20 @@ fn cvss_rank(version: Option<&str>) -> u8 {
     }
 }
 
-fn owned(s: Option<Cow<'_, str>>) -> Option<String> {
-    s.map(Cow::into_owned)
+/// A string read from `text` as a range of it (a copy when it had escapes).
+fn share(text: &Arc<String>, s: Cow<'_, str>) -> SharedStr {
+    match s {
+        Cow::Borrowed(b) => SharedStr::within(text, b),
+        Cow::Owned(o) => SharedStr::from(o),
+    }
 }
 
-/// A basic finding.
-pub(crate) fn basic_finding(w: WireBasic<'_>, raw: RawJson) -> Finding {
+fn shared(text: &Arc<String>, s: Option<Cow<'_, str>>) -> Option<SharedStr> {
+    s.map(|s| share(text, s))
+}
+
+/// A basic finding; its strings become ranges of `text`, which they were read from.
+pub(crate) fn basic_finding(w: WireBasic<'_>, text: &Arc<String>, raw: RawJson) -> Finding {
     let mut package: Option<Cow<'_, str>> = None;
     let mut version: Option<Cow<'_, str>> = None;
     let mut fixed = None;
@@ -524,13 +539,14 @@ pub(crate) fn basic_finding(w: WireBasic<'_>, raw: RawJson) -> Finding {
     let best = cvss.into_iter().zip(VERSIONS).find_map(|((score, vector), v)| {
         score.map(|score| Cvss {
             score,
-            version: Some(v.to_owned()),
-            vector: owned(vector),
+            version: Some(SharedStr::from(v)),
+            vector: shared(text, vector),
             source: None,
         })
     });
-    let package = owned(package);
-    let version = owned(version);
+    let package = shared(text, package);
+    let version = shared(text, version);
+    let fixed = shared(text, fixed);
     let packages: Vec<AffectedPackage> = package
         .clone()
         .map(|name| AffectedPackage {
@@ -546,7 +562,7 @@ pub(crate) fn basic_finding(w: WireBasic<'_>, raw: RawJson) -> Finding {
         FixAvailable::Unknown
     };
     Finding {
-        id: owned(w.name).unwrap_or_default(),
+        id: shared(text, w.name).unwrap_or_default(),
         scan_type: ScanType::Basic,
         severity: Severity::from_finding(w.severity.as_deref()),
         package,
@@ -559,16 +575,16 @@ pub(crate) fn basic_finding(w: WireBasic<'_>, raw: RawJson) -> Finding {
         exploit_available: None,
         status: FindingStatus::Active,
         title: None,
-        uri: owned(w.uri),
-        description: owned(w.description),
+        uri: shared(text, w.uri),
+        description: shared(text, w.description),
         first_observed_at: None,
         vendor_severity: None,
         raw,
     }
 }
 
-/// An enhanced (Inspector) finding.
-pub(crate) fn enhanced_finding(w: WireEnhanced<'_>, raw: RawJson) -> Finding {
+/// An enhanced (Inspector) finding; its strings become ranges of `text`, which they were read from.
+pub(crate) fn enhanced_finding(w: WireEnhanced<'_>, text: &Arc<String>, raw: RawJson) -> Finding {
     let mut packages = Vec::new();
     let mut best_cvss: Option<ChosenCvss<'_>> = None;
     let mut id = None;
@@ -578,23 +594,31 @@ pub(crate) fn enhanced_finding(w: WireEnhanced<'_>, raw: RawJson) -> Finding {
         id = d.vulnerability_id;
         uri = d.source_url;
         vendor_severity = d.vendor_severity;
-        packages = d.vulnerable_packages;
+        packages = d
+            .vulnerable_packages
+            .into_iter()
+            .map(|p| AffectedPackage {
+                name: share(text, p.name),
+                version: shared(text, p.version),
+                fixed_in_version: shared(text, p.fixed_in_version),
+            })
+            .collect();
         best_cvss = d.cvss;
     }
     let detail_cvss = w.score_details.and_then(|s| s.cvss).and_then(|c| {
         c.score.and_then(valid_score).map(|score| Cvss {
             score,
-            version: owned(c.version),
-            vector: owned(c.scoring_vector),
-            source: owned(c.score_source),
+            version: shared(text, c.version),
+            vector: shared(text, c.scoring_vector),
+            source: shared(text, c.score_source),
         })
     });
     let cvss = detail_cvss.or_else(|| {
         best_cvss.map(|c| Cvss {
             score: c.score,
-            version: owned(c.version),
-            vector: owned(c.vector),
-            source: owned(c.source),
+            version: shared(text, c.version),
+            vector: shared(text, c.vector),
+            source: shared(text, c.source),
         })
     });
     // Inspector writes score 0.0 when it has nothing; only trust a zero backed by CVSS detail.
@@ -613,16 +637,15 @@ pub(crate) fn enhanced_finding(w: WireEnhanced<'_>, raw: RawJson) -> Finding {
         Some(s) if s.eq_ignore_ascii_case("CLOSED") => FindingStatus::Closed,
         _ => FindingStatus::Active,
     };
-    let id = id
-        .filter(|s| !s.is_empty())
-        .map(Cow::into_owned)
+    let title = shared(text, w.title);
+    let id = shared(text, id.filter(|s| !s.is_empty()))
         .or_else(|| {
-            w.title
+            title
                 .as_deref()
                 .and_then(|t| t.split(" - ").next())
-                .map(|s| s.trim().to_owned())
+                .map(|s| SharedStr::within(text, s.trim()))
         })
-        .or_else(|| owned(w.finding_arn))
+        .or_else(|| shared(text, w.finding_arn))
         .unwrap_or_default();
     let first = packages.first();
     Finding {
@@ -638,11 +661,11 @@ pub(crate) fn enhanced_finding(w: WireEnhanced<'_>, raw: RawJson) -> Finding {
         cvss,
         exploit_available: yes_no(w.exploit_available.as_deref()),
         status,
-        title: owned(w.title),
-        uri: owned(uri),
-        description: owned(w.description),
+        title,
+        uri: shared(text, uri),
+        description: shared(text, w.description),
         first_observed_at: w.first_observed_at,
-        vendor_severity: owned(vendor_severity),
+        vendor_severity: shared(text, vendor_severity),
         raw,
     }
 }
@@ -720,12 +743,10 @@ macro_rules! read_fields {
 }
 
 struct Cursor<'a> {
+    /// The input text (`text` is all of it) that every finding's strings and raw JSON are ranges of.
+    doc: &'a Arc<String>,
     text: &'a str,
     pos: usize,
-    /// Stands in for a finding's raw JSON until its array has been read and copied.
-    placeholder: Arc<str>,
-    /// The `(start, end)` ranges of the findings of the array being read.
-    ranges: Vec<(usize, usize)>,
 }
 
 /// How deep [`Cursor::skip`] follows nesting before it declines (well inside serde_json's limit of 128,
@@ -1259,11 +1280,9 @@ impl<'a> Cursor<'a> {
         Some(w)
     }
 
-    /// Reads a findings array (or `null`), converting each element (read by `read`) as it is read. Once the
-    /// array is read, its text (first finding to last) is copied once and every finding's raw JSON becomes a
-    /// range of that copy: the copy is made while the text is still in cache, and only the findings are
-    /// copied, not the whole input.
-    fn findings(&mut self, out: &mut Vec<Finding>, read: fn(&mut Self, RawJson) -> Option<Finding>) -> Option<bool> {
+    /// Reads a findings array (or `null`), converting each element (read by `read`, given where the
+    /// element starts) as it is read.
+    fn findings(&mut self, out: &mut Vec<Finding>, read: fn(&mut Self, usize) -> Option<Finding>) -> Option<bool> {
         if self.null() {
             return Some(false);
         }
@@ -1273,14 +1292,10 @@ impl<'a> Cursor<'a> {
         if self.eat(b']') {
             return Some(true);
         }
-        let at = out.len();
-        self.ranges.clear();
         loop {
             self.skip_ws();
             let start = self.pos;
-            let placeholder = RawJson::shared(self.placeholder.clone(), 0, 0);
-            let finding = read(self, placeholder)?;
-            self.ranges.push((start, self.pos));
+            let finding = read(self, start)?;
             if out.len() == out.capacity() {
                 // Size the list from what has been read so far, so it is moved once or twice, not ~14 times
                 // (bounded: at most one more finding per 256 bytes left).
@@ -1292,17 +1307,13 @@ impl<'a> Cursor<'a> {
             if self.eat(b',') {
                 continue;
             }
-            if !self.eat(b']') {
-                return None;
-            }
-            break;
+            return self.eat(b']').then_some(true);
         }
-        let (first, last) = (self.ranges.first()?.0, self.ranges.last()?.1);
-        let copy: Arc<str> = Arc::from(self.text.get(first..last)?);
-        for (f, &(start, end)) in out[at..].iter_mut().zip(&self.ranges) {
-            f.raw = RawJson::shared(copy.clone(), start - first, end - first);
-        }
-        Some(true)
+    }
+
+    /// The raw JSON of the value read from `start` to here.
+    fn raw_from(&self, start: usize) -> RawJson {
+        RawJson::shared(self.doc, start, self.pos)
     }
 
     fn page(&mut self, findings: &mut Vec<Finding>) -> Option<FastPage> {
@@ -1402,7 +1413,10 @@ impl<'a> Cursor<'a> {
                 "findings" => {
                     first(8)?;
                     let at = out.len();
-                    has_basic = c.findings(out, |c, raw| Some(basic_finding(c.value::<WireBasic<'a>>()?, raw)))?;
+                    has_basic = c.findings(out, |c, start| {
+                        let w = c.value::<WireBasic<'a>>()?;
+                        Some(basic_finding(w, c.doc, c.raw_from(start)))
+                    })?;
                     // Basic findings go first: move them before any enhanced ones already read.
                     if let Some(e) = enhanced_at {
                         out[e..].rotate_left(at - e);
@@ -1411,7 +1425,10 @@ impl<'a> Cursor<'a> {
                 "enhancedFindings" => {
                     first(16)?;
                     enhanced_at = Some(out.len());
-                    has_enhanced = c.findings(out, |c, raw| Some(enhanced_finding(c.enhanced()?, raw)))?;
+                    has_enhanced = c.findings(out, |c, start| {
+                        let w = c.enhanced()?;
+                        Some(enhanced_finding(w, c.doc, c.raw_from(start)))
+                    })?;
                 }
                 _ => {
                     c.value::<IgnoredAny>()?;
@@ -1441,13 +1458,8 @@ impl<'de> Deserialize<'de> for TimeField {
 
 /// Reads a whole document (one page, or an array of pages when `allow_array`) in one pass. `None` when anything is unusual;
 /// the strict reader then decides (and names the error).
-pub(crate) fn fast_document(text: &str, allow_array: bool) -> Option<FastDocument> {
-    let mut c = Cursor {
-        text,
-        pos: 0,
-        placeholder: Arc::from(""),
-        ranges: Vec::new(),
-    };
+pub(crate) fn fast_document(doc: &Arc<String>, allow_array: bool) -> Option<FastDocument> {
+    let mut c = Cursor { doc, text: doc, pos: 0 };
     let mut findings = Vec::new();
     let mut pages = Vec::new();
     match c.peek()? {

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use ecr_core::scan::report::{self, Format};
-use ecr_core::scan::{GateImage, GateOptions, ScanPolicy, ScanType, WaitOptions, evaluate, parse_findings};
+use ecr_core::scan::{GateImage, GateOptions, ScanPolicy, ScanType, WaitOptions, evaluate, parse_findings_owned};
 use ecr_core::types::ImageId;
 
 #[derive(Parser, Debug)]
@@ -87,7 +87,7 @@ fn run(args: Args) -> anyhow::Result<bool> {
     };
     let decision = if let Some(path) = &args.findings {
         let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("findings {path}: {e}"))?;
-        let scan = parse_findings(&text).map_err(|e| anyhow::anyhow!("findings {path}: {e}"))?;
+        let scan = parse_findings_owned(text).map_err(|e| anyhow::anyhow!("findings {path}: {e}"))?;
         evaluate(&policy, [GateImage::new(scan)], now)
     } else if let Some(repository) = &args.repository {
         let image = match (&args.tag, &args.digest) {
