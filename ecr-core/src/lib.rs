@@ -14,7 +14,7 @@
 //!    report in JSON, SARIF and Markdown. Fail closed.
 //! 5. [`lifecycle`]: validate and evaluate lifecycle policies offline, exactly as ECR would.
 //!
-//! Shared ground: [`EcrClient`] (one cheap-to-clone client over the AWS SDK), [`reference`] (strict
+//! Shared ground: [`EcrClient`] (one cheap-to-clone client over the AWS SDK), [`reference`](mod@crate::reference) (strict
 //! parsing of registry hosts and image references), [`types`] (owned ECR domain types) and one
 //! [`Error`] enum whose [`Error::code`] strings are stable across Rust, Python and Node.
 //!

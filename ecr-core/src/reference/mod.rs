@@ -13,7 +13,7 @@
 //!   Node bindings return unchanged.
 //!
 //! Nothing is normalised: every accepted host and image reference prints back exactly as it was written
-//! (`Display` round-trips). Errors are [`Error::InvalidReference`](crate::Error::InvalidReference) whose
+//! (`Display` round-trips). Errors are [`Error::InvalidReference`] whose
 //! message says what is wrong and at which character offset.
 //!
 //! ```

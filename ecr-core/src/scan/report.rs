@@ -11,7 +11,7 @@ use super::finding::Severity;
 use super::gate::{Countedness, EvaluatedFinding, GateDecision};
 use crate::error::{Error, Result};
 
-/// The schema name of [`json`] reports. Bumped on any incompatible change.
+/// The schema name of [`json()`] reports. Bumped on any incompatible change.
 pub const JSON_SCHEMA: &str = "ecr-core/scan-gate-report/v1";
 
 /// SARIF version written by [`sarif`].
@@ -23,7 +23,7 @@ const TOOL_NAME: &str = "ecr-core scan gate";
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// [`json`].
+    /// [`json()`].
     Json,
     /// [`sarif`].
     Sarif,
