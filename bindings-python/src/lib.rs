@@ -19,6 +19,7 @@ mod registry;
 mod runtime;
 // scan + lifecycle (bindscan)
 mod lifecycle;
+mod preview_py;
 mod scan;
 mod tasks;
 

@@ -205,8 +205,17 @@ pub(crate) struct PyLifecyclePreview {
 impl PyLifecyclePreview {
     /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
     /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
-    fn to_dict(&self) -> Json {
-        Json(self.preview.preview().to_document(&self.warnings))
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            crate::conversions::gc_paused(py, || {
+                crate::preview_py::preview_dict(py, &self.preview.preview(), &self.warnings)
+            })
+        })
+    }
+
+    /// The same document as compact JSON text (the `lifecycle_preview` program prints it indented).
+    fn to_json(&self) -> String {
+        self.preview.preview().to_document_string(&self.warnings)
     }
 
     /// A preview from a dict of the `to_dict()` shape (e.g. one saved earlier), for `expire_images`.

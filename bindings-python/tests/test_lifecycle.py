@@ -4,6 +4,7 @@ lifecycle_preview program's JSON, and the repository operations against the emul
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import os
@@ -112,6 +113,54 @@ def test_validate_document_equals_the_program(tmp_path: Path) -> None:
                               "--validate-only"], capture_output=True, text=True, check=False)
         assert out.returncode in (0, 2), out.stderr
         assert ecr_core.LifecyclePolicy.validate(policy_text(case)) == json.loads(out.stdout), case["name"]
+
+
+def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive() -> None:
+    policy = ecr_core.LifecyclePolicy.from_json(json.dumps({"rules": [
+        {"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": ["café"],
+                                          "countType": "imageCountMoreThan", "countNumber": 1},
+         "action": {"type": "expire"}},
+        {"rulePriority": 2, "selection": {"tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days",
+                                          "countNumber": 200},
+         "action": {"type": "transition", "targetStorageClass": "archive"}},
+        {"rulePriority": 3, "selection": {"tagStatus": "any", "storageClass": "archive",
+                                          "countType": "sinceImageTransitioned", "countUnit": "days",
+                                          "countNumber": 200},
+         "action": {"type": "expire"}}]}))
+    images = [
+        {"imageDigest": "sha256:a1", "imageTags": ["café-1", "ü-😀"]},
+        {"imageDigest": "sha256:b2", "imageTags": ["café-2"]},
+        {"imageDigest": "sha256:c3", "imageTags": ["x"], "imagePushedAt": "2020-01-01T00:00:00.123Z"},
+        {"imageDigest": "sha256:d4", "imageTags": ["é"], "imagePushedAt": 1500000000.5, "imageStatus": "ARCHIVED",
+         "lastArchivedAt": "2021-01-01T00:00:00Z"},
+    ]
+    preview = policy.evaluate(images, now="2026-06-01T00:00:00Z")
+    got = preview.to_dict()
+    # Equal to the JSON text's document, key order included (json.dumps keeps dict order).
+    assert json.dumps(got) == json.dumps(json.loads(preview.to_json()))
+    assert [[r["imageDigest"], r["imageTags"], r["imagePushedAt"], r["action"], r["storageClass"]]
+            for r in got["previewResults"]] == [
+        ["sha256:a1", ["café-1", "ü-😀"], None, {"type": "EXPIRE"}, "STANDARD"],
+        ["sha256:c3", ["x"], "2020-01-01T00:00:00.123Z", {"type": "TRANSITION", "targetStorageClass": "ARCHIVE"},
+         "STANDARD"],
+        ["sha256:d4", ["é"], "2017-07-14T02:40:00.500Z", {"type": "EXPIRE"}, "ARCHIVE"],
+    ]
+    assert [c["collateralTags"] for c in got["collateralTags"]] == [["ü-😀"]]
+    # Results are independent dicts: changing one action changes no other.
+    got["previewResults"][0]["action"]["type"] = "CHANGED"
+    assert got["previewResults"][2]["action"] == {"type": "EXPIRE"}
+    # The collector, paused while the dicts are built, is left as it was found.
+    fresh = preview.to_dict()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert preview.to_dict() == fresh
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    # A preview read back from its dict gives the same dict (from_dict keeps no lint warnings).
+    again = ecr_core.LifecyclePreview.from_dict(fresh).to_dict()
+    assert json.dumps({**again, "warnings": []}) == json.dumps({**fresh, "warnings": []})
 
 
 def test_bad_images_and_now_are_typed_errors() -> None:

@@ -1017,6 +1017,8 @@ class LifecyclePreview:
         """A preview from a dict of the ``to_dict()`` shape."""
     def to_dict(self) -> dict[str, Any]:
         """The ``lifecycle_preview`` program's JSON document."""
+    def to_json(self) -> str:
+        """The same document as compact JSON text."""
     @property
     def expiring_digests(self) -> list[str]:
         """The digests this preview expires."""
