@@ -9,7 +9,9 @@ input form, best of N (timeit):
 - ``images``: a ``LifecycleImages`` parsed once, evaluated each time (the repeated-evaluation fast path);
 - ``text``: the describe-images JSON text, parsed in Rust and evaluated each time;
 - ``dicts``: a list of ``ImageDetail`` dicts converted and evaluated each time;
-- ``images+to_dict``: the fast path plus converting the whole preview into Python dicts.
+- ``images+to_dict``: the fast path plus converting the whole preview into Python dicts;
+- ``images+to_dict/gc``: the same with the cyclic garbage collector enabled, as in a program (timeit turns it
+  off while timing).
 """
 
 from __future__ import annotations
@@ -40,13 +42,15 @@ def main() -> None:
         "text": lambda: policy.evaluate(text, now=now),
         "dicts": lambda: policy.evaluate(dicts, now=now),
         "images+to_dict": lambda: policy.evaluate(images, now=now).to_dict(),
+        "images+to_dict/gc": lambda: policy.evaluate(images, now=now).to_dict(),
     }
     for form, run in forms.items():
         preview = policy.evaluate(images, now=now)
         expiring = preview.to_dict()["summary"]["expiringImageTotalCount"]
         assert expiring == meta["expiringImageTotalCount"], (expiring, meta)
-        repeat = args.repeat if form in ("images", "images+to_dict") else max(3, args.repeat // 3)
-        best = min(timeit.repeat(run, number=1, repeat=repeat))
+        repeat = args.repeat if form.startswith("images") else max(3, args.repeat // 3)
+        setup = "import gc; gc.enable()" if form.endswith("/gc") else "pass"
+        best = min(timeit.repeat(run, setup=setup, number=1, repeat=repeat))
         print(json.dumps({"impl": "python", "form": form, "images": meta["images"], "rules": meta["rules"],
                           "expiring": expiring, "best_ms": best * 1e3, "repeat": repeat}), flush=True)
 
