@@ -4,7 +4,7 @@
 //! goes through the tree. The dict equals `json.loads(preview.to_document_string(warnings))`, key order
 //! included.
 
-use ecr_core::lifecycle::{Preview, PreviewAction, PreviewResult, Warning};
+use ecr_core::lifecycle::{Preview, PreviewAction, PreviewResult, StorageClass, Warning};
 use ecr_core::time::write_rfc3339;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -38,6 +38,7 @@ pub(crate) fn preview_dict<'py>(
 /// ECR's `previewResults`: one dict per result, keys in the API's order.
 fn results_list<'py>(py: Python<'py>, results: &[PreviewResult<'_>]) -> PyResult<Bound<'py, PyList>> {
     let mut actions: Vec<(PreviewAction, Bound<'py, PyDict>)> = Vec::new();
+    let mut classes: Vec<(StorageClass, Bound<'py, PyString>)> = Vec::new();
     let mut pushed = String::with_capacity(32);
     let list = PyList::empty(py);
     for r in results {
@@ -63,10 +64,15 @@ fn results_list<'py>(py: Python<'py>, results: &[PreviewResult<'_>]) -> PyResult
         };
         dict.set_item(intern!(py, "action"), action)?;
         dict.set_item(intern!(py, "appliedRulePriority"), r.applied_rule_priority)?;
-        dict.set_item(
-            intern!(py, "storageClass"),
-            PyString::intern(py, r.storage_class.api_name()),
-        )?;
+        let class = match classes.iter().find(|(c, _)| *c == r.storage_class) {
+            Some((_, name)) => name.clone(),
+            None => {
+                let name = PyString::intern(py, r.storage_class.api_name());
+                classes.push((r.storage_class, name.clone()));
+                name
+            }
+        };
+        dict.set_item(intern!(py, "storageClass"), class)?;
         list.append(dict)?;
     }
     Ok(list)

@@ -127,7 +127,7 @@ def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive(
                                           "countType": "sinceImageTransitioned", "countUnit": "days",
                                           "countNumber": 200},
          "action": {"type": "expire"}}]}))
-    images = [
+    images: list[dict[str, Any]] = [
         {"imageDigest": "sha256:a1", "imageTags": ["café-1", "ü-😀"]},
         {"imageDigest": "sha256:b2", "imageTags": ["café-2"]},
         {"imageDigest": "sha256:c3", "imageTags": ["x"], "imagePushedAt": "2020-01-01T00:00:00.123Z"},
