@@ -3,7 +3,8 @@
 //! Capability results are serde types; they cross into Python as the same JSON the example programs
 //! print (`dict`/`list`/`str`/`int`/`float`/`bool`/`None`, camelCase keys, RFC 3339 timestamps), via
 //! [`Json`]. Python inputs (dicts, lists, ...) become [`serde_json::Value`] with [`from_py`], which names
-//! the offending position (`settings.scanOnPush`, `image_ids[2]`) when an object has no JSON equivalent.
+//! the offending position (`settings.scanOnPush`, `image_ids[2]`) when an object has no JSON equivalent;
+//! timezone-aware `datetime`s (what boto3 returns) become RFC 3339 strings.
 //! Argument documents are then read into core types by the `*_arg` functions here.
 
 use ecr_core::types::{ImageId, RepositorySettings};
@@ -153,7 +154,28 @@ fn value_at(obj: &Bound<'_, PyAny>, path: &mut String) -> Result<Value, String> 
         }
         return Ok(Value::Array(items));
     }
+    if let Some(text) = datetime_text(obj) {
+        return text.map(Value::String).map_err(|e| format!("{path}: {e}"));
+    }
     Err(format!("{path}: {} has no JSON equivalent", type_name(obj)))
+}
+
+/// A `datetime` as RFC 3339 text (`isoformat()`), so boto3 responses can be passed as they are; `None` when
+/// `obj` is not a datetime. A naive datetime is an error: its instant is unknown.
+pub(crate) fn datetime_text(obj: &Bound<'_, PyAny>) -> Option<Result<String, String>> {
+    if !obj.hasattr("isoformat").unwrap_or(false) || !obj.hasattr("tzinfo").unwrap_or(false) {
+        return None;
+    }
+    if obj.getattr("tzinfo").map(|t| t.is_none()).unwrap_or(true) {
+        return Some(Err(
+            "a naive datetime is ambiguous; give a timezone-aware datetime (e.g. tzinfo=timezone.utc)".to_owned(),
+        ));
+    }
+    Some(
+        obj.call_method0("isoformat")
+            .and_then(|s| s.extract())
+            .map_err(|e| e.to_string()),
+    )
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use tokio::sync::Notify;
 
 use crate::client::{PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::to_py;
+use crate::conversions::{datetime_text, to_py};
 use crate::errors::Failure;
 use crate::runtime;
 
@@ -119,16 +119,8 @@ pub(crate) fn now_arg(now: Option<&Bound<'_, PyAny>>) -> Result<ecr_core::time::
     };
     let text: String = if let Ok(s) = obj.extract::<String>() {
         s
-    } else if obj.hasattr("isoformat").unwrap_or(false) {
-        if obj.getattr("tzinfo").map(|t| t.is_none()).unwrap_or(true) {
-            return Err(ecr_core::Error::invalid(
-                "now",
-                "a naive datetime is ambiguous; give a timezone-aware datetime (e.g. tzinfo=timezone.utc)",
-            ));
-        }
-        obj.call_method0("isoformat")
-            .and_then(|s| s.extract())
-            .map_err(|e| ecr_core::Error::invalid("now", e.to_string()))?
+    } else if let Some(text) = datetime_text(obj) {
+        text.map_err(|e| ecr_core::Error::invalid("now", e))?
     } else {
         return Err(ecr_core::Error::invalid(
             "now",

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,25 @@ def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive(
     # A preview read back from its dict gives the same dict (from_dict keeps no lint warnings).
     again = ecr_core.LifecyclePreview.from_dict(fresh).to_dict()
     assert json.dumps({**again, "warnings": []}) == json.dumps({**fresh, "warnings": []})
+
+
+def test_images_with_datetimes_as_boto3_returns_them_equal_the_iso_text() -> None:
+    case = next(c for c in EVALUATION if any("imagePushedAt" in i for i in c["images"]))
+    as_text = evaluate(case, case["images"])
+    with_datetimes = []
+    for image in case["images"]:
+        image = dict(image)
+        for key in ("imagePushedAt", "lastRecordedPullTime", "lastArchivedAt", "lastActivatedAt"):
+            if isinstance(image.get(key), str):
+                image[key] = datetime.fromisoformat(image[key].replace("Z", "+00:00")).astimezone(
+                    timezone(timedelta(hours=-5)))
+        with_datetimes.append(image)
+    assert any(isinstance(i.get("imagePushedAt"), datetime) for i in with_datetimes)
+    assert evaluate(case, with_datetimes) == as_text
+    with_datetimes[0] = dict(with_datetimes[0], imagePushedAt=datetime(2025, 1, 1))
+    policy = ecr_core.LifecyclePolicy.from_json(policy_text(case))
+    with pytest.raises(ecr_core.InvalidArgumentError, match=r"images\[0\]\.imagePushedAt.*naive"):
+        policy.evaluate(with_datetimes, now=case["now"])
 
 
 def test_bad_images_and_now_are_typed_errors() -> None:

@@ -10,7 +10,7 @@ import os
 import subprocess
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,22 @@ def test_pages_may_be_text_a_dict_or_a_list_of_pages() -> None:
     assert from_text == from_list
     assert from_text["pages"] > 1 and one["pages"] == 1
     assert [f["id"] for f in from_text["findings"]] == [f["id"] for f in one["findings"]]
+
+
+def test_pages_with_datetimes_as_boto3_returns_them_equal_the_iso_text() -> None:
+    page = json.loads((SCAN / "enhanced_page.json").read_text())
+    with_datetimes = json.loads(json.dumps(page))
+    findings = with_datetimes["imageScanFindings"]
+    # boto3 gives aware datetimes (tzlocal); an offset other than UTC must keep the instant.
+    findings["imageScanCompletedAt"] = datetime.fromtimestamp(1748368447.5, timezone(timedelta(hours=2)))
+    findings["enhancedFindings"][0]["firstObservedAt"] = datetime.fromtimestamp(1748368447.765, timezone.utc)
+    got = ecr_core.parse_findings(with_datetimes)
+    want = ecr_core.parse_findings(page)
+    assert got["completedAt"] == "2025-05-27T17:54:07.500Z"
+    assert got["findings"][0]["firstObservedAt"] == want["findings"][0]["firstObservedAt"]
+    findings["imageScanCompletedAt"] = datetime(2025, 5, 27)
+    with pytest.raises(ecr_core.InvalidArgumentError, match=r"imageScanCompletedAt.*naive"):
+        ecr_core.parse_findings(with_datetimes)
 
 
 def test_now_accepts_an_aware_datetime_and_refuses_a_naive_one() -> None:

@@ -33,16 +33,24 @@ pub fn parse_str(s: &str) -> Option<Timestamp> {
 }
 
 /// An instant from (possibly fractional) epoch seconds; `None` when out of range or not finite.
+///
+/// The fraction is rounded to the microsecond: a `f64` near today's epoch (1.7e9 s) carries only about
+/// 0.24 µs, so finer digits are the binary representation's noise (AWS's `1748368447.765` would otherwise
+/// read back as `…07.765000105Z`).
 pub fn from_epoch_seconds(secs: f64) -> Option<Timestamp> {
     if !secs.is_finite() {
         return None;
     }
-    let whole = secs.floor();
-    let nanos = ((secs - whole) * 1e9).round() as u32;
+    let mut whole = secs.floor();
+    let mut micros = ((secs - whole) * 1e6).round() as u32;
+    if micros >= 1_000_000 {
+        whole += 1.0;
+        micros = 0;
+    }
     if whole < i64::MIN as f64 || whole > i64::MAX as f64 {
         return None;
     }
-    DateTime::from_timestamp(whole as i64, nanos.min(999_999_999))
+    DateTime::from_timestamp(whole as i64, micros * 1_000)
 }
 
 /// Appends `t` as RFC 3339 in UTC (`Z`) with the shortest exact sub-second precision (none, milli-, micro- or
@@ -188,5 +196,16 @@ mod tests {
         assert!(from_json(&json!("yesterday")).is_none());
         assert!(from_json(&json!(true)).is_none());
         assert!(from_json(&json!(f64::MAX)).is_none());
+    }
+
+    #[test]
+    fn epoch_fractions_are_read_to_the_microsecond() {
+        let text = |secs: f64| from_epoch_seconds(secs).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        // The f64 nearest 1748368447.765 is 1748368447.76500010490…: the noise is not kept.
+        assert_eq!(text(1748368447.765).as_deref(), Some("2025-05-27T17:54:07.765Z"));
+        assert_eq!(text(1748368447.000123).as_deref(), Some("2025-05-27T17:54:07.000123Z"));
+        assert_eq!(text(-0.25).as_deref(), Some("1969-12-31T23:59:59.750Z"));
+        // A fraction that rounds up to a whole second carries into the seconds.
+        assert_eq!(text(1699999999.9999996).as_deref(), Some("2023-11-14T22:13:20Z"));
     }
 }
