@@ -113,6 +113,28 @@ test('bad images and dates are typed errors', () => {
   assert.deepEqual(at, evaluate(EVALUATION[0], EVALUATION[0].images))
 })
 
+test('images from the AWS SDK for JavaScript (Date timestamps) equal their ISO text; unrepresentable input is typed', () => {
+  const c = EVALUATION.find((e) => e.images.some((i) => typeof i.imagePushedAt === 'string'))
+  const withDates = c.images.map((i) => {
+    const image = { ...i }
+    for (const key of ['imagePushedAt', 'lastRecordedPullTime', 'lastArchivedAt', 'lastActivatedAt']) {
+      if (typeof image[key] === 'string') image[key] = new Date(image[key])
+    }
+    return image
+  })
+  assert.ok(withDates.some((i) => i.imagePushedAt instanceof Date))
+  assert.deepEqual(evaluate(c, withDates), evaluate(c, c.images))
+  const policy = LifecyclePolicy.fromJson(policyText(c))
+  const cyclic = { imageDigest: 'sha256:a' }
+  cyclic.self = cyclic
+  assert.throws(() => policy.evaluate([cyclic]), { code: 'InvalidArgument', message: /images.*circular/ })
+  assert.throws(() => policy.evaluate([{ imageDigest: 'sha256:a', imageSizeInBytes: 1n }]), {
+    code: 'InvalidArgument',
+    message: /BigInt/,
+  })
+  assert.throws(() => policy.evaluate(undefined), { code: 'InvalidArgument' })
+})
+
 test('evaluate builds the same object as the JSON document: non-ASCII tags, unknown push times, archive', () => {
   const policy = LifecyclePolicy.fromJson(
     JSON.stringify({
