@@ -208,7 +208,7 @@ impl PyLifecyclePreview {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             crate::conversions::gc_paused(py, || {
-                crate::preview_py::preview_dict(py, &self.preview.preview(), &self.warnings)
+                crate::preview_py::preview_dict(py, self.preview.preview().into_owned(), &self.warnings)
             })
         })
     }

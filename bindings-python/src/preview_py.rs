@@ -12,26 +12,15 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::conversions::{Json, to_py};
 
-/// The `lifecycle_preview` program's document for `preview` and `warnings`, as Python objects.
+/// The `lifecycle_preview` program's document for `preview` (taken apart) and `warnings`, as Python objects.
 pub(crate) fn preview_dict<'py>(
     py: Python<'py>,
-    preview: &Preview<'_>,
+    mut preview: Preview<'_>,
     warnings: &[Warning],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let rest = Preview {
-        preview_results: Vec::new(),
-        summary: preview.summary.clone(),
-        reclaimed_bytes: preview.reclaimed_bytes,
-        protected_images: preview.protected_images.clone(),
-        blocked_images: preview.blocked_images.clone(),
-        collateral_tags: preview.collateral_tags.clone(),
-        following_subject: preview.following_subject.clone(),
-    };
-    let document = to_py(py, &rest.to_document(warnings))?;
-    document.set_item(
-        intern!(py, "previewResults"),
-        results_list(py, &preview.preview_results)?,
-    )?;
+    let results = std::mem::take(&mut preview.preview_results);
+    let document = to_py(py, &preview.to_document(warnings))?;
+    document.set_item(intern!(py, "previewResults"), results_list(py, &results)?)?;
     Ok(document)
 }
 

@@ -743,8 +743,9 @@ macro_rules! read_fields {
 }
 
 struct Cursor<'a> {
-    /// The input text (`text` is all of it) that every finding's strings and raw JSON are ranges of.
+    /// The input text that every finding's strings and raw JSON are ranges of.
     doc: &'a Arc<String>,
+    /// `doc` as a `str`, kept so the byte loops do not go through the `Arc` on every read.
     text: &'a str,
     pos: usize,
 }
