@@ -138,13 +138,14 @@ impl LifecyclePolicy {
         );
 
         // Shielding means only the first rule (by priority) whose selection an image matches can act on it, so one
-        // pass over the images in memory order decides every age rule on the spot. Count rules also need their
-        // whole pool (every image they select, shielded or not) to rank it: members are collected here and ranked
-        // below. Tags are matched against later rules only when those are count rules.
+        // pass over the images in memory order decides every age rule on the spot, and drafts the result of each
+        // image an age rule acts on or a count rule may act on (see `Draft`). Count rules also need their whole
+        // pool (every image they select, shielded or not) to rank it: members are collected here and ranked below.
+        // Tags are matched against later rules only when those are count rules.
         let count_rules: Vec<usize> = (0..rules.len()).filter(|&r| is_count[r]).collect();
         let mut first_rule = vec![NONE; images.len()];
         let mut pools: Vec<Vec<(i64, u32)>> = vec![Vec::new(); rules.len()];
-        let mut qualified: Vec<(u32, u32)> = Vec::with_capacity(images.len());
+        let mut drafts = Drafts::with_capacity(images.len());
         let mut any_referrer = false;
         for (i, img) in images.iter().enumerate() {
             any_referrer |= img.subject_manifest_digest.is_some();
@@ -162,8 +163,8 @@ impl LifecyclePolicy {
                 continue;
             };
             first_rule[i] = first as u32;
-            if age_qualifies(rules[first], &f, now) {
-                qualified.push((first as u32, i as u32));
+            if is_count[first] || age_qualifies(rules[first], &f, now) {
+                drafts.push(img, i as u32, first as u32, rules[first], &rule_matchers[first]);
             }
             // Count rules from the first on (earlier ones did not select the image).
             let later = count_rules.partition_point(|&r| r < first);
@@ -177,6 +178,7 @@ impl LifecyclePolicy {
         // Count rules: a pool ranked newest first (ties: the greater digest counts as the newer) acts on the
         // members past `countNumber` whose first matching rule it is. Only the boundary needs finding, not a
         // full order.
+        let mut ranked_out = vec![false; if count_rules.is_empty() { 0 } else { images.len() }];
         for (r, pool) in pools.iter_mut().enumerate() {
             let keep = rules[r].selection.count_number as usize;
             if pool.len() <= keep {
@@ -194,11 +196,12 @@ impl LifecyclePolicy {
             }
             for &(_, i) in &pool[keep..] {
                 if first_rule[i as usize] == r as u32 {
-                    qualified.push((r as u32, i));
+                    ranked_out[i as usize] = true;
                 }
             }
         }
         drop(pools);
+        drop(first_rule);
 
         // Children of manifest lists present in the repository.
         let mut parents_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -212,27 +215,31 @@ impl LifecyclePolicy {
                 }
             }
         }
-        // What would qualify is acted on unless the caller protects it or a manifest list references it.
+        // A draft's rule acts on its image (a count rule only if the image ranked out) unless the caller protects
+        // the image or a manifest list references it.
         let mut acted_by = vec![NONE; images.len()];
         let mut skipped: Vec<(u32, SkipReason, u32)> = Vec::new();
         let guarded = !context.protected.is_empty() || !parents_of.is_empty();
-        for (r, i) in qualified {
-            let digest = &images[i as usize].image_digest;
+        drafts.keep_only(|d| {
+            if is_count[d.rule as usize] && !ranked_out[d.image as usize] {
+                return false;
+            }
             let reason = if !guarded {
                 None
-            } else if context.protected.contains(digest) {
+            } else if context.protected.contains(d.digest) {
                 Some(SkipReason::Protected)
-            } else if parents_of.contains_key(digest.as_str()) {
+            } else if parents_of.contains_key(d.digest) {
                 Some(SkipReason::ReferencedByManifestList)
             } else {
                 None
             };
             match reason {
-                Some(reason) => skipped.push((r, reason, i)),
-                None => acted_by[i as usize] = r,
+                Some(reason) => skipped.push((d.rule, reason, d.image)),
+                None => acted_by[d.image as usize] = d.rule,
             }
-        }
-        let mut preview = build_preview(images, &rules, &rule_matchers, &acted_by);
+            reason.is_none()
+        });
+        let mut preview = drafts.into_preview(&rules);
         skipped.sort_unstable_by(|&(ra, _, a), &(rb, _, b)| {
             (ra, &images[a as usize].image_digest).cmp(&(rb, &images[b as usize].image_digest))
         });
@@ -261,139 +268,154 @@ fn age_qualifies(rule: &Rule, f: &Facts, now: i64) -> bool {
     }
 }
 
-/// ECR's results, summary, bytes reclaimed and collateral tags: `acted_by[i]` is the rule acting on image `i`
-/// (or `NONE`).
-fn build_preview<'a>(
-    images: &'a [ImageDetail],
-    rules: &[&Rule],
-    rule_matchers: &[Vec<TagMatcher>],
-    acted_by: &[u32],
-) -> Preview<'a> {
-    let mut preview = Preview::default();
-    let mut transitioning = 0u64;
-    // Results are built reading the images in memory order, then put in ECR's result order: by rule, then push
-    // time (absent first), then digest. `order` holds their sort keys (see `order_key`).
-    let acted = acted_by.iter().filter(|&&r| r != NONE).count();
-    let mut results: Vec<PreviewResult<'a>> = Vec::with_capacity(acted);
-    let mut order: Vec<u128> = Vec::with_capacity(acted);
-    let mut collateral: Vec<(u32, CollateralTags<'a>)> = Vec::new();
-    for (img, &r) in images.iter().zip(acted_by) {
-        if r == NONE {
-            continue;
+/// What a result needs from its image, copied while the image is being read: the results are built from the
+/// drafts in ECR's order, and reading these small records out of order is much cheaper than reading the images
+/// (or moving finished results) out of order.
+#[derive(Clone, Copy)]
+struct Draft<'a> {
+    tags: &'a [String],
+    digest: &'a str,
+    pushed_at: Option<Timestamp>,
+    size: u64,
+    image: u32,
+    rule: u32,
+    archived: bool,
+}
+
+/// The drafted results, and the collateral tags of those that have some (by draft index).
+struct Drafts<'a> {
+    drafts: Vec<Draft<'a>>,
+    collateral: Vec<(u32, CollateralTags<'a>)>,
+}
+
+impl<'a> Drafts<'a> {
+    /// Room for `images` drafts: one per image at most, reserved at once (growing the list as it fills would copy
+    /// it several times).
+    fn with_capacity(images: usize) -> Self {
+        Self {
+            drafts: Vec::with_capacity(images),
+            collateral: Vec::new(),
         }
-        let slot = results.len() as u32;
-        let rule = rules[r as usize];
-        let size = u64::try_from(img.image_size_in_bytes.unwrap_or(0)).unwrap_or(0);
-        match rule.action.action_type {
-            ActionType::Expire => {
-                preview.summary.expiring_image_total_count += 1;
-                preview.reclaimed_bytes.expire += size;
-                // A tagged rule acts only on images it selects, so a lone tag matches its list: only images with
-                // several tags can lose some.
-                if rule.selection.tag_status == TagStatus::Tagged && img.image_tags.len() > 1 {
-                    let list = &rule_matchers[r as usize];
-                    let matches = |t: &Cow<'a, str>| list.iter().any(|m| m.matches(t));
-                    let tags = || img.image_tags.iter().map(|t| Cow::Borrowed(t.as_str()));
-                    if !tags().all(|t| matches(&t)) {
-                        let (matched, lost): (Vec<_>, Vec<_>) = tags().partition(matches);
-                        collateral.push((
-                            slot,
-                            CollateralTags {
-                                image_digest: Cow::Borrowed(&img.image_digest),
-                                applied_rule_priority: rule.rule_priority,
-                                matched_tags: matched,
-                                collateral_tags: lost,
-                            },
-                        ));
-                    }
-                }
-            }
-            ActionType::Transition => {
-                transitioning += 1;
-                preview.reclaimed_bytes.transition += size;
+    }
+
+    /// Drafts the result of `rule` (at index `r`, matching tags with `list`) acting on `img` (at index `image`).
+    fn push(&mut self, img: &'a ImageDetail, image: u32, r: u32, rule: &Rule, list: &[TagMatcher]) {
+        // A tagged rule acts only on images it selects, so a lone tag matches its list: only images with several
+        // tags can lose some.
+        if rule.action.action_type == ActionType::Expire
+            && rule.selection.tag_status == TagStatus::Tagged
+            && img.image_tags.len() > 1
+        {
+            let matches = |t: &Cow<'a, str>| list.iter().any(|m| m.matches(t));
+            let tags = || img.image_tags.iter().map(|t| Cow::Borrowed(t.as_str()));
+            if !tags().all(|t| matches(&t)) {
+                let (matched, lost): (Vec<_>, Vec<_>) = tags().partition(matches);
+                self.collateral.push((
+                    self.drafts.len() as u32,
+                    CollateralTags {
+                        image_digest: Cow::Borrowed(&img.image_digest),
+                        applied_rule_priority: rule.rule_priority,
+                        matched_tags: matched,
+                        collateral_tags: lost,
+                    },
+                ));
             }
         }
-        let pushed = img.image_pushed_at.as_ref().map_or(i64::MIN, micros);
-        order.push(order_key(r, pushed, slot));
-        results.push(PreviewResult {
-            image_tags: Cow::Borrowed(&img.image_tags),
-            image_digest: Cow::Borrowed(&img.image_digest),
-            image_pushed_at: img.image_pushed_at,
-            action: rule.action.into(),
-            applied_rule_priority: rule.rule_priority,
-            storage_class: if img.image_status == ImageStatus::Archived {
-                StorageClass::Archive
-            } else {
-                StorageClass::Standard
-            },
+        self.drafts.push(Draft {
+            tags: &img.image_tags,
+            digest: &img.image_digest,
+            pushed_at: img.image_pushed_at,
+            size: u64::try_from(img.image_size_in_bytes.unwrap_or(0)).unwrap_or(0),
+            image,
+            rule: r,
+            archived: img.image_status == ImageStatus::Archived,
         });
     }
-    order.sort_unstable();
-    let digest = |key: &u128| &results[*key as u32 as usize].image_digest;
-    for run in order.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
-        if run.len() > 1 {
-            run.sort_unstable_by(|a, b| digest(a).cmp(digest(b)));
+
+    /// Drops the drafts for which `keep` is false (they stay in place, without a rule).
+    fn keep_only(&mut self, mut keep: impl FnMut(&Draft<'a>) -> bool) {
+        for draft in &mut self.drafts {
+            if !keep(draft) {
+                draft.rule = NONE;
+            }
         }
     }
-    // Each result's position in that order; the results are then moved there in place, following the permutation's
-    // cycles (no second copy of the results is allocated).
-    let mut rank = vec![0u32; results.len()];
-    for (pos, &key) in order.iter().enumerate() {
-        rank[key as u32 as usize] = pos as u32;
-    }
-    drop(order);
-    collateral.sort_unstable_by_key(|&(slot, _)| rank[slot as usize]);
-    preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
-    permute(&mut results, &mut rank);
-    preview.preview_results = results;
-    if transitioning > 0 {
+
+    /// ECR's results (in ECR's order: by rule, then push time, absent first, then digest), summary, bytes
+    /// reclaimed and collateral tags.
+    fn into_preview(self, rules: &[&Rule]) -> Preview<'a> {
+        let Drafts { drafts, mut collateral } = self;
+        let mut preview = Preview::default();
+        let mut transitioning = 0u64;
+        let mut order: Vec<u128> = Vec::with_capacity(drafts.len());
+        for (slot, d) in drafts.iter().enumerate() {
+            if d.rule == NONE {
+                continue;
+            }
+            match rules[d.rule as usize].action.action_type {
+                ActionType::Expire => {
+                    preview.summary.expiring_image_total_count += 1;
+                    preview.reclaimed_bytes.expire += d.size;
+                }
+                ActionType::Transition => {
+                    transitioning += 1;
+                    preview.reclaimed_bytes.transition += d.size;
+                }
+            }
+            let pushed = d.pushed_at.as_ref().map_or(i64::MIN, micros);
+            order.push(order_key(d.rule, pushed, slot as u32));
+        }
+        order.sort_unstable();
+        let digest = |key: &u128| drafts[*key as u32 as usize].digest;
+        for run in order.chunk_by_mut(|a, b| a >> 32 == b >> 32) {
+            if run.len() > 1 {
+                run.sort_unstable_by(|a, b| digest(a).cmp(digest(b)));
+            }
+        }
+        collateral.retain(|&(slot, _)| drafts[slot as usize].rule != NONE);
+        if !collateral.is_empty() {
+            let mut rank = vec![0u32; drafts.len()];
+            for (pos, &key) in order.iter().enumerate() {
+                rank[key as u32 as usize] = pos as u32;
+            }
+            collateral.sort_unstable_by_key(|&(slot, _)| rank[slot as usize]);
+            preview.collateral_tags = collateral.into_iter().map(|(_, c)| c).collect();
+        }
+        preview.preview_results = order
+            .iter()
+            .map(|&key| {
+                let d = drafts[key as u32 as usize];
+                let rule = rules[d.rule as usize];
+                PreviewResult {
+                    image_tags: Cow::Borrowed(d.tags),
+                    image_digest: Cow::Borrowed(d.digest),
+                    image_pushed_at: d.pushed_at,
+                    action: rule.action.into(),
+                    applied_rule_priority: rule.rule_priority,
+                    storage_class: if d.archived {
+                        StorageClass::Archive
+                    } else {
+                        StorageClass::Standard
+                    },
+                }
+            })
+            .collect();
+        if transitioning > 0 {
+            preview
+                .summary
+                .transitioning_image_total_counts
+                .push(TransitioningCount {
+                    target_storage_class: StorageClass::Archive,
+                    image_total_count: transitioning,
+                });
+        }
         preview
-            .summary
-            .transitioning_image_total_counts
-            .push(TransitioningCount {
-                target_storage_class: StorageClass::Archive,
-                image_total_count: transitioning,
-            });
-    }
-
-    preview
-}
-
-/// Moves each result to its position `rank[slot]`, cycle by cycle, carrying one result along each cycle: where
-/// each slot is read does not depend on what the previous move read, so the (random) reads overlap instead of
-/// waiting for each other. Leaves `rank` as the identity.
-fn permute(results: &mut [PreviewResult<'_>], rank: &mut [u32]) {
-    for start in 0..results.len() {
-        if rank[start] as usize == start {
-            continue;
-        }
-        let hole = PreviewResult {
-            image_tags: Cow::Borrowed(&[]),
-            image_digest: Cow::Borrowed(""),
-            image_pushed_at: None,
-            action: PreviewAction {
-                action_type: ActionType::Expire,
-                target_storage_class: None,
-            },
-            applied_rule_priority: 0,
-            storage_class: StorageClass::Standard,
-        };
-        let mut carried = std::mem::replace(&mut results[start], hole);
-        let mut dest = rank[start] as usize;
-        rank[start] = start as u32;
-        while dest != start {
-            carried = std::mem::replace(&mut results[dest], carried);
-            let next = rank[dest] as usize;
-            rank[dest] = dest as u32;
-            dest = next;
-        }
-        results[start] = carried;
     }
 }
 
-/// A result's sort key: rule (top 32 bits), push instant (order-preserving, next 64) and result slot (low 32), so
-/// one sort of integers puts results in ECR's order (by rule, then push time, absent first); ties on rule and push
-/// time are then ordered by digest.
+/// A result's sort key: rule (top 32 bits), push instant (order-preserving, next 64) and draft index (low 32),
+/// so one sort of integers puts results in ECR's order (by rule, then push time, absent first); ties on rule and
+/// push time are then ordered by digest.
 fn order_key(rule: u32, pushed: i64, slot: u32) -> u128 {
     (u128::from(rule) << 96) | (u128::from((pushed as u64) ^ (1 << 63)) << 32) | u128::from(slot)
 }

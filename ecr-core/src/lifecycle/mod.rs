@@ -38,9 +38,10 @@
 //! on images no earlier rule of the same storage class *matched* (matching, not acting, shields an image:
 //! "Multiple rules" example A), so each image gets at most one action.
 //!
-//! Cost: one pass over the images in memory order decides each image's first matching rule and every age rule;
-//! each count rule finds the boundary of its pool by partial selection (not a full sort); one sort puts the
-//! acted-on images in ECR's result order. The [`Preview`] borrows tags and digests from the images
+//! Cost: one pass over the images in memory order decides each image's first matching rule and every age rule,
+//! and copies what a result needs into a small record; each count rule finds the boundary of its pool by partial
+//! selection (not a full sort); one sort puts the acted-on records in ECR's result order, and the results are
+//! built from them in that order. The [`Preview`] borrows tags and digests from the images
 //! ([`Preview::into_owned`] copies them when it must outlive them).
 //!
 //! # Decisions on points ECR does not document (inferred, checked against every worked example)
