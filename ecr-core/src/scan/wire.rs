@@ -12,6 +12,9 @@
 //!   with escapes and numbers it cannot convert exactly itself). Each byte of the input is read once, and
 //!   each finding's strings and raw JSON are ranges of the input text itself ([`SharedStr`]): no copy per
 //!   string or per finding.
+//!   An array of pages of 1 MiB or more is read on two threads when the machine has two: the second starts at
+//!   a likely page start past the middle, and its pages are used only if the first thread, reading page after
+//!   page, arrives exactly there.
 //!   It declines (returns `None`) on anything unusual: duplicate keys, a key with escapes, a non-object where
 //!   an object is expected, bad JSON, a wrong type, deep nesting in a skipped value.
 //! - The strict reader in [`super::finding`] deserializes the same shapes with serde alone and names the path
@@ -22,6 +25,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -748,6 +752,8 @@ struct Cursor<'a> {
     /// `doc` as a `str`, kept so the byte loops do not go through the `Arc` on every read.
     text: &'a str,
     pos: usize,
+    /// Where this cursor started reading (a second thread starts mid-document): sizes the findings list.
+    from: usize,
 }
 
 /// How deep [`Cursor::skip`] follows nesting before it declines (well inside serde_json's limit of 128,
@@ -1301,7 +1307,9 @@ impl<'a> Cursor<'a> {
                 // Size the list from what has been read so far, so it is moved once or twice, not ~14 times
                 // (bounded: at most one more finding per 256 bytes left).
                 let left = self.text.len().saturating_sub(self.pos);
-                let estimate = (out.len().max(1) * self.text.len() / self.pos.max(1)).min(out.len() + left / 256);
+                let read = self.pos.saturating_sub(self.from).max(1);
+                let ahead = self.text.len().saturating_sub(self.from);
+                let estimate = (out.len().max(1) * ahead / read).min(out.len() + left / 256);
                 out.reserve(estimate.saturating_sub(out.len()).max(16));
             }
             out.push(finding);
@@ -1315,6 +1323,31 @@ impl<'a> Cursor<'a> {
     /// The raw JSON of the value read from `start` to here.
     fn raw_from(&self, start: usize) -> RawJson {
         RawJson::shared(self.doc, start, self.pos)
+    }
+
+    /// Reads the pages of an array up to and including its `]`: `Some(false)`. Stops before the page starting at
+    /// `arrive_at`, if it gets there: `Some(true)`; declines when `stop` is set.
+    fn pages(
+        &mut self,
+        pages: &mut Vec<FastPage>,
+        findings: &mut Vec<Finding>,
+        arrive_at: Option<usize>,
+        stop: Option<&AtomicBool>,
+    ) -> Option<bool> {
+        loop {
+            self.skip_ws();
+            if arrive_at == Some(self.pos) {
+                return Some(true);
+            }
+            if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return None;
+            }
+            pages.push(self.page(findings)?);
+            if self.eat(b',') {
+                continue;
+            }
+            return self.eat(b']').then_some(false);
+        }
     }
 
     fn page(&mut self, findings: &mut Vec<Finding>) -> Option<FastPage> {
@@ -1457,10 +1490,42 @@ impl<'de> Deserialize<'de> for TimeField {
     }
 }
 
-/// Reads a whole document (one page, or an array of pages when `allow_array`) in one pass. `None` when anything is unusual;
-/// the strict reader then decides (and names the error).
+/// Arrays of pages at least this long are read on two threads when the machine has two.
+#[cfg(not(fuzzing))]
+const SPLIT_MIN_BYTES: usize = 1 << 20;
+/// Under the fuzzer every array is split, so the fuzz target's check that both readers agree covers the split.
+#[cfg(fuzzing)]
+const SPLIT_MIN_BYTES: usize = 0;
+
+/// Keys only a page object has (DescribeImageScanFindings' response members): a `{` after a `,` followed by one
+/// of them is likely where a page of an array starts.
+const PAGE_KEYS: [&str; 6] = [
+    "imageScanFindings",
+    "registryId",
+    "repositoryName",
+    "imageId",
+    "imageScanStatus",
+    "nextToken",
+];
+
+/// Reads a whole document (one page, or an array of pages when `allow_array`) in one pass. `None` when anything is
+/// unusual; the strict reader then decides (and names the error).
 pub(crate) fn fast_document(doc: &Arc<String>, allow_array: bool) -> Option<FastDocument> {
-    let mut c = Cursor { doc, text: doc, pos: 0 };
+    let split = doc.len() >= SPLIT_MIN_BYTES && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    read_document(doc, allow_array, split)
+}
+
+/// [`fast_document`], reading an array's second half on a second thread when `split`. The second thread starts at
+/// a likely page start past the middle ([`likely_page_start`]); its pages are used only if the first thread,
+/// reading page after page, arrives exactly there: the text from a page start on reads the same whoever reads it.
+/// Otherwise the first thread reads on alone and the second one's work is dropped.
+fn read_document(doc: &Arc<String>, allow_array: bool, split: bool) -> Option<FastDocument> {
+    let mut c = Cursor {
+        doc,
+        text: doc,
+        pos: 0,
+        from: 0,
+    };
     let mut findings = Vec::new();
     let mut pages = Vec::new();
     match c.peek()? {
@@ -1469,19 +1534,201 @@ pub(crate) fn fast_document(doc: &Arc<String>, allow_array: bool) -> Option<Fast
             if c.peek()? == b']' {
                 return None;
             }
-            loop {
-                pages.push(c.page(&mut findings)?);
-                if c.eat(b',') {
-                    continue;
+            match split.then(|| likely_page_start(doc, doc.len() / 2)).flatten() {
+                Some(at) => read_pages_in_two(&mut c, at, &mut pages, &mut findings)?,
+                None => {
+                    c.pages(&mut pages, &mut findings, None, None)?;
                 }
-                if c.eat(b']') {
-                    break;
-                }
-                return None;
             }
         }
         b'{' => pages.push(c.page(&mut findings)?),
         _ => return None,
     }
     (c.peek().is_none()).then_some(FastDocument { pages, findings })
+}
+
+/// The first `{` from `from` on (looking a quarter of the text further at most) that follows a `,` and opens an
+/// object whose first key is a page key.
+fn likely_page_start(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let ws = |b: &u8| matches!(b, b' ' | b'\n' | b'\t' | b'\r');
+    let until = from.saturating_add(text.len() / 4).min(text.len());
+    let mut i = from;
+    loop {
+        i += bytes.get(i..until)?.iter().position(|&b| b == b'{')?;
+        let after_comma = bytes[..i].iter().rev().find(|b| !ws(b)) == Some(&b',');
+        let rest = &bytes[i + 1..];
+        let key_at = rest.iter().position(|b| !ws(b)).unwrap_or(rest.len());
+        let opens_page = PAGE_KEYS.iter().any(|k| {
+            let quoted = rest.get(key_at..key_at + k.len() + 2);
+            quoted.is_some_and(|q| q[0] == b'"' && &q[1..=k.len()] == k.as_bytes() && q[k.len() + 1] == b'"')
+        });
+        if after_comma && opens_page {
+            return Some(i);
+        }
+        i += 1;
+    }
+}
+
+/// Reads the pages of an array from `c` (just inside `[`) to its end, the pages from `at` on on a second thread.
+fn read_pages_in_two<'a>(
+    c: &mut Cursor<'a>,
+    at: usize,
+    pages: &mut Vec<FastPage>,
+    findings: &mut Vec<Finding>,
+) -> Option<()> {
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let second = std::thread::Builder::new().spawn_scoped(scope, || {
+            let mut c2 = Cursor {
+                doc: c.doc,
+                text: c.text,
+                pos: at,
+                from: at,
+            };
+            let (mut pages, mut findings) = (Vec::new(), Vec::new());
+            c2.pages(&mut pages, &mut findings, None, Some(&stop))?;
+            c2.peek().is_none().then_some((pages, findings))
+        });
+        let Ok(second) = second else {
+            // The system refused a thread: read on alone.
+            return c.pages(pages, findings, None, None).map(drop);
+        };
+        let arrived = c.pages(pages, findings, Some(at), None);
+        if arrived != Some(true) {
+            // Read to the end without arriving at `at` (or declined): the second thread's work is not needed.
+            stop.store(true, Ordering::Relaxed);
+        }
+        let rest = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        if arrived? {
+            let (more_pages, mut more_findings) = rest?;
+            pages.extend(more_pages);
+            findings.append(&mut more_findings);
+            c.pos = c.text.len();
+        }
+        Some(())
+    })
+}
+
+#[cfg(test)]
+mod split_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// Four pages of the enhanced fixture, each finding with its own id; `extra` is added to page 3.
+    fn pages(extra: Option<Value>) -> Vec<String> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/scan/enhanced_page.json");
+        let page: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        (0..4)
+            .map(|n| {
+                let mut p = page.clone();
+                let template = p["imageScanFindings"]["enhancedFindings"][0].clone();
+                let findings: Vec<Value> = (0..5)
+                    .map(|i| {
+                        let mut f = template.clone();
+                        f["packageVulnerabilityDetails"]["vulnerabilityId"] = json!(format!("CVE-2025-{n}{i}"));
+                        f
+                    })
+                    .collect();
+                p["imageScanFindings"]["enhancedFindings"] = json!(findings);
+                p["nextToken"] = json!(format!("token-{n}"));
+                if let (2, Some(extra)) = (n, &extra) {
+                    p["extra"] = extra.clone();
+                }
+                serde_json::to_string_pretty(&p).unwrap()
+            })
+            .collect()
+    }
+
+    fn ids(doc: &FastDocument) -> Vec<String> {
+        doc.findings.iter().map(|f| f.id.to_string()).collect()
+    }
+
+    /// Reads `text` on one thread and on two; both must give the same pages and findings (or both decline).
+    fn same_either_way(text: String) -> Option<FastDocument> {
+        let doc = Arc::new(text);
+        let one = read_document(&doc, true, false);
+        let two = read_document(&doc, true, true);
+        match (&one, &two) {
+            (Some(a), Some(b)) => {
+                assert_eq!(format!("{:?}", a.findings), format!("{:?}", b.findings));
+                assert_eq!(a.pages.len(), b.pages.len());
+                for (x, y) in a.pages.iter().zip(&b.pages) {
+                    assert_eq!(x.next_token, y.next_token);
+                    assert_eq!((x.has_basic, x.has_enhanced), (y.has_basic, y.has_enhanced));
+                    assert_eq!(format!("{:?}", x.meta), format!("{:?}", y.meta));
+                }
+            }
+            (None, None) => {}
+            _ => panic!("one thread: {}, two: {}", one.is_some(), two.is_some()),
+        }
+        two
+    }
+
+    #[test]
+    fn the_second_half_read_on_its_own_thread_joins_the_first_in_order() {
+        let pages = pages(None);
+        let text = format!("[\n{}\n]", pages.join(",\n"));
+        // The split point found past the middle is where page 3 starts, and the result is every finding in
+        // document order.
+        let at = likely_page_start(&text, text.len() / 2).unwrap();
+        assert_eq!(at, text.find(&pages[2]).unwrap());
+        let doc = same_either_way(text).unwrap();
+        assert_eq!(doc.pages.len(), 4);
+        let expected: Vec<String> = (0..4)
+            .flat_map(|n| (0..5).map(move |i| format!("CVE-2025-{n}{i}")))
+            .collect();
+        assert_eq!(ids(&doc), expected);
+        let tokens: Vec<_> = doc.pages.iter().map(|p| p.next_token.clone().unwrap()).collect();
+        assert_eq!(tokens, ["token-0", "token-1", "token-2", "token-3"]);
+    }
+
+    #[test]
+    fn a_split_point_that_is_not_a_page_start_is_not_used() {
+        // An ignored member of page 3 holds objects that look like page starts: the second thread starts inside
+        // it, and the first thread never arrives there, so it reads on alone.
+        let decoy = json!([1, {"registryId": "x", "imageScanFindings": null}, {"nextToken": "y"}]);
+        let pages = pages(Some(decoy));
+        let compact: Vec<String> = pages
+            .iter()
+            .map(|p| serde_json::to_string(&serde_json::from_str::<Value>(p).unwrap()).unwrap())
+            .collect();
+        let text = format!("[{}]", compact.join(","));
+        let at = likely_page_start(&text, text.find(r#""extra""#).unwrap()).unwrap();
+        assert!(text[at..].starts_with(r#"{"registryId":"x""#), "{}", &text[at..at + 30]);
+        // Reading from the middle finds the decoy or a real page start: either way the result is the same.
+        for from in [text.len() / 2, text.find(r#""extra""#).unwrap()] {
+            let doc = Arc::new(text.clone());
+            let mut c = Cursor {
+                doc: &doc,
+                text: &doc,
+                pos: text.find('{').unwrap(),
+                from: 0,
+            };
+            let (mut p, mut f) = (Vec::new(), Vec::new());
+            assert_eq!(
+                read_pages_in_two(&mut c, likely_page_start(&text, from).unwrap(), &mut p, &mut f),
+                Some(())
+            );
+            assert_eq!(p.len(), 4, "from {from}");
+            assert_eq!(f.len(), 20);
+            assert_eq!(c.peek(), None);
+        }
+        assert_eq!(same_either_way(text).unwrap().findings.len(), 20);
+    }
+
+    #[test]
+    fn bad_json_in_either_half_declines_as_one_thread_does() {
+        let pages = pages(None);
+        let good = format!("[{}]", pages.join(","));
+        // In the second half (page 4), in the first half (page 1), and after the array.
+        let bad_late = good.replacen(r#""token-3""#, "token-3", 1);
+        let bad_early = good.replacen(r#""token-0""#, "token-0", 1);
+        let trailing = format!("{good} x");
+        for text in [bad_late, bad_early, trailing] {
+            assert!(same_either_way(text).is_none());
+        }
+    }
 }
