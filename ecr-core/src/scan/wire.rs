@@ -760,6 +760,11 @@ struct Cursor<'a> {
 /// counting the levels above a finding).
 const SKIP_DEPTH: u32 = 64;
 
+/// JSON's whitespace (not `u8::is_ascii_whitespace`, which also takes form feed).
+fn is_ws(b: &u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\t' | b'\r')
+}
+
 /// Eight copies of a byte.
 const fn splat(b: u8) -> u64 {
     0x0101_0101_0101_0101 * b as u64
@@ -785,7 +790,7 @@ const POW10: [f64; 16] = [
 impl<'a> Cursor<'a> {
     fn skip_ws(&mut self) {
         let bytes = self.text.as_bytes();
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(self.pos) {
+        while bytes.get(self.pos).is_some_and(is_ws) {
             self.pos += 1;
         }
     }
@@ -1551,14 +1556,13 @@ fn read_document(doc: &Arc<String>, allow_array: bool, split: bool) -> Option<Fa
 /// object whose first key is a page key.
 fn likely_page_start(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let ws = |b: &u8| matches!(b, b' ' | b'\n' | b'\t' | b'\r');
     let until = from.saturating_add(text.len() / 4).min(text.len());
     let mut i = from;
     loop {
         i += bytes.get(i..until)?.iter().position(|&b| b == b'{')?;
-        let after_comma = bytes[..i].iter().rev().find(|b| !ws(b)) == Some(&b',');
+        let after_comma = bytes[..i].iter().rev().find(|b| !is_ws(b)) == Some(&b',');
         let rest = &bytes[i + 1..];
-        let key_at = rest.iter().position(|b| !ws(b)).unwrap_or(rest.len());
+        let key_at = rest.iter().position(|b| !is_ws(b)).unwrap_or(rest.len());
         let opens_page = PAGE_KEYS.iter().any(|k| {
             let quoted = rest.get(key_at..key_at + k.len() + 2);
             quoted.is_some_and(|q| q[0] == b'"' && &q[1..=k.len()] == k.as_bytes() && q[k.len() + 1] == b'"')
