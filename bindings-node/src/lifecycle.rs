@@ -8,7 +8,7 @@ use std::sync::Arc;
 use ecr_core::Error as CoreError;
 use ecr_core::lifecycle::{
     EvaluationContext, ExpireOptions, HeldPreview, LifecyclePolicy as CorePolicy,
-    LifecyclePreviewOptions as CoreOptions, Parsed, Preview, images_from_value, parse_images, validation_document,
+    LifecyclePreviewOptions as CoreOptions, Parsed, Preview, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use napi::Env;
@@ -20,7 +20,7 @@ use crate::client::EcrClient;
 use crate::conversions::{json, parse_json_text, plain_object};
 use crate::errors::{Failure, guard};
 use crate::preview_js::preview_object;
-use crate::tasks::{self, Hook, json_arg, now_arg, seconds_arg};
+use crate::tasks::{self, Hook, json_arg, json_text_arg, now_arg, seconds_arg};
 
 /// A validated lifecycle policy and its lint warnings.
 #[napi]
@@ -42,11 +42,8 @@ pub struct EvaluateOptions<'a> {
 }
 
 /// Images from describe-images JSON text, an array of `ImageDetail` objects or `{ imageDetails: [...] }`.
-fn images_arg(value: Value) -> std::result::Result<Vec<ImageDetail>, Failure> {
-    Ok(match value {
-        Value::String(text) => parse_images(&text)?,
-        other => images_from_value(other)?,
-    })
+fn images_arg(env: &Env, value: Unknown<'_>) -> std::result::Result<Vec<ImageDetail>, Failure> {
+    Ok(parse_images(&json_text_arg(env, value, "images")?)?)
 }
 
 /// Policy text from a `LifecyclePolicy`, JSON text or a plain object (serialised compactly).
@@ -172,7 +169,7 @@ fn shared_images(
 ) -> std::result::Result<Arc<Vec<ImageDetail>>, Failure> {
     Ok(match images {
         Either::A(parsed) => parsed.images.clone(),
-        Either::B(value) => Arc::new(images_arg(json_arg(env, value, "images")?)?),
+        Either::B(value) => Arc::new(images_arg(env, value)?),
     })
 }
 
@@ -228,10 +225,10 @@ impl LifecycleImages {
 
     /// Reads an array of `ImageDetail` objects.
     #[napi(factory, ts_args_type = "images: ImageDetail[] | { imageDetails: ImageDetail[] }")]
-    pub fn from_array(env: &Env, images: Value) -> Result<Self> {
+    pub fn from_array(env: &Env, images: Unknown<'_>) -> Result<Self> {
         guard(env, || {
             Ok(Self {
-                images: Arc::new(images_arg(images)?),
+                images: Arc::new(images_arg(env, images)?),
             })
         })
     }

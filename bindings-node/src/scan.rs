@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::client::EcrClient;
 use crate::conversions::json;
 use crate::errors::{Failure, guard};
-use crate::tasks::{self, Callback, Hook, image_arg, json_arg, now_arg, seconds_arg};
+use crate::tasks::{self, Callback, Hook, image_arg, json_arg, json_text_arg, now_arg, seconds_arg};
 
 /// A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
 /// throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
@@ -147,10 +147,9 @@ fn policy_arg(
 /// Findings pages: JSON text (one DescribeImageScanFindings response or an array of them), one response
 /// object, or an array of response objects.
 fn findings_arg(env: &Env, pages: Unknown<'_>) -> std::result::Result<ScanFindings, Failure> {
-    match json_arg(env, pages, "pages")? {
-        Value::String(text) => Ok(ecr_core::scan::parse_findings_owned(text)?),
-        other => Ok(ecr_core::scan::parse_findings_value(&other)?),
-    }
+    Ok(ecr_core::scan::parse_findings_owned(json_text_arg(
+        env, pages, "pages",
+    )?)?)
 }
 
 fn decide(

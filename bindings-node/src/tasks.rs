@@ -177,23 +177,20 @@ pub(crate) fn image_arg(image: Value) -> std::result::Result<ecr_core::types::Im
 const STRINGIFY: &str =
     "(function (v) { try { return JSON.stringify(v) } catch (e) { return { error: String(e && e.message || e) } } })";
 
-/// A JS value as JSON (`what` names the argument). Strings are taken as they are; anything else is read as
-/// `JSON.stringify` writes it, so a `Date` (what the AWS SDK for JavaScript returns for timestamps) becomes its
-/// ISO text and `undefined` members are left out. That is also several times faster than walking the object
-/// through napi.
-pub(crate) fn json_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::result::Result<Value, Failure> {
+/// A JS value as JSON text (`what` names the argument): a string is taken as the text itself; anything else
+/// as `JSON.stringify` writes it, so a `Date` (what the AWS SDK for JavaScript returns for timestamps) becomes
+/// its ISO text and `undefined` members are left out. Reading that text in Rust is many times faster than
+/// walking the object through napi, or building a `serde_json::Value` first.
+pub(crate) fn json_text_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::result::Result<String, Failure> {
     let invalid = |message: String| Failure::Core(ecr_core::Error::invalid(what, message));
     let napi_failure = |e: napi::Error| invalid(e.reason.clone());
     if value.get_type().map_err(napi_failure)? == ValueType::String {
-        return env.from_js_value::<Value, _>(value).map_err(napi_failure);
+        return env.from_js_value(value).map_err(napi_failure);
     }
     let stringify: Function<'_, Unknown<'_>, Unknown<'_>> = env.run_script(STRINGIFY).map_err(napi_failure)?;
     let out = stringify.call(value).map_err(napi_failure)?;
     match out.get_type().map_err(napi_failure)? {
-        ValueType::String => {
-            let text: String = env.from_js_value(out).map_err(napi_failure)?;
-            serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
-        }
+        ValueType::String => env.from_js_value(out).map_err(napi_failure),
         ValueType::Undefined => Err(invalid("expected a JSON value, got undefined or a function".to_owned())),
         _ => {
             let failure: Value = env.from_js_value(out).map_err(napi_failure)?;
@@ -203,4 +200,15 @@ pub(crate) fn json_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::result
             )))
         }
     }
+}
+
+/// A JS value as JSON (`what` names the argument): a string stays a string (callers take it as JSON text);
+/// anything else is read from its [`json_text_arg`] text.
+pub(crate) fn json_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::result::Result<Value, Failure> {
+    let is_string = value.get_type().is_ok_and(|t| t == ValueType::String);
+    let text = json_text_arg(env, value, what)?;
+    if is_string {
+        return Ok(Value::String(text));
+    }
+    serde_json::from_str(&text).map_err(|e| Failure::Core(ecr_core::Error::invalid(what, e.to_string())))
 }

@@ -108,6 +108,10 @@ test('bad images and dates are typed errors', () => {
   const policy = LifecyclePolicy.fromJson(policyText(EVALUATION[0]))
   assert.throws(() => policy.evaluate('not json'), { code: 'InvalidArgument' })
   assert.throws(() => policy.evaluate([{ imageDigest: 'sha256:a' }, { imageDigest: 5 }]), /images\[1\]/)
+  const badSecond = { code: 'InvalidArgument', message: /images\[1\]/ }
+  assert.throws(() => LifecycleImages.fromArray([{ imageDigest: 'sha256:a' }, { imageDigest: 5 }]), badSecond)
+  assert.throws(() => LifecycleImages.fromArray({ imageDetails: [{ imageDigest: 'sha256:a' }, { imageDigest: 'sha256:b', imageTags: 'v1' }] }), badSecond)
+  assert.throws(() => LifecycleImages.fromArray(5), { code: 'InvalidArgument', message: /images/ })
   assert.throws(() => policy.evaluate([], { now: 'yesterday' }), { code: 'InvalidArgument' })
   const at = policy.evaluate(EVALUATION[0].images, { now: new Date(EVALUATION[0].now) })
   assert.deepEqual(at, evaluate(EVALUATION[0], EVALUATION[0].images))
@@ -135,16 +139,21 @@ test('images from the AWS SDK for JavaScript (Date timestamps) equal their ISO t
   assert.throws(() => policy.evaluate(undefined), { code: 'InvalidArgument' })
 })
 
-test('evaluate builds the same object as the JSON document: non-ASCII tags, unknown push times, archive', () => {
-  const policy = LifecyclePolicy.fromJson(
+// Keeps the newest `keep` images tagged `prefix`, archives the rest after 200 days and expires them 200 days later.
+function archivingPolicy(prefix, keep) {
+  return LifecyclePolicy.fromJson(
     JSON.stringify({
       rules: [
-        { rulePriority: 1, selection: { tagStatus: 'tagged', tagPrefixList: ['café'], countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } },
+        { rulePriority: 1, selection: { tagStatus: 'tagged', tagPrefixList: [prefix], countType: 'imageCountMoreThan', countNumber: keep }, action: { type: 'expire' } },
         { rulePriority: 2, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 200 }, action: { type: 'transition', targetStorageClass: 'archive' } },
         { rulePriority: 3, selection: { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 200 }, action: { type: 'expire' } },
       ],
     }),
   )
+}
+
+test('evaluate builds the same object as the JSON document: non-ASCII tags, unknown push times, archive', () => {
+  const policy = archivingPolicy('café', 1)
   const images = [
     { imageDigest: 'sha256:a1', imageTags: ['café-1', 'ü-😀'] },
     { imageDigest: 'sha256:b2', imageTags: ['café-2'] },
@@ -163,6 +172,58 @@ test('evaluate builds the same object as the JSON document: non-ASCII tags, unkn
     ],
   )
   assert.deepStrictEqual(got.collateralTags.map((c) => c.collateralTags), [['ü-😀']])
+})
+
+// Enough results (over 4096) for two threads to flatten them in two parts: the part boundary, a part with
+// non-ASCII text beside an ASCII one (each part's text crosses as Latin-1 or UTF-8 on its own), and the
+// assembling function kept from call to call.
+function manyImages(count, nonAsciiFrom) {
+  return Array.from({ length: count }, (_, i) => ({
+    imageDigest: 'sha256:' + createHash('sha256').update(String(i)).digest('hex'),
+    imageTags: i % 7 === 0 ? [] : i >= nonAsciiFrom && i % 3 === 0 ? [`rc-${i}`, `ü-${i}😀`] : [`rc-${i}`],
+    imagePushedAt: i % 11 === 0 ? undefined : 1_600_000_000 + i * 60 + (i % 5) / 4,
+    imageSizeInBytes: 1000 + i,
+    ...(i % 13 === 0 ? { imageStatus: 'ARCHIVED', lastArchivedAt: '2025-01-01T00:00:00Z' } : {}),
+  }))
+}
+
+test('evaluate of many results equals the JSON document, call after call', () => {
+  const policy = archivingPolicy('rc', 100)
+  const options = { now: '2026-06-01T00:00:00Z' }
+  for (const nonAsciiFrom of [0, 9000, Infinity]) {
+    const images = manyImages(12_000, nonAsciiFrom)
+    const first = policy.evaluate(images, options)
+    assert.ok(first.previewResults.length > 8000, `${first.previewResults.length} results`)
+    assert.deepStrictEqual(first, policy.evaluatePreview(images, options).toJSON())
+    assert.deepStrictEqual(policy.evaluate(images, options), first)
+    const tags = first.previewResults.flatMap((r) => r.imageTags)
+    assert.equal(tags.some((t) => t.includes('😀')), nonAsciiFrom !== Infinity)
+    assert.ok(first.previewResults.some((r) => r.imagePushedAt === null && r.storageClass === 'ARCHIVE'))
+  }
+})
+
+test('evaluate in a worker thread (its own JS environment) builds the same object', async () => {
+  const { Worker } = await import('node:worker_threads')
+  const policyJson = JSON.stringify({
+    rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }],
+  })
+  const images = manyImages(6000, 3000)
+  const options = { now: '2026-06-01T00:00:00Z' }
+  const here = LifecyclePolicy.fromJson(policyJson).evaluate(images, options)
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads')
+     const { LifecyclePolicy } = require(workerData.index)
+     const policy = LifecyclePolicy.fromJson(workerData.policyJson)
+     policy.evaluate(workerData.images, workerData.options)
+     parentPort.postMessage(policy.evaluate(workerData.images, workerData.options))`,
+    { eval: true, workerData: { index: require.resolve('../index.js'), policyJson, images, options } },
+  )
+  const [there] = await Promise.all([
+    new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject)),
+    new Promise((resolve) => worker.once('exit', resolve)),
+  ])
+  assert.deepStrictEqual(there, here)
+  assert.deepStrictEqual(LifecyclePolicy.fromJson(policyJson).evaluate(images, options), here)
 })
 
 // ------------------------------------------------------------------ against the emulator
