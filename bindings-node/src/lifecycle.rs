@@ -20,7 +20,7 @@ use crate::client::EcrClient;
 use crate::conversions::{json, parse_json_text, plain_object};
 use crate::errors::{Failure, guard};
 use crate::preview_js::preview_object;
-use crate::tasks::{self, Hook, json_arg, json_text_arg, now_arg, seconds_arg};
+use crate::tasks::{self, Hook, json_text_arg, now_arg, seconds_arg};
 
 /// A validated lifecycle policy and its lint warnings.
 #[napi]
@@ -50,10 +50,7 @@ fn images_arg(env: &Env, value: Unknown<'_>) -> std::result::Result<Vec<ImageDet
 fn policy_text_arg(env: &Env, policy: Either<&LifecyclePolicy, Unknown<'_>>) -> std::result::Result<String, Failure> {
     match policy {
         Either::A(p) => Ok(p.parsed.policy.to_json()),
-        Either::B(value) => match json_arg(env, value, "policy")? {
-            Value::String(text) => Ok(text),
-            other => Ok(other.to_string()),
-        },
+        Either::B(value) => json_text_arg(env, value, "policy"),
     }
 }
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::client::EcrClient;
 use crate::conversions::json;
 use crate::errors::{Failure, guard};
-use crate::tasks::{self, Callback, Hook, image_arg, json_arg, json_text_arg, now_arg, seconds_arg};
+use crate::tasks::{self, Callback, Hook, image_arg, json_text_arg, now_arg, seconds_arg};
 
 /// A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
 /// throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
@@ -137,10 +137,9 @@ fn policy_arg(
 ) -> std::result::Result<ecr_core::scan::ScanPolicy, Failure> {
     match policy {
         Either::A(p) => Ok(p.policy.clone()),
-        Either::B(value) => match json_arg(env, value, "policy")? {
-            Value::String(text) => Ok(ecr_core::scan::ScanPolicy::from_json_str(&text)?),
-            other => Ok(ecr_core::scan::ScanPolicy::from_value(&other)?),
-        },
+        Either::B(value) => Ok(ecr_core::scan::ScanPolicy::from_json_str(&json_text_arg(
+            env, value, "policy",
+        )?)?),
     }
 }
 

@@ -201,14 +201,3 @@ pub(crate) fn json_text_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::r
         }
     }
 }
-
-/// A JS value as JSON (`what` names the argument): a string stays a string (callers take it as JSON text);
-/// anything else is read from its [`json_text_arg`] text.
-pub(crate) fn json_arg(env: &Env, value: Unknown<'_>, what: &str) -> std::result::Result<Value, Failure> {
-    let is_string = value.get_type().is_ok_and(|t| t == ValueType::String);
-    let text = json_text_arg(env, value, what)?;
-    if is_string {
-        return Ok(Value::String(text));
-    }
-    serde_json::from_str(&text).map_err(|e| Failure::Core(ecr_core::Error::invalid(what, e.to_string())))
-}
