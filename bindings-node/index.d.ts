@@ -76,7 +76,7 @@ export interface EcrError extends Error {
   errors?: FieldError[]
 }
 
-/* --- auth, tagging, verify (bindauth) --- */
+/* --- auth, tagging, verify --- */
 
 /** `JSON.stringify` of `RegistryCredentials`: everything but the password. */
 export interface RegistryCredentialsJson {
@@ -227,7 +227,7 @@ export interface PolicyFinding {
   actions: string[]
   message: string
 }
-/* scan + lifecycle (bindscan) */
+/* scan + lifecycle */
 
 /** The `scan_gate` program's JSON report (schema `ecr-core/scan-gate-report/v1`). */
 export interface ScanGateReport {

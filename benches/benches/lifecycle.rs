@@ -11,9 +11,7 @@ use ecr_core::lifecycle::{EvaluationContext, LifecyclePolicy};
 use ecr_core::time::write_rfc3339;
 use std::hint::black_box;
 
-#[path = "../lifecycle_input.rs"]
-mod lifecycle_input;
-use lifecycle_input::{POLICY, repository};
+use ecr_core_benches::lifecycle_input::{self, POLICY, repository};
 
 const IMAGES: usize = 100_000;
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The seeds' AWS CLI way of checking a push and gating its scan (seed 003), as teams run it today:
+# The AWS CLI way of checking a push and gating its scan, as teams script it today:
 #   aws_cli_checks.sh REPOSITORY DIGEST TAG...
 # 1. `aws ecr describe-images` per pushed tag, comparing the digest;
 # 2. `aws ecr wait image-scan-complete` on the first tag;
-# 3. seed 003's gate: two `describe-image-scan-findings` calls with --query (CRITICAL > 0 or HIGH > 5 blocks).
+# 3. the usual gate: two `describe-image-scan-findings` calls with --query (CRITICAL > 0 or HIGH > 5 blocks).
 # Exit 0 pass, 1 blocked. Uses the standard AWS environment (AWS_ENDPOINT_URL honoured by the CLI).
 set -euo pipefail
 aws=${AWS_CLI:-aws}

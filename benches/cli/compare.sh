@@ -5,7 +5,7 @@
 #
 # Starts a private ECR emulator (moto), puts one image under three tags, registers a scan result for it
 # (2 HIGH, 1 MEDIUM, 1 LOW: both gates pass), then times
-#   - aws_cli_checks.sh: the seeds' AWS CLI way (describe-images per tag, wait image-scan-complete, seed 003's
+#   - aws_cli_checks.sh: the AWS CLI way teams script today (describe-images per tag, wait image-scan-complete, the usual
 #     two describe-image-scan-findings calls with --query), the AWS CLI from PyPI (scripts/requirements-dev.txt);
 #   - ecr_core_checks.sh: verify_push + scan_gate, release builds;
 # and counts the ECR API calls each makes with moto's request recorder. Prints a markdown table.
@@ -42,7 +42,7 @@ for t in "${tags[@]}"; do
   "$AWS_CLI" ecr put-image --repository-name "$repo" --image-tag "$t" --image-digest "$digest" \
     --image-manifest "file://$manifest" --image-manifest-media-type application/vnd.oci.image.manifest.v1+json > /dev/null
 done
-# A scan on push, as the seeds' repositories have (moto does not scan on push; it records the scan as started).
+# A scan on push, as the recommended repository settings have (moto does not scan on push; it records the scan as started).
 "$AWS_CLI" ecr start-image-scan --repository-name "$repo" --image-id "imageDigest=$digest" > /dev/null
 python3 - "$root/examples/demo/findings.json" "$state/findings.json" <<'PY'
 import json, sys
@@ -98,7 +98,7 @@ echo "Checking 3 tags + scan wait + gate, $runs runs each, $(nproc) cores, $(dat
 echo
 echo "| | wall time mean (min) | API calls | calls by operation |"
 echo "|---|---|---|---|"
-echo "| AWS CLI scripts (seed 003) | ${cli_mean} s (${cli_min} s) | ${cli_calls%% |*} | ${cli_calls#*| } |"
+echo "| AWS CLI scripts | ${cli_mean} s (${cli_min} s) | ${cli_calls%% |*} | ${cli_calls#*| } |"
 echo "| ecr-core (verify_push + scan_gate) | ${core_mean} s (${core_min} s) | ${core_calls%% |*} | ${core_calls#*| } |"
 echo
 printf 'ecr-core is %.1fx faster (mean wall time).\n' "$ratio"

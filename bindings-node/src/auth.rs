@@ -647,7 +647,7 @@ impl DiskCache {
     }
 }
 
-// --- auth: the credential policy (the last gaps of issues 8/9) ---
+// --- auth: the credential policy ---
 
 /// An `AwsIdentity` from its JSON (`awsIdentity()`'s shape: `source`, `accessKeyKind`, `hasSessionToken`,
 /// optional `expiresAt`); every bad field is an `InvalidArgument` naming it.

@@ -4,7 +4,7 @@
 //! (every JS ⇄ Rust conversion), [`client`] (`EcrClient`). No Rust panic crosses into JavaScript: sync
 //! entry points run inside [`errors::guard`], async ones inside [`errors::catch_panics`].
 
-// auth, tagging, verify (bindauth)
+// auth, tagging, verify
 mod auth;
 mod calls;
 mod tagging;
@@ -15,7 +15,7 @@ mod conversions;
 mod errors;
 mod reference;
 mod registry;
-// scan + lifecycle (bindscan)
+// scan + lifecycle
 mod lifecycle;
 mod preview_js;
 mod scan;
@@ -29,7 +29,7 @@ pub use client::{EcrClient, EcrClientOptions, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
 pub use reference::parse_reference;
-// --- auth, tagging, verify, reference checks (bindauth) ---
+// --- auth, tagging, verify, reference checks ---
 pub use auth::{
     Authenticator, AuthenticatorOptions, CredentialPolicyOptions, DiskCache, DiskCacheOptions, HelperOutput,
     RefreshPolicy, RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions, check_credential_policy,
@@ -56,7 +56,7 @@ pub use verify::{
     default_lifecycle_policy, index_children, is_root_user, normalize_platform, parse_manifest, secret_like_env_names,
     sha256_digest, validate_lifecycle_policy_text,
 };
-// scan + lifecycle (bindscan)
+// scan + lifecycle
 pub use lifecycle::{
     EcrLifecyclePreviewOptions, EvaluateOptions, ExpireImagesOptions, LifecycleImages, LifecyclePolicy,
     LifecyclePreviewOptions, LifecyclePreviewResult,

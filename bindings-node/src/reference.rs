@@ -16,7 +16,7 @@ pub fn parse_reference(env: &Env, text: String) -> Result<Value> {
     guard(env, || Ok(ecr_core::reference::parse_input(&text)?.to_json(&text)))
 }
 
-// --- reference: grammar checks and host construction (bindauth) ---
+// --- reference: grammar checks and host construction ---
 
 /// Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong.
 #[napi]
@@ -64,7 +64,7 @@ pub fn registry_host(
     })
 }
 
-// --- reference: ImageReference and RegistryHost builders (the last gaps of issues 8/9) ---
+// --- reference: ImageReference and RegistryHost builders ---
 
 /// `reference` (`HOST/REPO[:TAG][@DIGEST]`) with `tag` instead of its tag; the digest is kept. Throws
 /// `code: "InvalidReference"` for a bad reference or tag.

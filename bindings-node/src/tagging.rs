@@ -260,7 +260,7 @@ pub fn wildcard_match(pattern: String, tag: String) -> bool {
     ecr_core::tagging::wildcard_match(&pattern, &tag)
 }
 
-// --- tagging: the tag-text helpers the strategies use (the last gaps of issues 8/9) ---
+// --- tagging: the tag-text helpers the strategies use ---
 
 /// Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
 /// `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
@@ -298,7 +298,7 @@ pub fn fit_tag(value: String, options: Option<FitTagOptions>) -> Option<String> 
     )
 }
 
-// --- tagging: the semver helpers and the build context's derived facts (issues 8/9) ---
+// --- tagging: the semver helpers and the build context's derived facts ---
 
 fn version_arg(text: &str) -> CoreResult<ecr_core::tagging::semver::Version> {
     ecr_core::tagging::semver::require_version(text, "version")

@@ -1,4 +1,4 @@
-// Reference checks (bindauth): repository-name, tag and digest grammar, and registry hosts built from their
+// Reference checks: repository-name, tag and digest grammar, and registry hosts built from their
 // parts; the hosts are checked against the shared fixtures/auth/hosts.json through parseReference.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'

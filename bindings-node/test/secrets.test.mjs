@@ -1,4 +1,4 @@
-// Secrets never print (issue 11): every secret-holding object — registry credentials, credential-helper replies,
+// Secrets never print: every secret-holding object — registry credentials, credential-helper replies,
 // docker config merge outcomes, errors thrown while holding credentials, clients built from the AWS chain — is
 // driven through every way it can be printed or logged (util.inspect with hidden and deep options, String(),
 // template literals, JSON.stringify, console.log/error captured, util.format, Object.keys/entries, spread,

@@ -32,7 +32,7 @@ const parsed: ParsedReference = parseReference('public.ecr.aws/nginx/nginx:lates
 const kind: 'private' | 'public' = parsed.kind
 void kind
 
-// --- auth, tagging, verify, reference checks (bindauth) ---
+// --- auth, tagging, verify, reference checks ---
 import {
   Authenticator,
   RegistryCredentials,
@@ -63,7 +63,7 @@ import type {
   VerifyReport,
 } from '../index.js'
 
-async function bindauth(): Promise<void> {
+async function authTaggingVerify(): Promise<void> {
   const client = new EcrClient({ region: 'us-east-1' })
   const auth = new Authenticator(client, { assumeNow: '2014-12-31T12:00:00Z', diskCache: true })
   const creds: RegistryCredentials = await auth.credentials('123456789012.dkr.ecr.us-east-1.amazonaws.com')
@@ -99,7 +99,7 @@ async function bindauth(): Promise<void> {
   void [record._type, policy, host, checked.tags[0].kind]
 }
 
-void bindauth
+void authTaggingVerify
 
 import { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText, wildcardMatch } from '../index.js'
 import type { PolicyFinding } from '../index.js'
@@ -108,7 +108,7 @@ validateLifecyclePolicyText('{"rules": []}')
 const digest: string = sha256Digest(new Uint8Array([1, 2])) + sha256Digest('{}')
 const matched: boolean = wildcardMatch('release-*', 'release-1')
 void [findings, digest, matched]
-// scan + lifecycle (bindscan)
+// scan + lifecycle
 import { LifecycleImages, LifecyclePolicy, LifecyclePreviewResult, ScanDecision, ScanPolicy, evaluateFindings, gateFindings, parseFindings } from '../index.js'
 import type {
   ExpireReport,

@@ -781,7 +781,7 @@ impl PyDiskCache {
     }
 }
 
-// --- auth: the credential policy (the last gaps of issues 8/9) ---
+// --- auth: the credential policy ---
 
 /// An `AwsIdentity` from its JSON (`awsIdentity()`'s shape: `source`, `accessKeyKind`, `hasSessionToken`,
 /// optional `expiresAt`); every bad field is an `InvalidArgument` naming it.

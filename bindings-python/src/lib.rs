@@ -5,7 +5,7 @@
 //! `AsyncEcrClient`). Every entry point runs inside [`errors::guard`], so no Rust panic reaches Python as
 //! anything but `EcrError(code="Internal")`.
 
-// auth, tagging, verify (bindauth)
+// auth, tagging, verify
 mod auth;
 mod calls;
 mod tagging;
@@ -17,7 +17,7 @@ mod errors;
 mod reference;
 mod registry;
 mod runtime;
-// scan + lifecycle (bindscan)
+// scan + lifecycle
 mod lifecycle;
 mod preview_py;
 mod scan;
@@ -70,7 +70,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reference::parse_reference, m)?)?;
     m.add_class::<client::PyEcrClient>()?;
     m.add_class::<client::PyAsyncEcrClient>()?;
-    // --- auth, tagging, verify, reference checks (bindauth) ---
+    // --- auth, tagging, verify, reference checks ---
     m.add_class::<auth::PyRegistryCredentials>()?;
     m.add_class::<auth::PyHelperOutput>()?;
     m.add_class::<auth::PyAuthenticator>()?;
@@ -93,7 +93,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reference::validate_tag, m)?)?;
     m.add_function(wrap_pyfunction!(reference::validate_digest, m)?)?;
     m.add_function(wrap_pyfunction!(reference::registry_host, m)?)?;
-    // scan + lifecycle (bindscan)
+    // scan + lifecycle
     m.add_class::<scan::PyScanPolicy>()?;
     m.add_class::<scan::PyScanDecision>()?;
     m.add_function(wrap_pyfunction!(scan::evaluate_findings, m)?)?;

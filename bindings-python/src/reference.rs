@@ -17,7 +17,7 @@ pub(crate) fn parse_reference(text: &str) -> PyResult<Json> {
     })
 }
 
-// --- reference: grammar checks and host construction (bindauth) ---
+// --- reference: grammar checks and host construction ---
 
 /// Checks a repository name against ECR's grammar (2–256 characters, lower-case path components); raises
 /// `InvalidReferenceError` naming what is wrong.
@@ -51,7 +51,7 @@ pub(crate) fn registry_host(registry_id: &str, region: &str, fips: bool, dual_st
     })
 }
 
-// --- reference: ImageReference and RegistryHost builders (the last gaps of issues 8/9) ---
+// --- reference: ImageReference and RegistryHost builders ---
 
 fn image(reference: &str) -> Result<ecr_core::reference::ImageReference, Failure> {
     reference.parse().map_err(Failure::from)

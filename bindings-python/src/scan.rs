@@ -544,7 +544,7 @@ impl PyAsyncEcrClient {
     }
 }
 
-// --- scan: severities, report formats, the strict findings reader (the last gaps of issues 8/9) ---
+// --- scan: severities, report formats, the strict findings reader ---
 
 /// Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
 /// `UNDEFINED`.

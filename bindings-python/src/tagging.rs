@@ -361,7 +361,7 @@ pub(crate) fn wildcard_match(pattern: &str, tag: &str) -> bool {
     ecr_core::tagging::wildcard_match(pattern, tag)
 }
 
-// --- tagging: the tag-text helpers the strategies use (the last gaps of issues 8/9) ---
+// --- tagging: the tag-text helpers the strategies use ---
 
 /// Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
 /// `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
@@ -385,7 +385,7 @@ pub(crate) fn fit_tag(value: &str, prefix: &str, suffix: &str) -> Option<String>
     ecr_core::tagging::sanitize::fit_tag(prefix, value, suffix)
 }
 
-// --- tagging: the semver helpers and the build context's derived facts (issues 8/9) ---
+// --- tagging: the semver helpers and the build context's derived facts ---
 
 fn version_arg(text: &str, what: &str) -> Result<ecr_core::tagging::semver::Version, Error> {
     ecr_core::tagging::semver::require_version(text, what)

@@ -829,7 +829,7 @@ impl PyAsyncEcrClient {
     }
 }
 
-// --- verify: the check policy table (the last gaps of issues 8/9) ---
+// --- verify: the check policy table ---
 
 /// `policy` with a table of levels (`{"labels": "warn", ...}`) and then the comma lists applied.
 fn policy_with(

@@ -1,4 +1,4 @@
-"""Secrets never print (issue 11): every secret-holding object — registry credentials, credential-helper replies,
+"""Secrets never print: every secret-holding object — registry credentials, credential-helper replies,
 docker config merge outcomes, errors raised while holding credentials, clients built from the AWS chain — is
 driven through every way it can be printed or logged (repr, str, f-string, format, logging, pickle, vars/dir,
 to_dict, json.dumps), and the secret must never appear. Only the explicit ``.password`` / ``.stdout`` show it.

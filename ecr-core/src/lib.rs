@@ -43,7 +43,25 @@ pub use client::{EcrClient, EcrClientBuilder, RetryMode};
 pub use error::{Error, FieldError, Result};
 pub use secret::Secret;
 
-/// The README's Rust examples, compiled as doc tests so they stay true.
+/// The Rust examples of the README and of the guides in `docs/`, compiled as doc tests so they stay true.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-mod readme_doctests {}
+mod doc_examples {
+    #[doc = include_str!("../../README.md")]
+    mod readme {}
+    #[doc = include_str!("../../docs/auth.md")]
+    mod auth {}
+    #[doc = include_str!("../../docs/bindings.md")]
+    mod bindings {}
+    #[doc = include_str!("../../docs/client.md")]
+    mod client {}
+    #[doc = include_str!("../../docs/lifecycle.md")]
+    mod lifecycle {}
+    #[doc = include_str!("../../docs/pipeline.md")]
+    mod pipeline {}
+    #[doc = include_str!("../../docs/scan.md")]
+    mod scan {}
+    #[doc = include_str!("../../docs/tagging.md")]
+    mod tagging {}
+    #[doc = include_str!("../../docs/verify.md")]
+    mod verify {}
+}

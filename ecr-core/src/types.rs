@@ -291,7 +291,7 @@ pub struct RepositorySettings {
 }
 
 impl RepositorySettings {
-    /// The seeds' best practice: immutable tags, scan on push, encryption at rest.
+    /// AWS's recommended settings: immutable tags, scan on push, encryption at rest.
     pub fn recommended() -> Self {
         Self {
             tag_mutability: TagMutability::Immutable,

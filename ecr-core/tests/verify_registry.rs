@@ -106,7 +106,7 @@ async fn non_root_labelled_image_passes_and_wrong_arch_is_caught() {
         assert_eq!(v.report.status(c), Some(CheckStatus::Passed), "{c}");
     }
     assert_eq!(v.report.status("replication"), Some(CheckStatus::Skipped));
-    // The incident of seed 003: an arm64 image where amd64 was expected.
+    // A common incident: an arm64 image where amd64 was expected.
     let v = client
         .verify_push(&request(&repo, "v2", &digest, &["linux/amd64"]).await)
         .await

@@ -42,7 +42,7 @@ from ._native import (
     parse_reference,
 )
 
-# auth, tagging, verify, reference checks (bindauth)
+# auth, tagging, verify, reference checks
 from ._native import (
     AsyncAuthenticator,
     Authenticator,
@@ -68,7 +68,7 @@ from ._native import (
     write_docker_config,
 )
 
-# scan + lifecycle (bindscan)
+# scan + lifecycle
 from ._native import (
     LifecycleImages,
     LifecyclePolicy,
@@ -169,7 +169,7 @@ __all__ = [
     "__version__",
     "parse_reference",
     "types",
-    # auth, tagging, verify, reference checks (bindauth)
+    # auth, tagging, verify, reference checks
     "AsyncAuthenticator",
     "Authenticator",
     "HelperOutput",
@@ -192,7 +192,7 @@ __all__ = [
     "validate_tag",
     "wildcard_match",
     "write_docker_config",
-    # scan + lifecycle (bindscan)
+    # scan + lifecycle
     "LifecycleImages",
     "LifecyclePolicy",
     "LifecyclePreview",

@@ -12,7 +12,7 @@ from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Re
 # reference builders, check policy table, severities, report formats
 from ecr_core.types import CheckLevel, CheckName, CheckPolicyTable, PartitionInfo, ReportFormat, Severity
 
-# auth, tagging, verify (bindauth)
+# auth, tagging, verify
 from ecr_core.types import (
     AuditReport,
     AwsIdentity,
@@ -30,7 +30,7 @@ from ecr_core.types import (
     VerifyReport,
 )
 
-# scan + lifecycle (bindscan)
+# scan + lifecycle
 from ecr_core.types import (
     ExpireReport,
     LifecyclePolicyWarning,
@@ -98,7 +98,7 @@ __all__ = [
     "_panic_async",
     "_raise_sample_error",
     "parse_reference",
-    # auth, tagging, verify, reference checks (bindauth)
+    # auth, tagging, verify, reference checks
     "AsyncAuthenticator",
     "Authenticator",
     "HelperOutput",
@@ -121,7 +121,7 @@ __all__ = [
     "validate_tag",
     "wildcard_match",
     "write_docker_config",
-    # scan + lifecycle (bindscan)
+    # scan + lifecycle
     "LifecycleImages",
     "LifecyclePolicy",
     "LifecyclePreview",
@@ -311,7 +311,7 @@ class EcrClient:
     ) -> ImageId:
         """Puts an image manifest, optionally under a tag; returns the stored image's id."""
 
-    # --- tagging (bindauth) ---
+    # --- tagging ---
     def check_tag_plan(
         self,
         repository: str,
@@ -324,7 +324,7 @@ class EcrClient:
         """Plans the tags of a build and checks the plan against ``policy`` and the live repository."""
     def repository_tag_state(self, repository: str) -> RepositoryTagState:
         """What the tag checks read from a repository (mutability, filters, every tagged image)."""
-    # --- verify (bindauth) ---
+    # --- verify ---
     def verify_push(
         self,
         image: str,
@@ -373,7 +373,7 @@ class EcrClient:
         """The repository's lifecycle policy text, ``None`` when it has none."""
     def repository_policy_text(self, repository: str) -> str | None:
         """The repository policy text, ``None`` when it has none."""
-    # scan (bindscan)
+    # scan
     def gate_image(
         self,
         repository: str,
@@ -413,7 +413,7 @@ class EcrClient:
         """Resolves a tag or digest to its digest, media type and (for an index) platform children."""
     def registry_scan_type(self) -> str | None:
         """The registry's scan type: ``"BASIC"``, ``"ENHANCED"`` or ``None``."""
-    # lifecycle (bindscan)
+    # lifecycle
     def get_lifecycle_policy(self, repository: str) -> LifecyclePolicy:
         """The repository's lifecycle policy, validated."""
     def put_lifecycle_policy(
@@ -498,7 +498,7 @@ class AsyncEcrClient:
         digest: str | None = None,
     ) -> Awaitable[ImageId]:
         """Puts an image manifest, optionally under a tag; returns the stored image's id."""
-    # --- tagging (bindauth) ---
+    # --- tagging ---
     def check_tag_plan(
         self,
         repository: str,
@@ -511,7 +511,7 @@ class AsyncEcrClient:
         """Plans the tags of a build and checks the plan against ``policy`` and the live repository."""
     def repository_tag_state(self, repository: str) -> Awaitable[RepositoryTagState]:
         """What the tag checks read from a repository (mutability, filters, every tagged image)."""
-    # --- verify (bindauth) ---
+    # --- verify ---
     def verify_push(
         self,
         image: str,
@@ -560,7 +560,7 @@ class AsyncEcrClient:
         """The repository's lifecycle policy text, ``None`` when it has none."""
     def repository_policy_text(self, repository: str) -> Awaitable[str | None]:
         """The repository policy text, ``None`` when it has none."""
-    # scan (bindscan)
+    # scan
     def gate_image(
         self,
         repository: str,
@@ -600,7 +600,7 @@ class AsyncEcrClient:
         """Resolves a tag or digest to its digest, media type and (for an index) platform children."""
     def registry_scan_type(self) -> Awaitable[str | None]:
         """The registry's scan type: ``"BASIC"``, ``"ENHANCED"`` or ``None``."""
-    # lifecycle (bindscan)
+    # lifecycle
     def get_lifecycle_policy(self, repository: str) -> Awaitable[LifecyclePolicy]:
         """The repository's lifecycle policy, validated."""
     def put_lifecycle_policy(
@@ -643,7 +643,7 @@ class AsyncEcrClient:
     ) -> Awaitable[ExpireReport]:
         """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
 
-# --- auth (bindauth) ---
+# --- auth ---
 
 @final
 class RegistryCredentials:
@@ -798,7 +798,7 @@ def registry_region(registry: str) -> str | None:
 def helper_version_line() -> str:
     """The credential helper's ``version`` line."""
 
-# --- tagging (bindauth) ---
+# --- tagging ---
 
 @final
 class PlanReport:
@@ -860,7 +860,7 @@ def check_plan(
 def build_context_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The build context of the CI this runs in (or of ``env``)."""
 
-# --- verify (bindauth) ---
+# --- verify ---
 
 def build_record(
     name: str,
@@ -893,7 +893,7 @@ def sha256_digest(data: str | bytes) -> str:
 def wildcard_match(pattern: str, tag: str) -> bool:
     """Whether ``tag`` matches an ECR exclusion-filter wildcard."""
 
-# --- reference checks (bindauth) ---
+# --- reference checks ---
 
 def validate_repository_name(name: str) -> None:
     """Checks a repository name; raises ``InvalidReferenceError``."""
@@ -907,7 +907,7 @@ def validate_digest(digest: str) -> None:
 def registry_host(registry_id: str, region: str, *, fips: bool = False, dual_stack: bool = False) -> str:
     """The private registry host of an account in a region."""
 
-# scan (bindscan)
+# scan
 @final
 class ScanPolicy:
     """A validated scan gate policy."""
@@ -962,7 +962,7 @@ def evaluate_findings(
 ) -> ScanDecision:
     """Gates one image's findings on a policy (``scan_gate --findings``)."""
 
-# lifecycle (bindscan)
+# lifecycle
 @final
 class LifecyclePolicy:
     """A validated lifecycle policy and its lint warnings."""

@@ -17,7 +17,7 @@ __all__ = [
     "ParsedReference",
     "Repository",
     "RepositorySettings",
-    # auth, tagging, verify (bindauth)
+    # auth, tagging, verify
     "AuditReport",
     "AwsIdentity",
     "CheckResult",
@@ -47,7 +47,7 @@ __all__ = [
     "TagPlan",
     "TagResolution",
     "VerifyFinding",
-    # scan + lifecycle (bindscan)
+    # scan + lifecycle
     "ExpireFailure",
     "ExpireReport",
     "LifecyclePolicyWarning",
@@ -146,7 +146,7 @@ class ParsedReference(TypedDict):
     digest: Optional[str]
 
 
-# --- auth, tagging, verify (bindauth) ---
+# --- auth, tagging, verify ---
 
 
 class CredentialsDict(TypedDict):
@@ -285,7 +285,7 @@ class PolicyFinding(TypedDict):
     principal: str
     actions: List[str]
     message: str
-# scan + lifecycle (bindscan)
+# scan + lifecycle
 
 
 class ScanProgress(TypedDict):

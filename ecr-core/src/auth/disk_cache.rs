@@ -1,7 +1,9 @@
 //! [`DiskCache`]: an optional token cache on disk, shared by separate processes (e.g. one credential
 //! helper process per `docker pull`).
 //!
-//! Design (fixing the anchor's flaws, see the auth reference §1.3):
+//! Design (amazon-ecr-credential-helper's cache, <https://github.com/awslabs/amazon-ecr-credential-helper>,
+//! keys tokens by a hash of the access key id, so rotated keys of one role miss, and writes without
+//! out-of-process locking; this one does neither):
 //! - **Key.** A token entry is keyed by `sha256(partition, region | "public", principal)`, where the
 //!   principal is the caller's identity ARN from STS `GetCallerIdentity`, with an assumed role's session
 //!   name dropped (`arn:aws:sts::<acct>:assumed-role/<role>`). Rotating session keys of the same role,

@@ -5,7 +5,7 @@
 //!   not ECR gets the protocol's not-found sentinel (`credentials not found in native keychain`, exit 1),
 //!   so docker falls back to its other sources. An ECR host whose credentials fail gets exit 1 and the
 //!   real reason, on stdout (docker shows it: `error getting credentials - err: exit status 1, out:
-//!   ...`) and on stderr; the anchor hides it behind not-found and users see `no basic auth credentials`.
+//!   ...`) and on stderr; amazon-ecr-credential-helper hides it behind not-found and users see `no basic auth credentials`.
 //! - `list`: `{"<proxy endpoint>": "AWS"}` for the registries with a cached token, and the home region's.
 //! - `store` / `erase`: ECR credentials are derived, never stored, so after checking the payload these
 //!   succeed without doing anything (a note goes to stderr). `docker login` with this helper configured

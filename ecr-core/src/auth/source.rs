@@ -1,5 +1,5 @@
 //! Which credential provider of the AWS chain supplied the credentials, whether they are temporary, and
-//! the optional policy that refuses long-lived static keys (the seeds' rule for CI).
+//! the optional policy that refuses long-lived static keys (a common rule for CI: only short-lived credentials).
 //!
 //! The source is read from the credential-feature list the `aws-config` providers attach to the
 //! credentials (`AwsCredentialFeature`), because `Credentials` has no public provider-name getter.

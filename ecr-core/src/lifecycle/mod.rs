@@ -45,13 +45,16 @@
 //! ([`Preview::into_owned`] copies them when it must outlive them).
 //!
 //! # Decisions on points ECR does not document (inferred, checked against every worked example)
-//! - **Protection is match-based and scoped by storage class**, as the reference's §2.2 derives; the archive
-//!   example (two `any` rules, one per class) only works that way.
+//! - **Protection is match-based and scoped by storage class**: an image that matches the tag selection of a
+//!   higher-priority rule of its storage class is never acted on by a lower-priority one, whether or not that
+//!   rule acted on it (AWS's evaluation rules, <https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html>).
+//!   The archive example of <https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_examples.html>
+//!   (two `any` rules, one per class) only works that way.
 //! - **Age** is "strictly more than `countNumber` × 24 h before `now`"; an image exactly at the limit stays.
 //! - **Ties** in the ordering instant: the image with the lexicographically greater digest counts as the newer.
 //!   The result therefore never depends on input order. (AWS's examples list same-age images; golden fixtures
 //!   use distinct instants.)
-//! - **Ordering instant**: `imagePushedAt`, or `lastActivatedAt` when later (restored images, rule 9); archived
+//! - **Ordering instant**: `imagePushedAt`, or `lastActivatedAt` when later (restored images, as AWS's evaluation rules say); archived
 //!   images order by `lastArchivedAt`. Images without `imagePushedAt` count as pushed at `now`.
 //! - **Pull clock** (`sinceImagePulled`): the later of `lastRecordedPullTime` and `lastActivatedAt`; never
 //!   pulled: `lastActivatedAt` or else `imagePushedAt` (rule 17).
