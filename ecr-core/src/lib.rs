@@ -14,6 +14,9 @@
 //!    report in JSON, SARIF and Markdown. Fail closed.
 //! 5. [`lifecycle`]: validate and evaluate lifecycle policies offline, exactly as ECR would.
 //!
+//! And [`settings`]: the settings a repository really gets from registry-wide rules (creation templates,
+//! pull-through cache, replication, scanning and signing rules, account settings), resolved and audited.
+//!
 //! Shared ground: [`EcrClient`] (one cheap-to-clone client over the AWS SDK), [`reference`](mod@crate::reference) (strict
 //! parsing of registry hosts and image references), [`types`] (owned ECR domain types) and one
 //! [`Error`] enum whose [`Error::code`] strings are stable across Rust, Python and Node.
@@ -34,6 +37,7 @@ pub mod lifecycle;
 pub mod reference;
 pub mod scan;
 pub mod secret;
+pub mod settings;
 pub mod tagging;
 pub mod time;
 pub mod types;
@@ -60,6 +64,8 @@ mod doc_examples {
     mod pipeline {}
     #[doc = include_str!("../../docs/scan.md")]
     mod scan {}
+    #[doc = include_str!("../../docs/settings.md")]
+    mod settings {}
     #[doc = include_str!("../../docs/tagging.md")]
     mod tagging {}
     #[doc = include_str!("../../docs/verify.md")]

@@ -377,3 +377,64 @@ fn skopeo_pushes_and_inspects_with_the_docker_config_the_library_wrote() {
         "{err}"
     );
 }
+
+/// One login for every registry of two accounts × two regions in three host forms: one token request per
+/// region, one docker config write holding all twelve entries.
+#[test]
+fn login_all_asks_once_per_region_and_writes_one_config() {
+    use ecr_core::auth::{HostForms, registry_hosts};
+    let emu = support::emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docker/config.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        r#"{"credsStore": "desktop", "auths": {"ghcr.io": {"auth": "x"}}}"#,
+    )
+    .unwrap();
+    let capture = Capture::default();
+    let accounts = ["123456789012".to_owned(), "210987654321".to_owned()];
+    let regions = ["us-east-1".to_owned(), "eu-west-1".to_owned()];
+    let forms = HostForms {
+        ipv4: true,
+        dual_stack: true,
+        fips: true,
+    };
+    let hosts = registry_hosts(&accounts, &regions, forms).unwrap();
+    assert_eq!(hosts.len(), 12);
+    let logins = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    with_capture(&capture, || {
+        let logins = logins.clone();
+        let path = path.clone();
+        async move {
+            let auth = Authenticator::builder(emu.client().await)
+                .clock(ManualClock::new(before_moto_expiry()))
+                .build();
+            *logins.lock().unwrap() = auth.login_all(&hosts, &path).await.unwrap();
+        }
+    });
+    assert_eq!(capture.calls("GetAuthorizationToken"), 2, "one per region");
+    let logins = logins.lock().unwrap();
+    assert_eq!(logins.len(), 12);
+    assert!(
+        logins
+            .iter()
+            .all(|l| l.entry.shadowed_by.as_deref() == Some("credsStore = desktop"))
+    );
+    let config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let auths = config["auths"].as_object().unwrap();
+    assert_eq!(auths.len(), 13, "twelve registries and the entry that was there");
+    assert_eq!(auths["ghcr.io"]["auth"], "x");
+    assert_eq!(config["credsStore"], "desktop");
+    let expected = base64_of(&format!("AWS:{MOTO_PASSWORD}"));
+    for host in [
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        "210987654321.dkr-ecr.eu-west-1.on.aws",
+        "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com",
+    ] {
+        assert_eq!(auths[host]["auth"], expected.as_str(), "{host}");
+    }
+    // A partition without dual-stack hosts is refused before any request.
+    let err = registry_hosts(&accounts, &["us-iso-east-1".to_owned()], forms).unwrap_err();
+    assert_eq!(err.code(), "InvalidReference", "{err}");
+}

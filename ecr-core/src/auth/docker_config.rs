@@ -16,7 +16,8 @@ use super::host::authority;
 use crate::error::{Error, Result};
 
 /// What a merge did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MergeOutcome {
     /// The `auths` key written (the bare `host[:port]`).
     pub key: String,
@@ -76,6 +77,18 @@ pub fn merge_auth_entry(config: &mut Value, server: &str, creds: &RegistryCreden
 /// temporary file in the same directory renamed over the file, keeping its permissions). A file that
 /// is not a JSON object is refused, never overwritten.
 pub fn write_docker_config(path: &Path, server: &str, creds: &RegistryCredentials) -> Result<MergeOutcome> {
+    let mut outcomes = write_docker_config_all(path, [(server, creds)])?;
+    outcomes
+        .pop()
+        .ok_or_else(|| Error::invalid("docker config", "no entry was written"))
+}
+
+/// [`write_docker_config`] for many registries in one atomic write: every `(server, credentials)` entry is
+/// merged, in order, then the file is written once. Nothing is written when any entry is refused.
+pub fn write_docker_config_all<'a>(
+    path: &Path,
+    entries: impl IntoIterator<Item = (&'a str, &'a RegistryCredentials)>,
+) -> Result<Vec<MergeOutcome>> {
     let existing = match fs::read_to_string(path) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -95,7 +108,10 @@ pub fn write_docker_config(path: &Path, server: &str, creds: &RegistryCredential
         })?,
         _ => Value::Object(Map::new()),
     };
-    let outcome = merge_auth_entry(&mut config, server, creds)?;
+    let outcomes = entries
+        .into_iter()
+        .map(|(server, creds)| merge_auth_entry(&mut config, server, creds))
+        .collect::<Result<Vec<_>>>()?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -129,5 +145,5 @@ pub fn write_docker_config(path: &Path, server: &str, creds: &RegistryCredential
     tmp.write_all(text.as_bytes()).map_err(|e| Error::io(tmp.path(), e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(tmp.path(), e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(outcome)
+    Ok(outcomes)
 }

@@ -29,6 +29,7 @@ mod disk_cache;
 mod docker_config;
 mod helper;
 mod host;
+mod login;
 pub(crate) mod redact;
 mod source;
 
@@ -39,7 +40,10 @@ pub use authenticator::{Authenticator, AuthenticatorBuilder, ECR_PUBLIC_REGION, 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use credentials::RegistryCredentials;
 pub use disk_cache::{CACHE_FILE, DiskCache};
-pub use docker_config::{MergeOutcome, default_docker_config_path, merge_auth_entry, write_docker_config};
+pub use docker_config::{
+    MergeOutcome, default_docker_config_path, merge_auth_entry, write_docker_config, write_docker_config_all,
+};
 pub use helper::{HelperOutput, MISSING_SERVER_URL, MISSING_USERNAME, NOT_FOUND, run_helper, version_line};
 pub use host::{ToRegistryHost, registry_region};
+pub use login::{HostForms, Login, registry_hosts};
 pub use source::{AccessKeyKind, AwsIdentity, CredentialPolicy, CredentialSource};

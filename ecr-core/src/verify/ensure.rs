@@ -9,7 +9,7 @@ use crate::client::EcrClient;
 use crate::error::{Error, Result};
 use crate::types::{Repository, RepositorySettings};
 
-/// The default lifecycle policy (after the seeds): expire untagged images after 1 day, keep the last 10
+/// The default lifecycle policy: expire untagged images after 1 day, keep the last 10
 /// `v`-tagged releases.
 pub fn default_lifecycle_policy() -> &'static str {
     r#"{"rules":[{"rulePriority":1,"description":"Remove untagged images after 1 day","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the last 10 release images","selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}"#
