@@ -758,3 +758,66 @@ fn short(digest: &str) -> String {
         _ => digest.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::scan::{GateImage, ScanPolicy, evaluate, parse_findings};
+
+    fn decision() -> GateDecision {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/scan/enhanced_page.json");
+        let scan = parse_findings(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let policy = ScanPolicy::from_json_str(
+            r#"{"failOn": {"CRITICAL": 0}, "ignore": [{"id": "CVE-2022-49043", "reason": "no fix yet"}]}"#,
+        )
+        .unwrap();
+        evaluate(&policy, [GateImage::new(scan)], chrono::Utc::now())
+    }
+
+    fn written(d: &GateDecision, format: Format, detail: Detail) -> Value {
+        let mut out = Vec::new();
+        write(d, format, detail, &mut out).unwrap();
+        assert_eq!(out.last(), Some(&b'\n'));
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn streamed_reports_equal_the_values_the_bindings_get() {
+        let d = decision();
+        assert_eq!(written(&d, Format::Json, Detail::Full), json(&d));
+        assert_eq!(written(&d, Format::Json, Detail::Compact), compact_json(&d));
+        assert_eq!(written(&d, Format::Sarif, Detail::Compact), sarif(&d));
+        assert_eq!(written(&d, Format::Sarif, Detail::Full), sarif(&d));
+        let rendered: Value = serde_json::from_str(&render(&d, Format::Json)).unwrap();
+        assert_eq!(rendered, json(&d));
+    }
+
+    #[test]
+    fn the_compact_report_has_a_row_per_finding_and_no_raw_json() {
+        let d = decision();
+        let c = compact_json(&d);
+        assert_eq!(c["schema"], COMPACT_JSON_SCHEMA);
+        let counted = c["countedFindings"].as_array().unwrap();
+        let not_counted = c["notCountedFindings"].as_array().unwrap();
+        assert_eq!(counted.len(), d.counted_findings().count());
+        assert_eq!(not_counted.len(), d.not_counted_findings().count());
+        assert_eq!(counted.len() + not_counted.len(), d.findings.len());
+        let ignored = not_counted.iter().find(|r| r["id"] == "CVE-2022-49043").unwrap();
+        assert_eq!(ignored["why"], serde_json::json!({"kind": "ignored", "rule": 0, "id": "CVE-2022-49043", "reason": "no fix yet"}));
+        let f = &d.counted_findings().next().unwrap().finding;
+        let row = &counted[0];
+        assert_eq!(row["id"], f.id.as_str());
+        assert_eq!(row["package"], f.package.as_deref().unwrap());
+        assert_eq!(row["version"], f.package_version.as_deref().unwrap());
+        assert_eq!(row["score"], f.score.unwrap());
+        assert!(row.get("why").is_none());
+        for key in ["findings", "policy"] {
+            assert!(c.get(key).is_none(), "{key}");
+        }
+        let full = json(&d);
+        for key in ["passed", "evaluatedAt", "reasons", "counted", "notCounted", "images", "ignores", "warnings"] {
+            assert_eq!(c[key], full[key], "{key}");
+        }
+    }
+}
