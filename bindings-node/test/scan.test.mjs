@@ -33,7 +33,7 @@ function scanGate(c, format) {
   writeFileSync(policy, JSON.stringify(c.policy))
   const out = spawnSync(
     program('scan_gate'),
-    ['--findings', join(SCAN, c.findings), '--policy', policy, '--now', c.now, '--format', format],
+    ['--findings', join(SCAN, c.findings), '--policy', policy, '--now', c.now, '--format', format, '--full'],
     { encoding: 'utf8' },
   )
   assert.equal(out.status, c.expect.passed ? 0 : 1, out.stderr)

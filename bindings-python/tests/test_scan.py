@@ -41,7 +41,7 @@ def scan_gate(tmp_path: Path, case: dict[str, Any], fmt: str) -> str:
     policy.write_text(json.dumps(case["policy"]))
     out = subprocess.run(
         [str(program("scan_gate")), "--findings", str(SCAN / case["findings"]), "--policy", str(policy),
-         "--now", case["now"], "--format", fmt],
+         "--now", case["now"], "--format", fmt, "--full"],
         capture_output=True, text=True, check=False,
     )
     assert out.returncode in (0, 1), out.stderr

@@ -158,24 +158,24 @@ fn validate_only_prints_warnings_and_exits_0() {
 }
 
 #[test]
-fn unreadable_inputs_exit_1() {
+fn unreadable_inputs_exit_2() {
     let (code, _, err) = run(&[
         "--policy",
         "/nonexistent/policy.json",
         "--images",
         "/nonexistent/i.json",
     ]);
-    assert_eq!(code, 1);
-    assert!(err.contains("cannot read"), "{err}");
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/policy.json"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let c = case("all images, example A");
     let policy = write(&dir, "policy.json", &c["policy"]);
     let images = write(&dir, "images.json", &json!({"images": []}));
     let (code, _, err) = run(&["--policy", &policy, "--images", &images]);
-    assert_eq!(code, 1);
-    assert!(err.contains("imageDetails"), "{err}");
+    assert_eq!(code, 2);
+    assert!(err.contains("imageDetails") && err.contains(&images), "{err}");
     let (code, _, err) = run(&["--policy", &policy, "--images", &images, "--now", "yesterday"]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(err.contains("--now"), "{err}");
 }
 

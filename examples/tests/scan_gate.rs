@@ -45,10 +45,52 @@ fn fails_with_exit_1_and_a_json_report() {
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let r: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(r["schema"], "ecr-core/scan-gate-report/v1");
+    assert_eq!(r["schema"], "ecr-core/scan-gate-summary/v1");
     assert_eq!(r["passed"], false);
     assert_eq!(r["reasons"][0]["severity"], "CRITICAL");
     assert_eq!(r["evaluatedAt"], "2026-06-01T00:00:00Z");
+}
+
+/// The compact report: a reviewer's row per counted and not-counted finding, no raw findings, no policy;
+/// `--full` gives the whole decision (every finding with its raw JSON, the policy), also to a file.
+#[test]
+fn compact_by_default_full_on_request() {
+    let policy = write_temp(
+        "compact.json",
+        r#"{"failOn": {"CRITICAL": 0}, "ignore": [{"id": "CVE-2023-45871", "reason": "not reachable"}]}"#,
+    );
+    let findings = fixture("basic_page.json");
+    let args = ["--findings", findings.as_str(), "--policy", policy.as_str()];
+    let compact = run(&args);
+    let c: Value = serde_json::from_slice(&compact.stdout).unwrap();
+    let page = support::fixture_json("scan/basic_page.json");
+    let raw = page["imageScanFindings"]["findings"].as_array().unwrap();
+    let counted = c["countedFindings"].as_array().unwrap();
+    let not_counted = c["notCountedFindings"].as_array().unwrap();
+    assert_eq!(counted.len() + not_counted.len(), raw.len());
+    let ignored = not_counted.iter().find(|f| f["id"] == "CVE-2023-45871").unwrap();
+    assert_eq!(ignored["why"]["kind"], "ignored");
+    assert_eq!(ignored["why"]["reason"], "not reachable");
+    let first = raw.iter().find(|f| f["name"] != "CVE-2023-45871").unwrap();
+    let row = counted.iter().find(|f| f["id"] == first["name"]).unwrap();
+    assert_eq!(row["severity"], first["severity"]);
+    assert!(row.get("package").is_some() && row.get("version").is_some(), "{row}");
+    assert!(row.get("why").is_none());
+    assert!(c.get("findings").is_none() && c.get("policy").is_none(), "{c:#}");
+    assert!(!String::from_utf8_lossy(&compact.stdout).contains("\"attributes\""));
+
+    let out = write_temp("full-report.json", "");
+    let full = run(&[&args[..], &["--full", "--output", out.as_str()]].concat());
+    assert_eq!(full.status.code(), compact.status.code());
+    assert!(full.stdout.is_empty(), "the report went to the file");
+    let f: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(f["schema"], "ecr-core/scan-gate-report/v1");
+    assert_eq!(f["findings"].as_array().unwrap().len(), raw.len());
+    assert_eq!(f["findings"][0]["finding"]["raw"], raw[0]);
+    assert_eq!(f["policy"]["ignore"][0]["id"], "CVE-2023-45871");
+    for key in ["passed", "reasons", "counted", "notCounted", "images", "ignores", "warnings"] {
+        assert_eq!(f[key], c[key], "{key}");
+    }
 }
 
 #[test]
@@ -159,30 +201,35 @@ fn unknown_status_fails_closed() {
     assert_eq!(r["reasons"][0]["code"], "unknownStatus");
 }
 
-fn queue_results(em: &support::Emulator, results: Vec<Value>) {
+/// One request to the emulator's own API (`/moto-api/...`); the response text.
+fn moto_api(em: &support::Emulator, method: &str, path: &str, body: &str) -> String {
     let host = em
         .endpoint()
         .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_owned();
-    let body = json!({"results": results, "region": em.region()}).to_string();
     let mut s = TcpStream::connect(&host).unwrap();
     write!(
         s,
-        "POST /moto-api/static/ecr/scan-finding-results HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
     .unwrap();
     let mut reply = String::new();
     s.read_to_string(&mut reply).unwrap();
+    reply
+}
+
+fn queue_results(em: &support::Emulator, results: Vec<Value>) {
+    let body = json!({"results": results, "region": em.region()}).to_string();
+    let reply = moto_api(em, "POST", "/moto-api/static/ecr/scan-finding-results", &body);
     assert!(reply.contains(" 201"), "{reply}");
 }
 
-#[tokio::test]
-async fn live_mode_against_the_emulator() {
-    let em = support::emulator();
+/// Repository, digest of an image tagged `v1`, and a completed basic scan of it queued in the emulator.
+async fn image_with_a_completed_basic_scan(em: &support::Emulator, prefix: &str) -> (String, String) {
     let client = em.client().await;
-    let repo = support::unique("scan-gate-live");
+    let repo = support::unique(prefix);
     client
         .create_repository(&repo, &ecr_core::types::RepositorySettings::recommended())
         .await
@@ -208,6 +255,73 @@ async fn live_mode_against_the_emulator() {
             "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
             "imageScanFindings": findings})],
     );
+    (repo, digest)
+}
+
+/// The ECR operations recorded by the emulator's request recorder for one access key id, sorted.
+fn recorded_operations(em: &support::Emulator, access_key_id: &str) -> Vec<String> {
+    let reply = moto_api(em, "GET", "/moto-api/recorder/download-recording", "");
+    let body = reply.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let mut ops: Vec<String> = body
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|r| {
+            let headers = r["headers"].as_object()?;
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .and_then(|(_, v)| v.as_str())
+            };
+            let credential = format!("Credential={access_key_id}/");
+            header("authorization")?
+                .contains(&credential)
+                .then(|| header("x-amz-target").and_then(|t| t.rsplit('.').next()))?
+                .map(str::to_owned)
+        })
+        .collect();
+    ops.sort();
+    ops
+}
+
+/// The live gate reads the image once (DescribeImages: digest and media type), the registry's scan type
+/// once, and the findings once: on a completed basic scan that is every ECR call it makes.
+#[tokio::test]
+async fn live_gate_calls_ecr_once_per_answer_it_needs() {
+    let em = support::emulator();
+    let (repo, digest) = image_with_a_completed_basic_scan(em, "scan-gate-calls").await;
+    // The scan exists before the gate runs (moto does not scan on push), as after a scan on push.
+    em.client()
+        .await
+        .start_image_scan(&repo, &ecr_core::types::ImageId::digest(&digest))
+        .await
+        .unwrap();
+    let policy = write_temp("calls.json", r#"{"failOn": {"CRITICAL": 0}}"#);
+    let key = format!("AKIACALLS{}", std::process::id());
+    assert!(moto_api(em, "POST", "/moto-api/recorder/start-recording", "").contains(" 200"));
+    let o = em
+        .command(BIN)
+        .env("AWS_ACCESS_KEY_ID", &key)
+        .args(["--policy", &policy, "--repository", &repo, "--tag", "v1"])
+        .args(["--timeout", "20", "--poll-interval", "0.2", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let ops = recorded_operations(em, &key);
+    moto_api(em, "POST", "/moto-api/recorder/stop-recording", "");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains(&digest[..19]));
+    assert_eq!(
+        ops,
+        ["DescribeImageScanFindings", "DescribeImages", "GetRegistryScanningConfiguration"],
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[tokio::test]
+async fn live_mode_against_the_emulator() {
+    let em = support::emulator();
+    let (repo, digest) = image_with_a_completed_basic_scan(em, "scan-gate-live").await;
     let policy = write_temp("live.json", r#"{"failOn": {"CRITICAL": 0}}"#);
     let o = em
         .command(BIN)

@@ -11,10 +11,16 @@ use std::process::ExitCode;
 use clap::Parser;
 use ecr_core::verify::EnsureOptions;
 use ecr_core::{EcrClient, Error};
-use serde_json::json;
+use ecr_core_examples::{Verdict, args, finish};
 
 #[derive(Parser, Debug)]
-#[command(about = "Audit ECR repositories and print the audit as JSON")]
+#[command(
+    name = "audit_repository",
+    version,
+    about = "Audit ECR repositories and print the audit as JSON",
+    after_help = "Examples:\n  audit_repository --repository team/app\n  audit_repository --repository team/app --ensure --apply\n  \
+                  audit_repository --all"
+)]
 struct Args {
     /// The repository to audit.
     #[arg(long, conflicts_with = "all", required_unless_present = "all")]
@@ -69,12 +75,8 @@ async fn run(args: Args) -> Result<i32, Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args).await {
-        Ok(code) => ExitCode::from(code as u8),
-        Err(e) => {
-            eprintln!("{}", json!({"error": {"code": e.code(), "message": e.to_string()}}));
-            ExitCode::from(2)
-        }
-    }
+    let args: Args = args();
+    let what = args.repository.clone().unwrap_or_else(|| "--all".to_owned());
+    let result = run(args).await.map(Verdict::from_code).map_err(|e| anyhow::Error::from(e).context(what));
+    finish("audit_repository", result)
 }

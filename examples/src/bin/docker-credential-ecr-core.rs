@@ -18,6 +18,10 @@
 //! - `ECR_CORE_CACHE_DIR` (default `$XDG_CACHE_HOME/ecr-core` or `~/.cache/ecr-core`): the token cache
 //!   shared by helper processes; `ECR_CORE_DISABLE_CACHE=1` turns it off.
 //! - `ECR_CORE_REQUIRE_TEMPORARY_CREDENTIALS=true`: refuse long-lived static keys (for CI).
+//!
+//! Exit status and output follow Docker's credential-helper protocol, not the other programs' 0/1/2:
+//! 0 on success, 1 on any failure (the reason on stdout for docker, and on stderr).
+//! `--version` and `--help` print to stdout and exit 0.
 
 use std::io::{Read as _, Write as _};
 use std::process::ExitCode;
@@ -105,11 +109,32 @@ async fn run(action: &str, stdin: &str) -> (String, String, i32) {
     }
 }
 
+const USAGE: &str = "usage: docker-credential-ecr-core <get|list|store|erase|version>";
+
+const HELP: &str = "A Docker credential helper for Amazon ECR (Docker's credential-helper protocol).
+
+Actions: get (server URL on stdin), list, store, erase, version. Exit 0 on success, 1 on any failure.
+
+Example:
+  echo 123456789012.dkr.ecr.eu-west-1.amazonaws.com | docker-credential-ecr-core get
+Configure docker with {\"credHelpers\": {\"123456789012.dkr.ecr.eu-west-1.amazonaws.com\": \"ecr-core\"}}.";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() != 1 {
-        eprintln!("usage: docker-credential-ecr-core <get|list|store|erase|version>");
-        return ExitCode::from(1);
+    match args.first().map(String::as_str) {
+        Some("--version" | "-V") if args.len() == 1 => {
+            println!("docker-credential-ecr-core {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some("--help" | "-h") if args.len() == 1 => {
+            println!("{USAGE}\n\n{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        _ if args.len() != 1 => {
+            eprintln!("docker-credential-ecr-core: {USAGE}");
+            return ExitCode::from(1);
+        }
+        _ => {}
     }
     let action = args[0].as_str();
     let mut stdin = String::new();

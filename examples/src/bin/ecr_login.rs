@@ -11,15 +11,22 @@
 //! password (only `--password-stdout` writes it, alone, to stdout).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
 use ecr_core::EcrClient;
 use ecr_core::auth::{Authenticator, CredentialPolicy, DiskCache, ManualClock, write_docker_config};
+use ecr_core_examples::{Input as _, Verdict, args, finish};
 
 /// ECR registry credentials from the AWS credential chain.
 #[derive(Parser, Debug)]
-#[command(name = "ecr_login")]
+#[command(
+    name = "ecr_login",
+    version,
+    after_help = "Examples:\n  ecr_login --registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com --docker-config ~/.docker/config.json\n  \
+                  ecr_login --password-stdout | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+)]
 struct Args {
     /// The registry host or server URL (default: the caller's own registry in the region).
     #[arg(long)]
@@ -55,12 +62,17 @@ struct Args {
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+async fn main() -> ExitCode {
+    let args = args();
+    finish("ecr_login", run(args).await)
+}
+
+async fn run(args: Args) -> anyhow::Result<Verdict> {
     let client = EcrClient::builder()
         .options(args.region.clone(), args.profile.clone(), None)
         .build()
-        .await?;
+        .await
+        .input("AWS configuration")?;
     let mut builder = Authenticator::builder(client);
     if args.require_temporary_credentials {
         builder = builder.credential_policy(CredentialPolicy::RequireTemporary);
@@ -69,20 +81,23 @@ async fn main() -> anyhow::Result<()> {
         builder = builder.disk_cache(DiskCache::from_env());
     }
     if let Some(now) = &args.assume_now {
-        let now = ecr_core::time::parse_str(now).with_context(|| format!("--assume-now {now:?} is not a time"))?;
+        let now = ecr_core::time::parse_str(now).with_context(|| format!("--assume-now: {now:?} is not a time"))?;
         builder = builder.clock(ManualClock::new(now));
     }
     let auth = builder.build();
     let creds = if args.public {
-        auth.public_credentials().await?
+        auth.public_credentials().await.input("public.ecr.aws")?
     } else if let Some(registry) = &args.registry {
-        auth.credentials(registry).await?
+        auth.credentials(registry).await.input(registry)?
     } else {
-        auth.credentials_for_region(args.region.as_deref()).await?
+        let region = args.region.as_deref().unwrap_or("the configured region");
+        auth.credentials_for_region(args.region.as_deref())
+            .await
+            .input(format!("the registry in {region}"))?
     };
     if args.password_stdout {
         println!("{}", creds.password.expose());
-        return Ok(());
+        return Ok(Verdict::Pass);
     }
     let identity = auth.aws_identity().await?;
     println!("Registry: {}", creds.host);
@@ -94,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
     println!("AWS credentials: {}", identity.source);
     if let Some(path) = &args.docker_config {
         let key = args.config_key.as_deref().unwrap_or(&creds.host);
-        let outcome = write_docker_config(path, key, &creds)?;
+        let outcome = write_docker_config(path, key, &creds).input(path.display())?;
         println!(
             "Docker config: {} auths[{}] in {}",
             if outcome.replaced { "replaced" } else { "added" },
@@ -105,5 +120,5 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("warning: docker will use {by} instead of this auths entry");
         }
     }
-    Ok(())
+    Ok(Verdict::Pass)
 }

@@ -6,20 +6,29 @@
 //! ```
 //! Prints one JSON object: `previewResults` (ECR's shape), `summary`, and the extras (`reclaimedBytes`,
 //! `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`); exit 0. An invalid
-//! policy prints `{"errors": [{"path", "message"}], "warnings": []}` and exits 2; other failures exit 1.
+//! policy prints `{"errors": [{"path", "message"}], "warnings": []}` (and the one-line error on stderr) and
+//! exits 2; so does every other bad input or error.
 //! `--repository` reads the policy (unless `--policy` is given) and every image from ECR (AWS environment,
 //! `AWS_ENDPOINT_URL` honoured). `--text` prints one line per image instead: what goes and why.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::Parser;
 use ecr_core::lifecycle::{
     EvaluationContext, LifecyclePolicy, LifecyclePreviewOptions, Preview, parse_images, validation_document,
 };
+use ecr_core_examples::{Input as _, Verdict, args, finish, read_text};
 
 #[derive(Parser, Debug)]
-#[command(about = "Validate a lifecycle policy and preview what ECR would expire or archive")]
+#[command(
+    name = "lifecycle_preview",
+    version,
+    about = "Validate a lifecycle policy and preview what ECR would expire or archive",
+    after_help = "Examples:\n  lifecycle_preview --policy policy.json --images images.json --now 2026-06-01T00:00:00Z\n  \
+                  lifecycle_preview --repository team/app --text"
+)]
 struct Args {
     /// Policy JSON file.
     #[arg(long)]
@@ -46,10 +55,6 @@ struct Args {
 
 fn print_json(v: &serde_json::Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
-}
-
-fn read(path: &str) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {path}: {e}"))
 }
 
 fn print_text(policy: &LifecyclePolicy, preview: &Preview<'_>) {
@@ -108,28 +113,27 @@ fn print_text(policy: &LifecyclePolicy, preview: &Preview<'_>) {
     );
 }
 
-async fn run(args: Args) -> anyhow::Result<ExitCode> {
+async fn run(args: Args) -> anyhow::Result<Verdict> {
     let now = match &args.now {
-        Some(s) => ecr_core::time::parse_str(s).ok_or_else(|| anyhow::anyhow!("--now {s:?} is not RFC 3339"))?,
+        Some(s) => ecr_core::time::parse_str(s).ok_or_else(|| anyhow::anyhow!("--now: {s:?} is not RFC 3339"))?,
         None => chrono::Utc::now(),
     };
-    let policy_text = args.policy.as_deref().map(read).transpose()?;
+    let policy_path = args.policy.as_deref().unwrap_or_default();
+    let policy_text = args.policy.as_deref().map(read_text).transpose()?;
     if let Some(text) = &policy_text {
         let parsed = LifecyclePolicy::parse(text);
         if parsed.is_err() || args.validate_only {
+            // The validation document on stdout; an invalid policy is also the one-line error on stderr.
             print_json(&validation_document(&parsed));
-            return Ok(if parsed.is_err() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            });
+            parsed.input(policy_path)?;
+            return Ok(Verdict::Pass);
         }
     } else if args.validate_only || args.repository.is_none() {
         anyhow::bail!("--policy FILE is required (unless --repository reads the repository's policy)");
     }
 
     let (policy, warnings, preview) = if let Some(repo) = &args.repository {
-        let client = ecr_core::EcrClient::from_env().await?;
+        let client = ecr_core::EcrClient::from_env().await.input("AWS configuration")?;
         let options = LifecyclePreviewOptions {
             policy_text,
             now: Some(now),
@@ -138,10 +142,11 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         let report = match client.lifecycle_preview(repo, &options).await {
             Err(e @ ecr_core::Error::PolicyValidation { .. }) => {
-                print_json(&validation_document(&Err(e)));
-                return Ok(ExitCode::from(2));
+                let invalid: ecr_core::Result<ecr_core::lifecycle::Parsed> = Err(e);
+                print_json(&validation_document(&invalid));
+                return invalid.map(|_| Verdict::Pass).input(format!("{repo}: lifecycle policy"));
             }
-            other => other?,
+            other => other.input(repo)?,
         };
         (report.policy, report.warnings, report.preview)
     } else {
@@ -149,8 +154,8 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
             .images
             .as_deref()
             .ok_or_else(|| anyhow::anyhow!("--images FILE (or --repository NAME) is required"))?;
-        let images = parse_images(&read(images_path)?)?;
-        let parsed = LifecyclePolicy::parse(policy_text.as_deref().unwrap_or_default())?;
+        let images = parse_images(&read_text(images_path)?).input(images_path)?;
+        let parsed = LifecyclePolicy::parse(policy_text.as_deref().unwrap_or_default()).input(policy_path)?;
         let context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
         let preview = parsed.policy.evaluate(&images, &context).into_owned();
         (parsed.policy, parsed.warnings, preview)
@@ -163,17 +168,15 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         print_json(&preview.to_document(&warnings));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Verdict::Pass)
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args).await {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("lifecycle_preview: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+fn main() -> ExitCode {
+    let args = args();
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")
+        .and_then(|rt| rt.block_on(run(args)));
+    finish("lifecycle_preview", result)
 }

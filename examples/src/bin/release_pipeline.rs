@@ -49,7 +49,13 @@ const STEPS: [&str; 8] = [
 ];
 
 #[derive(Parser, Debug)]
-#[command(about = "Run the ECR release pipeline: repository, credentials, tags, push, verify, scan, lifecycle, record")]
+#[command(
+    name = "release_pipeline",
+    version,
+    about = "Run the ECR release pipeline: repository, credentials, tags, push, verify, scan, lifecycle, record",
+    after_help = "Example:\n  release_pipeline --repository team/service --tag-strategy strategy.json --scan-policy scan.json \\\n    \
+                  --manifest manifest.json --platform linux/amd64 --record build-record.json --json"
+)]
 struct Args {
     #[command(flatten)]
     repo: RepoOptions,
@@ -831,14 +837,11 @@ async fn run(args: &Args, image: &BuiltImage, client: &EcrClient, p: &mut Pipeli
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args = Args::parse();
+    let args: Args = ecr_core_examples::args();
     let mut p = Pipeline::new(args.output.json);
     let image = match BuiltImage::from_args(&args.image) {
         Ok(i) => i,
-        Err(e) => {
-            eprintln!("release_pipeline: {e:#}");
-            return std::process::ExitCode::from(2);
-        }
+        Err(e) => return ecr_core_examples::finish("release_pipeline", Err(e)),
     };
     match EcrClient::from_env().await {
         Ok(client) => {
@@ -847,8 +850,10 @@ async fn main() -> std::process::ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("release_pipeline: {e}");
-            return std::process::ExitCode::from(2);
+            return ecr_core_examples::finish(
+                "release_pipeline",
+                Err(anyhow::Error::from(e).context("AWS configuration")),
+            );
         }
     }
     if args.output.json {
@@ -863,11 +868,11 @@ async fn main() -> std::process::ExitCode {
             if !args.output.json {
                 println!("pipeline passed: {} steps in {total} ms", p.steps.len());
             }
-            std::process::ExitCode::SUCCESS
+            ecr_core_examples::finish("release_pipeline", Ok(ecr_core_examples::Verdict::Pass))
         }
         Some(step) => {
             eprintln!("release_pipeline: step '{step}' failed");
-            std::process::ExitCode::from(1)
+            ecr_core_examples::finish("release_pipeline", Ok(ecr_core_examples::Verdict::Fail))
         }
     }
 }

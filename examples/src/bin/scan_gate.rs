@@ -1,25 +1,34 @@
 //! `scan_gate`: decide pass/fail for an ECR image scan from a policy, and report it.
 //!
-//! File mode: `scan_gate --findings FILE --policy FILE [--now RFC3339] [--format json|sarif|markdown]`, where
+//! File mode: `scan_gate --findings FILE --policy FILE [--now RFC3339] [--format json|sarif|markdown] [--full]
+//! [--output FILE]`, where
 //! FILE is one DescribeImageScanFindings response (API or `aws ecr describe-image-scan-findings` output) or a
 //! JSON array of such pages.
 //! Live mode: `scan_gate --policy FILE --repository NAME (--tag T | --digest D) [--timeout SECS]` against ECR
 //! (standard AWS environment, `AWS_ENDPOINT_URL` honoured): waits for the scan of the image (every platform of
 //! an index), reads every page, and gates.
-//! Exit status: 0 pass, 1 fail, 2 bad input or error (with a message naming the problem).
+//! The report is written straight from the decision to stdout (or `--output`): JSON is compact unless
+//! `--full` (the whole decision with every raw finding and the policy); SARIF and Markdown are the same
+//! either way. Exit status: 0 pass, 1 fail, 2 bad input or error (one line on stderr naming the input).
 
+use std::io::BufWriter;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use clap::Parser;
-use ecr_core::scan::report::{self, Format};
+use ecr_core::scan::report::{self, Detail, Format};
 use ecr_core::scan::{GateImage, GateOptions, ScanPolicy, ScanType, WaitOptions, evaluate, parse_findings_owned};
 use ecr_core::types::ImageId;
+use ecr_core_examples::{Input as _, Verdict, args, finish, read_text};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "scan_gate",
-    about = "Gate an ECR image scan on a policy (exit 0 pass, 1 fail, 2 error)"
+    version,
+    about = "Gate an ECR image scan on a policy (exit 0 pass, 1 fail, 2 error)",
+    after_help = "Examples:\n  scan_gate --findings findings.json --policy policy.json --format sarif --output scan.sarif\n  \
+                  scan_gate --policy policy.toml --repository team/app --tag v1.2.3 --format markdown"
 )]
 struct Args {
     /// Policy file (JSON, or TOML when it ends in .toml).
@@ -58,36 +67,34 @@ struct Args {
     /// The instant ignore expiry is judged against (RFC 3339; default now).
     #[arg(long)]
     now: Option<String>,
-    /// Report format.
+    /// Report format: json, sarif or markdown.
     #[arg(long, default_value = "json")]
     format: String,
+    /// JSON: the full report (every finding with its raw JSON, and the policy) instead of the compact one.
+    #[arg(long)]
+    full: bool,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    output: Option<String>,
     /// Print each poll to stderr (live mode).
     #[arg(long)]
     progress: bool,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
-        Err(e) => {
-            eprintln!("scan_gate: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    finish("scan_gate", run(args()))
 }
 
-fn run(args: Args) -> anyhow::Result<bool> {
-    let format = Format::parse(&args.format)?;
-    let policy = ScanPolicy::load(&args.policy).map_err(|e| anyhow::anyhow!("policy {}: {e}", args.policy))?;
+fn run(args: Args) -> anyhow::Result<Verdict> {
+    let format = Format::parse(&args.format).input("--format")?;
+    let detail = if args.full { Detail::Full } else { Detail::Compact };
+    let policy = ScanPolicy::load(&args.policy).input(&args.policy)?;
     let now = match &args.now {
         Some(t) => ecr_core::time::parse_str(t).ok_or_else(|| anyhow::anyhow!("--now: not an RFC 3339 time: {t:?}"))?,
         None => chrono::Utc::now(),
     };
     let decision = if let Some(path) = &args.findings {
-        let text = std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("findings {path}: {e}"))?;
-        let scan = parse_findings_owned(text).map_err(|e| anyhow::anyhow!("findings {path}: {e}"))?;
+        let scan = parse_findings_owned(read_text(path)?).input(path)?;
         evaluate(&policy, [GateImage::new(scan)], now)
     } else if let Some(repository) = &args.repository {
         let image = match (&args.tag, &args.digest) {
@@ -129,14 +136,40 @@ fn run(args: Args) -> anyhow::Result<bool> {
             platforms: args.platforms.clone(),
             scan_type,
         };
-        let rt = tokio::runtime::Runtime::new()?;
+        let rt = tokio::runtime::Runtime::new().context("starting the runtime")?;
         rt.block_on(async {
             let client = ecr_core::EcrClient::from_env().await?;
             client.gate_image(repository, &image, &policy, &opts, now).await
-        })?
+        })
+        .input(format!("{repository}:{}", image_label(&image)))?
     } else {
         anyhow::bail!("give --findings FILE, or --repository NAME with --tag or --digest");
     };
-    println!("{}", report::render(&decision, format));
-    Ok(decision.passed)
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).input(path)?;
+            write_report(&decision, format, detail, BufWriter::new(file)).input(path)?;
+        }
+        None => write_report(&decision, format, detail, BufWriter::new(std::io::stdout().lock())).input("stdout")?,
+    }
+    Ok(Verdict::from_passed(decision.passed))
+}
+
+fn write_report(
+    decision: &ecr_core::scan::GateDecision,
+    format: Format,
+    detail: Detail,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
+    report::write(decision, format, detail, &mut out)?;
+    out.flush()
+}
+
+/// `TAG` or `@DIGEST`, for error messages.
+fn image_label(image: &ImageId) -> String {
+    match (&image.image_tag, &image.image_digest) {
+        (Some(t), _) => t.clone(),
+        (None, Some(d)) => format!("@{d}"),
+        (None, None) => String::new(),
+    }
 }

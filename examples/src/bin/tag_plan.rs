@@ -14,9 +14,16 @@ use std::process::ExitCode;
 use clap::Parser;
 use ecr_core::tagging::{BuildContext, RepositoryState, TagPolicy, TagStrategy, evaluate};
 use ecr_core::types::{ImageDetail, TagMutability};
+use ecr_core_examples::{Input as _, Verdict, args, finish, read_text};
 
 #[derive(Parser, Debug)]
-#[command(about = "Plan and check the tags of a build")]
+#[command(
+    name = "tag_plan",
+    version,
+    about = "Plan and check the tags of a build",
+    after_help = "Example:\n  tag_plan --from-env --strategy strategy.json --policy production --existing images.json \\\n    \
+                  --mutability IMMUTABLE"
+)]
 struct Args {
     /// The build context (JSON file).
     #[arg(long, conflicts_with = "from_env", required_unless_present = "from_env")]
@@ -50,27 +57,22 @@ struct DescribeImagesOutput {
     image_details: Vec<ImageDetail>,
 }
 
-fn read(path: &str) -> ecr_core::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| ecr_core::Error::io(path, e))
-}
-
-fn run(args: Args) -> ecr_core::Result<ecr_core::tagging::PlanReport> {
+fn run(args: Args) -> anyhow::Result<Verdict> {
     let context = match &args.context {
-        Some(path) => BuildContext::from_json(&read(path)?)?,
-        None => BuildContext::from_process_env()?,
+        Some(path) => BuildContext::from_json(&read_text(path)?).input(path)?,
+        None => BuildContext::from_process_env().input("CI environment")?,
     };
-    let strategy = TagStrategy::from_json(&read(&args.strategy)?)?;
+    let strategy = TagStrategy::from_json(&read_text(&args.strategy)?).input(&args.strategy)?;
     let policy = match args.policy.as_deref() {
         None => TagPolicy::default(),
         Some(name) => match TagPolicy::named(name) {
             Some(p) => p,
-            None => TagPolicy::from_json(&read(name)?)?,
+            None => TagPolicy::from_json(&read_text(name)?).input(name)?,
         },
     };
     let images = match &args.existing {
         Some(path) => {
-            let out: DescribeImagesOutput = serde_json::from_str(&read(path)?)
-                .map_err(|e| ecr_core::Error::invalid("--existing", format!("{path}: {e}")))?;
+            let out: DescribeImagesOutput = serde_json::from_str(&read_text(path)?).input(path)?;
             Some(out.image_details)
         }
         None => None,
@@ -89,36 +91,11 @@ fn run(args: Args) -> ecr_core::Result<ecr_core::tagging::PlanReport> {
         exclusion_filters: args.exclusions,
         images,
     };
-    evaluate(&strategy, &context, &policy, &repository, args.digest.as_deref())
+    let report = evaluate(&strategy, &context, &policy, &repository, args.digest.as_deref())?;
+    println!("{}", report.to_json_pretty());
+    Ok(Verdict::from_passed(report.is_ok()))
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(a) => a,
-        Err(e) if e.use_stderr() => {
-            let _ = e.print();
-            return ExitCode::from(2);
-        }
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::SUCCESS;
-        }
-    };
-    match run(args) {
-        Ok(report) => {
-            println!("{}", report.to_json_pretty());
-            if report.is_ok() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
-        Err(e) => {
-            eprintln!("tag_plan: {e}");
-            for f in e.field_errors() {
-                eprintln!("  {f}");
-            }
-            ExitCode::from(2)
-        }
-    }
+    finish("tag_plan", run(args()))
 }

@@ -17,9 +17,16 @@ use ecr_core::verify::{
     VerifyPushRequest,
 };
 use ecr_core::{EcrClient, Error, Secret};
+use ecr_core_examples::{Verdict, args, finish};
 
 #[derive(Parser, Debug)]
-#[command(about = "Verify an ECR push and print the report as JSON")]
+#[command(
+    name = "verify_push",
+    version,
+    about = "Verify an ECR push and print the report as JSON",
+    after_help = "Example:\n  verify_push --image 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:v1.2.3 --tag sha-4f2a9c1 \\\n    \
+                  --digest sha256:... --platform linux/amd64 --warn healthcheck --record build-record.json"
+)]
 struct Args {
     /// The image: an ECR reference HOST/REPO[:TAG][@sha256:...] (HOST/REPO with --tag).
     #[arg(long)]
@@ -193,15 +200,7 @@ async fn run(args: Args) -> Result<i32, Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args).await {
-        Ok(code) => ExitCode::from(code as u8),
-        Err(e) => {
-            eprintln!(
-                "{}",
-                serde_json::json!({"error": {"code": e.code(), "message": e.to_string()}})
-            );
-            ExitCode::from(2)
-        }
-    }
+    let args = args();
+    let result = run(args).await.map(Verdict::from_code).map_err(anyhow::Error::from);
+    finish("verify_push", result)
 }
