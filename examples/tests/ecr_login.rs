@@ -53,3 +53,50 @@ fn prints_registry_and_expiry_never_the_password_and_writes_docker_config() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("2015-01-01"));
 }
+
+/// Several registries in one call: two accounts in two regions, IPv4 and dual-stack hosts, every entry in
+/// one docker config write.
+#[test]
+fn many_registries_are_written_in_one_docker_config() {
+    let emu = support::emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.json");
+    let base = [
+        "--assume-now",
+        "2014-12-31T12:00:00Z",
+        "--account",
+        "123456789012",
+        "--account",
+        "210987654321",
+        "--registry-region",
+        "us-east-1",
+        "--registry-region",
+        "eu-west-1",
+        "--dual-stack",
+        "--docker-config",
+    ];
+    let out = emu.command(LOGIN).args(base).arg(&config).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Docker config: 8 registries"), "{stdout}");
+    assert!(
+        stdout.contains("Registry: 210987654321.dkr-ecr.eu-west-1.on.aws until 2015-01-01T00:00:00Z"),
+        "{stdout}"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(doc["auths"].as_object().unwrap().len(), 8);
+
+    // Without a docker config several registries are refused: there is nowhere to put them.
+    let out = emu
+        .command(LOGIN)
+        .args([
+            "--registry",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            "--registry",
+            "210987654321.dkr.ecr.us-east-1.amazonaws.com",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--docker-config"));
+}

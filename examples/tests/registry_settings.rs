@@ -102,3 +102,37 @@ fn bad_input_exits_2_naming_the_field() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/snapshot.json"), "{err}");
 }
+
+/// `audit_repository --registry-settings` against the emulator: a repository ensured with the safe
+/// defaults under `team/` differs from the `team` creation template, and both the audit and the ensure
+/// step say so (exit 1).
+#[test]
+fn audit_repository_checks_the_template_covering_the_name() {
+    let emu = support::emulator();
+    let name = format!("team/{}", support::unique("audit"));
+    let out = emu
+        .command(env!("CARGO_BIN_EXE_audit_repository"))
+        .args([
+            "--repository",
+            &name,
+            "--ensure",
+            "--apply",
+            "--registry-settings",
+            &settings("snapshot.json"),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let template = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "template")
+        .unwrap();
+    assert_eq!(template["status"], "failed");
+    assert_eq!(template["details"]["template"], "team");
+    assert_eq!(report["ensure"]["created"], true);
+    assert_eq!(report["ensure"]["template"]["ok"], false);
+}

@@ -370,6 +370,12 @@ impl Authenticator {
         Ok(AwsIdentity::of(&creds))
     }
 
+    /// The region of the client it was built from, the one [`Authenticator::credentials_for_region`] uses
+    /// by default.
+    pub fn home_region(&self) -> Option<&str> {
+        self.inner.home_region.as_deref()
+    }
+
     /// The clock tokens are judged by.
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()

@@ -1,7 +1,10 @@
 //! Audits one repository or all of them: tag mutability, effective scanning, encryption, lifecycle
 //! policy, repository policy (no push/delete outside the account, no wildcard principal). With
 //! `--ensure`, first creates the repository with the safe defaults or reports its drift (`--apply`
-//! fixes it). Prints JSON; exit 0 all pass, 1 a check failed, 2 bad input or error.
+//! fixes it). With `--registry-settings FILE` (a `registry_settings snapshot`) or `--templates` (read live),
+//! the repository is also checked against the creation template covering its name (`template`), and
+//! `--ensure` reports where its settings differ from that template. Prints JSON; exit 0 all pass, 1 a check
+//! failed, 2 bad input or error.
 //!
 //! cargo run -q -p ecr-core-examples --bin audit_repository -- --repository NAME [--ensure [--apply]]
 //! cargo run -q -p ecr-core-examples --bin audit_repository -- --all
@@ -9,6 +12,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use ecr_core::settings::RegistrySnapshot;
 use ecr_core::verify::EnsureOptions;
 use ecr_core::{EcrClient, Error};
 use ecr_core_examples::{Verdict, args, finish};
@@ -34,6 +38,13 @@ struct Args {
     /// With --ensure: fix the drift.
     #[arg(long, requires = "ensure")]
     apply: bool,
+    /// Check the repository against its creation template, from this registry snapshot
+    /// (`registry_settings snapshot`).
+    #[arg(long, requires = "repository", conflicts_with = "templates")]
+    registry_settings: Option<String>,
+    /// Check the repository against its creation template, read live.
+    #[arg(long, requires = "repository")]
+    templates: bool,
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
@@ -42,6 +53,14 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
 
 async fn run(args: Args) -> Result<i32, Error> {
     let client = EcrClient::from_env().await?;
+    let snapshot = match (&args.registry_settings, args.templates) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            Some(RegistrySnapshot::from_json(&text)?)
+        }
+        (None, true) => Some(client.registry_snapshot().await?),
+        (None, false) => None,
+    };
     let (out, code) = match &args.repository {
         Some(name) => {
             let ensured = if args.ensure {
@@ -49,15 +68,28 @@ async fn run(args: Args) -> Result<i32, Error> {
                     apply: args.apply,
                     ..Default::default()
                 };
-                Some(client.ensure_repository(name, &options).await?)
+                match &snapshot {
+                    Some(s) => {
+                        let (outcome, template) = client.ensure_repository_with_templates(name, &options, s).await?;
+                        Some((outcome, Some(template)))
+                    }
+                    None => Some((client.ensure_repository(name, &options).await?, None)),
+                }
             } else {
                 None
             };
-            let report = client.audit_repository(name).await?;
+            let report = match &snapshot {
+                Some(s) => client.audit_repository_with_templates(name, s).await?,
+                None => client.audit_repository(name).await?,
+            };
             let code = report.exit_code();
             let mut out = to_json(&report)?;
-            if let (Some(e), Some(obj)) = (ensured, out.as_object_mut()) {
-                obj.insert("ensure".into(), to_json(&e)?);
+            if let (Some((e, template)), Some(obj)) = (ensured, out.as_object_mut()) {
+                let mut ensure = to_json(&e)?;
+                if let (Some(t), Some(map)) = (template, ensure.as_object_mut()) {
+                    map.insert("template".into(), to_json(&t)?);
+                }
+                obj.insert("ensure".into(), ensure);
             }
             (out, code)
         }
@@ -77,6 +109,9 @@ async fn run(args: Args) -> Result<i32, Error> {
 async fn main() -> ExitCode {
     let args: Args = args();
     let what = args.repository.clone().unwrap_or_else(|| "--all".to_owned());
-    let result = run(args).await.map(Verdict::from_code).map_err(|e| anyhow::Error::from(e).context(what));
+    let result = run(args)
+        .await
+        .map(Verdict::from_code)
+        .map_err(|e| anyhow::Error::from(e).context(what));
     finish("audit_repository", result)
 }

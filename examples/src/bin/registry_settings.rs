@@ -9,20 +9,24 @@
 //! ```
 //! Without `--snapshot` the configuration is read live with the standard AWS environment. `effective`
 //! prints the settings with what decided each (exit 0); `audit` prints the audit (exit 0 passed, 1 a check
-//! failed). Bad input or an error: exit 2 with `{"error": {"code", "message"}}` on stderr.
+//! failed). Bad input or an error: exit 2 with one line on stderr naming the input (docs/programs.md).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use ecr_core::EcrClient;
 use ecr_core::settings::{RegistrySnapshot, audit_registry, effective_settings};
 use ecr_core::types::Repository;
-use ecr_core::{EcrClient, Error};
-use serde_json::json;
+use ecr_core_examples::{Input, Verdict, args, finish, read_text};
 
 #[derive(Parser, Debug)]
 #[command(
+    name = "registry_settings",
     version,
-    about = "Effective repository settings and the registry configuration audit"
+    about = "Effective repository settings and the registry configuration audit",
+    after_help = "Examples:\n  registry_settings snapshot > registry.json\n  \
+                  registry_settings effective --repository team/app --snapshot registry.json\n  \
+                  registry_settings audit --rolling-tag latest --rolling-tag stable"
 )]
 struct Args {
     #[command(subcommand)]
@@ -62,26 +66,34 @@ struct DescribeRepositoriesOutput {
     repositories: Vec<Repository>,
 }
 
-fn read(path: &str) -> ecr_core::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+fn snapshot_file(path: &str) -> anyhow::Result<RegistrySnapshot> {
+    RegistrySnapshot::from_json(&read_text(path)?).input(format!("snapshot {path}"))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> ecr_core::Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::invalid("output", e.to_string()))
+fn print<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
 }
 
-async fn run(args: Args) -> ecr_core::Result<(String, u8)> {
+async fn run(args: Args) -> anyhow::Result<Verdict> {
     match args.command {
         Command::Snapshot => {
-            let client = EcrClient::from_env().await?;
-            Ok((to_json(&client.registry_snapshot().await?)?, 0))
+            let client = EcrClient::from_env().await.input("AWS configuration")?;
+            print(&client.registry_snapshot().await.input("registry configuration")?)?;
+            Ok(Verdict::Pass)
         }
         Command::Effective { repository, snapshot } => {
             let settings = match snapshot {
-                Some(path) => effective_settings(&RegistrySnapshot::from_json(&read(&path)?)?, &repository, None),
-                None => EcrClient::from_env().await?.effective_settings(&repository).await?,
+                Some(path) => effective_settings(&snapshot_file(&path)?, &repository, None),
+                None => EcrClient::from_env()
+                    .await
+                    .input("AWS configuration")?
+                    .effective_settings(&repository)
+                    .await
+                    .input(format!("repository {repository}"))?,
             };
-            Ok((to_json(&settings)?, 0))
+            print(&settings)?;
+            Ok(Verdict::Pass)
         }
         Command::Audit {
             snapshot,
@@ -89,34 +101,30 @@ async fn run(args: Args) -> ecr_core::Result<(String, u8)> {
             rolling_tags,
         } => {
             let report = match (snapshot, repositories) {
-                (Some(snapshot), Some(repositories)) => {
-                    let snapshot = RegistrySnapshot::from_json(&read(&snapshot)?)?;
-                    let text = read(&repositories)?;
+                (Some(snapshot), Some(path)) => {
+                    let snapshot = snapshot_file(&snapshot)?;
+                    let text = read_text(&path)?;
                     let repositories = serde_json::from_str::<DescribeRepositoriesOutput>(&text)
                         .map(|o| o.repositories)
                         .or_else(|_| serde_json::from_str::<Vec<Repository>>(&text))
-                        .map_err(|e| Error::invalid("--repositories", e.to_string()))?;
+                        .input(format!("repositories {path}"))?;
                     audit_registry(&snapshot, &repositories, &rolling_tags)
                 }
-                _ => EcrClient::from_env().await?.audit_registry(&rolling_tags).await?,
+                _ => EcrClient::from_env()
+                    .await
+                    .input("AWS configuration")?
+                    .audit_registry(&rolling_tags)
+                    .await
+                    .input("registry configuration")?,
             };
-            let code = u8::from(!report.passed);
-            Ok((to_json(&report)?, code))
+            print(&report)?;
+            Ok(Verdict::from_passed(report.passed))
         }
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(args).await {
-        Ok((out, code)) => {
-            println!("{out}");
-            ExitCode::from(code)
-        }
-        Err(e) => {
-            eprintln!("{}", json!({"error": {"code": e.code(), "message": e.to_string()}}));
-            ExitCode::from(2)
-        }
-    }
+    let args: Args = args();
+    finish("registry_settings", run(args).await)
 }
