@@ -191,25 +191,28 @@ fn tag_plan_metadata_action_labels_and_annotation_levels() {
         &serde_json::json!({"tags": ["type=semver,pattern={{version}}"], "labels": ["maintainer=CrazyMax"],
                             "annotations": ["org.opencontainers.image.title=Shop"]}),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_tag_plan"))
-        .args([
-            "--context",
-            &ctx,
-            "--strategy",
-            &strategy,
-            "--format",
-            "metadata-action",
-        ])
-        .args([
-            "--image",
-            "ghcr.io/Acme/Shop",
-            "--annotation-level",
-            "manifest",
-            "--annotation-level",
-            "index",
-        ])
-        .output()
-        .unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tag_plan"))
+            .args([
+                "--context",
+                &ctx,
+                "--strategy",
+                &strategy,
+                "--format",
+                "metadata-action",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "--image",
+        "ghcr.io/Acme/Shop",
+        "--annotation-level",
+        "manifest",
+        "--annotation-level",
+        "index",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let got: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -248,18 +251,7 @@ fn tag_plan_metadata_action_labels_and_annotation_levels() {
     assert_eq!(annotations[13], "index:org.opencontainers.image.title=Shop");
     assert_eq!(got["json"]["labels"]["maintainer"], "CrazyMax");
     assert_eq!(got["json"]["annotations"], got["annotations"]);
-    let bad = Command::new(env!("CARGO_BIN_EXE_tag_plan"))
-        .args([
-            "--context",
-            &ctx,
-            "--strategy",
-            &strategy,
-            "--format",
-            "metadata-action",
-        ])
-        .args(["--image", "x,enable=maybe"])
-        .output()
-        .unwrap();
+    let bad = run(&["--image", "x,enable=maybe"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("images[0]"));
 }

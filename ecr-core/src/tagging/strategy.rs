@@ -979,6 +979,12 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
 mod tests {
     use super::*;
 
+    /// The field paths of the errors of an invalid strategy.
+    fn error_paths(json: &str) -> Vec<String> {
+        let err = TagStrategy::from_json(json).unwrap_err();
+        err.field_errors().iter().map(|e| e.path.clone()).collect()
+    }
+
     #[test]
     fn line_form_equals_object_form() {
         let line = TagSpec::parse_line("type=semver,pattern={{major}}.{{minor}},priority=950").unwrap();
@@ -1066,12 +1072,10 @@ mod tests {
 
     #[test]
     fn new_types_are_validated() {
-        let err = TagStrategy::from_json(
+        let paths = error_paths(
             r#"{"tags":["type=match","type=match,pattern=(","type=match,pattern=/x/q","type=pep440,value=1",
                         "type=semver,pattern={{version}},match=nogroup","type=raw,x,group=1","type=match,pattern=x,group=a"]}"#,
-        )
-        .unwrap_err();
-        let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
+        );
         assert_eq!(
             paths,
             [
@@ -1112,12 +1116,10 @@ mod tests {
         ] {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
-        let err = TagStrategy::from_json(
+        let paths = error_paths(
             r#"{"tags":[{"type":"semver"},{"type":"sha","pattern":"x"},{"type":"raw","value":"{{nope}}"},
                  "type=ref",{"type":"raw","value":"x","prefix":"-bad"}]}"#,
-        )
-        .unwrap_err();
-        let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
+        );
         assert_eq!(
             paths,
             [
