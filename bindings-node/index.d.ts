@@ -120,6 +120,8 @@ export interface BuildContext {
   commitDate?: string
   source?: string
   title?: string
+  description?: string
+  licenses?: string
   ci?: string
 }
 
@@ -392,9 +394,20 @@ export interface ImageConfigJson {
 export interface TagPlan {
   tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
   labels: Record<string, string>
+  annotations?: Record<string, string>
   version?: string
   violations?: TagViolation[]
   warnings?: TagViolation[]
+}
+
+/** docker/metadata-action's outputs (`TagStrategy.metadataAction`): each output as the list of its lines. */
+export interface MetadataActionOutputs {
+  version: string
+  tags: string[]
+  'tag-names': string[]
+  labels: string[]
+  annotations: string[]
+  json: { tags: string[]; 'tag-names': string[]; labels: Record<string, string>; annotations: string[] }
 }
 
 /** The effective scanning configuration of a repository (`EcrClient.repositoryScanning`). */
@@ -965,6 +978,12 @@ export declare class TagStrategy {
    * it with `checkPlan`.
    */
   planTags(context: BuildContext | string, existingTags?: string[] | null): TagPlan
+  /**
+   * docker/metadata-action's outputs for `context` (planned without the repository's tags):
+   * `{ version, tags, "tag-names", labels, annotations, json }`. `images` are the action's `images`
+   * lines, `annotationLevels` its annotation levels (default `["manifest"]`).
+   */
+  metadataAction(context: BuildContext | string, images?: string[] | null, annotationLevels?: string[] | null): MetadataActionOutputs
 }
 
 /** Test hook: panics inside a guarded call (must throw an error with `code: "Internal"`). */

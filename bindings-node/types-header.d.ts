@@ -120,6 +120,8 @@ export interface BuildContext {
   commitDate?: string
   source?: string
   title?: string
+  description?: string
+  licenses?: string
   ci?: string
 }
 
@@ -392,9 +394,20 @@ export interface ImageConfigJson {
 export interface TagPlan {
   tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
   labels: Record<string, string>
+  annotations?: Record<string, string>
   version?: string
   violations?: TagViolation[]
   warnings?: TagViolation[]
+}
+
+/** docker/metadata-action's outputs (`TagStrategy.metadataAction`): each output as the list of its lines. */
+export interface MetadataActionOutputs {
+  version: string
+  tags: string[]
+  'tag-names': string[]
+  labels: string[]
+  annotations: string[]
+  json: { tags: string[]; 'tag-names': string[]; labels: Record<string, string>; annotations: string[] }
 }
 
 /** The effective scanning configuration of a repository (`EcrClient.repositoryScanning`). */

@@ -149,6 +149,30 @@ impl TagStrategy {
             json(&self.inner.plan(&context, existing.iter().map(String::as_str))?)
         })
     }
+
+    /// docker/metadata-action's outputs for `context` (planned without the repository's tags):
+    /// `{ version, tags, "tag-names", labels, annotations, json }`. `images` are the action's `images`
+    /// lines, `annotationLevels` its annotation levels (default `["manifest"]`).
+    #[napi(
+        ts_args_type = "context: BuildContext | string, images?: string[] | null, annotationLevels?: string[] | null",
+        ts_return_type = "MetadataActionOutputs"
+    )]
+    pub fn metadata_action(
+        &self,
+        env: Env,
+        context: Value,
+        images: Option<Vec<String>>,
+        annotation_levels: Option<Vec<String>>,
+    ) -> Result<Value> {
+        guard(&env, || {
+            let context = context_arg(context)?;
+            Ok(self.inner.metadata_action_outputs(
+                &context,
+                &images.unwrap_or_default(),
+                &annotation_levels.unwrap_or_default(),
+            )?)
+        })
+    }
 }
 
 /// Options of `checkPlan`.

@@ -208,6 +208,26 @@ impl PyTagStrategy {
         })
     }
 
+    /// docker/metadata-action's outputs for `context` (planned without the repository's tags):
+    /// `{"version", "tags", "tag-names", "labels", "annotations", "json"}`. `images` are the action's
+    /// `images` lines, `annotation_levels` its annotation levels (default `["manifest"]`).
+    #[pyo3(signature = (context, *, images=Vec::new(), annotation_levels=Vec::new()))]
+    fn metadata_action(
+        &self,
+        context: &Bound<'_, PyAny>,
+        images: Vec<String>,
+        annotation_levels: Vec<String>,
+    ) -> PyResult<Json> {
+        guard(|| {
+            let context = context_arg(context).map_err(Failure::from)?;
+            let outputs = self
+                .inner
+                .metadata_action_outputs(&context, &images, &annotation_levels)
+                .map_err(Failure::from)?;
+            Ok(Json(outputs))
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!("TagStrategy(rules={})", self.inner.spec().tags.len())
     }

@@ -108,3 +108,150 @@ fn tag_plan_refuses_bad_arguments_with_status_2() {
         .unwrap();
     assert_eq!(neither.status.code(), Some(2), "neither --context nor --from-env");
 }
+
+/// `--format metadata-action` over docker/metadata-action's own test table: with the case's GitHub
+/// environment (`--from-env`) the program prints the action's `version`, `tags` and `tag-names` for every
+/// case that passes in the library replay and does not depend on the clock or the repository's API facts.
+#[test]
+fn tag_plan_prints_metadata_action_outputs_for_the_actions_test_table() {
+    let dir = support::fixtures().join("tagging/metadata-action");
+    let read = |p: std::path::PathBuf| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let differences = read(dir.join("differences.json"));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut replayed = 0;
+    for file in std::fs::read_dir(dir.join("cases")).unwrap() {
+        for case in read(file.unwrap().path())["cases"].as_array().unwrap() {
+            let name = case["test"].as_str().unwrap();
+            let inputs = &case["inputs"];
+            let text = inputs.to_string();
+            let clock_or_api = ["date", "edge", "default_branch"].iter().any(|w| text.contains(w));
+            if !differences[name].is_null() || case["expected"]["tags"].is_null() || clock_or_api {
+                continue;
+            }
+            let strategy = serde_json::json!({"tags": inputs["tags"], "flavor": inputs["flavor"]});
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_tag_plan"));
+            cmd.env_clear()
+                .args(["--from-env", "--format", "metadata-action", "--strategy"])
+                .arg(write(tmp.path(), "s.json", &strategy));
+            for image in inputs["images"].as_array().unwrap() {
+                cmd.arg("--image").arg(image.as_str().unwrap());
+            }
+            for (k, v) in case["env"].as_object().unwrap() {
+                let v = v.as_str().unwrap();
+                match k.as_str() {
+                    "GITHUB_EVENT_PATH" => cmd.env(k, dir.join("events").join(v)),
+                    _ => cmd.env(k, v),
+                };
+            }
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.code().unwrap() < 2,
+                "{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let expected = &case["expected"];
+            assert_eq!(got["tags"], expected["tags"], "{name}");
+            assert_eq!(got["json"]["tags"], expected["tags"], "{name}");
+            let main = expected["version"]["main"].as_str().unwrap_or_default();
+            assert_eq!(got["version"], main, "{name}");
+            let prefix_free: Vec<&str> = got["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().rsplit(':').next().unwrap())
+                .collect();
+            let names: Vec<&str> = got["tag-names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert!(prefix_free.iter().all(|t| names.contains(t)), "{name}: tag-names");
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 40, "only {replayed} cases replayed");
+}
+
+/// The metadata-action outputs' labels and annotations: the eight OCI keys always, the build time with
+/// milliseconds, and the annotations once per level.
+#[test]
+fn tag_plan_metadata_action_labels_and_annotation_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = write(
+        dir.path(),
+        "c.json",
+        &serde_json::json!({"ref": "refs/tags/v1.2.3", "sha": "860c1904a1ce19322e91ac35af1ab07466440c37",
+                            "created": "2020-01-10T00:30:00Z"}),
+    );
+    let strategy = write(
+        dir.path(),
+        "s.json",
+        &serde_json::json!({"tags": ["type=semver,pattern={{version}}"], "labels": ["maintainer=CrazyMax"],
+                            "annotations": ["org.opencontainers.image.title=Shop"]}),
+    );
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_tag_plan"))
+            .args([
+                "--context",
+                &ctx,
+                "--strategy",
+                &strategy,
+                "--format",
+                "metadata-action",
+            ])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "--image",
+        "ghcr.io/Acme/Shop",
+        "--annotation-level",
+        "manifest",
+        "--annotation-level",
+        "index",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        got["tags"],
+        serde_json::json!(["ghcr.io/acme/shop:1.2.3", "ghcr.io/acme/shop:latest"])
+    );
+    assert_eq!(got["tag-names"], serde_json::json!(["1.2.3", "latest"]));
+    assert_eq!(got["version"], "1.2.3");
+    let labels: Vec<&str> = got["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "maintainer=CrazyMax",
+            "org.opencontainers.image.created=2020-01-10T00:30:00.000Z",
+            "org.opencontainers.image.description=",
+            "org.opencontainers.image.licenses=",
+            "org.opencontainers.image.revision=860c1904a1ce19322e91ac35af1ab07466440c37",
+            "org.opencontainers.image.source=",
+            "org.opencontainers.image.title=",
+            "org.opencontainers.image.url=",
+            "org.opencontainers.image.version=1.2.3",
+        ]
+    );
+    let annotations = got["annotations"].as_array().unwrap();
+    assert_eq!(
+        annotations.len(),
+        16,
+        "8 keys at 2 levels, without the label-only maintainer"
+    );
+    assert_eq!(annotations[5], "manifest:org.opencontainers.image.title=Shop");
+    assert_eq!(annotations[13], "index:org.opencontainers.image.title=Shop");
+    assert_eq!(got["json"]["labels"]["maintainer"], "CrazyMax");
+    assert_eq!(got["json"]["annotations"], got["annotations"]);
+    let bad = run(&["--image", "x,enable=maybe"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("images[0]"));
+}

@@ -847,6 +847,14 @@ class TagStrategy:
         """Plans and checks the tags of ``context``: the ``tag_plan`` program's report."""
     def plan_tags(self, context: Mapping[str, Any] | str, *, existing_tags: Sequence[str] = ...) -> TagPlan:
         """The raw tag plan of ``context``, before any policy check."""
+    def metadata_action(
+        self,
+        context: Mapping[str, Any] | str,
+        *,
+        images: Sequence[str] = ...,
+        annotation_levels: Sequence[str] = ...,
+    ) -> dict[str, Any]:
+        """docker/metadata-action's outputs for ``context``: version, tags, tag-names, labels, annotations, json."""
 
 def check_plan(
     plan: TagPlan | Mapping[str, Any],

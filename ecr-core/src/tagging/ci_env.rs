@@ -90,7 +90,10 @@ fn github(get: &Get<'_>) -> Result<BuildContext> {
         default_branch: text("/repository/default_branch"),
         is_default_branch: None,
         head_ref: get("GITHUB_HEAD_REF").or_else(|| text("/pull_request/head/ref")),
-        base_ref: get("GITHUB_BASE_REF").or_else(|| text("/pull_request/base/ref")),
+        // A tag push's payload names the branch the tag was pushed from (`base_ref`, `refs/heads/<b>`).
+        base_ref: get("GITHUB_BASE_REF")
+            .or_else(|| text("/pull_request/base/ref"))
+            .or_else(|| text("/base_ref").map(|r| r.trim_start_matches("refs/heads/").to_owned())),
         build_number: get("GITHUB_RUN_NUMBER"),
         created: None,
         commit_date: text("/head_commit/timestamp").and_then(|t| crate::time::parse_str(&t)),
@@ -102,6 +105,7 @@ fn github(get: &Get<'_>) -> Result<BuildContext> {
             .and_then(|r| r.rsplit('/').next())
             .map(str::to_owned),
         ci: Some("github-actions".to_owned()),
+        ..BuildContext::default()
     })
 }
 
@@ -143,6 +147,7 @@ fn gitlab(get: &Get<'_>) -> Result<BuildContext> {
         source: get("CI_PROJECT_URL"),
         title: get("CI_PROJECT_NAME"),
         ci: Some("gitlab-ci".to_owned()),
+        ..BuildContext::default()
     })
 }
 
@@ -180,6 +185,7 @@ fn buildkite(get: &Get<'_>) -> Result<BuildContext> {
             .or_else(|| get("BUILDKITE_PIPELINE_SLUG")),
         source: repo.as_deref().map(web_url),
         ci: Some("buildkite".to_owned()),
+        ..BuildContext::default()
     })
 }
 
@@ -215,6 +221,7 @@ fn circleci(get: &Get<'_>) -> Result<BuildContext> {
         title: get("CIRCLE_PROJECT_REPONAME").or_else(|| repo.as_deref().and_then(repo_name)),
         source: repo.as_deref().map(web_url),
         ci: Some("circleci".to_owned()),
+        ..BuildContext::default()
     })
 }
 
@@ -248,6 +255,7 @@ fn jenkins(get: &Get<'_>) -> Result<BuildContext> {
         title: repo.as_deref().and_then(repo_name),
         source: repo.as_deref().map(web_url),
         ci: Some("jenkins".to_owned()),
+        ..BuildContext::default()
     })
 }
 

@@ -131,6 +131,12 @@ pub struct BuildContext {
     /// The project name (`org.opencontainers.image.title`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The project description (`org.opencontainers.image.description`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The project's SPDX licence expression (`org.opencontainers.image.licenses`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licenses: Option<String>,
     /// The CI system the context was read from (`github-actions`, `gitlab-ci`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci: Option<String>,

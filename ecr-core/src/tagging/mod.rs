@@ -8,14 +8,18 @@
 //! - [`BuildContext`]: commit, git ref, event, default branch, build number, times; given as JSON or read
 //!   from GitHub Actions, GitLab CI, Buildkite, CircleCI or Jenkins ([`BuildContext::from_env`]), with the
 //!   pull request's head commit instead of the merge commit where the CI tells it.
-//! - [`TagStrategy`]: metadata-action's tag types (`schedule`, `semver`, `ref`, `raw`, `edge`, `sha`) and
-//!   attributes (`pattern`, `value`, `event`, `format`, `branch`, `prefix`, `suffix`, `enable`,
-//!   `priority`) plus `flavor` (`latest` auto|true|false, prefix/suffix, on-latest), as camelCase JSON.
+//! - [`TagStrategy`]: metadata-action's input language: tag types (`schedule`, `semver`, `pep440`,
+//!   `match`, `ref`, `raw`, `edge`, `sha`) and attributes (`pattern`, `value`, `match`, `group`, `event`,
+//!   `format`, `branch`, `prefix`, `suffix`, `enable`, `priority`), each entry as an object or the action's
+//!   CSV line; `flavor` (`latest` auto|true|false, prefix/suffix, on-latest) as an object or the action's
+//!   lines; `labels` and `annotations` as objects or `key=value` lines.
 //! - [`TagPlan`]: each tag with its [`TagKind`] (immutable or rolling) and the rule that produced it, and
 //!   the OCI labels (`org.opencontainers.image.revision`, `source`, `version`, `created`, `title`, `url`).
 //!   Under `latest: auto`, `latest` goes to the highest stable version only: never to a pre-release,
 //!   never to a backport when the repository's tags are known (likewise `{{major}}` and
 //!   `{{major}}.{{minor}}` within their line), never on a branch push.
+//! - [`metadata_action_outputs`]: a plan as the action's outputs (`version`, `tags`, `labels`,
+//!   `annotations` with their `manifest:`/`index:` levels, `json`).
 //! - Tags follow the OCI grammar: illegal runs become `-`, no leading `.`/`-`, truncation to 128 that
 //!   stays unique, semver `+` becomes `_` by default ([`BuildMetadata`]).
 //! - [`TagPolicy`] and [`check_plan`]: production forbids `latest` and plans without an immutable tag;
@@ -39,6 +43,7 @@
 //! # Ok(()) }
 //! ```
 
+mod action_output;
 mod ci_env;
 mod context;
 mod ecr;
@@ -54,6 +59,7 @@ mod violation;
 #[cfg(test)]
 mod tests;
 
+pub use action_output::metadata_action_outputs;
 pub use ci_env::EnvLookup;
 pub use context::{BuildContext, BuildEvent, GitRef};
 pub use plan::{PlannedTag, TagPlan};

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use super::context::{BuildContext, BuildEvent, GitRef};
 use super::sanitize::{BuildMetadata, apply_build_metadata, fit_tag};
 use super::semver::{Line, ReleasedVersions, is_prerelease, parse_version};
-use super::strategy::{LatestMode, Rule, ShaFormat, Source, TagKind, TagStrategy};
+use super::strategy::{LatestMode, Rule, ShaFormat, Source, TagKind, TagStrategy, VersionScheme};
 use super::template::{Expr, SemverValues, Template, Values};
 use super::violation::{Violation, codes};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 
 /// One planned tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,8 +29,11 @@ pub struct PlannedTag {
 pub struct TagPlan {
     /// The tags, highest priority first, without duplicates; `latest` last.
     pub tags: Vec<PlannedTag>,
-    /// OCI labels (also usable as annotations), sorted by key.
+    /// OCI labels, sorted by key.
     pub labels: BTreeMap<String, String>,
+    /// OCI annotations: the same OCI keys with the strategy's `annotations` instead of its `labels`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
     /// The main version (the first tag), also the `org.opencontainers.image.version` label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -40,6 +43,9 @@ pub struct TagPlan {
     /// Notes (a rolling tag withheld for a backport, a value that is not semver, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Violation>,
+    /// The build time the plan used (the `created` label).
+    #[serde(skip)]
+    pub(crate) created: Option<crate::time::Timestamp>,
 }
 
 impl TagPlan {
@@ -53,11 +59,15 @@ impl TagPlan {
         self.tags.iter().any(|t| t.kind == TagKind::Immutable)
     }
 
-    /// The labels as annotations for the given levels (`manifest`, `index`, ...), e.g. `manifest:org.opencontainers.image.revision`.
+    /// The annotations for the given levels (`manifest`, `index`, ...), e.g. `manifest:org.opencontainers.image.revision`.
     pub fn annotations(&self, levels: &[&str]) -> BTreeMap<String, String> {
         levels
             .iter()
-            .flat_map(|l| self.labels.iter().map(move |(k, v)| (format!("{l}:{k}"), v.clone())))
+            .flat_map(|l| {
+                self.annotations
+                    .iter()
+                    .map(move |(k, v)| (format!("{l}:{k}"), v.clone()))
+            })
             .collect()
     }
 }
@@ -121,13 +131,23 @@ impl TagStrategy {
             .iter()
             .find(|t| !t.rule.starts_with("flavor.latest"))
             .map(|t| t.value.clone());
-        p.plan.labels = p.labels(now)?;
+        p.plan.created = Some(now);
+        let oci = p.oci_labels(now);
+        p.plan.labels = p.with_custom(&oci, &self.labels, "labels")?;
+        p.plan.annotations = p.with_custom(&oci, &self.annotations, "annotations")?;
         Ok(p.plan)
     }
 }
 
-fn render_err(rule: &Rule, m: String) -> Error {
-    Error::invalid("tag strategy", format!("{}: {m}", rule.description))
+/// A template that could not be rendered, named by its entry's path (`tags[2].value`).
+fn render_err(rule: &Rule, field: &str, m: String) -> Error {
+    Error::PolicyValidation {
+        what: "tag strategy".to_owned(),
+        errors: vec![FieldError::new(
+            format!("tags[{}].{field}", rule.index),
+            format!("{m} ({})", rule.description),
+        )],
+    }
 }
 
 impl Planner<'_> {
@@ -136,14 +156,15 @@ impl Planner<'_> {
             return Ok(());
         }
         if let Some(expr) = &rule.enable {
-            let v = expr.render(&self.values).map_err(|m| render_err(rule, m))?;
+            let v = expr.render(&self.values).map_err(|m| render_err(rule, "enable", m))?;
             match v.trim() {
                 "true" => {}
                 "false" | "" => return Ok(()),
                 other => {
                     return Err(render_err(
                         rule,
-                        format!("enable rendered to {other:?}, expected true or false"),
+                        "enable",
+                        format!("rendered to {other:?}, expected true or false"),
                     ));
                 }
             }
@@ -155,12 +176,40 @@ impl Planner<'_> {
                     return Ok(());
                 }
                 (
-                    pattern.render(&self.values).map_err(|m| render_err(rule, m))?,
+                    pattern
+                        .render(&self.values)
+                        .map_err(|m| render_err(rule, "pattern", m))?,
                     TagKind::Rolling,
                     None,
                 )
             }
-            Source::Semver { pattern, value } => return self.apply_semver(rule, pattern, value.as_ref()),
+            Source::Version {
+                scheme,
+                pattern,
+                value,
+                match_,
+            } => {
+                let Some(raw) = self.version_input(rule, value.as_ref(), match_.as_ref())? else {
+                    return Ok(());
+                };
+                return self.apply_version(rule, *scheme, pattern, &raw);
+            }
+            Source::Match { regex, group, value } => {
+                let Some(text) = self.entry_input(rule, value.as_ref())? else {
+                    return Ok(());
+                };
+                let Some(found) = regex.find(&text, *group) else {
+                    self.no_match(rule, &text);
+                    return Ok(());
+                };
+                let kind = if parse_version(found).is_some() {
+                    TagKind::Immutable
+                } else {
+                    TagKind::Rolling
+                };
+                // `latest` follows the text matched in (a pre-release git tag gives none), not the match.
+                (found.to_owned(), kind, Some(text.clone()))
+            }
             Source::RefBranch => match &ctx.git_ref {
                 Some(GitRef::Branch(b)) if ctx.event() != BuildEvent::PullRequest => {
                     (b.clone(), TagKind::Rolling, None)
@@ -186,7 +235,11 @@ impl Planner<'_> {
                 } else {
                     TagKind::Rolling
                 };
-                (t.render(&self.values).map_err(|m| render_err(rule, m))?, kind, None)
+                (
+                    t.render(&self.values).map_err(|m| render_err(rule, "value", m))?,
+                    kind,
+                    None,
+                )
             }
             Source::Edge(branch) => {
                 let target = branch.as_deref().or(ctx.default_branch.as_deref());
@@ -209,7 +262,8 @@ impl Planner<'_> {
             },
         };
         if let Some(tag) = semver {
-            // `type=ref,event=tag`: metadata-action always adds latest; here only for the highest stable version.
+            // `type=ref,event=tag` and `type=match`: metadata-action always adds latest; here only for the
+            // highest stable version (text that is not a version keeps metadata-action's rule).
             self.decide_latest_for(&tag);
         }
         self.push(rule, &value, rule.kind.unwrap_or(kind))
@@ -259,34 +313,71 @@ impl Planner<'_> {
         ));
     }
 
-    fn apply_semver(&mut self, rule: &Rule, pattern: &Template, value: Option<&Template>) -> Result<()> {
-        let raw = match value {
-            Some(t) => t.render(&self.values).map_err(|m| render_err(rule, m))?,
+    /// The text a `semver`, `pep440` or `match` entry reads: its rendered `value`, else the git tag; `None`
+    /// when there is neither.
+    fn entry_input(&mut self, rule: &Rule, value: Option<&Template>) -> Result<Option<String>> {
+        let text = match value {
+            Some(t) => t.render(&self.values).map_err(|m| render_err(rule, "value", m))?,
             None => self.ctx.tag().unwrap_or_default().to_owned(),
         };
-        if raw.trim().is_empty() {
-            return Ok(());
+        Ok(Some(text).filter(|t| !t.trim().is_empty()))
+    }
+
+    /// A version entry's input after its `match` (group 1; the whole text when it does not match, as
+    /// metadata-action does) and with `/` as `-`.
+    fn version_input(
+        &mut self,
+        rule: &Rule,
+        value: Option<&Template>,
+        match_: Option<&regex::Regex>,
+    ) -> Result<Option<String>> {
+        let Some(mut raw) = self.entry_input(rule, value)? else {
+            return Ok(None);
+        };
+        if let Some(re) = match_ {
+            match re.captures(&raw).and_then(|c| c.get(1)) {
+                Some(m) => raw = m.as_str().to_owned(),
+                None => self.no_match(rule, &raw),
+            }
         }
-        let Some(version) = parse_version(&raw) else {
+        Ok(Some(raw.replace('/', "-")))
+    }
+
+    fn no_match(&mut self, rule: &Rule, text: &str) {
+        self.plan.warnings.push(Violation::new(
+            codes::NO_MATCH,
+            format!("{} finds nothing in {text:?}", rule.description),
+            None,
+        ));
+    }
+
+    fn apply_version(&mut self, rule: &Rule, scheme: VersionScheme, pattern: &Template, raw: &str) -> Result<()> {
+        let bm = self.strategy.spec().build_metadata;
+        let parsed = match scheme {
+            VersionScheme::Semver => parse_version(raw).map(|v| semver_parts(v, bm)),
+            VersionScheme::Pep440 => pep440_parts(raw, bm),
+        };
+        let Some(parts) = parsed else {
+            let what = match scheme {
+                VersionScheme::Semver => "a semver version",
+                VersionScheme::Pep440 => "a PEP 440 version",
+            };
             self.plan.warnings.push(Violation::new(
                 codes::NOT_SEMVER,
-                format!("{raw:?} is not a semver version; {} yields no tag", rule.description),
+                format!("{raw:?} is not {what}; {} yields no tag", rule.description),
                 None,
             ));
             return Ok(());
         };
-        let bm = self.strategy.spec().build_metadata;
         let Some(raw_tag) = self.build_metadata(rule, raw.trim()) else {
             return Ok(());
         };
-        let mut full = semver::Version::new(version.major, version.minor, version.patch);
-        full.pre = version.pre.clone();
-        let mut version_text = full.to_string();
-        if !version.build.is_empty() && bm != BuildMetadata::Drop {
-            version_text =
-                apply_build_metadata(&format!("{version_text}+{}", version.build), bm).unwrap_or(version_text);
-        }
-        let pre = is_prerelease(&version);
+        let VersionParts {
+            version,
+            text: version_text,
+            pre,
+            ..
+        } = parts;
         let uses_full = pattern.uses(|e| matches!(e, Expr::Version | Expr::Raw | Expr::Patch));
         let line = if uses_full || pre {
             None
@@ -304,11 +395,14 @@ impl Planner<'_> {
             raw: &raw_tag,
         });
         // A pre-release never moves a partial version tag: any pattern but {{raw}} becomes {{version}}
-        // (docker/metadata-action's rule), so `{{major}}` on 2.0.8-beta.67 gives `2.0.8-beta.67`.
+        // (docker/metadata-action's rule), so `{{major}}` on 2.0.8-beta.67 gives `2.0.8-beta.67`. A
+        // pre-release with {{raw}} is the raw text (for PEP 440 without the rest of the pattern, as the action).
         let rendered = if pre && !pattern.uses(|e| matches!(e, Expr::Raw)) {
             version_text.clone()
+        } else if pre && scheme == VersionScheme::Pep440 {
+            raw_tag.clone()
         } else {
-            pattern.render(&values).map_err(|m| render_err(rule, m))?
+            pattern.render(&values).map_err(|m| render_err(rule, "pattern", m))?
         };
         let kind = if line.is_some() {
             TagKind::Rolling
@@ -337,7 +431,7 @@ impl Planner<'_> {
     fn affix(&self, own: Option<&Template>, flavor: &Template, rule: &Rule) -> Result<String> {
         own.unwrap_or(flavor)
             .render(&self.values)
-            .map_err(|m| render_err(rule, m))
+            .map_err(|m| render_err(rule, "prefix", m))
     }
 
     fn push(&mut self, rule: &Rule, value: &str, kind: TagKind) -> Result<()> {
@@ -405,7 +499,8 @@ impl Planner<'_> {
         Ok(())
     }
 
-    fn labels(&self, now: crate::time::Timestamp) -> Result<BTreeMap<String, String>> {
+    /// metadata-action's OCI keys from the context (absent facts are left out).
+    fn oci_labels(&self, now: crate::time::Timestamp) -> BTreeMap<String, String> {
         const OCI: &str = "org.opencontainers.image.";
         let ctx = self.ctx;
         let mut labels = BTreeMap::new();
@@ -413,25 +508,81 @@ impl Planner<'_> {
             format!("{OCI}created"),
             now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         );
-        if let Some(sha) = &ctx.sha {
-            labels.insert(format!("{OCI}revision"), sha.to_ascii_lowercase());
+        let facts = [
+            ("revision", ctx.sha.as_ref().map(|s| s.to_ascii_lowercase())),
+            ("source", ctx.source.clone()),
+            ("url", ctx.source.clone()),
+            ("title", ctx.title.clone()),
+            ("description", ctx.description.clone()),
+            ("licenses", ctx.licenses.clone()),
+            ("version", self.plan.version.clone()),
+        ];
+        for (key, value) in facts {
+            if let Some(v) = value {
+                labels.insert(format!("{OCI}{key}"), v);
+            }
         }
-        if let Some(src) = &ctx.source {
-            labels.insert(format!("{OCI}source"), src.clone());
-            labels.insert(format!("{OCI}url"), src.clone());
-        }
-        if let Some(title) = &ctx.title {
-            labels.insert(format!("{OCI}title"), title.clone());
-        }
-        if let Some(v) = &self.plan.version {
-            labels.insert(format!("{OCI}version"), v.clone());
-        }
-        for (k, t) in &self.strategy.labels {
-            let v = t
-                .render(&self.values)
-                .map_err(|m| Error::invalid("tag strategy", format!("labels.{k}: {m}")))?;
-            labels.insert(k.clone(), v);
-        }
-        Ok(labels)
+        labels
     }
+
+    /// The OCI keys overridden and extended by the strategy's `labels` or `annotations`.
+    fn with_custom(
+        &self,
+        oci: &BTreeMap<String, String>,
+        custom: &[(String, Template)],
+        field: &str,
+    ) -> Result<BTreeMap<String, String>> {
+        let mut out = oci.clone();
+        for (k, t) in custom {
+            let v = t.render(&self.values).map_err(|m| Error::PolicyValidation {
+                what: "tag strategy".to_owned(),
+                errors: vec![FieldError::new(format!("{field}.{k}"), m)],
+            })?;
+            out.insert(k.clone(), v);
+        }
+        Ok(out)
+    }
+}
+
+/// A version's values for the placeholders, whichever scheme it follows.
+struct VersionParts {
+    /// For the release lines (`major.minor.patch[-pre]`).
+    version: semver::Version,
+    /// `{{version}}`.
+    text: String,
+    /// No rolling tag and no `latest` (a pre-release; for PEP 440 also dev and post releases).
+    pre: bool,
+}
+
+fn semver_parts(v: semver::Version, bm: BuildMetadata) -> VersionParts {
+    let mut full = semver::Version::new(v.major, v.minor, v.patch);
+    full.pre = v.pre.clone();
+    let mut text = full.to_string();
+    if !v.build.is_empty() && bm != BuildMetadata::Drop {
+        text = apply_build_metadata(&format!("{text}+{}", v.build), bm).unwrap_or(text);
+    }
+    VersionParts {
+        pre: is_prerelease(&v),
+        version: full,
+        text,
+    }
+}
+
+/// A PEP 440 version (<https://peps.python.org/pep-0440/>): `{{version}}` is its normalised form,
+/// `{{major}}.{{minor}}.{{patch}}` its first three release numbers (missing ones are 0).
+fn pep440_parts(raw: &str, bm: BuildMetadata) -> Option<VersionParts> {
+    let v: pep440_rs::Version = raw.trim().parse().ok()?;
+    let release = v.release();
+    let n = |i: usize| release.get(i).copied().unwrap_or(0);
+    let normal = v.to_string();
+    let text = if bm == BuildMetadata::Drop {
+        normal.split('+').next().unwrap_or_default().to_owned()
+    } else {
+        apply_build_metadata(&normal, bm).unwrap_or_else(|| normal.clone())
+    };
+    Some(VersionParts {
+        version: semver::Version::new(n(0), n(1), n(2)),
+        text,
+        pre: v.any_prerelease() || v.is_post(),
+    })
 }

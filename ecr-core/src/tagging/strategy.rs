@@ -35,6 +35,10 @@ pub enum TagType {
     Schedule,
     /// `semver`: from the git tag or `value`, rendered with `pattern`.
     Semver,
+    /// `pep440`: a Python (PEP 440) version from the git tag or `value`, rendered with `pattern`.
+    Pep440,
+    /// `match`: the `group` of the regular expression `pattern` matched against the git tag or `value`.
+    Match,
     /// `ref`: the branch, tag or pull-request number (`event`).
     Ref,
     /// `raw`: `value` as given.
@@ -50,7 +54,8 @@ impl TagType {
     pub fn default_priority(self) -> i64 {
         match self {
             TagType::Schedule => 1000,
-            TagType::Semver => 900,
+            TagType::Semver | TagType::Pep440 => 900,
+            TagType::Match => 800,
             TagType::Edge => 700,
             TagType::Ref => 600,
             TagType::Raw => 200,
@@ -62,6 +67,8 @@ impl TagType {
         match self {
             TagType::Schedule => "schedule",
             TagType::Semver => "semver",
+            TagType::Pep440 => "pep440",
+            TagType::Match => "match",
             TagType::Ref => "ref",
             TagType::Raw => "raw",
             TagType::Edge => "edge",
@@ -132,12 +139,18 @@ pub struct TagSpec {
     /// Replaces the flavor suffix for this entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
-    /// `semver` and `schedule`: the pattern.
+    /// `semver`, `pep440` and `schedule`: the pattern; `match`: the regular expression (`re` or `/re/flags`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// `raw`: the tag; `semver`: the version to use instead of the git tag.
+    /// `raw`: the tag; `semver`, `pep440`, `match`: the text to use instead of the git tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// `semver`, `pep440`: a regular expression whose first group is the version (`v(\d.\d.\d)$`).
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub match_: Option<String>,
+    /// `match`: which group of `pattern` is the tag (default 0, the whole match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u32>,
     /// `ref`: which ref.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<RefEvent>,
@@ -163,6 +176,8 @@ impl TagSpec {
             suffix: None,
             pattern: None,
             value: None,
+            match_: None,
+            group: None,
             event: None,
             format: None,
             branch: None,
@@ -170,35 +185,33 @@ impl TagSpec {
         }
     }
 
-    /// Parses metadata-action's one-line form: `type=semver,pattern={{version}}` (a bare `foo` is
-    /// `type=raw,value=foo`). Commas inside `{{...}}` do not split.
+    /// Parses metadata-action's one-line form: `type=semver,pattern={{version}}`. Fields are CSV as the action
+    /// reads them (`type=raw,"value=a,b"`); a field without `=` is the entry's value (`type=raw,foo`, or
+    /// a bare `foo` for `type=raw,value=foo`); keys are case-insensitive. Commas inside `{{...}}` do not split.
     pub fn parse_line(line: &str) -> std::result::Result<Self, String> {
-        let parts = split_attrs(line);
         let mut obj = serde_json::Map::new();
-        if parts.len() == 1 && !parts[0].contains('=') {
-            obj.insert("type".into(), Value::from("raw"));
-            obj.insert("value".into(), Value::from(parts[0].trim()));
-        } else {
-            for p in parts {
-                let (k, v) = p.split_once('=').ok_or_else(|| format!("{p:?} is not key=value"))?;
-                let (k, v) = (k.trim(), v.trim());
-                let value = match k {
-                    "priority" => Value::from(
-                        v.parse::<i64>()
-                            .map_err(|_| format!("priority {v:?} is not a number"))?,
-                    ),
-                    "enable" => match v {
-                        "true" => Value::Bool(true),
-                        "false" => Value::Bool(false),
-                        _ => Value::from(v),
-                    },
+        for field in csv_fields(line)? {
+            let (k, v) = match split_field(&field) {
+                Some((k, v)) => (k.to_ascii_lowercase(), v),
+                None => ("value".to_owned(), field.trim()),
+            };
+            let value = match k.as_str() {
+                "priority" | "group" => Value::from(
+                    v.parse::<i64>()
+                        .map_err(|_| format!("{k} {v:?} is not a whole number"))?,
+                ),
+                "enable" => match v {
+                    "true" => Value::Bool(true),
+                    "false" => Value::Bool(false),
                     _ => Value::from(v),
-                };
-                if obj.insert(k.to_owned(), value).is_some() {
-                    return Err(format!("attribute {k:?} given twice"));
-                }
+                },
+                _ => Value::from(v),
+            };
+            if obj.insert(k.clone(), value).is_some() {
+                return Err(format!("attribute {k:?} given twice"));
             }
         }
+        obj.entry("type").or_insert_with(|| Value::from("raw"));
         serde_json::from_value(Value::Object(obj)).map_err(|e| e.to_string())
     }
 
@@ -206,10 +219,13 @@ impl TagSpec {
     pub fn describe(&self) -> String {
         let mut s = format!("type={}", self.tag_type.name());
         let mut add = |k: &str, v: &str| {
+            let field = format!("{k}={v}");
             s.push(',');
-            s.push_str(k);
-            s.push('=');
-            s.push_str(v);
+            if field.contains([',', '"']) {
+                s.push_str(&format!("\"{}\"", field.replace('"', "\"\"")));
+            } else {
+                s.push_str(&field);
+            }
         };
         if let Some(e) = self.event {
             add("event", ser_name(&e).as_str());
@@ -219,6 +235,12 @@ impl TagSpec {
         }
         if let Some(v) = &self.value {
             add("value", v);
+        }
+        if let Some(m) = &self.match_ {
+            add("match", m);
+        }
+        if let Some(g) = self.group {
+            add("group", &g.to_string());
         }
         if let Some(f) = self.format {
             add("format", ser_name(&f).as_str());
@@ -254,36 +276,44 @@ fn ser_name<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-/// Splits on commas outside `{{...}}`.
-fn split_attrs(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0usize;
-    let chars: Vec<char> = line.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '{' && chars.get(i + 1) == Some(&'{') {
-            depth += 1;
-            cur.push_str("{{");
-            i += 2;
-            continue;
-        }
-        if c == '}' && chars.get(i + 1) == Some(&'}') && depth > 0 {
-            depth -= 1;
-            cur.push_str("}}");
-            i += 2;
-            continue;
-        }
-        if c == ',' && depth == 0 {
-            out.push(std::mem::take(&mut cur));
-        } else {
-            cur.push(c);
-        }
-        i += 1;
+/// The fields of one CSV line as metadata-action's `csv-parse` reads it (`"` quotes a field, `""` is a quote
+/// inside one), with fields split inside `{{...}}` joined again.
+pub(crate) fn csv_fields(line: &str) -> std::result::Result<Vec<String>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => return Err("empty entry".to_owned()),
+        Err(e) => return Err(format!("not a CSV line: {e}")),
     }
-    out.push(cur);
-    out
+    if reader.read_record(&mut csv::StringRecord::new()).unwrap_or(false) {
+        return Err("one entry per line (found a line break)".to_owned());
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for field in record.iter() {
+        match out.last_mut() {
+            Some(last) if open => {
+                last.push(',');
+                last.push_str(field);
+            }
+            _ => out.push(field.to_owned()),
+        }
+        let last = out.last().map(String::as_str).unwrap_or_default();
+        open = last.matches("{{").count() > last.matches("}}").count();
+    }
+    Ok(out)
+}
+
+/// `key=value` split at the first `=` and trimmed, as metadata-action does; `None` for a field without a key.
+pub(crate) fn split_field(field: &str) -> Option<(&str, &str)> {
+    match field.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Some((k.trim(), v.trim())),
+        _ => None,
+    }
 }
 
 /// `flavor.latest`.
@@ -344,6 +374,92 @@ pub struct Flavor {
     pub suffix_on_latest: bool,
 }
 
+impl Flavor {
+    /// metadata-action's `flavor` lines: `latest=auto|true|false`, `prefix=<text>[,onlatest=true|false]`,
+    /// `suffix=<text>[,onlatest=true|false]`; a problem is reported as `flavor[<line>]`.
+    pub fn from_lines(lines: &[Value]) -> std::result::Result<Self, FieldError> {
+        let mut flavor = Flavor::default();
+        for (i, line) in lines.iter().enumerate() {
+            let err = |m: String| FieldError::new(format!("flavor[{i}]"), m);
+            let line = line
+                .as_str()
+                .ok_or_else(|| err("must be a string like \"latest=false\"".to_owned()))?;
+            let mut onlatest_for = None;
+            for field in csv_fields(line).map_err(err)? {
+                let (k, v) = split_field(&field).ok_or_else(|| {
+                    err(format!(
+                        "{field:?} is not key=value (latest=, prefix=, suffix=, onlatest=)"
+                    ))
+                })?;
+                match k.to_ascii_lowercase().as_str() {
+                    "latest" => {
+                        flavor.latest = match v {
+                            "auto" => LatestMode::Auto,
+                            "true" => LatestMode::True,
+                            "false" => LatestMode::False,
+                            _ => return Err(err(format!("latest must be auto, true or false, not {v:?}"))),
+                        }
+                    }
+                    "prefix" => {
+                        flavor.prefix = v.to_owned();
+                        onlatest_for = Some(true);
+                    }
+                    "suffix" => {
+                        flavor.suffix = v.to_owned();
+                        onlatest_for = Some(false);
+                    }
+                    "onlatest" => {
+                        let on = match v {
+                            "true" => true,
+                            "false" => false,
+                            _ => return Err(err(format!("onlatest must be true or false, not {v:?}"))),
+                        };
+                        match onlatest_for {
+                            Some(true) => flavor.prefix_on_latest = on,
+                            Some(false) => flavor.suffix_on_latest = on,
+                            None => return Err(err("onlatest= follows prefix= or suffix= on its line".to_owned())),
+                        }
+                    }
+                    other => {
+                        return Err(err(format!(
+                            "unknown flavor {other:?} (expected latest, prefix, suffix, onlatest)"
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(flavor)
+    }
+}
+
+/// Labels or annotations: an object of strings, or metadata-action's `key=value` lines (a later key wins).
+fn key_values(v: &Value, field: &str, errors: &mut Vec<FieldError>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    match v {
+        Value::Array(lines) => {
+            for (i, line) in lines.iter().enumerate() {
+                match line.as_str().and_then(|l| l.split_once('=')) {
+                    Some((k, v)) if !k.trim().is_empty() => {
+                        out.insert(k.trim().to_owned(), v.to_owned());
+                    }
+                    _ => errors.push(FieldError::new(
+                        format!("{field}[{i}]"),
+                        format!("{line} is not a key=value line"),
+                    )),
+                }
+            }
+        }
+        _ => match serde_json::from_value(v.clone()) {
+            Ok(map) => out = map,
+            Err(e) => errors.push(FieldError::new(
+                field,
+                format!("must map strings to strings or be key=value lines: {e}"),
+            )),
+        },
+    }
+    out
+}
+
 /// The strategy document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -352,8 +468,12 @@ pub struct StrategySpec {
     pub tags: Vec<TagSpec>,
     /// Global prefix, suffix and `latest`.
     pub flavor: Flavor,
-    /// Extra or overriding OCI labels (values may use global expressions).
+    /// Extra or overriding OCI labels (values may use global expressions); as a document, an object or
+    /// metadata-action's `key=value` lines.
     pub labels: BTreeMap<String, String>,
+    /// Extra or overriding OCI annotations, like `labels` (without them the annotations are the OCI labels).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
     /// Length of short commit ids (default 7).
     pub short_sha_length: usize,
     /// What `+` in a version becomes (default `underscore`).
@@ -366,6 +486,7 @@ impl Default for StrategySpec {
             tags: Vec::new(),
             flavor: Flavor::default(),
             labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
             short_sha_length: 7,
             build_metadata: BuildMetadata::default(),
         }
@@ -376,13 +497,77 @@ impl Default for StrategySpec {
 #[derive(Debug, Clone)]
 pub(crate) enum Source {
     Schedule(Template),
-    Semver { pattern: Template, value: Option<Template> },
+    Version {
+        scheme: VersionScheme,
+        pattern: Template,
+        value: Option<Template>,
+        match_: Option<regex::Regex>,
+    },
+    Match {
+        regex: MatchRegex,
+        group: usize,
+        value: Option<Template>,
+    },
     RefBranch,
     RefTag,
     RefPr,
     Raw(Template),
     Edge(Option<String>),
     Sha(ShaFormat),
+}
+
+/// How a version entry reads its version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VersionScheme {
+    Semver,
+    Pep440,
+}
+
+/// A `type=match` pattern: JavaScript's `/re/flags` form or a bare expression. With the `g` flag the
+/// "groups" are the successive whole matches, as JavaScript's `String.match` returns them.
+#[derive(Debug, Clone)]
+pub(crate) struct MatchRegex {
+    pub(crate) regex: regex::Regex,
+    pub(crate) global: bool,
+}
+
+impl MatchRegex {
+    fn parse(text: &str) -> std::result::Result<Self, String> {
+        let (body, flags) = match text.strip_prefix('/').and_then(|t| t.rsplit_once('/')) {
+            Some((body, flags)) if !body.is_empty() => (body, flags),
+            _ => (text, ""),
+        };
+        let mut inline = String::new();
+        for f in flags.chars() {
+            match f {
+                'i' | 'm' | 's' => inline.push(f),
+                'g' | 'u' | 'y' | 'd' => {}
+                other => {
+                    return Err(format!(
+                        "unknown regular expression flag {other:?} (expected i, m, s, g, u, y, d)"
+                    ));
+                }
+            }
+        }
+        let source = if inline.is_empty() {
+            body.to_owned()
+        } else {
+            format!("(?{inline}){body}")
+        };
+        let regex = regex::Regex::new(&source).map_err(|e| format!("not a regular expression: {e}"))?;
+        Ok(Self {
+            regex,
+            global: flags.contains('g'),
+        })
+    }
+
+    /// The `group`th group of the first match (or the `group`th match with `g`); `None` when absent.
+    pub(crate) fn find<'t>(&self, text: &'t str, group: usize) -> Option<&'t str> {
+        if self.global {
+            return self.regex.find_iter(text).nth(group).map(|m| m.as_str());
+        }
+        self.regex.captures(text)?.get(group).map(|m| m.as_str())
+    }
 }
 
 /// One compiled rule.
@@ -396,6 +581,8 @@ pub(crate) struct Rule {
     pub(crate) suffix: Option<Template>,
     pub(crate) kind: Option<TagKind>,
     pub(crate) description: String,
+    /// The entry's index in `tags` (error paths name it).
+    pub(crate) index: usize,
 }
 
 /// A validated strategy, ready to plan with [`TagStrategy::plan`].
@@ -406,10 +593,12 @@ pub struct TagStrategy {
     pub(crate) flavor_prefix: Template,
     pub(crate) flavor_suffix: Template,
     pub(crate) labels: Vec<(String, Template)>,
+    pub(crate) annotations: Vec<(String, Template)>,
 }
 
-const ATTRS: [&str; 11] = [
-    "type", "enable", "priority", "prefix", "suffix", "pattern", "value", "event", "format", "branch", "kind",
+const ATTRS: [&str; 13] = [
+    "type", "enable", "priority", "prefix", "suffix", "pattern", "value", "match", "group", "event", "format",
+    "branch", "kind",
 ];
 
 impl TagStrategy {
@@ -444,14 +633,23 @@ impl TagStrategy {
                     }
                     None => errors.push(FieldError::new("tags", "must be an array")),
                 },
-                "flavor" => match serde_json::from_value(v.clone()) {
-                    Ok(f) => spec.flavor = f,
-                    Err(e) => errors.push(FieldError::new("flavor", e.to_string())),
+                "flavor" => match v {
+                    Value::Array(lines) => match Flavor::from_lines(lines) {
+                        Ok(f) => spec.flavor = f,
+                        Err(e) => errors.push(e),
+                    },
+                    _ => match serde_json::from_value(v.clone()) {
+                        Ok(f) => spec.flavor = f,
+                        Err(e) => errors.push(FieldError::new(
+                            "flavor",
+                            format!(
+                                "{e} (expected an object or lines like \"latest=false\", \"suffix=-dev,onlatest=true\")"
+                            ),
+                        )),
+                    },
                 },
-                "labels" => match serde_json::from_value(v.clone()) {
-                    Ok(l) => spec.labels = l,
-                    Err(e) => errors.push(FieldError::new("labels", format!("must map strings to strings: {e}"))),
-                },
+                "labels" => spec.labels = key_values(v, "labels", &mut errors),
+                "annotations" => spec.annotations = key_values(v, "annotations", &mut errors),
                 "shortShaLength" => match v.as_u64() {
                     Some(n @ 4..=64) => spec.short_sha_length = n as usize,
                     _ => errors.push(FieldError::new("shortShaLength", "must be a number from 4 to 64")),
@@ -465,7 +663,7 @@ impl TagStrategy {
                 },
                 other => errors.push(FieldError::new(
                     other,
-                    "unknown field (expected tags, flavor, labels, shortShaLength, buildMetadata)",
+                    "unknown field (expected tags, flavor, labels, annotations, shortShaLength, buildMetadata)",
                 )),
             }
         }
@@ -500,15 +698,8 @@ impl TagStrategy {
         let flavor_suffix = template(&spec.flavor.suffix, "flavor.suffix", Scope::Global, &mut errors);
         check_affix(&spec.flavor.prefix, "flavor.prefix", true, &mut errors);
         check_affix(&spec.flavor.suffix, "flavor.suffix", false, &mut errors);
-        let mut labels = Vec::new();
-        for (k, v) in &spec.labels {
-            if k.trim().is_empty() {
-                errors.push(FieldError::new("labels", "a label key cannot be empty"));
-            }
-            if let Some(t) = template(v, &format!("labels.{k}"), Scope::Global, &mut errors) {
-                labels.push((k.clone(), t));
-            }
-        }
+        let labels = key_templates(&spec.labels, "labels", &mut errors);
+        let annotations = key_templates(&spec.annotations, "annotations", &mut errors);
         if !errors.is_empty() {
             return Err(invalid(errors));
         }
@@ -518,6 +709,7 @@ impl TagStrategy {
             flavor_prefix: flavor_prefix.unwrap_or_else(empty_template),
             flavor_suffix: flavor_suffix.unwrap_or_else(empty_template),
             labels,
+            annotations,
         })
     }
 
@@ -525,6 +717,19 @@ impl TagStrategy {
     pub fn spec(&self) -> &StrategySpec {
         &self.spec
     }
+}
+
+fn key_templates(map: &BTreeMap<String, String>, field: &str, errors: &mut Vec<FieldError>) -> Vec<(String, Template)> {
+    let mut out = Vec::new();
+    for (k, v) in map {
+        if k.trim().is_empty() {
+            errors.push(FieldError::new(field, "a key cannot be empty"));
+        }
+        if let Some(t) = template(v, &format!("{field}.{k}"), Scope::Global, errors) {
+            out.push((k.clone(), t));
+        }
+    }
+    out
 }
 
 fn empty_template() -> Template {
@@ -562,6 +767,13 @@ fn template(text: &str, path: &str, scope: Scope, errors: &mut Vec<FieldError>) 
     }
 }
 
+fn optional_template(text: Option<&str>, path: &str, errors: &mut Vec<FieldError>) -> Option<Option<Template>> {
+    match text.filter(|v| !v.is_empty()) {
+        Some(v) => Some(Some(template(v, path, Scope::Global, errors)?)),
+        None => Some(None),
+    }
+}
+
 /// A literal prefix/suffix must use tag characters only (templates are checked when rendered).
 fn check_affix(text: &str, path: &str, leading: bool, errors: &mut Vec<FieldError>) {
     if text.contains("{{") {
@@ -589,7 +801,8 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
     // Attributes that do not belong to this type.
     let allowed: &[&str] = match t.tag_type {
         TagType::Schedule => &["pattern"],
-        TagType::Semver => &["pattern", "value"],
+        TagType::Semver | TagType::Pep440 => &["pattern", "value", "match"],
+        TagType::Match => &["pattern", "value", "group"],
         TagType::Ref => &["event"],
         TagType::Raw => &["value"],
         TagType::Edge => &["branch"],
@@ -598,6 +811,8 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
     let given = [
         ("pattern", t.pattern.is_some()),
         ("value", t.value.is_some()),
+        ("match", t.match_.is_some()),
+        ("group", t.group.is_some()),
         ("event", t.event.is_some()),
         ("format", t.format.is_some()),
         ("branch", t.branch.is_some()),
@@ -621,11 +836,11 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
             Scope::Global,
             errors,
         )?),
-        TagType::Semver => {
+        TagType::Semver | TagType::Pep440 => {
             let Some(p) = t.pattern.as_deref() else {
                 errors.push(FieldError::new(
                     path("pattern"),
-                    "type=semver needs a pattern, e.g. {{version}}",
+                    format!("type={} needs a pattern, e.g. {{{{version}}}}", t.tag_type.name()),
                 ));
                 return None;
             };
@@ -633,14 +848,54 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
             if !pattern.uses(|e| matches!(e, Expr::Version | Expr::Raw | Expr::Major | Expr::Minor | Expr::Patch)) {
                 errors.push(FieldError::new(
                     path("pattern"),
-                    "a semver pattern must use {{version}}, {{raw}}, {{major}}, {{minor}} or {{patch}}",
+                    "a version pattern must use {{version}}, {{raw}}, {{major}}, {{minor}} or {{patch}}",
                 ));
             }
-            let value = match &t.value {
-                Some(v) => Some(template(v, &path("value"), Scope::Global, errors)?),
+            let value = optional_template(t.value.as_deref(), &path("value"), errors)?;
+            let match_ = match t.match_.as_deref().filter(|m| !m.is_empty()) {
+                Some(m) => match regex::Regex::new(m) {
+                    Ok(r) if r.captures_len() > 1 => Some(r),
+                    Ok(_) => {
+                        errors.push(FieldError::new(path("match"), "needs a group: the version is group 1"));
+                        return None;
+                    }
+                    Err(e) => {
+                        errors.push(FieldError::new(path("match"), format!("not a regular expression: {e}")));
+                        return None;
+                    }
+                },
                 None => None,
             };
-            Source::Semver { pattern, value }
+            let scheme = if t.tag_type == TagType::Pep440 {
+                VersionScheme::Pep440
+            } else {
+                VersionScheme::Semver
+            };
+            Source::Version {
+                scheme,
+                pattern,
+                value,
+                match_,
+            }
+        }
+        TagType::Match => {
+            let regex = match t.pattern.as_deref().map(MatchRegex::parse) {
+                Some(Ok(r)) => r,
+                Some(Err(m)) => {
+                    errors.push(FieldError::new(path("pattern"), m));
+                    return None;
+                }
+                None => {
+                    errors.push(FieldError::new(
+                        path("pattern"),
+                        "type=match needs a pattern (a regular expression, e.g. \\d+\\.\\d+)",
+                    ));
+                    return None;
+                }
+            };
+            let group = t.group.unwrap_or(0) as usize;
+            let value = optional_template(t.value.as_deref(), &path("value"), errors)?;
+            Source::Match { regex, group, value }
         }
         TagType::Ref => match t.event {
             Some(RefEvent::Branch) => Source::RefBranch,
@@ -674,6 +929,13 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
         Some(Enable::Expr(e)) => match e.trim() {
             "true" => (None, true),
             "false" => (None, false),
+            e if !e.contains("{{") => {
+                errors.push(FieldError::new(
+                    path("enable"),
+                    format!("{e:?} is not true, false or an expression like {{{{is_default_branch}}}}"),
+                ));
+                return None;
+            }
             _ => (Some(template(e, &path("enable"), Scope::Global, errors)?), true),
         },
     };
@@ -709,12 +971,19 @@ fn compile_rule(i: usize, t: &TagSpec, errors: &mut Vec<FieldError>) -> Option<R
         suffix,
         kind: t.kind,
         description: t.describe(),
+        index: i,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The field paths of the errors of an invalid strategy.
+    fn error_paths(json: &str) -> Vec<String> {
+        let err = TagStrategy::from_json(json).unwrap_err();
+        err.field_errors().iter().map(|e| e.path.clone()).collect()
+    }
 
     #[test]
     fn line_form_equals_object_form() {
@@ -729,6 +998,101 @@ mod tests {
         assert_eq!(date.pattern.as_deref(), Some("{{date 'YYYY,MM'}}"));
         assert!(TagSpec::parse_line("type=sha,format=long,format=short").is_err());
         assert_eq!(line.describe(), "type=semver,pattern={{major}}.{{minor}},priority=950");
+    }
+
+    #[test]
+    fn lines_read_as_metadata_action_reads_them() {
+        // A field without `=` is the value; CSV quotes protect commas; keys are case-insensitive.
+        let raw = TagSpec::parse_line("type=raw,foo").unwrap();
+        assert_eq!((raw.tag_type, raw.value.as_deref()), (TagType::Raw, Some("foo")));
+        let quoted = TagSpec::parse_line(r#"type=raw,"value=a,b""#).unwrap();
+        assert_eq!(quoted.value.as_deref(), Some("a,b"));
+        let semver = TagSpec::parse_line(r#"type=semver,"pattern={{version}}",Priority=5"#).unwrap();
+        assert_eq!(
+            (semver.pattern.as_deref(), semver.priority),
+            (Some("{{version}}"), Some(5))
+        );
+        let matched = TagSpec::parse_line(r#"type=match,"pattern=v(\d.\d),x",group=1"#).unwrap();
+        assert_eq!(
+            (matched.pattern.as_deref(), matched.group),
+            (Some(r"v(\d.\d),x"), Some(1))
+        );
+        let pep = TagSpec::parse_line(r#"type=pep440,pattern={{version}},"match=v(\d.\d.\d)$""#).unwrap();
+        assert_eq!(pep.match_.as_deref(), Some(r"v(\d.\d.\d)$"));
+        assert_eq!(pep.describe(), r"type=pep440,pattern={{version}},match=v(\d.\d.\d)$");
+        assert_eq!(quoted.describe(), r#"type=raw,"value=a,b""#, "a comma is quoted back");
+        // `""` is a quote inside a quoted field; a value may contain `=`.
+        let q = TagSpec::parse_line(r#"type=raw,"value=say ""hi""=x""#).unwrap();
+        assert_eq!(q.value.as_deref(), Some(r#"say "hi"=x"#));
+        assert!(TagSpec::parse_line("type=semver,pattern=a\nb").is_err());
+        let err = TagSpec::parse_line("type=nope,foo").unwrap_err();
+        assert!(err.contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn flavor_lines_equal_the_object_form() {
+        let lines = TagStrategy::from_json(
+            r#"{"tags":["type=sha"],"flavor":["latest=false","prefix=app-,onlatest=true","suffix=-dev"]}"#,
+        )
+        .unwrap();
+        let object = TagStrategy::from_json(
+            r#"{"tags":["type=sha"],"flavor":{"latest":false,"prefix":"app-","prefixOnLatest":true,"suffix":"-dev"}}"#,
+        )
+        .unwrap();
+        assert_eq!(lines.spec().flavor, object.spec().flavor);
+        assert_eq!(lines.spec().flavor.latest, LatestMode::False);
+        let on_suffix = Flavor::from_lines(&[Value::from("suffix=-dev,onlatest=true")]).unwrap();
+        assert!(on_suffix.suffix_on_latest && !on_suffix.prefix_on_latest);
+        for (bad, says) in [
+            (r#"["latest=true","latest=sometimes"]"#, "flavor[1]"),
+            (r#"["onlatest=true"]"#, "flavor[0]"),
+            (r#"["latest"]"#, "flavor[0]"),
+            (r#"["colour=red"]"#, "flavor[0]"),
+            (r#"["prefix=a,onlatest=maybe"]"#, "flavor[0]"),
+        ] {
+            let err = TagStrategy::from_json(&format!(r#"{{"flavor":{bad}}}"#)).unwrap_err();
+            assert_eq!(err.field_errors()[0].path, says, "{bad}: {err}");
+        }
+        let err = TagStrategy::from_json(r#"{"flavor":{"latest":"sometimes"}}"#).unwrap_err();
+        assert!(err.field_errors()[0].message.contains("auto, true or false"), "{err}");
+    }
+
+    #[test]
+    fn labels_and_annotations_take_lines_or_objects() {
+        let s = TagStrategy::from_json(
+            r#"{"labels":["maintainer=me","org.opencontainers.image.title=A=B"],"annotations":{"k":"v"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.spec().labels["org.opencontainers.image.title"], "A=B");
+        assert_eq!(s.spec().annotations["k"], "v");
+        let err = TagStrategy::from_json(r#"{"labels":["ok=1","invalid"],"annotations":[5]}"#).unwrap_err();
+        let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["annotations[0]", "labels[1]"]);
+    }
+
+    #[test]
+    fn new_types_are_validated() {
+        let paths = error_paths(
+            r#"{"tags":["type=match","type=match,pattern=(","type=match,pattern=/x/q","type=pep440,value=1",
+                        "type=semver,pattern={{version}},match=nogroup","type=raw,x,group=1","type=match,pattern=x,group=a"]}"#,
+        );
+        assert_eq!(
+            paths,
+            [
+                "tags[0].pattern",
+                "tags[1].pattern",
+                "tags[2].pattern",
+                "tags[3].pattern",
+                "tags[4].match",
+                "tags[5].group",
+                "tags[6]"
+            ]
+        );
+        let re = MatchRegex::parse(r"/^V(\d)\.(\d)$/i").unwrap();
+        assert_eq!(re.find("v1.2", 2), Some("2"));
+        assert_eq!(re.find("v1.2", 3), None);
+        let global = MatchRegex::parse(r"/\d/g").unwrap();
+        assert_eq!(global.find("a1b2", 1), Some("2"), "with g the groups are the matches");
     }
 
     #[test]
@@ -752,12 +1116,10 @@ mod tests {
         ] {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
-        let err = TagStrategy::from_json(
+        let paths = error_paths(
             r#"{"tags":[{"type":"semver"},{"type":"sha","pattern":"x"},{"type":"raw","value":"{{nope}}"},
                  "type=ref",{"type":"raw","value":"x","prefix":"-bad"}]}"#,
-        )
-        .unwrap_err();
-        let paths: Vec<&str> = err.field_errors().iter().map(|e| e.path.as_str()).collect();
+        );
         assert_eq!(
             paths,
             [

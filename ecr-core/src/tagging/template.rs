@@ -1,7 +1,7 @@
 //! docker/metadata-action's Handlebars "global expressions" (`{{branch}}`, `{{sha}}`, `{{date 'YYYYMMDD'}}`,
 //! ...) and the semver placeholders (`{{version}}`, `{{major}}`, ...), parsed once when a strategy is loaded.
 
-use chrono::{Datelike, FixedOffset, Offset, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, Offset, TimeZone, Timelike, Utc};
 
 use crate::time::Timestamp;
 
@@ -37,31 +37,69 @@ pub(crate) enum Expr {
     Raw,
 }
 
-/// A moment.js-style date format and a time zone (UTC or a fixed offset).
+/// A moment.js date format and a time zone (an IANA name such as `Asia/Tokyo`, or a fixed offset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DateFormat {
     tokens: Vec<DateToken>,
-    offset_secs: i32,
+    zone: Zone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Named(chrono_tz::Tz),
+    Fixed(i32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum DateToken {
     Lit(String),
-    Year4,
-    Year2,
-    Month2,
+    /// A moment token rendered with the chrono format string.
+    Chrono(&'static str),
+    /// `Y`: the year without padding.
+    Year,
+    /// `Q`: the quarter.
+    Quarter,
+    /// `Mo`, `Do`, `DDDo`, `do`, `Qo`, `Wo`: an ordinal (`1st`) of the month, day, day of year, weekday, quarter, ISO week.
+    Ordinal(Ordinal),
+    /// `M`, `D`, `H`, `h`, `k`, `m`, `s`, `d`, `E`, `W`, `DDD`: a number without padding.
+    Plain(Field),
+    /// `kk`: the hour 1 to 24, two digits.
+    Hour24Padded,
+    /// `S` to `SSSSSSSSS`: fractional seconds with that many digits.
+    Fraction(usize),
+    /// `Z`: `+09:00`; `ZZ`: `+0900`.
+    Offset {
+        colon: bool,
+    },
+    /// `X`: Unix seconds; `x`: Unix milliseconds.
+    Unix {
+        millis: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
     Month,
-    Day2,
     Day,
-    Hour2,
+    DayOfYear,
     Hour,
-    Minute2,
+    Hour12,
+    Hour24,
     Minute,
-    Second2,
     Second,
-    Millis,
-    UnixSecs,
-    UnixMillis,
+    Weekday,
+    IsoWeekday,
+    IsoWeek,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ordinal {
+    Month,
+    Day,
+    DayOfYear,
+    Weekday,
+    Quarter,
+    IsoWeek,
 }
 
 /// Which placeholders a template may use.
@@ -213,19 +251,19 @@ fn parse_date_args(args: &str) -> Result<DateFormat, String> {
     let (format, rest) =
         take_quoted(args).ok_or("a date expression needs a quoted format, e.g. {{date 'YYYYMMDD'}}")?;
     let rest = rest.trim();
-    let mut offset_secs = 0;
+    let mut zone = Zone::Fixed(0);
     if !rest.is_empty() {
-        let zone = rest
+        let name = rest
             .strip_prefix("tz=")
             .and_then(take_quoted)
             .filter(|(_, tail)| tail.trim().is_empty())
             .map(|(z, _)| z)
             .ok_or_else(|| format!("unexpected date arguments {rest:?} (only tz='Zone')"))?;
-        offset_secs = parse_zone(zone)?;
+        zone = parse_zone(name)?;
     }
     Ok(DateFormat {
-        tokens: parse_moment_format(format),
-        offset_secs,
+        tokens: parse_moment_format(format)?,
+        zone,
     })
 }
 
@@ -236,13 +274,12 @@ fn take_quoted(s: &str) -> Option<(&str, &str)> {
     Some((&body[..end], &body[end + 1..]))
 }
 
-/// `UTC`, `Etc/UTC`, `Z`, `GMT` or a fixed offset `+02:00` / `-0530`. Named zones need a time-zone
-/// database ecr-core does not ship.
-fn parse_zone(zone: &str) -> Result<i32, String> {
-    if matches!(zone, "UTC" | "Etc/UTC" | "Z" | "GMT" | "Etc/GMT") {
-        return Ok(0);
+/// An IANA time zone (`Asia/Tokyo`, `UTC`) or a fixed offset (`+02:00`, `-0530`).
+fn parse_zone(zone: &str) -> Result<Zone, String> {
+    if let Ok(tz) = zone.parse::<chrono_tz::Tz>() {
+        return Ok(Zone::Named(tz));
     }
-    let bad = || format!("time zone {zone:?} is not supported: use UTC or a fixed offset like +02:00");
+    let bad = || format!("time zone {zone:?} is neither an IANA zone (e.g. Asia/Tokyo) nor an offset like +02:00");
     let sign = match zone.chars().next() {
         Some('+') => 1,
         Some('-') => -1,
@@ -257,27 +294,61 @@ fn parse_zone(zone: &str) -> Result<i32, String> {
     if h > 14 || m > 59 {
         return Err(bad());
     }
-    Ok(sign * (h * 3600 + m * 60))
+    Ok(Zone::Fixed(sign * (h * 3600 + m * 60)))
 }
 
-fn parse_moment_format(f: &str) -> Vec<DateToken> {
-    const TOKENS: [(&str, DateToken); 15] = [
-        ("YYYY", DateToken::Year4),
-        ("YY", DateToken::Year2),
-        ("MM", DateToken::Month2),
-        ("M", DateToken::Month),
-        ("DD", DateToken::Day2),
-        ("D", DateToken::Day),
-        ("HH", DateToken::Hour2),
-        ("H", DateToken::Hour),
-        ("mm", DateToken::Minute2),
-        ("m", DateToken::Minute),
-        ("ss", DateToken::Second2),
-        ("SSS", DateToken::Millis),
-        ("s", DateToken::Second),
-        ("X", DateToken::UnixSecs),
-        ("x", DateToken::UnixMillis),
-    ];
+/// moment.js format tokens (<https://momentjs.com/docs/#/displaying/format/>), longest first; `[...]` is
+/// literal text and any other character stands for itself, as in moment.
+const TOKENS: [(&str, DateToken); 42] = [
+    ("YYYY", DateToken::Chrono("%Y")),
+    ("YY", DateToken::Chrono("%y")),
+    ("Y", DateToken::Year),
+    ("Qo", DateToken::Ordinal(Ordinal::Quarter)),
+    ("Q", DateToken::Quarter),
+    ("MMMM", DateToken::Chrono("%B")),
+    ("MMM", DateToken::Chrono("%b")),
+    ("MM", DateToken::Chrono("%m")),
+    ("Mo", DateToken::Ordinal(Ordinal::Month)),
+    ("M", DateToken::Plain(Field::Month)),
+    ("DDDD", DateToken::Chrono("%j")),
+    ("DDDo", DateToken::Ordinal(Ordinal::DayOfYear)),
+    ("DDD", DateToken::Plain(Field::DayOfYear)),
+    ("DD", DateToken::Chrono("%d")),
+    ("Do", DateToken::Ordinal(Ordinal::Day)),
+    ("D", DateToken::Plain(Field::Day)),
+    ("dddd", DateToken::Chrono("%A")),
+    ("ddd", DateToken::Chrono("%a")),
+    ("do", DateToken::Ordinal(Ordinal::Weekday)),
+    ("d", DateToken::Plain(Field::Weekday)),
+    ("E", DateToken::Plain(Field::IsoWeekday)),
+    ("GGGG", DateToken::Chrono("%G")),
+    ("GG", DateToken::Chrono("%g")),
+    ("WW", DateToken::Chrono("%V")),
+    ("Wo", DateToken::Ordinal(Ordinal::IsoWeek)),
+    ("W", DateToken::Plain(Field::IsoWeek)),
+    ("HH", DateToken::Chrono("%H")),
+    ("H", DateToken::Plain(Field::Hour)),
+    ("hh", DateToken::Chrono("%I")),
+    ("h", DateToken::Plain(Field::Hour12)),
+    ("kk", DateToken::Hour24Padded),
+    ("k", DateToken::Plain(Field::Hour24)),
+    ("mm", DateToken::Chrono("%M")),
+    ("m", DateToken::Plain(Field::Minute)),
+    ("ss", DateToken::Chrono("%S")),
+    ("s", DateToken::Plain(Field::Second)),
+    ("A", DateToken::Chrono("%p")),
+    ("a", DateToken::Chrono("%P")),
+    ("ZZ", DateToken::Offset { colon: false }),
+    ("Z", DateToken::Offset { colon: true }),
+    ("X", DateToken::Unix { millis: false }),
+    ("x", DateToken::Unix { millis: true }),
+];
+
+/// The first letters of moment tokens that depend on a locale (week numbering, `L` formats, eras, zone
+/// names); refused rather than guessed.
+const LOCALE_TOKENS: [char; 8] = ['w', 'g', 'e', 'L', 'l', 'N', 'y', 'z'];
+
+fn parse_moment_format(f: &str) -> Result<Vec<DateToken>, String> {
     let mut out = Vec::new();
     let mut lit = String::new();
     let mut rest = f;
@@ -289,11 +360,30 @@ fn parse_moment_format(f: &str) -> Vec<DateToken> {
             rest = &after[end + 1..];
             continue;
         }
+        if let Some(c) = rest.chars().next().filter(|c| LOCALE_TOKENS.contains(c)) {
+            return Err(format!(
+                "the moment token `{c}` depends on a locale and is not supported (write literal text in [brackets])"
+            ));
+        }
+        // `dd`: the weekday's first two letters.
+        if let Some(after) = rest.strip_prefix("dd")
+            && !rest.starts_with("ddd")
+        {
+            flush(&mut lit, &mut out);
+            out.push(DateToken::Chrono("%a2"));
+            rest = after;
+            continue;
+        }
+        if rest.starts_with('S') {
+            let n = rest.len() - rest.trim_start_matches('S').len();
+            flush(&mut lit, &mut out);
+            out.push(DateToken::Fraction(n.min(9)));
+            rest = &rest[n..];
+            continue;
+        }
         for (pat, tok) in &TOKENS {
             if let Some(after) = rest.strip_prefix(pat) {
-                if !lit.is_empty() {
-                    out.push(DateToken::Lit(std::mem::take(&mut lit)));
-                }
+                flush(&mut lit, &mut out);
                 out.push(tok.clone());
                 rest = after;
                 continue 'outer;
@@ -305,36 +395,103 @@ fn parse_moment_format(f: &str) -> Vec<DateToken> {
         }
         rest = chars.as_str();
     }
+    flush(&mut lit, &mut out);
+    Ok(out)
+}
+
+fn flush(lit: &mut String, out: &mut Vec<DateToken>) {
     if !lit.is_empty() {
-        out.push(DateToken::Lit(lit));
+        out.push(DateToken::Lit(std::mem::take(lit)));
     }
-    out
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 impl DateFormat {
     fn write(&self, t: Timestamp, out: &mut String) {
+        match self.zone {
+            Zone::Named(tz) => self.write_local(&t.with_timezone(&tz), out),
+            Zone::Fixed(secs) => {
+                // Offsets are validated to ±14 h when parsed; UTC is the fallback all the same.
+                let offset = FixedOffset::east_opt(secs).unwrap_or_else(|| Utc.fix());
+                self.write_local(&t.with_timezone(&offset), out)
+            }
+        }
+    }
+
+    fn write_local<Z: TimeZone>(&self, l: &DateTime<Z>, out: &mut String)
+    where
+        Z::Offset: std::fmt::Display,
+    {
         use std::fmt::Write;
-        // Offsets are validated to ±14 h when parsed; UTC is the fallback all the same.
-        let offset = FixedOffset::east_opt(self.offset_secs).unwrap_or_else(|| chrono::Utc.fix());
-        let l = t.with_timezone(&offset);
+        let quarter = (l.month() - 1) / 3 + 1;
+        let iso_week = l.iso_week().week();
         for tok in &self.tokens {
             let _ = match tok {
                 DateToken::Lit(s) => write!(out, "{s}"),
-                DateToken::Year4 => write!(out, "{:04}", l.year()),
-                DateToken::Year2 => write!(out, "{:02}", l.year().rem_euclid(100)),
-                DateToken::Month2 => write!(out, "{:02}", l.month()),
-                DateToken::Month => write!(out, "{}", l.month()),
-                DateToken::Day2 => write!(out, "{:02}", l.day()),
-                DateToken::Day => write!(out, "{}", l.day()),
-                DateToken::Hour2 => write!(out, "{:02}", l.hour()),
-                DateToken::Hour => write!(out, "{}", l.hour()),
-                DateToken::Minute2 => write!(out, "{:02}", l.minute()),
-                DateToken::Minute => write!(out, "{}", l.minute()),
-                DateToken::Second2 => write!(out, "{:02}", l.second()),
-                DateToken::Second => write!(out, "{}", l.second()),
-                DateToken::Millis => write!(out, "{:03}", l.timestamp_subsec_millis()),
-                DateToken::UnixSecs => write!(out, "{}", t.timestamp()),
-                DateToken::UnixMillis => write!(out, "{}", t.timestamp_millis()),
+                DateToken::Chrono("%a2") => write!(out, "{}", &l.format("%a").to_string()[..2]),
+                DateToken::Chrono(f) => write!(out, "{}", l.format(f)),
+                DateToken::Year => write!(out, "{}", l.year()),
+                DateToken::Quarter => write!(out, "{quarter}"),
+                DateToken::Ordinal(o) => {
+                    let n = match o {
+                        Ordinal::Month => l.month(),
+                        Ordinal::Day => l.day(),
+                        Ordinal::DayOfYear => l.ordinal(),
+                        Ordinal::Weekday => l.weekday().num_days_from_sunday(),
+                        Ordinal::Quarter => quarter,
+                        Ordinal::IsoWeek => iso_week,
+                    };
+                    write!(out, "{}", ordinal(n))
+                }
+                DateToken::Plain(f) => {
+                    let n = match f {
+                        Field::Month => l.month(),
+                        Field::Day => l.day(),
+                        Field::DayOfYear => l.ordinal(),
+                        Field::Hour => l.hour(),
+                        Field::Hour12 => l.hour12().1,
+                        Field::Hour24 => {
+                            if l.hour() == 0 {
+                                24
+                            } else {
+                                l.hour()
+                            }
+                        }
+                        Field::Minute => l.minute(),
+                        Field::Second => l.second(),
+                        Field::Weekday => l.weekday().num_days_from_sunday(),
+                        Field::IsoWeekday => l.weekday().number_from_monday(),
+                        Field::IsoWeek => iso_week,
+                    };
+                    write!(out, "{n}")
+                }
+                DateToken::Hour24Padded => write!(out, "{:02}", if l.hour() == 0 { 24 } else { l.hour() }),
+                DateToken::Fraction(n) => {
+                    let nanos = format!("{:09}", l.timestamp_subsec_nanos().min(999_999_999));
+                    write!(out, "{}", &nanos[..*n])
+                }
+                DateToken::Offset { colon } => {
+                    let secs = l.offset().fix().local_minus_utc();
+                    let sign = if secs < 0 { '-' } else { '+' };
+                    let (h, m) = (secs.abs() / 3600, secs.abs() % 3600 / 60);
+                    if *colon {
+                        write!(out, "{sign}{h:02}:{m:02}")
+                    } else {
+                        write!(out, "{sign}{h:02}{m:02}")
+                    }
+                }
+                DateToken::Unix { millis: false } => write!(out, "{}", l.timestamp()),
+                DateToken::Unix { millis: true } => write!(out, "{}", l.timestamp_millis()),
             };
         }
     }
@@ -375,10 +532,44 @@ mod tests {
         assert_eq!(t.render(&v).unwrap(), "nightly-20260304-2330");
         let t = Template::parse("{{date 'YYYY-MM-DD[T]HH' tz='+02:00'}}", Scope::Global).unwrap();
         assert_eq!(t.render(&v).unwrap(), "2026-03-05T01");
-        assert!(Template::parse("{{date 'YYYY' tz='Europe/Paris'}}", Scope::Global).is_err());
+        let t = Template::parse("{{date 'YYYYMMDD-HHmmss Z' tz='Asia/Tokyo'}}", Scope::Global).unwrap();
+        assert_eq!(t.render(&v).unwrap(), "20260305-083005 +09:00");
+        // Paris is on winter time in March (+01:00) and summer time in July (+02:00).
+        let t = Template::parse("{{date 'HH:mm ZZ' tz='Europe/Paris'}}", Scope::Global).unwrap();
+        assert_eq!(t.render(&v).unwrap(), "00:30 +0100");
+        let july = Values {
+            now: at("2026-07-04T23:30:05Z"),
+            ..Values::default()
+        };
+        assert_eq!(t.render(&july).unwrap(), "01:30 +0200");
+        assert!(Template::parse("{{date 'YYYY' tz='Mars/Olympus'}}", Scope::Global).is_err());
+        assert!(Template::parse("{{date 'wo'}}", Scope::Global).is_err());
         assert!(Template::parse("{{date}}", Scope::Global).is_err());
         let t = Template::parse("{{commit_date 'YYYY'}}", Scope::Global).unwrap();
         assert!(t.render(&v).is_err(), "no commit date known");
+    }
+
+    #[test]
+    fn moment_tokens_render_as_moment_does() {
+        let v = Values {
+            now: at("2026-03-04T13:05:09.123Z"),
+            ..Values::default()
+        };
+        let cases = [
+            ("YYYY YY Y Q Qo", "2026 26 2026 1 1st"),
+            ("MMMM MMM MM Mo M", "March Mar 03 3rd 3"),
+            ("DDDD DDDo DDD DD Do D", "063 63rd 63 04 4th 4"),
+            ("dddd ddd dd do d E", "Wednesday Wed We 3rd 3 3"),
+            ("GGGG GG WW Wo W", "2026 26 10 10th 10"),
+            ("HH H hh h kk k A a", "13 13 01 1 13 13 PM pm"),
+            ("mm m ss s S SS SSS SSSS", "05 5 09 9 1 12 123 1230"),
+            ("Z ZZ X x", "+00:00 +0000 1772629509 1772629509123"),
+            ("[Week] W [of] YYYY, T", "Week 10 of 2026, T"),
+        ];
+        for (format, want) in cases {
+            let t = Template::parse(&format!("{{{{date '{format}'}}}}"), Scope::Global).unwrap();
+            assert_eq!(t.render(&v).unwrap(), want, "{format}");
+        }
     }
 
     #[test]

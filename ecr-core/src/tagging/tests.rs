@@ -101,10 +101,13 @@ fn attributes_enable_priority_prefix_suffix_format_branch_kind() {
     );
     // An enable expression that renders to something else than true/false is an error, not a guess.
     let bad = strategy(r#"{"tags":[{"type":"raw","value":"x","enable":"{{branch}}"}]}"#);
-    assert_eq!(
-        bad.plan(&ctx("refs/heads/main"), []).unwrap_err().code(),
-        "InvalidArgument"
-    );
+    let err = bad.plan(&ctx("refs/heads/main"), []).unwrap_err();
+    assert_eq!(err.code(), "PolicyValidation");
+    assert_eq!(err.field_errors()[0].path, "tags[0].enable");
+    assert!(err.field_errors()[0].message.contains("\"main\""), "{err}");
+    // One without an expression is refused when the strategy is read.
+    let err = TagStrategy::from_json(r#"{"tags":["type=raw,x,enable=yes"]}"#).unwrap_err();
+    assert_eq!(err.field_errors()[0].path, "tags[0].enable");
 }
 
 #[test]
@@ -170,7 +173,9 @@ fn labels_and_annotations() {
     assert_eq!(p.labels["org.opencontainers.image.vendor"], "ACME");
     let ann = p.annotations(&["manifest", "index"]);
     assert_eq!(ann["index:org.opencontainers.image.revision"], SHA);
-    assert_eq!(ann.len(), 2 * p.labels.len());
+    // Annotations carry the OCI keys; the strategy's `labels` (the vendor) are labels only, as in metadata-action.
+    assert_eq!(ann.len(), 2 * (p.labels.len() - 1));
+    assert!(!ann.contains_key("manifest:org.opencontainers.image.vendor"));
 }
 
 #[test]

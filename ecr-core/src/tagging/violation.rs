@@ -54,8 +54,10 @@ pub mod codes {
     pub const IMMUTABLE_TAG_UNPROTECTED: &str = "immutable-tag-unprotected";
     /// (warning) A rolling tag was withheld because a higher version is released on its line (backport).
     pub const ROLLING_TAG_WITHHELD: &str = "rolling-tag-withheld";
-    /// (warning) A semver entry's value is not a version, so it yields no tag.
+    /// (warning) A `semver` or `pep440` entry's value is not such a version, so it yields no tag.
     pub const NOT_SEMVER: &str = "not-semver";
+    /// (warning) A `match` entry's pattern (or group) or a version entry's `match` finds nothing in the value.
+    pub const NO_MATCH: &str = "no-match";
     /// (warning) A value left nothing valid after sanitising.
     pub const EMPTY_TAG: &str = "empty-tag";
     /// (warning) Two entries produce the same tag with different kinds.

@@ -4,15 +4,18 @@
 //! tag_plan (--context FILE | --from-env) --strategy FILE [--policy production|default|FILE]
 //!          [--existing FILE] [--mutability MUTABLE|IMMUTABLE|IMMUTABLE_WITH_EXCLUSION|MUTABLE_WITH_EXCLUSION]
 //!          [--exclusion PATTERN]... [--digest sha256:...]
+//!          [--format report|metadata-action [--image NAME]... [--annotation-level LEVEL]...]
 //! ```
 //! Prints `{"tags": [{"value", "kind", "rule"}], "labels": {...}, "violations": [{"code", "message", "tag"}],
-//! "warnings": [...]}`. Exit status: 0 without violations, 1 with violations, 2 on bad input.
+//! "warnings": [...]}`, or with `--format metadata-action` docker/metadata-action's outputs
+//! (`{"version", "tags", "tag-names", "labels", "annotations", "json"}`, each output as the list of its
+//! lines; `--image` are the action's `images`, `--annotation-level` its annotation levels). Exit status: 0 without violations, 1 with violations, 2 on bad input.
 //! `--existing` is the output of `aws ecr describe-images` (`{"imageDetails": [...]}`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use ecr_core::tagging::{BuildContext, RepositoryState, TagPolicy, TagStrategy, evaluate};
+use ecr_core::tagging::{BuildContext, RepositoryState, TagPolicy, TagStrategy, evaluate, metadata_action_outputs};
 use ecr_core::types::{ImageDetail, TagMutability};
 use ecr_core_examples::{Input as _, Verdict, args, finish, read_text};
 
@@ -49,6 +52,23 @@ struct Args {
     /// The digest about to be pushed.
     #[arg(long)]
     digest: Option<String>,
+    /// What to print: the report, or docker/metadata-action's outputs.
+    #[arg(long, value_enum, default_value_t = Format::Report)]
+    format: Format,
+    /// With `--format metadata-action`: an image the tags are for (repeatable; the action's `images`).
+    #[arg(long = "image")]
+    images: Vec<String>,
+    /// With `--format metadata-action`: an annotation level (repeatable; default `manifest`).
+    #[arg(long = "annotation-level")]
+    annotation_levels: Vec<String>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// The plan report.
+    Report,
+    /// docker/metadata-action's outputs.
+    MetadataAction,
 }
 
 #[derive(serde::Deserialize)]
@@ -92,7 +112,15 @@ fn run(args: Args) -> anyhow::Result<Verdict> {
         images,
     };
     let report = evaluate(&strategy, &context, &policy, &repository, args.digest.as_deref())?;
-    println!("{}", report.to_json_pretty());
+    let text = match args.format {
+        Format::Report => report.to_json_pretty(),
+        Format::MetadataAction => {
+            let plan = strategy.plan(&context, repository.existing_tags())?;
+            let outputs = metadata_action_outputs(&plan, &args.images, &args.annotation_levels)?;
+            serde_json::to_string_pretty(&outputs)?
+        }
+    };
+    println!("{text}");
     Ok(Verdict::from_passed(report.is_ok()))
 }
 
