@@ -29,6 +29,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod conformance;
 pub mod error;
 pub mod lifecycle;
 pub mod reference;
