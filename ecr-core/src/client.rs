@@ -387,10 +387,7 @@ impl EcrClient {
                 .map_err(|e| Error::invalid("tags", e.to_string()))?;
             req = req.tags(tag);
         }
-        let out = req
-            .send()
-            .await
-            .map_err(Error::from_sdk)?;
+        let out = req.send().await.map_err(Error::from_sdk)?;
         out.repository()
             .map(Repository::from_sdk)
             .ok_or_else(|| missing("CreateRepository", "repository"))

@@ -46,7 +46,12 @@ async fn assert_cleaned(client: &ecr_core::EcrClient, report: &Report) {
 async fn agreeing_and_disagreeing_cases_are_reported_and_everything_is_deleted() {
     let client = support::emulator().client().await;
     let full = Corpus::load(&support::fixtures()).unwrap();
-    let pick = ["documented example image-age", "not JSON", "missing rules", "duplicate rulePriority"];
+    let pick = [
+        "documented example image-age",
+        "not JSON",
+        "missing rules",
+        "duplicate rulePriority",
+    ];
     let corpus = Corpus {
         lifecycle: full.lifecycle[..1].to_vec(),
         validation: full
@@ -72,7 +77,10 @@ async fn agreeing_and_disagreeing_cases_are_reported_and_everything_is_deleted()
     }
     let duplicate = row(&report, "duplicate rulePriority");
     assert_eq!(duplicate.verdict, Verdict::Disagree, "{duplicate:?}");
-    assert_eq!((duplicate.ecr_core.as_str(), duplicate.ecr.as_str()), ("rejected (rule)", "accepted"));
+    assert_eq!(
+        (duplicate.ecr_core.as_str(), duplicate.ecr.as_str()),
+        ("rejected (rule)", "accepted")
+    );
 
     // Tagging: an anchored wildcard against moto's regular-expression prefix match.
     let tag = |t: &str| row(&report, &format!("IMMUTABLE_WITH_EXCLUSION dev-*: {t}"));
@@ -81,7 +89,11 @@ async fn agreeing_and_disagreeing_cases_are_reported_and_everything_is_deleted()
     assert_eq!(tag("xdev-1").verdict, Verdict::Agree, "{:?}", tag("xdev-1"));
     assert!(tag("xdev-1").ecr.starts_with("refused ("), "{:?}", tag("xdev-1"));
     let devops = tag("devops");
-    assert_eq!((devops.verdict, devops.ecr_core.as_str()), (Verdict::Disagree, "immutable"), "{devops:?}");
+    assert_eq!(
+        (devops.verdict, devops.ecr_core.as_str()),
+        (Verdict::Disagree, "immutable"),
+        "{devops:?}"
+    );
 
     // Scan: moto's basic scan completes; the waiter stops on the status a second read confirms.
     let scan = row(&report, "scan: basic scan started by StartImageScan");
@@ -92,10 +104,15 @@ async fn agreeing_and_disagreeing_cases_are_reported_and_everything_is_deleted()
     // authenticator (a disagreement); the registry hosts are not probed behind an endpoint override.
     let proxy = row(&report, "auth: proxyEndpoint");
     assert_eq!(proxy.verdict, Verdict::Agree, "{proxy:?}");
-    assert!(proxy.ecr.ends_with(&format!(".dkr.ecr.{}.amazonaws.com", support::emulator().region())), "{proxy:?}");
+    assert!(
+        proxy
+            .ecr
+            .ends_with(&format!(".dkr.ecr.{}.amazonaws.com", support::emulator().region())),
+        "{proxy:?}"
+    );
     let expiry = row(&report, "auth: token expiry");
     assert_eq!(expiry.verdict, Verdict::Disagree, "{expiry:?}");
-    assert!(expiry.ecr_core.starts_with("refused"), "{expiry:?}");
+    assert!(expiry.ecr_core.starts_with("not handed out: refused"), "{expiry:?}");
     let skipped: Vec<_> = report.cases.iter().filter(|c| c.verdict == Verdict::Skipped).collect();
     assert_eq!(skipped.len(), 2, "{skipped:?}");
 
@@ -120,9 +137,19 @@ async fn an_interrupted_run_still_deletes_what_it_created() {
         push_gap: Duration::from_millis(1500),
         ..fast()
     };
-    let report = run(&client, Arc::new(corpus), &options, tokio::time::sleep(Duration::from_secs(3))).await;
+    let report = run(
+        &client,
+        Arc::new(corpus),
+        &options,
+        tokio::time::sleep(Duration::from_secs(3)),
+    )
+    .await;
     assert!(report.interrupted);
-    assert!(report.cases.len() < total, "{} of {total} cases ran", report.cases.len());
+    assert!(
+        report.cases.len() < total,
+        "{} of {total} cases ran",
+        report.cases.len()
+    );
     assert_eq!(report.exit_code(), 2);
     assert!(report.table().contains("INTERRUPTED"), "{}", report.table());
     assert_cleaned(&client, &report).await;

@@ -27,7 +27,15 @@ fn run_live(args: &[&str]) -> (Output, Value) {
     let json = dir.path().join("report.json");
     let out = em
         .command(BIN)
-        .args(["--region", em.region(), "--yes", "--fixtures", &fixtures(), "--poll-interval", "0.1"])
+        .args([
+            "--region",
+            em.region(),
+            "--yes",
+            "--fixtures",
+            &fixtures(),
+            "--poll-interval",
+            "0.1",
+        ])
         .args(["--json", json.to_str().unwrap()])
         .args(args)
         .output()
@@ -41,7 +49,10 @@ fn run_live(args: &[&str]) -> (Output, Value) {
 
 #[test]
 fn refuses_without_a_region_or_without_yes() {
-    let o = Command::new(BIN).args(["--yes", "--fixtures", &fixtures()]).output().unwrap();
+    let o = Command::new(BIN)
+        .args(["--yes", "--fixtures", &fixtures()])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert_eq!(err.lines().count(), 1, "one line: {err}");
@@ -54,7 +65,10 @@ fn refuses_without_a_region_or_without_yes() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     // The cost is stated before the refusal, and nothing was created.
-    assert!(err.contains("This run creates") && err.contains("eu-west-1") && err.contains("Cost:"), "{err}");
+    assert!(
+        err.contains("This run creates") && err.contains("eu-west-1") && err.contains("Cost:"),
+        "{err}"
+    );
     assert!(err.lines().last().unwrap().contains("--yes"), "{err}");
     assert!(o.stdout.is_empty());
 }
@@ -81,7 +95,10 @@ fn exit_0_when_all_agree_and_1_on_a_disagreement() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(report["cases"][0]["verdict"], "agree", "{report:#}");
     let table = String::from_utf8_lossy(&o.stdout);
-    assert!(table.starts_with("area") && table.contains("1 agree, 0 disagree"), "{table}");
+    assert!(
+        table.starts_with("area") && table.contains("1 agree, 0 disagree"),
+        "{table}"
+    );
 
     // moto's tokens expire in 2015: the authenticator refuses them, a disagreement with exit status 1.
     let (o, report) = run_live(&["--areas", "auth"]);
@@ -89,7 +106,13 @@ fn exit_0_when_all_agree_and_1_on_a_disagreement() {
     let cases = report["cases"].as_array().unwrap();
     let expiry = cases.iter().find(|c| c["case"] == "auth: token expiry").unwrap();
     assert_eq!(expiry["verdict"], "disagree", "{report:#}");
-    assert!(report["cleanup"].as_array().unwrap().iter().all(|c| c.get("error").unwrap().is_null()));
+    assert!(
+        report["cleanup"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("error").unwrap().is_null())
+    );
     assert!(stderr(&o).contains("deleted ecr-core-conformance-"), "{}", stderr(&o));
 }
 
@@ -100,7 +123,15 @@ fn sigint_stops_the_run_and_deletes_everything() {
     let json = dir.path().join("report.json");
     let child = em
         .command(BIN)
-        .args(["--region", em.region(), "--yes", "--fixtures", &fixtures(), "--areas", "lifecycle"])
+        .args([
+            "--region",
+            em.region(),
+            "--yes",
+            "--fixtures",
+            &fixtures(),
+            "--areas",
+            "lifecycle",
+        ])
         .args(["--push-gap", "1", "--json", json.to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -117,10 +148,16 @@ fn sigint_stops_the_run_and_deletes_everything() {
         if repos.iter().any(|r| ours(&r.repository_name)) {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "no scratch repository appeared");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no scratch repository appeared"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));

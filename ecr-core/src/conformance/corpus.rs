@@ -98,7 +98,9 @@ impl Corpus {
             case(
                 TagMutability::ImmutableWithExclusion,
                 &["dev-*", "latest"],
-                &["dev-1", "dev-", "devops", "xdev-1", "DEV-1", "latest", "latest-2", "v1.0.0"],
+                &[
+                    "dev-1", "dev-", "devops", "xdev-1", "DEV-1", "latest", "latest-2", "v1.0.0",
+                ],
             ),
             case(
                 TagMutability::MutableWithExclusion,
@@ -151,13 +153,11 @@ pub struct Footprint {
 
 fn read_cases(path: &Path) -> Result<Vec<Value>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| Error::invalid(path.display().to_string(), e.to_string()))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| Error::invalid(path.display().to_string(), e.to_string()))?;
     match doc.get("cases") {
         Some(Value::Array(cases)) => Ok(cases.clone()),
-        _ => Err(Error::invalid(
-            path.display().to_string(),
-            "has no \"cases\" array",
-        )),
+        _ => Err(Error::invalid(path.display().to_string(), "has no \"cases\" array")),
     }
 }
 
@@ -262,7 +262,11 @@ mod tests {
     fn bad_corpus_files_name_the_field() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("lifecycle")).unwrap();
-        std::fs::write(dir.path().join("lifecycle/evaluation.json"), r#"{"cases":[{"name":"x"}]}"#).unwrap();
+        std::fs::write(
+            dir.path().join("lifecycle/evaluation.json"),
+            r#"{"cases":[{"name":"x"}]}"#,
+        )
+        .unwrap();
         std::fs::write(dir.path().join("lifecycle/validation.json"), r#"{"cases":[]}"#).unwrap();
         let err = Corpus::load(dir.path()).unwrap_err();
         assert!(err.to_string().contains("cases[0].images"), "{err}");

@@ -102,7 +102,7 @@ pub(crate) async fn compare_previews(
                 Area::Lifecycle,
                 title,
                 "policy valid".into(),
-                format!("rejected ({}): {message}", reason_class(&message)),
+                format!("rejected ({}): {}", reason_class(&message), without_wrapper(&message)),
                 false,
             )
         }
@@ -182,6 +182,7 @@ pub(crate) fn validation_verdict(case: &ValidationCase, put: Result<()>) -> Case
         Ok(()) => CaseReport::compared(Area::Validation, &case.name, ours_text, "accepted".into(), ours.is_ok()),
         Err(Error::Service { aws_code, message, .. }) if aws_code == "InvalidParameterException" => {
             let theirs = reason_class(&message);
+            let message = without_wrapper(&message);
             let agree = ours.as_ref().is_err_and(|classes| classes.contains(&theirs));
             CaseReport::compared(
                 Area::Validation,
@@ -193,6 +194,14 @@ pub(crate) fn validation_verdict(case: &ValidationCase, put: Result<()>) -> Case
         }
         Err(e) => CaseReport::failed(Area::Validation, &case.name, ours_text, &e),
     }
+}
+
+/// ECR's message without the wrapper it puts around every policy problem (`Invalid parameter at
+/// 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: ...'`).
+fn without_wrapper(message: &str) -> &str {
+    message
+        .split_once("validation failure: ")
+        .map_or(message, |(_, problem)| problem.trim_end_matches('\''))
 }
 
 /// The kind of reason a policy is rejected for, read from ECR's or the validator's message: `length`,
@@ -244,7 +253,8 @@ mod tests {
     }
 
     const VALID: &str = r#"{"rules":[{"rulePriority":1,"description":"keep the 2 newest","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}]}"#;
-    const NO_RULES: &str = r#"{"description":"a policy without any rules at all, long enough to pass the length check","x":1}"#;
+    const NO_RULES: &str =
+        r#"{"description":"a policy without any rules at all, long enough to pass the length check","x":1}"#;
 
     #[test]
     fn validation_agrees_on_acceptance_and_reason_class() {
@@ -253,17 +263,30 @@ mod tests {
         let ecr = "Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: object has missing required properties ([\"rules\"])'";
         let row = validation_verdict(&case(NO_RULES), invalid_parameter(ecr));
         assert_eq!(row.verdict, Verdict::Agree, "{row:?}");
-        assert!(row.ecr_core.starts_with("rejected (") && row.ecr_core.contains("schema"), "{row:?}");
+        assert!(
+            row.ecr_core.starts_with("rejected (") && row.ecr_core.contains("schema"),
+            "{row:?}"
+        );
+        assert_eq!(
+            row.ecr,
+            "rejected (schema): object has missing required properties ([\"rules\"])"
+        );
     }
 
     #[test]
     fn validation_disagrees_on_acceptance_or_class() {
         let accepted = validation_verdict(&case(NO_RULES), Ok(()));
         assert_eq!(accepted.verdict, Verdict::Disagree, "{accepted:?}");
-        let rejected = validation_verdict(&case(VALID), invalid_parameter("Lifecycle policy validation failure: boom"));
+        let rejected = validation_verdict(
+            &case(VALID),
+            invalid_parameter("Lifecycle policy validation failure: boom"),
+        );
         assert_eq!(rejected.verdict, Verdict::Disagree);
         assert!(rejected.ecr.contains("rejected (rule)"), "{rejected:?}");
-        let other_class = validation_verdict(&case(NO_RULES), invalid_parameter("Could not map policyString into LifecyclePolicy."));
+        let other_class = validation_verdict(
+            &case(NO_RULES),
+            invalid_parameter("Could not map policyString into LifecyclePolicy."),
+        );
         assert_eq!(other_class.verdict, Verdict::Disagree, "{other_class:?}");
         let denied = validation_verdict(
             &case(VALID),
@@ -274,9 +297,15 @@ mod tests {
 
     #[test]
     fn reason_classes() {
-        assert_eq!(reason_class("policy text is 20 characters; ECR requires at least 100"), "length");
+        assert_eq!(
+            reason_class("policy text is 20 characters; ECR requires at least 100"),
+            "length"
+        );
         assert_eq!(reason_class("Could not map policyString into LifecyclePolicy."), "json");
         assert_eq!(reason_class("instance value (\"x\") not found in enum"), "schema");
-        assert_eq!(reason_class("Rule for tagStatus=ANY must have the lowest priority"), "rule");
+        assert_eq!(
+            reason_class("Rule for tagStatus=ANY must have the lowest priority"),
+            "rule"
+        );
     }
 }

@@ -185,7 +185,12 @@ async fn run_areas(
                 let (repository, registry_id, digest) = match probe.as_ref() {
                     Some(Ok(p)) => p,
                     Some(Err(e)) => {
-                        add(vec![CaseReport::failed(area, format!("{}: push an image", area.as_str()), "-".into(), e)]);
+                        add(vec![CaseReport::failed(
+                            area,
+                            format!("{}: push an image", area.as_str()),
+                            "-".into(),
+                            e,
+                        )]);
                         continue;
                     }
                     None => continue,

@@ -93,10 +93,17 @@ pub(crate) async fn auth_cases(
                 data.and_then(|d| d.expires_at()).and_then(time::from_smithy),
             )
         }
-        Err(e) => return vec![CaseReport::failed(Area::Auth, "auth: GetAuthorizationToken", "-".into(), &e)],
+        Err(e) => {
+            return vec![CaseReport::failed(
+                Area::Auth,
+                "auth: GetAuthorizationToken",
+                "-".into(),
+                &e,
+            )];
+        }
     };
-    let hosts = RegistryHost::private(registry_id, region)
-        .and_then(|ipv4| Ok((ipv4.clone(), ipv4.with_dual_stack(true)?)));
+    let hosts =
+        RegistryHost::private(registry_id, region).and_then(|ipv4| Ok((ipv4.clone(), ipv4.with_dual_stack(true)?)));
     let (ipv4, dual) = match hosts {
         Ok(h) => h,
         Err(e) => return vec![CaseReport::failed(Area::Auth, "auth: registry hosts", "-".into(), &e)],
@@ -109,8 +116,14 @@ pub(crate) async fn auth_cases(
         proxy.clone(),
         proxy == expected,
     )];
-    let credentials = Authenticator::new(client.clone()).credentials_for_region(Some(region)).await;
-    out.push(expiry_verdict(&credentials.as_ref().map(|c| c.expires_at), expires, chrono::Utc::now()));
+    let credentials = Authenticator::new(client.clone())
+        .credentials_for_region(Some(region))
+        .await;
+    out.push(expiry_verdict(
+        &credentials.as_ref().map(|c| c.expires_at),
+        expires,
+        chrono::Utc::now(),
+    ));
     for (label, host) in [("IPv4", &ipv4), ("dual-stack", &dual)] {
         let title = format!("auth: token serves the {label} host {host}");
         let ours = format!("serves (registry {registry_id}, {region})");
@@ -160,7 +173,11 @@ const TOKEN_LIFETIME: chrono::Duration = chrono::Duration::hours(12);
 
 /// The authenticator's expiry (or refusal) against the raw `expiresAt`: they agree when the authenticator
 /// hands the token out with ECR's expiry and that expiry is about the documented 12 hours away.
-pub(crate) fn expiry_verdict(ours: &Result<Timestamp, &Error>, theirs: Option<Timestamp>, now: Timestamp) -> CaseReport {
+pub(crate) fn expiry_verdict(
+    ours: &Result<Timestamp, &Error>,
+    theirs: Option<Timestamp>,
+    now: Timestamp,
+) -> CaseReport {
     const TITLE: &str = "auth: token expiry";
     let ecr = match theirs {
         Some(t) => format!("expiresAt {}", rfc3339(t)),
@@ -169,7 +186,8 @@ pub(crate) fn expiry_verdict(ours: &Result<Timestamp, &Error>, theirs: Option<Ti
     match (ours, theirs) {
         (Ok(ours), Some(theirs)) => {
             let left = theirs - now;
-            let about_12h = left > TOKEN_LIFETIME - chrono::Duration::minutes(10) && left <= TOKEN_LIFETIME + chrono::Duration::minutes(5);
+            let about_12h = left > TOKEN_LIFETIME - chrono::Duration::minutes(10)
+                && left <= TOKEN_LIFETIME + chrono::Duration::minutes(5);
             CaseReport::compared(
                 Area::Auth,
                 TITLE,
@@ -178,8 +196,14 @@ pub(crate) fn expiry_verdict(ours: &Result<Timestamp, &Error>, theirs: Option<Ti
                 *ours == theirs && about_12h,
             )
         }
-        (Ok(ours), None) => CaseReport::compared(Area::Auth, TITLE, format!("usable until {}", rfc3339(*ours)), ecr, false),
-        (Err(e), _) => CaseReport::compared(Area::Auth, TITLE, format!("refused: {e}"), ecr, false),
+        (Ok(ours), None) => CaseReport::compared(
+            Area::Auth,
+            TITLE,
+            format!("usable until {}", rfc3339(*ours)),
+            ecr,
+            false,
+        ),
+        (Err(e), _) => CaseReport::compared(Area::Auth, TITLE, format!("not handed out: {e}"), ecr, false),
     }
 }
 
@@ -203,6 +227,6 @@ mod tests {
         };
         let row = expiry_verdict(&Err(&refused), Some(at("2015-01-01T00:00:00Z")), now);
         assert_eq!(row.verdict, Verdict::Disagree);
-        assert!(row.ecr_core.starts_with("refused"), "{row:?}");
+        assert!(row.ecr_core.starts_with("not handed out: refused"), "{row:?}");
     }
 }

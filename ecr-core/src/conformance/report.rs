@@ -21,13 +21,7 @@ pub enum Area {
 
 impl Area {
     /// Every area, in the order the suite runs them.
-    pub const ALL: [Area; 5] = [
-        Area::Validation,
-        Area::Tagging,
-        Area::Auth,
-        Area::Scan,
-        Area::Lifecycle,
-    ];
+    pub const ALL: [Area; 5] = [Area::Validation, Area::Tagging, Area::Auth, Area::Scan, Area::Lifecycle];
 
     /// The lower-case name (`lifecycle`, `validation`, `tagging`, `scan`, `auth`).
     pub fn as_str(self) -> &'static str {
@@ -140,6 +134,9 @@ pub struct Report {
 }
 
 impl Report {
+    /// The widest cell of [`Report::table`], in characters.
+    pub const CELL_CHARS: usize = 90;
+
     /// The number of cases with `verdict`.
     pub fn count(&self, verdict: Verdict) -> usize {
         self.cases.iter().filter(|c| c.verdict == verdict).count()
@@ -157,10 +154,7 @@ impl Report {
     /// 0 when every case agrees (or was skipped), 1 when one disagrees, 2 when a case failed, the run was
     /// interrupted or stopped, or a scratch repository is left over.
     pub fn exit_code(&self) -> i32 {
-        if self.interrupted
-            || self.stopped.is_some()
-            || self.count(Verdict::Error) > 0
-            || !self.leftovers().is_empty()
+        if self.interrupted || self.stopped.is_some() || self.count(Verdict::Error) > 0 || !self.leftovers().is_empty()
         {
             2
         } else if self.count(Verdict::Disagree) > 0 {
@@ -170,13 +164,27 @@ impl Report {
         }
     }
 
-    /// The report as an aligned text table (`area  case  ecr-core  ECR  agree?`) with a summary line.
+    /// The report as an aligned text table (`area  case  ecr-core  ECR  agree?`) with a summary line. Cells
+    /// longer than [`Report::CELL_CHARS`] are cut with `…` (the JSON report has them whole).
     pub fn table(&self) -> String {
         const HEAD: [&str; 5] = ["area", "case", "ecr-core", "ECR", "agree?"];
+        let cut = |text: &str| -> String {
+            if text.chars().count() <= Self::CELL_CHARS {
+                text.to_owned()
+            } else {
+                text.chars().take(Self::CELL_CHARS - 1).chain(['…']).collect()
+            }
+        };
+        let cells: Vec<[String; 3]> = self
+            .cases
+            .iter()
+            .map(|c| [cut(&c.case), cut(&c.ecr_core), cut(&c.ecr)])
+            .collect();
         let rows: Vec<[&str; 5]> = self
             .cases
             .iter()
-            .map(|c| [c.area.as_str(), &c.case, &c.ecr_core, &c.ecr, c.verdict.as_str()])
+            .zip(&cells)
+            .map(|(c, [case, ours, theirs])| [c.area.as_str(), case, ours, theirs, c.verdict.as_str()])
             .collect();
         let mut widths = HEAD.map(str::len);
         for row in &rows {
@@ -275,5 +283,14 @@ mod tests {
         }
         assert!(lines[2].ends_with("NO"), "{table}");
         assert!(table.ends_with("1 agree, 1 disagree, 0 skipped, 0 failed\n"), "{table}");
+        let mut wide = row(Verdict::Agree);
+        wide.ecr = "x".repeat(200);
+        let r = Report { cases: vec![wide], ..r };
+        let line = r.table().lines().nth(1).unwrap().to_owned();
+        assert!(
+            line.contains(&format!("{}…", "x".repeat(Report::CELL_CHARS - 1))),
+            "{line}"
+        );
+        assert!(!line.contains(&"x".repeat(Report::CELL_CHARS)), "{line}");
     }
 }

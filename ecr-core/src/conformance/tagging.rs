@@ -46,7 +46,13 @@ pub(crate) async fn tag_case(scratch: &Scratch, index: usize, case: &TagCase) ->
 pub(crate) fn overwrite_verdict(title: String, immutable: bool, second_push: Result<()>) -> CaseReport {
     let name = |immutable: bool| if immutable { "immutable" } else { "mutable" }.to_owned();
     match second_push {
-        Ok(()) => CaseReport::compared(Area::Tagging, title, name(immutable), "overwritten: mutable".into(), !immutable),
+        Ok(()) => CaseReport::compared(
+            Area::Tagging,
+            title,
+            name(immutable),
+            "overwritten: mutable".into(),
+            !immutable,
+        ),
         // ECR's answer to a tag it keeps fixed (moto answers ImageAlreadyExistsException instead).
         Err(Error::Service { aws_code, .. })
             if aws_code == "ImageTagAlreadyExistsException" || aws_code == "ImageAlreadyExistsException" =>

@@ -28,7 +28,10 @@ const OLD: &str = "sha256:0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a
 const NEW: &str = "sha256:0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b";
 
 fn labels() -> BTreeMap<String, String> {
-    BTreeMap::from([(OLD.to_owned(), "sha256:a".to_owned()), (NEW.to_owned(), "sha256:b".to_owned())])
+    BTreeMap::from([
+        (OLD.to_owned(), "sha256:a".to_owned()),
+        (NEW.to_owned(), "sha256:b".to_owned()),
+    ])
 }
 
 /// DescribeImages: two images pushed a day apart; ECR's preview answers with `ecr_expires`.
@@ -114,7 +117,9 @@ async fn every_created_repository_is_deleted_when_every_push_fails() {
     let create = mock!(Client::create_repository).then_compute_output(move |req| {
         let name = req.repository_name().unwrap().to_owned();
         assert!(
-            req.tags().iter().any(|t| t.key() == RESOURCE_TAG && t.value() == "true"),
+            req.tags()
+                .iter()
+                .any(|t| t.key() == RESOURCE_TAG && t.value() == "true"),
             "tagged at creation"
         );
         seen.lock().unwrap().push(name.clone());
@@ -143,17 +148,44 @@ async fn every_created_repository_is_deleted_when_every_push_fails() {
         areas: vec![Area::Tagging, Area::Scan],
         ..Options::default()
     };
-    let report = run(&c, Arc::new(Corpus { tagging: Corpus::tag_cases(), ..Corpus::default() }), &options, std::future::pending()).await;
+    let report = run(
+        &c,
+        Arc::new(Corpus {
+            tagging: Corpus::tag_cases(),
+            ..Corpus::default()
+        }),
+        &options,
+        std::future::pending(),
+    )
+    .await;
 
     let created = created.lock().unwrap().clone();
     assert_eq!(created.len(), 3, "two tag settings and the probe image: {created:?}");
-    let suffix = created[0].trim_start_matches(REPOSITORY_PREFIX).split('-').next().unwrap().to_owned();
-    assert!(created.iter().all(|n| n.starts_with(&format!("{REPOSITORY_PREFIX}{suffix}-"))), "{created:?}");
+    let suffix = created[0]
+        .trim_start_matches(REPOSITORY_PREFIX)
+        .split('-')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        created
+            .iter()
+            .all(|n| n.starts_with(&format!("{REPOSITORY_PREFIX}{suffix}-"))),
+        "{created:?}"
+    );
     assert_eq!(*deleted.lock().unwrap(), created);
     assert!(report.cleanup.iter().all(|c| c.error.is_none()), "{:?}", report.cleanup);
     assert!(!report.cases.is_empty());
-    assert!(report.cases.iter().all(|c| c.verdict == Verdict::Error), "{:?}", report.cases);
-    assert!(report.cases.iter().any(|c| c.ecr.contains("injected failure")), "{:?}", report.cases);
+    assert!(
+        report.cases.iter().all(|c| c.verdict == Verdict::Error),
+        "{:?}",
+        report.cases
+    );
+    assert!(
+        report.cases.iter().any(|c| c.ecr.contains("injected failure")),
+        "{:?}",
+        report.cases
+    );
     assert_eq!(report.exit_code(), 2);
 }
 

@@ -20,6 +20,7 @@ use ecr_core::conformance::{Area, Corpus, Options, cost_statement, run};
 
 #[derive(Parser, Debug)]
 #[command(
+    name = "conformance",
     version,
     about = "Compare ecr-core's decisions with a real ECR's, case by case, in scratch repositories",
     after_help = "Example:\n  conformance --region eu-west-1 --yes --json conformance-report.json\n\n\
@@ -109,10 +110,12 @@ async fn interrupted() {
 }
 
 async fn main_inner(args: Args) -> ecr_core::Result<ExitCode> {
-    let region = args
-        .region
-        .clone()
-        .ok_or_else(|| ecr_core::Error::invalid("--region", "is required: the suite creates repositories there"))?;
+    let region = args.region.clone().ok_or_else(|| {
+        ecr_core::Error::invalid(
+            "--region",
+            "missing; name the region to create the scratch repositories in",
+        )
+    })?;
     let options = options(&args)?;
     let corpus = Corpus::load(&args.fixtures)?;
     eprintln!("{}", cost_statement(&corpus, &options, &region));
