@@ -18,6 +18,8 @@
 //! parsing of registry hosts and image references), [`types`] (owned ECR domain types) and one
 //! [`Error`] enum whose [`Error::code`] strings are stable across Rust, Python and Node.
 //!
+//! [`conformance`] checks these offline decisions against a real ECR, case by case, in scratch repositories.
+//!
 //! ```no_run
 //! # async fn demo() -> ecr_core::Result<()> {
 //! let client = ecr_core::EcrClient::builder().region("eu-west-1").build().await?;

@@ -20,26 +20,28 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The program against the emulator, agreeing to run, writing its report to `json`, polling every 0.1 s.
+fn live_command(json: &std::path::Path) -> Command {
+    let em = support::emulator();
+    let mut c = em.command(BIN);
+    c.args([
+        "--region",
+        em.region(),
+        "--yes",
+        "--fixtures",
+        &fixtures(),
+        "--poll-interval",
+        "0.1",
+    ])
+    .args(["--json", json.to_str().unwrap()]);
+    c
+}
+
 /// Runs the program against the emulator with `args`; returns its output and JSON report.
 fn run_live(args: &[&str]) -> (Output, Value) {
-    let em = support::emulator();
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("report.json");
-    let out = em
-        .command(BIN)
-        .args([
-            "--region",
-            em.region(),
-            "--yes",
-            "--fixtures",
-            &fixtures(),
-            "--poll-interval",
-            "0.1",
-        ])
-        .args(["--json", json.to_str().unwrap()])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = live_command(&json).args(args).output().unwrap();
     let report = serde_json::from_str(&std::fs::read_to_string(&json).unwrap_or_else(|e| {
         panic!("no report ({e}): {}", stderr(&out));
     }))
@@ -121,18 +123,8 @@ fn sigint_stops_the_run_and_deletes_everything() {
     let em = support::emulator();
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("report.json");
-    let child = em
-        .command(BIN)
-        .args([
-            "--region",
-            em.region(),
-            "--yes",
-            "--fixtures",
-            &fixtures(),
-            "--areas",
-            "lifecycle",
-        ])
-        .args(["--push-gap", "1", "--json", json.to_str().unwrap()])
+    let child = live_command(&json)
+        .args(["--areas", "lifecycle", "--push-gap", "1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -26,10 +26,9 @@
 //! use ecr_core::conformance::{Corpus, Options, run};
 //! let client = ecr_core::EcrClient::builder().region("eu-west-1").build().await?;
 //! let corpus = std::sync::Arc::new(Corpus::load(std::path::Path::new("fixtures"))?);
-//! let report = run(&client, corpus, &Options::default(), async {
-//!     tokio::signal::ctrl_c().await.ok();
-//! })
-//! .await;
+//! // A program passes Ctrl-C here (`tokio::signal::ctrl_c`); this run stops after 20 minutes at most.
+//! let stop = tokio::time::sleep(std::time::Duration::from_secs(1200));
+//! let report = run(&client, corpus, &Options::default(), stop).await;
 //! print!("{}", report.table());
 //! # Ok(()) }
 //! ```
