@@ -223,6 +223,8 @@ async fn run_areas(
 /// The repository and image the scan and auth cases share: (repository, registry id, digest).
 async fn probe_image(scratch: &Scratch) -> Result<(String, String, String), Error> {
     let repo = scratch.repository("probe", TagMutability::Mutable, &[]).await?;
-    let digest = scratch.push(&repo.repository_name, "probe", Some("probe")).await?;
+    // A seed of its own per run: ECR scans an image at most once a day.
+    let seed = repo.repository_name.clone();
+    let digest = scratch.push(&repo.repository_name, &seed, Some("probe")).await?;
     Ok((repo.repository_name, repo.registry_id, digest))
 }
