@@ -28,7 +28,7 @@ use super::*;
 use crate::EcrClient;
 use crate::error::Error;
 
-pub(crate) const NOW: i64 = 1_780_000_000; // 2026-05-28T20:26:40Z
+const NOW: i64 = 1_780_000_000; // 2026-05-28T20:26:40Z
 
 /// A client answering from `rules` (any order), with retries off.
 pub(crate) fn client(rules: &[&Rule]) -> EcrClient {
@@ -49,7 +49,7 @@ pub(crate) fn client(rules: &[&Rule]) -> EcrClient {
     EcrClient::from_sdk_client(Client::from_conf(conf), aws_config::SdkConfig::builder().build())
 }
 
-pub(crate) fn days_ago(days: i64) -> DateTime {
+fn days_ago(days: i64) -> DateTime {
     DateTime::from_secs(NOW - days * 86_400)
 }
 
