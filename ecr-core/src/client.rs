@@ -367,11 +367,27 @@ impl EcrClient {
 
     /// Creates a repository with the given settings (see [`RepositorySettings::recommended`]).
     pub async fn create_repository(&self, name: &str, settings: &RepositorySettings) -> Result<Repository> {
-        let out = settings
-            .apply(self.ecr().create_repository().repository_name(name))
-            .send()
-            .await
-            .map_err(Error::from_sdk)?;
+        self.create_tagged_repository(name, settings, &[]).await
+    }
+
+    /// [`EcrClient::create_repository`] with resource tags (`key`, `value`) set at creation, so IAM
+    /// conditions on `aws:RequestTag` can require them.
+    pub(crate) async fn create_tagged_repository(
+        &self,
+        name: &str,
+        settings: &RepositorySettings,
+        tags: &[(&str, &str)],
+    ) -> Result<Repository> {
+        let mut req = settings.apply(self.ecr().create_repository().repository_name(name));
+        for (key, value) in tags {
+            let tag = aws_sdk_ecr::types::Tag::builder()
+                .key(*key)
+                .value(*value)
+                .build()
+                .map_err(|e| Error::invalid("tags", e.to_string()))?;
+            req = req.tags(tag);
+        }
+        let out = req.send().await.map_err(Error::from_sdk)?;
         out.repository()
             .map(Repository::from_sdk)
             .ok_or_else(|| missing("CreateRepository", "repository"))
@@ -472,7 +488,7 @@ pub(crate) fn missing(operation: &str, field: &str) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use aws_sdk_ecr::operation::describe_repositories::DescribeRepositoriesError;
     use aws_smithy_mocks::{mock, mock_client};
@@ -481,7 +497,7 @@ mod tests {
     use aws_smithy_types::body::SdkBody;
 
     /// A 400 response shaped like ECR's documented JSON error, with AWS's request-id header.
-    fn ecr_error(code: &str, message: &str, request_id: &str) -> HttpResponse {
+    pub(crate) fn ecr_error(code: &str, message: &str, request_id: &str) -> HttpResponse {
         let body = serde_json::json!({"__type": code, "message": message}).to_string();
         let mut resp = HttpResponse::new(StatusCode::try_from(400).unwrap(), SdkBody::from(body));
         resp.headers_mut().insert("x-amzn-RequestId", request_id.to_owned());

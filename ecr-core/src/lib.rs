@@ -21,6 +21,8 @@
 //! parsing of registry hosts and image references), [`types`] (owned ECR domain types) and one
 //! [`Error`] enum whose [`Error::code`] strings are stable across Rust, Python and Node.
 //!
+//! [`conformance`] checks these offline decisions against a real ECR, case by case, in scratch repositories.
+//!
 //! ```no_run
 //! # async fn demo() -> ecr_core::Result<()> {
 //! let client = ecr_core::EcrClient::builder().region("eu-west-1").build().await?;
@@ -32,6 +34,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod conformance;
 pub mod error;
 pub mod lifecycle;
 pub mod reference;

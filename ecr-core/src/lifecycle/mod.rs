@@ -92,7 +92,7 @@ mod preview;
 mod validate;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use ecr::{EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, PreviewMismatch};
 pub use evaluate::EvaluationContext;

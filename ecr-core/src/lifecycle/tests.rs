@@ -30,7 +30,8 @@ use crate::error::Error;
 
 const NOW: i64 = 1_780_000_000; // 2026-05-28T20:26:40Z
 
-fn client(rules: &[&Rule]) -> EcrClient {
+/// A client answering from `rules` (any order), with retries off.
+pub(crate) fn client(rules: &[&Rule]) -> EcrClient {
     let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
     for r in rules {
         interceptor = interceptor.with_rule(r);
@@ -52,7 +53,7 @@ fn days_ago(days: i64) -> DateTime {
     DateTime::from_secs(NOW - days * 86_400)
 }
 
-fn detail(digest: &str, tags: &[&str], days: i64) -> SdkImageDetail {
+pub(crate) fn detail(digest: &str, tags: &[&str], days: i64) -> SdkImageDetail {
     SdkImageDetail::builder()
         .registry_id("123456789012")
         .repository_name("team/app")
@@ -70,7 +71,7 @@ const POLICY: &str = r#"{"rules":[
  {"rulePriority":2,"description":"archive old images","selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"transition","targetStorageClass":"archive"}},
  {"rulePriority":3,"description":"delete after a year in archive","selection":{"tagStatus":"any","storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":365},"action":{"type":"expire"}}]}"#;
 
-fn ecr_result(digest: &str, tags: &[&str], days: i64, action: ImageActionType, prio: i32) -> SdkResult {
+pub(crate) fn ecr_result(digest: &str, tags: &[&str], days: i64, action: ImageActionType, prio: i32) -> SdkResult {
     let mut a = LifecyclePolicyRuleAction::builder().r#type(action.clone());
     if action == ImageActionType::Transition {
         a = a.target_storage_class(aws_sdk_ecr::types::LifecyclePolicyTargetStorageClass::Archive);
