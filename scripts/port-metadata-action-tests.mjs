@@ -70,13 +70,21 @@ function context(envFile, extra) {
 
 // Each `describe('<group>', ...)` block's `test.each([...])` table, evaluated as JavaScript once the
 // TypeScript casts are removed.
-function tables() {
+function tables(source = text) {
   const groups = []
   const re = /describe\('([^']+)', \(\) => \{[\s\S]*?test\.each\(\[([\s\S]*?)\n {2}\]\)\('given/g
+  // The enums tag.test.ts names, with the action's values.
+  const scope = {
+    Type: { Schedule: 'schedule', Semver: 'semver', Pep440: 'pep440', Match: 'match', Edge: 'edge', Ref: 'ref', Raw: 'raw', Sha: 'sha' },
+    RefEvent: { Branch: 'branch', Tag: 'tag', PR: 'pr' },
+    ShaFormat: { Short: 'short', Long: 'long' }
+  }
+  scope.DefaultPriorities = { schedule: '1000', semver: '900', pep440: '900', match: '800', edge: '700', ref: '600', raw: '200', sha: '100' }
   let m
-  while ((m = re.exec(text))) {
-    const body = m[2].replace(/ as (Inputs|Version|string\[\])/g, "")
-    groups.push([m[1], new Function(`return [${body}]`)()])
+  while ((m = re.exec(source))) {
+    const body = m[2].replace(/ as (Inputs|Version|Tag\[\]|Tag|Flavor|string\[\])/g, '')
+    const fn = new Function(...Object.keys(scope), `return [${body}]`)
+    groups.push([m[1], fn(...Object.values(scope))])
   }
   return groups
 }
@@ -126,6 +134,24 @@ for (const name of events) {
 }
 // The tests pin every date (build time, commit time) to this instant.
 const mockedNow = text.match(/toISOString'\)\.mockImplementation\(\(\) => \{\s*return '([^']+)'/)[1]
+// The parsers' own tables: tag lines (__tests__/tag.test.ts) and flavor lines (__tests__/flavor.test.ts),
+// each row `[input, expected, invalid]`.
+rmSync(join(out, 'parsers'), { recursive: true, force: true })
+mkdirSync(join(out, 'parsers'), { recursive: true })
+for (const file of ['tag', 'flavor']) {
+  const source = `__tests__/${file}.test.ts`
+  for (const [group, rows] of tables(readFileSync(join(src, source), 'utf8'))) {
+    const cases = rows.map(([input, expected, invalid], i) => ({
+      source,
+      test: `${group} #${i + 1}`,
+      input,
+      ...(invalid ? { invalid: true } : { expected })
+    }))
+    writeFileSync(join(out, 'parsers', `${file}-${group}.json`), JSON.stringify({ commit, cases }, null, 2) + '\n')
+    total += cases.length
+  }
+}
+
 const repo = JSON.parse(readFileSync(join(src, '__tests__/fixtures/repo.json'), 'utf8'))
 writeFileSync(
   join(out, 'repo.json'),
@@ -138,4 +164,4 @@ writeFileSync(
     mockedNow
   }, null, 2) + '\n'
 )
-console.log(`${total} cases in ${Object.keys(groups).length} groups, ${events.size} events`)
+console.log(`${total} cases (meta.test.ts in ${Object.keys(groups).length} groups, tag.test.ts, flavor.test.ts), ${events.size} events`)

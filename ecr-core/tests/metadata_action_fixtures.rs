@@ -14,7 +14,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ecr_core::tagging::{BuildContext, TagStrategy};
+use ecr_core::tagging::{BuildContext, Enable, RefEvent, TagSpec, TagStrategy, TagType};
 use serde_json::{Value, json};
 
 fn dir() -> PathBuf {
@@ -171,4 +171,108 @@ fn metadata_action_test_table_passes_or_is_a_listed_difference() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert_eq!(passed + differ, cases.len());
     eprintln!("{passed} cases pass, {differ} are listed differences");
+}
+
+fn parser_cases(name: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir().join("parsers").join(name)).unwrap();
+    serde_json::from_str::<Value>(&text).unwrap()["cases"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn name_of<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).unwrap().as_str().unwrap().to_owned()
+}
+
+/// A tag entry as metadata-action's parser returns it: the type, and every attribute as text with the
+/// action's defaults filled in.
+fn action_form(t: &TagSpec) -> Value {
+    let mut attrs: BTreeMap<&str, String> = BTreeMap::new();
+    let priority = t.priority.unwrap_or_else(|| t.tag_type.default_priority());
+    attrs.insert("priority", priority.to_string());
+    let enable = match &t.enable {
+        None => "true".to_owned(),
+        Some(Enable::Bool(b)) => b.to_string(),
+        Some(Enable::Expr(e)) => e.clone(),
+    };
+    attrs.insert("enable", enable);
+    let given = [
+        ("prefix", t.prefix.clone()),
+        ("suffix", t.suffix.clone()),
+        ("pattern", t.pattern.clone()),
+        ("value", t.value.clone()),
+        ("match", t.match_.clone()),
+        ("group", t.group.map(|g| g.to_string())),
+        ("event", t.event.map(name_of)),
+        ("format", t.format.map(name_of)),
+        ("branch", t.branch.clone()),
+    ];
+    for (k, v) in given {
+        if let Some(v) = v {
+            attrs.insert(k, v);
+        }
+    }
+    let defaults: &[(&str, &str)] = match t.tag_type {
+        TagType::Schedule => &[("pattern", "nightly")],
+        TagType::Semver | TagType::Pep440 => &[("value", ""), ("match", "")],
+        TagType::Match => &[("group", "0"), ("value", "")],
+        TagType::Edge => &[("branch", "")],
+        TagType::Ref if t.event == Some(RefEvent::Pr) => &[("prefix", "pr-")],
+        TagType::Sha => &[("prefix", "sha-"), ("format", "short")],
+        _ => &[],
+    };
+    for (k, v) in defaults {
+        attrs.entry(k).or_insert_with(|| (*v).to_owned());
+    }
+    json!({"type": name_of(t.tag_type), "attrs": attrs})
+}
+
+/// The strategy's entries in the action's form, highest priority first, or `None` when ecr-core refuses them.
+fn parsed_tags(lines: &Value) -> Option<Vec<Value>> {
+    let strategy = TagStrategy::from_value(&json!({ "tags": lines })).ok()?;
+    let mut tags = strategy.spec().tags.clone();
+    tags.sort_by_key(|t| std::cmp::Reverse(t.priority.unwrap_or_else(|| t.tag_type.default_priority())));
+    Some(tags.iter().map(action_form).collect())
+}
+
+/// metadata-action's `tag.test.ts` and `flavor.test.ts` tables: every line the action accepts is read to the
+/// same attributes (with its defaults) and the same flavor, and every line it refuses is refused.
+#[test]
+fn metadata_action_parser_tables_read_the_same() {
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for file in ["tag-parse.json", "tag-transform.json", "flavor-transform.json"] {
+        for case in parser_cases(file) {
+            let name = format!(
+                "{} {}",
+                case["source"].as_str().unwrap(),
+                case["test"].as_str().unwrap()
+            );
+            let input = &case["input"];
+            let got = if file.starts_with("flavor") {
+                TagStrategy::from_value(&json!({ "flavor": input }))
+                    .ok()
+                    .map(|s| serde_json::to_value(&s.spec().flavor).unwrap())
+            } else if input.is_array() {
+                parsed_tags(input).map(Value::from)
+            } else {
+                parsed_tags(&json!([input])).map(|mut t| t.remove(0))
+            };
+            let expected = match (&case["invalid"], &case["expected"]) {
+                (Value::Bool(true), _) => None,
+                (_, e) if file.starts_with("flavor") => Some(json!({
+                    "latest": e["latest"], "prefix": e["prefix"], "suffix": e["suffix"],
+                    "prefixOnLatest": e["prefixLatest"], "suffixOnLatest": e["suffixLatest"],
+                })),
+                (_, e) => Some(e.clone()),
+            };
+            if got != expected {
+                failures.push(format!("{name}: expected {expected:?}\n  got {got:?}"));
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 40, "{seen} parser cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -446,6 +446,7 @@ class TagPlan(_TagPlanRequired, total=False):
     """A raw tag plan (``TagStrategy.plan_tags``), before the policy check."""
 
     version: str
+    annotations: Dict[str, str]
     violations: List[TagViolation]
     warnings: List[TagViolation]
 

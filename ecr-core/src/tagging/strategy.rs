@@ -16,7 +16,9 @@
 //!   "buildMetadata": "underscore"
 //! }
 //! ```
-//! A tag entry is an object or metadata-action's own one-line form (`type=semver,pattern={{version}}`).
+//! A tag entry is an object or metadata-action's own one-line form (`type=semver,pattern={{version}}`, read as
+//! CSV like the action: `type=raw,"value=a,b"`, `type=raw,foo`). `flavor` may also be the action's lines
+//! (`["latest=false", "suffix=-dev,onlatest=true"]`), `labels` and `annotations` its `key=value` lines.
 
 use std::collections::BTreeMap;
 

@@ -45,6 +45,60 @@ use TagKind::{Immutable as I, Rolling as R};
 // ---------------------------------------------------------------- planning
 
 #[test]
+fn pep440_versions_roll_like_releases_and_respect_backports() {
+    let s = strategy(
+        r#"{"tags":["type=pep440,pattern={{version}}","type=pep440,pattern={{major}}.{{minor}}","type=pep440,pattern={{major}}"]}"#,
+    );
+    let p = s.plan(&ctx("refs/tags/v1.2"), []).unwrap();
+    assert_eq!(
+        tags(&p),
+        [("1.2", I), ("1", R), ("latest", R)],
+        "1.2 is both the version and {{major}}.{{minor}}"
+    );
+    // Pre, dev and post releases give their normalised version only.
+    for (tag, version) in [
+        ("1.1beta2", "1.1b2"),
+        ("1.0dev4", "1.0.dev4"),
+        ("1.2post1", "1.2.post1"),
+    ] {
+        let p = s.plan(&ctx(&format!("refs/tags/{tag}")), []).unwrap();
+        assert_eq!(tags(&p), [(version, I)], "{tag}");
+    }
+    // A backport keeps the rolling tags where they are.
+    let p = s.plan(&ctx("refs/tags/1.1.5"), ["1.2.0", "1.1.4"]).unwrap();
+    assert_eq!(tags(&p), [("1.1.5", I), ("1.1", R)]);
+    assert!(p.warnings.iter().any(|w| w.code == codes::ROLLING_TAG_WITHHELD));
+    let p = s.plan(&ctx("refs/tags/not-a-version"), []).unwrap();
+    assert!(p.tags.is_empty());
+    assert_eq!(p.warnings[0].code, codes::NOT_SEMVER);
+}
+
+#[test]
+fn match_entries_take_a_group_and_warn_when_nothing_matches() {
+    let s = strategy(
+        r#"{"tags":["type=match,pattern=v(\\d+)\\.\\d+,group=1","type=match,\"pattern=/^release-(.*)$/i\",group=1"]}"#,
+    );
+    let p = s.plan(&ctx("refs/tags/v2.5.1"), []).unwrap();
+    assert_eq!(tags(&p), [("2", R), ("latest", R)]);
+    assert_eq!(p.warnings[0].code, codes::NO_MATCH, "the second pattern finds nothing");
+    let p = s.plan(&ctx("refs/tags/RELEASE-1.0.0"), []).unwrap();
+    assert_eq!(tags(&p), [("1.0.0", I), ("latest", R)], "a full version is immutable");
+    // `value` replaces the git tag; on a branch push without a value nothing is matched.
+    let s = strategy(r#"{"tags":["type=match,pattern=\\d+,value=build-{{build_number}}"]}"#);
+    assert_eq!(tags(&s.plan(&ctx("refs/heads/main"), []).unwrap())[0], ("7", R));
+    let s = strategy(r#"{"tags":["type=semver,pattern={{version}},\"match=v(\\d.\\d.\\d)$\""]}"#);
+    let p = s.plan(&ctx("refs/tags/p1/v1.2.3"), []).unwrap();
+    assert_eq!(tags(&p), [("1.2.3", I), ("latest", R)]);
+    let p = s.plan(&ctx("refs/tags/1.2.3"), []).unwrap();
+    assert_eq!(
+        p.warnings[0].code,
+        codes::NO_MATCH,
+        "no match: the whole tag is used, as the action does"
+    );
+    assert_eq!(tags(&p), [("1.2.3", I), ("latest", R)]);
+}
+
+#[test]
 fn every_tag_type_yields_on_its_event_only() {
     let s = strategy(
         r#"{"tags":["type=schedule","type=semver,pattern={{version}}","type=ref,event=branch","type=ref,event=tag",
