@@ -61,10 +61,14 @@ mod doc_examples {
     mod bindings {}
     #[doc = include_str!("../../docs/client.md")]
     mod client {}
+    #[doc = include_str!("../../docs/conformance.md")]
+    mod conformance {}
     #[doc = include_str!("../../docs/lifecycle.md")]
     mod lifecycle {}
     #[doc = include_str!("../../docs/pipeline.md")]
     mod pipeline {}
+    #[doc = include_str!("../../docs/programs.md")]
+    mod programs {}
     #[doc = include_str!("../../docs/scan.md")]
     mod scan {}
     #[doc = include_str!("../../docs/settings.md")]
