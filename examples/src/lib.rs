@@ -63,7 +63,10 @@ pub fn args<T: Parser>() -> T {
 
 /// The one line for a clap usage error: its first line, without clap's `error: ` prefix.
 fn usage_error_line(program: &str, rendered: &str) -> String {
-    let first = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("bad arguments");
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("bad arguments");
     let message = first.strip_prefix("error: ").unwrap_or(first);
     format!("{program}: {message} (see --help)")
 }

@@ -28,7 +28,12 @@ const PROGRAMS: &[Program] = &[
     Program {
         name: "scan_gate",
         bin: env!("CARGO_BIN_EXE_scan_gate"),
-        bad_input: &["--findings", "/nonexistent/findings.json", "--policy", "/nonexistent/policy.json"],
+        bad_input: &[
+            "--findings",
+            "/nonexistent/findings.json",
+            "--policy",
+            "/nonexistent/policy.json",
+        ],
         names: "/nonexistent/policy.json",
         needs_ecr: false,
     },
@@ -42,14 +47,24 @@ const PROGRAMS: &[Program] = &[
     Program {
         name: "lifecycle_preview",
         bin: env!("CARGO_BIN_EXE_lifecycle_preview"),
-        bad_input: &["--policy", "/nonexistent/policy.json", "--images", "/nonexistent/images.json"],
+        bad_input: &[
+            "--policy",
+            "/nonexistent/policy.json",
+            "--images",
+            "/nonexistent/images.json",
+        ],
         names: "/nonexistent/policy.json",
         needs_ecr: false,
     },
     Program {
         name: "tag_plan",
         bin: env!("CARGO_BIN_EXE_tag_plan"),
-        bad_input: &["--context", "/nonexistent/context.json", "--strategy", "/nonexistent/strategy.json"],
+        bad_input: &[
+            "--context",
+            "/nonexistent/context.json",
+            "--strategy",
+            "/nonexistent/strategy.json",
+        ],
         names: "/nonexistent/context.json",
         needs_ecr: false,
     },
@@ -110,7 +125,13 @@ fn text(bytes: &[u8]) -> String {
 /// Asserts exit 2 and exactly one stderr line `PROGRAM: ...` containing `names`.
 fn assert_error_line(p: &Program, o: &Output, names: &str) {
     let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{}: stdout {} stderr {err}", p.name, text(&o.stdout));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}: stdout {} stderr {err}",
+        p.name,
+        text(&o.stdout)
+    );
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "{}: one line on stderr: {err}", p.name);
     assert!(lines[0].starts_with(&format!("{}: ", p.name)), "{}: {err}", p.name);
@@ -136,7 +157,11 @@ fn every_program_prints_its_version_and_help_with_an_example() {
             .split_once("Example")
             .unwrap_or_else(|| panic!("{}: no example in --help: {help}", p.name))
             .1;
-        assert!(example.contains(p.name), "{}: the example runs the program: {help}", p.name);
+        assert!(
+            example.contains(p.name),
+            "{}: the example runs the program: {help}",
+            p.name
+        );
     }
     let o = run(HELPER, &["--version"], false);
     assert_eq!(o.status.code(), Some(0));
@@ -181,21 +206,36 @@ fn bad_content_is_named_by_file_and_position() {
     };
     let program = |name: &str| PROGRAMS.iter().find(|p| p.name == name).unwrap();
 
-    let findings = path("findings.json", r#"{"imageScanFindings": {"findings": [{"severity": 3}]}}"#);
+    let findings = path(
+        "findings.json",
+        r#"{"imageScanFindings": {"findings": [{"severity": 3}]}}"#,
+    );
     let policy = path("policy.json", "{}");
-    let o = run(program("scan_gate").bin, &["--findings", &findings, "--policy", &policy], false);
+    let o = run(
+        program("scan_gate").bin,
+        &["--findings", &findings, "--policy", &policy],
+        false,
+    );
     assert_error_line(program("scan_gate"), &o, "imageScanFindings.findings[0].severity");
     assert!(text(&o.stderr).contains(&findings), "{}", text(&o.stderr));
 
     let policy_text = "{\"failOn\": {\"CRITICAL\": 0},\n \"ignore\": [{\"id\": \"CVE-1\", \"expires\": \"someday\"}]}";
     let bad_policy = path("bad-policy.json", policy_text);
-    let o = run(program("scan_gate").bin, &["--findings", &findings, "--policy", &bad_policy], false);
+    let o = run(
+        program("scan_gate").bin,
+        &["--findings", &findings, "--policy", &bad_policy],
+        false,
+    );
     assert_error_line(program("scan_gate"), &o, "ignore[0].expires");
     assert!(text(&o.stderr).contains(&bad_policy), "{}", text(&o.stderr));
 
     let context = path("context.json", "{\"ref\": \"refs/heads/main\",\n  \"sha\": }");
     let strategy = path("strategy.json", r#"{"tags": ["type=sha"]}"#);
-    let o = run(program("tag_plan").bin, &["--context", &context, "--strategy", &strategy], false);
+    let o = run(
+        program("tag_plan").bin,
+        &["--context", &context, "--strategy", &strategy],
+        false,
+    );
     assert_error_line(program("tag_plan"), &o, &context);
     assert!(text(&o.stderr).contains("line 2"), "{}", text(&o.stderr));
 
@@ -203,7 +243,11 @@ fn bad_content_is_named_by_file_and_position() {
         "lifecycle.json",
         r#"{"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan"}, "action": {"type": "expire"}}]}"#,
     );
-    let o = run(program("lifecycle_preview").bin, &["--policy", &lifecycle, "--validate-only"], false);
+    let o = run(
+        program("lifecycle_preview").bin,
+        &["--policy", &lifecycle, "--validate-only"],
+        false,
+    );
     assert_error_line(program("lifecycle_preview"), &o, "rules[0].selection.countNumber");
     assert!(text(&o.stderr).contains(&lifecycle), "{}", text(&o.stderr));
     let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -214,6 +258,10 @@ fn bad_content_is_named_by_file_and_position() {
         "lifecycle-ok.json",
         r#"{"rules": [{"rulePriority": 1, "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 1}, "action": {"type": "expire"}}]}"#,
     );
-    let o = run(program("lifecycle_preview").bin, &["--policy", &ok_policy, "--images", &images], false);
+    let o = run(
+        program("lifecycle_preview").bin,
+        &["--policy", &ok_policy, "--images", &images],
+        false,
+    );
     assert_error_line(program("lifecycle_preview"), &o, &images);
 }

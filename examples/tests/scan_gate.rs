@@ -88,7 +88,15 @@ fn compact_by_default_full_on_request() {
     assert_eq!(f["findings"].as_array().unwrap().len(), raw.len());
     assert_eq!(f["findings"][0]["finding"]["raw"], raw[0]);
     assert_eq!(f["policy"]["ignore"][0]["id"], "CVE-2023-45871");
-    for key in ["passed", "reasons", "counted", "notCounted", "images", "ignores", "warnings"] {
+    for key in [
+        "passed",
+        "reasons",
+        "counted",
+        "notCounted",
+        "images",
+        "ignores",
+        "warnings",
+    ] {
         assert_eq!(f[key], c[key], "{key}");
     }
 }
@@ -312,7 +320,11 @@ async fn live_gate_calls_ecr_once_per_answer_it_needs() {
     assert!(String::from_utf8_lossy(&o.stdout).contains(&digest[..19]));
     assert_eq!(
         ops,
-        ["DescribeImageScanFindings", "DescribeImages", "GetRegistryScanningConfiguration"],
+        [
+            "DescribeImageScanFindings",
+            "DescribeImages",
+            "GetRegistryScanningConfiguration"
+        ],
         "{}",
         stderr(&o)
     );

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io;
 
-use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -191,8 +191,14 @@ impl<'a> CompactReport<'a> {
             stale_ignores: &d.stale_ignores,
             expired_ignores: &d.expired_ignores,
             warnings: &d.warnings,
-            counted_findings: Rows { findings: &d.findings, counted: true },
-            not_counted_findings: Rows { findings: &d.findings, counted: false },
+            counted_findings: Rows {
+                findings: &d.findings,
+                counted: true,
+            },
+            not_counted_findings: Rows {
+                findings: &d.findings,
+                counted: false,
+            },
         }
     }
 }
@@ -816,7 +822,10 @@ mod tests {
         assert_eq!(not_counted.len(), d.not_counted_findings().count());
         assert_eq!(counted.len() + not_counted.len(), d.findings.len());
         let ignored = not_counted.iter().find(|r| r["id"] == "CVE-2022-49043").unwrap();
-        assert_eq!(ignored["why"], serde_json::json!({"kind": "ignored", "rule": 0, "id": "CVE-2022-49043", "reason": "no fix yet"}));
+        assert_eq!(
+            ignored["why"],
+            serde_json::json!({"kind": "ignored", "rule": 0, "id": "CVE-2022-49043", "reason": "no fix yet"})
+        );
         let f = &d.counted_findings().next().unwrap().finding;
         let row = &counted[0];
         assert_eq!(row["id"], f.id.as_str());
@@ -828,7 +837,16 @@ mod tests {
             assert!(c.get(key).is_none(), "{key}");
         }
         let full = json(&d);
-        for key in ["passed", "evaluatedAt", "reasons", "counted", "notCounted", "images", "ignores", "warnings"] {
+        for key in [
+            "passed",
+            "evaluatedAt",
+            "reasons",
+            "counted",
+            "notCounted",
+            "images",
+            "ignores",
+            "warnings",
+        ] {
             assert_eq!(c[key], full[key], "{key}");
         }
     }

@@ -77,6 +77,9 @@ async fn run(args: Args) -> Result<i32, Error> {
 async fn main() -> ExitCode {
     let args: Args = args();
     let what = args.repository.clone().unwrap_or_else(|| "--all".to_owned());
-    let result = run(args).await.map(Verdict::from_code).map_err(|e| anyhow::Error::from(e).context(what));
+    let result = run(args)
+        .await
+        .map(Verdict::from_code)
+        .map_err(|e| anyhow::Error::from(e).context(what));
     finish("audit_repository", result)
 }

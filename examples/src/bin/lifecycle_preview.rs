@@ -144,7 +144,9 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
             Err(e @ ecr_core::Error::PolicyValidation { .. }) => {
                 let invalid: ecr_core::Result<ecr_core::lifecycle::Parsed> = Err(e);
                 print_json(&validation_document(&invalid));
-                return invalid.map(|_| Verdict::Pass).input(format!("{repo}: lifecycle policy"));
+                return invalid
+                    .map(|_| Verdict::Pass)
+                    .input(format!("{repo}: lifecycle policy"));
             }
             other => other.input(repo)?,
         };

@@ -41,7 +41,11 @@ fn run() -> anyhow::Result<Verdict> {
     let mut line = Vec::new();
     for number in 1.. {
         line.clear();
-        if stdin.read_until(b'\n', &mut line).input(format!("stdin line {number}"))? == 0 {
+        if stdin
+            .read_until(b'\n', &mut line)
+            .input(format!("stdin line {number}"))?
+            == 0
+        {
             break;
         }
         // Only the line terminator is removed ("\n" or "\r\n"); nothing else is trimmed.
