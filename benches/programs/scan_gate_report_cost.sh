@@ -67,7 +67,8 @@ measure() { # prints "wall_seconds cpu_seconds peak_kb report_bytes" of the fast
   echo "$best"
 }
 
-echo "scan_gate on $(numfmt --to=si "$input_bytes")B of findings (10,000 enhanced, 100 pages), best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%d):"
+printf 'scan_gate on %.1f MB of findings (10,000 enhanced, 100 pages), best of %s runs, %s cores, %s:\n' \
+  "$(echo "$input_bytes / 1000000" | bc -l)" "$runs" "$(nproc)" "$(date -u +%Y-%m-%d)"
 echo
 echo "| format | wall time | CPU (user + sys) | peak memory (max RSS) | report size |"
 echo "|---|---:|---:|---:|---:|"
