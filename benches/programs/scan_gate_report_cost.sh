@@ -51,29 +51,33 @@ json.dump({"failOn": {"CRITICAL": 0, "HIGH": 10}, "minScore": 9.0, "failOnExploi
 PY
 input_bytes=$(stat -c %s "$work/findings.json")
 
-measure() { # prints "seconds peak_kb report_bytes" of the best (fastest) of $runs runs
-  local best="" 
+measure() { # prints "wall_seconds cpu_seconds peak_kb report_bytes" of the fastest of $runs runs
+  local best=""
   for _ in $(seq "$runs"); do
     /usr/bin/time -v -o "$work/time.txt" "$bin" --findings "$work/findings.json" --policy "$work/policy.json" \
       --now 2026-06-01T00:00:00Z "$@" > "$work/report" || [ $? -eq 1 ]
-    local wall kb
+    local wall cpu kb
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time.txt" | awk -F: '{print $(NF-1)*60 + $NF}')
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/time.txt")
     kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt")
     if [ -z "$best" ] || awk -v a="$wall" -v b="${best%% *}" 'BEGIN{exit !(a < b)}'; then
-      best="$wall $kb $(stat -c %s "$work/report")"
+      best="$wall $cpu $kb $(stat -c %s "$work/report")"
     fi
   done
   echo "$best"
 }
 
-echo "scan_gate on $(numfmt --to=si "$input_bytes")B of findings (10,000 enhanced, 100 pages), best of $runs runs, $(nproc) cores, $(date -u +%Y-%m-%d):"
+printf 'scan_gate on %.1f MB of findings (10,000 enhanced, 100 pages), best of %s runs, %s cores, %s:\n' \
+  "$(echo "$input_bytes / 1000000" | bc -l)" "$runs" "$(nproc)" "$(date -u +%Y-%m-%d)"
 echo
-echo "| format | wall time | peak memory (max RSS) | report size |"
-echo "|---|---:|---:|---:|"
+echo "| format | wall time | CPU (user + sys) | peak memory (max RSS) | report size |"
+echo "|---|---:|---:|---:|---:|"
 for variant in "markdown:--format markdown" "json:--format json" "json --full:--format json --full" "sarif:--format sarif"; do
   name=${variant%%:*}
   read -r -a flags <<< "${variant#*:}"
-  read -r wall kb bytes < <(measure "${flags[@]}")
-  printf '| `%s` | %.2f s | %.1f MB | %.1f MB |\n' "$name" "$wall" "$(echo "$kb / 1024" | bc -l)" "$(echo "$bytes / 1000000" | bc -l)"
+  read -r wall cpu kb bytes < <(measure "${flags[@]}")
+  printf '| `%s` | %.2f s | %.2f s | %.1f MB | %.1f MB |\n' "$name" "$wall" "$cpu" "$(echo "$kb / 1000" | bc -l)" \
+    "$(echo "$bytes / 1000000" | bc -l)"
 done
-printf '\nInput: %.1f MB.\n' "$(echo "$input_bytes / 1000000" | bc -l)"
+printf '\nInput: %.1f MB; load average while measuring: %s.\n' "$(echo "$input_bytes / 1000000" | bc -l)" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,14 +1,13 @@
 //! The programs' shared contract (docs/programs.md), checked for every program: `--version` and `--help`
 //! (with an example) exit 0; a usage error and bad input exit 2 with one line on stderr naming the input
-//! (and the position inside it where there is one); the credential helper keeps Docker's protocol (exit 1);
-//! `parse_reference` reports a line that is not UTF-8 as that line's error and goes on.
+//! (and the position inside it where there is one); the credential helper keeps Docker's protocol (exit 1).
+//! (`parse_reference`'s lines that are not UTF-8: tests/parse_reference.rs.)
 //! Programs that need AWS run against the emulator (moto's server).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../ecr-core/tests/support/mod.rs"]
 mod support;
 
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -278,34 +277,4 @@ fn bad_content_is_named_by_file_and_position() {
         false,
     );
     assert_error_line(program("lifecycle_preview"), &o, &images);
-}
-
-#[test]
-fn parse_reference_reports_a_line_that_is_not_utf8_and_goes_on() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_parse_reference"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"public.ecr.aws\nteam/\xff\xfeapp:v1\r\n123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:v2\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
-    let lines: Vec<Value> = text(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines.len(), 3, "one line out per line in");
-    assert_eq!(lines[0]["ok"], true);
-    assert_eq!(lines[1]["ok"], false);
-    assert_eq!(lines[1]["code"], "InvalidReference");
-    assert_eq!(lines[1]["message"], "line 2: byte 5: not UTF-8");
-    assert_eq!(lines[1]["input"], "team/\u{fffd}\u{fffd}app:v1");
-    assert_eq!(lines[2]["ok"], true);
-    assert_eq!(lines[2]["tag"], "v2");
 }

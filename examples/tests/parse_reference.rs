@@ -10,14 +10,14 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-fn run(stdin: &str) -> (std::process::ExitStatus, String, String) {
+fn run(stdin: impl AsRef<[u8]>) -> (std::process::ExitStatus, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_parse_reference"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_ref()).unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status,
@@ -67,4 +67,20 @@ fn empty_stdin_prints_nothing_and_succeeds() {
     let (status, stdout, stderr) = run("");
     assert!(status.success(), "{stderr}");
     assert!(stdout.is_empty());
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_that_line_s_error_and_reading_goes_on() {
+    let (status, stdout, stderr) =
+        run(b"public.ecr.aws\nteam/\xff\xfeapp:v1\r\n123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:v2\n");
+    assert!(status.success(), "{stderr}");
+    let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "one line out per line in");
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(lines[1]["ok"], false);
+    assert_eq!(lines[1]["code"], "InvalidReference");
+    assert_eq!(lines[1]["message"], "line 2: byte 5: not UTF-8");
+    assert_eq!(lines[1]["input"], "team/\u{fffd}\u{fffd}app:v1");
+    assert_eq!(lines[2]["ok"], true);
+    assert_eq!(lines[2]["tag"], "v2");
 }

@@ -88,17 +88,7 @@ fn compact_by_default_full_on_request() {
     assert_eq!(f["findings"].as_array().unwrap().len(), raw.len());
     assert_eq!(f["findings"][0]["finding"]["raw"], raw[0]);
     assert_eq!(f["policy"]["ignore"][0]["id"], "CVE-2023-45871");
-    for key in [
-        "passed",
-        "reasons",
-        "counted",
-        "notCounted",
-        "images",
-        "ignores",
-        "warnings",
-    ] {
-        assert_eq!(f[key], c[key], "{key}");
-    }
+    assert_eq!((&f["reasons"], &f["counted"]), (&c["reasons"], &c["counted"]));
 }
 
 #[test]

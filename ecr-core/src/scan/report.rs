@@ -71,13 +71,25 @@ pub enum Detail {
     Full,
 }
 
-/// Writes the report to `out` (JSON and SARIF pretty-printed, each report ending in a newline), serialising
-/// straight from the decision. `out` should be buffered.
-pub fn write(decision: &GateDecision, format: Format, detail: Detail, mut out: impl io::Write) -> io::Result<()> {
+/// Writes the report to `out`, serialising straight from the decision: JSON pretty-printed, SARIF on one line
+/// (it is read by tools, and it is the largest report), each ending in a newline. `out` should be buffered.
+pub fn write(decision: &GateDecision, format: Format, detail: Detail, out: impl io::Write) -> io::Result<()> {
+    write_as(decision, format, detail, false, out)
+}
+
+/// [`write`], with SARIF pretty-printed or not.
+fn write_as(
+    decision: &GateDecision,
+    format: Format,
+    detail: Detail,
+    pretty_sarif: bool,
+    mut out: impl io::Write,
+) -> io::Result<()> {
     match (format, detail) {
         (Format::Json, Detail::Full) => serde_json::to_writer_pretty(&mut out, &FullReport::new(decision))?,
         (Format::Json, Detail::Compact) => serde_json::to_writer_pretty(&mut out, &CompactReport::new(decision))?,
-        (Format::Sarif, _) => serde_json::to_writer_pretty(&mut out, &SarifLog::new(decision))?,
+        (Format::Sarif, _) if pretty_sarif => serde_json::to_writer_pretty(&mut out, &SarifLog::new(decision))?,
+        (Format::Sarif, _) => serde_json::to_writer(&mut out, &SarifLog::new(decision))?,
         (Format::Markdown, _) => {
             // The Markdown text already ends in a blank line; the newline keeps all formats alike.
             out.write_all(markdown(decision).as_bytes())?;
@@ -86,12 +98,12 @@ pub fn write(decision: &GateDecision, format: Format, detail: Detail, mut out: i
     out.write_all(b"\n")
 }
 
-/// Renders the decision in a format with the full JSON report (JSON and SARIF pretty-printed, no trailing
-/// newline): what `scan_gate --full --format FORMAT` prints, without its final newline.
+/// Renders the decision in a format with the full JSON report, JSON and SARIF pretty-printed (no trailing
+/// newline): what `scan_gate --full --format FORMAT` writes, SARIF indented.
 pub fn render(decision: &GateDecision, format: Format) -> String {
     let mut out = Vec::new();
     // Writing to a Vec fails only if serialisation does, which the report types never do.
-    let _ = write(decision, format, Detail::Full, &mut out);
+    let _ = write_as(decision, format, Detail::Full, true, &mut out);
     out.pop();
     String::from_utf8(out).unwrap_or_default()
 }
