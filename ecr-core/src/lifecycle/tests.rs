@@ -46,7 +46,10 @@ pub(crate) fn client(rules: &[&Rule]) -> EcrClient {
         .http_client(aws_smithy_mocks::create_mock_http_client())
         .interceptor(interceptor)
         .build();
-    EcrClient::from_sdk_client(Client::from_conf(conf), aws_config::SdkConfig::builder().build())
+    let sdk = aws_config::SdkConfig::builder()
+        .region(aws_sdk_ecr::config::Region::new("us-east-1"))
+        .build();
+    EcrClient::from_sdk_client(Client::from_conf(conf), sdk)
 }
 
 fn days_ago(days: i64) -> DateTime {

@@ -18,11 +18,18 @@ use crate::verify::{CheckLevel, EnsureOptions, EnsureOutcome, Finding, Report};
 /// The account settings a snapshot reads.
 pub const ACCOUNT_SETTINGS: [&str; 3] = ["BLOB_MOUNTING", "BASIC_SCAN_TYPE_VERSION", "REGISTRY_POLICY_SCOPE"];
 
-fn filter(filter_type: &str, filter: &str) -> FilterEntry {
-    FilterEntry {
-        filter_type: filter_type.to_owned(),
-        filter: filter.to_owned(),
-    }
+/// A filter list of any of the SDK's filter types, given how to read one's (type, text).
+fn filters<T>(items: &[T], read: impl Fn(&T) -> (&str, &str)) -> Vec<FilterEntry> {
+    items
+        .iter()
+        .map(|item| {
+            let (filter_type, filter) = read(item);
+            FilterEntry {
+                filter_type: filter_type.to_owned(),
+                filter: filter.to_owned(),
+            }
+        })
+        .collect()
 }
 
 fn template_from_sdk(t: &sdk::RepositoryCreationTemplate) -> CreationTemplate {
@@ -40,11 +47,9 @@ fn template_from_sdk(t: &sdk::RepositoryCreationTemplate) -> CreationTemplate {
             })
             .collect(),
         image_tag_mutability: t.image_tag_mutability().and_then(|m| TagMutability::parse(m.as_str())),
-        image_tag_mutability_exclusion_filters: t
-            .image_tag_mutability_exclusion_filters()
-            .iter()
-            .map(|f| filter(f.filter_type().as_str(), f.filter()))
-            .collect(),
+        image_tag_mutability_exclusion_filters: filters(t.image_tag_mutability_exclusion_filters(), |f| {
+            (f.filter_type().as_str(), f.filter())
+        }),
         encryption_configuration: t.encryption_configuration().map(|e| EncryptionConfiguration {
             encryption_type: e.encryption_type().as_str().to_owned(),
             kms_key: e.kms_key().filter(|k| !k.is_empty()).map(str::to_owned),
@@ -88,11 +93,7 @@ fn replication_from_sdk(c: &sdk::ReplicationConfiguration) -> ReplicationConfigu
                         registry_id: d.registry_id().to_owned(),
                     })
                     .collect(),
-                repository_filters: r
-                    .repository_filters()
-                    .iter()
-                    .map(|f| filter(f.filter_type().as_str(), f.filter()))
-                    .collect(),
+                repository_filters: filters(r.repository_filters(), |f| (f.filter_type().as_str(), f.filter())),
             })
             .collect(),
     }
@@ -106,11 +107,7 @@ fn scanning_from_sdk(c: &sdk::RegistryScanningConfiguration) -> ScanningConfigur
             .iter()
             .map(|r| ScanningRule {
                 scan_frequency: r.scan_frequency().as_str().to_owned(),
-                repository_filters: r
-                    .repository_filters()
-                    .iter()
-                    .map(|f| filter(f.filter_type().as_str(), f.filter()))
-                    .collect(),
+                repository_filters: filters(r.repository_filters(), |f| (f.filter_type().as_str(), f.filter())),
             })
             .collect(),
     }
@@ -123,11 +120,7 @@ fn signing_from_sdk(c: &sdk::SigningConfiguration) -> SigningConfiguration {
             .iter()
             .map(|r| SigningRule {
                 signing_profile_arn: r.signing_profile_arn().to_owned(),
-                repository_filters: r
-                    .repository_filters()
-                    .iter()
-                    .map(|f| filter(f.filter_type().as_str(), f.filter()))
-                    .collect(),
+                repository_filters: filters(r.repository_filters(), |f| (f.filter_type().as_str(), f.filter())),
             })
             .collect(),
     }

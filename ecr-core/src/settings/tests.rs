@@ -347,32 +347,11 @@ fn snapshot_errors_name_the_field() {
 
 mod live {
     use super::*;
+    use crate::lifecycle::tests::client;
     use aws_sdk_ecr::Client;
-    use aws_smithy_mocks::{MockResponseInterceptor, Rule, RuleMode, mock};
+    use aws_smithy_mocks::{Rule, mock};
     use aws_smithy_runtime_api::http::{Response as HttpResponse, StatusCode};
     use aws_smithy_types::body::SdkBody;
-
-    fn client(rules: &[Rule]) -> crate::EcrClient {
-        let mut interceptor = MockResponseInterceptor::new().rule_mode(RuleMode::MatchAny);
-        for r in rules {
-            interceptor = interceptor.with_rule(r);
-        }
-        let conf = aws_sdk_ecr::Config::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "AKID", "SECRET", None, None, "test",
-            ))
-            .http_client(aws_smithy_mocks::create_mock_http_client())
-            .retry_config(aws_config::retry::RetryConfig::disabled())
-            .interceptor(interceptor)
-            .build();
-        let sdk = aws_config::SdkConfig::builder()
-            .behavior_version(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .build();
-        crate::EcrClient::from_sdk_client(Client::from_conf(conf), sdk)
-    }
 
     fn ok(body: Value) -> HttpResponse {
         HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from(body.to_string()))
@@ -429,7 +408,10 @@ mod live {
     async fn snapshot_read_over_every_page_equals_the_saved_one() {
         let text = std::fs::read_to_string(fixtures().join("snapshot.json")).unwrap();
         let saved: Value = serde_json::from_str(&text).unwrap();
-        let read = client(&rules(&saved, false)).registry_snapshot().await.unwrap();
+        let read = client(&rules(&saved, false).iter().collect::<Vec<_>>())
+            .registry_snapshot()
+            .await
+            .unwrap();
         let mut expected = snapshot();
         // The replayed GetAccountSetting answers BLOB_MOUNTING for every name asked.
         for name in ACCOUNT_SETTINGS {
@@ -443,7 +425,10 @@ mod live {
     async fn no_signing_configuration_is_none_not_an_error() {
         let saved: Value =
             serde_json::from_str(&std::fs::read_to_string(fixtures().join("snapshot.json")).unwrap()).unwrap();
-        let read = client(&rules(&saved, true)).registry_snapshot().await.unwrap();
+        let read = client(&rules(&saved, true).iter().collect::<Vec<_>>())
+            .registry_snapshot()
+            .await
+            .unwrap();
         assert_eq!(read.signing_configuration, None);
         assert!(effective_settings(&read, "team/app", None).signing.is_empty());
     }
