@@ -5,7 +5,7 @@
 //! JSON comes in two levels of [`Detail`]: the full report ([`JSON_SCHEMA`]: the whole decision, every
 //! finding with its raw JSON, the policy) and the compact one ([`COMPACT_JSON_SCHEMA`]: the decision, the
 //! counts, and one row per counted and per not-counted finding with the fields a reviewer reads).
-//! [`write`] serialises straight from the decision into a writer (no JSON tree in memory); [`json`],
+//! [`write()`] serialises straight from the decision into a writer (no JSON tree in memory); [`json`],
 //! [`sarif`] and [`render`] build a [`Value`] or a `String` for callers that want one (the bindings).
 
 use std::collections::HashMap;

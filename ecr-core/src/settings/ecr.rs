@@ -211,7 +211,7 @@ impl EcrClient {
     }
 
     /// Audits the registry configuration against every repository of the registry
-    /// ([`audit_registry`](super::audit_registry)).
+    /// ([`audit_registry`]).
     pub async fn audit_registry(&self, rolling_tags: &[String]) -> Result<Report> {
         let snapshot = self.registry_snapshot().await?;
         let repositories = self.list_repositories().await?;
