@@ -279,9 +279,3 @@ pub(crate) fn bytes_arg(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         Err(_) => data.extract::<Vec<u8>>(),
     }
 }
-
-/// A duration in seconds (finite, non-negative).
-pub(crate) fn seconds_arg(secs: f64, what: &str) -> Result<std::time::Duration, ecr_core::Error> {
-    std::time::Duration::try_from_secs_f64(secs)
-        .map_err(|_| ecr_core::Error::invalid(what, "must be a non-negative number of seconds"))
-}
