@@ -44,13 +44,11 @@ pub(crate) fn plain_object<'env, T: Serialize>(env: &'env Env, value: &T) -> nap
 /// `exclusionFilters`, `scanOnPush`, `kmsKey`). Missing keys keep the value of
 /// [`RepositorySettings::recommended`]; unknown keys are refused.
 pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySettings, ecr_core::Error> {
-    let recommended = RepositorySettings::recommended();
-    let given = match given {
-        None | Some(Value::Null) => return Ok(recommended),
-        Some(Value::Object(map)) => map,
-        Some(_) => return Err(ecr_core::Error::invalid("settings", "expected an object")),
-    };
-    RepositorySettings::recommended_with(given, "settings")
+    match given {
+        None | Some(Value::Null) => Ok(RepositorySettings::recommended()),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "settings"),
+        Some(_) => Err(ecr_core::Error::invalid("settings", "expected an object")),
+    }
 }
 
 /// Image ids from an optional array whose items are `{ imageDigest }` / `{ imageTag }` objects or strings

@@ -81,7 +81,7 @@ fn push_request(image: String, o: VerifyPushOptions) -> CoreResult<VerifyPushReq
 fn ensure_options(given: Option<Value>) -> CoreResult<EnsureOptions> {
     match given {
         None | Some(Value::Null) => Ok(EnsureOptions::default()),
-        Some(Value::Object(map)) => EnsureOptions::defaults_with(map, "options"),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "options"),
         Some(_) => Err(CoreError::invalid("options", "expected an object")),
     }
 }

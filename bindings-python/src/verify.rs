@@ -30,7 +30,7 @@ struct PushArgs {
 fn ensure_options(given: Option<Value>) -> Result<EnsureOptions, Error> {
     match given {
         None | Some(Value::Null) => Ok(EnsureOptions::default()),
-        Some(Value::Object(map)) => EnsureOptions::defaults_with(map, "options"),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "options"),
         Some(_) => Err(Error::invalid("options", "expected a dict")),
     }
 }
