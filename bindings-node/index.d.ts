@@ -821,8 +821,9 @@ export declare class LifecyclePolicy {
 }
 
 /**
- * An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
- * every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
+ * An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
+ * its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
+ * `lifecycle_preview` program's JSON (what `evaluate` returns).
  */
 export declare class LifecyclePreviewResult {
   /** ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`). */

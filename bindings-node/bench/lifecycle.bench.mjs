@@ -7,6 +7,9 @@
 // input form, best of N (process.hrtime.bigint):
 // - images->result: a LifecycleImages parsed once, evaluated with evaluatePreview (the result stays in Rust;
 //   only the summary crosses): the fast path;
+// - images->result+read: the same, then every result read through the handle (expiringDigests, summary,
+//   toJSON()); the handle evaluated once, so reading costs no evaluation (goal: <= 2x Rust's evaluate +
+//   into_owned);
 // - images: the same, with the whole preview returned as a plain object (evaluate);
 // - text: the describe-images JSON text, parsed in Rust and evaluated each time;
 // - objects: an array of ImageDetail objects converted and evaluated each time;
@@ -33,6 +36,11 @@ assert.equal(images.length, meta.images)
 
 const forms = {
   'images->result': () => policy.evaluatePreview(images, { now: meta.now }),
+  'images->result+read': () => {
+    const preview = policy.evaluatePreview(images, { now: meta.now })
+    assert.ok(preview.expiringDigests.length <= preview.toJSON().previewResults.length)
+    return preview
+  },
   images: () => policy.evaluate(images, { now: meta.now }),
   text: () => policy.evaluate(text, { now: meta.now }),
   objects: () => policy.evaluate(objects, { now: meta.now }),

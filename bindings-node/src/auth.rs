@@ -20,10 +20,9 @@ use napi_derive::napi;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
-use crate::calls::LazyCore;
 use crate::client::EcrClient;
-use crate::conversions::seconds_arg;
 use crate::errors::{self, Failure, guard};
+use crate::tasks::LazyCore;
 
 /// A timestamp argument (RFC 3339 or epoch seconds).
 pub(crate) fn timestamp_arg(text: &str, what: &str) -> std::result::Result<Timestamp, CoreError> {
@@ -340,7 +339,7 @@ impl Authenticator {
     /// An authenticator over `client`'s AWS configuration.
     #[napi(constructor)]
     pub fn new(env: Env, client: &EcrClient, options: Option<AuthenticatorOptions>) -> Result<Self> {
-        let lazy = LazyCore::of(client);
+        let lazy = client.lazy.clone();
         guard(&env, || {
             Ok(Self {
                 lazy,
@@ -415,7 +414,7 @@ impl Authenticator {
     #[napi]
     pub fn advance(&self, env: Env, seconds: f64) -> Result<()> {
         guard(&env, || {
-            let by = seconds_arg(seconds, "seconds")?;
+            let by = ecr_core::time::seconds("seconds", seconds)?;
             self.options.manual_clock()?.advance(by);
             Ok(())
         })
@@ -514,10 +513,10 @@ fn refresh_policy(o: RefreshPolicyOptions) -> std::result::Result<CoreRefreshPol
         p.ahead_fraction = f;
     }
     if let Some(s) = o.ahead_min {
-        p.ahead_min = seconds_arg(s, "aheadMin")?;
+        p.ahead_min = ecr_core::time::seconds("aheadMin", s)?;
     }
     if let Some(s) = o.min_remaining {
-        p.min_remaining = seconds_arg(s, "minRemaining")?;
+        p.min_remaining = ecr_core::time::seconds("minRemaining", s)?;
     }
     Ok(p)
 }

@@ -6,70 +6,19 @@
 //! resolves with plain objects in ECR's camelCase JSON shape.
 //!
 //! Adding a capability method is mechanical: an `ops` function (owned arguments in, `Result<Value,
-//! Failure>` out), one `#[napi]` method of `impl EcrClient` calling `self.start(env, ...)` with a `ts_return_type`, and the
+//! Failure>` out), one `#[napi]` method of `impl EcrClient` calling `tasks::start(&self.lazy, env, Hook::default(), ...)` with a `ts_return_type`, and the
 //! result's TypeScript shape in `types-header.d.ts` when it is new.
-
-use std::sync::Arc;
 
 use ecr_core::EcrClient as CoreClient;
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
-use tokio::sync::OnceCell;
 
 use crate::conversions;
-use crate::errors::{Failure, guard};
-
-/// Options of an `EcrClient`; unset ones come from the AWS configuration chain (`AWS_REGION`,
-/// `AWS_PROFILE`, `AWS_ENDPOINT_URL`, shared config files, SSO, web identity, instance roles).
-#[napi(object)]
-#[derive(Clone, Default)]
-pub struct EcrClientOptions {
-    /// The AWS region.
-    pub region: Option<String>,
-    /// A named profile of the shared AWS config files.
-    pub profile: Option<String>,
-    /// An explicit ECR endpoint (e.g. a local emulator).
-    pub endpoint_url: Option<String>,
-    /// How throttled and transient failures are retried (default `'standard'`).
-    #[napi(ts_type = "'standard' | 'adaptive'")]
-    pub retry_mode: Option<String>,
-    /// Total attempts per request, the first included (default 3).
-    pub max_attempts: Option<f64>,
-    /// Base delay of the retry backoff, in seconds (default 1).
-    pub initial_backoff: Option<f64>,
-    /// Seconds allowed to open a connection (default 5).
-    pub connect_timeout: Option<f64>,
-    /// Seconds allowed for one whole operation, retries included (default 60).
-    pub operation_timeout: Option<f64>,
-    /// Seconds allowed for one attempt (default 20; `Infinity` for no per-attempt limit).
-    pub attempt_timeout: Option<f64>,
-    /// An access key id, with `secretAccessKey`: explicit credentials instead of the AWS chain (e.g. from a
-    /// secrets manager).
-    pub access_key_id: Option<String>,
-    /// The secret access key (kept as a secret: the client never shows it).
-    pub secret_access_key: Option<String>,
-    /// A session token, only with the two above.
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for EcrClientOptions {
-    /// Everything but the secret access key and the session token.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EcrClientOptions")
-            .field("region", &self.region)
-            .field("profile", &self.profile)
-            .field("endpoint_url", &self.endpoint_url)
-            .field("access_key_id", &self.access_key_id)
-            .field(
-                "secret_access_key",
-                &self.secret_access_key.as_ref().map(|_| "<redacted>"),
-            )
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
-            .finish_non_exhaustive()
-    }
-}
+use crate::errors::guard;
+use crate::options::EcrClientOptions;
+use crate::tasks::{self, Hook, LazyCore};
 
 /// The client operations as `'static` futures over owned arguments.
 mod ops {
@@ -145,22 +94,7 @@ pub struct PutImageOptions {
 /// The AWS configuration is loaded on the first call; configuration errors (`code: "NoRegion"`) reject it.
 #[napi]
 pub struct EcrClient {
-    pub(crate) options: EcrClientOptions,
-    pub(crate) cell: Arc<OnceCell<CoreClient>>,
-}
-
-impl EcrClient {
-    /// Starts one operation with the (lazily built) core client.
-    fn start<'env, F>(
-        &self,
-        env: &'env Env,
-        op: impl FnOnce(CoreClient) -> F + Send + 'static,
-    ) -> Result<PromiseRaw<'env, Value>>
-    where
-        F: Future<Output = std::result::Result<Value, Failure>> + Send + 'static,
-    {
-        crate::calls::start(env, self, op)
-    }
+    pub(crate) lazy: LazyCore,
 }
 
 #[napi]
@@ -172,11 +106,10 @@ impl EcrClient {
     pub fn new(env: Env, options: Option<EcrClientOptions>) -> Result<Self> {
         let options = options.unwrap_or_default();
         guard(&env, || {
-            conversions::client_tuning(&options)?;
-            conversions::client_credentials(&options, ecr_core::EcrClient::builder())?;
+            options.tuning()?;
+            options.credentials(CoreClient::builder())?;
             Ok(Self {
-                options,
-                cell: Arc::new(OnceCell::new()),
+                lazy: LazyCore::new(options),
             })
         })
     }
@@ -184,19 +117,21 @@ impl EcrClient {
     /// The region given in the options (`null` when it comes from the AWS configuration chain).
     #[napi(getter)]
     pub fn region(&self) -> Option<String> {
-        self.options.region.clone()
+        self.lazy.options().region.clone()
     }
 
     /// The endpoint given in the options (`null` when it comes from the AWS configuration chain).
     #[napi(getter)]
     pub fn endpoint_url(&self) -> Option<String> {
-        self.options.endpoint_url.clone()
+        self.lazy.options().endpoint_url.clone()
     }
 
     /// Describes one repository; rejects with `code: "RepositoryNotFound"` when it does not exist.
     #[napi(ts_return_type = "Promise<Repository>")]
     pub fn describe_repository<'env>(&self, env: &'env Env, name: String) -> Result<PromiseRaw<'env, Value>> {
-        self.start(env, move |c| ops::describe_repository(c, name))
+        tasks::start(&self.lazy, env, Hook::default(), move |c| {
+            ops::describe_repository(c, name)
+        })
     }
 
     /// Creates a repository and resolves with it. `settings` (`RepositorySettings` shape) override the
@@ -213,13 +148,15 @@ impl EcrClient {
         settings: Option<Value>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let settings = guard(env, || Ok(conversions::repository_settings(settings)?))?;
-        self.start(env, move |c| ops::create_repository(c, name, settings))
+        tasks::start(&self.lazy, env, Hook::default(), move |c| {
+            ops::create_repository(c, name, settings)
+        })
     }
 
     /// Every repository of the registry (all pages).
     #[napi(ts_return_type = "Promise<Repository[]>")]
     pub fn list_repositories<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
-        self.start(env, ops::list_repositories)
+        tasks::start(&self.lazy, env, Hook::default(), ops::list_repositories)
     }
 
     /// Every image of a repository (all pages), or only those named by `imageIds` (items:
@@ -235,7 +172,9 @@ impl EcrClient {
         image_ids: Option<Value>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let ids = guard(env, || Ok(conversions::image_ids(image_ids)?))?;
-        self.start(env, move |c| ops::describe_images(c, repository, ids))
+        tasks::start(&self.lazy, env, Hook::default(), move |c| {
+            ops::describe_images(c, repository, ids)
+        })
     }
 
     /// Puts an image manifest, optionally under a tag; resolves with the stored image's id.
@@ -255,6 +194,6 @@ impl EcrClient {
             tag: o.tag,
             digest: o.digest,
         };
-        self.start(env, move |c| ops::put_image(c, args))
+        tasks::start(&self.lazy, env, Hook::default(), move |c| ops::put_image(c, args))
     }
 }

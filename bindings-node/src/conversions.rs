@@ -44,13 +44,11 @@ pub(crate) fn plain_object<'env, T: Serialize>(env: &'env Env, value: &T) -> nap
 /// `exclusionFilters`, `scanOnPush`, `kmsKey`). Missing keys keep the value of
 /// [`RepositorySettings::recommended`]; unknown keys are refused.
 pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySettings, ecr_core::Error> {
-    let recommended = RepositorySettings::recommended();
-    let given = match given {
-        None | Some(Value::Null) => return Ok(recommended),
-        Some(Value::Object(map)) => map,
-        Some(_) => return Err(ecr_core::Error::invalid("settings", "expected an object")),
-    };
-    RepositorySettings::recommended_with(given, "settings")
+    match given {
+        None | Some(Value::Null) => Ok(RepositorySettings::recommended()),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "settings"),
+        Some(_) => Err(ecr_core::Error::invalid("settings", "expected an object")),
+    }
 }
 
 /// Image ids from an optional array whose items are `{ imageDigest }` / `{ imageTag }` objects or strings
@@ -75,63 +73,4 @@ pub(crate) fn typed_arg<T: serde::de::DeserializeOwned>(value: Value, what: &str
 /// Platforms from `os/arch[/variant]` strings.
 pub(crate) fn platforms_arg(items: &[String]) -> Result<Vec<ecr_core::verify::Platform>, ecr_core::Error> {
     items.iter().map(|p| p.parse()).collect()
-}
-
-/// A duration in seconds (finite, non-negative).
-pub(crate) fn seconds_arg(secs: f64, what: &str) -> Result<std::time::Duration, ecr_core::Error> {
-    std::time::Duration::try_from_secs_f64(secs)
-        .map_err(|_| ecr_core::Error::invalid(what, "must be a non-negative number of seconds"))
-}
-
-/// The retry and timeout options of an `EcrClient` as the core reads them (`EcrClientBuilder::tuning`),
-/// checked by the core; `attemptTimeout: Infinity` is "no per-attempt limit".
-pub(crate) fn client_tuning(
-    o: &crate::client::EcrClientOptions,
-) -> Result<serde_json::Map<String, Value>, ecr_core::Error> {
-    let number = |v: f64| serde_json::Number::from_f64(v).map_or_else(|| Value::String(v.to_string()), Value::Number);
-    let mut m = serde_json::Map::new();
-    if let Some(mode) = &o.retry_mode {
-        m.insert("retryMode".into(), Value::String(mode.clone()));
-    }
-    if let Some(n) = o.max_attempts {
-        let value = if n.fract() == 0.0 && n >= 0.0 && n <= u32::MAX as f64 {
-            Value::from(n as u64)
-        } else {
-            number(n)
-        };
-        m.insert("maxAttempts".into(), value);
-    }
-    for (key, value) in [
-        ("initialBackoff", o.initial_backoff),
-        ("connectTimeout", o.connect_timeout),
-        ("operationTimeout", o.operation_timeout),
-    ] {
-        if let Some(v) = value {
-            m.insert(key.into(), number(v));
-        }
-    }
-    match o.attempt_timeout {
-        Some(v) if v == f64::INFINITY => {
-            m.insert("attemptTimeout".into(), Value::Null);
-        }
-        Some(v) => {
-            m.insert("attemptTimeout".into(), number(v));
-        }
-        None => {}
-    }
-    ecr_core::EcrClient::builder().tuning(&m, "options")?;
-    Ok(m)
-}
-
-/// Applies the explicit credentials of an `EcrClient`'s options (checked by the core: key id and secret
-/// together, a session token only with them).
-pub(crate) fn client_credentials(
-    o: &crate::client::EcrClientOptions,
-    builder: ecr_core::EcrClientBuilder,
-) -> Result<ecr_core::EcrClientBuilder, ecr_core::Error> {
-    builder.credentials_opt(
-        o.access_key_id.clone(),
-        o.secret_access_key.clone().map(ecr_core::Secret::new),
-        o.session_token.clone().map(ecr_core::Secret::new),
-    )
 }

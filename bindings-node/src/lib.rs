@@ -6,13 +6,13 @@
 
 // auth, tagging, verify
 mod auth;
-mod calls;
 mod tagging;
 mod verify;
 
 mod client;
 mod conversions;
 mod errors;
+mod options;
 mod reference;
 mod registry;
 // scan + lifecycle
@@ -25,9 +25,10 @@ use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-pub use client::{EcrClient, EcrClientOptions, PutImageOptions};
+pub use client::{EcrClient, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
+pub use options::EcrClientOptions;
 pub use reference::parse_reference;
 // --- auth, tagging, verify, reference checks ---
 pub use auth::{

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use ecr_core::Error as CoreError;
 use ecr_core::lifecycle::{
-    EvaluationContext, ExpireOptions, HeldPreview, LifecyclePolicy as CorePolicy,
-    LifecyclePreviewOptions as CoreOptions, Parsed, Preview, parse_images, validation_document,
+    EvaluationContext, ExpireOptions, LifecyclePolicy as CorePolicy, LifecyclePreviewOptions as CoreOptions, Parsed,
+    Preview, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use napi::Env;
@@ -17,10 +17,11 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::client::EcrClient;
-use crate::conversions::{json, parse_json_text, plain_object};
+use crate::conversions::{json, plain_object};
 use crate::errors::{Failure, guard};
 use crate::preview_js::preview_object;
-use crate::tasks::{self, Hook, json_text_arg, now_arg, seconds_arg};
+use crate::tasks::{self, Hook, json_text_arg, now_arg};
+use ecr_core::time::seconds;
 
 /// A validated lifecycle policy and its lint warnings.
 #[napi]
@@ -118,7 +119,7 @@ impl LifecyclePolicy {
     ) -> Result<Unknown<'env>> {
         let (images, context) = guard(env, || self.inputs(env, images, options))?;
         let preview = guard(env, || Ok(self.parsed.policy.evaluate(&images, &context)))?;
-        preview_object(env, preview, &self.parsed.warnings)
+        preview_object(env, &preview, &self.parsed.warnings)
     }
 
     /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
@@ -136,7 +137,7 @@ impl LifecyclePolicy {
             Ok(LifecyclePreviewResult {
                 preview: {
                     let (images, context) = self.inputs(env, images, options)?;
-                    HeldPreview::evaluate(&self.parsed.policy, images, context)
+                    self.parsed.policy.evaluate(&images, &context).into_owned()
                 },
                 warnings: self.parsed.warnings.clone(),
             })
@@ -170,11 +171,12 @@ fn shared_images(
     })
 }
 
-/// An offline evaluation kept on the Rust side: read its `summary` or `expiringDigests` without converting
-/// every result into JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
+/// An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
+/// its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
+/// `lifecycle_preview` program's JSON (what `evaluate` returns).
 #[napi]
 pub struct LifecyclePreviewResult {
-    preview: HeldPreview,
+    preview: Preview<'static>,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -183,20 +185,19 @@ impl LifecyclePreviewResult {
     /// ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`).
     #[napi(getter, ts_return_type = "LifecyclePreview['summary']")]
     pub fn summary(&self, env: &Env) -> Result<Value> {
-        guard(env, || json(self.preview.summary()))
+        guard(env, || json(&self.preview.summary))
     }
 
     /// The digests this preview expires (what `expireImages` deletes), in result order.
     #[napi(getter)]
-    pub fn expiring_digests(&self) -> Vec<String> {
+    pub fn expiring_digests(&self) -> Vec<&str> {
         self.preview.expiring_digests()
     }
 
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        let text = guard(env, || Ok(self.preview.preview().to_document_string(&self.warnings)))?;
-        parse_json_text(env, text)
+        preview_object(env, &self.preview, &self.warnings)
     }
 }
 
@@ -308,7 +309,7 @@ impl EcrClient {
         env: &'env Env,
         repository: String,
     ) -> Result<PromiseRaw<'env, LifecyclePolicy>> {
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             Ok(LifecyclePolicy {
                 parsed: c.get_lifecycle_policy(&repository).await?,
             })
@@ -328,7 +329,7 @@ impl EcrClient {
         policy: Either<&LifecyclePolicy, Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let text = guard(env, || policy_text_arg(env, policy))?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.put_lifecycle_policy(&repository, &text).await?)
         })
     }
@@ -340,7 +341,7 @@ impl EcrClient {
         env: &'env Env,
         repository: String,
     ) -> Result<PromiseRaw<'env, Value>> {
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.describe_images_all_statuses(&repository).await?)
         })
     }
@@ -358,7 +359,7 @@ impl EcrClient {
         images: Either<&LifecycleImages, Unknown<'_>>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let images = guard(env, || shared_images(env, images))?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.manifest_list_children(&repository, &images).await?)
         })
     }
@@ -376,11 +377,11 @@ impl EcrClient {
         let (policy, poll, timeout) = guard(env, || {
             Ok((
                 optional_policy_text(env, o.policy)?,
-                seconds_arg("pollInterval", o.poll_interval.unwrap_or(5.0))?,
-                seconds_arg("timeout", o.timeout.unwrap_or(300.0))?,
+                seconds("pollInterval", o.poll_interval.unwrap_or(5.0))?,
+                seconds("timeout", o.timeout.unwrap_or(300.0))?,
             ))
         })?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let (results, summary) = c
                 .ecr_lifecycle_preview(&repository, policy.as_deref(), poll, timeout)
                 .await?;
@@ -406,11 +407,11 @@ impl EcrClient {
                 now: Some(now_arg(o.now)?),
                 protected: o.protected.unwrap_or_default().into_iter().collect::<BTreeSet<_>>(),
                 compare_with_ecr: o.compare_with_ecr.unwrap_or(false),
-                poll_interval: seconds_arg("pollInterval", o.poll_interval.unwrap_or(5.0))?,
-                ecr_timeout: seconds_arg("ecrTimeout", o.ecr_timeout.unwrap_or(300.0))?,
+                poll_interval: seconds("pollInterval", o.poll_interval.unwrap_or(5.0))?,
+                ecr_timeout: seconds("ecrTimeout", o.ecr_timeout.unwrap_or(300.0))?,
             })
         })?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let report = c.lifecycle_preview(&repository, &options).await?;
             let mut doc = json(&report)?;
             if let Value::Object(map) = &mut doc {
@@ -443,7 +444,7 @@ impl EcrClient {
             max_deletions: o.max_deletions.map_or(100, |n| n as usize),
             protected: o.protected.unwrap_or_default().into_iter().collect(),
         };
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.expire_images(&repository, &preview, &options).await?)
         })
     }

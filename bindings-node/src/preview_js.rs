@@ -25,22 +25,22 @@ const ARCHIVED: u32 = 1 << 16;
 /// From this many results on, two threads flatten them.
 const SPLIT_MIN_RESULTS: usize = 4096;
 
-/// `preview` (taken apart) plus `warnings` as the plain object `evaluate` returns.
+/// `preview` plus `warnings` as the plain object `evaluate` returns.
 pub(crate) fn preview_object<'env>(
     env: &'env Env,
-    mut preview: Preview<'_>,
+    preview: &Preview<'_>,
     warnings: &[Warning],
 ) -> Result<Unknown<'env>> {
-    let results = std::mem::take(&mut preview.preview_results);
+    let results = &preview.preview_results;
     let mut actions: Vec<PreviewAction> = Vec::new();
-    for r in &results {
+    for r in results {
         if !actions.contains(&r.action) {
             actions.push(r.action);
         }
     }
     let (document, [first, second]) = guard(env, || {
-        Ok(flatten_beside(&results, &actions, || {
-            preview.to_document_string(warnings)
+        Ok(flatten_beside(results, &actions, || {
+            preview.without_results().to_document_string(warnings)
         }))
     })?;
     let actions = guard(env, || json_text(&actions))?;

@@ -14,7 +14,8 @@ use serde_json::Value;
 use crate::client::EcrClient;
 use crate::conversions::json;
 use crate::errors::{Failure, guard};
-use crate::tasks::{self, Callback, Hook, image_arg, json_text_arg, now_arg, seconds_arg};
+use crate::tasks::{self, Callback, Hook, image_arg, json_text_arg, now_arg};
+use ecr_core::time::seconds;
 
 /// A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
 /// throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
@@ -279,9 +280,9 @@ fn wait_options(
     hook: &Hook,
 ) -> std::result::Result<WaitOptions, Failure> {
     let mut wait = WaitOptions {
-        timeout: seconds_arg("timeout", timeout.unwrap_or(600.0))?,
-        poll_interval: seconds_arg("pollInterval", poll_interval.unwrap_or(5.0))?,
-        max_poll_interval: seconds_arg("maxPollInterval", max_poll_interval.unwrap_or(30.0))?,
+        timeout: seconds("timeout", timeout.unwrap_or(600.0))?,
+        poll_interval: seconds("pollInterval", poll_interval.unwrap_or(5.0))?,
+        max_poll_interval: seconds("maxPollInterval", max_poll_interval.unwrap_or(30.0))?,
         consistency_polls: consistency_polls.map(|n| n.max(1)),
         start_basic_scan: start_scan.unwrap_or(false),
         ..WaitOptions::default()
@@ -369,7 +370,7 @@ impl EcrClient {
                 now: now_arg(o.now)?,
             })
         })?;
-        tasks::start(self, env, hook, move |c| gate_op(c, args))
+        tasks::start(&self.lazy, env, hook, move |c| gate_op(c, args))
     }
 
     /// Waits for the scan of one image (pinned by digest) to reach a final state; resolves with
@@ -397,7 +398,7 @@ impl EcrClient {
                 scan_type_arg(o.scan_type.as_deref())?,
             ))
         })?;
-        tasks::start(self, env, hook, move |c| {
+        tasks::start(&self.lazy, env, hook, move |c| {
             wait_op(c, repository, digest, scan_type, wait)
         })
     }
@@ -415,7 +416,7 @@ impl EcrClient {
         image: Value,
     ) -> Result<PromiseRaw<'env, Value>> {
         let image = guard(env, || image_arg(image))?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.describe_scan_findings(&repository, &image, None).await?)
         })
     }
@@ -432,7 +433,7 @@ impl EcrClient {
         image: Value,
     ) -> Result<PromiseRaw<'env, ()>> {
         let image = guard(env, || image_arg(image))?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             Ok(c.start_image_scan(&repository, &image).await?)
         })
     }
@@ -450,7 +451,7 @@ impl EcrClient {
         image: Value,
     ) -> Result<PromiseRaw<'env, Value>> {
         let image = guard(env, || image_arg(image))?;
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.resolve_image(&repository, &image).await?)
         })
     }
@@ -458,7 +459,7 @@ impl EcrClient {
     /// The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `null` when it does not say.
     #[napi(ts_return_type = "Promise<'BASIC' | 'ENHANCED' | null>")]
     pub fn registry_scan_type<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Option<String>>> {
-        tasks::start(self, env, Hook::default(), move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             Ok(c.registry_scan_type().await?.map(|t| t.as_str().to_owned()))
         })
     }

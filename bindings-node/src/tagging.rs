@@ -13,10 +13,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::calls::start;
 use crate::client::EcrClient;
 use crate::conversions::{json, typed_arg};
 use crate::errors::guard;
+use crate::tasks::{self, Hook};
 
 type CoreResult<T> = std::result::Result<T, CoreError>;
 
@@ -259,7 +259,7 @@ impl EcrClient {
         let strategy = strategy.inner.clone();
         let (context, policy) = guard(env, || Ok((context_arg(context)?, policy_arg(o.policy)?)))?;
         let digest = o.digest;
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let report = c
                 .check_tag_plan(&repository, &strategy, &context, &policy, digest.as_deref())
                 .await?;
@@ -271,7 +271,7 @@ impl EcrClient {
     /// tagged image, archived ones included).
     #[napi(ts_return_type = "Promise<RepositoryTagState>")]
     pub fn repository_tag_state<'env>(&self, env: &'env Env, repository: String) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.repository_tag_state(&repository).await?)
         })
     }

@@ -1,6 +1,7 @@
-//! Running client operations whose result is any JS value (a plain object, or a class such as
-//! `ScanDecision`), with an optional JS callback ([`Hook`]) whose exception aborts the operation, plus the
-//! argument conversions the scan and lifecycle methods share.
+//! The one way client operations run: [`start`] over the lazily built core client ([`LazyCore`]) of an
+//! `EcrClient`, resolving with any JS value (a plain object, or a class such as `ScanDecision`), with an
+//! optional JS callback ([`Hook`]) whose exception aborts the operation; plus the argument conversions the
+//! scan and lifecycle methods share.
 
 use std::future::Future;
 use std::sync::mpsc;
@@ -12,10 +13,10 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status, ValueType};
 use serde_json::Value;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OnceCell};
 
-use crate::client::EcrClient;
 use crate::errors::{self, Failure, to_js_error};
+use crate::options::EcrClientOptions;
 
 /// A JS callback taking one plain object (its return value is ignored; a thrown error is kept).
 pub type Callback = ThreadsafeFunction<Value, Unknown<'static>, Value, Status, false>;
@@ -97,9 +98,48 @@ impl Hook {
     }
 }
 
+/// The core client of an `EcrClient` (and of what is built over it), made on first use from its options, so
+/// that constructing never blocks the event loop; clones share it.
+#[derive(Clone)]
+pub(crate) struct LazyCore {
+    options: EcrClientOptions,
+    cell: Arc<OnceCell<CoreClient>>,
+}
+
+impl LazyCore {
+    /// A core client to build from `options` when first asked for.
+    pub(crate) fn new(options: EcrClientOptions) -> Self {
+        Self {
+            options,
+            cell: Arc::new(OnceCell::new()),
+        }
+    }
+
+    /// The options it is built from.
+    pub(crate) fn options(&self) -> &EcrClientOptions {
+        &self.options
+    }
+
+    /// The core client, built (AWS configuration loaded) on the first call.
+    pub(crate) async fn get(self) -> std::result::Result<CoreClient, Failure> {
+        let o = self.options;
+        Ok(self
+            .cell
+            .get_or_try_init(|| async move {
+                let builder = CoreClient::builder().tuning(&o.tuning()?, "options")?;
+                o.credentials(builder)?
+                    .options(o.region, o.profile, o.endpoint_url)
+                    .build()
+                    .await
+            })
+            .await?
+            .clone())
+    }
+}
+
 /// Starts an operation with the client's (lazily built) core client; resolves with any JS value.
 pub(crate) fn start<'env, T, F>(
-    this: &EcrClient,
+    lazy: &LazyCore,
     env: &'env Env,
     hook: Hook,
     op: impl FnOnce(CoreClient) -> F + Send + 'static,
@@ -108,7 +148,7 @@ where
     T: ToNapiValue + Send + 'static,
     F: Future<Output = std::result::Result<T, Failure>> + Send + 'static,
 {
-    let lazy = crate::calls::LazyCore::of(this);
+    let lazy = lazy.clone();
     let work = async move { op(lazy.get().await?).await };
     let fut = hook.guarded(errors::catch_panics(work));
     let fut = async move { Ok(fut.await) };
@@ -145,18 +185,6 @@ pub(crate) fn now_arg(
                 .ok_or_else(|| Failure::Core(ecr_core::Error::invalid("now", "a Date out of range")))?;
             Ok(ecr_core::time::Timestamp::from(at))
         }
-    }
-}
-
-/// A positive, finite number of seconds (`what` names the option).
-pub(crate) fn seconds_arg(what: &str, secs: f64) -> std::result::Result<Duration, Failure> {
-    if secs.is_finite() && secs > 0.0 {
-        Duration::try_from_secs_f64(secs).map_err(|e| Failure::Core(ecr_core::Error::invalid(what, e.to_string())))
-    } else {
-        Err(Failure::Core(ecr_core::Error::invalid(
-            what,
-            format!("{secs} is not a positive number of seconds"),
-        )))
     }
 }
 

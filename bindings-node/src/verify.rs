@@ -3,13 +3,10 @@
 //! `audit_repository` program), `imageReplicationStatus`; and the pure `buildRecord` (in-toto Statement
 //! v1) and `defaultLifecyclePolicy`.
 
-use std::time::Duration;
-
 use ecr_core::Error as CoreError;
-use ecr_core::reference::ImageReference;
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, FetchedImage, ParsedManifest,
-    PlatformDigest, Referrer, RegistryAccess, RegistryAuth, ReplicationStatus, ReplicationWait, VerifyPushRequest,
+    BuildRecord, BuildRecordInput, Check, CheckPolicy, EnsureOptions, FetchedImage, ParsedManifest, PlatformDigest,
+    Referrer, RegistryAuth, ReplicationStatus, ReplicationWait, VerifyPushRequest, VerifyPushSpec,
 };
 use napi::Env;
 use napi::bindgen_prelude::*;
@@ -17,11 +14,12 @@ use napi_derive::napi;
 use serde_json::{Value, json};
 
 use crate::auth::{RegistryCredentials, timestamp_arg};
-use crate::calls::start;
 use crate::client::EcrClient;
-use crate::conversions::{image_ids, json, platforms_arg, seconds_arg, typed_arg};
+use crate::conversions::{image_ids, json, platforms_arg, typed_arg};
 use crate::errors::guard;
 use crate::registry::ImageConfig;
+use crate::tasks::{self, Hook};
+use ecr_core::time::seconds;
 
 type CoreResult<T> = std::result::Result<T, CoreError>;
 
@@ -55,69 +53,27 @@ pub struct VerifyPushOptions {
     pub referrer_types: Option<Vec<String>>,
 }
 
-/// The request, built as the `verify_push` program builds it: the image reference gives host, repository,
-/// its tag and digest (`digest` must agree); further tags are added once each.
-fn push_request(image: &str, o: VerifyPushOptions) -> CoreResult<VerifyPushRequest> {
-    let image: ImageReference = image.parse()?;
-    let digest = match (o.digest, image.digest()) {
-        (Some(d), Some(i)) if d != i => {
-            return Err(CoreError::invalid(
-                "digest",
-                format!("{d} differs from the digest in the image reference ({i})"),
-            ));
-        }
-        (Some(d), _) => d,
-        (None, Some(i)) => i.to_owned(),
-        (None, None) => {
-            return Err(CoreError::invalid(
-                "digest",
-                "required (or give an image with @sha256:...)",
-            ));
-        }
-    };
-    let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
-    for t in o.tags.unwrap_or_default() {
-        if !tags.contains(&t) {
-            tags.push(t);
-        }
-    }
-    let platforms = o
-        .platforms
-        .unwrap_or_default()
-        .iter()
-        .map(|p| p.parse())
-        .collect::<CoreResult<Vec<_>>>()?;
-    let regions = o.replication_regions.unwrap_or_default();
-    let mut checks = CheckPolicy::default();
-    if !regions.is_empty() {
-        checks = checks.set(Check::Replication, CheckLevel::Required);
-    }
-    let checks = policy_with(checks, o.checks.as_ref(), o.require, o.warn, o.skip)?;
-    let timeout = o.replication_timeout.unwrap_or(300.0);
-    if !(timeout.is_finite() && timeout >= 0.0) {
-        return Err(CoreError::invalid(
-            "replicationTimeout",
-            "must be a non-negative number of seconds",
-        ));
-    }
-    Ok(VerifyPushRequest {
-        registry_host: image.host().to_string(),
-        repository: image.repository().to_owned(),
-        tags,
-        digest,
-        platforms,
+/// The request of `verifyPush(image, options)` (see [`VerifyPushSpec`]).
+fn push_request(image: String, o: VerifyPushOptions) -> CoreResult<VerifyPushRequest> {
+    let checks = o
+        .checks
+        .map(|table| serde_json::to_value(table).map_err(|e| CoreError::invalid("checks", e.to_string())))
+        .transpose()?;
+    VerifyPushSpec {
+        image,
+        tags: o.tags.unwrap_or_default(),
+        digest: o.digest,
+        platforms: o.platforms.unwrap_or_default(),
+        registry_url: o.registry_url,
         checks,
-        registry: Some(RegistryAccess {
-            url: o.registry_url,
-            auth: RegistryAuth::Anonymous,
-        }),
-        replication: ReplicationWait {
-            regions,
-            timeout: Duration::from_secs_f64(timeout),
-            ..Default::default()
-        },
-        referrer_artifact_types: o.referrer_types.unwrap_or_default(),
-    })
+        require: o.require,
+        warn: o.warn,
+        skip: o.skip,
+        replication_regions: o.replication_regions.unwrap_or_default(),
+        replication_timeout: o.replication_timeout,
+        referrer_types: o.referrer_types.unwrap_or_default(),
+    }
+    .into_request()
 }
 
 /// `EnsureOptions` from an optional object (`settings`, `lifecyclePolicy`, `apply`); missing keys keep
@@ -125,7 +81,7 @@ fn push_request(image: &str, o: VerifyPushOptions) -> CoreResult<VerifyPushReque
 fn ensure_options(given: Option<Value>) -> CoreResult<EnsureOptions> {
     match given {
         None | Some(Value::Null) => Ok(EnsureOptions::default()),
-        Some(Value::Object(map)) => EnsureOptions::defaults_with(map, "options"),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "options"),
         Some(_) => Err(CoreError::invalid("options", "expected an object")),
     }
 }
@@ -148,9 +104,9 @@ impl EcrClient {
         options: Option<VerifyPushOptions>,
         credentials: Option<&RegistryCredentials>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let mut req = guard(env, || Ok(push_request(&image, options.unwrap_or_default())?))?;
+        let mut req = guard(env, || Ok(push_request(image, options.unwrap_or_default())?))?;
         let auth = credentials.map(|c| RegistryAuth::from(&c.inner));
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let auth = match auth {
                 Some(a) => a,
                 None => c.registry_auth().await?,
@@ -167,17 +123,17 @@ impl EcrClient {
     /// policy): the report the `audit_repository` program prints.
     #[napi(ts_return_type = "Promise<VerifyReport>")]
     pub fn audit_repository<'env>(&self, env: &'env Env, name: String) -> Result<PromiseRaw<'env, Value>> {
-        start(
-            env,
-            self,
-            move |c| async move { json(&c.audit_repository(&name).await?) },
-        )
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
+            json(&c.audit_repository(&name).await?)
+        })
     }
 
     /// Audits every repository of the registry: `{ passed, repositories: [report, ...] }`.
     #[napi(ts_return_type = "Promise<AuditReport>")]
     pub fn audit_all_repositories<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, |c| async move { json(&c.audit_all_repositories().await?) })
+        tasks::start(&self.lazy, env, Hook::default(), |c| async move {
+            json(&c.audit_all_repositories().await?)
+        })
     }
 
     /// Creates `name` with the safe defaults, or reports its drift from them, fixing it when
@@ -195,7 +151,7 @@ impl EcrClient {
         options: Option<Value>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let options = guard(env, || Ok(ensure_options(options)?))?;
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.ensure_repository(&name, &options).await?)
         })
     }
@@ -209,7 +165,7 @@ impl EcrClient {
         repository: String,
         digest: String,
     ) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.image_replication_status(&repository, &digest).await?)
         })
     }
@@ -431,8 +387,8 @@ pub struct WaitForReplicationOptions {
 fn replication_wait(o: WaitForReplicationOptions) -> CoreResult<ReplicationWait> {
     Ok(ReplicationWait {
         regions: o.regions.unwrap_or_default(),
-        timeout: seconds_arg(o.timeout.unwrap_or(300.0), "timeout")?,
-        interval: seconds_arg(o.interval.unwrap_or(10.0), "interval")?,
+        timeout: seconds("timeout", o.timeout.unwrap_or(300.0))?,
+        interval: seconds("interval", o.interval.unwrap_or(10.0))?,
     })
 }
 
@@ -452,7 +408,7 @@ impl EcrClient {
         options: Option<WaitForReplicationOptions>,
     ) -> Result<PromiseRaw<'env, Value>> {
         let wait = guard(env, || Ok(replication_wait(options.unwrap_or_default())?))?;
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.wait_for_replication(&repository, &digest, &wait).await?)
         })
     }
@@ -466,7 +422,7 @@ impl EcrClient {
         repository: String,
         digest: String,
     ) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.list_image_referrers(&repository, &digest).await?)
         })
     }
@@ -485,7 +441,7 @@ impl EcrClient {
         ids: Value,
     ) -> Result<PromiseRaw<'env, Value>> {
         let ids = guard(env, || Ok(image_ids(Some(ids))?))?;
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.batch_get_images(&repository, &ids).await?)
         })
     }
@@ -500,7 +456,7 @@ impl EcrClient {
         tags: Vec<String>,
         digest: String,
     ) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let (lookup, resolution) = c.resolve_tags(&repository, &tags, &digest).await?;
             let finding = resolution.finding(&digest);
             Ok(json!({"lookup": json(&lookup)?, "resolution": json(&resolution)?, "finding": json(&finding)?}))
@@ -521,7 +477,7 @@ impl EcrClient {
     /// scanOnPush, appliedFilters }`.
     #[napi(ts_return_type = "Promise<RepositoryScanning>")]
     pub fn repository_scanning<'env>(&self, env: &'env Env, repository: String) -> Result<PromiseRaw<'env, Value>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let (frequency, on_push, filters) = c.repository_scanning(&repository).await?;
             Ok(json!({"scanFrequency": frequency, "scanOnPush": on_push, "appliedFilters": filters}))
         })
@@ -534,7 +490,7 @@ impl EcrClient {
         env: &'env Env,
         repository: String,
     ) -> Result<PromiseRaw<'env, Option<String>>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             Ok(c.lifecycle_policy_text(&repository).await?)
         })
     }
@@ -546,7 +502,7 @@ impl EcrClient {
         env: &'env Env,
         repository: String,
     ) -> Result<PromiseRaw<'env, Option<String>>> {
-        start(env, self, move |c| async move {
+        tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             Ok(c.repository_policy_text(&repository).await?)
         })
     }

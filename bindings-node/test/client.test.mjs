@@ -103,7 +103,7 @@ describe('arguments are checked before any request', () => {
   test('unknown settings key', () => {
     assert.throws(
       () => offline.createRepository('x', { scanOnPsuh: true }),
-      (err) => err.code === 'InvalidArgument' && err.message.includes('unknown key "scanOnPsuh"'),
+      (err) => err.code === 'InvalidArgument' && err.message.includes('settings.scanOnPsuh: unknown field `scanOnPsuh`'),
     )
   })
 

@@ -9,6 +9,9 @@ input form, best of N (timeit):
 - ``images``: a ``LifecycleImages`` parsed once, evaluated each time (the repeated-evaluation fast path);
 - ``text``: the describe-images JSON text, parsed in Rust and evaluated each time;
 - ``dicts``: a list of ``ImageDetail`` dicts converted and evaluated each time;
+- ``images+read``: the fast path, then every result read through the handle (``expiring_digests``, the summary in
+  ``repr``, and ``to_json()``: every result as text); the handle evaluated once, so reading costs no evaluation
+  (goal: <= 2x Rust's evaluate + ``into_owned``);
 - ``images+to_dict``: the fast path plus converting the whole preview into Python dicts;
 - ``images+to_dict/gc``: the same with the cyclic garbage collector enabled, as in a program (timeit turns it
   off while timing).
@@ -22,6 +25,11 @@ import timeit
 from pathlib import Path
 
 import ecr_core
+
+
+def read_all(preview: ecr_core.LifecyclePreview) -> int:
+    """Reads every result of a kept preview through its handle."""
+    return len(preview.expiring_digests) + len(repr(preview)) + len(preview.to_json())
 
 
 def main() -> None:
@@ -41,6 +49,7 @@ def main() -> None:
         "images": lambda: policy.evaluate(images, now=now),
         "text": lambda: policy.evaluate(text, now=now),
         "dicts": lambda: policy.evaluate(dicts, now=now),
+        "images+read": lambda: read_all(policy.evaluate(images, now=now)),
         "images+to_dict": lambda: policy.evaluate(images, now=now).to_dict(),
         "images+to_dict/gc": lambda: policy.evaluate(images, now=now).to_dict(),
     }

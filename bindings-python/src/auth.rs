@@ -17,10 +17,11 @@ use pyo3::prelude::*;
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 
-use crate::calls::{awaitable, blocking};
-use crate::client::{LazyClient, PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::{Json, from_py, seconds_arg, to_py};
+use crate::client::{PyAsyncEcrClient, PyEcrClient};
+use crate::config::LazyClient;
+use crate::conversions::{Json, from_py, to_py};
 use crate::errors::{Failure, guard};
+use crate::tasks::{awaitable, blocking};
 
 /// A timestamp argument (RFC 3339 or epoch seconds).
 pub(crate) fn timestamp_arg(text: &str, what: &str) -> Result<Timestamp, Error> {
@@ -635,7 +636,7 @@ fn set_now(options: &AuthOptions, now: &str) -> Result<(), Error> {
 }
 
 fn advance(options: &AuthOptions, seconds: f64) -> Result<(), Error> {
-    let by = seconds_arg(seconds, "seconds")?;
+    let by = ecr_core::time::seconds("seconds", seconds)?;
     options.manual_clock()?.advance(by);
     Ok(())
 }
@@ -663,10 +664,10 @@ impl PyRefreshPolicy {
                 inner.ahead_fraction = f;
             }
             if let Some(s) = ahead_min {
-                inner.ahead_min = seconds_arg(s, "ahead_min").map_err(Failure::from)?;
+                inner.ahead_min = ecr_core::time::seconds("ahead_min", s).map_err(Failure::from)?;
             }
             if let Some(s) = min_remaining {
-                inner.min_remaining = seconds_arg(s, "min_remaining").map_err(Failure::from)?;
+                inner.min_remaining = ecr_core::time::seconds("min_remaining", s).map_err(Failure::from)?;
             }
             Ok(Self { inner })
         })

@@ -200,14 +200,11 @@ pub(crate) fn repository_settings_arg(
 
 /// Repository settings over the recommended defaults (shared by every entry point taking settings).
 pub(crate) fn repository_settings(given: Option<Value>) -> Result<RepositorySettings, ecr_core::Error> {
-    let recommended = RepositorySettings::recommended();
-    let Some(given) = given else {
-        return Ok(recommended);
-    };
-    let Value::Object(given) = given else {
-        return Err(ecr_core::Error::invalid("settings", "expected a dict"));
-    };
-    RepositorySettings::recommended_with(given, "settings")
+    match given {
+        None => Ok(RepositorySettings::recommended()),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "settings"),
+        Some(_) => Err(ecr_core::Error::invalid("settings", "expected a dict")),
+    }
 }
 
 /// Image ids from an optional list whose items are `{"imageDigest": ...}` / `{"imageTag": ...}` dicts or
@@ -278,10 +275,4 @@ pub(crate) fn bytes_arg(data: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         Ok(s) => Ok(s.into_bytes()),
         Err(_) => data.extract::<Vec<u8>>(),
     }
-}
-
-/// A duration in seconds (finite, non-negative).
-pub(crate) fn seconds_arg(secs: f64, what: &str) -> Result<std::time::Duration, ecr_core::Error> {
-    std::time::Duration::try_from_secs_f64(secs)
-        .map_err(|_| ecr_core::Error::invalid(what, "must be a non-negative number of seconds"))
 }

@@ -7,11 +7,11 @@
 
 // auth, tagging, verify
 mod auth;
-mod calls;
 mod tagging;
 mod verify;
 
 mod client;
+mod config;
 mod conversions;
 mod errors;
 mod reference;

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use ecr_core::lifecycle::{
-    EvaluationContext, ExpireOptions, HeldPreview, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport,
-    Parsed, Preview, images_from_value, parse_images, validation_document,
+    EvaluationContext, ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport, Parsed,
+    Preview, images_from_value, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use ecr_core::{EcrClient, Error};
@@ -19,10 +19,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use serde_json::Value;
 
-use crate::client::{PyAsyncEcrClient, PyEcrClient};
 use crate::conversions::{Json, from_py};
 use crate::errors::{Failure, guard};
-use crate::tasks::{self, Hook, now_arg, seconds_arg};
+use crate::tasks::{Op, client_methods, now_arg};
 
 /// A validated lifecycle policy and its lint warnings.
 #[pyclass(name = "LifecyclePolicy", module = "ecr_core", frozen)]
@@ -112,9 +111,9 @@ impl PyLifecyclePolicy {
             let mut context = EvaluationContext::new(now_arg(now).map_err(Failure::from)?).protect(protected);
             context.manifest_list_children = manifest_lists.unwrap_or_default();
             let images = images_arg(images).map_err(Failure::from)?;
-            let preview = py.detach(|| HeldPreview::evaluate(&self.parsed.policy, images, context));
+            let preview = py.detach(|| self.parsed.policy.evaluate(&images, &context).into_owned());
             Ok(PyLifecyclePreview {
-                preview,
+                preview: Arc::new(preview),
                 warnings: self.parsed.warnings.clone(),
             })
         })
@@ -193,11 +192,11 @@ impl PyLifecycleImages {
     }
 }
 
-/// The result of an offline evaluation: `.to_dict()` is the `lifecycle_preview` program's JSON.
+/// The result of an offline evaluation, made once (owning its strings) and only read afterwards:
+/// `.to_dict()` is the `lifecycle_preview` program's JSON.
 #[pyclass(name = "LifecyclePreview", module = "ecr_core", frozen)]
-#[derive(Clone)]
 pub(crate) struct PyLifecyclePreview {
-    preview: HeldPreview,
+    preview: Arc<Preview<'static>>,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -208,14 +207,14 @@ impl PyLifecyclePreview {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             crate::conversions::gc_paused(py, || {
-                crate::preview_py::preview_dict(py, self.preview.preview().into_owned(), &self.warnings)
+                crate::preview_py::preview_dict(py, &self.preview, &self.warnings)
             })
         })
     }
 
     /// The same document as compact JSON text (the `lifecycle_preview` program prints it indented).
     fn to_json(&self) -> String {
-        self.preview.preview().to_document_string(&self.warnings)
+        self.preview.to_document_string(&self.warnings)
     }
 
     /// A preview from a dict of the `to_dict()` shape (e.g. one saved earlier), for `expire_images`.
@@ -226,7 +225,7 @@ impl PyLifecyclePreview {
             let preview: Preview<'static> =
                 serde_json::from_value(value).map_err(|e| Failure::from(Error::invalid("preview", e.to_string())))?;
             Ok(Self {
-                preview: preview.into(),
+                preview: Arc::new(preview),
                 warnings: Vec::new(),
             })
         })
@@ -234,15 +233,15 @@ impl PyLifecyclePreview {
 
     /// The digests this preview expires (what `expire_images` deletes), in result order.
     #[getter]
-    fn expiring_digests(&self) -> Vec<String> {
+    fn expiring_digests(&self) -> Vec<&str> {
         self.preview.expiring_digests()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "LifecyclePreview(results={}, expiring={})",
-            self.preview.result_count(),
-            self.preview.summary().expiring_image_total_count
+            self.preview.preview_results.len(),
+            self.preview.summary.expiring_image_total_count
         )
     }
 }
@@ -277,7 +276,7 @@ impl PyLifecycleReport {
     #[getter]
     fn preview(&self) -> PyLifecyclePreview {
         PyLifecyclePreview {
-            preview: self.report.preview.clone().into(),
+            preview: Arc::new(self.report.preview.clone()),
             warnings: self.report.warnings.clone(),
         }
     }
@@ -311,11 +310,13 @@ impl PyLifecycleReport {
 }
 
 /// A preview argument: a `LifecyclePreview` or a dict of its `to_dict()` shape.
-fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Preview<'static>, Error> {
+fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Arc<Preview<'static>>, Error> {
     if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
-        return Ok(p.get().preview.to_owned_preview());
+        return Ok(p.get().preview.clone());
     }
-    serde_json::from_value(from_py(preview, "preview")?).map_err(|e| Error::invalid("preview", e.to_string()))
+    serde_json::from_value(from_py(preview, "preview")?)
+        .map(Arc::new)
+        .map_err(|e| Error::invalid("preview", e.to_string()))
 }
 
 async fn get_policy_op(client: EcrClient, repository: String) -> Result<PyLifecyclePolicy, Failure> {
@@ -366,7 +367,7 @@ async fn preview_op(
 async fn expire_op(
     client: EcrClient,
     repository: String,
-    preview: Preview<'static>,
+    preview: Arc<Preview<'static>>,
     options: ExpireOptions,
 ) -> Result<Json, Failure> {
     Json::of(&client.expire_images(&repository, &preview, &options).await?)
@@ -390,8 +391,8 @@ fn preview_options(
         now: Some(now_arg(now)?),
         protected: protected.into_iter().collect::<BTreeSet<_>>(),
         compare_with_ecr,
-        poll_interval: seconds_arg("poll_interval", poll_interval)?,
-        ecr_timeout: seconds_arg("ecr_timeout", ecr_timeout)?,
+        poll_interval: ecr_core::time::seconds("poll_interval", poll_interval)?,
+        ecr_timeout: ecr_core::time::seconds("ecr_timeout", ecr_timeout)?,
     })
 }
 
@@ -403,34 +404,29 @@ fn expire_options(dry_run: bool, max_deletions: usize, protected: Vec<String>) -
     }
 }
 
-#[pymethods]
-impl PyEcrClient {
+client_methods! {
     /// The repository's lifecycle policy, validated (`LifecyclePolicyNotFoundError` when it has none).
-    fn get_lifecycle_policy(&self, py: Python<'_>, repository: String) -> PyResult<PyLifecyclePolicy> {
-        guard(|| tasks::run(self, py, &Hook::default(), |c| get_policy_op(c, repository)))
+    fn get_lifecycle_policy(&self, py, repository: String) -> PyLifecyclePolicy {
+        Ok(Op::new(move |c| get_policy_op(c, repository)))
     }
 
     /// Validates `policy` (a `LifecyclePolicy`, JSON text or a dict) and only then puts it on the
     /// repository; returns its lint warnings. An invalid policy is never sent (`PolicyValidationError`).
-    fn put_lifecycle_policy(&self, py: Python<'_>, repository: String, policy: &Bound<'_, PyAny>) -> PyResult<Json> {
-        guard(|| {
-            let text = policy_text_arg(policy).map_err(Failure::from)?;
-            tasks::run(self, py, &Hook::default(), |c| put_policy_op(c, repository, text))
-        })
+    fn put_lifecycle_policy(&self, py, repository: String, policy: &Bound<'_, PyAny>) -> Json {
+        let text = policy_text_arg(policy).map_err(Failure::from)?;
+        Ok(Op::new(move |c| put_policy_op(c, repository, text)))
     }
 
     /// Every image of a repository in every storage status (ACTIVE, ARCHIVED, ACTIVATING), all pages.
-    fn describe_images_all_statuses(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
-        guard(|| tasks::run(self, py, &Hook::default(), |c| all_images_op(c, repository)))
+    fn describe_images_all_statuses(&self, py, repository: String) -> Json {
+        Ok(Op::new(move |c| all_images_op(c, repository)))
     }
 
     /// The children of every manifest list among `images` (as for `LifecyclePolicy.evaluate`), read from
     /// their manifests: `{list_digest: [child digests]}`.
-    fn manifest_list_children(&self, py: Python<'_>, repository: String, images: &Bound<'_, PyAny>) -> PyResult<Json> {
-        guard(|| {
-            let images = images_arg(images).map_err(Failure::from)?;
-            tasks::run(self, py, &Hook::default(), |c| children_op(c, repository, images))
-        })
+    fn manifest_list_children(&self, py, repository: String, images: &Bound<'_, PyAny>) -> Json {
+        let images = images_arg(images).map_err(Failure::from)?;
+        Ok(Op::new(move |c| children_op(c, repository, images)))
     }
 
     /// Runs ECR's own lifecycle preview (of `policy`, or of the repository's policy), waits for it and reads
@@ -439,21 +435,19 @@ impl PyEcrClient {
     #[pyo3(signature = (repository, *, policy=None, poll_interval=5.0, timeout=300.0))]
     fn ecr_lifecycle_preview(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         policy: Option<&Bound<'_, PyAny>>,
         poll_interval: f64,
         timeout: f64,
-    ) -> PyResult<Json> {
-        guard(|| {
-            let args = EcrPreviewArgs {
-                repository,
-                policy: optional_policy_text(policy).map_err(Failure::from)?,
-                poll_interval: seconds_arg("poll_interval", poll_interval).map_err(Failure::from)?,
-                timeout: seconds_arg("timeout", timeout).map_err(Failure::from)?,
-            };
-            tasks::run(self, py, &Hook::default(), |c| ecr_preview_op(c, args))
-        })
+    ) -> Json {
+        let args = EcrPreviewArgs {
+            repository,
+            policy: optional_policy_text(policy).map_err(Failure::from)?,
+            poll_interval: ecr_core::time::seconds("poll_interval", poll_interval).map_err(Failure::from)?,
+            timeout: ecr_core::time::seconds("timeout", timeout).map_err(Failure::from)?,
+        };
+        Ok(Op::new(move |c| ecr_preview_op(c, args)))
     }
 
     /// Reads the repository's policy (or evaluates `policy`) and every image (manifest-list children
@@ -465,7 +459,7 @@ impl PyEcrClient {
     #[allow(clippy::too_many_arguments)]
     fn lifecycle_preview(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         policy: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
@@ -473,12 +467,10 @@ impl PyEcrClient {
         compare_with_ecr: bool,
         poll_interval: f64,
         ecr_timeout: f64,
-    ) -> PyResult<PyLifecycleReport> {
-        guard(|| {
-            let options = preview_options(policy, now, protected, compare_with_ecr, poll_interval, ecr_timeout)
-                .map_err(Failure::from)?;
-            tasks::run(self, py, &Hook::default(), |c| preview_op(c, repository, options))
-        })
+    ) -> PyLifecycleReport {
+        let options = preview_options(policy, now, protected, compare_with_ecr, poll_interval, ecr_timeout)
+            .map_err(Failure::from)?;
+        Ok(Op::new(move |c| preview_op(c, repository, options)))
     }
 
     /// Deletes exactly the images `preview` expires (a `LifecyclePreview` or its dict). Dry run unless
@@ -488,121 +480,15 @@ impl PyEcrClient {
     #[pyo3(signature = (repository, preview, *, dry_run=true, max_deletions=100, protected=Vec::new()))]
     fn expire_images(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         preview: &Bound<'_, PyAny>,
         dry_run: bool,
         max_deletions: usize,
         protected: Vec<String>,
-    ) -> PyResult<Json> {
-        guard(|| {
-            let preview = preview_arg(preview).map_err(Failure::from)?;
-            let options = expire_options(dry_run, max_deletions, protected);
-            tasks::run(self, py, &Hook::default(), |c| {
-                expire_op(c, repository, preview, options)
-            })
-        })
-    }
-}
-
-#[pymethods]
-impl PyAsyncEcrClient {
-    /// Awaitable of `EcrClient.get_lifecycle_policy`.
-    fn get_lifecycle_policy<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| tasks::start(self, py, Hook::default(), move |c| get_policy_op(c, repository)))
-    }
-
-    /// Awaitable of `EcrClient.put_lifecycle_policy`.
-    fn put_lifecycle_policy<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        policy: &Bound<'_, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let text = policy_text_arg(policy).map_err(Failure::from)?;
-            tasks::start(self, py, Hook::default(), move |c| put_policy_op(c, repository, text))
-        })
-    }
-
-    /// Awaitable of `EcrClient.describe_images_all_statuses`.
-    fn describe_images_all_statuses<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| tasks::start(self, py, Hook::default(), move |c| all_images_op(c, repository)))
-    }
-
-    /// Awaitable of `EcrClient.manifest_list_children`.
-    fn manifest_list_children<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        images: &Bound<'_, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let images = images_arg(images).map_err(Failure::from)?;
-            tasks::start(self, py, Hook::default(), move |c| children_op(c, repository, images))
-        })
-    }
-
-    /// Awaitable of `EcrClient.ecr_lifecycle_preview`.
-    #[pyo3(signature = (repository, *, policy=None, poll_interval=5.0, timeout=300.0))]
-    fn ecr_lifecycle_preview<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        policy: Option<&Bound<'_, PyAny>>,
-        poll_interval: f64,
-        timeout: f64,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let args = EcrPreviewArgs {
-                repository,
-                policy: optional_policy_text(policy).map_err(Failure::from)?,
-                poll_interval: seconds_arg("poll_interval", poll_interval).map_err(Failure::from)?,
-                timeout: seconds_arg("timeout", timeout).map_err(Failure::from)?,
-            };
-            tasks::start(self, py, Hook::default(), move |c| ecr_preview_op(c, args))
-        })
-    }
-
-    /// Awaitable of `EcrClient.lifecycle_preview`.
-    #[pyo3(signature = (repository, *, policy=None, now=None, protected=Vec::new(), compare_with_ecr=false,
-        poll_interval=5.0, ecr_timeout=300.0))]
-    #[allow(clippy::too_many_arguments)]
-    fn lifecycle_preview<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        policy: Option<&Bound<'_, PyAny>>,
-        now: Option<&Bound<'_, PyAny>>,
-        protected: Vec<String>,
-        compare_with_ecr: bool,
-        poll_interval: f64,
-        ecr_timeout: f64,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let options = preview_options(policy, now, protected, compare_with_ecr, poll_interval, ecr_timeout)
-                .map_err(Failure::from)?;
-            tasks::start(self, py, Hook::default(), move |c| preview_op(c, repository, options))
-        })
-    }
-
-    /// Awaitable of `EcrClient.expire_images`.
-    #[pyo3(signature = (repository, preview, *, dry_run=true, max_deletions=100, protected=Vec::new()))]
-    fn expire_images<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        preview: &Bound<'_, PyAny>,
-        dry_run: bool,
-        max_deletions: usize,
-        protected: Vec<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let preview = preview_arg(preview).map_err(Failure::from)?;
-            let options = expire_options(dry_run, max_deletions, protected);
-            tasks::start(self, py, Hook::default(), move |c| {
-                expire_op(c, repository, preview, options)
-            })
-        })
+    ) -> Json {
+        let preview = preview_arg(preview).map_err(Failure::from)?;
+        let options = expire_options(dry_run, max_deletions, protected);
+        Ok(Op::new(move |c| expire_op(c, repository, preview, options)))
     }
 }

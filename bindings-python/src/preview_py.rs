@@ -12,15 +12,17 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::conversions::{Json, to_py};
 
-/// The `lifecycle_preview` program's document for `preview` (taken apart) and `warnings`, as Python objects.
+/// The `lifecycle_preview` program's document for `preview` and `warnings`, as Python objects.
 pub(crate) fn preview_dict<'py>(
     py: Python<'py>,
-    mut preview: Preview<'_>,
+    preview: &Preview<'_>,
     warnings: &[Warning],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let results = std::mem::take(&mut preview.preview_results);
-    let document = to_py(py, &preview.to_document(warnings))?;
-    document.set_item(intern!(py, "previewResults"), results_list(py, &results)?)?;
+    let document = to_py(py, &preview.without_results().to_document(warnings))?;
+    document.set_item(
+        intern!(py, "previewResults"),
+        results_list(py, &preview.preview_results)?,
+    )?;
     Ok(document)
 }
 

@@ -12,9 +12,9 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use crate::auth::PyRegistryCredentials;
-use crate::calls::{awaitable, blocking};
 use crate::conversions::{Blob, Json, Manifest, bytes_arg};
 use crate::errors::{Failure, guard};
+use crate::tasks::{awaitable, blocking};
 
 /// The core client for `host` (or `url`), anonymous or with Basic credentials.
 fn core_client(

@@ -12,10 +12,9 @@ use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::client::{PyAsyncEcrClient, PyEcrClient};
 use crate::conversions::{Json, from_py};
 use crate::errors::{Failure, guard};
-use crate::tasks::{self, Hook, image_arg, now_arg, seconds_arg};
+use crate::tasks::{Hook, Op, client_methods, image_arg, now_arg};
 
 /// A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...; unknown fields and bad dates are
 /// errors naming the field).
@@ -224,9 +223,9 @@ struct Waiting {
 impl Waiting {
     fn options(&self, hook: &Hook) -> Result<WaitOptions, Error> {
         let mut wait = WaitOptions {
-            timeout: seconds_arg("timeout", self.timeout)?,
-            poll_interval: seconds_arg("poll_interval", self.poll_interval)?,
-            max_poll_interval: seconds_arg("max_poll_interval", self.max_poll_interval)?,
+            timeout: ecr_core::time::seconds("timeout", self.timeout)?,
+            poll_interval: ecr_core::time::seconds("poll_interval", self.poll_interval)?,
+            max_poll_interval: ecr_core::time::seconds("max_poll_interval", self.max_poll_interval)?,
             consistency_polls: self.consistency_polls.map(|n| n.max(1)),
             start_basic_scan: self.start_scan,
             ..WaitOptions::default()
@@ -318,8 +317,7 @@ async fn scan_type_op(client: EcrClient) -> Result<Option<String>, Failure> {
 
 const DEFAULT_TIMEOUT: f64 = 600.0;
 
-#[pymethods]
-impl PyEcrClient {
+client_methods! {
     /// Waits for the scan of an image (every selected platform of an index) and gates it on `policy`, like
     /// the `scan_gate` program's live mode; returns a `ScanDecision`.
     ///
@@ -334,7 +332,7 @@ impl PyEcrClient {
     #[allow(clippy::too_many_arguments)]
     fn gate_image(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         image: &Bound<'_, PyAny>,
         policy: &Bound<'_, PyAny>,
@@ -347,20 +345,18 @@ impl PyEcrClient {
         platforms: Vec<String>,
         scan_type: Option<&str>,
         on_progress: Option<Py<PyAny>>,
-    ) -> PyResult<PyScanDecision> {
-        guard(|| {
-            let hook = Hook::new(on_progress);
-            let waiting = Waiting {
-                timeout,
-                poll_interval,
-                max_poll_interval,
-                consistency_polls,
-                start_scan,
-            };
-            let args = gate_args(repository, image, policy, now, waiting, platforms, scan_type, &hook)
-                .map_err(Failure::from)?;
-            tasks::run(self, py, &hook, |c| gate_op(c, args))
-        })
+    ) -> PyScanDecision {
+        let hook = Hook::new(on_progress);
+        let waiting = Waiting {
+            timeout,
+            poll_interval,
+            max_poll_interval,
+            consistency_polls,
+            start_scan,
+        };
+        let args = gate_args(repository, image, policy, now, waiting, platforms, scan_type, &hook)
+            .map_err(Failure::from)?;
+        Ok(Op::hooked(hook, move |c| gate_op(c, args)))
     }
 
     /// Waits for the scan of one image (pinned by digest) to reach a final state; returns
@@ -371,7 +367,7 @@ impl PyEcrClient {
     #[allow(clippy::too_many_arguments)]
     fn wait_for_scan(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         digest: String,
         scan_type: Option<&str>,
@@ -381,166 +377,49 @@ impl PyEcrClient {
         consistency_polls: Option<u32>,
         start_scan: bool,
         on_progress: Option<Py<PyAny>>,
-    ) -> PyResult<Json> {
-        guard(|| {
-            let hook = Hook::new(on_progress);
-            let waiting = Waiting {
-                timeout,
-                poll_interval,
-                max_poll_interval,
-                consistency_polls,
-                start_scan,
-            };
-            let wait = waiting.options(&hook).map_err(Failure::from)?;
-            let scan_type = scan_type_arg(scan_type).map_err(Failure::from)?;
-            tasks::run(self, py, &hook, |c| wait_op(c, repository, digest, scan_type, wait))
-        })
+    ) -> Json {
+        let hook = Hook::new(on_progress);
+        let waiting = Waiting {
+            timeout,
+            poll_interval,
+            max_poll_interval,
+            consistency_polls,
+            start_scan,
+        };
+        let wait = waiting.options(&hook).map_err(Failure::from)?;
+        let scan_type = scan_type_arg(scan_type).map_err(Failure::from)?;
+        Ok(Op::hooked(hook, move |c| {
+            wait_op(c, repository, digest, scan_type, wait)
+        }))
     }
 
     /// Every page of DescribeImageScanFindings for one image, merged (as `parse_findings` returns it).
     /// Raises `ScanNotFoundError` when the image has no scan.
-    fn describe_scan_findings(&self, py: Python<'_>, repository: String, image: &Bound<'_, PyAny>) -> PyResult<Json> {
-        guard(|| {
-            let image = image_arg(image).map_err(Failure::from)?;
-            tasks::run(self, py, &Hook::default(), |c| findings_op(c, repository, image))
-        })
+    fn describe_scan_findings(&self, py, repository: String, image: &Bound<'_, PyAny>) -> Json {
+        let image = image_arg(image).map_err(Failure::from)?;
+        Ok(Op::new(move |c| {
+            findings_op(c, repository, image)
+        }))
     }
 
     /// Starts a basic scan of an image (`LimitExceededError` when one already ran today).
-    fn start_image_scan(&self, py: Python<'_>, repository: String, image: &Bound<'_, PyAny>) -> PyResult<()> {
-        guard(|| {
-            let image = image_arg(image).map_err(Failure::from)?;
-            tasks::run(self, py, &Hook::default(), |c| start_scan_op(c, repository, image))
-        })
+    fn start_image_scan(&self, py, repository: String, image: &Bound<'_, PyAny>) -> () {
+        let image = image_arg(image).map_err(Failure::from)?;
+        Ok(Op::new(move |c| {
+            start_scan_op(c, repository, image)
+        }))
     }
 
     /// Resolves a tag or digest to `{"repository", "digest", "mediaType", "children"}` (children: the
     /// platform images of an index).
-    fn resolve_image(&self, py: Python<'_>, repository: String, image: &Bound<'_, PyAny>) -> PyResult<Json> {
-        guard(|| {
-            let image = image_arg(image).map_err(Failure::from)?;
-            tasks::run(self, py, &Hook::default(), |c| resolve_op(c, repository, image))
-        })
+    fn resolve_image(&self, py, repository: String, image: &Bound<'_, PyAny>) -> Json {
+        let image = image_arg(image).map_err(Failure::from)?;
+        Ok(Op::new(move |c| resolve_op(c, repository, image)))
     }
 
     /// The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `None` when it does not say.
-    fn registry_scan_type(&self, py: Python<'_>) -> PyResult<Option<String>> {
-        guard(|| tasks::run(self, py, &Hook::default(), scan_type_op))
-    }
-}
-
-#[pymethods]
-impl PyAsyncEcrClient {
-    /// Awaitable of `EcrClient.gate_image` (same arguments; `on_progress` is called from a worker thread).
-    #[pyo3(signature = (repository, image, policy, *, now=None, timeout=DEFAULT_TIMEOUT, poll_interval=5.0,
-        max_poll_interval=30.0, consistency_polls=None, start_scan=false, platforms=Vec::new(), scan_type=None,
-        on_progress=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn gate_image<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        image: &Bound<'_, PyAny>,
-        policy: &Bound<'_, PyAny>,
-        now: Option<&Bound<'_, PyAny>>,
-        timeout: f64,
-        poll_interval: f64,
-        max_poll_interval: f64,
-        consistency_polls: Option<u32>,
-        start_scan: bool,
-        platforms: Vec<String>,
-        scan_type: Option<&str>,
-        on_progress: Option<Py<PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let hook = Hook::new(on_progress);
-            let waiting = Waiting {
-                timeout,
-                poll_interval,
-                max_poll_interval,
-                consistency_polls,
-                start_scan,
-            };
-            let args = gate_args(repository, image, policy, now, waiting, platforms, scan_type, &hook)
-                .map_err(Failure::from)?;
-            tasks::start(self, py, hook, |c| gate_op(c, args))
-        })
-    }
-
-    /// Awaitable of `EcrClient.wait_for_scan`.
-    #[pyo3(signature = (repository, digest, *, scan_type=None, timeout=DEFAULT_TIMEOUT, poll_interval=5.0,
-        max_poll_interval=30.0, consistency_polls=None, start_scan=false, on_progress=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn wait_for_scan<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        digest: String,
-        scan_type: Option<&str>,
-        timeout: f64,
-        poll_interval: f64,
-        max_poll_interval: f64,
-        consistency_polls: Option<u32>,
-        start_scan: bool,
-        on_progress: Option<Py<PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let hook = Hook::new(on_progress);
-            let waiting = Waiting {
-                timeout,
-                poll_interval,
-                max_poll_interval,
-                consistency_polls,
-                start_scan,
-            };
-            let wait = waiting.options(&hook).map_err(Failure::from)?;
-            let scan_type = scan_type_arg(scan_type).map_err(Failure::from)?;
-            tasks::start(self, py, hook, move |c| wait_op(c, repository, digest, scan_type, wait))
-        })
-    }
-
-    /// Awaitable of `EcrClient.describe_scan_findings`.
-    fn describe_scan_findings<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        image: &Bound<'_, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let image = image_arg(image).map_err(Failure::from)?;
-            tasks::start(self, py, Hook::default(), move |c| findings_op(c, repository, image))
-        })
-    }
-
-    /// Awaitable of `EcrClient.start_image_scan`.
-    fn start_image_scan<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        image: &Bound<'_, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let image = image_arg(image).map_err(Failure::from)?;
-            tasks::start(self, py, Hook::default(), move |c| start_scan_op(c, repository, image))
-        })
-    }
-
-    /// Awaitable of `EcrClient.resolve_image`.
-    fn resolve_image<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        image: &Bound<'_, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let image = image_arg(image).map_err(Failure::from)?;
-            tasks::start(self, py, Hook::default(), move |c| resolve_op(c, repository, image))
-        })
-    }
-
-    /// Awaitable of `EcrClient.registry_scan_type`.
-    fn registry_scan_type<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| tasks::start(self, py, Hook::default(), scan_type_op))
+    fn registry_scan_type(&self, py) -> Option<String> {
+        Ok(Op::new(scan_type_op))
     }
 }
 

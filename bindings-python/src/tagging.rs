@@ -5,19 +5,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use ecr_core::Error;
 use ecr_core::tagging::{
     BuildContext, PlanCheck, PlanReport, RepositoryState, TagPlan, TagPolicy, TagStrategy, evaluate,
 };
 use ecr_core::types::{ImageDetail, TagMutability};
-use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 use serde_json::Value;
 
-use crate::calls::{blocking, with_lazy};
-use crate::client::{PyAsyncEcrClient, PyEcrClient};
 use crate::conversions::{Json, from_py, typed_arg};
 use crate::errors::{Failure, guard};
+use crate::tasks::{Op, client_methods};
 
 /// A build context from a dict in `BuildContext` shape or its JSON text.
 fn context_arg(obj: &Bound<'_, PyAny>) -> Result<BuildContext, Error> {
@@ -321,56 +320,29 @@ mod ops {
     }
 }
 
-#[pymethods]
-impl PyEcrClient {
+client_methods! {
     /// Plans the tags of a build and checks the plan against `policy` and the live repository (its
     /// mutability, exclusion filters and every tagged image); `digest` is the digest about to be pushed.
     #[pyo3(signature = (repository, strategy, context, *, policy=None, digest=None))]
     fn check_tag_plan(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         strategy: &PyTagStrategy,
         context: &Bound<'_, PyAny>,
         policy: Option<&Bound<'_, PyAny>>,
         digest: Option<String>,
-    ) -> PyResult<PyPlanReport> {
-        guard(|| {
-            let args = CheckArgs::new(repository, strategy, context, policy, digest).map_err(Failure::from)?;
-            let client: EcrClient = self.client.clone();
-            blocking(py, ops::check_tag_plan(client, args))
-        })
+    ) -> PyPlanReport {
+        let args = CheckArgs::new(repository, strategy, context, policy, digest).map_err(Failure::from)?;
+        Ok(Op::new(move |c| ops::check_tag_plan(c, args)))
     }
 
     /// What the tag checks read from a repository: `{"mutability", "exclusionFilters", "imageDetails"}`
     /// (every tagged image, archived ones included).
-    fn repository_tag_state(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
-        guard(|| blocking(py, ops::repository_tag_state(self.client.clone(), repository)))
-    }
-}
-
-#[pymethods]
-impl PyAsyncEcrClient {
-    /// Plans and checks a build's tags against the live repository (awaitable `PlanReport`).
-    #[pyo3(signature = (repository, strategy, context, *, policy=None, digest=None))]
-    fn check_tag_plan<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        strategy: &PyTagStrategy,
-        context: &Bound<'_, PyAny>,
-        policy: Option<&Bound<'_, PyAny>>,
-        digest: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let args = CheckArgs::new(repository, strategy, context, policy, digest).map_err(Failure::from)?;
-            with_lazy(py, &self.lazy, move |c| ops::check_tag_plan(c, args))
-        })
-    }
-
-    /// What the tag checks read from a repository (awaitable dict).
-    fn repository_tag_state<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| with_lazy(py, &self.lazy, move |c| ops::repository_tag_state(c, repository)))
+    fn repository_tag_state(&self, py, repository: String) -> Json {
+        Ok(Op::new(move |c| {
+            ops::repository_tag_state(c, repository)
+        }))
     }
 }
 

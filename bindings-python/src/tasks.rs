@@ -1,7 +1,8 @@
-//! Running client operations whose result is any Python value (a dict, or a class such as `ScanDecision`),
-//! on both clients, with an optional Python callback ([`Hook`]) whose exception aborts the operation.
-//!
-//! The scan and lifecycle methods use these instead of `client.rs`' `Json`-only helpers.
+//! The one way operations run: [`run`] (blocking, GIL released) over the core client of an `EcrClient` and
+//! [`start`] (an asyncio awaitable) over the lazily built one of an `AsyncEcrClient`, with an optional Python
+//! callback ([`Hook`]) whose exception aborts the operation; [`blocking`] and [`awaitable`], which they are
+//! made of, for futures over other handles (an `Authenticator`, a `RegistryClient`). Results are any Python
+//! value (a dict, or a class such as `ScanDecision`).
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -10,7 +11,7 @@ use ecr_core::EcrClient;
 use pyo3::prelude::*;
 use tokio::sync::Notify;
 
-use crate::client::{PyAsyncEcrClient, PyEcrClient};
+use crate::config::LazyClient;
 use crate::conversions::{datetime_text, to_py};
 use crate::errors::Failure;
 use crate::runtime;
@@ -85,19 +86,35 @@ impl Hook {
 }
 
 /// Runs an operation on the blocking client (GIL released while waiting).
-pub(crate) fn run<T, F>(this: &PyEcrClient, py: Python<'_>, hook: &Hook, op: impl FnOnce(EcrClient) -> F) -> PyResult<T>
+pub(crate) fn run<T, F>(client: &EcrClient, py: Python<'_>, hook: &Hook, op: impl FnOnce(EcrClient) -> F) -> PyResult<T>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Failure>> + Send + 'static,
 {
-    let fut = hook.guarded(op(this.client.clone()));
-    let result = runtime::block_on(py, runtime::spawn(fut));
-    hook.finish(result)
+    hook.finish(blocking(py, hook.guarded(op(client.clone()))))
+}
+
+/// Runs `fut` to completion on the module runtime, with the GIL released.
+pub(crate) fn blocking<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Failure>> + Send + 'static,
+{
+    runtime::block_on(py, runtime::spawn(fut))
+}
+
+/// Starts `fut` as an asyncio awaitable.
+pub(crate) fn awaitable<'py, T, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+    F: Future<Output = Result<T, Failure>> + Send + 'static,
+{
+    pyo3_async_runtimes::tokio::future_into_py(py, runtime::spawn(fut))
 }
 
 /// Starts an operation on the asyncio client; returns the awaitable.
 pub(crate) fn start<'py, T, F>(
-    this: &PyAsyncEcrClient,
+    lazy: &LazyClient,
     py: Python<'py>,
     hook: Hook,
     op: impl FnOnce(EcrClient) -> F + Send + 'static,
@@ -106,11 +123,92 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
     F: Future<Output = Result<T, Failure>> + Send + 'static,
 {
-    let lazy = this.lazy.clone();
+    let lazy = lazy.clone();
     let inner = hook.guarded(async move { op(lazy.get().await?).await });
     let task = runtime::spawn(inner);
     pyo3_async_runtimes::tokio::future_into_py(py, async move { hook.finish(task.await) })
 }
+
+/// What a client method runs: the operation over the core client, and the hook it reports through.
+pub(crate) struct Op<G> {
+    hook: Hook,
+    make: G,
+}
+
+impl<G> Op<G> {
+    /// An operation without a callback.
+    pub(crate) fn new(make: G) -> Self {
+        Self::hooked(Hook::default(), make)
+    }
+
+    /// An operation whose callback `hook` may abort it.
+    pub(crate) fn hooked(hook: Hook, make: G) -> Self {
+        Self { hook, make }
+    }
+
+    /// Runs it on the blocking client ([`run`]).
+    pub(crate) fn run<T, F>(self, client: &EcrClient, py: Python<'_>) -> PyResult<T>
+    where
+        G: FnOnce(EcrClient) -> F,
+        T: Send + 'static,
+        F: Future<Output = Result<T, Failure>> + Send + 'static,
+    {
+        run(client, py, &self.hook, self.make)
+    }
+
+    /// Starts it on the asyncio client ([`start`]).
+    pub(crate) fn start<'py, T, F>(self, lazy: &LazyClient, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>
+    where
+        G: FnOnce(EcrClient) -> F + Send + 'static,
+        T: for<'a> IntoPyObject<'a> + Send + 'static,
+        F: Future<Output = Result<T, Failure>> + Send + 'static,
+    {
+        start(lazy, py, self.hook, self.make)
+    }
+}
+
+/// Writes client methods once for both clients. Each body reads its arguments (holding the GIL) and returns
+/// a `PyResult<Op<_>>`; on `EcrClient` the method runs it and returns its result (`-> T`), on `AsyncEcrClient`
+/// the method of the same name and signature returns an awaitable of it.
+macro_rules! client_methods {
+    ($(
+        $(#[$meta:meta])*
+        fn $name:ident(&self, $py:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
+    )*) => {
+        #[pyo3::pymethods]
+        impl $crate::client::PyEcrClient {
+            $(
+                $(#[$meta])*
+                fn $name(&self, $py: pyo3::Python<'_> $(, $arg: $ty)*) -> pyo3::PyResult<$ret> {
+                    let client = &self.client;
+                    $crate::errors::guard(|| {
+                        let op: pyo3::PyResult<_> = $body;
+                        op?.run(client, $py)
+                    })
+                }
+            )*
+        }
+
+        #[pyo3::pymethods]
+        impl $crate::client::PyAsyncEcrClient {
+            $(
+                $(#[$meta])*
+                fn $name<'py>(
+                    &self,
+                    $py: pyo3::Python<'py>
+                    $(, $arg: $ty)*
+                ) -> pyo3::PyResult<pyo3::Bound<'py, pyo3::PyAny>> {
+                    let lazy = &self.lazy;
+                    $crate::errors::guard(|| {
+                        let op: pyo3::PyResult<_> = $body;
+                        op?.start(lazy, $py)
+                    })
+                }
+            )*
+        }
+    };
+}
+pub(crate) use client_methods;
 
 /// An optional instant argument: `None` (now), an RFC 3339 string, or a timezone-aware `datetime`.
 pub(crate) fn now_arg(now: Option<&Bound<'_, PyAny>>) -> Result<ecr_core::time::Timestamp, ecr_core::Error> {
@@ -133,18 +231,6 @@ pub(crate) fn now_arg(now: Option<&Bound<'_, PyAny>>) -> Result<ecr_core::time::
 
 fn chrono_now() -> ecr_core::time::Timestamp {
     ecr_core::time::Timestamp::from(std::time::SystemTime::now())
-}
-
-/// A positive, finite number of seconds.
-pub(crate) fn seconds_arg(what: &str, secs: f64) -> Result<std::time::Duration, ecr_core::Error> {
-    if secs.is_finite() && secs > 0.0 {
-        std::time::Duration::try_from_secs_f64(secs).map_err(|e| ecr_core::Error::invalid(what, e.to_string()))
-    } else {
-        Err(ecr_core::Error::invalid(
-            what,
-            format!("{secs} is not a positive number of seconds"),
-        ))
-    }
 }
 
 /// One image: a string (`sha256:...` is a digest, anything else a tag) or an `ImageId` dict.

@@ -3,23 +3,19 @@
 //! `audit_repository` program), `image_replication_status`; and the pure `build_record` (in-toto Statement
 //! v1) and `default_lifecycle_policy`.
 
-use std::time::Duration;
-
-use ecr_core::reference::ImageReference;
+use ecr_core::Error;
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, EnsureOptions, FetchedImage, ParsedManifest,
-    PlatformDigest, Referrer, RegistryAccess, RegistryAuth, ReplicationStatus, ReplicationWait, VerifyPushRequest,
+    BuildRecord, BuildRecordInput, Check, CheckPolicy, EnsureOptions, FetchedImage, ParsedManifest, PlatformDigest,
+    Referrer, RegistryAuth, ReplicationStatus, ReplicationWait, VerifyPushRequest, VerifyPushSpec,
 };
-use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
 use serde_json::Value;
 
 use crate::auth::{PyRegistryCredentials, timestamp_arg};
-use crate::calls::{blocking, with_lazy};
-use crate::client::{PyAsyncEcrClient, PyEcrClient};
-use crate::conversions::{Json, bytes_arg, from_py, image_ids_arg, platforms_arg, seconds_arg, typed_arg};
+use crate::conversions::{Json, bytes_arg, from_py, image_ids_arg, platforms_arg, typed_arg};
 use crate::errors::{Failure, guard};
 use crate::registry::PyImageConfig;
+use crate::tasks::{Op, client_methods};
 
 /// The request of `verify_push`, built as the `verify_push` program builds it: the image reference gives
 /// host, repository, its tag and digest (`digest` must agree); further tags are added once each.
@@ -29,86 +25,12 @@ struct PushArgs {
     auth: Option<RegistryAuth>,
 }
 
-/// The loose arguments of `verify_push`.
-struct PushInput<'a> {
-    image: &'a str,
-    tags: Vec<String>,
-    digest: Option<String>,
-    platforms: Vec<String>,
-    registry_url: Option<String>,
-    require: Option<String>,
-    warn: Option<String>,
-    skip: Option<String>,
-    /// A check policy table (`{"labels": "warn", ...}`), applied before the lists.
-    checks: Option<Value>,
-    replication_regions: Vec<String>,
-    replication_timeout: f64,
-    referrer_types: Vec<String>,
-}
-
-impl PushInput<'_> {
-    fn into_request(self) -> Result<VerifyPushRequest, Error> {
-        let image: ImageReference = self.image.parse()?;
-        let digest = match (self.digest, image.digest()) {
-            (Some(d), Some(i)) if d != i => {
-                return Err(Error::invalid(
-                    "digest",
-                    format!("{d} differs from the digest in the image reference ({i})"),
-                ));
-            }
-            (Some(d), _) => d,
-            (None, Some(i)) => i.to_owned(),
-            (None, None) => return Err(Error::invalid("digest", "required (or give an image with @sha256:...)")),
-        };
-        let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
-        for t in self.tags {
-            if !tags.contains(&t) {
-                tags.push(t);
-            }
-        }
-        let platforms = self
-            .platforms
-            .iter()
-            .map(|p| p.parse())
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut checks = CheckPolicy::default();
-        if !self.replication_regions.is_empty() {
-            checks = checks.set(Check::Replication, CheckLevel::Required);
-        }
-        let checks = policy_with(checks, self.checks.as_ref(), self.require, self.warn, self.skip)?;
-        if !(self.replication_timeout.is_finite() && self.replication_timeout >= 0.0) {
-            return Err(Error::invalid(
-                "replication_timeout",
-                "must be a non-negative number of seconds",
-            ));
-        }
-        Ok(VerifyPushRequest {
-            registry_host: image.host().to_string(),
-            repository: image.repository().to_owned(),
-            tags,
-            digest,
-            platforms,
-            checks,
-            registry: Some(RegistryAccess {
-                url: self.registry_url,
-                auth: RegistryAuth::Anonymous,
-            }),
-            replication: ReplicationWait {
-                regions: self.replication_regions,
-                timeout: Duration::from_secs_f64(self.replication_timeout),
-                ..Default::default()
-            },
-            referrer_artifact_types: self.referrer_types,
-        })
-    }
-}
-
 /// `EnsureOptions` from an optional dict (`settings`, `lifecyclePolicy`, `apply`); missing keys keep the
 /// defaults (recommended settings, the default lifecycle policy, no apply).
 fn ensure_options(given: Option<Value>) -> Result<EnsureOptions, Error> {
     match given {
         None | Some(Value::Null) => Ok(EnsureOptions::default()),
-        Some(Value::Object(map)) => EnsureOptions::defaults_with(map, "options"),
+        Some(given @ Value::Object(_)) => ecr_core::types::from_json(given, "options"),
         Some(_) => Err(Error::invalid("options", "expected a dict")),
     }
 }
@@ -185,8 +107,8 @@ fn push_args(
         .filter(|c| !c.is_none())
         .map(|c| from_py(c, "checks"))
         .transpose()?;
-    let request = PushInput {
-        image,
+    let request = VerifyPushSpec {
+        image: image.to_owned(),
         tags,
         digest,
         platforms,
@@ -196,7 +118,7 @@ fn push_args(
         skip,
         checks,
         replication_regions,
-        replication_timeout,
+        replication_timeout: Some(replication_timeout),
         referrer_types,
     }
     .into_request()?;
@@ -215,8 +137,7 @@ fn ensure_arg(options: Option<&Bound<'_, PyAny>>) -> Result<EnsureOptions, Error
     )
 }
 
-#[pymethods]
-impl PyEcrClient {
+client_methods! {
     /// Verifies a push as the `verify_push` program does: every tag → `digest`, manifest integrity,
     /// `platforms` (`os/arch[/variant]`), image config over the registry protocol (non-root, OCI labels, no
     /// secret-looking env, healthcheck), optionally replication and referrers. `image` is
@@ -231,7 +152,7 @@ impl PyEcrClient {
     #[allow(clippy::too_many_arguments)]
     fn verify_push(
         &self,
-        py: Python<'_>,
+        py,
         image: &str,
         tags: Vec<String>,
         digest: Option<String>,
@@ -245,38 +166,35 @@ impl PyEcrClient {
         replication_regions: Vec<String>,
         replication_timeout: f64,
         referrer_types: Vec<String>,
-    ) -> PyResult<Json> {
-        guard(|| {
-            let args = push_args(
-                image,
-                tags,
-                digest,
-                platforms,
-                registry_url,
-                registry_credentials,
-                require,
-                warn,
-                skip,
-                checks,
-                replication_regions,
-                replication_timeout,
-                referrer_types,
-            )
-            .map_err(Failure::from)?;
-            let client: EcrClient = self.client.clone();
-            blocking(py, ops::verify_push(client, args))
-        })
+    ) -> Json {
+        let args = push_args(
+            image,
+            tags,
+            digest,
+            platforms,
+            registry_url,
+            registry_credentials,
+            require,
+            warn,
+            skip,
+            checks,
+            replication_regions,
+            replication_timeout,
+            referrer_types,
+        )
+        .map_err(Failure::from)?;
+        Ok(Op::new(move |c| ops::verify_push(c, args)))
     }
 
     /// Audits one repository (tag mutability, effective scanning, encryption, lifecycle policy, repository
     /// policy): the report the `audit_repository` program prints.
-    fn audit_repository(&self, py: Python<'_>, name: String) -> PyResult<Json> {
-        guard(|| blocking(py, ops::audit_repository(self.client.clone(), name)))
+    fn audit_repository(&self, py, name: String) -> Json {
+        Ok(Op::new(move |c| ops::audit_repository(c, name)))
     }
 
     /// Audits every repository of the registry: `{"passed", "repositories": [report, ...]}`.
-    fn audit_all_repositories(&self, py: Python<'_>) -> PyResult<Json> {
-        guard(|| blocking(py, ops::audit_all_repositories(self.client.clone())))
+    fn audit_all_repositories(&self, py) -> Json {
+        Ok(Op::new(ops::audit_all_repositories))
     }
 
     /// Creates `name` with the safe defaults, or reports its drift from them, fixing it when
@@ -285,107 +203,19 @@ impl PyEcrClient {
     /// lifecycle check). Returns `{"repository", "created", "drift": [{"setting", "expected", "actual",
     /// "fixed"}]}`.
     #[pyo3(signature = (name, options=None))]
-    fn ensure_repository(&self, py: Python<'_>, name: String, options: Option<&Bound<'_, PyAny>>) -> PyResult<Json> {
-        guard(|| {
-            let options = ensure_arg(options).map_err(Failure::from)?;
-            blocking(py, ops::ensure_repository(self.client.clone(), name, options))
-        })
+    fn ensure_repository(&self, py, name: String, options: Option<&Bound<'_, PyAny>>) -> Json {
+        let options = ensure_arg(options).map_err(Failure::from)?;
+        Ok(Op::new(move |c| {
+            ops::ensure_repository(c, name, options)
+        }))
     }
 
     /// The replication status of an image in each destination: `[{"region", "registryId", "status",
     /// "failureCode"}]`.
-    fn image_replication_status(&self, py: Python<'_>, repository: String, digest: String) -> PyResult<Json> {
-        guard(|| {
-            blocking(
-                py,
-                ops::image_replication_status(self.client.clone(), repository, digest),
-            )
-        })
-    }
-}
-
-#[pymethods]
-impl PyAsyncEcrClient {
-    /// Verifies a push (awaitable; arguments and result as for `EcrClient.verify_push`).
-    #[pyo3(signature = (image, *, tags=Vec::new(), digest=None, platforms=Vec::new(), registry_url=None,
-        registry_credentials=None, require=None, warn=None, skip=None, checks=None, replication_regions=Vec::new(),
-        replication_timeout=300.0, referrer_types=Vec::new()))]
-    #[allow(clippy::too_many_arguments)]
-    fn verify_push<'py>(
-        &self,
-        py: Python<'py>,
-        image: &str,
-        tags: Vec<String>,
-        digest: Option<String>,
-        platforms: Vec<String>,
-        registry_url: Option<String>,
-        registry_credentials: Option<&PyRegistryCredentials>,
-        require: Option<String>,
-        warn: Option<String>,
-        skip: Option<String>,
-        checks: Option<&Bound<'_, PyAny>>,
-        replication_regions: Vec<String>,
-        replication_timeout: f64,
-        referrer_types: Vec<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let args = push_args(
-                image,
-                tags,
-                digest,
-                platforms,
-                registry_url,
-                registry_credentials,
-                require,
-                warn,
-                skip,
-                checks,
-                replication_regions,
-                replication_timeout,
-                referrer_types,
-            )
-            .map_err(Failure::from)?;
-            with_lazy(py, &self.lazy, move |c| ops::verify_push(c, args))
-        })
-    }
-
-    /// Audits one repository (awaitable report).
-    fn audit_repository<'py>(&self, py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| with_lazy(py, &self.lazy, move |c| ops::audit_repository(c, name)))
-    }
-
-    /// Audits every repository of the registry (awaitable).
-    fn audit_all_repositories<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| with_lazy(py, &self.lazy, ops::audit_all_repositories))
-    }
-
-    /// Creates a repository with the safe defaults or reports (and optionally fixes) its drift (awaitable;
-    /// `options` as for `EcrClient.ensure_repository`).
-    #[pyo3(signature = (name, options=None))]
-    fn ensure_repository<'py>(
-        &self,
-        py: Python<'py>,
-        name: String,
-        options: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let options = ensure_arg(options).map_err(Failure::from)?;
-            with_lazy(py, &self.lazy, move |c| ops::ensure_repository(c, name, options))
-        })
-    }
-
-    /// The replication status of an image in each destination (awaitable).
-    fn image_replication_status<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        digest: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            with_lazy(py, &self.lazy, move |c| {
-                ops::image_replication_status(c, repository, digest)
-            })
-        })
+    fn image_replication_status(&self, py, repository: String, digest: String) -> Json {
+        Ok(Op::new(move |c| {
+            ops::image_replication_status(c, repository, digest)
+        }))
     }
 }
 
@@ -568,8 +398,8 @@ pub(crate) fn parse_manifest(data: &Bound<'_, PyAny>) -> PyResult<Json> {
 fn replication_wait(regions: Vec<String>, timeout: f64, interval: f64) -> Result<ReplicationWait, Error> {
     Ok(ReplicationWait {
         regions,
-        timeout: seconds_arg(timeout, "timeout")?,
-        interval: seconds_arg(interval, "interval")?,
+        timeout: ecr_core::time::seconds("timeout", timeout)?,
+        interval: ecr_core::time::seconds("interval", interval)?,
     })
 }
 
@@ -623,120 +453,49 @@ mod lookups {
     }
 }
 
-#[pymethods]
-impl PyEcrClient {
+client_methods! {
     /// Polls the replication status of an image until no required destination is `IN_PROGRESS` or
     /// `timeout` seconds have passed; returns the last statuses seen (judge them with `check_replication`).
     #[pyo3(signature = (repository, digest, *, regions=Vec::new(), timeout=300.0, interval=10.0))]
     fn wait_for_replication(
         &self,
-        py: Python<'_>,
+        py,
         repository: String,
         digest: String,
         regions: Vec<String>,
         timeout: f64,
         interval: f64,
-    ) -> PyResult<Json> {
-        guard(|| {
-            let wait = replication_wait(regions, timeout, interval).map_err(Failure::from)?;
-            blocking(
-                py,
-                lookups::wait_for_replication(self.client.clone(), repository, digest, wait),
-            )
-        })
+    ) -> Json {
+        let wait = replication_wait(regions, timeout, interval).map_err(Failure::from)?;
+        Ok(Op::new(move |c| {
+            lookups::wait_for_replication(c, repository, digest, wait)
+        }))
     }
 
     /// Every referrer (signature, SBOM, ...) ECR stores for `digest`: `[{"digest", "mediaType",
     /// "artifactType", "size", "annotations", "artifactStatus"}]`.
-    fn list_image_referrers(&self, py: Python<'_>, repository: String, digest: String) -> PyResult<Json> {
-        guard(|| {
-            blocking(
-                py,
-                lookups::list_image_referrers(self.client.clone(), repository, digest),
-            )
-        })
+    fn list_image_referrers(&self, py, repository: String, digest: String) -> Json {
+        Ok(Op::new(move |c| {
+            lookups::list_image_referrers(c, repository, digest)
+        }))
     }
 
     /// BatchGetImage for `image_ids` (tags or digests), every manifest and index media type accepted:
     /// `{"images": [{"imageId", "digest", "manifest", "mediaType"}], "failures": [{"imageId", "code",
     /// "reason"}]}`.
-    fn batch_get_images(&self, py: Python<'_>, repository: String, image_ids: &Bound<'_, PyAny>) -> PyResult<Json> {
-        guard(|| {
-            let ids = image_ids_arg(Some(image_ids)).map_err(Failure::from)?;
-            blocking(py, lookups::batch_get_images(self.client.clone(), repository, ids))
-        })
+    fn batch_get_images(&self, py, repository: String, image_ids: &Bound<'_, PyAny>) -> Json {
+        let ids = image_ids_arg(Some(image_ids)).map_err(Failure::from)?;
+        Ok(Op::new(move |c| {
+            lookups::batch_get_images(c, repository, ids)
+        }))
     }
 
     /// Resolves every tag and `digest` in one BatchGetImage: `{"lookup", "resolution": {"ok", "problems"},
     /// "finding"}` (`finding` is the tags check of `verify_push`).
-    fn resolve_tags(&self, py: Python<'_>, repository: String, tags: Vec<String>, digest: String) -> PyResult<Json> {
-        guard(|| blocking(py, lookups::resolve_tags(self.client.clone(), repository, tags, digest)))
-    }
-}
-
-#[pymethods]
-impl PyAsyncEcrClient {
-    /// Polls the replication status of an image (awaitable; arguments and result as for
-    /// `EcrClient.wait_for_replication`).
-    #[pyo3(signature = (repository, digest, *, regions=Vec::new(), timeout=300.0, interval=10.0))]
-    fn wait_for_replication<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        digest: String,
-        regions: Vec<String>,
-        timeout: f64,
-        interval: f64,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let wait = replication_wait(regions, timeout, interval).map_err(Failure::from)?;
-            with_lazy(py, &self.lazy, move |c| {
-                lookups::wait_for_replication(c, repository, digest, wait)
-            })
-        })
-    }
-
-    /// Every referrer ECR stores for `digest` (awaitable).
-    fn list_image_referrers<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        digest: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            with_lazy(py, &self.lazy, move |c| {
-                lookups::list_image_referrers(c, repository, digest)
-            })
-        })
-    }
-
-    /// BatchGetImage for `image_ids` (awaitable; result as for `EcrClient.batch_get_images`).
-    fn batch_get_images<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        image_ids: &Bound<'_, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            let ids = image_ids_arg(Some(image_ids)).map_err(Failure::from)?;
-            with_lazy(py, &self.lazy, move |c| lookups::batch_get_images(c, repository, ids))
-        })
-    }
-
-    /// Resolves every tag and `digest` in one BatchGetImage (awaitable; result as for
-    /// `EcrClient.resolve_tags`).
-    fn resolve_tags<'py>(
-        &self,
-        py: Python<'py>,
-        repository: String,
-        tags: Vec<String>,
-        digest: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            with_lazy(py, &self.lazy, move |c| {
-                lookups::resolve_tags(c, repository, tags, digest)
-            })
-        })
+    fn resolve_tags(&self, py, repository: String, tags: Vec<String>, digest: String) -> Json {
+        Ok(Op::new(move |c| {
+            lookups::resolve_tags(c, repository, tags, digest)
+        }))
     }
 }
 
@@ -784,48 +543,27 @@ mod audit_reads {
     }
 }
 
-#[pymethods]
-impl PyEcrClient {
+client_methods! {
     /// The effective scanning configuration of a repository (what the audit reads): `{"scanFrequency",
     /// "scanOnPush", "appliedFilters"}`.
-    fn repository_scanning(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
-        guard(|| blocking(py, audit_reads::repository_scanning(self.client.clone(), repository)))
+    fn repository_scanning(&self, py, repository: String) -> Json {
+        Ok(Op::new(move |c| {
+            audit_reads::repository_scanning(c, repository)
+        }))
     }
 
     /// The repository's lifecycle policy text, `None` when it has none.
-    fn lifecycle_policy_text(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
-        guard(|| blocking(py, audit_reads::lifecycle_policy_text(self.client.clone(), repository)))
+    fn lifecycle_policy_text(&self, py, repository: String) -> Json {
+        Ok(Op::new(move |c| {
+            audit_reads::lifecycle_policy_text(c, repository)
+        }))
     }
 
     /// The repository policy text, `None` when it has none.
-    fn repository_policy_text(&self, py: Python<'_>, repository: String) -> PyResult<Json> {
-        guard(|| blocking(py, audit_reads::repository_policy_text(self.client.clone(), repository)))
-    }
-}
-
-#[pymethods]
-impl PyAsyncEcrClient {
-    /// The effective scanning configuration of a repository (awaitable; as `EcrClient.repository_scanning`).
-    fn repository_scanning<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| with_lazy(py, &self.lazy, move |c| audit_reads::repository_scanning(c, repository)))
-    }
-
-    /// The repository's lifecycle policy text, `None` when it has none (awaitable).
-    fn lifecycle_policy_text<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            with_lazy(py, &self.lazy, move |c| {
-                audit_reads::lifecycle_policy_text(c, repository)
-            })
-        })
-    }
-
-    /// The repository policy text, `None` when it has none (awaitable).
-    fn repository_policy_text<'py>(&self, py: Python<'py>, repository: String) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| {
-            with_lazy(py, &self.lazy, move |c| {
-                audit_reads::repository_policy_text(c, repository)
-            })
-        })
+    fn repository_policy_text(&self, py, repository: String) -> Json {
+        Ok(Op::new(move |c| {
+            audit_reads::repository_policy_text(c, repository)
+        }))
     }
 }
 

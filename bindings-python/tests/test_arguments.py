@@ -17,7 +17,7 @@ def offline() -> ecr_core.EcrClient:
 
 
 def test_unknown_settings_key(offline: ecr_core.EcrClient) -> None:
-    with pytest.raises(ecr_core.InvalidArgumentError, match=r'unknown key "scanOnPsuh"'):
+    with pytest.raises(ecr_core.InvalidArgumentError, match=r"settings\.scanOnPsuh: unknown field `scanOnPsuh`"):
         offline.create_repository("x", {"scanOnPsuh": True})  # type: ignore[arg-type]
 
 

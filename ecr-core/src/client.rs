@@ -14,6 +14,8 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
+use serde::Deserialize;
+
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::types::{ImageDetail, ImageId, Repository, RepositorySettings};
@@ -26,6 +28,32 @@ pub enum RetryMode {
     Standard,
     /// Standard plus client-side rate limiting that adapts to throttling.
     Adaptive,
+}
+
+/// Retry and timeout settings as callers give them (the bindings' options, camelCase JSON): durations in
+/// seconds, unset ones keep the builder's values. [`EcrClientBuilder::tuning`] checks and applies them.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientTuning {
+    /// `"standard"` or `"adaptive"` (any case).
+    pub retry_mode: Option<String>,
+    /// Total attempts per request, the first included: a whole number, at least 1 (a number, as JSON and
+    /// JavaScript give it).
+    pub max_attempts: Option<f64>,
+    /// Base delay of the retry backoff.
+    pub initial_backoff: Option<f64>,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Option<f64>,
+    /// Time allowed for one whole operation, retries included.
+    pub operation_timeout: Option<f64>,
+    /// Time allowed for one attempt; `Some(None)` (JSON `null`) for no per-attempt limit.
+    #[serde(default, deserialize_with = "present")]
+    pub attempt_timeout: Option<Option<f64>>,
+}
+
+/// A key that is present deserializes to `Some` (so that `null` differs from absent).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
 }
 
 /// Builds an [`EcrClient`]. Every setting is optional; unset ones come from the AWS configuration chain.
@@ -169,48 +197,37 @@ impl EcrClientBuilder {
         self
     }
 
-    /// Sets the retry and timeout settings from a JSON object (how the bindings pass them):
-    /// `retryMode` (`"standard"` / `"adaptive"`), `maxAttempts` (at least 1), and in seconds
-    /// `initialBackoff`, `connectTimeout`, `operationTimeout`, `attemptTimeout` (`null`: no per-attempt
-    /// limit). Missing keys keep the current values; unknown keys and bad values are an
-    /// [`Error::InvalidArgument`] naming `field` and the key.
-    pub fn tuning(mut self, settings: &serde_json::Map<String, serde_json::Value>, field: &str) -> Result<Self> {
-        use serde_json::Value;
-        let bad = |key: &str, what: &str| Error::invalid(format!("{field}.{key}"), what.to_owned());
-        let seconds = |key: &str, v: &Value| -> Result<Duration> {
-            v.as_f64()
-                .and_then(|s| Duration::try_from_secs_f64(s).ok())
-                .ok_or_else(|| bad(key, "must be a non-negative number of seconds"))
-        };
-        for (key, value) in settings {
-            match key.as_str() {
-                "retryMode" => {
-                    self.retry_mode = match value.as_str().map(str::to_ascii_lowercase).as_deref() {
-                        Some("standard") => RetryMode::Standard,
-                        Some("adaptive") => RetryMode::Adaptive,
-                        _ => return Err(bad(key, "must be \"standard\" or \"adaptive\"")),
-                    };
-                }
-                "maxAttempts" => {
-                    let n = value
-                        .as_u64()
-                        .filter(|n| (1..=u64::from(u32::MAX)).contains(n))
-                        .ok_or_else(|| bad(key, "must be a whole number, at least 1"))?;
-                    self.max_attempts = u32::try_from(n).unwrap_or(u32::MAX);
-                }
-                "initialBackoff" => self.initial_backoff = Some(seconds(key, value)?),
-                "connectTimeout" => self.connect_timeout = seconds(key, value)?,
-                "operationTimeout" => self.operation_timeout = seconds(key, value)?,
-                "attemptTimeout" if value.is_null() => self.attempt_timeout = None,
-                "attemptTimeout" => self.attempt_timeout = Some(seconds(key, value)?),
-                _ => {
-                    return Err(bad(
-                        key,
-                        "unknown setting (known: retryMode, maxAttempts, initialBackoff, connectTimeout, \
-                         operationTimeout, attemptTimeout)",
-                    ));
-                }
+    /// Applies retry and timeout settings ([`ClientTuning`]); a bad value is an [`Error::InvalidArgument`]
+    /// naming `field` and the setting (`options.maxAttempts`).
+    pub fn tuning(mut self, settings: &ClientTuning, field: &str) -> Result<Self> {
+        let key = |name: &str| format!("{field}.{name}");
+        let seconds = |name: &str, secs: f64| crate::time::seconds(&key(name), secs);
+        if let Some(mode) = &settings.retry_mode {
+            self.retry_mode = match mode.to_ascii_lowercase().as_str() {
+                "standard" => RetryMode::Standard,
+                "adaptive" => RetryMode::Adaptive,
+                _ => return Err(Error::invalid(key("retryMode"), "must be \"standard\" or \"adaptive\"")),
+            };
+        }
+        if let Some(n) = settings.max_attempts {
+            if !(n.fract() == 0.0 && (1.0..=f64::from(u32::MAX)).contains(&n)) {
+                return Err(Error::invalid(key("maxAttempts"), "must be a whole number, at least 1"));
             }
+            self.max_attempts = n as u32;
+        }
+        if let Some(s) = settings.initial_backoff {
+            self.initial_backoff = Some(seconds("initialBackoff", s)?);
+        }
+        if let Some(s) = settings.connect_timeout {
+            self.connect_timeout = seconds("connectTimeout", s)?;
+        }
+        if let Some(s) = settings.operation_timeout {
+            self.operation_timeout = seconds("operationTimeout", s)?;
+        }
+        match settings.attempt_timeout {
+            Some(None) => self.attempt_timeout = None,
+            Some(Some(s)) => self.attempt_timeout = Some(seconds("attemptTimeout", s)?),
+            None => {}
         }
         Ok(self)
     }
@@ -528,10 +545,10 @@ pub(crate) mod tests {
 
     #[test]
     fn tuning_reads_the_bindings_settings() {
-        let map = |v: serde_json::Value| v.as_object().cloned().unwrap();
+        let tuning = |v: serde_json::Value| serde_json::from_value::<ClientTuning>(v).unwrap();
         let b = EcrClientBuilder::default()
             .tuning(
-                &map(
+                &tuning(
                     serde_json::json!({"retryMode": "Adaptive", "maxAttempts": 5, "initialBackoff": 0.1,
                     "connectTimeout": 2, "operationTimeout": 30.5, "attemptTimeout": null}),
                 ),
@@ -544,19 +561,28 @@ pub(crate) mod tests {
         assert_eq!(b.connect_timeout, Duration::from_secs(2));
         assert_eq!(b.operation_timeout, Duration::from_secs_f64(30.5));
         assert_eq!(b.attempt_timeout, None);
+        let unset = EcrClientBuilder::default()
+            .tuning(&ClientTuning::default(), "options")
+            .unwrap();
+        assert_eq!(unset.attempt_timeout, EcrClientBuilder::default().attempt_timeout);
         for bad in [
             serde_json::json!({"retryMode": "eager"}),
             serde_json::json!({"maxAttempts": 0}),
             serde_json::json!({"maxAttempts": 1.5}),
             serde_json::json!({"connectTimeout": -1}),
-            serde_json::json!({"attemptTimeout": "soon"}),
-            serde_json::json!({"colour": "red"}),
+            serde_json::json!({"operationTimeout": 1e300}),
         ] {
             let err = EcrClientBuilder::default()
-                .tuning(&map(bad.clone()), "options")
+                .tuning(&tuning(bad.clone()), "options")
                 .unwrap_err();
             assert_eq!(err.code(), "InvalidArgument", "{bad}");
             assert!(err.to_string().contains("options."), "{err}");
+        }
+        for bad in [
+            serde_json::json!({"attemptTimeout": "soon"}),
+            serde_json::json!({"colour": "red"}),
+        ] {
+            assert!(serde_json::from_value::<ClientTuning>(bad.clone()).is_err(), "{bad}");
         }
     }
 

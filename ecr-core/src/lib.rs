@@ -46,7 +46,7 @@ pub mod time;
 pub mod types;
 pub mod verify;
 
-pub use client::{EcrClient, EcrClientBuilder, RetryMode};
+pub use client::{ClientTuning, EcrClient, EcrClientBuilder, RetryMode};
 pub use error::{Error, FieldError, Result};
 pub use secret::Secret;
 

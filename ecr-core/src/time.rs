@@ -53,6 +53,13 @@ pub fn from_epoch_seconds(secs: f64) -> Option<Timestamp> {
     DateTime::from_timestamp(whole as i64, micros * 1_000)
 }
 
+/// A duration a caller gives as a number of seconds (a binding's argument): finite and not negative, else
+/// [`crate::Error::InvalidArgument`] naming `field`. Zero is allowed (no wait, or polling without a pause).
+pub fn seconds(field: &str, secs: f64) -> crate::Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(secs)
+        .map_err(|_| crate::Error::invalid(field, format!("{secs} is not a non-negative number of seconds")))
+}
+
 /// Appends `t` as RFC 3339 in UTC (`Z`) with the shortest exact sub-second precision (none, milli-, micro- or
 /// nanoseconds): exactly chrono's `to_rfc3339_opts(SecondsFormat::AutoSi, true)`, written into a byte buffer
 /// for the years 0 to 9999 (many times faster, which matters when a preview writes 100k timestamps); other years
@@ -149,6 +156,19 @@ pub mod flexible_opt {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn seconds_are_finite_and_not_negative() {
+        assert_eq!(seconds("t", 0.0).ok(), Some(std::time::Duration::ZERO));
+        assert_eq!(seconds("t", 1.5).ok(), Some(std::time::Duration::from_millis(1500)));
+        for bad in [-1.0, f64::NAN, f64::INFINITY, 1e30] {
+            let err = seconds("poll_interval", bad)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("poll_interval"), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn rfc3339_writer_equals_chrono() {

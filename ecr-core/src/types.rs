@@ -273,9 +273,28 @@ impl Repository {
     }
 }
 
-/// Settings for a new repository.
+/// A typed option read from a caller's JSON `value` (a binding's argument, a program's input); an error names
+/// `field` and the path inside it (`options.settings.scanOnPush: invalid type: ...`).
+pub fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value, field: &str) -> crate::Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            field.to_owned()
+        } else {
+            format!("{field}.{path}")
+        };
+        crate::Error::invalid(at, e.into_inner().to_string())
+    })
+}
+
+/// Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and
+/// unknown ones are refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    default = "RepositorySettings::recommended",
+    deny_unknown_fields
+)]
 pub struct RepositorySettings {
     /// Tag mutability.
     pub tag_mutability: TagMutability,
@@ -299,27 +318,6 @@ impl RepositorySettings {
             scan_on_push: true,
             kms_key: None,
         }
-    }
-
-    /// [`RepositorySettings::recommended`] with the given fields (camelCase, as serialised) replaced; unknown
-    /// keys are refused. `field` names the argument in errors.
-    pub fn recommended_with(overrides: serde_json::Map<String, serde_json::Value>, field: &str) -> crate::Result<Self> {
-        let recommended = Self::recommended();
-        let Ok(serde_json::Value::Object(mut merged)) = serde_json::to_value(&recommended) else {
-            return Ok(recommended);
-        };
-        for (key, value) in overrides {
-            if !merged.contains_key(&key) {
-                let known: Vec<&str> = merged.keys().map(String::as_str).collect();
-                return Err(crate::Error::invalid(
-                    field,
-                    format!("unknown key {key:?} (known: {})", known.join(", ")),
-                ));
-            }
-            merged.insert(key, value);
-        }
-        serde_json::from_value(serde_json::Value::Object(merged))
-            .map_err(|e| crate::Error::invalid(field, e.to_string()))
     }
 
     pub(crate) fn apply(

@@ -83,7 +83,6 @@
 mod ecr;
 mod evaluate;
 mod execute;
-mod held;
 mod images;
 mod lint;
 mod model;
@@ -97,7 +96,6 @@ pub(crate) mod tests;
 pub use ecr::{EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, PreviewMismatch};
 pub use evaluate::EvaluationContext;
 pub use execute::{ExpireFailure, ExpireOptions, ExpireReport};
-pub use held::HeldPreview;
 pub use images::{images_from_value, parse_images};
 pub use lint::{UNVERIFIED_MAX_RULES, Warning, WarningKind};
 pub use model::{Action, ActionType, CountType, CountUnit, LifecyclePolicy, Rule, Selection, StorageClass, TagStatus};

@@ -224,6 +224,20 @@ impl<'a> Preview<'a> {
         }
     }
 
+    /// Everything but `preview_results` (left empty), for callers that write the results their own way and the
+    /// rest of the document through [`Preview::to_document`].
+    pub fn without_results(&self) -> Preview<'a> {
+        Preview {
+            preview_results: Vec::new(),
+            summary: self.summary.clone(),
+            reclaimed_bytes: self.reclaimed_bytes,
+            protected_images: self.protected_images.clone(),
+            blocked_images: self.blocked_images.clone(),
+            collateral_tags: self.collateral_tags.clone(),
+            following_subject: self.following_subject.clone(),
+        }
+    }
+
     /// The digests this preview expires (what [`crate::EcrClient::expire_images`] deletes).
     pub fn expiring_digests(&self) -> Vec<&str> {
         self.preview_results
@@ -436,6 +450,18 @@ mod tests {
                 .collect();
             assert_eq!(keys.last().map(String::as_str), Some("warnings"));
         }
+    }
+
+    #[test]
+    fn without_results_keeps_everything_but_the_results() {
+        let preview = full_preview();
+        let rest = preview.without_results();
+        assert!(rest.preview_results.is_empty());
+        let restored = Preview {
+            preview_results: preview.preview_results.clone(),
+            ..rest
+        };
+        assert_eq!(restored, preview);
     }
 
     /// The same over every evaluation case of the shared fixtures (with their lint warnings).

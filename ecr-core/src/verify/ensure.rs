@@ -15,13 +15,18 @@ pub fn default_lifecycle_policy() -> &'static str {
     r#"{"rules":[{"rulePriority":1,"description":"Remove untagged images after 1 day","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}},{"rulePriority":2,"description":"Keep the last 10 release images","selection":{"tagStatus":"tagged","tagPrefixList":["v"],"countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}"#
 }
 
-/// What [`EcrClient::ensure_repository`] should ensure.
+/// What [`EcrClient::ensure_repository`] should ensure. Read from JSON, missing fields keep the defaults
+/// (recommended settings, [`default_lifecycle_policy`], no apply), `settings` replaces single fields of the
+/// recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EnsureOptions {
     /// Mutability, scanning and encryption.
+    #[serde(deserialize_with = "settings_object")]
     pub settings: RepositorySettings,
-    /// The lifecycle policy a new repository gets, and an existing one must have (`None`: not checked).
+    /// The lifecycle policy a new repository gets, and an existing one must have (`None`: not checked); read
+    /// from JSON text or a policy object.
+    #[serde(deserialize_with = "policy_text")]
     pub lifecycle_policy: Option<String>,
     /// Fix drift on an existing repository (encryption cannot be changed after creation and stays reported).
     pub apply: bool,
@@ -37,45 +42,19 @@ impl Default for EnsureOptions {
     }
 }
 
-impl EnsureOptions {
-    /// The defaults with the given fields (`settings`, `lifecyclePolicy`, `apply`, camelCase as serialised)
-    /// replaced: `settings` overrides single fields of the recommended settings, a `lifecyclePolicy` of `null`
-    /// turns the policy check off. Unknown keys are refused; `field` names the argument in errors.
-    pub fn defaults_with(overrides: serde_json::Map<String, serde_json::Value>, field: &str) -> Result<Self> {
-        use serde_json::Value;
-        let mut options = Self::default();
-        for (key, value) in overrides {
-            match key.as_str() {
-                "settings" => {
-                    let path = format!("{field}.settings");
-                    options.settings = match value {
-                        Value::Null => RepositorySettings::recommended(),
-                        Value::Object(map) => RepositorySettings::recommended_with(map, &path)?,
-                        _ => return Err(Error::invalid(path, "expected an object of repository settings")),
-                    }
-                }
-                "lifecyclePolicy" => {
-                    options.lifecycle_policy = match value {
-                        Value::Null => None,
-                        Value::String(s) => Some(s),
-                        other => Some(other.to_string()),
-                    }
-                }
-                "apply" => {
-                    options.apply = value
-                        .as_bool()
-                        .ok_or_else(|| Error::invalid(format!("{field}.apply"), "expected a boolean"))?
-                }
-                other => {
-                    return Err(Error::invalid(
-                        field,
-                        format!("unknown key {other:?} (expected settings, lifecyclePolicy, apply)"),
-                    ));
-                }
-            }
-        }
-        Ok(options)
-    }
+/// Repository settings given as an object (serde would also read a struct from an array, by position).
+fn settings_object<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<RepositorySettings, D::Error> {
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
+}
+
+/// A policy given as text, or as a JSON object (kept as its compact text).
+fn policy_text<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        None => None,
+        Some(serde_json::Value::String(text)) => Some(text),
+        Some(other) => Some(other.to_string()),
+    })
 }
 
 /// One setting that differs from what was asked.
@@ -269,26 +248,35 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn map(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-        v.as_object().unwrap().clone()
-    }
-
     #[test]
-    fn defaults_with_replaces_only_the_given_fields_and_names_bad_ones() {
-        let o = EnsureOptions::defaults_with(map(json!({"apply": true, "lifecyclePolicy": null})), "options").unwrap();
+    fn options_from_json_replace_only_the_given_fields_and_name_bad_ones() {
+        let read = |v: serde_json::Value| crate::types::from_json::<EnsureOptions>(v, "options");
+        let o = read(json!({"apply": true, "lifecyclePolicy": null})).unwrap();
         assert!(o.apply);
         assert_eq!(o.lifecycle_policy, None);
         assert_eq!(o.settings, RepositorySettings::recommended());
 
-        let o = EnsureOptions::defaults_with(map(json!({"settings": {"scanOnPush": false}})), "options").unwrap();
+        let o = read(json!({"settings": {"scanOnPush": false}})).unwrap();
         assert!(!o.settings.scan_on_push);
+        assert_eq!(
+            o.settings.tag_mutability,
+            RepositorySettings::recommended().tag_mutability
+        );
         assert_eq!(o.lifecycle_policy.as_deref(), Some(default_lifecycle_policy()));
 
-        let e = EnsureOptions::defaults_with(map(json!({"aply": true})), "options").unwrap_err();
-        assert!(e.to_string().contains("unknown key \"aply\""), "{e}");
-        let e = EnsureOptions::defaults_with(map(json!({"apply": "yes"})), "options").unwrap_err();
+        let o = read(json!({"lifecyclePolicy": {"rules": []}})).unwrap();
+        assert_eq!(o.lifecycle_policy.as_deref(), Some(r#"{"rules":[]}"#));
+
+        let e = read(json!({"aply": true})).unwrap_err();
+        assert!(e.to_string().contains("unknown field `aply`"), "{e}");
+        let e = read(json!({"apply": "yes"})).unwrap_err();
         assert!(e.to_string().contains("options.apply"), "{e}");
-        let e = EnsureOptions::defaults_with(map(json!({"settings": ["IMMUTABLE"]})), "options").unwrap_err();
+        let e = read(json!({"settings": ["IMMUTABLE"]})).unwrap_err();
         assert!(e.to_string().contains("options.settings"), "{e}");
+        let e = read(json!({"settings": {"scanOnPsuh": true}})).unwrap_err();
+        assert!(
+            e.to_string().contains("options.settings") && e.to_string().contains("scanOnPsuh"),
+            "{e}"
+        );
     }
 }

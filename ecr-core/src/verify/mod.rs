@@ -67,7 +67,7 @@ pub use manifest::{
 };
 pub use platforms::{Platform, compare_platforms};
 pub use policy::{PolicyFinding, WRITE_ACTIONS, analyse_repository_policy};
-pub use push::{Verification, VerifyPushRequest};
+pub use push::{Verification, VerifyPushRequest, VerifyPushSpec};
 pub use record::{
     BUILD_RECORD_PREDICATE_TYPE, BuildPredicate, BuildRecord, BuildRecordInput, PlatformDigest, STATEMENT_TYPE, Subject,
 };

@@ -1,5 +1,6 @@
 //! [`EcrClient::verify_push`]: every check of a push, in one report.
 
+use serde::Deserialize;
 use serde_json::json;
 
 use super::config::{ImageConfig, check_healthcheck, check_labels, check_non_root, check_secrets};
@@ -13,7 +14,7 @@ use super::report::{Check, CheckLevel, CheckPolicy, Finding, Report};
 use super::tags::check_integrity;
 use crate::client::EcrClient;
 use crate::error::{Error, Result};
-use crate::reference::validate_digest;
+use crate::reference::{ImageReference, validate_digest};
 
 /// What to verify after a push.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -38,6 +39,90 @@ pub struct VerifyPushRequest {
     pub replication: ReplicationWait,
     /// Accepted referrer artifact types (empty: any signature or SBOM type).
     pub referrer_artifact_types: Vec<String>,
+}
+
+/// A push to verify as a caller names it (the `verify_push` program's options, the bindings' arguments): the
+/// image reference gives host, repository, its tag and its digest; [`VerifyPushSpec::into_request`] makes the
+/// [`VerifyPushRequest`]. Deserializes from camelCase JSON; unknown keys are refused.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct VerifyPushSpec {
+    /// `HOST/REPO[:TAG][@sha256:...]`.
+    pub image: String,
+    /// Further tags that must point at the digest (added once each after the image's tag).
+    pub tags: Vec<String>,
+    /// The digest the build produced; optional when the image carries one (then they must agree).
+    pub digest: Option<String>,
+    /// Expected platforms, `os/arch[/variant]`.
+    pub platforms: Vec<String>,
+    /// Where to speak the registry protocol instead of `https://HOST`.
+    pub registry_url: Option<String>,
+    /// A check policy table (`{"labels": "warn", ...}`), applied before the lists below.
+    pub checks: Option<serde_json::Value>,
+    /// Checks that must pass (a comma list of check names).
+    pub require: Option<String>,
+    /// Checks that only warn.
+    pub warn: Option<String>,
+    /// Checks not to run.
+    pub skip: Option<String>,
+    /// Regions replication must reach (any makes the replication check required).
+    pub replication_regions: Vec<String>,
+    /// Seconds to wait for replication (default 300).
+    pub replication_timeout: Option<f64>,
+    /// Accepted referrer artifact types (empty: any signature or SBOM type).
+    pub referrer_types: Vec<String>,
+}
+
+impl VerifyPushSpec {
+    /// The request: anonymous registry access at `registry_url` (set [`VerifyPushRequest::registry`] for
+    /// credentials). Bad input is [`Error::InvalidArgument`] naming the field.
+    pub fn into_request(self) -> Result<VerifyPushRequest> {
+        let image: ImageReference = self.image.parse()?;
+        let digest = match (self.digest, image.digest()) {
+            (Some(d), Some(i)) if d != i => {
+                return Err(Error::invalid(
+                    "digest",
+                    format!("{d} differs from the digest in the image reference ({i})"),
+                ));
+            }
+            (Some(d), _) => d,
+            (None, Some(i)) => i.to_owned(),
+            (None, None) => return Err(Error::invalid("digest", "required (or give an image with @sha256:...)")),
+        };
+        let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
+        for t in self.tags {
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        let platforms = self.platforms.iter().map(|p| p.parse()).collect::<Result<Vec<_>>>()?;
+        let mut checks = CheckPolicy::default();
+        if !self.replication_regions.is_empty() {
+            checks = checks.set(Check::Replication, CheckLevel::Required);
+        }
+        let checks = checks
+            .with_table(self.checks.as_ref().unwrap_or(&serde_json::Value::Null))?
+            .with_lists(self.require.as_deref(), self.warn.as_deref(), self.skip.as_deref())?;
+        let timeout = crate::time::seconds("replicationTimeout", self.replication_timeout.unwrap_or(300.0))?;
+        Ok(VerifyPushRequest {
+            registry_host: image.host().to_string(),
+            repository: image.repository().to_owned(),
+            tags,
+            digest,
+            platforms,
+            checks,
+            registry: Some(RegistryAccess {
+                url: self.registry_url,
+                auth: super::registry::RegistryAuth::Anonymous,
+            }),
+            replication: ReplicationWait {
+                regions: self.replication_regions,
+                timeout,
+                ..Default::default()
+            },
+            referrer_artifact_types: self.referrer_types,
+        })
+    }
 }
 
 /// The outcome: the report, plus what was learnt about the image (for a build record).

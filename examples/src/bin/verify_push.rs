@@ -8,13 +8,10 @@
 //!     [--require non-root,labels] [--warn healthcheck] [--skip referrers] [--record FILE]
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Parser;
-use ecr_core::reference::ImageReference;
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, Check, CheckLevel, CheckPolicy, RegistryAccess, RegistryAuth, ReplicationWait,
-    VerifyPushRequest,
+    BuildRecord, BuildRecordInput, Check, CheckLevel, RegistryAccess, RegistryAuth, VerifyPushSpec,
 };
 use ecr_core::{EcrClient, Error, Secret};
 use ecr_core_examples::{Verdict, args, finish};
@@ -82,48 +79,21 @@ struct Args {
 }
 
 async fn run(args: Args) -> Result<i32, Error> {
-    let image: ImageReference = args.image.parse()?;
-    let (host, repository) = (image.host().to_string(), image.repository().to_owned());
-    let digest = match (args.digest, image.digest()) {
-        (Some(d), Some(i)) if d != i => {
-            return Err(Error::invalid(
-                "--digest",
-                format!("{d} differs from the digest in --image ({i})"),
-            ));
-        }
-        (Some(d), _) => d,
-        (None, Some(i)) => i.to_owned(),
-        (None, None) => {
-            return Err(Error::invalid(
-                "--digest",
-                "required (or give --image with @sha256:...)",
-            ));
-        }
-    };
-    let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
-    for t in args.tags {
-        if !tags.contains(&t) {
-            tags.push(t);
-        }
+    let mut req = VerifyPushSpec {
+        image: args.image,
+        tags: args.tags,
+        digest: args.digest,
+        platforms: args.platforms,
+        registry_url: args.registry_url.clone(),
+        checks: None,
+        require: args.require,
+        warn: args.warn,
+        skip: args.skip,
+        replication_regions: args.replication_regions,
+        replication_timeout: Some(args.replication_timeout as f64),
+        referrer_types: args.referrer_types,
     }
-    let platforms = args
-        .platforms
-        .iter()
-        .map(|p| p.parse())
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut checks = CheckPolicy::default();
-    if !args.replication_regions.is_empty() {
-        checks = checks.set(Check::Replication, CheckLevel::Required);
-    }
-    for (list, level) in [
-        (&args.require, CheckLevel::Required),
-        (&args.warn, CheckLevel::Warn),
-        (&args.skip, CheckLevel::Skip),
-    ] {
-        if let Some(l) = list {
-            checks = checks.with_list(l, level)?;
-        }
-    }
+    .into_request()?;
     let build_time = match args.build_time.as_deref() {
         Some(t) => Some(
             ecr_core::time::parse_str(t)
@@ -142,8 +112,8 @@ async fn run(args: Args) -> Result<i32, Error> {
         Check::Referrers,
     ]
     .into_iter()
-    .any(|c| checks.level(c) != CheckLevel::Skip);
-    let registry = if needs_registry {
+    .any(|c| req.checks.level(c) != CheckLevel::Skip);
+    req.registry = if needs_registry {
         let auth = match (std::env::var("REGISTRY_USERNAME"), std::env::var("REGISTRY_PASSWORD")) {
             (Ok(username), Ok(password)) => RegistryAuth::Basic {
                 username,
@@ -158,27 +128,12 @@ async fn run(args: Args) -> Result<i32, Error> {
     } else {
         None
     };
-    let req = VerifyPushRequest {
-        registry_host: host.clone(),
-        repository: repository.clone(),
-        tags: tags.clone(),
-        digest: digest.clone(),
-        platforms,
-        checks,
-        registry,
-        replication: ReplicationWait {
-            regions: args.replication_regions,
-            timeout: Duration::from_secs(args.replication_timeout),
-            ..Default::default()
-        },
-        referrer_artifact_types: args.referrer_types,
-    };
     let v = client.verify_push(&req).await?;
     if let Some(path) = &args.record {
         let record = BuildRecord::new(BuildRecordInput {
-            name: format!("{host}/{repository}"),
-            digest,
-            tags,
+            name: format!("{}/{}", req.registry_host, req.repository),
+            digest: req.digest,
+            tags: req.tags,
             source_repository: args.source,
             revision: args.revision,
             build_time,
