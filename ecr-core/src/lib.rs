@@ -60,6 +60,8 @@ mod doc_examples {
     mod bindings {}
     #[doc = include_str!("../../docs/client.md")]
     mod client {}
+    #[doc = include_str!("../../docs/inventory.md")]
+    mod inventory {}
     #[doc = include_str!("../../docs/lifecycle.md")]
     mod lifecycle {}
     #[doc = include_str!("../../docs/pipeline.md")]
