@@ -5,7 +5,7 @@
 use aws_sdk_batch::Client;
 use aws_sdk_batch::types::{ContainerProperties, EcsProperties, EksProperties};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 use super::ecs::usage_of;
 use super::model::UsageKind;
@@ -33,15 +33,7 @@ fn images<'a>(
 
 /// Reads every active job definition of the client's region into `out`.
 pub(crate) async fn read(client: &Client, out: &mut Vec<Sighting>) -> Result<()> {
-    let definitions = client
-        .describe_job_definitions()
-        .status("ACTIVE")
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(Error::from_sdk)?;
+    let definitions = all_items!(client.describe_job_definitions().status("ACTIVE"))?;
     for def in definitions {
         let arn = def.job_definition_arn().unwrap_or_default();
         let mut found = images(def.container_properties(), def.ecs_properties(), def.eks_properties());

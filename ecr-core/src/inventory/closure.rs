@@ -233,30 +233,11 @@ impl Reader<'_> {
 
     /// The digests of every referrer ECR lists for `digest` (all pages).
     async fn referrers(&self, digest: String) -> Result<(String, Vec<String>)> {
-        let subject = aws_sdk_ecr::types::SubjectIdentifier::builder()
-            .image_digest(&digest)
-            .build()
-            .map_err(|e| Error::invalid("digest", e.to_string()))?;
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self
-                .client
-                .ecr()
-                .list_image_referrers()
-                .registry_id(self.account)
-                .repository_name(self.repository)
-                .subject_id(subject.clone())
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(Error::from_sdk)?;
-            out.extend(page.referrers().iter().map(|r| r.digest().to_owned()));
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => return Ok((digest, out)),
-            }
-        }
+        let referrers = self
+            .client
+            .list_image_referrers_in(Some(self.account), self.repository, &digest)
+            .await?;
+        Ok((digest, referrers.into_iter().map(|r| r.digest).collect()))
     }
 }
 

@@ -173,6 +173,7 @@ async fn read_job(job: &Job, options: &DiscoverOptions, endpoint: Option<&str>) 
             let ecs = EcsOptions {
                 task_definition_revisions: options.task_definition_revisions,
                 stopped_tasks: options.stopped_tasks,
+                concurrency: options.concurrency,
             };
             super::ecs::read(&aws_sdk_ecs::Client::from_conf(conf.build()), ecs, &mut out).await
         }
@@ -181,7 +182,12 @@ async fn read_job(job: &Job, options: &DiscoverOptions, endpoint: Option<&str>) 
             if let Some(url) = endpoint {
                 conf = conf.endpoint_url(url);
             }
-            super::lambda::read(&aws_sdk_lambda::Client::from_conf(conf.build()), &mut out).await
+            super::lambda::read(
+                &aws_sdk_lambda::Client::from_conf(conf.build()),
+                options.concurrency,
+                &mut out,
+            )
+            .await
         }
         SourceKind::Batch => {
             let mut conf = aws_sdk_batch::config::Builder::from(&job.sdk);

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionFamilyStatus, TaskDefinitionStatus};
+use futures::StreamExt;
 
 use crate::error::{Error, Result};
 
@@ -52,30 +53,17 @@ pub(crate) fn usage_of(
 pub(crate) struct EcsOptions {
     pub task_definition_revisions: usize,
     pub stopped_tasks: bool,
+    /// Most DescribeTaskDefinition / ListTaskDefinitions calls at once.
+    pub concurrency: usize,
 }
 
 /// Reads every ECS source of the client's region into `out`; stops at the first failure.
 pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sighting>) -> Result<()> {
     // Task definitions referenced by deployments and task sets: (task definition ARN) -> uses.
     let mut by_task_definition: BTreeMap<String, Vec<Usage>> = BTreeMap::new();
-    let clusters = client
-        .list_clusters()
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(Error::from_sdk)?;
+    let clusters = all_items!(client.list_clusters())?;
     for cluster in &clusters {
-        let services = client
-            .list_services()
-            .cluster(cluster)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(Error::from_sdk)?;
+        let services = all_items!(client.list_services().cluster(cluster))?;
         let mut revisions = Vec::new();
         for chunk in services.chunks(SERVICES_PER_CALL) {
             let described = client
@@ -145,16 +133,7 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
             statuses.push(DesiredStatus::Stopped);
         }
         for status in statuses {
-            let tasks = client
-                .list_tasks()
-                .cluster(cluster)
-                .desired_status(status)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(Error::from_sdk)?;
+            let tasks = all_items!(client.list_tasks().cluster(cluster).desired_status(status))?;
             for chunk in tasks.chunks(TASKS_PER_CALL) {
                 let described = client
                     .describe_tasks()
@@ -191,18 +170,18 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
     }
     // The newest revisions of every active family (rollback targets).
     if options.task_definition_revisions > 0 {
-        let families = client
-            .list_task_definition_families()
-            .status(TaskDefinitionFamilyStatus::Active)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(Error::from_sdk)?;
-        for family in families {
-            let newest = newest_revisions(client, &family, options.task_definition_revisions).await?;
-            for arn in newest {
+        let families = all_items!(
+            client
+                .list_task_definition_families()
+                .status(TaskDefinitionFamilyStatus::Active)
+        )?;
+        let newest: Vec<Result<Vec<String>>> = futures::stream::iter(&families)
+            .map(|family| newest_revisions(client, family, options.task_definition_revisions))
+            .buffer_unordered(options.concurrency.max(1))
+            .collect()
+            .await;
+        for arns in newest {
+            for arn in arns? {
                 by_task_definition.entry(arn.clone()).or_default().push(usage_of(
                     UsageKind::EcsTaskDefinition,
                     &arn,
@@ -244,17 +223,13 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
 /// The ARNs of the newest `n` active revisions of `family`, by revision number (ListTaskDefinitions matches a
 /// prefix, so other families sharing it are skipped; the order of its answer is not relied on).
 async fn newest_revisions(client: &Client, family: &str, n: usize) -> Result<Vec<String>> {
-    let arns = client
-        .list_task_definitions()
-        .family_prefix(family)
-        .status(TaskDefinitionStatus::Active)
-        .sort(SortOrder::Desc)
-        .into_paginator()
-        .items()
-        .send()
-        .try_collect()
-        .await
-        .map_err(Error::from_sdk)?;
+    let arns = all_items!(
+        client
+            .list_task_definitions()
+            .family_prefix(family)
+            .status(TaskDefinitionStatus::Active)
+            .sort(SortOrder::Desc)
+    )?;
     let mut revisions: BTreeSet<(u64, String)> = BTreeSet::new();
     for arn in arns {
         let Some((name, revision)) = arn.rsplit('/').next().and_then(|s| s.rsplit_once(':')) else {

@@ -40,6 +40,19 @@
 //! # Ok::<(), ecr_core::Error>(())
 //! ```
 
+/// Every item of a paginated SDK request, or the first error as an [`crate::Error`].
+macro_rules! all_items {
+    ($request:expr) => {
+        $request
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(crate::error::Error::from_sdk)
+    };
+}
+
 mod apprunner;
 mod batch;
 mod closure;

@@ -25,6 +25,19 @@ fn fixture(name: &str) -> (String, String) {
     )
 }
 
+/// A use by the file `name`.
+fn file_use(name: &str) -> Usage {
+    Usage {
+        kind: UsageKind::File,
+        name: name.into(),
+        account: None,
+        region: None,
+        reference: None,
+        since: None,
+        via: None,
+    }
+}
+
 fn digest(c: char) -> String {
     format!("sha256:{}", c.to_string().repeat(64))
 }
@@ -240,15 +253,7 @@ async fn deletion_refuses_incomplete_inventories_and_in_use_digests() {
 #[test]
 fn references_without_digest_outside_ecr_are_unresolved() {
     let mut builder = Builder::default();
-    let usage = Usage {
-        kind: UsageKind::File,
-        name: "f".into(),
-        account: None,
-        region: None,
-        reference: None,
-        since: None,
-        via: None,
-    };
+    let usage = file_use("f");
     let next = record(
         &mut builder,
         super::sighting::Sighting {
@@ -404,6 +409,7 @@ mod live {
         let options = super::super::ecs::EcsOptions {
             task_definition_revisions: 2,
             stopped_tasks: true,
+            concurrency: 3,
         };
         super::super::ecs::read(&client, options, &mut out).await.unwrap();
         let seen = |kind: UsageKind| -> Vec<(String, Option<String>)> {
@@ -567,20 +573,11 @@ mod live {
         let mut builder = Builder::default();
         let reference: crate::reference::ImageReference = image("shop/api", "1.4.2").parse().unwrap();
         let missing: crate::reference::ImageReference = image("shop/api", "gone").parse().unwrap();
-        let usage = |name: &str| Usage {
-            kind: UsageKind::File,
-            name: name.into(),
-            account: None,
-            region: None,
-            reference: None,
-            since: None,
-            via: None,
-        };
         let options = super::super::closure::ClosureOptions::default();
         super::super::closure::resolve_and_close(
             &access,
             &mut builder,
-            vec![(reference, usage("a")), (missing, usage("b"))],
+            vec![(reference, file_use("a")), (missing, file_use("b"))],
             &options,
         )
         .await;
@@ -623,15 +620,7 @@ mod live {
         };
         let mut builder = Builder::default();
         let reference: crate::reference::ImageReference = image("shop/api", "1").parse().unwrap();
-        let usage = Usage {
-            kind: UsageKind::File,
-            name: "f".into(),
-            account: None,
-            region: None,
-            reference: None,
-            since: None,
-            via: None,
-        };
+        let usage = file_use("f");
         super::super::closure::resolve_and_close(
             &access,
             &mut builder,
