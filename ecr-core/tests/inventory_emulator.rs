@@ -273,3 +273,38 @@ async fn ecs_and_lambda_images_in_use_are_never_expired() {
     assert_eq!((row.expiring, row.in_use_hits), (0, present_in_use.len()));
     assert!(report.inventory_complete);
 }
+
+/// One role (assumed through the emulator's STS) and two regions: every service is read once per account and
+/// region, each a source of its own with the role's account.
+#[tokio::test]
+async fn every_account_and_region_is_a_source() {
+    let emulator = support::emulator();
+    let client = emulator.client().await;
+    let account = "123456789012";
+    let regions = [emulator.region().to_owned(), "eu-west-2".to_owned()];
+    let options = DiscoverOptions {
+        role_arns: vec![format!("arn:aws:iam::{account}:role/inventory-reader")],
+        regions: regions.to_vec(),
+        services: vec![SourceKind::Ecs, SourceKind::Lambda],
+        task_definition_revisions: 0,
+        referrers_api: false,
+        ..DiscoverOptions::default()
+    };
+    let inventory = client.discover_inventory(&options).await.unwrap();
+    assert!(
+        inventory.complete,
+        "{:#?}",
+        inventory.failed_sources().collect::<Vec<_>>()
+    );
+    let read: std::collections::BTreeSet<(SourceKind, Option<&str>, Option<&str>)> = inventory
+        .sources
+        .iter()
+        .filter(|s| matches!(s.kind, SourceKind::Ecs | SourceKind::Lambda))
+        .map(|s| (s.kind, s.account.as_deref(), s.region.as_deref()))
+        .collect();
+    let want: std::collections::BTreeSet<_> = [SourceKind::Ecs, SourceKind::Lambda]
+        .into_iter()
+        .flat_map(|k| regions.iter().map(move |r| (k, Some(account), Some(r.as_str()))))
+        .collect();
+    assert_eq!(read, want);
+}

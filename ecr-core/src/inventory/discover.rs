@@ -220,14 +220,23 @@ async fn read_job(job: &Job, options: &DiscoverOptions, endpoint: Option<&str>) 
 
 /// The configuration of one account: the base credentials, or those of an assumed role (checked once, so a
 /// role that cannot be assumed is one failed source, not a failure per service).
-async fn account_config(base: &SdkConfig, role_arn: Option<&str>) -> std::result::Result<SdkConfig, Error> {
+/// `endpoint` (an emulator) serves STS too.
+async fn account_config(
+    base: &SdkConfig,
+    role_arn: Option<&str>,
+    endpoint: Option<&str>,
+) -> std::result::Result<SdkConfig, Error> {
     let Some(role) = role_arn else {
         return Ok(base.clone());
     };
     use aws_credential_types::provider::ProvideCredentials;
+    let sts_config = match endpoint {
+        Some(url) => base.to_builder().endpoint_url(url).build(),
+        None => base.clone(),
+    };
     let provider = aws_config::sts::AssumeRoleProvider::builder(role)
         .session_name("ecr-core-inventory")
-        .configure(base)
+        .configure(&sts_config)
         .build()
         .await;
     provider.provide_credentials().await.map_err(|e| Error::Service {
@@ -264,7 +273,7 @@ impl EcrClient {
         let mut jobs = Vec::new();
         for role in roles {
             let account = role.and_then(arn_account);
-            let sdk = match account_config(base, role).await {
+            let sdk = match account_config(base, role, self.endpoint_url()).await {
                 Ok(sdk) => sdk,
                 Err(e) => {
                     let mut source = Source::new(SourceKind::Credentials, account, None, role.unwrap_or_default());
