@@ -361,7 +361,8 @@ mod live {
                     ],
                     "currentServiceRevisions": [{"arn": arn("service-revision", "prod/api/4980306466373577095"),
                         "requestedTaskCount": 2, "runningTaskCount": 2, "pendingTaskCount": 0}],
-                    "taskSets": []
+                    "taskSets": [{"id": "ecs-svc/1234567890123456789", "taskSetArn": arn("task-set", "prod/api/ecs-svc/1234567890123456789"),
+                        "status": "ACTIVE", "taskDefinition": td("api", 7), "createdAt": 1764450000.0}]
                 }], "failures": []}))
             }),
             mock!(Client::describe_service_revisions).then_http_response(move || {
@@ -429,6 +430,8 @@ mod live {
         );
         let services: Vec<String> = seen(UsageKind::EcsService).into_iter().map(|s| s.0).collect();
         assert_eq!(services, [image("api", "7"), image("api", "8")], "both deployments");
+        let sets: Vec<String> = seen(UsageKind::EcsTaskSet).into_iter().map(|s| s.0).collect();
+        assert_eq!(sets, [image("api", "7")], "the task set's task definition");
         // The newest two revisions of `api` (not `api-worker`, which shares the prefix), and api-worker's one.
         let mut rollback: Vec<String> = seen(UsageKind::EcsTaskDefinition).into_iter().map(|s| s.0).collect();
         rollback.sort();
@@ -440,6 +443,72 @@ mod live {
             .unwrap();
         assert_eq!(revision.usage.account.as_deref(), Some(ACCOUNT));
         assert_eq!(revision.usage.since, crate::time::from_epoch_seconds(1764500000.0));
+    }
+
+    /// ListFunctions, ListVersionsByFunction, GetFunction and ListAliases as in the Lambda API reference: an
+    /// image function whose `ImageUri` names a tag while `ResolvedImageUri` names the digest it runs, a
+    /// zip function (skipped), and an alias shifting 10 % of its traffic to a second version. Moto has no alias
+    /// routing, so this is a replay.
+    #[tokio::test]
+    async fn lambda_reads_resolved_digests_of_versions_and_weighted_aliases() {
+        use aws_sdk_lambda::Client;
+        let f = format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:api");
+        let repo = format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/api");
+        let (f1, f2, f3) = (f.clone(), f.clone(), f.clone());
+        let (r1, r2) = (repo.clone(), repo.clone());
+        let version = move |v: &str| {
+            json!({"FunctionName": "api", "FunctionArn": format!("{f1}:{v}"), "Version": v,
+            "PackageType": "Image", "LastModified": "2026-11-20T10:00:00.000+0000"})
+        };
+        let rules = vec![
+            mock!(Client::list_functions).then_http_response(move || {
+                ok(json!({"Functions": [
+                    {"FunctionName": "api", "FunctionArn": f2, "PackageType": "Image", "Version": "$LATEST"},
+                    {"FunctionName": "zip", "FunctionArn": "arn:aws:lambda:eu-west-1:123456789012:function:zip", "PackageType": "Zip"}
+                ]}))
+            }),
+            mock!(Client::list_versions_by_function).then_http_response(move || {
+                ok(json!({"Versions": [version("$LATEST"), version("1"), version("2")]}))
+            }),
+            mock!(Client::get_function).then_compute_response(move |input| {
+                let v = input.qualifier().unwrap_or("$LATEST");
+                let d = match v { "1" => '1', "2" => '2', _ => '3' };
+                MockResponse::Http(ok(json!({
+                    "Configuration": {"FunctionName": "api", "Version": v, "PackageType": "Image"},
+                    "Code": {"RepositoryType": "ECR", "ImageUri": format!("{r1}:latest"),
+                             "ResolvedImageUri": format!("{r1}@{}", digest(d))}})))
+            }),
+            mock!(Client::list_aliases).then_http_response(move || {
+                ok(json!({"Aliases": [{"AliasArn": format!("{f3}:live"), "Name": "live", "FunctionVersion": "1",
+                    "RoutingConfig": {"AdditionalVersionWeights": {"2": 0.1}}}]}))
+            }),
+        ];
+        let client = mocked!(aws_sdk_lambda, rules);
+        let mut out = Vec::new();
+        super::super::lambda::read(&client, 2, &mut out).await.unwrap();
+        let mut seen: Vec<(UsageKind, String, Option<String>)> = out
+            .iter()
+            .map(|s| {
+                (
+                    s.usage.kind,
+                    s.usage.name.clone(),
+                    super::super::sighting::digest_of(&s.reference),
+                )
+            })
+            .collect();
+        seen.sort();
+        let want = |kind, name: String, d: char| (kind, name, Some(digest(d)));
+        let mut expected = vec![
+            want(UsageKind::LambdaVersion, format!("{f}:$LATEST"), '3'),
+            want(UsageKind::LambdaVersion, format!("{f}:1"), '1'),
+            want(UsageKind::LambdaVersion, format!("{f}:2"), '2'),
+            want(UsageKind::LambdaAlias, format!("{f}:live"), '1'),
+            want(UsageKind::LambdaAlias, format!("{f}:live"), '2'),
+        ];
+        expected.sort();
+        assert_eq!(seen, expected, "never the tag of ImageUri: {r2}:latest");
+        let v1 = out.iter().find(|s| s.usage.name == format!("{f}:1")).unwrap();
+        assert_eq!(v1.usage.since, crate::time::parse_str("2026-11-20T10:00:00Z"));
     }
 
     /// The job definitions of the AWS Batch API reference (a container job, an ECS-properties job, an EKS job
