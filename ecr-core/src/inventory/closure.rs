@@ -163,8 +163,18 @@ async fn read_repository(access: &EcrAccess, key: Key, group: Group, options: &C
         account: &account,
         repository: &repository,
     };
-    if let Err(e) = close(&reader, &host, &region, group, options, &mut outcome).await {
-        source.fail(&e);
+    let tag_uses: Vec<(String, Usage)> = group.tags.values().flatten().cloned().collect();
+    match close(&reader, &host, &region, group, options, &mut outcome).await {
+        Ok(()) => {}
+        // Nothing to protect in a repository that does not exist: its references are unresolved, not unread.
+        Err(Error::RepositoryNotFound { .. }) => {
+            outcome.found.clear();
+            outcome.missing = tag_uses
+                .into_iter()
+                .map(|(reference, usage)| (reference, format!("repository {host} not found"), usage))
+                .collect();
+        }
+        Err(e) => source.fail(&e),
     }
     outcome.source = Some(source);
     outcome

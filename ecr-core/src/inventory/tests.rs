@@ -675,6 +675,41 @@ mod live {
     }
 
     #[tokio::test]
+    async fn a_missing_repository_leaves_its_references_unresolved_but_the_inventory_complete() {
+        use aws_sdk_ecr::Client;
+        let rules = vec![mock!(Client::batch_get_image).then_http_response(|| {
+            HttpResponse::new(
+                StatusCode::try_from(400).unwrap(),
+                SdkBody::from(
+                    json!({"__type": "RepositoryNotFoundException", "message": "The repository with name 'gone' does not exist"})
+                        .to_string(),
+                ),
+            )
+        })];
+        let access = super::super::closure::EcrAccess {
+            base: ecr(rules),
+            accounts: Default::default(),
+        };
+        let mut builder = Builder::default();
+        let reference: crate::reference::ImageReference = image("gone", "1").parse().unwrap();
+        super::super::closure::resolve_and_close(
+            &access,
+            &mut builder,
+            vec![(reference, file_use("f"))],
+            &super::super::closure::ClosureOptions::default(),
+        )
+        .await;
+        let inventory = builder.finish();
+        assert!(inventory.complete, "{:?}", inventory.sources);
+        assert_eq!(inventory.unresolved.len(), 1);
+        assert!(
+            inventory.unresolved[0].reason.contains("/gone not found"),
+            "{:?}",
+            inventory.unresolved
+        );
+    }
+
+    #[tokio::test]
     async fn a_failing_repository_makes_the_inventory_incomplete() {
         use aws_sdk_ecr::Client;
         let rules = vec![mock!(Client::batch_get_image).then_http_response(|| {
