@@ -55,6 +55,23 @@ fn lambda_role(emulator: &support::Emulator, name: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// ECS and Lambda only (what moto has), referrers by tag only (moto has no ListImageReferrers).
+fn ecs_and_lambda() -> DiscoverOptions {
+    DiscoverOptions {
+        services: vec![SourceKind::Ecs, SourceKind::Lambda],
+        referrers_api: false,
+        ..DiscoverOptions::default()
+    }
+}
+
+/// Discovers with `options` and checks every source was read.
+async fn discover(client: &ecr_core::EcrClient, options: &DiscoverOptions) -> Inventory {
+    let inventory = client.discover_inventory(options).await.unwrap();
+    let failed: Vec<_> = inventory.failed_sources().collect();
+    assert!(inventory.complete, "{failed:#?}");
+    inventory
+}
+
 #[tokio::test]
 async fn ecs_and_lambda_images_in_use_are_never_expired() {
     let emulator = support::emulator();
@@ -150,17 +167,10 @@ async fn ecs_and_lambda_images_in_use_are_never_expired() {
         .unwrap();
 
     let options = DiscoverOptions {
-        services: vec![SourceKind::Ecs, SourceKind::Lambda],
         task_definition_revisions: 2,
-        referrers_api: false,
-        ..DiscoverOptions::default()
+        ..ecs_and_lambda()
     };
-    let inventory = client.discover_inventory(&options).await.unwrap();
-    assert!(
-        inventory.complete,
-        "{:#?}",
-        inventory.failed_sources().collect::<Vec<_>>()
-    );
+    let inventory = discover(&client, &options).await;
     let uses = |tag: &str| -> Vec<(UsageKind, String)> {
         inventory
             .image(&digests[tag])
@@ -205,13 +215,11 @@ async fn ecs_and_lambda_images_in_use_are_never_expired() {
     );
 
     // Only the newest revision as rollback target: the older one is no longer protected.
-    let one = client
-        .discover_inventory(&DiscoverOptions {
-            task_definition_revisions: 1,
-            ..options.clone()
-        })
-        .await
-        .unwrap();
+    let newest_only = DiscoverOptions {
+        task_definition_revisions: 1,
+        ..options.clone()
+    };
+    let one = discover(&client, &newest_only).await;
     assert!(one.image(&digests["rollback"]).is_none());
 
     // The document round-trips.
@@ -285,17 +293,10 @@ async fn every_account_and_region_is_a_source() {
     let options = DiscoverOptions {
         role_arns: vec![format!("arn:aws:iam::{account}:role/inventory-reader")],
         regions: regions.to_vec(),
-        services: vec![SourceKind::Ecs, SourceKind::Lambda],
         task_definition_revisions: 0,
-        referrers_api: false,
-        ..DiscoverOptions::default()
+        ..ecs_and_lambda()
     };
-    let inventory = client.discover_inventory(&options).await.unwrap();
-    assert!(
-        inventory.complete,
-        "{:#?}",
-        inventory.failed_sources().collect::<Vec<_>>()
-    );
+    let inventory = discover(&client, &options).await;
     let read: std::collections::BTreeSet<(SourceKind, Option<&str>, Option<&str>)> = inventory
         .sources
         .iter()

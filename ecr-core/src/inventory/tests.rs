@@ -316,6 +316,30 @@ mod live {
         HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from(body.to_string()))
     }
 
+    /// An ECR error answer.
+    fn ecr_error(code: &str, message: &str) -> HttpResponse {
+        HttpResponse::new(
+            StatusCode::try_from(400).unwrap(),
+            SdkBody::from(json!({"__type": code, "message": message}).to_string()),
+        )
+    }
+
+    /// Resolves `references` (each used by the file `f`) and closes over them, with ECR answering by `rules`.
+    async fn resolve(rules: Vec<Rule>, references: &[String]) -> Inventory {
+        let access = super::super::closure::EcrAccess {
+            base: ecr(rules),
+            accounts: Default::default(),
+        };
+        let pending = references
+            .iter()
+            .map(|r| (r.parse::<crate::reference::ImageReference>().unwrap(), file_use("f")))
+            .collect();
+        let mut builder = Builder::default();
+        let options = super::super::closure::ClosureOptions::default();
+        super::super::closure::resolve_and_close(&access, &mut builder, pending, &options).await;
+        builder.finish()
+    }
+
     fn arn(kind: &str, rest: &str) -> String {
         format!("arn:aws:ecs:{REGION}:{ACCOUNT}:{kind}/{rest}")
     }
@@ -634,23 +658,7 @@ mod live {
                 MockResponse::Http(ok(json!({"referrers": referrers})))
             }),
         ];
-        let client = ecr(rules);
-        let access = super::super::closure::EcrAccess {
-            base: client,
-            accounts: Default::default(),
-        };
-        let mut builder = Builder::default();
-        let reference: crate::reference::ImageReference = image("shop/api", "1.4.2").parse().unwrap();
-        let missing: crate::reference::ImageReference = image("shop/api", "gone").parse().unwrap();
-        let options = super::super::closure::ClosureOptions::default();
-        super::super::closure::resolve_and_close(
-            &access,
-            &mut builder,
-            vec![(reference, file_use("a")), (missing, file_use("b"))],
-            &options,
-        )
-        .await;
-        let inventory = builder.finish();
+        let inventory = resolve(rules, &[image("shop/api", "1.4.2"), image("shop/api", "gone")]).await;
         assert!(inventory.complete, "{:?}", inventory.sources);
         let kinds = |d: &str| -> Vec<(UsageKind, Option<String>)> {
             inventory
@@ -678,28 +686,12 @@ mod live {
     async fn a_missing_repository_leaves_its_references_unresolved_but_the_inventory_complete() {
         use aws_sdk_ecr::Client;
         let rules = vec![mock!(Client::batch_get_image).then_http_response(|| {
-            HttpResponse::new(
-                StatusCode::try_from(400).unwrap(),
-                SdkBody::from(
-                    json!({"__type": "RepositoryNotFoundException", "message": "The repository with name 'gone' does not exist"})
-                        .to_string(),
-                ),
+            ecr_error(
+                "RepositoryNotFoundException",
+                "The repository with name 'gone' does not exist",
             )
         })];
-        let access = super::super::closure::EcrAccess {
-            base: ecr(rules),
-            accounts: Default::default(),
-        };
-        let mut builder = Builder::default();
-        let reference: crate::reference::ImageReference = image("gone", "1").parse().unwrap();
-        super::super::closure::resolve_and_close(
-            &access,
-            &mut builder,
-            vec![(reference, file_use("f"))],
-            &super::super::closure::ClosureOptions::default(),
-        )
-        .await;
-        let inventory = builder.finish();
+        let inventory = resolve(rules, &[image("gone", "1")]).await;
         assert!(inventory.complete, "{:?}", inventory.sources);
         assert_eq!(inventory.unresolved.len(), 1);
         assert!(
@@ -712,27 +704,10 @@ mod live {
     #[tokio::test]
     async fn a_failing_repository_makes_the_inventory_incomplete() {
         use aws_sdk_ecr::Client;
-        let rules = vec![mock!(Client::batch_get_image).then_http_response(|| {
-            HttpResponse::new(
-                StatusCode::try_from(400).unwrap(),
-                SdkBody::from(json!({"__type": "AccessDeniedException", "message": "not authorized"}).to_string()),
-            )
-        })];
-        let access = super::super::closure::EcrAccess {
-            base: ecr(rules),
-            accounts: Default::default(),
-        };
-        let mut builder = Builder::default();
-        let reference: crate::reference::ImageReference = image("shop/api", "1").parse().unwrap();
-        let usage = file_use("f");
-        super::super::closure::resolve_and_close(
-            &access,
-            &mut builder,
-            vec![(reference, usage)],
-            &super::super::closure::ClosureOptions::default(),
-        )
-        .await;
-        let inventory = builder.finish();
+        let rules = vec![
+            mock!(Client::batch_get_image).then_http_response(|| ecr_error("AccessDeniedException", "not authorized")),
+        ];
+        let inventory = resolve(rules, &[image("shop/api", "1")]).await;
         assert!(!inventory.complete);
         let failed = inventory.failed_sources().next().unwrap();
         assert_eq!(failed.kind, SourceKind::Ecr);
