@@ -158,7 +158,17 @@ fn discover_then_report_against_the_emulator() {
         .find(|i| i["digest"] == digest.as_str());
     assert!(entry.is_some(), "the tag resolved to its digest: {doc}");
 
-    // Ten days later the policy would expire the image in use: the report says so and exits 1.
+    // The repository's own preview with the inventory: nothing expires, the image in use is reported.
+    let mut c = emulator.command(env!("CARGO_BIN_EXE_lifecycle_preview"));
+    c.args(["--repository", &repo, "--now", "2099-01-01T00:00:00Z", "--inventory"])
+        .arg(&inventory);
+    let (code, out, err) = output(c);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["previewResults"], json!([]));
+    assert_eq!(out["inUse"][0]["images"][0]["imageDigest"], digest.as_str());
+    assert_eq!(out["inventoryComplete"], true);
+
+    // Long after the push the policy would expire the image in use: the report says so and exits 1.
     let mut c = emulator.command(BIN);
     c.args(["report", "--now", "2099-01-01T00:00:00Z", "--inventory"])
         .arg(&inventory);
