@@ -194,9 +194,10 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
             for hit in &rule.images {
                 let users: Vec<&str> = hit.uses.iter().map(|u| u.name.as_str()).collect();
                 println!(
-                    "IN USE {} (rule {} would expire it): {}",
+                    "IN USE {}: rule {} would {} it; used by {}",
                     hit.image_digest,
                     rule.rule_priority,
+                    hit.action.action_type.api_name(),
                     users.join(", ")
                 );
             }
