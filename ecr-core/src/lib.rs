@@ -14,7 +14,8 @@
 //!    report in JSON, SARIF and Markdown. Fail closed.
 //! 5. [`lifecycle`]: validate and evaluate lifecycle policies offline, exactly as ECR would.
 //!
-//! And [`settings`]: the settings a repository really gets from registry-wide rules (creation templates,
+//! And [`inventory`]: every image in use (ECS, Lambda, Batch, App Runner, Kubernetes, files), across
+//! accounts and regions, so lifecycle expiry never deletes one. And [`settings`]: the settings a repository really gets from registry-wide rules (creation templates,
 //! pull-through cache, replication, scanning and signing rules, account settings), resolved and audited.
 //!
 //! Shared ground: [`EcrClient`] (one cheap-to-clone client over the AWS SDK), [`reference`](mod@crate::reference) (strict
@@ -36,6 +37,7 @@ pub mod auth;
 pub mod client;
 pub mod conformance;
 pub mod error;
+pub mod inventory;
 pub mod lifecycle;
 pub mod reference;
 pub mod scan;
@@ -63,6 +65,8 @@ mod doc_examples {
     mod client {}
     #[doc = include_str!("../../docs/conformance.md")]
     mod conformance {}
+    #[doc = include_str!("../../docs/inventory.md")]
+    mod inventory {}
     #[doc = include_str!("../../docs/lifecycle.md")]
     mod lifecycle {}
     #[doc = include_str!("../../docs/pipeline.md")]

@@ -83,6 +83,16 @@ pub fn check_referrers(referrers: &[Referrer], wanted: &[String]) -> Finding {
 impl EcrClient {
     /// Every referrer of `digest` (all pages).
     pub async fn list_image_referrers(&self, repository: &str, digest: &str) -> Result<Vec<Referrer>> {
+        self.list_image_referrers_in(None, repository, digest).await
+    }
+
+    /// [`EcrClient::list_image_referrers`] in the registry `registry_id` (default: the caller's).
+    pub(crate) async fn list_image_referrers_in(
+        &self,
+        registry_id: Option<&str>,
+        repository: &str,
+        digest: &str,
+    ) -> Result<Vec<Referrer>> {
         let subject = aws_sdk_ecr::types::SubjectIdentifier::builder()
             .image_digest(digest)
             .build()
@@ -93,6 +103,7 @@ impl EcrClient {
             let resp = self
                 .ecr()
                 .list_image_referrers()
+                .set_registry_id(registry_id.map(str::to_owned))
                 .repository_name(repository)
                 .subject_id(subject.clone())
                 .set_next_token(token.take())

@@ -3,6 +3,7 @@
 //! ```text
 //! lifecycle_preview --policy FILE --images FILE [--now RFC3339] [--protect DIGEST]... [--validate-only]
 //! lifecycle_preview --repository NAME [--policy FILE] [--now RFC3339] [--protect DIGEST]... [--text]
+//!   ... [--inventory FILE | --discover]
 //! ```
 //! Prints one JSON object: `previewResults` (ECR's shape), `summary`, and the extras (`reclaimedBytes`,
 //! `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`); exit 0. An invalid
@@ -10,12 +11,16 @@
 //! exits 2; so does every other bad input or error.
 //! `--repository` reads the policy (unless `--policy` is given) and every image from ECR (AWS environment,
 //! `AWS_ENDPOINT_URL` honoured). `--text` prints one line per image instead: what goes and why.
+//! `--inventory FILE` (an `inventory` document) or `--discover` (build it live) protects every image in use
+//! and adds `inUse`: per rule, the in-use images it would have expired and who uses them, and
+//! `inventoryComplete`.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
+use ecr_core::inventory::{DiscoverOptions, Inventory, Needed, RuleInUse};
 use ecr_core::lifecycle::{
     EvaluationContext, LifecyclePolicy, LifecyclePreviewOptions, Preview, parse_images, validation_document,
 };
@@ -51,6 +56,23 @@ struct Args {
     /// Print one human-readable line per image instead of JSON.
     #[arg(long)]
     text: bool,
+    /// Protect the images of this inventory document and report the in-use images each rule would expire.
+    #[arg(long, conflicts_with = "discover")]
+    inventory: Option<String>,
+    /// Build the inventory live (every service of the current account and region) instead.
+    #[arg(long)]
+    discover: bool,
+}
+
+async fn load_inventory(args: &Args) -> anyhow::Result<Option<Inventory>> {
+    if let Some(path) = &args.inventory {
+        return Ok(Some(Inventory::from_json(&read_text(path)?).input(path)?));
+    }
+    if args.discover {
+        let client = ecr_core::EcrClient::from_env().await?;
+        return Ok(Some(client.discover_inventory(&DiscoverOptions::default()).await?));
+    }
+    Ok(None)
 }
 
 fn print_json(v: &serde_json::Value) {
@@ -132,12 +154,16 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
         anyhow::bail!("--policy FILE is required (unless --repository reads the repository's policy)");
     }
 
+    let inventory = load_inventory(&args).await?;
+    let mut needed = Needed::new();
     let (policy, warnings, preview) = if let Some(repo) = &args.repository {
         let client = ecr_core::EcrClient::from_env().await.input("AWS configuration")?;
+        let mut protected = args.protect.iter().cloned().collect::<BTreeSet<_>>();
+        protected.extend(inventory.iter().flat_map(Inventory::in_use_digests));
         let options = LifecyclePreviewOptions {
             policy_text,
             now: Some(now),
-            protected: args.protect.iter().cloned().collect::<BTreeSet<_>>(),
+            protected,
             ..LifecyclePreviewOptions::default()
         };
         let report = match client.lifecycle_preview(repo, &options).await {
@@ -158,17 +184,38 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
             .ok_or_else(|| anyhow::anyhow!("--images FILE (or --repository NAME) is required"))?;
         let images = parse_images(&read_text(images_path)?).input(images_path)?;
         let parsed = LifecyclePolicy::parse(policy_text.as_deref().unwrap_or_default()).input(policy_path)?;
-        let context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
+        let mut context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
+        if let Some(inventory) = &inventory {
+            (context, needed) = inventory.protect_repository(context, &images);
+        }
         let preview = parsed.policy.evaluate(&images, &context).into_owned();
         (parsed.policy, parsed.warnings, preview)
     };
+    let in_use: Option<Vec<RuleInUse>> = inventory.as_ref().map(|i| i.in_use_by_rule(&preview, &needed));
     if args.text {
         for w in &warnings {
             println!("WARNING {}: {}", w.path, w.message);
         }
         print_text(&policy, &preview);
+        for rule in in_use.iter().flatten() {
+            for hit in &rule.images {
+                let users: Vec<&str> = hit.uses.iter().map(|u| u.name.as_str()).collect();
+                println!(
+                    "IN USE {}: rule {} would {} it; used by {}",
+                    hit.image_digest,
+                    rule.rule_priority,
+                    hit.action.action_type.api_name(),
+                    users.join(", ")
+                );
+            }
+        }
     } else {
-        print_json(&preview.to_document(&warnings));
+        let mut document = preview.to_document(&warnings);
+        if let (Some(inventory), Some(in_use)) = (&inventory, &in_use) {
+            document["inUse"] = serde_json::to_value(in_use)?;
+            document["inventoryComplete"] = inventory.complete.into();
+        }
+        print_json(&document);
     }
     Ok(Verdict::Pass)
 }
