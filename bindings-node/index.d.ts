@@ -504,6 +504,12 @@ export declare class Authenticator {
   /** Credentials for ECR Public (`public.ecr.aws`, tokens from us-east-1). */
   publicCredentials(): Promise<RegistryCredentials>
   /**
+   * Credentials for every registry in `hosts` (hosts or server URLs; see `registryHosts`), written into the
+   * docker config at `dockerConfig` in one write: one token request per region, whatever the number of
+   * accounts and host forms. Resolves to `[{ host, expiresAt, key, replaced, shadowedBy }]` (no password).
+   */
+  loginAll(hosts: Array<string>, dockerConfig: string): Promise<Array<{ host: string; expiresAt: string; key: string; replaced: boolean; shadowedBy: string | null }>>
+  /**
    * What is known about the AWS credentials in use (`source`, `accessKeyKind`, `hasSessionToken`,
    * `expiresAt`), without any secret.
    */
@@ -718,6 +724,20 @@ export declare class EcrClient {
   resolveImage(repository: string, image: string | ImageId): Promise<ResolvedImage>
   /** The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `null` when it does not say. */
   registryScanType(): Promise<'BASIC' | 'ENHANCED' | null>
+  /**
+   * The registry-wide configuration (creation templates, pull-through cache rules, replication, scanning,
+   * signing, account settings) as a snapshot object (`JSON.stringify` it for the pure functions).
+   */
+  registrySnapshot(): Promise<Record<string, unknown>>
+  /** The effective settings of `repository` (existing or not), read live. */
+  effectiveSettings(repository: string): Promise<Record<string, unknown>>
+  /** Audits the registry configuration against every repository, read live. */
+  auditRegistry(rollingTags?: Array<string> | undefined | null): Promise<VerifyReport>
+  /**
+   * `auditRepository` plus the `template` check against the creation template covering the name in the
+   * registry snapshot `snapshot` (JSON text).
+   */
+  auditRepositoryWithTemplates(repository: string, snapshot: string): Promise<VerifyReport>
 }
 
 /**
@@ -1014,6 +1034,13 @@ export declare function analyseRepositoryPolicy(text: string, accountId: string)
  */
 export declare function applyBuildMetadata(text: string, rule?: BuildMetadataRule | null): string | null
 
+/**
+ * Audits the registry snapshot `snapshot` (JSON text) against `repositories` (DescribeRepositories
+ * entries) and the tags builds push again and again (`rollingTags`): the `registry_settings audit`
+ * program's report.
+ */
+export declare function auditRegistry(snapshot: string, repositories: Record<string, unknown>[], rollingTags?: string[] | null): VerifyReport
+
 /** Options of `new Authenticator(client, options)` (the `ecr_login` program's switches). */
 export interface AuthenticatorOptions {
   /** Refuse long-lived static AWS keys (`code: "LongLivedCredentials"`). */
@@ -1249,6 +1276,14 @@ export interface EcrLifecyclePreviewOptions {
   timeout?: number
 }
 
+/**
+ * The settings of repository `repository` (existing or not yet created) under the registry snapshot
+ * `snapshot` (JSON text), each with what decided it: the `registry_settings effective` program's JSON.
+ * `existing` (`{ repository: <DescribeRepositories entry>, lifecyclePolicy, repositoryPolicy }`)
+ * describes the repository when it exists.
+ */
+export declare function effectiveSettings(snapshot: string, repository: string, existing?: Record<string, unknown> | null): Record<string, unknown>
+
 /** Every stable error code an ecr-core error can carry as `err.code` (besides `"Internal"` for bugs). */
 export declare function errorCodes(): Array<string>
 
@@ -1350,6 +1385,16 @@ export declare function helperVersionLine(): string
  * `+`, pre-releases and other tags are ignored.
  */
 export declare function highestReleased(tags: Array<string>, options?: ReleasedVersionOptions | undefined | null): string | null
+
+/** Which host forms `registryHosts` lists (default: IPv4 only). */
+export interface HostFormsOptions {
+  /** `<account>.dkr.ecr.<region>.amazonaws.com` (default true). */
+  ipv4?: boolean
+  /** `<account>.dkr-ecr.<region>.on.aws`. */
+  dualStack?: boolean
+  /** `<account>.dkr.ecr-fips.<region>.amazonaws.com`. */
+  fips?: boolean
+}
 
 /**
  * The registry host of a server URL as Docker hands it to credential helpers
@@ -1571,6 +1616,12 @@ export interface RegistryHostOptions {
   /** The dual-stack endpoint (`dkr-ecr.<region>.on.aws`). */
   dualStack?: boolean
 }
+
+/**
+ * Every registry host of `accounts` × `regions` in the chosen forms, in that order, for
+ * `Authenticator.loginAll`.
+ */
+export declare function registryHosts(accounts: Array<string>, regions: Array<string>, forms?: HostFormsOptions | undefined | null): Array<string>
 
 /**
  * The region of an ECR registry host, server URL or image reference (`null` for ECR Public); throws

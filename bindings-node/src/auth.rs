@@ -376,6 +376,43 @@ impl Authenticator {
         self.start(env, |a| async move { credentials_of(a.public_credentials()).await })
     }
 
+    /// Credentials for every registry in `hosts` (hosts or server URLs; see `registryHosts`), written into the
+    /// docker config at `dockerConfig` in one write: one token request per region, whatever the number of
+    /// accounts and host forms. Resolves to `[{ host, expiresAt, key, replaced, shadowedBy }]` (no password).
+    #[napi(
+        ts_return_type = "Promise<Array<{ host: string; expiresAt: string; key: string; replaced: boolean; shadowedBy: string | null }>>"
+    )]
+    pub fn login_all<'env>(
+        &self,
+        env: &'env Env,
+        hosts: Vec<String>,
+        docker_config: String,
+    ) -> Result<PromiseRaw<'env, Value>> {
+        let hosts = guard(env, || {
+            Ok(hosts
+                .iter()
+                .map(|h| ecr_core::reference::RegistryHost::from_server_url(h))
+                .collect::<std::result::Result<Vec<_>, _>>()?)
+        })?;
+        self.start(env, move |a| async move {
+            let logins = a.login_all(&hosts, std::path::Path::new(&docker_config)).await?;
+            crate::conversions::json(
+                &logins
+                    .iter()
+                    .map(|l| {
+                        json!({
+                            "host": l.host,
+                            "expiresAt": l.credentials.expires_at,
+                            "key": l.entry.key,
+                            "replaced": l.entry.replaced,
+                            "shadowedBy": l.entry.shadowed_by,
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    }
+
     /// What is known about the AWS credentials in use (`source`, `accessKeyKind`, `hasSessionToken`,
     /// `expiresAt`), without any secret.
     #[napi(ts_return_type = "Promise<AwsIdentity>")]
@@ -688,4 +725,37 @@ pub fn check_credential_policy(env: &Env, identity: Value, options: Option<Crede
 #[napi(ts_args_type = "identity: AwsIdentity")]
 pub fn is_long_lived(env: &Env, identity: Value) -> Result<bool> {
     guard(env, || Ok(identity_arg(&identity)?.is_long_lived()))
+}
+
+/// Which host forms `registryHosts` lists (default: IPv4 only).
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct HostFormsOptions {
+    /// `<account>.dkr.ecr.<region>.amazonaws.com` (default true).
+    pub ipv4: Option<bool>,
+    /// `<account>.dkr-ecr.<region>.on.aws`.
+    pub dual_stack: Option<bool>,
+    /// `<account>.dkr.ecr-fips.<region>.amazonaws.com`.
+    pub fips: Option<bool>,
+}
+
+/// Every registry host of `accounts` × `regions` in the chosen forms, in that order, for
+/// `Authenticator.loginAll`.
+#[napi]
+pub fn registry_hosts(
+    env: Env,
+    accounts: Vec<String>,
+    regions: Vec<String>,
+    forms: Option<HostFormsOptions>,
+) -> Result<Vec<String>> {
+    let forms = forms.unwrap_or_default();
+    guard(&env, || {
+        let forms = ecr_core::auth::HostForms {
+            ipv4: forms.ipv4.unwrap_or(true),
+            dual_stack: forms.dual_stack.unwrap_or(false),
+            fips: forms.fips.unwrap_or(false),
+        };
+        let hosts = ecr_core::auth::registry_hosts(&accounts, &regions, forms)?;
+        Ok(hosts.iter().map(ToString::to_string).collect())
+    })
 }

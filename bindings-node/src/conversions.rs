@@ -62,7 +62,7 @@ pub(crate) fn image_ids(value: Option<Value>) -> Result<Vec<ImageId>, ecr_core::
     ImageId::list_from_json(items, "imageIds")
 }
 
-// --- verify checks, registry protocol, auth (bindings gap closing) ---
+// --- verify checks, registry protocol, auth ---
 
 /// A serde value read from a JS argument (an object or array in the type's camelCase JSON shape); `what`
 /// names the argument in the error.

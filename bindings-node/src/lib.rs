@@ -19,6 +19,7 @@ mod registry;
 mod lifecycle;
 mod preview_js;
 mod scan;
+mod settings;
 mod tasks;
 
 use napi::Env;

@@ -330,6 +330,34 @@ mod ops {
         Ok(PyRegistryCredentials { inner })
     }
 
+    /// Every registry's credentials written into the docker config at `path` in one write:
+    /// `[{"host", "expiresAt", "key", "replaced", "shadowedBy"}]` (never a password).
+    pub(super) async fn login_all(
+        auth: Arc<Authenticator>,
+        hosts: Vec<String>,
+        path: std::path::PathBuf,
+    ) -> Result<Json, Failure> {
+        let hosts = hosts
+            .iter()
+            .map(|h| ecr_core::reference::RegistryHost::from_server_url(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let logins = auth.login_all(&hosts, &path).await?;
+        Json::of(
+            &logins
+                .iter()
+                .map(|l| {
+                    serde_json::json!({
+                        "host": l.host,
+                        "expiresAt": l.credentials.expires_at,
+                        "key": l.entry.key,
+                        "replaced": l.entry.replaced,
+                        "shadowedBy": l.entry.shadowed_by,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
+    }
+
     pub(super) async fn aws_identity(auth: Arc<Authenticator>) -> Result<Json, Failure> {
         Json::of(&auth.aws_identity().await?)
     }
@@ -424,6 +452,13 @@ impl PyAuthenticator {
         guard(|| blocking(py, ops::credentials(self.auth.clone(), Target::Public)))
     }
 
+    /// Credentials for every registry in `hosts` (hosts or server URLs; see `registry_hosts`), written into
+    /// the docker config at `docker_config` in one write: one token request per region, whatever the number
+    /// of accounts and host forms. Returns `[{"host", "expiresAt", "key", "replaced", "shadowedBy"}]`.
+    fn login_all(&self, py: Python<'_>, hosts: Vec<String>, docker_config: std::path::PathBuf) -> PyResult<Json> {
+        guard(|| blocking(py, ops::login_all(self.auth.clone(), hosts, docker_config)))
+    }
+
     /// What is known about the AWS credentials in use (`source`, `accessKeyKind`, `hasSessionToken`,
     /// `expiresAt`), without any secret.
     fn aws_identity(&self, py: Python<'_>) -> PyResult<Json> {
@@ -516,6 +551,16 @@ impl PyAsyncAuthenticator {
     /// Credentials for a registry host, server URL or image reference (awaitable).
     fn credentials<'py>(&self, py: Python<'py>, registry: String) -> PyResult<Bound<'py, PyAny>> {
         guard(|| self.start(py, move |a| ops::credentials(a, Target::Registry(registry))))
+    }
+
+    /// As `Authenticator.login_all` (awaitable).
+    fn login_all<'py>(
+        &self,
+        py: Python<'py>,
+        hosts: Vec<String>,
+        docker_config: std::path::PathBuf,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| self.start(py, move |a| ops::login_all(a, hosts, docker_config)))
     }
 
     /// Credentials for the caller's own registry in `region` (awaitable).
@@ -818,5 +863,23 @@ pub(crate) fn is_long_lived(identity: &Bound<'_, PyAny>) -> PyResult<bool> {
     guard(|| {
         let identity = identity_arg(&from_py(identity, "identity").map_err(Failure::from)?).map_err(Failure::from)?;
         Ok(identity.is_long_lived())
+    })
+}
+
+/// Every registry host of `accounts` × `regions` in the chosen forms (IPv4 `dkr.ecr`, dual-stack `dkr-ecr…on.aws`,
+/// FIPS `dkr.ecr-fips`), in that order, for `Authenticator.login_all`.
+#[pyfunction]
+#[pyo3(signature = (accounts, regions, *, ipv4=true, dual_stack=false, fips=false))]
+pub(crate) fn registry_hosts(
+    accounts: Vec<String>,
+    regions: Vec<String>,
+    ipv4: bool,
+    dual_stack: bool,
+    fips: bool,
+) -> PyResult<Vec<String>> {
+    guard(|| {
+        let forms = ecr_core::auth::HostForms { ipv4, dual_stack, fips };
+        let hosts = ecr_core::auth::registry_hosts(&accounts, &regions, forms).map_err(Failure::from)?;
+        Ok(hosts.iter().map(ToString::to_string).collect())
     })
 }

@@ -224,7 +224,7 @@ pub(crate) fn image_ids(value: Value) -> Result<Vec<ImageId>, ecr_core::Error> {
     ImageId::list_from_json(items, "image_ids")
 }
 
-// --- verify checks, registry protocol, auth (bindings gap closing) ---
+// --- verify checks, registry protocol, auth ---
 
 /// A serde value read from a Python argument (a dict or a list of dicts in the type's camelCase JSON
 /// shape); `what` names the argument in the error.

@@ -21,6 +21,7 @@ mod runtime;
 mod lifecycle;
 mod preview_py;
 mod scan;
+mod settings;
 mod tasks;
 
 use pyo3::prelude::*;
@@ -79,11 +80,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(auth::merge_auth_entry, m)?)?;
     m.add_function(wrap_pyfunction!(auth::default_docker_config_path, m)?)?;
     m.add_function(wrap_pyfunction!(auth::registry_region, m)?)?;
+    m.add_function(wrap_pyfunction!(auth::registry_hosts, m)?)?;
     m.add_function(wrap_pyfunction!(auth::helper_version_line, m)?)?;
     m.add_class::<tagging::PyTagStrategy>()?;
     m.add_class::<tagging::PyPlanReport>()?;
     m.add_function(wrap_pyfunction!(tagging::build_context_from_env, m)?)?;
     m.add_function(wrap_pyfunction!(verify::build_record, m)?)?;
+    m.add_function(wrap_pyfunction!(settings::effective_settings, m)?)?;
+    m.add_function(wrap_pyfunction!(settings::audit_registry, m)?)?;
     m.add_function(wrap_pyfunction!(verify::default_lifecycle_policy, m)?)?;
     m.add_function(wrap_pyfunction!(verify::analyse_repository_policy, m)?)?;
     m.add_function(wrap_pyfunction!(verify::validate_lifecycle_policy_text, m)?)?;

@@ -108,12 +108,15 @@ __all__ = [
     "build_context_from_env",
     "analyse_repository_policy",
     "build_record",
+    "audit_registry",
+    "effective_settings",
     "default_docker_config_path",
     "default_lifecycle_policy",
     "helper_version_line",
     "merge_auth_entry",
     "registry_host",
     "registry_region",
+    "registry_hosts",
     "sha256_digest",
     "validate_digest",
     "validate_lifecycle_policy_text",
@@ -345,6 +348,14 @@ class EcrClient:
         """Verifies a push as the ``verify_push`` program does; ``report`` is its JSON."""
     def audit_repository(self, name: str) -> VerifyReport:
         """Audits one repository: the ``audit_repository`` program's report."""
+    def registry_snapshot(self) -> dict[str, Any]:
+        """The registry-wide configuration as a snapshot dict (``json.dumps`` it for the pure functions)."""
+    def effective_settings(self, repository: str) -> dict[str, Any]:
+        """The effective settings of ``repository`` (existing or not), read live."""
+    def audit_registry(self, *, rolling_tags: Sequence[str] = ...) -> VerifyReport:
+        """Audits the registry configuration against every repository, read live."""
+    def audit_repository_with_templates(self, repository: str, snapshot: str) -> VerifyReport:
+        """``audit_repository`` plus the ``template`` check against the snapshot's creation template."""
     def audit_all_repositories(self) -> AuditReport:
         """Audits every repository of the registry."""
     def ensure_repository(self, name: str, options: EnsureOptions | None = None) -> EnsureOutcome:
@@ -532,6 +543,14 @@ class AsyncEcrClient:
         """Verifies a push as the ``verify_push`` program does; ``report`` is its JSON."""
     def audit_repository(self, name: str) -> Awaitable[VerifyReport]:
         """Audits one repository: the ``audit_repository`` program's report."""
+    def registry_snapshot(self) -> Awaitable[dict[str, Any]]:
+        """The registry-wide configuration as a snapshot dict (``json.dumps`` it for the pure functions)."""
+    def effective_settings(self, repository: str) -> Awaitable[dict[str, Any]]:
+        """The effective settings of ``repository`` (existing or not), read live."""
+    def audit_registry(self, *, rolling_tags: Sequence[str] = ...) -> Awaitable[VerifyReport]:
+        """Audits the registry configuration against every repository, read live."""
+    def audit_repository_with_templates(self, repository: str, snapshot: str) -> Awaitable[VerifyReport]:
+        """``audit_repository`` plus the ``template`` check against the snapshot's creation template."""
     def audit_all_repositories(self) -> Awaitable[AuditReport]:
         """Audits every repository of the registry."""
     def ensure_repository(self, name: str, options: EnsureOptions | None = None) -> Awaitable[EnsureOutcome]:
@@ -723,6 +742,8 @@ class Authenticator:
     ) -> Authenticator: ...
     def credentials(self, registry: str) -> RegistryCredentials:
         """Credentials for a registry host, server URL or image reference."""
+    def login_all(self, hosts: Sequence[str], docker_config: str | PathLike[str]) -> list[dict[str, Any]]:
+        """Every registry's credentials written into one docker config in one write."""
     def credentials_for_region(self, region: str | None = None) -> RegistryCredentials:
         """Credentials for the caller's own registry in ``region``."""
     def public_credentials(self) -> RegistryCredentials:
@@ -760,6 +781,8 @@ class AsyncAuthenticator:
     ) -> AsyncAuthenticator: ...
     def credentials(self, registry: str) -> Awaitable[RegistryCredentials]:
         """Credentials for a registry host, server URL or image reference."""
+    def login_all(self, hosts: Sequence[str], docker_config: str | PathLike[str]) -> Awaitable[list[dict[str, Any]]]:
+        """Every registry's credentials written into one docker config in one write."""
     def credentials_for_region(self, region: str | None = None) -> Awaitable[RegistryCredentials]:
         """Credentials for the caller's own registry in ``region``."""
     def public_credentials(self) -> Awaitable[RegistryCredentials]:
@@ -885,6 +908,21 @@ def build_record(
     verified: bool | None = None,
 ) -> dict[str, Any]:
     """An in-toto Statement v1 build record naming the image by digest."""
+
+def effective_settings(
+    snapshot: str, repository: str, *, existing: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The settings of ``repository`` under the registry snapshot (JSON text), each with what decided it."""
+
+def audit_registry(
+    snapshot: str, repositories: Sequence[Mapping[str, Any]], *, rolling_tags: Sequence[str] = ...
+) -> VerifyReport:
+    """Audits the registry snapshot (JSON text) against ``repositories`` and the rolling tags."""
+
+def registry_hosts(
+    accounts: Sequence[str], regions: Sequence[str], *, ipv4: bool = True, dual_stack: bool = False, fips: bool = False
+) -> list[str]:
+    """Every registry host of ``accounts`` x ``regions`` in the chosen forms."""
 
 def default_lifecycle_policy() -> str:
     """The lifecycle policy ``ensure_repository`` gives a new repository by default."""
