@@ -34,9 +34,9 @@ pub use reference::parse_reference;
 // --- auth, tagging, verify, reference checks ---
 pub use auth::{
     Authenticator, AuthenticatorOptions, CredentialPolicyOptions, DiskCache, DiskCacheOptions, HelperOutput,
-    RefreshPolicy, RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions, check_credential_policy,
-    default_docker_config_path, helper_version_line, is_long_lived, merge_auth_entry, registry_region,
-    write_docker_config,
+    HostFormsOptions, RefreshPolicy, RefreshPolicyOptions, RegistryCredentials, RegistryCredentialsOptions,
+    check_credential_policy, default_docker_config_path, helper_version_line, is_long_lived, merge_auth_entry,
+    registry_hosts, registry_region, write_docker_config,
 };
 pub use reference::{
     RegistryHostOptions, host_from_server_url, host_server_url, host_with_dual_stack, host_with_fips,
@@ -45,6 +45,7 @@ pub use reference::{
     validate_tag,
 };
 pub use registry::{FetchedManifest, ImageConfig, RegistryClient, RegistryClientOptions};
+pub use settings::{audit_registry, effective_settings};
 pub use tagging::{
     CheckPlanOptions, CheckTagPlanOptions, DescribeBuildContextOptions, FitTagOptions, PlanOptions,
     ReleasedVersionOptions, TagStrategy, apply_build_metadata, build_context_from_env, check_plan,
