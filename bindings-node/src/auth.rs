@@ -395,21 +395,7 @@ impl Authenticator {
                 .collect::<std::result::Result<Vec<_>, _>>()?)
         })?;
         self.start(env, move |a| async move {
-            let logins = a.login_all(&hosts, std::path::Path::new(&docker_config)).await?;
-            crate::conversions::json(
-                &logins
-                    .iter()
-                    .map(|l| {
-                        json!({
-                            "host": l.host,
-                            "expiresAt": l.credentials.expires_at,
-                            "key": l.entry.key,
-                            "replaced": l.entry.replaced,
-                            "shadowedBy": l.entry.shadowed_by,
-                        })
-                    })
-                    .collect::<Vec<_>>(),
-            )
+            crate::conversions::json(&a.login_all(&hosts, std::path::Path::new(&docker_config)).await?)
         })
     }
 

@@ -341,21 +341,7 @@ mod ops {
             .iter()
             .map(|h| ecr_core::reference::RegistryHost::from_server_url(h))
             .collect::<Result<Vec<_>, _>>()?;
-        let logins = auth.login_all(&hosts, &path).await?;
-        Json::of(
-            &logins
-                .iter()
-                .map(|l| {
-                    serde_json::json!({
-                        "host": l.host,
-                        "expiresAt": l.credentials.expires_at,
-                        "key": l.entry.key,
-                        "replaced": l.entry.replaced,
-                        "shadowedBy": l.entry.shadowed_by,
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )
+        Json::of(&auth.login_all(&hosts, &path).await?)
     }
 
     pub(super) async fn aws_identity(auth: Arc<Authenticator>) -> Result<Json, Failure> {

@@ -416,6 +416,10 @@ fn login_all_asks_once_per_region_and_writes_one_config() {
     assert_eq!(capture.calls("GetAuthorizationToken"), 2, "one per region");
     let logins = logins.lock().unwrap();
     assert_eq!(logins.len(), 12);
+    let summary = serde_json::to_value(&*logins).unwrap();
+    assert_eq!(summary[0]["expiresAt"], "2015-01-01T00:00:00Z");
+    assert_eq!(summary[0]["key"], "123456789012.dkr.ecr.us-east-1.amazonaws.com");
+    assert!(!summary.to_string().contains(MOTO_PASSWORD), "{summary}");
     assert!(
         logins
             .iter()

@@ -67,16 +67,20 @@ pub fn registry_hosts(accounts: &[String], regions: &[String], forms: HostForms)
     Ok(hosts)
 }
 
-/// One registry logged in to by [`Authenticator::login_all`].
+/// One registry logged in to by [`Authenticator::login_all`]. Serialised as `{host, expiresAt, key,
+/// replaced, shadowedBy}`: never the password.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Login {
     /// The registry host.
     pub host: String,
+    /// When its credentials expire.
+    pub expires_at: crate::time::Timestamp,
     /// The credentials (the password never prints).
     #[serde(skip)]
     pub credentials: RegistryCredentials,
     /// The docker config entry written for it.
+    #[serde(flatten)]
     pub entry: MergeOutcome,
 }
 
@@ -103,6 +107,7 @@ impl Authenticator {
             .zip(entries)
             .map(|((host, credentials), entry)| Login {
                 host,
+                expires_at: credentials.expires_at,
                 credentials,
                 entry,
             })
