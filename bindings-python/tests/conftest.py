@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+import ecr_core
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 _counter = itertools.count()
@@ -60,3 +62,14 @@ def emulator() -> Iterator[dict[str, str]]:
 def unique(prefix: str) -> str:
     """A repository name unique to this test run (tests share one emulator)."""
     return f"{prefix}-py{os.getpid()}-{next(_counter)}"
+
+
+# One blocking and one asyncio client over the emulator, for the test modules that need no other settings.
+@pytest.fixture(scope="module")
+def client(emulator: dict[str, str]) -> ecr_core.EcrClient:
+    return ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
+
+
+@pytest.fixture(scope="module")
+def aclient(emulator: dict[str, str]) -> ecr_core.AsyncEcrClient:
+    return ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])

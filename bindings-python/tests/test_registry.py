@@ -19,15 +19,6 @@ from test_verify import HOST, LABELS, _digest, _oci_image, _push_and_mirror, _pu
 CASES = FIXTURES / "verify"
 
 
-@pytest.fixture(scope="module")
-def client(emulator: dict[str, str]) -> ecr_core.EcrClient:
-    return ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-
-
-@pytest.fixture(scope="module")
-def aclient(emulator: dict[str, str]) -> ecr_core.AsyncEcrClient:
-    return ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-
 
 def _registry_creds(emulator: dict[str, str]) -> ecr_core.RegistryCredentials:
     return ecr_core.RegistryCredentials(emulator["LOCAL_REGISTRY_HOST"], emulator["LOCAL_REGISTRY_USER"],

@@ -15,15 +15,6 @@ from conftest import FIXTURES, unique
 SETTINGS = FIXTURES / "settings"
 
 
-@pytest.fixture(scope="module")
-def client(emulator: dict[str, str]) -> ecr_core.EcrClient:
-    return ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-
-
-@pytest.fixture(scope="module")
-def aclient(emulator: dict[str, str]) -> ecr_core.AsyncEcrClient:
-    return ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-
 
 def _snapshot() -> str:
     return (SETTINGS / "snapshot.json").read_text()

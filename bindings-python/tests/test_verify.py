@@ -51,15 +51,6 @@ def _run(program: Path, args: list[str], emulator: dict[str, str]) -> tuple[int,
     return out.returncode, json.loads(out.stdout)
 
 
-@pytest.fixture(scope="module")
-def client(emulator: dict[str, str]) -> ecr_core.EcrClient:
-    return ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-
-
-@pytest.fixture(scope="module")
-def aclient(emulator: dict[str, str]) -> ecr_core.AsyncEcrClient:
-    return ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-
 
 def _put(client: ecr_core.EcrClient, tag: str) -> tuple[str, str]:
     name = unique("py-verify")
