@@ -296,66 +296,21 @@ impl RegistrySnapshot {
     /// settings ECR would never produce: filter dialects per kind, scan frequencies, encryption types.
     pub fn validate(&self) -> Result<()> {
         let mut errors = Vec::new();
-        let mut dialect = |path: String, filters: &[FilterEntry], expected: &str| {
-            for (i, f) in filters.iter().enumerate() {
-                if f.filter_type != expected {
-                    errors.push(FieldError::new(
-                        format!("{path}[{i}].filterType"),
-                        format!("{:?}: this list takes only {expected}", f.filter_type),
-                    ));
-                }
-                if f.filter.is_empty() {
-                    errors.push(FieldError::new(format!("{path}[{i}].filter"), "empty filter"));
-                }
-            }
-        };
         for (i, t) in self.repository_creation_templates.iter().enumerate() {
+            let at = format!("repositoryCreationTemplates[{i}]");
+            if t.prefix.is_empty() {
+                errors.push(FieldError::new(format!("{at}.prefix"), "empty prefix"));
+            }
+            let filters = &t.image_tag_mutability_exclusion_filters;
             dialect(
-                format!("repositoryCreationTemplates[{i}].imageTagMutabilityExclusionFilters"),
-                &t.image_tag_mutability_exclusion_filters,
+                &mut errors,
+                &format!("{at}.imageTagMutabilityExclusionFilters"),
+                filters,
                 "WILDCARD",
             );
-        }
-        if let Some(r) = &self.replication_configuration {
-            for (i, rule) in r.rules.iter().enumerate() {
-                dialect(
-                    format!("replicationConfiguration.rules[{i}].repositoryFilters"),
-                    &rule.repository_filters,
-                    "PREFIX_MATCH",
-                );
-            }
-        }
-        if let Some(s) = &self.scanning_configuration {
-            for (i, rule) in s.rules.iter().enumerate() {
-                dialect(
-                    format!("scanningConfiguration.rules[{i}].repositoryFilters"),
-                    &rule.repository_filters,
-                    "WILDCARD",
-                );
-            }
-        }
-        if let Some(s) = &self.signing_configuration {
-            for (i, rule) in s.rules.iter().enumerate() {
-                dialect(
-                    format!("signingConfiguration.rules[{i}].repositoryFilters"),
-                    &rule.repository_filters,
-                    "WILDCARD_MATCH",
-                );
-            }
-        }
-        for (i, t) in self.repository_creation_templates.iter().enumerate() {
-            if t.prefix.is_empty() {
-                errors.push(FieldError::new(
-                    format!("repositoryCreationTemplates[{i}].prefix"),
-                    "empty prefix",
-                ));
-            }
             if let Some(e) = &t.encryption_configuration {
-                check_encryption_type(
-                    &mut errors,
-                    format!("repositoryCreationTemplates[{i}].encryptionConfiguration.encryptionType"),
-                    &e.encryption_type,
-                );
+                let path = format!("{at}.encryptionConfiguration.encryptionType");
+                one_of(&mut errors, path, &e.encryption_type, &["AES256", "KMS", "KMS_DSSE"]);
             }
         }
         for (i, r) in self.pull_through_cache_rules.iter().enumerate() {
@@ -366,27 +321,45 @@ impl RegistrySnapshot {
                 ));
             }
         }
+        for (i, rule) in self
+            .replication_configuration
+            .iter()
+            .flat_map(|c| c.rules.iter().enumerate())
+        {
+            let path = format!("replicationConfiguration.rules[{i}].repositoryFilters");
+            dialect(&mut errors, &path, &rule.repository_filters, "PREFIX_MATCH");
+        }
         if let Some(s) = &self.scanning_configuration {
-            if !matches!(s.scan_type.as_str(), "BASIC" | "ENHANCED") {
-                errors.push(FieldError::new(
-                    "scanningConfiguration.scanType",
-                    format!("{:?}: expected BASIC or ENHANCED", s.scan_type),
-                ));
-            }
+            one_of(
+                &mut errors,
+                "scanningConfiguration.scanType".to_owned(),
+                &s.scan_type,
+                &["BASIC", "ENHANCED"],
+            );
             for (i, rule) in s.rules.iter().enumerate() {
-                if !matches!(
-                    rule.scan_frequency.as_str(),
-                    "SCAN_ON_PUSH" | "CONTINUOUS_SCAN" | "MANUAL"
-                ) {
-                    errors.push(FieldError::new(
-                        format!("scanningConfiguration.rules[{i}].scanFrequency"),
-                        format!(
-                            "{:?}: expected SCAN_ON_PUSH, CONTINUOUS_SCAN or MANUAL",
-                            rule.scan_frequency
-                        ),
-                    ));
-                }
+                let at = format!("scanningConfiguration.rules[{i}]");
+                let frequencies = ["SCAN_ON_PUSH", "CONTINUOUS_SCAN", "MANUAL"];
+                one_of(
+                    &mut errors,
+                    format!("{at}.scanFrequency"),
+                    &rule.scan_frequency,
+                    &frequencies,
+                );
+                dialect(
+                    &mut errors,
+                    &format!("{at}.repositoryFilters"),
+                    &rule.repository_filters,
+                    "WILDCARD",
+                );
             }
+        }
+        for (i, rule) in self
+            .signing_configuration
+            .iter()
+            .flat_map(|c| c.rules.iter().enumerate())
+        {
+            let path = format!("signingConfiguration.rules[{i}].repositoryFilters");
+            dialect(&mut errors, &path, &rule.repository_filters, "WILDCARD_MATCH");
         }
         if errors.is_empty() {
             Ok(())
@@ -401,11 +374,27 @@ impl RegistrySnapshot {
     }
 }
 
-fn check_encryption_type(errors: &mut Vec<FieldError>, path: String, value: &str) {
-    if !matches!(value, "AES256" | "KMS" | "KMS_DSSE") {
+/// Every filter of a list must be of the list's one dialect, and not empty.
+fn dialect(errors: &mut Vec<FieldError>, path: &str, filters: &[FilterEntry], expected: &str) {
+    for (i, f) in filters.iter().enumerate() {
+        if f.filter_type != expected {
+            errors.push(FieldError::new(
+                format!("{path}[{i}].filterType"),
+                format!("{:?}: this list takes only {expected}", f.filter_type),
+            ));
+        }
+        if f.filter.is_empty() {
+            errors.push(FieldError::new(format!("{path}[{i}].filter"), "empty filter"));
+        }
+    }
+}
+
+/// `value` must be one of the API's `allowed` spellings.
+fn one_of(errors: &mut Vec<FieldError>, path: String, value: &str, allowed: &[&str]) {
+    if !allowed.contains(&value) {
         errors.push(FieldError::new(
             path,
-            format!("{value:?}: expected AES256, KMS or KMS_DSSE"),
+            format!("{value:?}: expected {}", allowed.join(", ")),
         ));
     }
 }
