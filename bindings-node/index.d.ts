@@ -45,21 +45,6 @@ export interface RepositorySettings {
   kmsKey?: string | null
 }
 
-/** What `parseReference` returns: the `parse_reference` program's JSON object (null where absent). */
-export interface ParsedReference {
-  input: string
-  ok: true
-  kind: 'private' | 'public'
-  registry_id: string | null
-  region: string | null
-  fips: boolean
-  dual_stack: boolean
-  dns_suffix: string | null
-  repository: string | null
-  tag: string | null
-  digest: string | null
-}
-
 /** One problem of a policy document: its JSON path and what is wrong. */
 export interface FieldError {
   path: string
@@ -487,82 +472,6 @@ export interface BuildContextFacts {
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
- * Registry credentials from the AWS credential chain: one token per region (and one for ECR Public),
- * refreshed ahead of expiry, fetched once under concurrency, optionally shared between processes through
- * the on-disk cache. Every method returns a Promise.
- */
-export declare class Authenticator {
-  /** An authenticator over `client`'s AWS configuration. */
-  constructor(client: EcrClient, options?: AuthenticatorOptions | undefined | null)
-  /**
-   * Credentials for a registry host, server URL (`https://.../v2/`) or image reference; the token comes
-   * from the registry's own region (ECR Public: `public.ecr.aws`).
-   */
-  credentials(registry: string): Promise<RegistryCredentials>
-  /** Credentials for the caller's own registry in `region` (default: the client's region). */
-  credentialsForRegion(region?: string | undefined | null): Promise<RegistryCredentials>
-  /** Credentials for ECR Public (`public.ecr.aws`, tokens from us-east-1). */
-  publicCredentials(): Promise<RegistryCredentials>
-  /**
-   * Credentials for every registry in `hosts` (hosts or server URLs; see `registryHosts`), written into the
-   * docker config at `dockerConfig` in one write: one token request per region, whatever the number of
-   * accounts and host forms. Resolves to `[{ host, expiresAt, key, replaced, shadowedBy }]` (no password).
-   */
-  loginAll(hosts: Array<string>, dockerConfig: string): Promise<Array<{ host: string; expiresAt: string; key: string; replaced: boolean; shadowedBy: string | null }>>
-  /**
-   * What is known about the AWS credentials in use (`source`, `accessKeyKind`, `hasSessionToken`,
-   * `expiresAt`), without any secret.
-   */
-  awsIdentity(): Promise<AwsIdentity>
-  /** Drops the cached token of `registry` (memory and disk), e.g. after the registry refused it. */
-  invalidate(registry: string): Promise<void>
-  /**
-   * The instant tokens are judged by (RFC 3339): the settable clock's (`assumeNow`), else the system
-   * clock's.
-   */
-  get now(): string
-  /**
-   * Sets the settable clock (only for an authenticator built with `assumeNow`; RFC 3339 or epoch
-   * seconds): cached tokens are then judged, and refreshed, as of that instant.
-   */
-  setNow(now: string): void
-  /** Moves the settable clock forward by `seconds` (only with `assumeNow`). */
-  advance(seconds: number): void
-  /** The on-disk token cache this authenticator shares tokens through, or `null`. */
-  get diskCache(): DiskCache | null
-  /**
-   * Answers one Docker credential-helper request (`get`, `list`, `store`, `erase`, `version`) as the
-   * `docker-credential-ecr-core` program does.
-   */
-  runHelper(action: string, stdin?: string | undefined | null): Promise<HelperOutput>
-}
-
-/**
- * The on-disk token cache shared between processes (0600 in a 0700 directory, keyed by principal, never
- * holding access keys). Inspection only shows registries and counts, never a token.
- */
-export declare class DiskCache {
-  /** A cache in `dir`. */
-  constructor(dir: string, options?: DiskCacheOptions | undefined | null)
-  /**
-   * The cache the environment asks for (`ECR_CORE_CACHE_DIR`, `XDG_CACHE_HOME`, `~/.cache`), or `null`
-   * when `ECR_CORE_DISABLE_CACHE` is set.
-   */
-  static fromEnv(): DiskCache | null
-  /** The cache directory. */
-  get dir(): string
-  /** The cache file. */
-  get file(): string
-  /**
-   * The proxy endpoints (or `public.ecr.aws`) of the tokens in the file still unexpired at `now` (RFC
-   * 3339; default: the system clock).
-   */
-  registries(now?: string | undefined | null): Array<string>
-  /** The number of token entries in the file. */
-  tokenCount(): number
-}
-
-/**
  * An ECR client whose methods return Promises of plain objects (ECR's camelCase JSON shape).
  *
  * Rejections are `Error`s with a stable `code` (e.g. `"RepositoryNotFound"`), `message` and `requestId`.
@@ -570,10 +479,112 @@ export declare class DiskCache {
  */
 export declare class EcrClient {
   /**
+   * Creates a client; `options` override the AWS configuration chain. Retry and timeout options are
+   * checked here (a bad one throws `code: "InvalidArgument"`); the AWS configuration is loaded on the
+   * first call.
+   */
+  constructor(options?: EcrClientOptions | undefined | null)
+  /** The region given in the options (`null` when it comes from the AWS configuration chain). */
+  get region(): string | null
+  /** The endpoint given in the options (`null` when it comes from the AWS configuration chain). */
+  get endpointUrl(): string | null
+  /** Describes one repository; rejects with `code: "RepositoryNotFound"` when it does not exist. */
+  describeRepository(name: string): Promise<Repository>
+  /**
+   * Creates a repository and resolves with it. `settings` (`RepositorySettings` shape) override the
+   * recommended values (immutable tags, scan on push, AES256); unknown keys reject with
+   * `code: "InvalidArgument"`.
+   */
+  createRepository(name: string, settings?: RepositorySettings | null): Promise<Repository>
+  /** Every repository of the registry (all pages). */
+  listRepositories(): Promise<Repository[]>
+  /**
+   * Every image of a repository (all pages), or only those named by `imageIds` (items:
+   * `{ imageDigest }` / `{ imageTag }` objects, or strings: `sha256:...` is a digest, anything else a tag).
+   */
+  describeImages(repository: string, imageIds?: Array<ImageId | string> | null): Promise<ImageDetail[]>
+  /** Puts an image manifest, optionally under a tag; resolves with the stored image's id. */
+  putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
+  /**
+   * The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
+   * has none).
+   */
+  getLifecyclePolicy(repository: string): Promise<lifecycle.LifecyclePolicy>
+  /**
+   * Validates `policy` (a `LifecyclePolicy`, JSON text or a plain object) and only then puts it on the
+   * repository; resolves with its lint warnings. An invalid policy is never sent (`PolicyValidation`).
+   */
+  putLifecyclePolicy(repository: string, policy: lifecycle.LifecyclePolicy | string | Record<string, unknown>): Promise<LifecyclePolicyWarning[]>
+  /** Every image of a repository in every storage status (ACTIVE, ARCHIVED, ACTIVATING), all pages. */
+  describeImagesAllStatuses(repository: string): Promise<ImageDetail[]>
+  /**
+   * The children of every manifest list among `images`, read from their manifests:
+   * `{ listDigest: [childDigest, ...] }`.
+   */
+  manifestListChildren(repository: string, images: lifecycle.LifecycleImages | string | ImageDetail[]): Promise<Record<string, string[]>>
+  /**
+   * Runs ECR's own lifecycle preview (of `options.policy`, or of the repository's policy), waits for it and
+   * reads every page: `{ previewResults, summary }`.
+   */
+  ecrLifecyclePreview(repository: string, options?: EcrLifecyclePreviewOptions | undefined | null): Promise<{ previewResults: PreviewResult[]; summary: Record<string, unknown> }>
+  /**
+   * Reads the repository's policy (or evaluates `options.policy`) and every image (manifest-list children
+   * included), evaluates offline, and with `compareWithEcr` also runs ECR's preview. Resolves with
+   * `{ repository, policy, warnings, images, preview, ecrDiff? }` where `preview` is the
+   * `lifecycle_preview --repository` JSON.
+   */
+  lifecyclePreview(repository: string, options?: LifecyclePreviewOptions | undefined | null): Promise<LifecycleReport>
+  /**
+   * Deletes exactly the images `preview` (a `lifecyclePreview().preview` or `evaluate()` result) expires.
+   * Dry run unless `dryRun: false`; rejects with `code: "Refused"` before deleting anything when a digest is
+   * protected or more than `maxDeletions` would go. Resolves with the per-image report.
+   */
+  expireImages(repository: string, preview: LifecyclePreview, options?: ExpireImagesOptions | null): Promise<ExpireReport>
+  /**
+   * Waits for the scan of an image (every selected platform of an index) and gates it on `policy`, like
+   * the `scan_gate` program's live mode; resolves with a `ScanDecision`. `image`: a tag, a `sha256:`
+   * digest or an `ImageId`. Rejects with `code: "ScanTimeout"` when the scan does not finish in time, or
+   * with the error `onProgress` threw.
+   */
+  gateImage(repository: string, image: string | ImageId, policy: scan.ScanPolicy | Record<string, unknown> | string, options?: GateImageOptions | null): Promise<scan.ScanDecision>
+  /**
+   * Waits for the scan of one image (pinned by digest) to reach a final state; resolves with
+   * `{ scan, polls, elapsed, startedScan }`.
+   */
+  waitForScan(repository: string, digest: string, options?: WaitForScanOptions | undefined | null): Promise<ScanWaitOutcome>
+  /**
+   * Every page of DescribeImageScanFindings for one image, merged (as `parseFindings` returns it);
+   * rejects with `code: "ScanNotFound"` when there is no scan.
+   */
+  describeScanFindings(repository: string, image: string | ImageId): Promise<Record<string, any>>
+  /** Starts a basic scan of an image (`code: "LimitExceeded"` when one already ran today). */
+  startImageScan(repository: string, image: string | ImageId): Promise<void>
+  /**
+   * Resolves a tag or digest to `{ repository, digest, mediaType, children }` (children: the platform
+   * images of an index).
+   */
+  resolveImage(repository: string, image: string | ImageId): Promise<ResolvedImage>
+  /** The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `null` when it does not say. */
+  registryScanType(): Promise<'BASIC' | 'ENHANCED' | null>
+  /**
+   * The registry-wide configuration (creation templates, pull-through cache rules, replication, scanning,
+   * signing, account settings) as a snapshot object (`JSON.stringify` it for the pure functions).
+   */
+  registrySnapshot(): Promise<Record<string, unknown>>
+  /** The effective settings of `repository` (existing or not), read live. */
+  effectiveSettings(repository: string): Promise<Record<string, unknown>>
+  /** Audits the registry configuration against every repository, read live. */
+  auditRegistry(rollingTags?: Array<string> | undefined | null): Promise<VerifyReport>
+  /**
+   * `auditRepository` plus the `template` check against the creation template covering the name in the
+   * registry snapshot `snapshot` (JSON text).
+   */
+  auditRepositoryWithTemplates(repository: string, snapshot: string): Promise<VerifyReport>
+  /**
    * Plans the tags of a build and checks the plan against the policy and the live repository (its
    * mutability, exclusion filters and every tagged image); resolves with the `tag_plan` JSON.
    */
-  checkTagPlan(repository: string, strategy: TagStrategy, context: BuildContext | string, options?: CheckTagPlanOptions | null): Promise<PlanReport>
+  checkTagPlan(repository: string, strategy: tagging.TagStrategy, context: BuildContext | string, options?: CheckTagPlanOptions | null): Promise<PlanReport>
   /**
    * What the tag checks read from a repository: `{ mutability, exclusionFilters, imageDetails }` (every
    * tagged image, archived ones included).
@@ -586,7 +597,7 @@ export declare class EcrClient {
    * `credentials` (registry credentials) default to one GetAuthorizationToken call. Resolves with
    * `{ report, mediaType, platforms }`, `report` being the program's JSON.
    */
-  verifyPush(image: string, options?: VerifyPushOptions | null, credentials?: RegistryCredentials | null): Promise<PushVerification>
+  verifyPush(image: string, options?: VerifyPushOptions | null, credentials?: auth.RegistryCredentials | null): Promise<PushVerification>
   /**
    * Audits one repository (tag mutability, effective scanning, encryption, lifecycle policy, repository
    * policy): the report the `audit_repository` program prints.
@@ -636,375 +647,6 @@ export declare class EcrClient {
   lifecyclePolicyText(repository: string): Promise<string | null>
   /** The repository policy text, `null` when it has none. */
   repositoryPolicyText(repository: string): Promise<string | null>
-  /**
-   * Creates a client; `options` override the AWS configuration chain. Retry and timeout options are
-   * checked here (a bad one throws `code: "InvalidArgument"`); the AWS configuration is loaded on the
-   * first call.
-   */
-  constructor(options?: EcrClientOptions | undefined | null)
-  /** The region given in the options (`null` when it comes from the AWS configuration chain). */
-  get region(): string | null
-  /** The endpoint given in the options (`null` when it comes from the AWS configuration chain). */
-  get endpointUrl(): string | null
-  /** Describes one repository; rejects with `code: "RepositoryNotFound"` when it does not exist. */
-  describeRepository(name: string): Promise<Repository>
-  /**
-   * Creates a repository and resolves with it. `settings` (`RepositorySettings` shape) override the
-   * recommended values (immutable tags, scan on push, AES256); unknown keys reject with
-   * `code: "InvalidArgument"`.
-   */
-  createRepository(name: string, settings?: RepositorySettings | null): Promise<Repository>
-  /** Every repository of the registry (all pages). */
-  listRepositories(): Promise<Repository[]>
-  /**
-   * Every image of a repository (all pages), or only those named by `imageIds` (items:
-   * `{ imageDigest }` / `{ imageTag }` objects, or strings: `sha256:...` is a digest, anything else a tag).
-   */
-  describeImages(repository: string, imageIds?: Array<ImageId | string> | null): Promise<ImageDetail[]>
-  /** Puts an image manifest, optionally under a tag; resolves with the stored image's id. */
-  putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
-  /**
-   * The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
-   * has none).
-   */
-  getLifecyclePolicy(repository: string): Promise<LifecyclePolicy>
-  /**
-   * Validates `policy` (a `LifecyclePolicy`, JSON text or a plain object) and only then puts it on the
-   * repository; resolves with its lint warnings. An invalid policy is never sent (`PolicyValidation`).
-   */
-  putLifecyclePolicy(repository: string, policy: LifecyclePolicy | string | Record<string, unknown>): Promise<LifecyclePolicyWarning[]>
-  /** Every image of a repository in every storage status (ACTIVE, ARCHIVED, ACTIVATING), all pages. */
-  describeImagesAllStatuses(repository: string): Promise<ImageDetail[]>
-  /**
-   * The children of every manifest list among `images`, read from their manifests:
-   * `{ listDigest: [childDigest, ...] }`.
-   */
-  manifestListChildren(repository: string, images: LifecycleImages | string | ImageDetail[]): Promise<Record<string, string[]>>
-  /**
-   * Runs ECR's own lifecycle preview (of `options.policy`, or of the repository's policy), waits for it and
-   * reads every page: `{ previewResults, summary }`.
-   */
-  ecrLifecyclePreview(repository: string, options?: EcrLifecyclePreviewOptions | undefined | null): Promise<{ previewResults: PreviewResult[]; summary: Record<string, unknown> }>
-  /**
-   * Reads the repository's policy (or evaluates `options.policy`) and every image (manifest-list children
-   * included), evaluates offline, and with `compareWithEcr` also runs ECR's preview. Resolves with
-   * `{ repository, policy, warnings, images, preview, ecrDiff? }` where `preview` is the
-   * `lifecycle_preview --repository` JSON.
-   */
-  lifecyclePreview(repository: string, options?: LifecyclePreviewOptions | undefined | null): Promise<LifecycleReport>
-  /**
-   * Deletes exactly the images `preview` (a `lifecyclePreview().preview` or `evaluate()` result) expires.
-   * Dry run unless `dryRun: false`; rejects with `code: "Refused"` before deleting anything when a digest is
-   * protected or more than `maxDeletions` would go. Resolves with the per-image report.
-   */
-  expireImages(repository: string, preview: LifecyclePreview, options?: ExpireImagesOptions | null): Promise<ExpireReport>
-  /**
-   * Waits for the scan of an image (every selected platform of an index) and gates it on `policy`, like
-   * the `scan_gate` program's live mode; resolves with a `ScanDecision`. `image`: a tag, a `sha256:`
-   * digest or an `ImageId`. Rejects with `code: "ScanTimeout"` when the scan does not finish in time, or
-   * with the error `onProgress` threw.
-   */
-  gateImage(repository: string, image: string | ImageId, policy: ScanPolicy | Record<string, unknown> | string, options?: GateImageOptions | null): Promise<ScanDecision>
-  /**
-   * Waits for the scan of one image (pinned by digest) to reach a final state; resolves with
-   * `{ scan, polls, elapsed, startedScan }`.
-   */
-  waitForScan(repository: string, digest: string, options?: WaitForScanOptions | undefined | null): Promise<ScanWaitOutcome>
-  /**
-   * Every page of DescribeImageScanFindings for one image, merged (as `parseFindings` returns it);
-   * rejects with `code: "ScanNotFound"` when there is no scan.
-   */
-  describeScanFindings(repository: string, image: string | ImageId): Promise<Record<string, any>>
-  /** Starts a basic scan of an image (`code: "LimitExceeded"` when one already ran today). */
-  startImageScan(repository: string, image: string | ImageId): Promise<void>
-  /**
-   * Resolves a tag or digest to `{ repository, digest, mediaType, children }` (children: the platform
-   * images of an index).
-   */
-  resolveImage(repository: string, image: string | ImageId): Promise<ResolvedImage>
-  /** The registry's scan type: `"BASIC"`, `"ENHANCED"`, or `null` when it does not say. */
-  registryScanType(): Promise<'BASIC' | 'ENHANCED' | null>
-  /**
-   * The registry-wide configuration (creation templates, pull-through cache rules, replication, scanning,
-   * signing, account settings) as a snapshot object (`JSON.stringify` it for the pure functions).
-   */
-  registrySnapshot(): Promise<Record<string, unknown>>
-  /** The effective settings of `repository` (existing or not), read live. */
-  effectiveSettings(repository: string): Promise<Record<string, unknown>>
-  /** Audits the registry configuration against every repository, read live. */
-  auditRegistry(rollingTags?: Array<string> | undefined | null): Promise<VerifyReport>
-  /**
-   * `auditRepository` plus the `template` check against the creation template covering the name in the
-   * registry snapshot `snapshot` (JSON text).
-   */
-  auditRepositoryWithTemplates(repository: string, snapshot: string): Promise<VerifyReport>
-}
-
-/**
- * A Docker credential-helper reply. `stdout()` (for `get`: the JSON holding the secret) is readable only
- * through that explicit method; `JSON.stringify`, `String()` and `util.inspect` never show it.
- */
-export declare class HelperOutput {
-  /**
-   * What the helper writes to stdout (a method, not a getter, so that `util.inspect(reply, { getters: true })`
-   * cannot show it).
-   */
-  stdout(): string
-  /** What the helper writes to stderr (never a secret). */
-  get stderr(): string
-  /** The process exit code (0 success, 1 failure or not found). */
-  get exitCode(): number
-  /** `{ exitCode, stdout: "<redacted>", stderr }`. */
-  toJSON(): { exitCode: number; stdout: string; stderr: string }
-  /** A description without stdout. */
-  toString(): string
-}
-
-/**
- * The parts of an image config blob the config checks read. Environment values may be secret:
- * `toJSON()`, `toString()` and `util.inspect` show only the variable names; `env()` is the explicit read.
- */
-export declare class ImageConfig {
-  /** Parses a config blob (a string or bytes); throws `code: "InvalidArgument"` when it is not JSON. */
-  static parse(data: string | Uint8Array): ImageConfig
-  /** The platform (`os/arch[/variant]`), when the config names one. */
-  get platform(): string | null
-  /** `config.User` (empty when unset: root). */
-  get user(): string
-  /** `config.Labels`. */
-  get labels(): Record<string, string>
-  /** `config.Healthcheck.Test`, when set. */
-  get healthcheck(): Array<string> | null
-  /** The names of the environment variables (no values). */
-  get envNames(): Array<string>
-  /**
-   * `config.Env` as `NAME=value` strings: the explicit way to read values that may be secret (a method,
-   * not a getter, so that `util.inspect(config, { getters: true })` cannot show them).
-   */
-  env(): Array<string>
-  /** `{ platform, user, labels, healthcheck }` (never the environment; what `JSON.stringify` writes). */
-  toJSON(): ImageConfigJson
-  /** A description with the variable names only. */
-  toString(): string
-}
-
-/**
- * A repository's images parsed once (from describe-images JSON text or `ImageDetail` objects), to evaluate
- * policies against without converting them again.
- */
-export declare class LifecycleImages {
-  /**
-   * Parses describe-images JSON text (an array of `ImageDetail` objects or `{ imageDetails: [...] }`;
-   * timestamps as epoch seconds or RFC 3339).
-   */
-  static fromJson(text: string): LifecycleImages
-  /** Reads an array of `ImageDetail` objects. */
-  static fromArray(images: ImageDetail[] | { imageDetails: ImageDetail[] }): LifecycleImages
-  /** How many images. */
-  get length(): number
-  /** The images as `ImageDetail` objects (also what `JSON.stringify` writes). */
-  toJSON(): ImageDetail[]
-}
-
-/** A validated lifecycle policy and its lint warnings. */
-export declare class LifecyclePolicy {
-  /**
-   * Parses and validates policy text as PutLifecyclePolicy does; throws `code: "PolicyValidation"` with
-   * `errors: [{ path, message }]` listing every problem.
-   */
-  static fromJson(text: string): LifecyclePolicy
-  /** Validates a policy given as a plain object (serialised compactly, then as `fromJson`). */
-  static fromObject(policy: Record<string, unknown>): LifecyclePolicy
-  /**
-   * The `lifecycle_preview --validate-only` document: `{ errors: [{ path, message }], warnings }` (errors
-   * empty when valid). Never throws for an invalid policy.
-   */
-  static validate(text: string): LifecycleValidation
-  /** Lint warnings: valid but probably not meant (`{ kind, path, message }`). */
-  get warnings(): LifecyclePolicyWarning[]
-  /** The policy as a plain object (ECR's JSON shape; also what `JSON.stringify` writes). */
-  toJSON(): Record<string, any>
-  /** The policy as compact JSON text (what `putLifecyclePolicy` sends). */
-  toText(): string
-  /**
-   * Evaluates the policy offline, as ECR would at `now`, and returns the `lifecycle_preview` program's JSON
-   * (`previewResults`, `summary`, `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`,
-   * `followingSubject`, `warnings`). `images`: a `LifecycleImages` (parsed once: the fast path), the
-   * describe-images JSON text, or an array of `ImageDetail` objects.
-   */
-  evaluate(images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreview
-  /**
-   * As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
-   * only the summary or the expiring digests are needed.
-   */
-  evaluatePreview(images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreviewResult
-}
-
-/**
- * An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
- * its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
- * `lifecycle_preview` program's JSON (what `evaluate` returns).
- */
-export declare class LifecyclePreviewResult {
-  /** ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`). */
-  get summary(): LifecyclePreview['summary']
-  /** The digests this preview expires (what `expireImages` deletes), in result order. */
-  get expiringDigests(): Array<string>
-  /** The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes). */
-  toJSON(): LifecyclePreview
-}
-
-/**
- * When cached tokens are refreshed and when they stop being handed out (what `Authenticator`'s
- * `refreshPolicy` option sets).
- */
-export declare class RefreshPolicy {
-  /** A policy; parts left out keep the defaults. */
-  constructor(options?: RefreshPolicyOptions | undefined | null)
-  /** The fraction of a token's lifetime it is refreshed ahead of expiry. */
-  get aheadFraction(): number
-  /** The least time (seconds) ahead of expiry a token is refreshed. */
-  get aheadMin(): number
-  /** The least time (seconds) a handed-out token has left. */
-  get minRemaining(): number
-  /**
-   * The instant (RFC 3339) from which a token fetched at `fetchedAt` and expiring at `expiresAt` is
-   * refreshed.
-   */
-  refreshAt(fetchedAt: string, expiresAt: string): string
-  /** True while a token expiring at `expiresAt` may be handed out at `now`. */
-  usable(expiresAt: string, now: string): boolean
-}
-
-/**
- * A registry-protocol client bound to one registry and one set of credentials; every method returns a
- * Promise. `host` is the registry host (`<account>.dkr.ecr.<region>.amazonaws.com`); `options.url`
- * redirects the protocol; `credentials` (e.g. from `Authenticator.credentials(host)`) authenticate with
- * HTTP Basic, otherwise the client is anonymous. Nothing it shows holds the password.
- */
-export declare class RegistryClient {
-  /** A client for `host` (or `options.url`). */
-  constructor(host: string, options?: RegistryClientOptions | undefined | null, credentials?: RegistryCredentials | undefined | null)
-  /** The `host[:port]` this client talks to. */
-  get host(): string
-  /**
-   * Fetches a manifest by tag or digest, accepting every manifest and index media type: `{ digest,
-   * bytes }` (`digest` is the sha256 of the exact bytes served).
-   */
-  fetchManifest(repository: string, reference: string): Promise<FetchedManifest>
-  /** Fetches a blob by digest (the bytes are checked against the digest); resolves with a `Buffer`. */
-  fetchBlob(repository: string, digest: string): Promise<Uint8Array>
-  /** Fetches and parses an image config blob. */
-  fetchConfig(repository: string, digest: string): Promise<ImageConfig>
-  /** A description (host only). */
-  toString(): string
-}
-
-/**
- * Registry credentials for one ECR host. The password is readable only through the explicit `password()`
- * method (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` (even with
- * `getters: true`) and `Object.keys` never show it.
- */
-export declare class RegistryCredentials {
-  /**
-   * Credentials from their parts (e.g. to merge a known token into a docker config); `expiresAt` is RFC
-   * 3339 or epoch seconds.
-   */
-  constructor(host: string, username: string, password: string, expiresAt: string, options?: RegistryCredentialsOptions | undefined | null)
-  /** The registry host (`<account>.dkr.ecr.<region>.amazonaws.com`, `public.ecr.aws`). */
-  get host(): string
-  /** The user name (`AWS`). */
-  get username(): string
-  /**
-   * The password itself: the one explicit way to read it (a method, not a getter, so that
-   * `util.inspect(creds, { getters: true })` cannot show it).
-   */
-  password(): string
-  /** When the token stops working (RFC 3339). */
-  get expiresAt(): string
-  /** `https://<host>` for private registries; `null` for ECR Public. */
-  get proxyEndpoint(): string | null
-  /** The token's region; `null` for ECR Public. */
-  get region(): string | null
-  /** True for ECR Public credentials. */
-  get isPublic(): boolean
-  /** True when the token has expired at `now` (RFC 3339 or epoch seconds). */
-  isExpiredAt(now: string): boolean
-  /** `base64(username:password)`: the `auth` value of a docker `config.json` entry (a secret). */
-  dockerAuth(): string
-  /** `Basic <dockerAuth()>`: an HTTP `Authorization` header for the registry API (a secret). */
-  authorizationHeader(): string
-  /**
-   * Everything but the password (what `JSON.stringify` writes): `host`, `username`, `expiresAt`,
-   * `proxyEndpoint`, `region`, and `password: "<redacted>"`.
-   */
-  toJSON(): RegistryCredentialsJson
-  /** A description without the password. */
-  toString(): string
-}
-
-/** The gate's decision: `passed`, and the `scan_gate` program's renderings. */
-export declare class ScanDecision {
-  /** Whether the gate passed. */
-  get passed(): boolean
-  /**
-   * The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`), as a plain
-   * object (also what `JSON.stringify` writes).
-   */
-  toJSON(): ScanGateReport
-  /** The SARIF 2.1.0 log (`scan_gate --format sarif`), as a plain object. */
-  toSarif(): Record<string, unknown>
-  /** The Markdown summary (`scan_gate --format markdown`). */
-  toMarkdown(): string
-  /**
-   * The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
-   * text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
-   */
-  render(format: ReportFormat | 'md'): string
-}
-
-/**
- * A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
- * throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
- */
-export declare class ScanPolicy {
-  /** Parses and validates a JSON policy. */
-  static fromJson(text: string): ScanPolicy
-  /** Parses and validates a TOML policy (the same field names; dates may be TOML dates). */
-  static fromToml(text: string): ScanPolicy
-  /** Validates a policy given as a plain object (the JSON shape). */
-  static fromObject(policy: Record<string, unknown>): ScanPolicy
-  /** Loads a policy file: `.toml` as TOML, anything else as JSON. */
-  static load(path: string): ScanPolicy
-  /** The policy as a plain object, defaults filled in (also what `JSON.stringify` writes). */
-  toJSON(): Record<string, unknown>
-}
-
-/** A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON). */
-export declare class TagStrategy {
-  /**
-   * Parses and validates a strategy document; throws `code: "PolicyValidation"` with `errors` naming
-   * every bad field.
-   */
-  static fromJson(text: string): TagStrategy
-  /**
-   * Plans the tags of `context` (a `BuildContext` object or JSON text) and checks them against the
-   * policy and the repository (`existing` images, `mutability`, `exclusions`); `digest` is the digest
-   * about to be pushed. Returns the `tag_plan` program's JSON: `{ tags, labels, violations, warnings }`.
-   */
-  plan(context: BuildContext | string, options?: PlanOptions | null): PlanReport
-  /**
-   * The raw tag plan of `context`, before any policy check: `{ tags, labels, violations, warnings }`
-   * (the strategy's own findings). `existingTags` (the repository's tags) feed the backport rule. Check
-   * it with `checkPlan`.
-   */
-  planTags(context: BuildContext | string, existingTags?: string[] | null): TagPlan
-  /**
-   * docker/metadata-action's outputs for `context` (planned without the repository's tags):
-   * `{ version, tags, "tag-names", labels, annotations, json }`. `images` are the action's `images`
-   * lines, `annotationLevels` its annotation levels (default `["manifest"]`).
-   */
-  metadataAction(context: BuildContext | string, images?: string[] | null, annotationLevels?: string[] | null): MetadataActionOutputs
 }
 
 /** Test hook: panics inside a guarded call (must throw an error with `code: "Internal"`). */
@@ -1021,25 +663,6 @@ export declare function __sampleError(code: string): void
 
 /** Test hook: the same error as a rejected Promise. */
 export declare function __sampleErrorAsync(code: string): Promise<void>
-
-/**
- * The principals of a repository policy (JSON text) that may push or delete from outside `accountId`, or
- * are wildcards: `[{ statement, principal, actions, message }]` (what the audit's policy check flags).
- */
-export declare function analyseRepositoryPolicy(text: string, accountId: string): PolicyFinding[]
-
-/**
- * Applies a build-metadata rule to a version-like string: `underscore` (the default, `+` → `_`), `hyphen`
- * (`+` → `-`), `drop` (the `+...` part removed) or `reject` (`null` when there is a `+`).
- */
-export declare function applyBuildMetadata(text: string, rule?: BuildMetadataRule | null): string | null
-
-/**
- * Audits the registry snapshot `snapshot` (JSON text) against `repositories` (DescribeRepositories
- * entries) and the tags builds push again and again (`rollingTags`): the `registry_settings audit`
- * program's report.
- */
-export declare function auditRegistry(snapshot: string, repositories: Record<string, unknown>[], rollingTags?: string[] | null): VerifyReport
 
 /** Options of `new Authenticator(client, options)` (the `ecr_login` program's switches). */
 export interface AuthenticatorOptions {
@@ -1060,16 +683,6 @@ export interface AuthenticatorOptions {
   /** When cached tokens are refreshed and stop being handed out (default: `new RefreshPolicy()`). */
   refreshPolicy?: RefreshPolicyOptions
 }
-
-/**
- * The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).
- * `env` replaces `process.env` when given (GitHub's event payload is read from the file
- * `GITHUB_EVENT_PATH` names). Throws `code: "InvalidArgument"` outside a supported CI.
- */
-export declare function buildContextFromEnv(vars?: Record<string, string> | undefined | null): BuildContext
-
-/** An in-toto Statement v1 build record naming the image by digest (what `verify_push --record` writes). */
-export declare function buildRecord(input: BuildRecordOptions): BuildRecord
 
 /** What a build record is made from (`verifyPush`'s `mediaType`, `platforms` and `report.passed` fit). */
 export interface BuildRecordOptions {
@@ -1097,38 +710,6 @@ export interface BuildRecordOptions {
   verified?: boolean
 }
 
-/**
- * Checks an AWS identity (the object `Authenticator.awsIdentity()` resolves with) against the credential
- * policy the authenticator applies: with `requireTemporaryCredentials` (the default here) long-lived
- * static keys (an `AKIA` key id, or no session token) throw `code: "LongLivedCredentials"` naming their
- * source; without it any identity passes. A malformed identity throws `code: "InvalidArgument"`.
- */
-export declare function checkCredentialPolicy(identity: AwsIdentity, options?: CredentialPolicyOptions | null): void
-
-/** The healthcheck check (a healthcheck is declared). */
-export declare function checkHealthcheck(config: ImageConfig): VerifyFinding
-
-/**
- * The integrity check: every image's digest is the sha256 of its exact `manifest` text, and
- * `expectedDigest` is among them. `images`: `batchGetImages(...).images`.
- */
-export declare function checkIntegrity(images: FetchedImage[], expectedDigest: string): VerifyFinding
-
-/** The OCI-labels check (revision, source, created present): `{ ok, message, details }`. */
-export declare function checkLabels(config: ImageConfig): VerifyFinding
-
-/** The names of every check, in report order. */
-export declare function checkNames(): CheckName[]
-
-/** The non-root check of `verifyPush` on a parsed config: `{ ok, message, details }`. */
-export declare function checkNonRoot(config: ImageConfig): VerifyFinding
-
-/**
- * Checks a tag plan (`TagStrategy.planTags(...)`) against a policy and what is known of the repository:
- * `{ violations, warnings }`.
- */
-export declare function checkPlan(plan: TagPlan, options?: CheckPlanOptions | null): { violations: TagViolation[]; warnings: TagViolation[] }
-
 /** Options of `checkPlan`. */
 export interface CheckPlanOptions {
   /** `"production"`, `"default"` (the default), a policy object or its JSON text. */
@@ -1142,13 +723,6 @@ export interface CheckPlanOptions {
   digest?: string
 }
 
-/**
- * Builds a full check policy table for `verifyPush({ checks })`: the defaults, then `levels` (check name
- * to `"required"` / `"warn"` / `"skip"`), then the comma lists of `options`. Unknown check names or levels
- * throw `code: "InvalidArgument"`.
- */
-export declare function checkPolicy(levels?: Partial<CheckPolicyTable> | null, options?: CheckPolicyOptions | null): CheckPolicyTable
-
 /** Options of `checkPolicy`: comma lists of check names applied after the table. */
 export interface CheckPolicyOptions {
   /** Checks that must pass (comma list). */
@@ -1159,21 +733,6 @@ export interface CheckPolicyOptions {
   skip?: string
 }
 
-/**
- * The referrers check: a referrer whose artifact type is one of `wanted` (empty: any signature or SBOM
- * type). `referrers`: `listImageReferrers(...)`.
- */
-export declare function checkReferrers(referrers: Referrer[], wanted?: string[] | null): VerifyFinding
-
-/**
- * The replication check: every region of `regions` (empty: every reported destination) COMPLETE.
- * `statuses`: `imageReplicationStatus(...)` / `waitForReplication(...)`.
- */
-export declare function checkReplication(statuses: ReplicationStatus[], regions?: string[] | null): VerifyFinding
-
-/** The no-secrets check (no secret-looking environment variable; names only, never values). */
-export declare function checkSecrets(config: ImageConfig): VerifyFinding
-
 /** Options of `EcrClient.checkTagPlan`. */
 export interface CheckTagPlanOptions {
   /** `"production"`, `"default"` (the default), a policy object or its JSON text. */
@@ -1182,43 +741,11 @@ export interface CheckTagPlanOptions {
   digest?: string
 }
 
-/**
- * The platforms check: `expected` and `found` are `os/arch[/variant]` (compared as runtimes select them,
- * `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had (default 0).
- */
-export declare function comparePlatforms(expected: Array<string>, found: Array<string>, attestations?: number | undefined | null): VerifyFinding
-
-/**
- * Compares two severities by the core's order (most severe first): negative when `a` is more severe
- * than `b`, 0 when equal, positive when less severe (a `sort` comparator). Unknown names throw
- * `code: "InvalidArgument"`.
- */
-export declare function compareSeverity(a: string, b: string): number
-
 /** Options of `checkCredentialPolicy`. */
 export interface CredentialPolicyOptions {
   /** Refuse long-lived static keys (default `true` here; the authenticator's option of the same name). */
   requireTemporaryCredentials?: boolean
 }
-
-/**
- * The default check policy of `verifyPush`, in report order: the image-identity and config safety checks
- * `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
- */
-export declare function defaultCheckPolicy(): CheckPolicyTable
-
-/** The docker config file docker reads: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
-export declare function defaultDockerConfigPath(): string | null
-
-/** The lifecycle policy `ensureRepository` gives a new repository by default (JSON text). */
-export declare function defaultLifecyclePolicy(): string
-
-/**
- * What a build context implies (none of it is in the context object itself): `ref` (canonical),
- * `branch` (the pushed branch or a pull request's head branch), `tag`, `pullRequest`, `event` (derived
- * from the ref when not given), `isDefaultBranch` (computed), `shortSha` (lowercase); absent parts `null`.
- */
-export declare function describeBuildContext(context: BuildContext | string, options?: DescribeBuildContextOptions | null): BuildContextFacts
 
 /** Options of `describeBuildContext`. */
 export interface DescribeBuildContextOptions {
@@ -1269,30 +796,15 @@ export interface EcrClientOptions {
 /** Options of `EcrClient.ecrLifecyclePreview`. */
 export interface EcrLifecyclePreviewOptions {
   /** Preview this policy (text or object) instead of the repository's. */
-  policy?: LifecyclePolicy | string | Record<string, unknown>
+  policy?: lifecycle.LifecyclePolicy | string | Record<string, unknown>
   /** Seconds between polls (default 5). */
   pollInterval?: number
   /** Seconds to wait (default 300); past it the Promise rejects with `code: "Timeout"`. */
   timeout?: number
 }
 
-/**
- * The settings of repository `repository` (existing or not yet created) under the registry snapshot
- * `snapshot` (JSON text), each with what decided it: the `registry_settings effective` program's JSON.
- * `existing` (`{ repository: <DescribeRepositories entry>, lifecyclePolicy, repositoryPolicy }`)
- * describes the repository when it exists.
- */
-export declare function effectiveSettings(snapshot: string, repository: string, existing?: Record<string, unknown> | null): Record<string, unknown>
-
 /** Every stable error code an ecr-core error can carry as `err.code` (besides `"Internal"` for bugs). */
 export declare function errorCodes(): Array<string>
-
-/**
- * Gates one image's findings on a policy, like `scan_gate --findings FILE --policy FILE [--now T]`, and
- * returns the program's JSON report as a plain object (`{ passed, reasons, counted, ... }`). For SARIF or
- * Markdown use `gateFindings`.
- */
-export declare function evaluateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanGateReport
 
 /** Options of `evaluateFindings` / `gateFindings`. */
 export interface EvaluateFindingsOptions {
@@ -1337,12 +849,6 @@ export interface FetchedManifest {
   bytes: Uint8Array
 }
 
-/**
- * Turns `prefix + value + suffix` into a valid tag (illegal runs → `-`, no leading `.`/`-`, over 128
- * characters truncated inside the value with `-<7 hex of its SHA-256>`), or `null` when nothing is left.
- */
-export declare function fitTag(value: string, options?: FitTagOptions | undefined | null): string | null
-
 /** Options of `fitTag`. */
 export interface FitTagOptions {
   /** Text before the value (default none). */
@@ -1350,9 +856,6 @@ export interface FitTagOptions {
   /** Text after the value, kept whole when the tag is truncated (default none). */
   suffix?: string
 }
-
-/** As `evaluateFindings`, returning a `ScanDecision` (`passed`, `toJSON()`, `toSarif()`, `toMarkdown()`). */
-export declare function gateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanDecision
 
 /** Options of `EcrClient.gateImage`: the waiting options plus these. */
 export interface GateImageOptions {
@@ -1376,16 +879,6 @@ export interface GateImageOptions {
   onProgress?: (progress: ScanProgress) => void
 }
 
-/** The credential helper's `version` line. */
-export declare function helperVersionLine(): string
-
-/**
- * The highest stable version among a repository's tags, or with `version` the highest on its `line`;
- * `null` when there is none. The flavor `prefix`/`suffix` are removed from each tag first, `_` reads as
- * `+`, pre-releases and other tags are ignored.
- */
-export declare function highestReleased(tags: Array<string>, options?: ReleasedVersionOptions | undefined | null): string | null
-
 /** Which host forms `registryHosts` lists (default: IPv4 only). */
 export interface HostFormsOptions {
   /** `<account>.dkr.ecr.<region>.amazonaws.com` (default true). */
@@ -1396,59 +889,10 @@ export interface HostFormsOptions {
   fips?: boolean
 }
 
-/**
- * The registry host of a server URL as Docker hands it to credential helpers
- * (`[https://]host[:port][/path][?query]`); user info and schemes other than `https` throw
- * `code: "InvalidReference"`.
- */
-export declare function hostFromServerUrl(url: string): string
-
-/** The `https://HOST` server URL of a registry host. */
-export declare function hostServerUrl(host: string): string
-
-/**
- * A registry host in its dual-stack form (`dkr-ecr.<region>.on.aws`, `ecr-public.aws.com`) or back.
- * Throws `code: "InvalidReference"` for a partition without dual-stack registry hosts.
- */
-export declare function hostWithDualStack(host: string, on: boolean): string
-
-/**
- * A registry host with its FIPS endpoint (`dkr.ecr-fips`) switched on or off; public hosts have no FIPS
- * form and come back unchanged.
- */
-export declare function hostWithFips(host: string, on: boolean): string
-
-/**
- * The platform children of an index manifest (JSON text): `[{ digest, platform, mediaType }]`,
- * attestations and unknown platforms left out (what the scan gate reads an index with).
- */
-export declare function indexChildren(manifest: string): Array<{ digest: string; platform: string; mediaType?: string }>
-
-/**
- * True for long-lived static keys: an `AKIA` key id, or no session token (the identity as
- * `Authenticator.awsIdentity()` resolves with it).
- */
-export declare function isLongLived(identity: AwsIdentity): boolean
-
-/**
- * Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
- * version.
- */
-export declare function isPrerelease(version: string): boolean
-
-/**
- * Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
- * `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
- */
-export declare function isReservedTag(tag: string): boolean
-
-/** True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group. */
-export declare function isRootUser(user: string): boolean
-
 /** Options of `EcrClient.lifecyclePreview`. */
 export interface LifecyclePreviewOptions {
   /** Evaluate this policy (text or object) instead of the repository's. */
-  policy?: LifecyclePolicy | string | Record<string, unknown>
+  policy?: lifecycle.LifecyclePolicy | string | Record<string, unknown>
   /** The evaluation instant (RFC 3339 string or `Date`; default now). */
   now?: string | Date
   /** Digests no rule may act on. */
@@ -1460,76 +904,6 @@ export interface LifecyclePreviewOptions {
   /** Seconds to wait for ECR's preview (default 300). */
   ecrTimeout?: number
 }
-
-/**
- * Whether a rolling tag of `line` (`all` = `latest`, `major`, `minor`) may move to `version`: it is at
- * least the highest stable version of its line among `tags` (build metadata ignored), so a backport never
- * moves a newer line's tag. `options.version` is not used.
- */
-export declare function mayRollTo(version: string, tags: string[], options?: Omit<ReleasedVersionOptions, 'version'> | null): boolean
-
-/**
- * The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
- * docker config object) and `{ key, replaced, shadowedBy }`.
- */
-export declare function mergeAuthEntry(config: Record<string, unknown>, server: string, credentials: RegistryCredentials): { config: Record<string, unknown>; outcome: MergeOutcome }
-
-/**
- * A full git ref in its canonical form (`refs/pull/12/merge` → `refs/pull/12/head`,
- * `refs/merge-requests/7/head` → `refs/pull/7/head`); throws `code: "InvalidArgument"` for a short name.
- */
-export declare function normalizeGitRef(gitRef: string): string
-
-/**
- * A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
- * `arm64`, default variants (`arm64/v8`, `amd64/v1`) dropped. Throws `code: "InvalidArgument"`.
- */
-export declare function normalizePlatform(platform: string): string
-
-/** Parses DescribeImageScanFindings response(s) (as for `evaluateFindings`) into one merged object. */
-export declare function parseFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>): Record<string, any>
-
-/**
- * Parses DescribeImageScanFindings JSON text with the strict reader behind `parseFindings`: the same
- * result for every input, and a `code: "InvalidArgument"` error naming the JSON path of the first problem
- * (`[1].imageScanFindings.findings[0].severity`).
- */
-export declare function parseFindingsStrict(text: string): Record<string, any>
-
-/**
- * Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{ kind: "index", mediaType, entries }`
- * or `{ kind: "image", mediaType, configDigest, configMediaType }`.
- */
-export declare function parseManifest(data: string | Uint8Array): ParsedManifest
-
-/**
- * Parses a registry host, server URL (`https://...`) or image reference by the `parse_reference` program's
- * rule and returns its JSON object (`input`, `ok`, `kind`, `registry_id`, `region`, `fips`, `dual_stack`,
- * `dns_suffix`, `repository`, `tag`, `digest`). Throws `code: "InvalidReference"` naming what is wrong.
- */
-export declare function parseReference(text: string): ParsedReference
-
-/**
- * A report format name in its canonical spelling: `"json"`, `"sarif"` or `"markdown"` (`"md"` too, any
- * case); another name throws `code: "InvalidArgument"`.
- */
-export declare function parseReportFormat(name: string): ReportFormat
-
-/** A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `null`. */
-export declare function parseSeverity(name: string): Severity | null
-
-/**
- * Parses a version the way docker/metadata-action's `semver.clean` does (surrounding space and a leading
- * `v`/`V`/`=` ignored): `{ version, major, minor, patch, pre, build, prerelease }`, or `null` when the
- * text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
- */
-export declare function parseVersion(text: string): ParsedVersion | null
-
-/**
- * The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
- * no dual-stack registry hosts).
- */
-export declare function partitionOfRegion(region: string): PartitionInfo
 
 /** Options of `TagStrategy.plan`. */
 export interface PlanOptions {
@@ -1555,33 +929,6 @@ export interface PutImageOptions {
   digest?: string
 }
 
-/**
- * The ECR image id of `reference`: its digest (`imageDigest`) and tag (`imageTag`), whichever it has, or
- * `null` when it has neither.
- */
-export declare function referenceImageId(reference: string): ImageId | null
-
-/** `HOST/REPOSITORY` of `reference`, the repository URI ECR reports. */
-export declare function referenceRepositoryUri(reference: string): string
-
-/**
- * `reference` with `digest` (`sha256:<64 hex>`) instead of its digest; the tag is kept. Throws
- * `code: "InvalidReference"`.
- */
-export declare function referenceWithDigest(reference: string, digest: string): string
-
-/** `reference` without its digest (unchanged when it has none). */
-export declare function referenceWithoutDigest(reference: string): string
-
-/** `reference` without its tag (unchanged when it has none). */
-export declare function referenceWithoutTag(reference: string): string
-
-/**
- * `reference` (`HOST/REPO[:TAG][@DIGEST]`) with `tag` instead of its tag; the digest is kept. Throws
- * `code: "InvalidReference"` for a bad reference or tag.
- */
-export declare function referenceWithTag(reference: string, tag: string): string
-
 /** The parts of a refresh policy (seconds for durations); parts left out keep the defaults. */
 export interface RefreshPolicyOptions {
   /** Refresh this fraction of a token's lifetime before it expires (0 to 1; default 0.25: after 9 h of 12). */
@@ -1606,28 +953,13 @@ export interface RegistryCredentialsOptions {
   region?: string
 }
 
-/** The private registry host of an account in a region, checked like any parsed host. */
-export declare function registryHost(registryId: string, region: string, options?: RegistryHostOptions | undefined | null): string
-
-/** Options of `registryHost`. */
+/** Options of `RegistryHost.private`. */
 export interface RegistryHostOptions {
   /** The FIPS endpoint (`dkr.ecr-fips`). */
   fips?: boolean
   /** The dual-stack endpoint (`dkr-ecr.<region>.on.aws`). */
   dualStack?: boolean
 }
-
-/**
- * Every registry host of `accounts` × `regions` in the chosen forms, in that order, for
- * `Authenticator.loginAll`.
- */
-export declare function registryHosts(accounts: Array<string>, regions: Array<string>, forms?: HostFormsOptions | undefined | null): Array<string>
-
-/**
- * The region of an ECR registry host, server URL or image reference (`null` for ECR Public); throws
- * `code: "InvalidReference"` for a host that is not ECR.
- */
-export declare function registryRegion(registry: string): string | null
 
 /** Options of `highestReleased` and `mayRollTo`. */
 export interface ReleasedVersionOptions {
@@ -1643,42 +975,6 @@ export interface ReleasedVersionOptions {
   /** The strategy's flavor suffix, removed from each tag first. */
   suffix?: string
 }
-
-/**
- * Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →
- * `feature-new-login`).
- */
-export declare function replaceIllegalRuns(text: string): string
-
-/** The names of the secret-looking variables among `NAME=value` strings (never the values). */
-export declare function secretLikeEnvNames(env: Array<string>): Array<string>
-
-/**
- * Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
- * `UNDEFINED`.
- */
-export declare function severities(): Severity[]
-
-/** A finding's severity as the gate reads it: unknown or absent values are `UNDEFINED`. */
-export declare function severityOfFinding(name?: string | undefined | null): Severity
-
-/** `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest. */
-export declare function sha256Digest(data: string | Uint8Array): string
-
-/** Checks a digest (`sha256:<64 lower-case hex>`); throws `code: "InvalidReference"`. */
-export declare function validateDigest(digest: string): void
-
-/**
- * Checks a lifecycle policy document (JSON text) as the audit and `ensureRepository` do; throws
- * `code: "PolicyValidation"` with `errors` naming every bad field.
- */
-export declare function validateLifecyclePolicyText(text: string): void
-
-/** Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong. */
-export declare function validateRepositoryName(name: string): void
-
-/** Checks a tag against the OCI grammar; throws `code: "InvalidReference"`. */
-export declare function validateTag(tag: string): void
 
 /** Options of `EcrClient.verifyPush` (the `verify_push` program's flags). */
 export interface VerifyPushOptions {
@@ -1743,16 +1039,674 @@ export interface WaitForScanOptions {
   onProgress?: (progress: ScanProgress) => void
 }
 
-/**
- * Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides which
- * tags a `*_WITH_EXCLUSION` setting exempts.
- */
-export declare function wildcardMatch(pattern: string, tag: string): boolean
+export declare namespace auth {
+  /**
+   * Registry credentials from the AWS credential chain: one token per region (and one for ECR Public),
+   * refreshed ahead of expiry, fetched once under concurrency, optionally shared between processes through
+   * the on-disk cache. Every method returns a Promise.
+   */
+  export class Authenticator {
+    /** An authenticator over `client`'s AWS configuration. */
+    constructor(client: EcrClient, options?: AuthenticatorOptions | undefined | null)
+    /**
+     * Credentials for a registry host, server URL (`https://.../v2/`) or image reference; the token comes
+     * from the registry's own region (ECR Public: `public.ecr.aws`).
+     */
+    credentials(registry: string): Promise<auth.RegistryCredentials>
+    /** Credentials for the caller's own registry in `region` (default: the client's region). */
+    credentialsForRegion(region?: string | undefined | null): Promise<auth.RegistryCredentials>
+    /** Credentials for ECR Public (`public.ecr.aws`, tokens from us-east-1). */
+    publicCredentials(): Promise<auth.RegistryCredentials>
+    /**
+     * Credentials for every registry in `hosts` (hosts or server URLs; see `registryHosts`), written into the
+     * docker config at `dockerConfig` in one write: one token request per region, whatever the number of
+     * accounts and host forms. Resolves to `[{ host, expiresAt, key, replaced, shadowedBy }]` (no password).
+     */
+    loginAll(hosts: Array<string>, dockerConfig: string): Promise<Array<{ host: string; expiresAt: string; key: string; replaced: boolean; shadowedBy: string | null }>>
+    /**
+     * What is known about the AWS credentials in use (`source`, `accessKeyKind`, `hasSessionToken`,
+     * `expiresAt`), without any secret.
+     */
+    awsIdentity(): Promise<AwsIdentity>
+    /** Drops the cached token of `registry` (memory and disk), e.g. after the registry refused it. */
+    invalidate(registry: string): Promise<void>
+    /**
+     * The instant tokens are judged by (RFC 3339): the settable clock's (`assumeNow`), else the system
+     * clock's.
+     */
+    get now(): string
+    /**
+     * Sets the settable clock (only for an authenticator built with `assumeNow`; RFC 3339 or epoch
+     * seconds): cached tokens are then judged, and refreshed, as of that instant.
+     */
+    setNow(now: string): void
+    /** Moves the settable clock forward by `seconds` (only with `assumeNow`). */
+    advance(seconds: number): void
+    /** The on-disk token cache this authenticator shares tokens through, or `null`. */
+    get diskCache(): DiskCache | null
+    /**
+     * Answers one Docker credential-helper request (`get`, `list`, `store`, `erase`, `version`) as the
+     * `docker-credential-ecr-core` program does.
+     */
+    runHelper(action: string, stdin?: string | undefined | null): Promise<HelperOutput>
+  }
+  /**
+   * The on-disk token cache shared between processes (0600 in a 0700 directory, keyed by principal, never
+   * holding access keys). Inspection only shows registries and counts, never a token.
+   */
+  export class DiskCache {
+    /** A cache in `dir`. */
+    constructor(dir: string, options?: DiskCacheOptions | undefined | null)
+    /**
+     * The cache the environment asks for (`ECR_CORE_CACHE_DIR`, `XDG_CACHE_HOME`, `~/.cache`), or `null`
+     * when `ECR_CORE_DISABLE_CACHE` is set.
+     */
+    static fromEnv(): auth.DiskCache | null
+    /** The cache directory. */
+    get dir(): string
+    /** The cache file. */
+    get file(): string
+    /**
+     * The proxy endpoints (or `public.ecr.aws`) of the tokens in the file still unexpired at `now` (RFC
+     * 3339; default: the system clock).
+     */
+    registries(now?: string | undefined | null): Array<string>
+    /** The number of token entries in the file. */
+    tokenCount(): number
+  }
+  /**
+   * A Docker credential-helper reply. `stdout()` (for `get`: the JSON holding the secret) is readable only
+   * through that explicit method; `JSON.stringify`, `String()` and `util.inspect` never show it.
+   */
+  export class HelperOutput {
+    /**
+     * What the helper writes to stdout (a method, not a getter, so that `util.inspect(reply, { getters: true })`
+     * cannot show it).
+     */
+    stdout(): string
+    /** What the helper writes to stderr (never a secret). */
+    get stderr(): string
+    /** The process exit code (0 success, 1 failure or not found). */
+    get exitCode(): number
+    /** `{ exitCode, stdout: "<redacted>", stderr }`. */
+    toJSON(): { exitCode: number; stdout: string; stderr: string }
+    /** A description without stdout. */
+    toString(): string
+  }
+  /**
+   * When cached tokens are refreshed and when they stop being handed out (what `Authenticator`'s
+   * `refreshPolicy` option sets).
+   */
+  export class RefreshPolicy {
+    /** A policy; parts left out keep the defaults. */
+    constructor(options?: RefreshPolicyOptions | undefined | null)
+    /** The fraction of a token's lifetime it is refreshed ahead of expiry. */
+    get aheadFraction(): number
+    /** The least time (seconds) ahead of expiry a token is refreshed. */
+    get aheadMin(): number
+    /** The least time (seconds) a handed-out token has left. */
+    get minRemaining(): number
+    /**
+     * The instant (RFC 3339) from which a token fetched at `fetchedAt` and expiring at `expiresAt` is
+     * refreshed.
+     */
+    refreshAt(fetchedAt: string, expiresAt: string): string
+    /** True while a token expiring at `expiresAt` may be handed out at `now`. */
+    usable(expiresAt: string, now: string): boolean
+  }
+  /**
+   * Registry credentials for one ECR host. The password is readable only through the explicit `password()`
+   * method (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` (even with
+   * `getters: true`) and `Object.keys` never show it.
+   */
+  export class RegistryCredentials {
+    /**
+     * Credentials from their parts (e.g. to merge a known token into a docker config); `expiresAt` is RFC
+     * 3339 or epoch seconds.
+     */
+    constructor(host: string, username: string, password: string, expiresAt: string, options?: RegistryCredentialsOptions | undefined | null)
+    /** The registry host (`<account>.dkr.ecr.<region>.amazonaws.com`, `public.ecr.aws`). */
+    get host(): string
+    /** The user name (`AWS`). */
+    get username(): string
+    /**
+     * The password itself: the one explicit way to read it (a method, not a getter, so that
+     * `util.inspect(creds, { getters: true })` cannot show it).
+     */
+    password(): string
+    /** When the token stops working (RFC 3339). */
+    get expiresAt(): string
+    /** `https://<host>` for private registries; `null` for ECR Public. */
+    get proxyEndpoint(): string | null
+    /** The token's region; `null` for ECR Public. */
+    get region(): string | null
+    /** True for ECR Public credentials. */
+    get isPublic(): boolean
+    /** True when the token has expired at `now` (RFC 3339 or epoch seconds). */
+    isExpiredAt(now: string): boolean
+    /** `base64(username:password)`: the `auth` value of a docker `config.json` entry (a secret). */
+    dockerAuth(): string
+    /** `Basic <dockerAuth()>`: an HTTP `Authorization` header for the registry API (a secret). */
+    authorizationHeader(): string
+    /**
+     * Everything but the password (what `JSON.stringify` writes): `host`, `username`, `expiresAt`,
+     * `proxyEndpoint`, `region`, and `password: "<redacted>"`.
+     */
+    toJSON(): RegistryCredentialsJson
+    /** A description without the password. */
+    toString(): string
+  }
+  /**
+   * Checks an AWS identity (the object `Authenticator.awsIdentity()` resolves with) against the credential
+   * policy the authenticator applies: with `requireTemporaryCredentials` (the default here) long-lived
+   * static keys (an `AKIA` key id, or no session token) throw `code: "LongLivedCredentials"` naming their
+   * source; without it any identity passes. A malformed identity throws `code: "InvalidArgument"`.
+   */
+  export function checkCredentialPolicy(identity: AwsIdentity, options?: CredentialPolicyOptions | null): void
+  /** The docker config file docker reads: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
+  export function defaultDockerConfigPath(): string | null
+  /** The credential helper's `version` line. */
+  export function helperVersionLine(): string
+  /**
+   * True for long-lived static keys: an `AKIA` key id, or no session token (the identity as
+   * `Authenticator.awsIdentity()` resolves with it).
+   */
+  export function isLongLived(identity: AwsIdentity): boolean
+  /**
+   * The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
+   * docker config object) and `{ key, replaced, shadowedBy }`.
+   */
+  export function mergeAuthEntry(config: Record<string, unknown>, server: string, credentials: auth.RegistryCredentials): { config: Record<string, unknown>; outcome: MergeOutcome }
+  /**
+   * Every registry host of `accounts` × `regions` in the chosen forms, in that order, for
+   * `Authenticator.loginAll`.
+   */
+  export function registryHosts(accounts: Array<string>, regions: Array<string>, forms?: HostFormsOptions | undefined | null): Array<string>
+  /**
+   * The region of an ECR registry host, server URL or image reference (`null` for ECR Public); throws
+   * `code: "InvalidReference"` for a host that is not ECR.
+   */
+  export function registryRegion(registry: string): string | null
+  /**
+   * Adds or replaces the `auths` entry of `server` (host, `host:port` or URL; stored as the bare host) in
+   * the docker config file at `path` (created if missing, other keys kept, written atomically with mode
+   * 0600). Returns `{ key, replaced, shadowedBy }` (`shadowedBy`: the `credHelpers`/`credsStore` entry docker
+   * would use instead).
+   */
+  export function writeDockerConfig(path: string, server: string, credentials: auth.RegistryCredentials): MergeOutcome
+}
 
-/**
- * Adds or replaces the `auths` entry of `server` (host, `host:port` or URL; stored as the bare host) in
- * the docker config file at `path` (created if missing, other keys kept, written atomically with mode
- * 0600). Returns `{ key, replaced, shadowedBy }` (`shadowedBy`: the `credHelpers`/`credsStore` entry docker
- * would use instead).
- */
-export declare function writeDockerConfig(path: string, server: string, credentials: RegistryCredentials): MergeOutcome
+export declare namespace lifecycle {
+  /**
+   * A repository's images parsed once (from describe-images JSON text or `ImageDetail` objects), to evaluate
+   * policies against without converting them again.
+   */
+  export class LifecycleImages {
+    /**
+     * Parses describe-images JSON text (an array of `ImageDetail` objects or `{ imageDetails: [...] }`;
+     * timestamps as epoch seconds or RFC 3339).
+     */
+    static fromJson(text: string): LifecycleImages
+    /** Reads an array of `ImageDetail` objects. */
+    static fromArray(images: ImageDetail[] | { imageDetails: ImageDetail[] }): LifecycleImages
+    /** How many images. */
+    get length(): number
+    /** The images as `ImageDetail` objects (also what `JSON.stringify` writes). */
+    toJSON(): ImageDetail[]
+  }
+  /** A validated lifecycle policy and its lint warnings. */
+  export class LifecyclePolicy {
+    /**
+     * Parses and validates policy text as PutLifecyclePolicy does; throws `code: "PolicyValidation"` with
+     * `errors: [{ path, message }]` listing every problem.
+     */
+    static fromJson(text: string): LifecyclePolicy
+    /** Validates a policy given as a plain object (serialised compactly, then as `fromJson`). */
+    static fromObject(policy: Record<string, unknown>): LifecyclePolicy
+    /**
+     * The `lifecycle_preview --validate-only` document: `{ errors: [{ path, message }], warnings }` (errors
+     * empty when valid). Never throws for an invalid policy.
+     */
+    static validate(text: string): LifecycleValidation
+    /** Lint warnings: valid but probably not meant (`{ kind, path, message }`). */
+    get warnings(): LifecyclePolicyWarning[]
+    /** The policy as a plain object (ECR's JSON shape; also what `JSON.stringify` writes). */
+    toJSON(): Record<string, any>
+    /** The policy as compact JSON text (what `putLifecyclePolicy` sends). */
+    toText(): string
+    /**
+     * Evaluates the policy offline, as ECR would at `now`, and returns the `lifecycle_preview` program's JSON
+     * (`previewResults`, `summary`, `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`,
+     * `followingSubject`, `warnings`). `images`: a `LifecycleImages` (parsed once: the fast path), the
+     * describe-images JSON text, or an array of `ImageDetail` objects.
+     */
+    evaluate(images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreview
+    /**
+     * As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
+     * only the summary or the expiring digests are needed.
+     */
+    evaluatePreview(images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreviewResult
+  }
+  /**
+   * An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
+   * its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
+   * `lifecycle_preview` program's JSON (what `evaluate` returns).
+   */
+  export class LifecyclePreviewResult {
+    /** ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`). */
+    get summary(): LifecyclePreview['summary']
+    /** The digests this preview expires (what `expireImages` deletes), in result order. */
+    get expiringDigests(): Array<string>
+    /** The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes). */
+    toJSON(): LifecyclePreview
+  }
+}
+
+export declare namespace reference {
+  /**
+   * A valid ECR image reference (`HOST/REPOSITORY[:TAG][@sha256:DIGEST]`); immutable; `toString()` gives the
+   * reference back exactly.
+   */
+  export class ImageReference {
+    /** Parses an image reference (the same as `parseReference`). */
+    static parse(text: string): ImageReference
+    /** The registry host. */
+    get host(): reference.RegistryHost
+    /** The repository name (`team/app`; for ECR Public `<alias>/<name>`). */
+    get repository(): string
+    /** The tag, or `null`. */
+    get tag(): string | null
+    /** The digest (`sha256:<64 hex>`), or `null`. */
+    get digest(): string | null
+    /** `HOST/REPOSITORY`, the repository URI ECR reports. */
+    get repositoryUri(): string
+    /** The ECR image id (`{ imageDigest, imageTag }`, whichever the reference has), or `null`. */
+    imageId(): ImageId | null
+    /** This reference with `tag` instead of its tag (the digest is kept). */
+    withTag(tag: string): reference.ImageReference
+    /** This reference with `digest` instead of its digest (the tag is kept). */
+    withDigest(digest: string): reference.ImageReference
+    /** This reference without its tag. */
+    withoutTag(): reference.ImageReference
+    /** This reference without its digest. */
+    withoutDigest(): reference.ImageReference
+    /** Whether `other` is the same reference. */
+    equals(other: reference.ImageReference): boolean
+    /** The reference as text. */
+    toString(): string
+    /** The reference as text (what `JSON.stringify` writes). */
+    toJSON(): string
+  }
+  /**
+   * A valid ECR registry host (private, FIPS, dual-stack or ECR Public); immutable; `toString()` gives the
+   * host back exactly.
+   */
+  export class RegistryHost {
+    /** Parses a registry host (`123456789012.dkr.ecr.us-east-1.amazonaws.com`, `public.ecr.aws`, ...). */
+    static parse(text: string): RegistryHost
+    /** The private registry host of an account in a region. */
+    static private(registryId: string, region: string, options?: RegistryHostOptions | undefined | null): RegistryHost
+    /** The ECR Public host `public.ecr.aws`. */
+    static public(): RegistryHost
+    /**
+     * The host of a server URL as Docker hands it to credential helpers
+     * (`[https://]host[:port][/path][?query]`); user info and other schemes are refused.
+     */
+    static fromServerUrl(url: string): RegistryHost
+    /** `"private"` or `"public"`. */
+    get kind(): 'private' | 'public'
+    /** The account id of a private host, else `null`. */
+    get registryId(): string | null
+    /** The region of a private host, else `null`. */
+    get region(): string | null
+    /** Whether this is a FIPS endpoint. */
+    get fips(): boolean
+    /** Whether this is a dual-stack (IPv4 + IPv6) endpoint. */
+    get dualStack(): boolean
+    /** The DNS suffix of a private host (`amazonaws.com`, `on.aws`, ...), else `null`. */
+    get dnsSuffix(): string | null
+    /** The `https://HOST` server URL. */
+    get serverUrl(): string
+    /** This host with its FIPS endpoint switched on or off (public hosts have none and are unchanged). */
+    withFips(on: boolean): reference.RegistryHost
+    /** This host in its dual-stack form or back; refused for a partition without dual-stack hosts. */
+    withDualStack(on: boolean): reference.RegistryHost
+    /** Whether `other` is the same host. */
+    equals(other: reference.RegistryHost): boolean
+    /** The host as text. */
+    toString(): string
+    /** The host as text (what `JSON.stringify` writes). */
+    toJSON(): string
+  }
+  /** Parses an image reference; throws `code: "InvalidReference"` naming what is wrong and where. */
+  export function parseReference(text: string): reference.ImageReference
+  /**
+   * The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
+   * no dual-stack registry hosts).
+   */
+  export function partitionOfRegion(region: string): PartitionInfo
+  /** Checks a digest (`sha256:<64 lower-case hex>`); throws `code: "InvalidReference"`. */
+  export function validateDigest(digest: string): void
+  /** Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong. */
+  export function validateRepositoryName(name: string): void
+  /** Checks a tag against the OCI grammar; throws `code: "InvalidReference"`. */
+  export function validateTag(tag: string): void
+}
+
+export declare namespace scan {
+  /** The gate's decision: `passed`, and the `scan_gate` program's renderings. */
+  export class ScanDecision {
+    /** Whether the gate passed. */
+    get passed(): boolean
+    /**
+     * The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`), as a plain
+     * object (also what `JSON.stringify` writes).
+     */
+    toJSON(): ScanGateReport
+    /** The SARIF 2.1.0 log (`scan_gate --format sarif`), as a plain object. */
+    toSarif(): Record<string, unknown>
+    /** The Markdown summary (`scan_gate --format markdown`). */
+    toMarkdown(): string
+    /**
+     * The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
+     * text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
+     */
+    render(format: ReportFormat | 'md'): string
+  }
+  /**
+   * A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
+   * throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
+   */
+  export class ScanPolicy {
+    /** Parses and validates a JSON policy. */
+    static fromJson(text: string): ScanPolicy
+    /** Parses and validates a TOML policy (the same field names; dates may be TOML dates). */
+    static fromToml(text: string): ScanPolicy
+    /** Validates a policy given as a plain object (the JSON shape). */
+    static fromObject(policy: Record<string, unknown>): ScanPolicy
+    /** Loads a policy file: `.toml` as TOML, anything else as JSON. */
+    static load(path: string): ScanPolicy
+    /** The policy as a plain object, defaults filled in (also what `JSON.stringify` writes). */
+    toJSON(): Record<string, unknown>
+  }
+  /**
+   * Compares two severities by the core's order (most severe first): negative when `a` is more severe
+   * than `b`, 0 when equal, positive when less severe (a `sort` comparator). Unknown names throw
+   * `code: "InvalidArgument"`.
+   */
+  export function compareSeverity(a: string, b: string): number
+  /**
+   * Gates one image's findings on a policy, like `scan_gate --findings FILE --policy FILE [--now T]`, and
+   * returns the program's JSON report as a plain object (`{ passed, reasons, counted, ... }`). For SARIF or
+   * Markdown use `gateFindings`.
+   */
+  export function evaluateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: scan.ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): ScanGateReport
+  /** As `evaluateFindings`, returning a `ScanDecision` (`passed`, `toJSON()`, `toSarif()`, `toMarkdown()`). */
+  export function gateFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: scan.ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null): scan.ScanDecision
+  /** Parses DescribeImageScanFindings response(s) (as for `evaluateFindings`) into one merged object. */
+  export function parseFindings(pages: string | Record<string, unknown> | Array<Record<string, unknown>>): Record<string, any>
+  /**
+   * Parses DescribeImageScanFindings JSON text with the strict reader behind `parseFindings`: the same
+   * result for every input, and a `code: "InvalidArgument"` error naming the JSON path of the first problem
+   * (`[1].imageScanFindings.findings[0].severity`).
+   */
+  export function parseFindingsStrict(text: string): Record<string, any>
+  /**
+   * A report format name in its canonical spelling: `"json"`, `"sarif"` or `"markdown"` (`"md"` too, any
+   * case); another name throws `code: "InvalidArgument"`.
+   */
+  export function parseReportFormat(name: string): ReportFormat
+  /** A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `null`. */
+  export function parseSeverity(name: string): Severity | null
+  /**
+   * Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
+   * `UNDEFINED`.
+   */
+  export function severities(): Severity[]
+  /** A finding's severity as the gate reads it: unknown or absent values are `UNDEFINED`. */
+  export function severityOfFinding(name?: string | undefined | null): Severity
+}
+
+export declare namespace settings {
+  /**
+   * Audits the registry snapshot `snapshot` (JSON text) against `repositories` (DescribeRepositories
+   * entries) and the tags builds push again and again (`rollingTags`): the `registry_settings audit`
+   * program's report.
+   */
+  export function auditRegistry(snapshot: string, repositories: Record<string, unknown>[], rollingTags?: string[] | null): VerifyReport
+  /**
+   * The settings of repository `repository` (existing or not yet created) under the registry snapshot
+   * `snapshot` (JSON text), each with what decided it: the `registry_settings effective` program's JSON.
+   * `existing` (`{ repository: <DescribeRepositories entry>, lifecyclePolicy, repositoryPolicy }`)
+   * describes the repository when it exists.
+   */
+  export function effectiveSettings(snapshot: string, repository: string, existing?: Record<string, unknown> | null): Record<string, unknown>
+}
+
+export declare namespace tagging {
+  /** A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON). */
+  export class TagStrategy {
+    /**
+     * Parses and validates a strategy document; throws `code: "PolicyValidation"` with `errors` naming
+     * every bad field.
+     */
+    static fromJson(text: string): TagStrategy
+    /**
+     * Plans the tags of `context` (a `BuildContext` object or JSON text) and checks them against the
+     * policy and the repository (`existing` images, `mutability`, `exclusions`); `digest` is the digest
+     * about to be pushed. Returns the `tag_plan` program's JSON: `{ tags, labels, violations, warnings }`.
+     */
+    plan(context: BuildContext | string, options?: PlanOptions | null): PlanReport
+    /**
+     * The raw tag plan of `context`, before any policy check: `{ tags, labels, violations, warnings }`
+     * (the strategy's own findings). `existingTags` (the repository's tags) feed the backport rule. Check
+     * it with `checkPlan`.
+     */
+    planTags(context: BuildContext | string, existingTags?: string[] | null): TagPlan
+    /**
+     * docker/metadata-action's outputs for `context` (planned without the repository's tags):
+     * `{ version, tags, "tag-names", labels, annotations, json }`. `images` are the action's `images`
+     * lines, `annotationLevels` its annotation levels (default `["manifest"]`).
+     */
+    metadataAction(context: BuildContext | string, images?: string[] | null, annotationLevels?: string[] | null): MetadataActionOutputs
+  }
+  /**
+   * Applies a build-metadata rule to a version-like string: `underscore` (the default, `+` → `_`), `hyphen`
+   * (`+` → `-`), `drop` (the `+...` part removed) or `reject` (`null` when there is a `+`).
+   */
+  export function applyBuildMetadata(text: string, rule?: BuildMetadataRule | null): string | null
+  /**
+   * The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).
+   * `env` replaces `process.env` when given (GitHub's event payload is read from the file
+   * `GITHUB_EVENT_PATH` names). Throws `code: "InvalidArgument"` outside a supported CI.
+   */
+  export function buildContextFromEnv(vars?: Record<string, string> | undefined | null): BuildContext
+  /**
+   * Checks a tag plan (`TagStrategy.planTags(...)`) against a policy and what is known of the repository:
+   * `{ violations, warnings }`.
+   */
+  export function checkPlan(plan: TagPlan, options?: CheckPlanOptions | null): { violations: TagViolation[]; warnings: TagViolation[] }
+  /**
+   * What a build context implies (none of it is in the context object itself): `ref` (canonical),
+   * `branch` (the pushed branch or a pull request's head branch), `tag`, `pullRequest`, `event` (derived
+   * from the ref when not given), `isDefaultBranch` (computed), `shortSha` (lowercase); absent parts `null`.
+   */
+  export function describeBuildContext(context: BuildContext | string, options?: DescribeBuildContextOptions | null): BuildContextFacts
+  /**
+   * Turns `prefix + value + suffix` into a valid tag (illegal runs → `-`, no leading `.`/`-`, over 128
+   * characters truncated inside the value with `-<7 hex of its SHA-256>`), or `null` when nothing is left.
+   */
+  export function fitTag(value: string, options?: FitTagOptions | undefined | null): string | null
+  /**
+   * The highest stable version among a repository's tags, or with `version` the highest on its `line`;
+   * `null` when there is none. The flavor `prefix`/`suffix` are removed from each tag first, `_` reads as
+   * `+`, pre-releases and other tags are ignored.
+   */
+  export function highestReleased(tags: Array<string>, options?: ReleasedVersionOptions | undefined | null): string | null
+  /**
+   * Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
+   * version.
+   */
+  export function isPrerelease(version: string): boolean
+  /**
+   * Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
+   * `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
+   */
+  export function isReservedTag(tag: string): boolean
+  /**
+   * Whether a rolling tag of `line` (`all` = `latest`, `major`, `minor`) may move to `version`: it is at
+   * least the highest stable version of its line among `tags` (build metadata ignored), so a backport never
+   * moves a newer line's tag. `options.version` is not used.
+   */
+  export function mayRollTo(version: string, tags: string[], options?: Omit<ReleasedVersionOptions, 'version'> | null): boolean
+  /**
+   * A full git ref in its canonical form (`refs/pull/12/merge` → `refs/pull/12/head`,
+   * `refs/merge-requests/7/head` → `refs/pull/7/head`); throws `code: "InvalidArgument"` for a short name.
+   */
+  export function normalizeGitRef(gitRef: string): string
+  /**
+   * Parses a version the way docker/metadata-action's `semver.clean` does (surrounding space and a leading
+   * `v`/`V`/`=` ignored): `{ version, major, minor, patch, pre, build, prerelease }`, or `null` when the
+   * text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
+   */
+  export function parseVersion(text: string): ParsedVersion | null
+  /**
+   * Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →
+   * `feature-new-login`).
+   */
+  export function replaceIllegalRuns(text: string): string
+  /**
+   * Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides which
+   * tags a `*_WITH_EXCLUSION` setting exempts.
+   */
+  export function wildcardMatch(pattern: string, tag: string): boolean
+}
+
+export declare namespace verify {
+  /**
+   * The parts of an image config blob the config checks read. Environment values may be secret:
+   * `toJSON()`, `toString()` and `util.inspect` show only the variable names; `env()` is the explicit read.
+   */
+  export class ImageConfig {
+    /** Parses a config blob (a string or bytes); throws `code: "InvalidArgument"` when it is not JSON. */
+    static parse(data: string | Uint8Array): ImageConfig
+    /** The platform (`os/arch[/variant]`), when the config names one. */
+    get platform(): string | null
+    /** `config.User` (empty when unset: root). */
+    get user(): string
+    /** `config.Labels`. */
+    get labels(): Record<string, string>
+    /** `config.Healthcheck.Test`, when set. */
+    get healthcheck(): Array<string> | null
+    /** The names of the environment variables (no values). */
+    get envNames(): Array<string>
+    /**
+     * `config.Env` as `NAME=value` strings: the explicit way to read values that may be secret (a method,
+     * not a getter, so that `util.inspect(config, { getters: true })` cannot show them).
+     */
+    env(): Array<string>
+    /** `{ platform, user, labels, healthcheck }` (never the environment; what `JSON.stringify` writes). */
+    toJSON(): ImageConfigJson
+    /** A description with the variable names only. */
+    toString(): string
+  }
+  /**
+   * A registry-protocol client bound to one registry and one set of credentials; every method returns a
+   * Promise. `host` is the registry host (`<account>.dkr.ecr.<region>.amazonaws.com`); `options.url`
+   * redirects the protocol; `credentials` (e.g. from `Authenticator.credentials(host)`) authenticate with
+   * HTTP Basic, otherwise the client is anonymous. Nothing it shows holds the password.
+   */
+  export class RegistryClient {
+    /** A client for `host` (or `options.url`). */
+    constructor(host: string, options?: RegistryClientOptions | undefined | null, credentials?: auth.RegistryCredentials | undefined | null)
+    /** The `host[:port]` this client talks to. */
+    get host(): string
+    /**
+     * Fetches a manifest by tag or digest, accepting every manifest and index media type: `{ digest,
+     * bytes }` (`digest` is the sha256 of the exact bytes served).
+     */
+    fetchManifest(repository: string, reference: string): Promise<FetchedManifest>
+    /** Fetches a blob by digest (the bytes are checked against the digest); resolves with a `Buffer`. */
+    fetchBlob(repository: string, digest: string): Promise<Uint8Array>
+    /** Fetches and parses an image config blob. */
+    fetchConfig(repository: string, digest: string): Promise<ImageConfig>
+    /** A description (host only). */
+    toString(): string
+  }
+  /**
+   * The principals of a repository policy (JSON text) that may push or delete from outside `accountId`, or
+   * are wildcards: `[{ statement, principal, actions, message }]` (what the audit's policy check flags).
+   */
+  export function analyseRepositoryPolicy(text: string, accountId: string): PolicyFinding[]
+  /** An in-toto Statement v1 build record naming the image by digest (what `verify_push --record` writes). */
+  export function buildRecord(input: BuildRecordOptions): BuildRecord
+  /** The healthcheck check (a healthcheck is declared). */
+  export function checkHealthcheck(config: verify.ImageConfig): VerifyFinding
+  /**
+   * The integrity check: every image's digest is the sha256 of its exact `manifest` text, and
+   * `expectedDigest` is among them. `images`: `batchGetImages(...).images`.
+   */
+  export function checkIntegrity(images: FetchedImage[], expectedDigest: string): VerifyFinding
+  /** The OCI-labels check (revision, source, created present): `{ ok, message, details }`. */
+  export function checkLabels(config: verify.ImageConfig): VerifyFinding
+  /** The names of every check, in report order. */
+  export function checkNames(): CheckName[]
+  /** The non-root check of `verifyPush` on a parsed config: `{ ok, message, details }`. */
+  export function checkNonRoot(config: verify.ImageConfig): VerifyFinding
+  /**
+   * Builds a full check policy table for `verifyPush({ checks })`: the defaults, then `levels` (check name
+   * to `"required"` / `"warn"` / `"skip"`), then the comma lists of `options`. Unknown check names or levels
+   * throw `code: "InvalidArgument"`.
+   */
+  export function checkPolicy(levels?: Partial<CheckPolicyTable> | null, options?: CheckPolicyOptions | null): CheckPolicyTable
+  /**
+   * The referrers check: a referrer whose artifact type is one of `wanted` (empty: any signature or SBOM
+   * type). `referrers`: `listImageReferrers(...)`.
+   */
+  export function checkReferrers(referrers: Referrer[], wanted?: string[] | null): VerifyFinding
+  /**
+   * The replication check: every region of `regions` (empty: every reported destination) COMPLETE.
+   * `statuses`: `imageReplicationStatus(...)` / `waitForReplication(...)`.
+   */
+  export function checkReplication(statuses: ReplicationStatus[], regions?: string[] | null): VerifyFinding
+  /** The no-secrets check (no secret-looking environment variable; names only, never values). */
+  export function checkSecrets(config: verify.ImageConfig): VerifyFinding
+  /**
+   * The platforms check: `expected` and `found` are `os/arch[/variant]` (compared as runtimes select them,
+   * `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had (default 0).
+   */
+  export function comparePlatforms(expected: Array<string>, found: Array<string>, attestations?: number | undefined | null): VerifyFinding
+  /**
+   * The default check policy of `verifyPush`, in report order: the image-identity and config safety checks
+   * `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
+   */
+  export function defaultCheckPolicy(): CheckPolicyTable
+  /** The lifecycle policy `ensureRepository` gives a new repository by default (JSON text). */
+  export function defaultLifecyclePolicy(): string
+  /**
+   * The platform children of an index manifest (JSON text): `[{ digest, platform, mediaType }]`,
+   * attestations and unknown platforms left out (what the scan gate reads an index with).
+   */
+  export function indexChildren(manifest: string): Array<{ digest: string; platform: string; mediaType?: string }>
+  /** True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group. */
+  export function isRootUser(user: string): boolean
+  /**
+   * A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
+   * `arm64`, default variants (`arm64/v8`, `amd64/v1`) dropped. Throws `code: "InvalidArgument"`.
+   */
+  export function normalizePlatform(platform: string): string
+  /**
+   * Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{ kind: "index", mediaType, entries }`
+   * or `{ kind: "image", mediaType, configDigest, configMediaType }`.
+   */
+  export function parseManifest(data: string | Uint8Array): ParsedManifest
+  /** The names of the secret-looking variables among `NAME=value` strings (never the values). */
+  export function secretLikeEnvNames(env: Array<string>): Array<string>
+  /** `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest. */
+  export function sha256Digest(data: string | Uint8Array): string
+  /**
+   * Checks a lifecycle policy document (JSON text) as the audit and `ensureRepository` do; throws
+   * `code: "PolicyValidation"` with `errors` naming every bad field.
+   */
+  export function validateLifecyclePolicyText(text: string): void
+}

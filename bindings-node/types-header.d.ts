@@ -45,21 +45,6 @@ export interface RepositorySettings {
   kmsKey?: string | null
 }
 
-/** What `parseReference` returns: the `parse_reference` program's JSON object (null where absent). */
-export interface ParsedReference {
-  input: string
-  ok: true
-  kind: 'private' | 'public'
-  registry_id: string | null
-  region: string | null
-  fips: boolean
-  dual_stack: boolean
-  dns_suffix: string | null
-  repository: string | null
-  tag: string | null
-  digest: string | null
-}
-
 /** One problem of a policy document: its JSON path and what is wrong. */
 export interface FieldError {
   path: string

@@ -22,7 +22,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 
 const require = createRequire(import.meta.url)
-const { LifecycleImages, LifecyclePolicy } = require(process.env.ECR_CORE_NODE_PACKAGE ?? '../index.js')
+const { LifecycleImages, LifecyclePolicy } = require(process.env.ECR_CORE_NODE_PACKAGE ?? '../index.js').lifecycle
 
 const dir = process.argv[2]
 const at = process.argv.indexOf('--repeat')

@@ -48,12 +48,12 @@ pub struct RegistryCredentialsOptions {
 /// Registry credentials for one ECR host. The password is readable only through the explicit `password()`
 /// method (or `dockerAuth()` / `authorizationHeader()`); `JSON.stringify`, `String()`, `util.inspect` (even with
 /// `getters: true`) and `Object.keys` never show it.
-#[napi]
+#[napi(namespace = "auth")]
 pub struct RegistryCredentials {
     pub(crate) inner: CoreCredentials,
 }
 
-#[napi]
+#[napi(namespace = "auth")]
 impl RegistryCredentials {
     /// Credentials from their parts (e.g. to merge a known token into a docker config); `expiresAt` is RFC
     /// 3339 or epoch seconds.
@@ -171,12 +171,12 @@ impl RegistryCredentials {
 
 /// A Docker credential-helper reply. `stdout()` (for `get`: the JSON holding the secret) is readable only
 /// through that explicit method; `JSON.stringify`, `String()` and `util.inspect` never show it.
-#[napi]
+#[napi(namespace = "auth")]
 pub struct HelperOutput {
     inner: CoreHelperOutput,
 }
 
-#[napi]
+#[napi(namespace = "auth")]
 impl HelperOutput {
     /// What the helper writes to stdout (a method, not a getter, so that `util.inspect(reply, { getters: true })`
     /// cannot show it).
@@ -300,7 +300,7 @@ impl AuthOptions {
 /// Registry credentials from the AWS credential chain: one token per region (and one for ECR Public),
 /// refreshed ahead of expiry, fetched once under concurrency, optionally shared between processes through
 /// the on-disk cache. Every method returns a Promise.
-#[napi]
+#[napi(namespace = "auth")]
 pub struct Authenticator {
     lazy: LazyCore,
     options: AuthOptions,
@@ -334,7 +334,7 @@ async fn credentials_of(
     Ok(RegistryCredentials { inner: fut.await? })
 }
 
-#[napi]
+#[napi(namespace = "auth")]
 impl Authenticator {
     /// An authenticator over `client`'s AWS configuration.
     #[napi(constructor)]
@@ -351,7 +351,7 @@ impl Authenticator {
 
     /// Credentials for a registry host, server URL (`https://.../v2/`) or image reference; the token comes
     /// from the registry's own region (ECR Public: `public.ecr.aws`).
-    #[napi(ts_return_type = "Promise<RegistryCredentials>")]
+    #[napi(ts_return_type = "Promise<auth.RegistryCredentials>")]
     pub fn credentials<'env>(&self, env: &'env Env, registry: String) -> Result<PromiseRaw<'env, RegistryCredentials>> {
         self.start(env, move |a| async move {
             credentials_of(a.credentials(registry.as_str())).await
@@ -359,7 +359,7 @@ impl Authenticator {
     }
 
     /// Credentials for the caller's own registry in `region` (default: the client's region).
-    #[napi(ts_return_type = "Promise<RegistryCredentials>")]
+    #[napi(ts_return_type = "Promise<auth.RegistryCredentials>")]
     pub fn credentials_for_region<'env>(
         &self,
         env: &'env Env,
@@ -371,7 +371,7 @@ impl Authenticator {
     }
 
     /// Credentials for ECR Public (`public.ecr.aws`, tokens from us-east-1).
-    #[napi(ts_return_type = "Promise<RegistryCredentials>")]
+    #[napi(ts_return_type = "Promise<auth.RegistryCredentials>")]
     pub fn public_credentials<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, RegistryCredentials>> {
         self.start(env, |a| async move { credentials_of(a.public_credentials()).await })
     }
@@ -474,7 +474,7 @@ fn outcome_json(o: &MergeOutcome) -> Value {
 /// the docker config file at `path` (created if missing, other keys kept, written atomically with mode
 /// 0600). Returns `{ key, replaced, shadowedBy }` (`shadowedBy`: the `credHelpers`/`credsStore` entry docker
 /// would use instead).
-#[napi(ts_return_type = "MergeOutcome")]
+#[napi(namespace = "auth", ts_return_type = "MergeOutcome")]
 pub fn write_docker_config(env: Env, path: String, server: String, credentials: &RegistryCredentials) -> Result<Value> {
     guard(&env, || {
         let outcome = ecr_core::auth::write_docker_config(std::path::Path::new(&path), &server, &credentials.inner)?;
@@ -485,7 +485,8 @@ pub fn write_docker_config(env: Env, path: String, server: String, credentials: 
 /// The in-memory form of `writeDockerConfig`: `{ config, outcome }`, the merged copy of `config` (a parsed
 /// docker config object) and `{ key, replaced, shadowedBy }`.
 #[napi(
-    ts_args_type = "config: Record<string, unknown>, server: string, credentials: RegistryCredentials",
+    namespace = "auth",
+    ts_args_type = "config: Record<string, unknown>, server: string, credentials: auth.RegistryCredentials",
     ts_return_type = "{ config: Record<string, unknown>; outcome: MergeOutcome }"
 )]
 pub fn merge_auth_entry(env: Env, config: Value, server: String, credentials: &RegistryCredentials) -> Result<Value> {
@@ -497,20 +498,20 @@ pub fn merge_auth_entry(env: Env, config: Value, server: String, credentials: &R
 }
 
 /// The docker config file docker reads: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`.
-#[napi]
+#[napi(namespace = "auth")]
 pub fn default_docker_config_path() -> Option<String> {
     ecr_core::auth::default_docker_config_path().map(|p| p.display().to_string())
 }
 
 /// The region of an ECR registry host, server URL or image reference (`null` for ECR Public); throws
 /// `code: "InvalidReference"` for a host that is not ECR.
-#[napi]
+#[napi(namespace = "auth")]
 pub fn registry_region(env: Env, registry: String) -> Result<Option<String>> {
     guard(&env, || Ok(ecr_core::auth::registry_region(&registry)?))
 }
 
 /// The credential helper's `version` line.
-#[napi]
+#[napi(namespace = "auth")]
 pub fn helper_version_line() -> String {
     ecr_core::auth::version_line()
 }
@@ -546,12 +547,12 @@ fn refresh_policy(o: RefreshPolicyOptions) -> std::result::Result<CoreRefreshPol
 
 /// When cached tokens are refreshed and when they stop being handed out (what `Authenticator`'s
 /// `refreshPolicy` option sets).
-#[napi]
+#[napi(namespace = "auth")]
 pub struct RefreshPolicy {
     inner: CoreRefreshPolicy,
 }
 
-#[napi]
+#[napi(namespace = "auth")]
 impl RefreshPolicy {
     /// A policy; parts left out keep the defaults.
     #[napi(constructor)]
@@ -613,12 +614,12 @@ pub struct DiskCacheOptions {
 
 /// The on-disk token cache shared between processes (0600 in a 0700 directory, keyed by principal, never
 /// holding access keys). Inspection only shows registries and counts, never a token.
-#[napi]
+#[napi(namespace = "auth")]
 pub struct DiskCache {
     inner: CoreDiskCache,
 }
 
-#[napi]
+#[napi(namespace = "auth")]
 impl DiskCache {
     /// A cache in `dir`.
     #[napi(constructor)]
@@ -689,7 +690,10 @@ pub struct CredentialPolicyOptions {
 /// policy the authenticator applies: with `requireTemporaryCredentials` (the default here) long-lived
 /// static keys (an `AKIA` key id, or no session token) throw `code: "LongLivedCredentials"` naming their
 /// source; without it any identity passes. A malformed identity throws `code: "InvalidArgument"`.
-#[napi(ts_args_type = "identity: AwsIdentity, options?: CredentialPolicyOptions | null")]
+#[napi(
+    namespace = "auth",
+    ts_args_type = "identity: AwsIdentity, options?: CredentialPolicyOptions | null"
+)]
 pub fn check_credential_policy(env: &Env, identity: Value, options: Option<CredentialPolicyOptions>) -> Result<()> {
     let require = options
         .unwrap_or_default()
@@ -708,7 +712,7 @@ pub fn check_credential_policy(env: &Env, identity: Value, options: Option<Crede
 
 /// True for long-lived static keys: an `AKIA` key id, or no session token (the identity as
 /// `Authenticator.awsIdentity()` resolves with it).
-#[napi(ts_args_type = "identity: AwsIdentity")]
+#[napi(namespace = "auth", ts_args_type = "identity: AwsIdentity")]
 pub fn is_long_lived(env: &Env, identity: Value) -> Result<bool> {
     guard(env, || Ok(identity_arg(&identity)?.is_long_lived()))
 }
@@ -727,7 +731,7 @@ pub struct HostFormsOptions {
 
 /// Every registry host of `accounts` × `regions` in the chosen forms, in that order, for
 /// `Authenticator.loginAll`.
-#[napi]
+#[napi(namespace = "auth")]
 pub fn registry_hosts(
     env: Env,
     accounts: Vec<String>,

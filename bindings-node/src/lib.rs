@@ -1,26 +1,25 @@
 //! Node bindings of ecr-core: the native addon behind the npm package `ecr-core`.
 //!
 //! Layout: [`errors`] (the `EcrStatus` code, the one error conversion, panic guards), [`conversions`]
-//! (every JS ⇄ Rust conversion), [`client`] (`EcrClient`). No Rust panic crosses into JavaScript: sync
+//! (every JS ⇄ Rust conversion), [`client`] (`EcrClient`). Everything but the client and the errors is
+//! exported in one namespace per core capability (`auth`, `reference`, `tagging`, `verify`, `scan`,
+//! `lifecycle`, `settings`). No Rust panic crosses into JavaScript: sync
 //! entry points run inside [`errors::guard`], async ones inside [`errors::catch_panics`].
 
-// auth, tagging, verify
 mod auth;
-mod tagging;
-mod verify;
-
 mod client;
 mod conversions;
 mod errors;
+mod lifecycle;
 mod options;
+mod preview_js;
 mod reference;
 mod registry;
-// scan + lifecycle
-mod lifecycle;
-mod preview_js;
 mod scan;
 mod settings;
+mod tagging;
 mod tasks;
+mod verify;
 
 use napi::Env;
 use napi::bindgen_prelude::*;
@@ -30,7 +29,6 @@ pub use client::{EcrClient, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
 pub use options::EcrClientOptions;
-pub use reference::parse_reference;
 // --- auth, tagging, verify, reference checks ---
 pub use auth::{
     Authenticator, AuthenticatorOptions, CredentialPolicyOptions, DiskCache, DiskCacheOptions, HelperOutput,
@@ -39,10 +37,8 @@ pub use auth::{
     registry_hosts, registry_region, write_docker_config,
 };
 pub use reference::{
-    RegistryHostOptions, host_from_server_url, host_server_url, host_with_dual_stack, host_with_fips,
-    partition_of_region, reference_image_id, reference_repository_uri, reference_with_digest, reference_with_tag,
-    reference_without_digest, reference_without_tag, registry_host, validate_digest, validate_repository_name,
-    validate_tag,
+    ImageReference, RegistryHost, RegistryHostOptions, parse_reference, partition_of_region, validate_digest,
+    validate_repository_name, validate_tag,
 };
 pub use registry::{FetchedManifest, ImageConfig, RegistryClient, RegistryClientOptions};
 pub use settings::{audit_registry, effective_settings};

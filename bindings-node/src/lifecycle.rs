@@ -24,7 +24,7 @@ use crate::tasks::{self, Hook, json_text_arg, now_arg};
 use ecr_core::time::seconds;
 
 /// A validated lifecycle policy and its lint warnings.
-#[napi]
+#[napi(namespace = "lifecycle")]
 pub struct LifecyclePolicy {
     parsed: Parsed,
 }
@@ -55,7 +55,7 @@ fn policy_text_arg(env: &Env, policy: Either<&LifecyclePolicy, Unknown<'_>>) -> 
     }
 }
 
-#[napi]
+#[napi(namespace = "lifecycle")]
 impl LifecyclePolicy {
     /// Parses and validates policy text as PutLifecyclePolicy does; throws `code: "PolicyValidation"` with
     /// `errors: [{ path, message }]` listing every problem.
@@ -108,7 +108,7 @@ impl LifecyclePolicy {
     /// `followingSubject`, `warnings`). `images`: a `LifecycleImages` (parsed once: the fast path), the
     /// describe-images JSON text, or an array of `ImageDetail` objects.
     #[napi(
-        ts_args_type = "images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null",
+        ts_args_type = "images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null",
         ts_return_type = "LifecyclePreview"
     )]
     pub fn evaluate<'env>(
@@ -125,7 +125,7 @@ impl LifecyclePolicy {
     /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
     /// only the summary or the expiring digests are needed.
     #[napi(
-        ts_args_type = "images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null"
+        ts_args_type = "images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null"
     )]
     pub fn evaluate_preview(
         &self,
@@ -174,13 +174,13 @@ fn shared_images(
 /// An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
 /// its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
 /// `lifecycle_preview` program's JSON (what `evaluate` returns).
-#[napi]
+#[napi(namespace = "lifecycle")]
 pub struct LifecyclePreviewResult {
     preview: Preview<'static>,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
-#[napi]
+#[napi(namespace = "lifecycle")]
 impl LifecyclePreviewResult {
     /// ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`).
     #[napi(getter, ts_return_type = "LifecyclePreview['summary']")]
@@ -203,12 +203,12 @@ impl LifecyclePreviewResult {
 
 /// A repository's images parsed once (from describe-images JSON text or `ImageDetail` objects), to evaluate
 /// policies against without converting them again.
-#[napi]
+#[napi(namespace = "lifecycle")]
 pub struct LifecycleImages {
     images: Arc<Vec<ImageDetail>>,
 }
 
-#[napi]
+#[napi(namespace = "lifecycle")]
 impl LifecycleImages {
     /// Parses describe-images JSON text (an array of `ImageDetail` objects or `{ imageDetails: [...] }`;
     /// timestamps as epoch seconds or RFC 3339).
@@ -249,7 +249,7 @@ impl LifecycleImages {
 #[derive(Default)]
 pub struct LifecyclePreviewOptions<'a> {
     /// Evaluate this policy (text or object) instead of the repository's.
-    #[napi(ts_type = "LifecyclePolicy | string | Record<string, unknown>")]
+    #[napi(ts_type = "lifecycle.LifecyclePolicy | string | Record<string, unknown>")]
     pub policy: Option<Either<ClassInstance<'a, LifecyclePolicy>, Unknown<'a>>>,
     /// The evaluation instant (RFC 3339 string or `Date`; default now).
     pub now: Option<Either<String, Date<'a>>>,
@@ -268,7 +268,7 @@ pub struct LifecyclePreviewOptions<'a> {
 #[derive(Default)]
 pub struct EcrLifecyclePreviewOptions<'a> {
     /// Preview this policy (text or object) instead of the repository's.
-    #[napi(ts_type = "LifecyclePolicy | string | Record<string, unknown>")]
+    #[napi(ts_type = "lifecycle.LifecyclePolicy | string | Record<string, unknown>")]
     pub policy: Option<Either<ClassInstance<'a, LifecyclePolicy>, Unknown<'a>>>,
     /// Seconds between polls (default 5).
     pub poll_interval: Option<f64>,
@@ -303,7 +303,7 @@ fn optional_policy_text(
 impl EcrClient {
     /// The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
     /// has none).
-    #[napi(ts_return_type = "Promise<LifecyclePolicy>")]
+    #[napi(ts_return_type = "Promise<lifecycle.LifecyclePolicy>")]
     pub fn get_lifecycle_policy<'env>(
         &self,
         env: &'env Env,
@@ -319,7 +319,7 @@ impl EcrClient {
     /// Validates `policy` (a `LifecyclePolicy`, JSON text or a plain object) and only then puts it on the
     /// repository; resolves with its lint warnings. An invalid policy is never sent (`PolicyValidation`).
     #[napi(
-        ts_args_type = "repository: string, policy: LifecyclePolicy | string | Record<string, unknown>",
+        ts_args_type = "repository: string, policy: lifecycle.LifecyclePolicy | string | Record<string, unknown>",
         ts_return_type = "Promise<LifecyclePolicyWarning[]>"
     )]
     pub fn put_lifecycle_policy<'env>(
@@ -349,7 +349,7 @@ impl EcrClient {
     /// The children of every manifest list among `images`, read from their manifests:
     /// `{ listDigest: [childDigest, ...] }`.
     #[napi(
-        ts_args_type = "repository: string, images: LifecycleImages | string | ImageDetail[]",
+        ts_args_type = "repository: string, images: lifecycle.LifecycleImages | string | ImageDetail[]",
         ts_return_type = "Promise<Record<string, string[]>>"
     )]
     pub fn manifest_list_children<'env>(

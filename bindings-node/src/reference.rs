@@ -1,6 +1,10 @@
-//! `parseReference`: the reference parser (the first capability wrapped, and the model for the
-//! pure-function pattern).
+//! `reference`: typed image references and registry hosts, and the grammar checks.
+//!
+//! [`ImageReference`] and [`RegistryHost`] wrap the core's values: a JS user reads camelCase getters and
+//! calls builder methods (`withTag`, `withFips`, ...) instead of re-parsing strings; invalid input throws
+//! `code: "InvalidReference"` naming what is wrong and where.
 
+use ecr_core::reference::{ImageReference as CoreReference, RegistryHost as CoreHost};
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -8,35 +12,23 @@ use serde_json::Value;
 
 use crate::errors::guard;
 
-/// Parses a registry host, server URL (`https://...`) or image reference by the `parse_reference` program's
-/// rule and returns its JSON object (`input`, `ok`, `kind`, `registry_id`, `region`, `fips`, `dual_stack`,
-/// `dns_suffix`, `repository`, `tag`, `digest`). Throws `code: "InvalidReference"` naming what is wrong.
-#[napi(ts_return_type = "ParsedReference")]
-pub fn parse_reference(env: &Env, text: String) -> Result<Value> {
-    guard(env, || Ok(ecr_core::reference::parse_input(&text)?.to_json(&text)))
+/// A valid ECR image reference (`HOST/REPOSITORY[:TAG][@sha256:DIGEST]`); immutable; `toString()` gives the
+/// reference back exactly.
+#[napi(namespace = "reference")]
+pub struct ImageReference(CoreReference);
+
+/// A valid ECR registry host (private, FIPS, dual-stack or ECR Public); immutable; `toString()` gives the
+/// host back exactly.
+#[napi(namespace = "reference")]
+pub struct RegistryHost(CoreHost);
+
+/// Parses an image reference; throws `code: "InvalidReference"` naming what is wrong and where.
+#[napi(namespace = "reference")]
+pub fn parse_reference(env: &Env, text: String) -> Result<ImageReference> {
+    ImageReference::parse(env, text)
 }
 
-// --- reference: grammar checks and host construction ---
-
-/// Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong.
-#[napi]
-pub fn validate_repository_name(env: &Env, name: String) -> Result<()> {
-    guard(env, || Ok(ecr_core::reference::validate_repository_name(&name)?))
-}
-
-/// Checks a tag against the OCI grammar; throws `code: "InvalidReference"`.
-#[napi]
-pub fn validate_tag(env: &Env, tag: String) -> Result<()> {
-    guard(env, || Ok(ecr_core::reference::validate_tag(&tag)?))
-}
-
-/// Checks a digest (`sha256:<64 lower-case hex>`); throws `code: "InvalidReference"`.
-#[napi]
-pub fn validate_digest(env: &Env, digest: String) -> Result<()> {
-    guard(env, || Ok(ecr_core::reference::validate_digest(&digest)?))
-}
-
-/// Options of `registryHost`.
+/// Options of `RegistryHost.private`.
 #[napi(object)]
 #[derive(Debug, Clone, Default)]
 pub struct RegistryHostOptions {
@@ -46,130 +38,232 @@ pub struct RegistryHostOptions {
     pub dual_stack: Option<bool>,
 }
 
-/// The private registry host of an account in a region, checked like any parsed host.
-#[napi]
-pub fn registry_host(
-    env: &Env,
-    registry_id: String,
-    region: String,
-    options: Option<RegistryHostOptions>,
-) -> Result<String> {
-    let o = options.unwrap_or_default();
-    guard(env, || {
-        let host = ecr_core::reference::RegistryHost::private(&registry_id, &region).and_then(|h| {
-            h.with_fips(o.fips.unwrap_or(false))
-                .with_dual_stack(o.dual_stack.unwrap_or(false))
-        })?;
-        Ok(host.to_string())
-    })
+#[napi(namespace = "reference")]
+impl ImageReference {
+    /// Parses an image reference (the same as `parseReference`).
+    #[napi(factory)]
+    pub fn parse(env: &Env, text: String) -> Result<Self> {
+        guard(env, || Ok(Self(text.parse()?)))
+    }
+
+    /// The registry host.
+    #[napi(getter)]
+    pub fn host(&self) -> RegistryHost {
+        RegistryHost(self.0.host().clone())
+    }
+
+    /// The repository name (`team/app`; for ECR Public `<alias>/<name>`).
+    #[napi(getter)]
+    pub fn repository(&self) -> String {
+        self.0.repository().to_owned()
+    }
+
+    /// The tag, or `null`.
+    #[napi(getter)]
+    pub fn tag(&self) -> Option<String> {
+        self.0.tag().map(str::to_owned)
+    }
+
+    /// The digest (`sha256:<64 hex>`), or `null`.
+    #[napi(getter)]
+    pub fn digest(&self) -> Option<String> {
+        self.0.digest().map(str::to_owned)
+    }
+
+    /// `HOST/REPOSITORY`, the repository URI ECR reports.
+    #[napi(getter)]
+    pub fn repository_uri(&self) -> String {
+        self.0.repository_uri()
+    }
+
+    /// The ECR image id (`{ imageDigest, imageTag }`, whichever the reference has), or `null`.
+    #[napi(ts_return_type = "ImageId | null")]
+    pub fn image_id(&self) -> Value {
+        serde_json::to_value(self.0.image_id()).unwrap_or(Value::Null)
+    }
+
+    /// This reference with `tag` instead of its tag (the digest is kept).
+    #[napi]
+    pub fn with_tag(&self, env: &Env, tag: String) -> Result<Self> {
+        guard(env, || Ok(Self(self.0.clone().with_tag(&tag)?)))
+    }
+
+    /// This reference with `digest` instead of its digest (the tag is kept).
+    #[napi]
+    pub fn with_digest(&self, env: &Env, digest: String) -> Result<Self> {
+        guard(env, || Ok(Self(self.0.clone().with_digest(&digest)?)))
+    }
+
+    /// This reference without its tag.
+    #[napi]
+    pub fn without_tag(&self) -> Self {
+        Self(self.0.clone().without_tag())
+    }
+
+    /// This reference without its digest.
+    #[napi]
+    pub fn without_digest(&self) -> Self {
+        Self(self.0.clone().without_digest())
+    }
+
+    /// Whether `other` is the same reference.
+    #[napi]
+    pub fn equals(&self, other: &ImageReference) -> bool {
+        self.0 == other.0
+    }
+
+    /// The reference as text.
+    #[napi(js_name = "toString")]
+    pub fn to_text(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The reference as text (what `JSON.stringify` writes).
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> String {
+        self.0.to_string()
+    }
 }
 
-// --- reference: ImageReference and RegistryHost builders ---
+#[napi(namespace = "reference")]
+impl RegistryHost {
+    /// Parses a registry host (`123456789012.dkr.ecr.us-east-1.amazonaws.com`, `public.ecr.aws`, ...).
+    #[napi(factory)]
+    pub fn parse(env: &Env, text: String) -> Result<Self> {
+        guard(env, || Ok(Self(text.parse()?)))
+    }
 
-/// `reference` (`HOST/REPO[:TAG][@DIGEST]`) with `tag` instead of its tag; the digest is kept. Throws
-/// `code: "InvalidReference"` for a bad reference or tag.
-#[napi]
-pub fn reference_with_tag(env: &Env, reference: String, tag: String) -> Result<String> {
-    guard(env, || {
-        let image: ecr_core::reference::ImageReference = reference.parse()?;
-        Ok(image.with_tag(&tag)?.to_string())
-    })
+    /// The private registry host of an account in a region.
+    #[napi(factory)]
+    pub fn private(
+        env: &Env,
+        registry_id: String,
+        region: String,
+        options: Option<RegistryHostOptions>,
+    ) -> Result<Self> {
+        let o = options.unwrap_or_default();
+        guard(env, || {
+            Ok(Self(CoreHost::private(&registry_id, &region).and_then(|h| {
+                h.with_fips(o.fips.unwrap_or(false))
+                    .with_dual_stack(o.dual_stack.unwrap_or(false))
+            })?))
+        })
+    }
+
+    /// The ECR Public host `public.ecr.aws`.
+    #[napi(factory)]
+    pub fn public() -> Self {
+        Self(CoreHost::public())
+    }
+
+    /// The host of a server URL as Docker hands it to credential helpers
+    /// (`[https://]host[:port][/path][?query]`); user info and other schemes are refused.
+    #[napi(factory)]
+    pub fn from_server_url(env: &Env, url: String) -> Result<Self> {
+        guard(env, || Ok(Self(CoreHost::from_server_url(&url)?)))
+    }
+
+    /// `"private"` or `"public"`.
+    #[napi(getter, ts_return_type = "'private' | 'public'")]
+    pub fn kind(&self) -> String {
+        self.0.kind().as_str().to_owned()
+    }
+
+    /// The account id of a private host, else `null`.
+    #[napi(getter)]
+    pub fn registry_id(&self) -> Option<String> {
+        self.0.registry_id().map(str::to_owned)
+    }
+
+    /// The region of a private host, else `null`.
+    #[napi(getter)]
+    pub fn region(&self) -> Option<String> {
+        self.0.region().map(str::to_owned)
+    }
+
+    /// Whether this is a FIPS endpoint.
+    #[napi(getter)]
+    pub fn fips(&self) -> bool {
+        self.0.fips()
+    }
+
+    /// Whether this is a dual-stack (IPv4 + IPv6) endpoint.
+    #[napi(getter)]
+    pub fn dual_stack(&self) -> bool {
+        self.0.dual_stack()
+    }
+
+    /// The DNS suffix of a private host (`amazonaws.com`, `on.aws`, ...), else `null`.
+    #[napi(getter)]
+    pub fn dns_suffix(&self) -> Option<String> {
+        self.0.dns_suffix().map(str::to_owned)
+    }
+
+    /// The `https://HOST` server URL.
+    #[napi(getter)]
+    pub fn server_url(&self) -> String {
+        self.0.server_url()
+    }
+
+    /// This host with its FIPS endpoint switched on or off (public hosts have none and are unchanged).
+    #[napi]
+    pub fn with_fips(&self, on: bool) -> Self {
+        Self(self.0.clone().with_fips(on))
+    }
+
+    /// This host in its dual-stack form or back; refused for a partition without dual-stack hosts.
+    #[napi]
+    pub fn with_dual_stack(&self, env: &Env, on: bool) -> Result<Self> {
+        guard(env, || Ok(Self(self.0.clone().with_dual_stack(on)?)))
+    }
+
+    /// Whether `other` is the same host.
+    #[napi]
+    pub fn equals(&self, other: &RegistryHost) -> bool {
+        self.0 == other.0
+    }
+
+    /// The host as text.
+    #[napi(js_name = "toString")]
+    pub fn to_text(&self) -> String {
+        self.0.to_string()
+    }
+
+    /// The host as text (what `JSON.stringify` writes).
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> String {
+        self.0.to_string()
+    }
 }
 
-/// `reference` with `digest` (`sha256:<64 hex>`) instead of its digest; the tag is kept. Throws
-/// `code: "InvalidReference"`.
-#[napi]
-pub fn reference_with_digest(env: &Env, reference: String, digest: String) -> Result<String> {
-    guard(env, || {
-        let image: ecr_core::reference::ImageReference = reference.parse()?;
-        Ok(image.with_digest(&digest)?.to_string())
-    })
+// --- grammar checks ---
+
+/// Checks a repository name against ECR's grammar; throws `code: "InvalidReference"` naming what is wrong.
+#[napi(namespace = "reference")]
+pub fn validate_repository_name(env: &Env, name: String) -> Result<()> {
+    guard(env, || Ok(ecr_core::reference::validate_repository_name(&name)?))
 }
 
-/// `reference` without its tag (unchanged when it has none).
-#[napi]
-pub fn reference_without_tag(env: &Env, reference: String) -> Result<String> {
-    guard(env, || {
-        let image: ecr_core::reference::ImageReference = reference.parse()?;
-        Ok(image.without_tag().to_string())
-    })
+/// Checks a tag against the OCI grammar; throws `code: "InvalidReference"`.
+#[napi(namespace = "reference")]
+pub fn validate_tag(env: &Env, tag: String) -> Result<()> {
+    guard(env, || Ok(ecr_core::reference::validate_tag(&tag)?))
 }
 
-/// `reference` without its digest (unchanged when it has none).
-#[napi]
-pub fn reference_without_digest(env: &Env, reference: String) -> Result<String> {
-    guard(env, || {
-        let image: ecr_core::reference::ImageReference = reference.parse()?;
-        Ok(image.without_digest().to_string())
-    })
-}
-
-/// `HOST/REPOSITORY` of `reference`, the repository URI ECR reports.
-#[napi]
-pub fn reference_repository_uri(env: &Env, reference: String) -> Result<String> {
-    guard(env, || {
-        let image: ecr_core::reference::ImageReference = reference.parse()?;
-        Ok(image.repository_uri())
-    })
-}
-
-/// A registry host with its FIPS endpoint (`dkr.ecr-fips`) switched on or off; public hosts have no FIPS
-/// form and come back unchanged.
-#[napi]
-pub fn host_with_fips(env: &Env, host: String, on: bool) -> Result<String> {
-    guard(env, || {
-        let host: ecr_core::reference::RegistryHost = host.parse()?;
-        Ok(host.with_fips(on).to_string())
-    })
-}
-
-/// A registry host in its dual-stack form (`dkr-ecr.<region>.on.aws`, `ecr-public.aws.com`) or back.
-/// Throws `code: "InvalidReference"` for a partition without dual-stack registry hosts.
-#[napi]
-pub fn host_with_dual_stack(env: &Env, host: String, on: bool) -> Result<String> {
-    guard(env, || {
-        let host: ecr_core::reference::RegistryHost = host.parse()?;
-        Ok(host.with_dual_stack(on)?.to_string())
-    })
-}
-
-/// The registry host of a server URL as Docker hands it to credential helpers
-/// (`[https://]host[:port][/path][?query]`); user info and schemes other than `https` throw
-/// `code: "InvalidReference"`.
-#[napi]
-pub fn host_from_server_url(env: &Env, url: String) -> Result<String> {
-    guard(env, || {
-        Ok(ecr_core::reference::RegistryHost::from_server_url(&url)?.to_string())
-    })
-}
-
-/// The `https://HOST` server URL of a registry host.
-#[napi]
-pub fn host_server_url(env: &Env, host: String) -> Result<String> {
-    guard(env, || {
-        let host: ecr_core::reference::RegistryHost = host.parse()?;
-        Ok(host.server_url())
-    })
+/// Checks a digest (`sha256:<64 lower-case hex>`); throws `code: "InvalidReference"`.
+#[napi(namespace = "reference")]
+pub fn validate_digest(env: &Env, digest: String) -> Result<()> {
+    guard(env, || Ok(ecr_core::reference::validate_digest(&digest)?))
 }
 
 /// The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
 /// no dual-stack registry hosts).
-#[napi(ts_return_type = "PartitionInfo")]
+#[napi(namespace = "reference", ts_return_type = "PartitionInfo")]
 pub fn partition_of_region(region: String) -> Value {
     let p = ecr_core::reference::Partition::of_region(&region);
     serde_json::json!({
         "name": p.as_str(),
         "dnsSuffix": p.dns_suffix(),
         "dualStackDnsSuffix": p.dual_stack_dns_suffix(),
-    })
-}
-
-/// The ECR image id of `reference`: its digest (`imageDigest`) and tag (`imageTag`), whichever it has, or
-/// `null` when it has neither.
-#[napi(ts_return_type = "ImageId | null")]
-pub fn reference_image_id(env: &Env, reference: String) -> Result<Value> {
-    guard(env, || {
-        let image: ecr_core::reference::ImageReference = reference.parse()?;
-        Ok(serde_json::to_value(image.image_id()).unwrap_or(Value::Null))
     })
 }

@@ -39,12 +39,12 @@ pub struct FetchedManifest {
 /// Promise. `host` is the registry host (`<account>.dkr.ecr.<region>.amazonaws.com`); `options.url`
 /// redirects the protocol; `credentials` (e.g. from `Authenticator.credentials(host)`) authenticate with
 /// HTTP Basic, otherwise the client is anonymous. Nothing it shows holds the password.
-#[napi]
+#[napi(namespace = "verify")]
 pub struct RegistryClient {
     inner: Arc<CoreClient>,
 }
 
-#[napi]
+#[napi(namespace = "verify")]
 impl RegistryClient {
     /// A client for `host` (or `options.url`).
     #[napi(constructor)]
@@ -127,12 +127,12 @@ impl RegistryClient {
 
 /// The parts of an image config blob the config checks read. Environment values may be secret:
 /// `toJSON()`, `toString()` and `util.inspect` show only the variable names; `env()` is the explicit read.
-#[napi]
+#[napi(namespace = "verify")]
 pub struct ImageConfig {
     pub(crate) inner: CoreImageConfig,
 }
 
-#[napi]
+#[napi(namespace = "verify")]
 impl ImageConfig {
     /// Parses a config blob (a string or bytes); throws `code: "InvalidArgument"` when it is not JSON.
     #[napi(factory, ts_args_type = "data: string | Uint8Array")]

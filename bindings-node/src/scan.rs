@@ -19,13 +19,13 @@ use ecr_core::time::seconds;
 
 /// A validated scan gate policy (`failOn`, `minScore`, `ignore` rules, ...). Unknown fields and bad dates
 /// throw `code: "PolicyValidation"` with `errors: [{ path, message }]`.
-#[napi]
+#[napi(namespace = "scan")]
 #[derive(Clone)]
 pub struct ScanPolicy {
     policy: ecr_core::scan::ScanPolicy,
 }
 
-#[napi]
+#[napi(namespace = "scan")]
 impl ScanPolicy {
     /// Parses and validates a JSON policy.
     #[napi(factory)]
@@ -75,12 +75,12 @@ impl ScanPolicy {
 }
 
 /// The gate's decision: `passed`, and the `scan_gate` program's renderings.
-#[napi]
+#[napi(namespace = "scan")]
 pub struct ScanDecision {
     decision: GateDecision,
 }
 
-#[napi]
+#[napi(namespace = "scan")]
 impl ScanDecision {
     /// Whether the gate passed.
     #[napi(getter)]
@@ -173,7 +173,8 @@ fn decide(
 /// returns the program's JSON report as a plain object (`{ passed, reasons, counted, ... }`). For SARIF or
 /// Markdown use `gateFindings`.
 #[napi(
-    ts_args_type = "pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null",
+    namespace = "scan",
+    ts_args_type = "pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: scan.ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null",
     ts_return_type = "ScanGateReport"
 )]
 pub fn evaluate_findings(
@@ -187,7 +188,8 @@ pub fn evaluate_findings(
 
 /// As `evaluateFindings`, returning a `ScanDecision` (`passed`, `toJSON()`, `toSarif()`, `toMarkdown()`).
 #[napi(
-    ts_args_type = "pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null"
+    namespace = "scan",
+    ts_args_type = "pages: string | Record<string, unknown> | Array<Record<string, unknown>>, policy: scan.ScanPolicy | Record<string, unknown> | string, options?: EvaluateFindingsOptions | null"
 )]
 pub fn gate_findings(
     env: &Env,
@@ -204,6 +206,7 @@ pub fn gate_findings(
 
 /// Parses DescribeImageScanFindings response(s) (as for `evaluateFindings`) into one merged object.
 #[napi(
+    namespace = "scan",
     ts_args_type = "pages: string | Record<string, unknown> | Array<Record<string, unknown>>",
     ts_return_type = "Record<string, any>"
 )]
@@ -337,8 +340,8 @@ impl EcrClient {
     /// digest or an `ImageId`. Rejects with `code: "ScanTimeout"` when the scan does not finish in time, or
     /// with the error `onProgress` threw.
     #[napi(
-        ts_args_type = "repository: string, image: string | ImageId, policy: ScanPolicy | Record<string, unknown> | string, options?: GateImageOptions | null",
-        ts_return_type = "Promise<ScanDecision>"
+        ts_args_type = "repository: string, image: string | ImageId, policy: scan.ScanPolicy | Record<string, unknown> | string, options?: GateImageOptions | null",
+        ts_return_type = "Promise<scan.ScanDecision>"
     )]
     pub fn gate_image<'env>(
         &self,
@@ -469,19 +472,19 @@ impl EcrClient {
 
 /// Every severity, most severe first: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `UNTRIAGED`,
 /// `UNDEFINED`.
-#[napi(ts_return_type = "Severity[]")]
+#[napi(namespace = "scan", ts_return_type = "Severity[]")]
 pub fn severities() -> Vec<&'static str> {
     Severity::ALL.iter().map(|s| s.as_str()).collect()
 }
 
 /// A known severity name (case-insensitive, surrounding blanks ignored) in its ECR spelling, or `null`.
-#[napi(ts_return_type = "Severity | null")]
+#[napi(namespace = "scan", ts_return_type = "Severity | null")]
 pub fn parse_severity(name: String) -> Option<&'static str> {
     Severity::parse(&name).map(Severity::as_str)
 }
 
 /// A finding's severity as the gate reads it: unknown or absent values are `UNDEFINED`.
-#[napi(ts_return_type = "Severity")]
+#[napi(namespace = "scan", ts_return_type = "Severity")]
 pub fn severity_of_finding(name: Option<String>) -> &'static str {
     Severity::from_finding(name.as_deref()).as_str()
 }
@@ -498,14 +501,14 @@ fn severity_arg(name: &str) -> std::result::Result<Severity, CoreError> {
 /// Compares two severities by the core's order (most severe first): negative when `a` is more severe
 /// than `b`, 0 when equal, positive when less severe (a `sort` comparator). Unknown names throw
 /// `code: "InvalidArgument"`.
-#[napi]
+#[napi(namespace = "scan")]
 pub fn compare_severity(env: &Env, a: String, b: String) -> Result<i32> {
     guard(env, || Ok(severity_arg(&a)?.cmp(&severity_arg(&b)?) as i32))
 }
 
 /// A report format name in its canonical spelling: `"json"`, `"sarif"` or `"markdown"` (`"md"` too, any
 /// case); another name throws `code: "InvalidArgument"`.
-#[napi(ts_return_type = "ReportFormat")]
+#[napi(namespace = "scan", ts_return_type = "ReportFormat")]
 pub fn parse_report_format(env: &Env, name: String) -> Result<&'static str> {
     guard(env, || {
         Ok(match report::Format::parse(&name)? {
@@ -519,7 +522,7 @@ pub fn parse_report_format(env: &Env, name: String) -> Result<&'static str> {
 /// Parses DescribeImageScanFindings JSON text with the strict reader behind `parseFindings`: the same
 /// result for every input, and a `code: "InvalidArgument"` error naming the JSON path of the first problem
 /// (`[1].imageScanFindings.findings[0].severity`).
-#[napi(ts_return_type = "Record<string, any>")]
+#[napi(namespace = "scan", ts_return_type = "Record<string, any>")]
 pub fn parse_findings_strict(env: &Env, text: String) -> Result<Value> {
     guard(env, || json(&ecr_core::scan::parse_findings_strict(&text)?))
 }

@@ -19,6 +19,7 @@ use crate::tasks::{self, Hook};
 /// `existing` (`{ repository: <DescribeRepositories entry>, lifecyclePolicy, repositoryPolicy }`)
 /// describes the repository when it exists.
 #[napi(
+    namespace = "settings",
     ts_args_type = "snapshot: string, repository: string, existing?: Record<string, unknown> | null",
     ts_return_type = "Record<string, unknown>"
 )]
@@ -41,6 +42,7 @@ pub fn effective_settings(env: Env, snapshot: String, repository: String, existi
 /// entries) and the tags builds push again and again (`rollingTags`): the `registry_settings audit`
 /// program's report.
 #[napi(
+    namespace = "settings",
     ts_args_type = "snapshot: string, repositories: Record<string, unknown>[], rollingTags?: string[] | null",
     ts_return_type = "VerifyReport"
 )]

@@ -96,12 +96,12 @@ pub struct PlanOptions {
 }
 
 /// A validated tag strategy (docker/metadata-action's tag types and flavor, as camelCase JSON).
-#[napi]
+#[napi(namespace = "tagging")]
 pub struct TagStrategy {
     inner: Arc<CoreStrategy>,
 }
 
-#[napi]
+#[napi(namespace = "tagging")]
 impl TagStrategy {
     /// Parses and validates a strategy document; throws `code: "PolicyValidation"` with `errors` naming
     /// every bad field.
@@ -193,6 +193,7 @@ pub struct CheckPlanOptions {
 /// Checks a tag plan (`TagStrategy.planTags(...)`) against a policy and what is known of the repository:
 /// `{ violations, warnings }`.
 #[napi(
+    namespace = "tagging",
     ts_args_type = "plan: TagPlan, options?: CheckPlanOptions | null",
     ts_return_type = "{ violations: TagViolation[]; warnings: TagViolation[] }"
 )]
@@ -217,7 +218,7 @@ pub fn check_plan(env: Env, plan: Value, options: Option<CheckPlanOptions>) -> R
 /// The build context of the CI this runs in (GitHub Actions, GitLab CI, Buildkite, CircleCI, Jenkins).
 /// `env` replaces `process.env` when given (GitHub's event payload is read from the file
 /// `GITHUB_EVENT_PATH` names). Throws `code: "InvalidArgument"` outside a supported CI.
-#[napi(ts_return_type = "BuildContext")]
+#[napi(namespace = "tagging", ts_return_type = "BuildContext")]
 pub fn build_context_from_env(env: Env, vars: Option<HashMap<String, String>>) -> Result<Value> {
     guard(&env, || {
         let ctx = match vars {
@@ -244,7 +245,7 @@ impl EcrClient {
     /// Plans the tags of a build and checks the plan against the policy and the live repository (its
     /// mutability, exclusion filters and every tagged image); resolves with the `tag_plan` JSON.
     #[napi(
-        ts_args_type = "repository: string, strategy: TagStrategy, context: BuildContext | string, options?: CheckTagPlanOptions | null",
+        ts_args_type = "repository: string, strategy: tagging.TagStrategy, context: BuildContext | string, options?: CheckTagPlanOptions | null",
         ts_return_type = "Promise<PlanReport>"
     )]
     pub fn check_tag_plan<'env>(
@@ -279,7 +280,7 @@ impl EcrClient {
 
 /// Whether `tag` matches an ECR exclusion-filter wildcard (`*` any run of characters), as ECR decides which
 /// tags a `*_WITH_EXCLUSION` setting exempts.
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn wildcard_match(pattern: String, tag: String) -> bool {
     ecr_core::tagging::wildcard_match(&pattern, &tag)
 }
@@ -288,14 +289,14 @@ pub fn wildcard_match(pattern: String, tag: String) -> bool {
 
 /// Whether a tag looks reserved by registries and signing tools: the OCI referrers fallback tag
 /// `sha256-<64 hex>` and legacy cosign's `sha256-<64 hex>.sig|.att|.sbom`.
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn is_reserved_tag(tag: String) -> bool {
     ecr_core::tagging::sanitize::is_reserved_tag(&tag)
 }
 
 /// Replaces every run of characters outside `[A-Za-z0-9._-]` with one `-` (`feature/new login` →
 /// `feature-new-login`).
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn replace_illegal_runs(text: String) -> String {
     ecr_core::tagging::sanitize::replace_illegal_runs(&text)
 }
@@ -312,7 +313,7 @@ pub struct FitTagOptions {
 
 /// Turns `prefix + value + suffix` into a valid tag (illegal runs → `-`, no leading `.`/`-`, over 128
 /// characters truncated inside the value with `-<7 hex of its SHA-256>`), or `null` when nothing is left.
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn fit_tag(value: String, options: Option<FitTagOptions>) -> Option<String> {
     let o = options.unwrap_or_default();
     ecr_core::tagging::sanitize::fit_tag(
@@ -347,14 +348,14 @@ fn released(
 /// Parses a version the way docker/metadata-action's `semver.clean` does (surrounding space and a leading
 /// `v`/`V`/`=` ignored): `{ version, major, minor, patch, pre, build, prerelease }`, or `null` when the
 /// text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
-#[napi(ts_return_type = "ParsedVersion | null")]
+#[napi(namespace = "tagging", ts_return_type = "ParsedVersion | null")]
 pub fn parse_version(text: String) -> Option<Value> {
     ecr_core::tagging::semver::parse_version(&text).map(|v| ecr_core::tagging::semver::version_facts(&v))
 }
 
 /// Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
 /// version.
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn is_prerelease(env: Env, version: String) -> Result<bool> {
     guard(&env, || {
         Ok(ecr_core::tagging::semver::is_prerelease(&version_arg(&version)?))
@@ -380,7 +381,7 @@ pub struct ReleasedVersionOptions {
 /// The highest stable version among a repository's tags, or with `version` the highest on its `line`;
 /// `null` when there is none. The flavor `prefix`/`suffix` are removed from each tag first, `_` reads as
 /// `+`, pre-releases and other tags are ignored.
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn highest_released(
     env: Env,
     tags: Vec<String>,
@@ -408,7 +409,10 @@ pub fn highest_released(
 /// Whether a rolling tag of `line` (`all` = `latest`, `major`, `minor`) may move to `version`: it is at
 /// least the highest stable version of its line among `tags` (build metadata ignored), so a backport never
 /// moves a newer line's tag. `options.version` is not used.
-#[napi(ts_args_type = "version: string, tags: string[], options?: Omit<ReleasedVersionOptions, 'version'> | null")]
+#[napi(
+    namespace = "tagging",
+    ts_args_type = "version: string, tags: string[], options?: Omit<ReleasedVersionOptions, 'version'> | null"
+)]
 pub fn may_roll_to(
     env: Env,
     version: String,
@@ -425,7 +429,10 @@ pub fn may_roll_to(
 
 /// Applies a build-metadata rule to a version-like string: `underscore` (the default, `+` → `_`), `hyphen`
 /// (`+` → `-`), `drop` (the `+...` part removed) or `reject` (`null` when there is a `+`).
-#[napi(ts_args_type = "text: string, rule?: BuildMetadataRule | null")]
+#[napi(
+    namespace = "tagging",
+    ts_args_type = "text: string, rule?: BuildMetadataRule | null"
+)]
 pub fn apply_build_metadata(env: Env, text: String, rule: Option<String>) -> Result<Option<String>> {
     use ecr_core::tagging::BuildMetadata;
     guard(&env, || {
@@ -446,6 +453,7 @@ pub struct DescribeBuildContextOptions {
 /// `branch` (the pushed branch or a pull request's head branch), `tag`, `pullRequest`, `event` (derived
 /// from the ref when not given), `isDefaultBranch` (computed), `shortSha` (lowercase); absent parts `null`.
 #[napi(
+    namespace = "tagging",
     ts_args_type = "context: BuildContext | string, options?: DescribeBuildContextOptions | null",
     ts_return_type = "BuildContextFacts"
 )]
@@ -459,7 +467,7 @@ pub fn describe_build_context(env: Env, context: Value, options: Option<Describe
 
 /// A full git ref in its canonical form (`refs/pull/12/merge` → `refs/pull/12/head`,
 /// `refs/merge-requests/7/head` → `refs/pull/7/head`); throws `code: "InvalidArgument"` for a short name.
-#[napi]
+#[napi(namespace = "tagging")]
 pub fn normalize_git_ref(env: Env, git_ref: String) -> Result<String> {
     guard(&env, || {
         let r = ecr_core::tagging::GitRef::parse(&git_ref).map_err(|e| CoreError::invalid("ref", e))?;

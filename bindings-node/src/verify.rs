@@ -94,7 +94,7 @@ impl EcrClient {
     /// `credentials` (registry credentials) default to one GetAuthorizationToken call. Resolves with
     /// `{ report, mediaType, platforms }`, `report` being the program's JSON.
     #[napi(
-        ts_args_type = "image: string, options?: VerifyPushOptions | null, credentials?: RegistryCredentials | null",
+        ts_args_type = "image: string, options?: VerifyPushOptions | null, credentials?: auth.RegistryCredentials | null",
         ts_return_type = "Promise<PushVerification>"
     )]
     pub fn verify_push<'env>(
@@ -201,7 +201,7 @@ pub struct BuildRecordOptions {
 }
 
 /// An in-toto Statement v1 build record naming the image by digest (what `verify_push --record` writes).
-#[napi(ts_return_type = "BuildRecord")]
+#[napi(namespace = "verify", ts_return_type = "BuildRecord")]
 pub fn build_record(env: Env, input: BuildRecordOptions) -> Result<Value> {
     guard(&env, || {
         let platforms: Vec<PlatformDigest> = match input.platforms {
@@ -226,14 +226,14 @@ pub fn build_record(env: Env, input: BuildRecordOptions) -> Result<Value> {
 }
 
 /// The lifecycle policy `ensureRepository` gives a new repository by default (JSON text).
-#[napi]
+#[napi(namespace = "verify")]
 pub fn default_lifecycle_policy() -> String {
     ecr_core::verify::default_lifecycle_policy().to_owned()
 }
 
 /// The principals of a repository policy (JSON text) that may push or delete from outside `accountId`, or
 /// are wildcards: `[{ statement, principal, actions, message }]` (what the audit's policy check flags).
-#[napi(ts_return_type = "PolicyFinding[]")]
+#[napi(namespace = "verify", ts_return_type = "PolicyFinding[]")]
 pub fn analyse_repository_policy(env: Env, text: String, account_id: String) -> Result<Value> {
     guard(&env, || {
         json(&ecr_core::verify::analyse_repository_policy(&text, &account_id)?)
@@ -242,13 +242,13 @@ pub fn analyse_repository_policy(env: Env, text: String, account_id: String) -> 
 
 /// Checks a lifecycle policy document (JSON text) as the audit and `ensureRepository` do; throws
 /// `code: "PolicyValidation"` with `errors` naming every bad field.
-#[napi]
+#[napi(namespace = "verify")]
 pub fn validate_lifecycle_policy_text(env: Env, text: String) -> Result<()> {
     guard(&env, || Ok(ecr_core::verify::validate_lifecycle_policy_text(&text)?))
 }
 
 /// `sha256:<hex>` of the exact bytes (a string is taken as its UTF-8 bytes): the digest ECR gives a manifest.
-#[napi(ts_args_type = "data: string | Uint8Array")]
+#[napi(namespace = "verify", ts_args_type = "data: string | Uint8Array")]
 pub fn sha256_digest(data: Either<String, Uint8Array>) -> String {
     match data {
         Either::A(s) => ecr_core::verify::sha256_digest(s.as_bytes()),
@@ -259,37 +259,37 @@ pub fn sha256_digest(data: Either<String, Uint8Array>) -> String {
 // --- the individual checks and the lookups behind them ---
 
 /// The non-root check of `verifyPush` on a parsed config: `{ ok, message, details }`.
-#[napi(ts_return_type = "VerifyFinding")]
+#[napi(namespace = "verify", ts_return_type = "VerifyFinding")]
 pub fn check_non_root(env: Env, config: &ImageConfig) -> Result<Value> {
     guard(&env, || json(&ecr_core::verify::check_non_root(&config.inner)))
 }
 
 /// The OCI-labels check (revision, source, created present): `{ ok, message, details }`.
-#[napi(ts_return_type = "VerifyFinding")]
+#[napi(namespace = "verify", ts_return_type = "VerifyFinding")]
 pub fn check_labels(env: Env, config: &ImageConfig) -> Result<Value> {
     guard(&env, || json(&ecr_core::verify::check_labels(&config.inner)))
 }
 
 /// The no-secrets check (no secret-looking environment variable; names only, never values).
-#[napi(ts_return_type = "VerifyFinding")]
+#[napi(namespace = "verify", ts_return_type = "VerifyFinding")]
 pub fn check_secrets(env: Env, config: &ImageConfig) -> Result<Value> {
     guard(&env, || json(&ecr_core::verify::check_secrets(&config.inner)))
 }
 
 /// The healthcheck check (a healthcheck is declared).
-#[napi(ts_return_type = "VerifyFinding")]
+#[napi(namespace = "verify", ts_return_type = "VerifyFinding")]
 pub fn check_healthcheck(env: Env, config: &ImageConfig) -> Result<Value> {
     guard(&env, || json(&ecr_core::verify::check_healthcheck(&config.inner)))
 }
 
 /// True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group.
-#[napi]
+#[napi(namespace = "verify")]
 pub fn is_root_user(user: String) -> bool {
     ecr_core::verify::is_root_user(&user)
 }
 
 /// The names of the secret-looking variables among `NAME=value` strings (never the values).
-#[napi]
+#[napi(namespace = "verify")]
 pub fn secret_like_env_names(env: Vec<String>) -> Vec<String> {
     ecr_core::verify::secret_like_env_names(&env)
 }
@@ -297,6 +297,7 @@ pub fn secret_like_env_names(env: Vec<String>) -> Vec<String> {
 /// The integrity check: every image's digest is the sha256 of its exact `manifest` text, and
 /// `expectedDigest` is among them. `images`: `batchGetImages(...).images`.
 #[napi(
+    namespace = "verify",
     ts_args_type = "images: FetchedImage[], expectedDigest: string",
     ts_return_type = "VerifyFinding"
 )]
@@ -309,7 +310,7 @@ pub fn check_integrity(env: Env, images: Value, expected_digest: String) -> Resu
 
 /// The platforms check: `expected` and `found` are `os/arch[/variant]` (compared as runtimes select them,
 /// `arm64` ≡ `arm64/v8`); `attestations` is how many attestation entries the index had (default 0).
-#[napi(ts_return_type = "VerifyFinding")]
+#[napi(namespace = "verify", ts_return_type = "VerifyFinding")]
 pub fn compare_platforms(
     env: Env,
     expected: Vec<String>,
@@ -330,6 +331,7 @@ pub fn compare_platforms(
 /// The replication check: every region of `regions` (empty: every reported destination) COMPLETE.
 /// `statuses`: `imageReplicationStatus(...)` / `waitForReplication(...)`.
 #[napi(
+    namespace = "verify",
     ts_args_type = "statuses: ReplicationStatus[], regions?: string[] | null",
     ts_return_type = "VerifyFinding"
 )]
@@ -346,6 +348,7 @@ pub fn check_replication(env: Env, statuses: Value, regions: Option<Vec<String>>
 /// The referrers check: a referrer whose artifact type is one of `wanted` (empty: any signature or SBOM
 /// type). `referrers`: `listImageReferrers(...)`.
 #[napi(
+    namespace = "verify",
     ts_args_type = "referrers: Referrer[], wanted?: string[] | null",
     ts_return_type = "VerifyFinding"
 )]
@@ -361,7 +364,11 @@ pub fn check_referrers(env: Env, referrers: Value, wanted: Option<Vec<String>>) 
 
 /// Parses manifest bytes (OCI index/manifest, Docker list/manifest): `{ kind: "index", mediaType, entries }`
 /// or `{ kind: "image", mediaType, configDigest, configMediaType }`.
-#[napi(ts_args_type = "data: string | Uint8Array", ts_return_type = "ParsedManifest")]
+#[napi(
+    namespace = "verify",
+    ts_args_type = "data: string | Uint8Array",
+    ts_return_type = "ParsedManifest"
+)]
 pub fn parse_manifest(env: Env, data: Either<String, Uint8Array>) -> Result<Value> {
     guard(&env, || {
         let parsed = match &data {
@@ -466,7 +473,10 @@ impl EcrClient {
 
 /// The platform children of an index manifest (JSON text): `[{ digest, platform, mediaType }]`,
 /// attestations and unknown platforms left out (what the scan gate reads an index with).
-#[napi(ts_return_type = "Array<{ digest: string; platform: string; mediaType?: string }>")]
+#[napi(
+    namespace = "verify",
+    ts_return_type = "Array<{ digest: string; platform: string; mediaType?: string }>"
+)]
 pub fn index_children(env: Env, manifest: String) -> Result<Value> {
     guard(&env, || json(&ecr_core::scan::ecr::index_children(&manifest)?))
 }
@@ -538,7 +548,7 @@ pub struct CheckPolicyOptions {
 
 /// The default check policy of `verifyPush`, in report order: the image-identity and config safety checks
 /// `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
-#[napi(ts_return_type = "CheckPolicyTable")]
+#[napi(namespace = "verify", ts_return_type = "CheckPolicyTable")]
 pub fn default_check_policy() -> Value {
     CheckPolicy::default().to_table()
 }
@@ -547,6 +557,7 @@ pub fn default_check_policy() -> Value {
 /// to `"required"` / `"warn"` / `"skip"`), then the comma lists of `options`. Unknown check names or levels
 /// throw `code: "InvalidArgument"`.
 #[napi(
+    namespace = "verify",
     ts_args_type = "levels?: Partial<CheckPolicyTable> | null, options?: CheckPolicyOptions | null",
     ts_return_type = "CheckPolicyTable"
 )]
@@ -563,14 +574,14 @@ pub fn check_policy(
 }
 
 /// The names of every check, in report order.
-#[napi(ts_return_type = "CheckName[]")]
+#[napi(namespace = "verify", ts_return_type = "CheckName[]")]
 pub fn check_names() -> Vec<&'static str> {
     Check::ALL.iter().map(|c| c.as_str()).collect()
 }
 
 /// A platform (`os/arch[/variant]`) in its comparison form: lowercase, `x86_64` → `amd64`, `aarch64` →
 /// `arm64`, default variants (`arm64/v8`, `amd64/v1`) dropped. Throws `code: "InvalidArgument"`.
-#[napi]
+#[napi(namespace = "verify")]
 pub fn normalize_platform(env: &Env, platform: String) -> Result<String> {
     guard(env, || {
         let p: ecr_core::verify::Platform = platform.parse()?;

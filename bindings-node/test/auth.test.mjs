@@ -13,16 +13,8 @@ import { before, describe, test } from 'node:test'
 import { emulator, root } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const {
-  Authenticator,
-  EcrClient,
-  RegistryCredentials,
-  defaultDockerConfigPath,
-  helperVersionLine,
-  mergeAuthEntry,
-  registryRegion,
-  writeDockerConfig,
-} = require('../index.js')
+const { Authenticator, RegistryCredentials, defaultDockerConfigPath, helperVersionLine, mergeAuthEntry, registryRegion, writeDockerConfig } = require('../index.js').auth
+const { EcrClient } = require('../index.js')
 
 const BEFORE_MOTO_EXPIRY = '2014-12-31T12:00:00Z'
 const MOTO_PASSWORD = '123456789012-auth-token'
@@ -177,7 +169,7 @@ test('default docker config path follows DOCKER_CONFIG', () => {
 })
 
 describe('settable clock, refresh policy, disk cache inspection', () => {
-  const { DiskCache, RefreshPolicy } = require('../index.js')
+  const { DiskCache, RefreshPolicy } = require('../index.js').auth
   let client
   before(() => {
     const env = emulator()

@@ -12,7 +12,8 @@ import { before, describe, test } from 'node:test'
 import { emulator, root, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { EcrClient, LifecycleImages, LifecyclePolicy } = require('../index.js')
+const { EcrClient } = require('../index.js')
+const { LifecycleImages, LifecyclePolicy } = require('../index.js').lifecycle
 
 const LIFECYCLE = join(root, 'fixtures', 'lifecycle')
 const VALIDATION = JSON.parse(readFileSync(join(LIFECYCLE, 'validation.json'), 'utf8')).cases
@@ -212,7 +213,7 @@ test('evaluate in a worker thread (its own JS environment) builds the same objec
   const here = LifecyclePolicy.fromJson(policyJson).evaluate(images, options)
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads')
-     const { LifecyclePolicy } = require(workerData.index)
+     const { LifecyclePolicy } = require(workerData.index).lifecycle
      const policy = LifecyclePolicy.fromJson(workerData.policyJson)
      policy.evaluate(workerData.images, workerData.options)
      parentPort.postMessage(policy.evaluate(workerData.images, workerData.options))`,

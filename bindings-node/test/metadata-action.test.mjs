@@ -11,7 +11,7 @@ import { describe, test } from 'node:test'
 import { root } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { TagStrategy, buildContextFromEnv } = require('../index.js')
+const { TagStrategy, buildContextFromEnv } = require('../index.js').tagging
 
 const dir = join(root, 'fixtures', 'tagging', 'metadata-action')
 const readJson = (...p) => JSON.parse(readFileSync(join(dir, ...p), 'utf8'))

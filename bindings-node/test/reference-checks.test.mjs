@@ -1,5 +1,5 @@
 // Reference checks: repository-name, tag and digest grammar, and registry hosts built from their
-// parts; the hosts are checked against the shared fixtures/auth/hosts.json through parseReference.
+// parts; the hosts are checked against the shared fixtures/auth/hosts.json through RegistryHost.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -9,26 +9,26 @@ import { test } from 'node:test'
 import { root } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { parseReference, registryHost, validateDigest, validateRepositoryName, validateTag } = require('../index.js')
+const { RegistryHost, validateDigest, validateRepositoryName, validateTag } = require('../index.js').reference
 
-test('registryHost rebuilds every private fixture host', () => {
+test('RegistryHost.private rebuilds every private fixture host', () => {
   const data = JSON.parse(readFileSync(join(root, 'fixtures', 'auth', 'hosts.json'), 'utf8'))
   let rebuilt = 0
   for (const c of data.accept) {
     let p
     try {
-      p = parseReference(c.input)
+      p = RegistryHost.parse(c.input)
     } catch (e) {
       assert.equal(e.code, 'InvalidReference')
       continue // forms only the credential helper accepts (host:443)
     }
     if (p.kind !== 'private') continue
-    assert.equal(registryHost(p.registry_id, p.region, { fips: p.fips, dualStack: p.dual_stack }), c.host, c.input)
+    assert.equal(`${RegistryHost.private(p.registryId, p.region, { fips: p.fips, dualStack: p.dualStack })}`, c.host, c.input)
     rebuilt++
   }
   assert.ok(rebuilt >= 10)
-  assert.throws(() => registryHost('12345', 'us-east-1'), { code: 'InvalidReference' })
-  assert.throws(() => registryHost('123456789012', 'not a region'), { code: 'InvalidReference' })
+  assert.throws(() => RegistryHost.private('12345', 'us-east-1'), { code: 'InvalidReference' })
+  assert.throws(() => RegistryHost.private('123456789012', 'not a region'), { code: 'InvalidReference' })
 })
 
 test('repository names, tags and digests', () => {

@@ -1,52 +1,72 @@
-// parseReference: the parse_reference program's JSON object, or a thrown InvalidReference error.
+// reference: typed ImageReference / RegistryHost values with camelCase getters, checked against the shared
+// fixtures/references cases (the parse_reference program's expected outputs), or a thrown InvalidReference error.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { join } from 'node:path'
 import { test } from 'node:test'
 
+import { root } from './emulator.mjs'
+
 const require = createRequire(import.meta.url)
-const { parseReference } = require('../index.js')
+const { ImageReference, RegistryHost, parseReference } = require('../index.js').reference
 
-const KEYS = ['input', 'ok', 'kind', 'registry_id', 'region', 'fips', 'dual_stack', 'dns_suffix', 'repository', 'tag', 'digest']
 const DIGEST = 'sha256:' + '0123456789abcdef'.repeat(4)
+const cases = (name) => JSON.parse(readFileSync(join(root, 'fixtures', 'references', name), 'utf8')).cases
+/** How the program reads an input without a repository: a server URL or a bare host. */
+const hostOf = (text) => (text.includes('://') ? RegistryHost.fromServerUrl(text) : RegistryHost.parse(text))
 
-test('a private image reference', () => {
-  const text = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:v1@${DIGEST}`
-  const parsed = parseReference(text)
-  assert.deepEqual(Object.keys(parsed), KEYS)
-  assert.deepEqual(parsed, {
-    input: text,
-    ok: true,
-    kind: 'private',
-    registry_id: '123456789012',
-    region: 'eu-west-1',
-    fips: false,
-    dual_stack: false,
-    dns_suffix: 'amazonaws.com',
-    repository: 'team/app',
-    tag: 'v1',
-    digest: DIGEST,
+const fields = (host, image) => ({
+  kind: host.kind,
+  registry_id: host.registryId,
+  region: host.region,
+  fips: host.fips,
+  dual_stack: host.dualStack,
+  dns_suffix: host.dnsSuffix,
+  repository: image ? image.repository : null,
+  tag: image ? image.tag : null,
+  digest: image ? image.digest : null,
+})
+
+for (const { name, input, expected } of cases('valid.json')) {
+  test(`valid fixture: ${name}`, () => {
+    let host
+    let image = null
+    if (expected.repository === null) {
+      host = hostOf(input)
+    } else {
+      image = parseReference(input)
+      host = image.host
+      assert.equal(image.toString(), input)
+      assert.ok(image.equals(ImageReference.parse(input)))
+    }
+    const { input: _i, ok: _o, ...rest } = expected
+    assert.deepEqual(fields(host, image), rest)
   })
-})
+}
 
-test('a server URL and a bare host', () => {
-  for (const text of ['https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/', '123456789012.dkr.ecr.us-east-1.amazonaws.com']) {
-    const parsed = parseReference(text)
-    assert.deepEqual([parsed.kind, parsed.registry_id, parsed.region], ['private', '123456789012', 'us-east-1'])
-    assert.equal(parsed.repository, null)
-  }
-})
-
-test('a public image reference', () => {
-  const parsed = parseReference('public.ecr.aws/nginx/nginx:latest')
-  assert.equal(parsed.kind, 'public')
-  assert.equal(parsed.tag, 'latest')
-})
-
-for (const text of ['public.ecr.aws/Team/app', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:bad tag', ' 123456789012.dkr.ecr.eu-west-1.amazonaws.com', '']) {
-  test(`invalid ${JSON.stringify(text)} throws code InvalidReference`, () => {
+for (const { name, input, expected } of cases('invalid.json')) {
+  test(`invalid fixture: ${name}`, () => {
     assert.throws(
-      () => parseReference(text),
-      (err) => err.code === 'InvalidReference' && err.requestId === null && err.message.length > 0,
+      () => (input.includes('://') || !input.includes('/') ? hostOf(input) : parseReference(input)),
+      (err) => err.code === expected.code && err.message.includes(expected.message) && err.requestId === null,
     )
   })
 }
+
+test('attributes, JSON and equality', () => {
+  const image = parseReference(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:v1@${DIGEST}`)
+  assert.deepEqual([image.repository, image.tag, image.digest], ['team/app', 'v1', DIGEST])
+  assert.deepEqual([image.host.registryId, image.host.region], ['123456789012', 'eu-west-1'])
+  assert.equal(image.repositoryUri, '123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app')
+  assert.equal(JSON.stringify({ image }), JSON.stringify({ image: image.toString() }))
+  assert.equal(`${image.host}`, '123456789012.dkr.ecr.eu-west-1.amazonaws.com')
+  const pub = parseReference('public.ecr.aws/nginx/nginx:latest')
+  assert.equal(pub.host.kind, 'public')
+  assert.ok(pub.host.equals(RegistryHost.public()))
+  assert.equal(pub.host.registryId, null)
+})
+
+test('a host is not an image reference', () => {
+  assert.throws(() => parseReference('123456789012.dkr.ecr.us-east-1.amazonaws.com'), (err) => err.code === 'InvalidReference')
+})

@@ -12,24 +12,9 @@ import { emulator, root, unique } from './emulator.mjs'
 import { hasSkopeo, ociImage, pushAndMirror, putImage, sha } from './images.mjs'
 
 const require = createRequire(import.meta.url)
-const {
-  EcrClient,
-  ImageConfig,
-  RegistryClient,
-  RegistryCredentials,
-  checkHealthcheck,
-  checkIntegrity,
-  checkLabels,
-  checkNonRoot,
-  checkReferrers,
-  checkReplication,
-  checkSecrets,
-  comparePlatforms,
-  isRootUser,
-  parseManifest,
-  secretLikeEnvNames,
-  sha256Digest,
-} = require('../index.js')
+const { EcrClient } = require('../index.js')
+const { ImageConfig, RegistryClient, checkHealthcheck, checkIntegrity, checkLabels, checkNonRoot, checkReferrers, checkReplication, checkSecrets, comparePlatforms, isRootUser, parseManifest, secretLikeEnvNames, sha256Digest } = require('../index.js').verify
+const { RegistryCredentials } = require('../index.js').auth
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const CASES = join(root, 'fixtures', 'verify')
@@ -190,7 +175,7 @@ describe('lookups and the registry protocol against the emulator', () => {
 })
 
 test('indexChildren fixture', () => {
-  const { indexChildren } = require('../index.js')
+  const { indexChildren } = require('../index.js').verify
   for (const c of fixture('manifest_cases.json').cases) {
     if (c.kind !== 'index') continue
     const children = indexChildren(readFileSync(join(CASES, c.file), 'utf8'))
@@ -201,7 +186,7 @@ test('indexChildren fixture', () => {
 })
 
 test('audit reads against the emulator', async () => {
-  const { defaultLifecyclePolicy } = require('../index.js')
+  const { defaultLifecyclePolicy } = require('../index.js').verify
   const env = emulator()
   const client = new EcrClient({ region: env.AWS_REGION, endpointUrl: env.AWS_ENDPOINT_URL })
   const name = unique('node-audit-reads')

@@ -12,7 +12,8 @@ import { before, describe, test } from 'node:test'
 import { emulator, root, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { EcrClient, ScanPolicy, ScanDecision, evaluateFindings, gateFindings, parseFindings } = require('../index.js')
+const { EcrClient } = require('../index.js')
+const { ScanPolicy, ScanDecision, evaluateFindings, gateFindings, parseFindings } = require('../index.js').scan
 
 const SCAN = join(root, 'fixtures', 'scan')
 const read = (name) => readFileSync(join(SCAN, name), 'utf8')

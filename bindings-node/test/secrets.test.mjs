@@ -14,7 +14,8 @@ import { test } from 'node:test'
 import { emulator, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { Authenticator, EcrClient, RegistryCredentials, mergeAuthEntry, writeDockerConfig } = require('../index.js')
+const { Authenticator, RegistryCredentials, mergeAuthEntry, writeDockerConfig } = require('../index.js').auth
+const { EcrClient } = require('../index.js')
 
 const SECRET = 's3cr3t-value-that-must-not-print'
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
@@ -164,7 +165,7 @@ test('a client and an authenticator never show AWS credentials', () => {
 })
 
 test('an image config never shows environment values', () => {
-  const { ImageConfig, checkSecrets } = require('../index.js')
+  const { ImageConfig, checkSecrets } = require('../index.js').verify
   const blob = JSON.stringify({
     os: 'linux',
     architecture: 'amd64',
@@ -180,7 +181,7 @@ test('an image config never shows environment values', () => {
 })
 
 test('a registry client never shows its credentials', () => {
-  const { RegistryClient } = require('../index.js')
+  const { RegistryClient } = require('../index.js').verify
   const reg = new RegistryClient(HOST, { url: 'http://127.0.0.1:9' }, creds())
   assertNeverShown(reg, SECRET)
   assertNeverShown(reg, creds().dockerAuth())

@@ -11,7 +11,9 @@ import { test } from 'node:test'
 import { emulator, root, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { Authenticator, EcrClient, auditRegistry, effectiveSettings, registryHosts } = require('../index.js')
+const { Authenticator, registryHosts } = require('../index.js').auth
+const { EcrClient } = require('../index.js')
+const { auditRegistry, effectiveSettings } = require('../index.js').settings
 
 const SETTINGS = join(root, 'fixtures', 'settings')
 const snapshot = () => readFileSync(join(SETTINGS, 'snapshot.json'), 'utf8')

@@ -12,7 +12,8 @@ import { describe, test } from 'node:test'
 import { emulator, root, unique } from './emulator.mjs'
 
 const require = createRequire(import.meta.url)
-const { EcrClient, TagStrategy, buildContextFromEnv } = require('../index.js')
+const { EcrClient } = require('../index.js')
+const { TagStrategy, buildContextFromEnv } = require('../index.js').tagging
 
 const fixtures = join(root, 'fixtures', 'tagging')
 const cases = (dir) =>
@@ -158,7 +159,7 @@ describe('tag plans against the emulator', () => {
 
 
 describe('planTags then checkPlan', () => {
-  const { checkPlan } = require('../index.js')
+  const { checkPlan } = require('../index.js').tagging
   for (const [name, c] of cases('plans')) {
     test(`${name}: the two halves of plan() give the same report`, () => {
       if (c.expectedError) {

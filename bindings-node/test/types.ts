@@ -1,4 +1,5 @@
 // Type-checked with `tsc --noEmit -p test` (never run): the API as a TypeScript caller uses it.
+import { auth, lifecycle, reference, scan, tagging, verify } from '../index.js'
 import { EcrClient, errorCodes, version } from '../index.js'
 import type { EcrError, ImageDetail, ImageId, Repository, RepositorySettings } from '../index.js'
 
@@ -26,42 +27,20 @@ async function main(): Promise<void> {
 
 void main
 
-import { parseReference } from '../index.js'
-import type { ParsedReference } from '../index.js'
-const parsed: ParsedReference = parseReference('public.ecr.aws/nginx/nginx:latest')
-const kind: 'private' | 'public' = parsed.kind
-void kind
+const { parseReference, ImageReference, RegistryHost } = reference
+type ImageReference = reference.ImageReference
+type RegistryHost = reference.RegistryHost
+const parsed: ImageReference = parseReference('public.ecr.aws/nginx/nginx:latest')
+const kindOf: 'private' | 'public' = parsed.host.kind
+const tagOf: string | null = parsed.tag
+void [kindOf, tagOf]
 
 // --- auth, tagging, verify, reference checks ---
-import {
-  Authenticator,
-  RegistryCredentials,
-  TagStrategy,
-  buildContextFromEnv,
-  buildRecord,
-  defaultDockerConfigPath,
-  defaultLifecyclePolicy,
-  mergeAuthEntry,
-  registryHost,
-  registryRegion,
-  validateDigest,
-  validateRepositoryName,
-  validateTag,
-  writeDockerConfig,
-} from '../index.js'
-import type {
-  AuditReport,
-  AwsIdentity,
-  BuildContext,
-  EnsureOutcome,
-  HelperOutput,
-  MergeOutcome,
-  PlanReport,
-  PushVerification,
-  RegistryCredentialsJson,
-  RepositoryTagState,
-  VerifyReport,
-} from '../index.js'
+const { Authenticator, RegistryCredentials, defaultDockerConfigPath, mergeAuthEntry, registryRegion, writeDockerConfig } = auth
+const { TagStrategy, buildContextFromEnv } = tagging
+const { buildRecord, defaultLifecyclePolicy } = verify
+const { validateDigest, validateRepositoryName, validateTag } = reference
+import type { AuditReport, AwsIdentity, BuildContext, EnsureOutcome, MergeOutcome, PlanReport, PushVerification, RegistryCredentialsJson, RepositoryTagState, VerifyReport } from '../index.js'
 
 async function authTaggingVerify(): Promise<void> {
   const client = new EcrClient({ region: 'us-east-1' })
@@ -94,14 +73,15 @@ async function authTaggingVerify(): Promise<void> {
   validateRepositoryName('team/service')
   validateTag('v1')
   validateDigest('sha256:0')
-  const host: string = registryHost('123456789012', 'eu-west-1', { fips: false, dualStack: true })
+  const host: string = RegistryHost.private('123456789012', 'eu-west-1', { fips: false, dualStack: true }).toString()
   void [pub, password, shown, identity, code, outcome, merged, region, plan, checked, state, audit, all, ensured]
   void [record._type, policy, host, checked.tags[0].kind]
 }
 
 void authTaggingVerify
 
-import { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText, wildcardMatch } from '../index.js'
+const { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText } = verify
+const { wildcardMatch } = tagging
 import type { PolicyFinding } from '../index.js'
 const findings: PolicyFinding[] = analyseRepositoryPolicy('{}', '123456789012')
 validateLifecyclePolicyText('{"rules": []}')
@@ -109,18 +89,9 @@ const digest: string = sha256Digest(new Uint8Array([1, 2])) + sha256Digest('{}')
 const matched: boolean = wildcardMatch('release-*', 'release-1')
 void [findings, digest, matched]
 // scan + lifecycle
-import { LifecycleImages, LifecyclePolicy, LifecyclePreviewResult, ScanDecision, ScanPolicy, evaluateFindings, gateFindings, parseFindings } from '../index.js'
-import type {
-  ExpireReport,
-  LifecyclePolicyWarning,
-  LifecyclePreview,
-  LifecycleReport,
-  LifecycleValidation,
-  ResolvedImage,
-  ScanGateReport,
-  ScanProgress,
-  ScanWaitOutcome,
-} from '../index.js'
+const { LifecycleImages, LifecyclePolicy, LifecyclePreviewResult } = lifecycle
+const { ScanDecision, ScanPolicy, evaluateFindings, gateFindings, parseFindings } = scan
+import type { ExpireReport, LifecyclePolicyWarning, LifecyclePreview, LifecycleReport, LifecycleValidation, ResolvedImage, ScanGateReport, ScanProgress, ScanWaitOutcome } from '../index.js'
 
 async function scanAndLifecycle(client: EcrClient): Promise<void> {
   const policy: ScanPolicy = ScanPolicy.fromJson('{"failOn": {"CRITICAL": 0}}')
@@ -162,37 +133,10 @@ async function scanAndLifecycle(client: EcrClient): Promise<void> {
 void scanAndLifecycle
 
 // --- registry protocol, individual verify checks, auth clock/refresh/disk cache, tag plan check ---
-import {
-  DiskCache,
-  ImageConfig,
-  RefreshPolicy,
-  RegistryClient,
-  checkHealthcheck,
-  checkIntegrity,
-  checkLabels,
-  checkNonRoot,
-  checkPlan,
-  checkReferrers,
-  checkReplication,
-  checkSecrets,
-  comparePlatforms,
-  indexChildren,
-  isRootUser,
-  parseManifest,
-  secretLikeEnvNames,
-} from '../index.js'
-import type {
-  FetchedManifest,
-  ImageConfigJson,
-  ImageLookup,
-  ParsedManifest,
-  Referrer,
-  ReplicationStatus,
-  RepositoryScanning,
-  TagPlan,
-  TagResolutionResult,
-  VerifyFinding,
-} from '../index.js'
+const { DiskCache, RefreshPolicy } = auth
+const { ImageConfig, RegistryClient, checkHealthcheck, checkIntegrity, checkLabels, checkNonRoot, checkReferrers, checkReplication, checkSecrets, comparePlatforms, indexChildren, isRootUser, parseManifest, secretLikeEnvNames } = verify
+const { checkPlan } = tagging
+import type { FetchedManifest, ImageConfigJson, ImageLookup, ParsedManifest, Referrer, ReplicationStatus, RepositoryScanning, TagPlan, TagResolutionResult, VerifyFinding } from '../index.js'
 
 async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCredentials): Promise<void> {
   const reg = new RegistryClient('123456789012.dkr.ecr.us-east-1.amazonaws.com', { url: 'http://127.0.0.1:5000' }, creds)
@@ -256,48 +200,19 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
 void gaps
 
 // --- reference builders, check policy table, severities, report formats, strict findings reader ---
-import {
-  applyBuildMetadata,
-  describeBuildContext,
-  highestReleased,
-  isPrerelease,
-  mayRollTo,
-  normalizeGitRef,
-  parseVersion,
-  fitTag,
-  isReservedTag,
-  normalizePlatform,
-  referenceImageId,
-  replaceIllegalRuns,
-  checkCredentialPolicy,
-  checkNames,
-  checkPolicy,
-  compareSeverity,
-  defaultCheckPolicy,
-  hostFromServerUrl,
-  hostServerUrl,
-  hostWithDualStack,
-  hostWithFips,
-  isLongLived,
-  parseFindingsStrict,
-  parseReportFormat,
-  parseSeverity,
-  partitionOfRegion,
-  referenceRepositoryUri,
-  referenceWithDigest,
-  referenceWithTag,
-  referenceWithoutDigest,
-  referenceWithoutTag,
-  severities,
-  severityOfFinding,
-} from '../index.js'
+const { applyBuildMetadata, describeBuildContext, highestReleased, isPrerelease, mayRollTo, normalizeGitRef, parseVersion, fitTag, isReservedTag, replaceIllegalRuns } = tagging
+const { normalizePlatform, checkNames, checkPolicy, defaultCheckPolicy } = verify
+const { checkCredentialPolicy, isLongLived } = auth
+const { compareSeverity, parseFindingsStrict, parseReportFormat, parseSeverity, severities, severityOfFinding } = scan
+const { partitionOfRegion } = reference
 import type { CheckLevel, CheckName, CheckPolicyTable, PartitionInfo, ReportFormat, Severity } from '../index.js'
 import type { BuildContextFacts, BuildMetadataRule, ParsedVersion, VersionLine } from '../index.js'
 
 async function builders(client: EcrClient): Promise<void> {
-  const ref: string = referenceWithoutDigest(referenceWithoutTag(referenceWithDigest(referenceWithTag('h/r', 'v1'), 'sha256:0')))
-  const uri: string = referenceRepositoryUri(ref)
-  const hosts: string[] = [hostWithFips('h', true), hostWithDualStack('h', false), hostFromServerUrl('https://h'), hostServerUrl('h')]
+  const ref: ImageReference = ImageReference.parse('h/r').withTag('v1').withDigest('sha256:0').withoutTag().withoutDigest()
+  const uri: string = ref.repositoryUri
+  const hostOf: RegistryHost = RegistryHost.fromServerUrl('https://h').withFips(true).withDualStack(false)
+  const hosts: Array<string | null> = [hostOf.serverUrl, hostOf.registryId, hostOf.region, hostOf.dnsSuffix]
   const partition: PartitionInfo = partitionOfRegion('eu-west-1')
   const suffix: string | null = partition.dualStackDnsSuffix
   const table: CheckPolicyTable = checkPolicy({ labels: 'warn' }, { skip: 'healthcheck' })
@@ -318,7 +233,7 @@ async function builders(client: EcrClient): Promise<void> {
   const fitted: string | null = fitTag('feature/x', { prefix: 'pr-', suffix: '-amd64' })
   const reserved: boolean = isReservedTag(replaceIllegalRuns('a b'))
   const normal: string = normalizePlatform('linux/aarch64')
-  const imageId: ImageId | null = referenceImageId('h/r:v1')
+  const imageId: ImageId | null = ImageReference.parse('h/r:v1').imageId()
   void [fitted, reserved, normal, imageId]
   const version: ParsedVersion | null = parseVersion('v1.2.3')
   const pre: boolean = isPrerelease(version?.version ?? '1.2.3-rc.1')
@@ -335,3 +250,17 @@ async function builders(client: EcrClient): Promise<void> {
   void [uri, hosts, suffix, level, names, verified, partial, order, parsed, ofFinding, sorted, rendered, strict]
 }
 void builders
+
+type Authenticator = auth.Authenticator
+type DiskCache = auth.DiskCache
+type HelperOutput = auth.HelperOutput
+type ImageConfig = verify.ImageConfig
+type LifecycleImages = lifecycle.LifecycleImages
+type LifecyclePolicy = lifecycle.LifecyclePolicy
+type LifecyclePreviewResult = lifecycle.LifecyclePreviewResult
+type RefreshPolicy = auth.RefreshPolicy
+type RegistryClient = verify.RegistryClient
+type RegistryCredentials = auth.RegistryCredentials
+type ScanDecision = scan.ScanDecision
+type ScanPolicy = scan.ScanPolicy
+type TagStrategy = tagging.TagStrategy

@@ -13,7 +13,9 @@ import { emulator, root, unique } from './emulator.mjs'
 import { MEDIA, hasSkopeo, ociImage, pushAndMirror, putImage, sha } from './images.mjs'
 
 const require = createRequire(import.meta.url)
-const { Authenticator, EcrClient, RegistryCredentials, buildRecord, defaultLifecyclePolicy } = require('../index.js')
+const { Authenticator, RegistryCredentials } = require('../index.js').auth
+const { EcrClient } = require('../index.js')
+const { buildRecord, defaultLifecyclePolicy } = require('../index.js').verify
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const SKIP_CONFIG = 'platforms,non-root,labels,no-secrets,healthcheck'
@@ -54,7 +56,7 @@ describe('verify against the emulator', () => {
   })
 
   test('a check policy table (checkPolicy) passed as options.checks, the lists applied after it', async () => {
-    const { checkPolicy } = require('../index.js')
+    const { checkPolicy } = require('../index.js').verify
     const [name, digest] = await putImage(client, 'v1')
     const checks = checkPolicy(Object.fromEntries(SKIP_CONFIG.split(',').map((c) => [c, 'skip'])))
     const v = await client.verifyPush(`${HOST}/${name}:v1`, { digest, checks })
@@ -189,7 +191,8 @@ describe('verify against the emulator', () => {
 })
 
 test('repository policy fixture, lifecycle policy text, digests, wildcards', () => {
-  const { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText, wildcardMatch } = require('../index.js')
+  const { analyseRepositoryPolicy, sha256Digest, validateLifecyclePolicyText } = require('../index.js').verify
+  const { wildcardMatch } = require('../index.js').tagging
   const data = JSON.parse(readFileSync(join(root, 'fixtures', 'verify', 'policy_cases.json'), 'utf8'))
   assert.ok(data.cases.length >= 3)
   for (const c of data.cases) {

@@ -27,7 +27,7 @@ from pathlib import Path
 import ecr_core
 
 
-def read_all(preview: ecr_core.LifecyclePreview) -> int:
+def read_all(preview: ecr_core.lifecycle.LifecyclePreview) -> int:
     """Reads every result of a kept preview through its handle."""
     return len(preview.expiring_digests) + len(repr(preview)) + len(preview.to_json())
 
@@ -39,9 +39,9 @@ def main() -> None:
     args = parser.parse_args()
     text = (args.dir / "images.json").read_text()
     meta = json.loads((args.dir / "meta.json").read_text())
-    policy = ecr_core.LifecyclePolicy.from_json((args.dir / "policy.json").read_text())
+    policy = ecr_core.lifecycle.LifecyclePolicy.from_json((args.dir / "policy.json").read_text())
     now = meta["now"]
-    images = ecr_core.LifecycleImages.from_json(text)
+    images = ecr_core.lifecycle.LifecycleImages.from_json(text)
     dicts = json.loads(text)
     assert len(images) == meta["images"]
 

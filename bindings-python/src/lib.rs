@@ -5,24 +5,21 @@
 //! `AsyncEcrClient`). Every entry point runs inside [`errors::guard`], so no Rust panic reaches Python as
 //! anything but `EcrError(code="Internal")`.
 
-// auth, tagging, verify
 mod auth;
-mod tagging;
-mod verify;
-
 mod client;
 mod config;
 mod conversions;
 mod errors;
+mod lifecycle;
+mod preview_py;
 mod reference;
 mod registry;
 mod runtime;
-// scan + lifecycle
-mod lifecycle;
-mod preview_py;
 mod scan;
 mod settings;
+mod tagging;
 mod tasks;
+mod verify;
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -62,92 +59,54 @@ fn _panic_async(py: Python<'_>, message: String) -> PyResult<Bound<'_, PyAny>> {
     })
 }
 
-/// The native module behind the `ecr_core` package.
+/// The native module behind the `ecr_core` package. Its names are flat; the package's pure-Python submodules
+/// (`ecr_core.auth`, `.reference`, `.tagging`, `.verify`, `.scan`, `.lifecycle`, `.settings`) group them like
+/// the core's capabilities.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("ERROR_CODES", PyTuple::new(m.py(), ecr_core::Error::ALL_CODES)?)?;
     errors::register(m)?;
-    m.add_function(wrap_pyfunction!(reference::parse_reference, m)?)?;
     m.add_class::<client::PyEcrClient>()?;
     m.add_class::<client::PyAsyncEcrClient>()?;
-    // --- auth, tagging, verify, reference checks ---
+    // reference
+    m.add_class::<reference::PyImageReference>()?;
+    m.add_class::<reference::PyRegistryHost>()?;
+    for f in [
+        wrap_pyfunction!(reference::parse_reference, m)?,
+        wrap_pyfunction!(reference::validate_repository_name, m)?,
+        wrap_pyfunction!(reference::validate_tag, m)?,
+        wrap_pyfunction!(reference::validate_digest, m)?,
+        wrap_pyfunction!(reference::partition_of_region, m)?,
+    ] {
+        m.add_function(f)?;
+    }
+    // auth
     m.add_class::<auth::PyRegistryCredentials>()?;
     m.add_class::<auth::PyHelperOutput>()?;
     m.add_class::<auth::PyAuthenticator>()?;
     m.add_class::<auth::PyAsyncAuthenticator>()?;
-    m.add_function(wrap_pyfunction!(auth::write_docker_config, m)?)?;
-    m.add_function(wrap_pyfunction!(auth::merge_auth_entry, m)?)?;
-    m.add_function(wrap_pyfunction!(auth::default_docker_config_path, m)?)?;
-    m.add_function(wrap_pyfunction!(auth::registry_region, m)?)?;
-    m.add_function(wrap_pyfunction!(auth::registry_hosts, m)?)?;
-    m.add_function(wrap_pyfunction!(auth::helper_version_line, m)?)?;
-    m.add_class::<tagging::PyTagStrategy>()?;
-    m.add_class::<tagging::PyPlanReport>()?;
-    m.add_function(wrap_pyfunction!(tagging::build_context_from_env, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::build_record, m)?)?;
-    m.add_function(wrap_pyfunction!(settings::effective_settings, m)?)?;
-    m.add_function(wrap_pyfunction!(settings::audit_registry, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::default_lifecycle_policy, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::analyse_repository_policy, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::validate_lifecycle_policy_text, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::sha256_digest, m)?)?;
-    m.add_function(wrap_pyfunction!(tagging::wildcard_match, m)?)?;
-    m.add_function(wrap_pyfunction!(reference::validate_repository_name, m)?)?;
-    m.add_function(wrap_pyfunction!(reference::validate_tag, m)?)?;
-    m.add_function(wrap_pyfunction!(reference::validate_digest, m)?)?;
-    m.add_function(wrap_pyfunction!(reference::registry_host, m)?)?;
-    // scan + lifecycle
-    m.add_class::<scan::PyScanPolicy>()?;
-    m.add_class::<scan::PyScanDecision>()?;
-    m.add_function(wrap_pyfunction!(scan::evaluate_findings, m)?)?;
-    m.add_function(wrap_pyfunction!(scan::parse_findings, m)?)?;
-    m.add_class::<lifecycle::PyLifecyclePolicy>()?;
-    m.add_class::<lifecycle::PyLifecycleImages>()?;
-    m.add_class::<lifecycle::PyLifecyclePreview>()?;
-    m.add_class::<lifecycle::PyLifecycleReport>()?;
-    // registry protocol, individual verify checks, auth clock/refresh/disk cache
-    m.add_class::<registry::PyRegistryClient>()?;
-    m.add_class::<registry::PyAsyncRegistryClient>()?;
-    m.add_class::<registry::PyImageConfig>()?;
     m.add_class::<auth::PyRefreshPolicy>()?;
     m.add_class::<auth::PyDiskCache>()?;
-    m.add_function(wrap_pyfunction!(verify::check_non_root, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::check_labels, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::check_secrets, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::check_healthcheck, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::is_root_user, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::secret_like_env_names, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::check_integrity, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::compare_platforms, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::check_replication, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::check_referrers, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::parse_manifest, m)?)?;
-    m.add_function(wrap_pyfunction!(tagging::check_plan, m)?)?;
-    m.add_function(wrap_pyfunction!(verify::index_children, m)?)?;
-    // ImageReference/RegistryHost builders, check policy table, severities, report formats, strict reader
     for f in [
-        wrap_pyfunction!(reference::reference_with_tag, m)?,
-        wrap_pyfunction!(reference::reference_with_digest, m)?,
-        wrap_pyfunction!(reference::reference_without_tag, m)?,
-        wrap_pyfunction!(reference::reference_without_digest, m)?,
-        wrap_pyfunction!(reference::reference_repository_uri, m)?,
-        wrap_pyfunction!(reference::host_with_fips, m)?,
-        wrap_pyfunction!(reference::host_with_dual_stack, m)?,
-        wrap_pyfunction!(reference::host_from_server_url, m)?,
-        wrap_pyfunction!(reference::host_server_url, m)?,
-        wrap_pyfunction!(reference::partition_of_region, m)?,
-        wrap_pyfunction!(verify::default_check_policy, m)?,
-        wrap_pyfunction!(verify::check_policy, m)?,
-        wrap_pyfunction!(verify::check_names, m)?,
-        wrap_pyfunction!(scan::severities, m)?,
-        wrap_pyfunction!(scan::parse_severity, m)?,
-        wrap_pyfunction!(scan::severity_of_finding, m)?,
-        wrap_pyfunction!(scan::compare_severity, m)?,
-        wrap_pyfunction!(scan::parse_report_format, m)?,
-        wrap_pyfunction!(scan::parse_findings_strict, m)?,
+        wrap_pyfunction!(auth::write_docker_config, m)?,
+        wrap_pyfunction!(auth::merge_auth_entry, m)?,
+        wrap_pyfunction!(auth::default_docker_config_path, m)?,
+        wrap_pyfunction!(auth::registry_region, m)?,
+        wrap_pyfunction!(auth::registry_hosts, m)?,
+        wrap_pyfunction!(auth::helper_version_line, m)?,
         wrap_pyfunction!(auth::check_credential_policy, m)?,
         wrap_pyfunction!(auth::is_long_lived, m)?,
+    ] {
+        m.add_function(f)?;
+    }
+    // tagging
+    m.add_class::<tagging::PyTagStrategy>()?;
+    m.add_class::<tagging::PyPlanReport>()?;
+    for f in [
+        wrap_pyfunction!(tagging::build_context_from_env, m)?,
+        wrap_pyfunction!(tagging::wildcard_match, m)?,
+        wrap_pyfunction!(tagging::check_plan, m)?,
         wrap_pyfunction!(tagging::is_reserved_tag, m)?,
         wrap_pyfunction!(tagging::replace_illegal_runs, m)?,
         wrap_pyfunction!(tagging::fit_tag, m)?,
@@ -158,11 +117,61 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(tagging::apply_build_metadata, m)?,
         wrap_pyfunction!(tagging::describe_build_context, m)?,
         wrap_pyfunction!(tagging::normalize_git_ref, m)?,
-        wrap_pyfunction!(verify::normalize_platform, m)?,
-        wrap_pyfunction!(reference::reference_image_id, m)?,
     ] {
         m.add_function(f)?;
     }
+    // verify (with the registry protocol client)
+    m.add_class::<registry::PyRegistryClient>()?;
+    m.add_class::<registry::PyAsyncRegistryClient>()?;
+    m.add_class::<registry::PyImageConfig>()?;
+    for f in [
+        wrap_pyfunction!(verify::build_record, m)?,
+        wrap_pyfunction!(verify::default_lifecycle_policy, m)?,
+        wrap_pyfunction!(verify::analyse_repository_policy, m)?,
+        wrap_pyfunction!(verify::validate_lifecycle_policy_text, m)?,
+        wrap_pyfunction!(verify::sha256_digest, m)?,
+        wrap_pyfunction!(verify::check_non_root, m)?,
+        wrap_pyfunction!(verify::check_labels, m)?,
+        wrap_pyfunction!(verify::check_secrets, m)?,
+        wrap_pyfunction!(verify::check_healthcheck, m)?,
+        wrap_pyfunction!(verify::is_root_user, m)?,
+        wrap_pyfunction!(verify::secret_like_env_names, m)?,
+        wrap_pyfunction!(verify::check_integrity, m)?,
+        wrap_pyfunction!(verify::compare_platforms, m)?,
+        wrap_pyfunction!(verify::check_replication, m)?,
+        wrap_pyfunction!(verify::check_referrers, m)?,
+        wrap_pyfunction!(verify::parse_manifest, m)?,
+        wrap_pyfunction!(verify::index_children, m)?,
+        wrap_pyfunction!(verify::default_check_policy, m)?,
+        wrap_pyfunction!(verify::check_policy, m)?,
+        wrap_pyfunction!(verify::check_names, m)?,
+        wrap_pyfunction!(verify::normalize_platform, m)?,
+    ] {
+        m.add_function(f)?;
+    }
+    // scan
+    m.add_class::<scan::PyScanPolicy>()?;
+    m.add_class::<scan::PyScanDecision>()?;
+    for f in [
+        wrap_pyfunction!(scan::evaluate_findings, m)?,
+        wrap_pyfunction!(scan::parse_findings, m)?,
+        wrap_pyfunction!(scan::severities, m)?,
+        wrap_pyfunction!(scan::parse_severity, m)?,
+        wrap_pyfunction!(scan::severity_of_finding, m)?,
+        wrap_pyfunction!(scan::compare_severity, m)?,
+        wrap_pyfunction!(scan::parse_report_format, m)?,
+        wrap_pyfunction!(scan::parse_findings_strict, m)?,
+    ] {
+        m.add_function(f)?;
+    }
+    // lifecycle
+    m.add_class::<lifecycle::PyLifecyclePolicy>()?;
+    m.add_class::<lifecycle::PyLifecycleImages>()?;
+    m.add_class::<lifecycle::PyLifecyclePreview>()?;
+    m.add_class::<lifecycle::PyLifecycleReport>()?;
+    // settings
+    m.add_function(wrap_pyfunction!(settings::effective_settings, m)?)?;
+    m.add_function(wrap_pyfunction!(settings::audit_registry, m)?)?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

@@ -25,6 +25,29 @@ def test_every_public_item_has_a_docstring() -> None:
                 assert (member.__doc__ or "").strip(), f"{cls.__name__}.{name}"
 
 
+SUBMODULES = ("auth", "reference", "tagging", "verify", "scan", "lifecycle", "settings")
+
+
+def test_submodules_group_every_native_name_once() -> None:
+    """Every public native name is reachable from exactly one capability submodule or the top level."""
+    homes: dict[str, list[str]] = {}
+    for module in SUBMODULES:
+        sub = getattr(ecr_core, module)
+        for name in sub.__all__:
+            assert getattr(sub, name) is getattr(ecr_core._native, name), f"{module}.{name}"
+            homes.setdefault(name, []).append(module)
+            obj = getattr(sub, name)
+            if callable(obj):
+                assert (obj.__doc__ or "").strip(), f"{module}.{name}"
+    top = {n for n in ecr_core.__all__ if n not in SUBMODULES and n != "types"}
+    public = {n for n in dir(ecr_core._native) if not n.startswith("_")}
+    orphans = public - set(homes) - top
+    assert not orphans, f"native names in no submodule: {sorted(orphans)}"
+    twice = {n: m for n, m in homes.items() if len(m) > 1}
+    assert not twice, twice
+    assert len(top) <= 35, "the top level keeps the clients, the errors and the entry points"
+
+
 def test_signatures_are_introspectable() -> None:
     sig = inspect.signature(ecr_core.EcrClient.put_image)
     assert [p for p in sig.parameters if sig.parameters[p].kind is inspect.Parameter.KEYWORD_ONLY] == [

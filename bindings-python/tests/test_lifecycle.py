@@ -35,7 +35,7 @@ def policy_text(case: dict[str, Any]) -> str:
 @pytest.mark.parametrize("case", VALIDATION, ids=[c["name"] for c in VALIDATION])
 def test_validation_cases(case: dict[str, Any]) -> None:
     text = policy_text(case)
-    doc = ecr_core.LifecyclePolicy.validate(text)
+    doc = ecr_core.lifecycle.LifecyclePolicy.validate(text)
     unused = list(doc["errors"])
     for want in case["expect"]["errors"]:
         hit = next((e for e in unused if e["path"] == want["path"] and want["messageContains"] in e["message"]), None)
@@ -44,15 +44,15 @@ def test_validation_cases(case: dict[str, Any]) -> None:
     assert unused == []
     if doc["errors"]:
         with pytest.raises(ecr_core.PolicyValidationError) as err:
-            ecr_core.LifecyclePolicy.from_json(text)
+            ecr_core.lifecycle.LifecyclePolicy.from_json(text)
         assert err.value.code == "PolicyValidation"
         assert err.value.errors == doc["errors"]
     else:
-        policy = ecr_core.LifecyclePolicy.from_json(text)
+        policy = ecr_core.lifecycle.LifecyclePolicy.from_json(text)
         assert policy.warnings == doc["warnings"]
         if "policy" in case:
             assert policy.to_dict() == case["policy"]
-            assert ecr_core.LifecyclePolicy.from_dict(case["policy"]) == policy
+            assert ecr_core.lifecycle.LifecyclePolicy.from_dict(case["policy"]) == policy
             assert json.loads(policy.to_json()) == case["policy"]
     if "warnings" in case["expect"]:
         got = sorted((w["kind"], w["path"]) for w in doc["warnings"])
@@ -60,7 +60,7 @@ def test_validation_cases(case: dict[str, Any]) -> None:
 
 
 def evaluate(case: dict[str, Any], images: Any) -> dict[str, Any]:
-    policy = ecr_core.LifecyclePolicy.from_json(policy_text(case))
+    policy = ecr_core.lifecycle.LifecyclePolicy.from_json(policy_text(case))
     preview = policy.evaluate(images, now=case["now"], protected=case.get("protected", []),
                               manifest_lists=case.get("manifestLists"))
     doc = preview.to_dict()
@@ -79,8 +79,8 @@ def test_evaluation_cases_in_every_image_form(case: dict[str, Any]) -> None:
     text = json.dumps(case["images"])
     assert evaluate(case, text) == as_list
     assert evaluate(case, json.dumps({"imageDetails": case["images"]})) == as_list
-    assert evaluate(case, ecr_core.LifecycleImages.from_json(text)) == as_list
-    parsed = ecr_core.LifecycleImages.from_list(case["images"])
+    assert evaluate(case, ecr_core.lifecycle.LifecycleImages.from_json(text)) == as_list
+    parsed = ecr_core.lifecycle.LifecycleImages.from_list(case["images"])
     assert len(parsed) == len(case["images"])
     assert evaluate(case, parsed) == as_list
 
@@ -113,11 +113,11 @@ def test_validate_document_equals_the_program(tmp_path: Path) -> None:
         out = subprocess.run([str(program("lifecycle_preview")), "--policy", str(tmp_path / "p.json"),
                               "--validate-only"], capture_output=True, text=True, check=False)
         assert out.returncode in (0, 2), out.stderr
-        assert ecr_core.LifecyclePolicy.validate(policy_text(case)) == json.loads(out.stdout), case["name"]
+        assert ecr_core.lifecycle.LifecyclePolicy.validate(policy_text(case)) == json.loads(out.stdout), case["name"]
 
 
 def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive() -> None:
-    policy = ecr_core.LifecyclePolicy.from_json(json.dumps({"rules": [
+    policy = ecr_core.lifecycle.LifecyclePolicy.from_json(json.dumps({"rules": [
         {"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": ["café"],
                                           "countType": "imageCountMoreThan", "countNumber": 1},
          "action": {"type": "expire"}},
@@ -160,7 +160,7 @@ def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive(
     finally:
         gc.enable()
     # A preview read back from its dict gives the same dict (from_dict keeps no lint warnings).
-    again = ecr_core.LifecyclePreview.from_dict(fresh).to_dict()
+    again = ecr_core.lifecycle.LifecyclePreview.from_dict(fresh).to_dict()
     assert json.dumps({**again, "warnings": []}) == json.dumps({**fresh, "warnings": []})
 
 
@@ -178,13 +178,13 @@ def test_images_with_datetimes_as_boto3_returns_them_equal_the_iso_text() -> Non
     assert any(isinstance(i.get("imagePushedAt"), datetime) for i in with_datetimes)
     assert evaluate(case, with_datetimes) == as_text
     with_datetimes[0] = dict(with_datetimes[0], imagePushedAt=datetime(2025, 1, 1))
-    policy = ecr_core.LifecyclePolicy.from_json(policy_text(case))
+    policy = ecr_core.lifecycle.LifecyclePolicy.from_json(policy_text(case))
     with pytest.raises(ecr_core.InvalidArgumentError, match=r"images\[0\]\.imagePushedAt.*naive"):
         policy.evaluate(with_datetimes, now=case["now"])
 
 
 def test_bad_images_and_now_are_typed_errors() -> None:
-    policy = ecr_core.LifecyclePolicy.from_json(policy_text(EVALUATION[0]))
+    policy = ecr_core.lifecycle.LifecyclePolicy.from_json(policy_text(EVALUATION[0]))
     with pytest.raises(ecr_core.InvalidArgumentError, match="images"):
         policy.evaluate("not json")
     with pytest.raises(ecr_core.InvalidArgumentError, match=r"images\[1\]"):
@@ -192,7 +192,7 @@ def test_bad_images_and_now_are_typed_errors() -> None:
     with pytest.raises(ecr_core.InvalidArgumentError, match="now"):
         policy.evaluate([], now="yesterday")
     with pytest.raises(ecr_core.InvalidArgumentError):
-        ecr_core.LifecyclePreview.from_dict({"previewResults": 3})
+        ecr_core.lifecycle.LifecyclePreview.from_dict({"previewResults": 3})
 
 
 # ------------------------------------------------------------------ against the emulator
@@ -234,8 +234,8 @@ def test_put_preview_and_expire(client: ecr_core.EcrClient) -> None:
     assert err.value.errors
     with pytest.raises(ecr_core.LifecyclePolicyNotFoundError):
         client.get_lifecycle_policy(repo)  # the invalid policy was never sent
-    assert client.put_lifecycle_policy(repo, ecr_core.LifecyclePolicy.from_dict(KEEP_ONE)) == []
-    assert client.get_lifecycle_policy(repo) == ecr_core.LifecyclePolicy.from_dict(KEEP_ONE)
+    assert client.put_lifecycle_policy(repo, ecr_core.lifecycle.LifecyclePolicy.from_dict(KEEP_ONE)) == []
+    assert client.get_lifecycle_policy(repo) == ecr_core.lifecycle.LifecyclePolicy.from_dict(KEEP_ONE)
 
     images = client.describe_images_all_statuses(repo)
     assert sorted(i["imageDigest"] for i in images) == sorted(digests)

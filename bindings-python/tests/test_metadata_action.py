@@ -24,7 +24,7 @@ def _context(case: dict[str, Any]) -> dict[str, Any]:
     env = dict(case["env"])
     if "GITHUB_EVENT_PATH" in env:
         env["GITHUB_EVENT_PATH"] = str(DIR / "events" / env["GITHUB_EVENT_PATH"])
-    ctx = ecr_core.build_context_from_env(env)
+    ctx = ecr_core.tagging.build_context_from_env(env)
     ctx.update(
         created=REPO["mockedNow"],
         commitDate=REPO["mockedNow"],
@@ -41,7 +41,7 @@ def _run(case: dict[str, Any]) -> dict[str, Any]:
     inputs = case["inputs"]
     expected = case["expected"]
     try:
-        strategy = ecr_core.TagStrategy.from_json(
+        strategy = ecr_core.tagging.TagStrategy.from_json(
             json.dumps({k: inputs[k] for k in ("tags", "flavor", "labels", "annotations")})
         )
         out = strategy.metadata_action(

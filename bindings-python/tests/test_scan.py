@@ -52,7 +52,7 @@ def scan_gate(tmp_path: Path, case: dict[str, Any], fmt: str) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_gate_cases_match_the_fixture_expectations(case: dict[str, Any]) -> None:
     text = (SCAN / case["findings"]).read_text()
-    decision = ecr_core.evaluate_findings(text, case["policy"], now=case["now"])
+    decision = ecr_core.scan.evaluate_findings(text, case["policy"], now=case["now"])
     expect = case["expect"]
     assert decision.passed is expect["passed"]
     assert bool(decision) is expect["passed"]
@@ -74,8 +74,8 @@ def test_gate_cases_match_the_fixture_expectations(case: dict[str, Any]) -> None
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_outputs_equal_the_scan_gate_program(case: dict[str, Any], tmp_path: Path) -> None:
-    policy = ecr_core.ScanPolicy.from_dict(case["policy"])
-    decision = ecr_core.evaluate_findings(json.loads((SCAN / case["findings"]).read_text()), policy, now=case["now"])
+    policy = ecr_core.scan.ScanPolicy.from_dict(case["policy"])
+    decision = ecr_core.scan.evaluate_findings(json.loads((SCAN / case["findings"]).read_text()), policy, now=case["now"])
     assert decision.to_dict() == json.loads(scan_gate(tmp_path, case, "json"))
     assert decision.to_sarif() == json.loads(scan_gate(tmp_path, case, "sarif"))
     assert decision.to_markdown() + "\n" == scan_gate(tmp_path, case, "markdown")
@@ -83,9 +83,9 @@ def test_outputs_equal_the_scan_gate_program(case: dict[str, Any], tmp_path: Pat
 
 def test_pages_may_be_text_a_dict_or_a_list_of_pages() -> None:
     pages_text = (SCAN / "enhanced_pages_cli.json").read_text()
-    one = ecr_core.parse_findings((SCAN / "enhanced_page.json").read_text())
-    from_text = ecr_core.parse_findings(pages_text)
-    from_list = ecr_core.parse_findings(json.loads(pages_text))
+    one = ecr_core.scan.parse_findings((SCAN / "enhanced_page.json").read_text())
+    from_text = ecr_core.scan.parse_findings(pages_text)
+    from_list = ecr_core.scan.parse_findings(json.loads(pages_text))
     assert from_text == from_list
     assert from_text["pages"] > 1 and one["pages"] == 1
     assert [f["id"] for f in from_text["findings"]] == [f["id"] for f in one["findings"]]
@@ -98,67 +98,67 @@ def test_pages_with_datetimes_as_boto3_returns_them_equal_the_iso_text() -> None
     # boto3 gives aware datetimes (tzlocal); an offset other than UTC must keep the instant.
     findings["imageScanCompletedAt"] = datetime.fromtimestamp(1748368447.5, timezone(timedelta(hours=2)))
     findings["enhancedFindings"][0]["firstObservedAt"] = datetime.fromtimestamp(1748368447.765, timezone.utc)
-    got = ecr_core.parse_findings(with_datetimes)
-    want = ecr_core.parse_findings(page)
+    got = ecr_core.scan.parse_findings(with_datetimes)
+    want = ecr_core.scan.parse_findings(page)
     assert got["completedAt"] == "2025-05-27T17:54:07.500Z"
     assert got["findings"][0]["firstObservedAt"] == want["findings"][0]["firstObservedAt"]
     findings["imageScanCompletedAt"] = datetime(2025, 5, 27)
     with pytest.raises(ecr_core.InvalidArgumentError, match=r"imageScanCompletedAt.*naive"):
-        ecr_core.parse_findings(with_datetimes)
+        ecr_core.scan.parse_findings(with_datetimes)
 
 
 def test_now_accepts_an_aware_datetime_and_refuses_a_naive_one() -> None:
     case = CASES[2]
     text = (SCAN / case["findings"]).read_text()
-    aware = ecr_core.evaluate_findings(text, case["policy"], now=datetime(2026, 6, 1, tzinfo=timezone.utc))
-    assert aware.to_dict() == ecr_core.evaluate_findings(text, case["policy"], now=case["now"]).to_dict()
+    aware = ecr_core.scan.evaluate_findings(text, case["policy"], now=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    assert aware.to_dict() == ecr_core.scan.evaluate_findings(text, case["policy"], now=case["now"]).to_dict()
     with pytest.raises(ecr_core.InvalidArgumentError, match="naive"):
-        ecr_core.evaluate_findings(text, case["policy"], now=datetime(2026, 6, 1))
+        ecr_core.scan.evaluate_findings(text, case["policy"], now=datetime(2026, 6, 1))
 
 
 def test_location_overrides_scope_ignore_rules() -> None:
     page = json.loads((SCAN / "enhanced_page.json").read_text())
     policy = {"failOn": {"CRITICAL": 0}, "ignore": [{"id": "CVE-2024-0001", "repository": "team/other"}]}
-    assert not ecr_core.evaluate_findings(page, policy, now="2026-06-01T00:00:00Z").passed
-    scoped = ecr_core.evaluate_findings(page, policy, now="2026-06-01T00:00:00Z", repository="team/other")
+    assert not ecr_core.scan.evaluate_findings(page, policy, now="2026-06-01T00:00:00Z").passed
+    scoped = ecr_core.scan.evaluate_findings(page, policy, now="2026-06-01T00:00:00Z", repository="team/other")
     assert [i["state"] for i in scoped.to_dict()["ignores"]] == ["active"]
 
 
 @pytest.mark.parametrize("case", STATUSES, ids=[c["status"] for c in STATUSES])
 def test_statuses_fail_closed(case: dict[str, Any]) -> None:
-    decision = ecr_core.evaluate_findings(case["response"], {}, now="2026-06-01T00:00:00Z")
+    decision = ecr_core.scan.evaluate_findings(case["response"], {}, now="2026-06-01T00:00:00Z")
     assert decision.passed is case["gate"]["passed"]
     if case["gate"].get("reason"):
         assert decision.reasons[0]["code"] == case["gate"]["reason"]
 
 
 def test_json_and_toml_policies_are_the_same() -> None:
-    j = ecr_core.ScanPolicy.from_json((SCAN / "policy.json").read_text())
-    t = ecr_core.ScanPolicy.from_toml((SCAN / "policy.toml").read_text())
+    j = ecr_core.scan.ScanPolicy.from_json((SCAN / "policy.json").read_text())
+    t = ecr_core.scan.ScanPolicy.from_toml((SCAN / "policy.toml").read_text())
     assert j == t
-    assert ecr_core.ScanPolicy.load(SCAN / "policy.toml") == j
+    assert ecr_core.scan.ScanPolicy.load(SCAN / "policy.toml") == j
     assert j.to_dict()["failOn"] == {"CRITICAL": 0, "HIGH": 5}
     with pytest.raises(ecr_core.IoError):
-        ecr_core.ScanPolicy.load(SCAN / "missing.json")
+        ecr_core.scan.ScanPolicy.load(SCAN / "missing.json")
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[c["name"] for c in INVALID])
 def test_invalid_policies_name_the_path(case: dict[str, Any]) -> None:
     with pytest.raises(ecr_core.PolicyValidationError) as err:
-        ecr_core.ScanPolicy.from_dict(case["policy"])
+        ecr_core.scan.ScanPolicy.from_dict(case["policy"])
     assert err.value.code == "PolicyValidation"
     assert case["path"] in [e["path"] for e in err.value.errors]
     with pytest.raises(ecr_core.PolicyValidationError):
-        ecr_core.evaluate_findings((SCAN / "basic_page.json").read_text(), json.dumps(case["policy"]))
+        ecr_core.scan.evaluate_findings((SCAN / "basic_page.json").read_text(), json.dumps(case["policy"]))
 
 
 def test_bad_findings_are_typed_errors() -> None:
     with pytest.raises(ecr_core.InvalidArgumentError):
-        ecr_core.evaluate_findings("[]", {})
+        ecr_core.scan.evaluate_findings("[]", {})
     with pytest.raises(ecr_core.EcrError):
-        ecr_core.evaluate_findings({"imageScanFindings": {"findings": "nope"}}, {})
+        ecr_core.scan.evaluate_findings({"imageScanFindings": {"findings": "nope"}}, {})
     with pytest.raises(ecr_core.InvalidArgumentError, match="pages"):
-        ecr_core.evaluate_findings([object()], {})  # type: ignore[list-item]
+        ecr_core.scan.evaluate_findings([object()], {})  # type: ignore[list-item]
 
 
 # ------------------------------------------------------------------ live gate against the emulator
@@ -281,7 +281,7 @@ def test_a_real_finding_set_passes_with_an_ignore(client: ecr_core.EcrClient, em
     client.start_image_scan(repo, digest)
     queue(emulator, [response(repo, digest, "ACTIVE", fixture_findings("enhanced_page.json"))])
     polls: list[int] = []
-    policy = ecr_core.ScanPolicy.from_dict(
+    policy = ecr_core.scan.ScanPolicy.from_dict(
         {"failOn": {"CRITICAL": 0}, "ignore": [{"id": "CVE-2024-0001", "reason": "accepted"}]})
     decision = client.gate_image(repo, digest, policy, scan_type="enhanced",
                                  on_progress=lambda p: polls.append(p["polls"]), **QUICK)

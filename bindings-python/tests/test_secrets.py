@@ -62,8 +62,8 @@ def assert_never_shown(obj: object, secret: str, caplog: pytest.LogCaptureFixtur
         copy.copy(obj)
 
 
-def creds(password: str = SECRET) -> ecr_core.RegistryCredentials:
-    return ecr_core.RegistryCredentials(HOST, "AWS", password, "2030-01-01T00:00:00Z", region="us-east-1")
+def creds(password: str = SECRET) -> ecr_core.auth.RegistryCredentials:
+    return ecr_core.auth.RegistryCredentials(HOST, "AWS", password, "2030-01-01T00:00:00Z", region="us-east-1")
 
 
 def test_credentials_redacted_everywhere(caplog: pytest.LogCaptureFixture) -> None:
@@ -78,7 +78,7 @@ def test_credentials_redacted_everywhere(caplog: pytest.LogCaptureFixture) -> No
 
 def test_helper_reply_redacted(caplog: pytest.LogCaptureFixture, emulator: dict[str, str]) -> None:
     client = ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-    auth = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY)
+    auth = ecr_core.auth.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY)
     out = auth.run_helper("get", HOST)
     assert MOTO_PASSWORD in out.stdout  # explicit
     assert_never_shown(out, MOTO_PASSWORD, caplog)
@@ -90,8 +90,8 @@ def test_helper_reply_redacted(caplog: pytest.LogCaptureFixture, emulator: dict[
 
 def test_docker_config_outcomes_hold_no_secret(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     c = creds()
-    outcome = ecr_core.write_docker_config(tmp_path / "config.json", HOST, c)
-    merged, merge_outcome = ecr_core.merge_auth_entry({"credsStore": "desktop"}, HOST, c)
+    outcome = ecr_core.auth.write_docker_config(tmp_path / "config.json", HOST, c)
+    merged, merge_outcome = ecr_core.auth.merge_auth_entry({"credsStore": "desktop"}, HOST, c)
     for value in (outcome, merge_outcome):
         for text in renderings(value, caplog):
             assert SECRET not in text and c.docker_auth() not in text
@@ -107,9 +107,9 @@ def test_errors_raised_while_holding_credentials(tmp_path: Path, caplog: pytest.
     not_a_dir.write_text("x")
     errors: list[ecr_core.EcrError] = []
     for call in (
-        lambda: ecr_core.write_docker_config(not_a_dir / "config.json", HOST, c),
-        lambda: ecr_core.merge_auth_entry({"auths": [1]}, HOST, c),
-        lambda: ecr_core.merge_auth_entry({}, "not a host!", c),
+        lambda: ecr_core.auth.write_docker_config(not_a_dir / "config.json", HOST, c),
+        lambda: ecr_core.auth.merge_auth_entry({"auths": [1]}, HOST, c),
+        lambda: ecr_core.auth.merge_auth_entry({}, "not a host!", c),
     ):
         with pytest.raises(ecr_core.EcrError) as info:
             call()
@@ -129,7 +129,7 @@ def test_expired_token_error_does_not_show_the_token(
 ) -> None:
     client = ecr_core.EcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
     with pytest.raises(ecr_core.RefusedError) as info:
-        ecr_core.Authenticator(client).credentials(HOST)
+        ecr_core.auth.Authenticator(client).credentials(HOST)
     err = info.value
     for text in (repr(err), str(err), repr(err.args), json.dumps(vars(err), default=str)):
         assert MOTO_PASSWORD not in text
@@ -150,8 +150,8 @@ def test_client_repr_never_shows_credentials(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("AWS_SESSION_TOKEN", SECRET + "-token")
     client = ecr_core.EcrClient(region="us-east-1", endpoint_url="http://127.0.0.1:9")
     aclient = ecr_core.AsyncEcrClient(region="us-east-1")
-    auth = ecr_core.Authenticator(client)
-    aauth = ecr_core.AsyncAuthenticator(aclient)
+    auth = ecr_core.auth.Authenticator(client)
+    aauth = ecr_core.auth.AsyncAuthenticator(aclient)
     for obj in (client, aclient, auth, aauth):
         for text in (repr(obj), str(obj), f"{obj!r}"):
             assert SECRET not in text
@@ -160,16 +160,16 @@ def test_client_repr_never_shows_credentials(monkeypatch: pytest.MonkeyPatch) ->
 def test_image_config_env_values_never_shown(caplog: pytest.LogCaptureFixture) -> None:
     blob = json.dumps({"os": "linux", "architecture": "amd64",
                        "config": {"User": "10001", "Env": ["PATH=/usr/bin", f"API_TOKEN={SECRET}"]}})
-    config = ecr_core.ImageConfig.parse(blob)
+    config = ecr_core.verify.ImageConfig.parse(blob)
     assert_never_shown(config, SECRET, caplog)
-    finding = ecr_core.check_secrets(config)
+    finding = ecr_core.verify.check_secrets(config)
     assert finding["ok"] is False and SECRET not in json.dumps(finding)
     assert config.env_names == ["PATH", "API_TOKEN"]
     assert f"API_TOKEN={SECRET}" in config.env  # the one explicit way
 
 
 def test_registry_client_never_shows_its_credentials(caplog: pytest.LogCaptureFixture) -> None:
-    for cls in (ecr_core.RegistryClient, ecr_core.AsyncRegistryClient):
+    for cls in (ecr_core.verify.RegistryClient, ecr_core.verify.AsyncRegistryClient):
         reg = cls(HOST, url="http://127.0.0.1:9", credentials=creds())
         for text in renderings(reg, caplog):
             assert SECRET not in text and creds().docker_auth() not in text

@@ -19,8 +19,8 @@ PLANS = sorted((FIXTURES / "tagging" / "plans").glob("*.json"))
 ENVS = sorted((FIXTURES / "tagging" / "env").glob("*.json"))
 
 
-def _plan(case: dict[str, Any]) -> ecr_core.PlanReport:
-    strategy = ecr_core.TagStrategy.from_json(json.dumps(case["strategy"]))
+def _plan(case: dict[str, Any]) -> ecr_core.tagging.PlanReport:
+    strategy = ecr_core.tagging.TagStrategy.from_json(json.dumps(case["strategy"]))
     repo = case.get("repository") or {}
     return strategy.plan(
         case["context"],
@@ -69,7 +69,7 @@ def test_env_fixtures_give_the_expected_contexts(tmp_path: Path) -> None:
             event = tmp_path / path.name
             event.write_text(json.dumps(case["eventPayload"]))
             env["GITHUB_EVENT_PATH"] = str(event)
-        ctx = ecr_core.build_context_from_env(env)
+        ctx = ecr_core.tagging.build_context_from_env(env)
         assert ctx == case["expected"], path.name
         cis.add(ctx["ci"])
     assert len(cis) == 5
@@ -77,7 +77,7 @@ def test_env_fixtures_give_the_expected_contexts(tmp_path: Path) -> None:
 
 def test_context_from_env_outside_ci_is_refused() -> None:
     with pytest.raises(ecr_core.InvalidArgumentError) as info:
-        ecr_core.build_context_from_env({"HOME": "/root"})
+        ecr_core.tagging.build_context_from_env({"HOME": "/root"})
     assert "no supported CI" in str(info.value)
 
 
@@ -87,7 +87,7 @@ def test_process_env_is_read_when_no_mapping_is_given(monkeypatch: pytest.Monkey
         monkeypatch.delenv(key)
     for key, value in case["env"].items():
         monkeypatch.setenv(key, value)
-    assert ecr_core.build_context_from_env() == case["expected"]
+    assert ecr_core.tagging.build_context_from_env() == case["expected"]
 
 
 def test_same_report_as_the_tag_plan_program() -> None:
@@ -102,7 +102,7 @@ def test_same_report_as_the_tag_plan_program() -> None:
         capture_output=True, text=True, check=False,
     )
     assert out.returncode in (0, 1), out.stderr
-    strategy = ecr_core.TagStrategy.from_json((demo / "strategy.json").read_text())
+    strategy = ecr_core.tagging.TagStrategy.from_json((demo / "strategy.json").read_text())
     report = strategy.plan(
         (demo / "context.json").read_text(), policy="production", existing=(demo / "existing.json").read_text()
     )
@@ -125,19 +125,19 @@ CONTEXT = {"sha": "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39", "ref": "refs/tags/
     ],
 )
 def test_bad_plan_arguments_raise_typed_errors(kwargs: dict[str, Any], error: type[ecr_core.EcrError]) -> None:
-    strategy = ecr_core.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}"]}')
+    strategy = ecr_core.tagging.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}"]}')
     with pytest.raises(error):
         strategy.plan(CONTEXT, **kwargs)
 
 
 def test_bad_context_and_strategy_raise_typed_errors() -> None:
-    strategy = ecr_core.TagStrategy.from_json('{"tags": ["type=sha"]}')
+    strategy = ecr_core.tagging.TagStrategy.from_json('{"tags": ["type=sha"]}')
     with pytest.raises(ecr_core.EcrError):
         strategy.plan({"sha": 5})
     with pytest.raises(ecr_core.InvalidArgumentError):
         strategy.plan({"sha": object()})
     with pytest.raises(ecr_core.EcrError):
-        ecr_core.TagStrategy.from_json("not json")
+        ecr_core.tagging.TagStrategy.from_json("not json")
     assert "TagStrategy(rules=1)" == repr(strategy)
 
 
@@ -173,7 +173,7 @@ def test_check_tag_plan_against_the_emulator(client: ecr_core.EcrClient) -> None
     state = client.repository_tag_state(name)
     assert state["mutability"] == "MUTABLE"
     assert [i["imageTags"] for i in state.get("imageDetails", [])] == [["1.2.3"]]
-    strategy = ecr_core.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}"]}')
+    strategy = ecr_core.tagging.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}"]}')
     _, rebuilt = _manifest(name + "-rebuilt")
     report = client.check_tag_plan(name, strategy, CONTEXT, digest=rebuilt)
     assert not report.ok
@@ -191,7 +191,7 @@ def test_check_tag_plan_against_the_emulator(client: ecr_core.EcrClient) -> None
 async def test_check_tag_plan_async(client: ecr_core.EcrClient, emulator: dict[str, str]) -> None:
     name, digest = _repo_with_release(client)
     aclient = ecr_core.AsyncEcrClient(region=emulator["AWS_REGION"], endpoint_url=emulator["AWS_ENDPOINT_URL"])
-    strategy = ecr_core.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}", "type=sha"]}')
+    strategy = ecr_core.tagging.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}", "type=sha"]}')
     report = await aclient.check_tag_plan(name, strategy, json.dumps(CONTEXT), policy="production", digest=digest)
     assert [v["code"] for v in report.violations] == ["latest-forbidden"]
     state = await aclient.repository_tag_state(name)
@@ -206,29 +206,29 @@ def test_plan_tags_then_check_plan_match_the_fixture(path: Path) -> None:
     case = json.loads(path.read_text())
     if "expectedError" in case:
         with pytest.raises(ecr_core.EcrError):
-            strategy = ecr_core.TagStrategy.from_json(json.dumps(case["strategy"]))
+            strategy = ecr_core.tagging.TagStrategy.from_json(json.dumps(case["strategy"]))
             plan = strategy.plan_tags(case["context"])
-            ecr_core.check_plan(plan, policy=case.get("policy"), repository=case.get("repository"),
+            ecr_core.tagging.check_plan(plan, policy=case.get("policy"), repository=case.get("repository"),
                                 digest=case.get("digest"))
         return
-    strategy = ecr_core.TagStrategy.from_json(json.dumps(case["strategy"]))
+    strategy = ecr_core.tagging.TagStrategy.from_json(json.dumps(case["strategy"]))
     repo = case.get("repository") or {}
     existing = [t for image in repo.get("imageDetails") or [] for t in image.get("imageTags", [])]
     plan = strategy.plan_tags(case["context"], existing_tags=existing)
     assert plan["tags"] == case["expected"]["tags"]
     assert plan["labels"] == case["expected"]["labels"]
-    check = ecr_core.check_plan(plan, policy=case.get("policy"), repository=case.get("repository"),
+    check = ecr_core.tagging.check_plan(plan, policy=case.get("policy"), repository=case.get("repository"),
                                 digest=case.get("digest"))
     assert check == {"violations": case["expected"]["violations"], "warnings": case["expected"]["warnings"]}
 
 
 def test_check_plan_rejects_bad_input() -> None:
     with pytest.raises(ecr_core.InvalidArgumentError):
-        ecr_core.check_plan({"tags": "nope", "labels": {}})
+        ecr_core.tagging.check_plan({"tags": "nope", "labels": {}})
     plan = {"tags": [{"value": "latest", "kind": "rolling", "rule": "flavor.latest=true"}], "labels": {}}
-    out = ecr_core.check_plan(plan, policy="production")
+    out = ecr_core.tagging.check_plan(plan, policy="production")
     assert {v["code"] for v in out["violations"]} >= {"latest-forbidden", "no-immutable-tag"}
     with pytest.raises(ecr_core.InvalidArgumentError):
-        ecr_core.check_plan(plan, digest="sha256:nothex")
+        ecr_core.tagging.check_plan(plan, digest="sha256:nothex")
     with pytest.raises(ecr_core.EcrError):
-        ecr_core.check_plan(plan, repository={"mutability": "SOMETIMES"})
+        ecr_core.tagging.check_plan(plan, repository={"mutability": "SOMETIMES"})

@@ -159,7 +159,7 @@ def test_verify_push_config_checks_through_the_registry(
     _oci_image(tmp_path / "layout", {"User": "root", "Env": ["PATH=/usr/bin", "API_TOKEN=tok-not-for-logs"]}, "v1")
     digest = _push_and_mirror(client, emulator, tmp_path / "layout", repo, "v1")
     # Registry credentials from the emulator's GetAuthorizationToken, judged before moto's fixed expiry.
-    creds = ecr_core.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY).credentials(HOST)
+    creds = ecr_core.auth.Authenticator(client, assume_now=BEFORE_MOTO_EXPIRY).credentials(HOST)
     v = client.verify_push(f"{HOST}/{repo}:v1", digest=digest, platforms=["linux/amd64"],
                            registry_url=emulator["LOCAL_REGISTRY_URL"], registry_credentials=creds)
     status = {c["check"]: c["status"] for c in v["report"]["checks"]}
@@ -176,7 +176,7 @@ def test_verify_push_config_checks_through_the_registry(
                                                    emulator["LOCAL_REGISTRY_URL"]], emulator)
     assert (code, program) == (1, v["report"])
     # Wrong credentials: the config cannot be read, so the required config checks fail closed.
-    wrong = ecr_core.RegistryCredentials(HOST, "AWS", "wrong-password", "2030-01-01T00:00:00Z")
+    wrong = ecr_core.auth.RegistryCredentials(HOST, "AWS", "wrong-password", "2030-01-01T00:00:00Z")
     w = client.verify_push(f"{HOST}/{repo}:v1", digest=digest, registry_url=emulator["LOCAL_REGISTRY_URL"],
                            registry_credentials=wrong)
     non_root = next(c for c in w["report"]["checks"] if c["check"] == "non-root")
@@ -196,7 +196,7 @@ async def test_verify_push_async_hardened_image(
     v = await aclient.verify_push(f"{HOST}/{repo}:v2", digest=digest, platforms=["linux/amd64"],
                                   registry_url=emulator["LOCAL_REGISTRY_URL"])
     assert v["report"]["passed"] is True, v
-    record = ecr_core.build_record(f"{HOST}/{repo}", digest, tags=["v2"], revision="4f2c9e1d",
+    record = ecr_core.verify.build_record(f"{HOST}/{repo}", digest, tags=["v2"], revision="4f2c9e1d",
                                    build_time="2026-11-23T10:00:00Z", media_type=v["mediaType"],
                                    platforms=v["platforms"], verified=v["report"]["passed"])
     assert record["_type"] == "https://in-toto.io/Statement/v1"
@@ -206,11 +206,11 @@ async def test_verify_push_async_hardened_image(
 
 def test_build_record_validates_its_input() -> None:
     with pytest.raises(ecr_core.EcrError):
-        ecr_core.build_record(f"{HOST}/app", "sha256:short")
+        ecr_core.verify.build_record(f"{HOST}/app", "sha256:short")
     with pytest.raises(ecr_core.InvalidArgumentError):
-        ecr_core.build_record(f"{HOST}/app", "sha256:" + "a" * 64, build_time="soon")
+        ecr_core.verify.build_record(f"{HOST}/app", "sha256:" + "a" * 64, build_time="soon")
     with pytest.raises(ecr_core.InvalidArgumentError):
-        ecr_core.build_record(f"{HOST}/app", "sha256:" + "a" * 64, platforms=[{"platform": 1}])  # type: ignore[typeddict-item]
+        ecr_core.verify.build_record(f"{HOST}/app", "sha256:" + "a" * 64, platforms=[{"platform": 1}])  # type: ignore[typeddict-item]
 
 
 # --- audit and ensure ----------------------------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_ensure_and_audit_errors(client: ecr_core.EcrClient) -> None:
         client.ensure_repository(unique("py-x"), {"colour": "red"})  # type: ignore[arg-type]
     with pytest.raises(ecr_core.EcrError):
         client.ensure_repository(unique("py-x"), {"lifecyclePolicy": "not json"})
-    assert json.loads(ecr_core.default_lifecycle_policy())["rules"][0]["rulePriority"] == 1
+    assert json.loads(ecr_core.verify.default_lifecycle_policy())["rules"][0]["rulePriority"] == 1
 
 
 def test_replication_status_reaches_the_service(client: ecr_core.EcrClient) -> None:
@@ -285,29 +285,29 @@ def test_repository_policy_fixture() -> None:
     data = json.loads((FIXTURES / "verify" / "policy_cases.json").read_text())
     assert len(data["cases"]) >= 3
     for case in data["cases"]:
-        findings = ecr_core.analyse_repository_policy(json.dumps(case["policy"]), case["accountId"])
+        findings = ecr_core.verify.analyse_repository_policy(json.dumps(case["policy"]), case["accountId"])
         got = [{"statement": f["statement"], "principal": f["principal"]} for f in findings]
         assert got == case["flagged"], case["name"]
         assert all(f["message"] for f in findings)
     with pytest.raises(ecr_core.EcrError):
-        ecr_core.analyse_repository_policy("not json", "123456789012")
+        ecr_core.verify.analyse_repository_policy("not json", "123456789012")
 
 
 def test_lifecycle_policy_text_and_digests_and_wildcards() -> None:
-    ecr_core.validate_lifecycle_policy_text(ecr_core.default_lifecycle_policy())
+    ecr_core.verify.validate_lifecycle_policy_text(ecr_core.verify.default_lifecycle_policy())
     with pytest.raises(ecr_core.PolicyValidationError) as info:
-        ecr_core.validate_lifecycle_policy_text('{"rules": [{"rulePriority": 0}]}')
+        ecr_core.verify.validate_lifecycle_policy_text('{"rules": [{"rulePriority": 0}]}')
     assert "rules[0].rulePriority" in [e["path"] for e in info.value.errors]
     body = '{"schemaVersion":2}'
-    assert ecr_core.sha256_digest(body) == _digest(body.encode()) == ecr_core.sha256_digest(body.encode())
-    assert ecr_core.wildcard_match("release-*", "release-1.2")
-    assert not ecr_core.wildcard_match("release-*", "dev-1")
-    assert ecr_core.wildcard_match("*", "anything")
+    assert ecr_core.verify.sha256_digest(body) == _digest(body.encode()) == ecr_core.verify.sha256_digest(body.encode())
+    assert ecr_core.tagging.wildcard_match("release-*", "release-1.2")
+    assert not ecr_core.tagging.wildcard_match("release-*", "dev-1")
+    assert ecr_core.tagging.wildcard_match("*", "anything")
 
 
 def test_verify_push_with_a_check_policy_table(client: ecr_core.EcrClient) -> None:
     name, digest = _put(client, "v1")
-    table = ecr_core.check_policy({c: "skip" for c in SKIP_CONFIG.split(",")})
+    table = ecr_core.verify.check_policy({c: "skip" for c in SKIP_CONFIG.split(",")})
     v = client.verify_push(f"{HOST}/{name}:v1", digest=digest, checks=table)
     assert v["report"]["passed"] is True, v["report"]
     status = {c["check"]: c["status"] for c in v["report"]["checks"]}

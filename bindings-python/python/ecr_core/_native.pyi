@@ -7,7 +7,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NoReturn, final
 
-from ecr_core.types import FieldError, ImageDetail, ImageId, ParsedReference, Repository, RepositorySettings
+from ecr_core.types import FieldError, ImageDetail, ImageId, Repository, RepositorySettings
 
 # reference builders, check policy table, severities, report formats
 from ecr_core.types import CheckLevel, CheckName, CheckPolicyTable, PartitionInfo, ReportFormat, Severity
@@ -98,6 +98,8 @@ __all__ = [
     "_panic_async",
     "_raise_sample_error",
     "parse_reference",
+    "ImageReference",
+    "RegistryHost",
     # auth, tagging, verify, reference checks
     "AsyncAuthenticator",
     "Authenticator",
@@ -114,7 +116,6 @@ __all__ = [
     "default_lifecycle_policy",
     "helper_version_line",
     "merge_auth_entry",
-    "registry_host",
     "registry_region",
     "registry_hosts",
     "sha256_digest",
@@ -156,7 +157,6 @@ __all__ = [
     "fit_tag",
     "is_reserved_tag",
     "normalize_platform",
-    "reference_image_id",
     "replace_illegal_runs",
     "parse_version",
     "is_prerelease",
@@ -169,20 +169,11 @@ __all__ = [
     "check_policy",
     "compare_severity",
     "default_check_policy",
-    "host_from_server_url",
-    "host_server_url",
-    "host_with_dual_stack",
-    "host_with_fips",
     "is_long_lived",
     "parse_findings_strict",
     "parse_report_format",
     "parse_severity",
     "partition_of_region",
-    "reference_repository_uri",
-    "reference_with_digest",
-    "reference_with_tag",
-    "reference_without_digest",
-    "reference_without_tag",
     "severities",
     "severity_of_finding",
 ]
@@ -264,8 +255,65 @@ class IoError(EcrError):
 class RefusedError(EcrError):
     """A safety guard refused the operation."""
 
-def parse_reference(text: str) -> ParsedReference:
-    """Parses a registry host, server URL or image reference; raises ``InvalidReferenceError``."""
+def parse_reference(text: str) -> ImageReference:
+    """Parses an image reference; raises ``InvalidReferenceError`` naming what is wrong."""
+
+@final
+class ImageReference:
+    """A valid ECR image reference (``HOST/REPOSITORY[:TAG][@DIGEST]``); ``str()`` gives it back exactly."""
+
+    def __new__(cls, text: str) -> ImageReference: ...
+    @property
+    def host(self) -> RegistryHost: ...
+    @property
+    def repository(self) -> str: ...
+    @property
+    def tag(self) -> str | None: ...
+    @property
+    def digest(self) -> str | None: ...
+    @property
+    def repository_uri(self) -> str: ...
+    def image_id(self) -> ImageId | None:
+        """The ECR image id (its digest and/or tag), or ``None`` when it has neither."""
+    def with_tag(self, tag: str) -> ImageReference: ...
+    def with_digest(self, digest: str) -> ImageReference: ...
+    def without_tag(self) -> ImageReference: ...
+    def without_digest(self) -> ImageReference: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class RegistryHost:
+    """A valid ECR registry host; ``str()`` gives it back exactly."""
+
+    def __new__(cls, text: str) -> RegistryHost: ...
+    @staticmethod
+    def private(registry_id: str, region: str, *, fips: bool = False, dual_stack: bool = False) -> RegistryHost:
+        """The private registry host of an account in a region."""
+    @staticmethod
+    def public() -> RegistryHost:
+        """``public.ecr.aws``."""
+    @staticmethod
+    def from_server_url(url: str) -> RegistryHost:
+        """The host of a Docker server URL; raises ``InvalidReferenceError``."""
+    @property
+    def kind(self) -> Literal["private", "public"]: ...
+    @property
+    def registry_id(self) -> str | None: ...
+    @property
+    def region(self) -> str | None: ...
+    @property
+    def fips(self) -> bool: ...
+    @property
+    def dual_stack(self) -> bool: ...
+    @property
+    def dns_suffix(self) -> str | None: ...
+    @property
+    def server_url(self) -> str: ...
+    def with_fips(self, on: bool) -> RegistryHost: ...
+    def with_dual_stack(self, on: bool) -> RegistryHost: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
 
 @final
 class EcrClient:
@@ -950,9 +998,6 @@ def validate_tag(tag: str) -> None:
 def validate_digest(digest: str) -> None:
     """Checks a digest; raises ``InvalidReferenceError``."""
 
-def registry_host(registry_id: str, region: str, *, fips: bool = False, dual_stack: bool = False) -> str:
-    """The private registry host of an account in a region."""
-
 # scan
 @final
 class ScanPolicy:
@@ -1246,33 +1291,6 @@ def index_children(manifest: str) -> list[dict[str, str]]:
     """The platform children of an index manifest (attestations left out)."""
 
 # --- reference builders, check policy table, severities, report formats, strict findings reader ---
-def reference_with_tag(reference: str, tag: str) -> str:
-    """``reference`` with ``tag`` instead of its tag (the digest is kept); raises ``InvalidReferenceError``."""
-
-def reference_with_digest(reference: str, digest: str) -> str:
-    """``reference`` with ``digest`` instead of its digest (the tag is kept); raises ``InvalidReferenceError``."""
-
-def reference_without_tag(reference: str) -> str:
-    """``reference`` without its tag."""
-
-def reference_without_digest(reference: str) -> str:
-    """``reference`` without its digest."""
-
-def reference_repository_uri(reference: str) -> str:
-    """``HOST/REPOSITORY`` of ``reference``."""
-
-def host_with_fips(host_name: str, on: bool) -> str:
-    """A registry host with its FIPS endpoint on or off (public hosts unchanged)."""
-
-def host_with_dual_stack(host_name: str, on: bool) -> str:
-    """A registry host in its dual-stack form or back; raises ``InvalidReferenceError`` where there is none."""
-
-def host_from_server_url(url: str) -> str:
-    """The registry host of a Docker server URL; raises ``InvalidReferenceError``."""
-
-def host_server_url(host_name: str) -> str:
-    """The ``https://HOST`` server URL of a registry host."""
-
 def partition_of_region(region: str) -> PartitionInfo:
     """The AWS partition of a region."""
 
@@ -1329,9 +1347,6 @@ def fit_tag(value: str, *, prefix: str = "", suffix: str = "") -> str | None:
 
 def normalize_platform(platform: str) -> str:
     """A platform in its comparison form (``linux/aarch64/v8`` → ``linux/arm64``)."""
-
-def reference_image_id(reference: str) -> ImageId | None:
-    """The ECR image id of a reference (its digest and/or tag), or ``None`` when it has neither."""
 
 def parse_version(text: str) -> ParsedVersion | None:
     """A version read like ``semver.clean`` (``v``/``V``/``=`` and space ignored), or ``None``."""

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Literal, Optional, TypedDict
 
-# The ParsedReference keys are the parse_reference program's (snake_case) JSON keys.
-
 __all__ = [
     "FieldError",
     "ImageDetail",
     "ImageId",
-    "ParsedReference",
     "Repository",
     "RepositorySettings",
     # auth, tagging, verify
@@ -128,25 +125,6 @@ class RepositorySettings(TypedDict, total=False):
     exclusionFilters: List[str]
     scanOnPush: bool
     kmsKey: Optional[str]
-
-
-class ParsedReference(TypedDict):
-    """What ``parse_reference`` returns: the ``parse_reference`` program's JSON object (None where absent)."""
-
-    input: str
-    ok: bool
-    kind: str
-    registry_id: Optional[str]
-    region: Optional[str]
-    fips: bool
-    dual_stack: bool
-    dns_suffix: Optional[str]
-    repository: Optional[str]
-    tag: Optional[str]
-    digest: Optional[str]
-
-
-# --- auth, tagging, verify ---
 
 
 class CredentialsDict(TypedDict):
