@@ -29,8 +29,8 @@ use ecr_core::scan::{GateDecision, GateOptions, ScanPolicy, WaitOptions};
 use ecr_core::tagging::{BuildContext, PlanReport, TagPolicy, TagStrategy};
 use ecr_core::types::{ImageId, Repository, RepositorySettings, TagMutability};
 use ecr_core::verify::{
-    BuildRecord, BuildRecordInput, CheckLevel, CheckPolicy, CheckStatus, EnsureOptions, RegistryAccess, RegistryAuth,
-    RegistryClient, Verification, VerifyPushRequest,
+    BuildRecord, BuildRecordInput, CheckStatus, EnsureOptions, RegistryAccess, RegistryAuth, RegistryClient,
+    Verification, VerifyPushSpec,
 };
 use ecr_core::{EcrClient, Error};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -600,32 +600,16 @@ async fn verify_image(
     digest: &str,
     tags: &[String],
 ) -> StepResult<Verification> {
-    let mut checks = CheckPolicy::default();
-    for (list, level) in [
-        (&args.verify.warn, CheckLevel::Warn),
-        (&args.verify.skip, CheckLevel::Skip),
-    ] {
-        if let Some(l) = list {
-            checks = checks.with_list(l, level)?;
-        }
-    }
-    let platforms = args
-        .verify
-        .platforms
-        .iter()
-        .map(|p| p.parse())
-        .collect::<Result<Vec<_>, Error>>()?;
-    let req = VerifyPushRequest {
-        registry_host: registry_host(repo).to_owned(),
-        repository: repo.repository_name.clone(),
+    let mut req = VerifyPushSpec {
+        image: format!("{}@{digest}", repo.repository_uri),
         tags: tags.to_vec(),
-        digest: digest.to_owned(),
-        platforms,
-        checks,
-        registry: Some(registry_access(args, creds)),
-        replication: Default::default(),
-        referrer_artifact_types: Vec::new(),
-    };
+        platforms: args.verify.platforms.clone(),
+        warn: args.verify.warn.clone(),
+        skip: args.verify.skip.clone(),
+        ..Default::default()
+    }
+    .into_request()?;
+    req.registry = Some(registry_access(args, creds));
     let v = client.verify_push(&req).await?;
     let count = |s: CheckStatus| v.report.checks.iter().filter(|c| c.status == s).count();
     let lines: Vec<String> = v
