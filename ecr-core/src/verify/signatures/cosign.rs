@@ -160,7 +160,9 @@ pub fn verify_bundle(bytes: &[u8], digest: &str, trust: &Trust) -> Result<Verifi
                 .ok_or_else(|| malformed("x509CertificateChain is empty"))?;
             Material::Certificate(b64("certificates[0].rawBytes", &leaf.raw_bytes).map_err(malformed)?)
         }
-        (None, None, Some(k)) => Material::Keys { hint: k.hint.clone() },
+        (None, None, Some(k)) => Material::Keys {
+            hint: k.hint.clone().filter(|h| !h.is_empty()),
+        },
         (None, None, None) => return reject(Reason::Malformed, "bundle names no key or certificate"),
     };
     let sig_b64 = match (&bundle.message_signature, &bundle.dsse_envelope) {
