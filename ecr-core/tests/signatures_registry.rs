@@ -65,6 +65,7 @@ fn request(emu: &support::Emulator, repo: &str, digest: &str, policy: Value, tru
         policy: SignaturePolicy::from_json_str(&policy.to_string()).unwrap(),
         trust,
         ecr_referrers: false,
+        signing_status: false,
     }
 }
 

@@ -58,6 +58,9 @@ pub struct SignatureDecision {
     pub evidence: Vec<Evidence>,
     /// The policy applied.
     pub policy: SignaturePolicy,
+    /// ECR's managed-signing statuses of the digest, when asked: reported, never taken as proof.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signing_status: Vec<super::ecr::SigningStatus>,
 }
 
 /// A manifest the policy applies to.
@@ -199,5 +202,6 @@ pub fn decide(
         requirements,
         evidence,
         policy: policy.clone(),
+        signing_status: Vec::new(),
     }
 }

@@ -30,6 +30,7 @@
 //!         policy,
 //!         trust,
 //!         ecr_referrers: true,
+//!         signing_status: true,
 //!     })
 //!     .await?;
 //! assert!(decision.passed, "{}", ecr_core::verify::signatures::report::markdown(&decision));
@@ -43,6 +44,7 @@ pub mod cosign;
 pub mod crypto;
 pub mod decision;
 pub mod discover;
+pub mod ecr;
 pub mod notation;
 pub mod outcome;
 pub mod policy;
@@ -85,6 +87,8 @@ pub struct VerifySignaturesRequest {
     pub trust: Trust,
     /// Also ask ECR's ListImageReferrers (off for registries that are not ECR).
     pub ecr_referrers: bool,
+    /// Also ask ECR's DescribeImageSigningStatus (managed signing), reported as a pre-check, never as proof.
+    pub signing_status: bool,
 }
 
 /// The manifests the policy's scope names: the digest, its platform manifests, or both.
@@ -136,17 +140,18 @@ pub async fn verify_signatures_with(
     let scoped = subjects(request.policy.scope, &request.digest, &parsed);
     for s in &scoped {
         let listed = match ecr.filter(|_| request.ecr_referrers) {
-            Some(client) => client
-                .list_image_referrers(&request.repository, &s.digest)
-                .await?
-                .into_iter()
-                .map(|r| r.digest)
-                .collect(),
+            Some(client) => client.signature_referrers(&request.repository, &s.digest).await?,
             None => Vec::new(),
         };
         for attached in discover(&registry, &request.repository, &s.digest, &listed).await? {
             evidence.extend(check(&attached, &s.digest, &request.trust, now));
         }
     }
-    Ok(decide(&request.policy, &request.digest, &scoped, evidence))
+    let mut decision = decide(&request.policy, &request.digest, &scoped, evidence);
+    if let Some(client) = ecr.filter(|_| request.signing_status) {
+        decision.signing_status = client
+            .image_signing_status(&request.repository, &request.digest)
+            .await?;
+    }
+    Ok(decision)
 }

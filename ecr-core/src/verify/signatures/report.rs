@@ -72,6 +72,15 @@ pub fn markdown(d: &SignatureDecision) -> String {
             r.message.replace('|', "\\|")
         );
     }
+    for s in &d.signing_status {
+        let _ = writeln!(
+            out,
+            "\nECR managed signing ({}): {}{} (a pre-check, not proof)",
+            s.signing_profile_arn.as_deref().unwrap_or("profile unknown"),
+            s.status,
+            s.failure_code.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+        );
+    }
     out
 }
 
