@@ -12,10 +12,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use ecr_core::reference::ImageReference;
 use ecr_core::scan::report::Format;
-use ecr_core::verify::signatures::{SignaturePolicy, Trust, TrustedRoot, VerifySignaturesRequest, report};
+use ecr_core::verify::signatures::{SignaturePolicy, VerifySignaturesRequest, report};
 use ecr_core::verify::{RegistryAccess, RegistryAuth};
 use ecr_core::{EcrClient, Secret};
-use ecr_core_examples::{Input as _, Verdict, args, finish, read_text};
+use ecr_core_examples::{Input as _, Verdict, args, finish, read_text, signature_trust};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -63,20 +63,6 @@ async fn main() -> ExitCode {
     finish("verify_signatures", run(args()).await)
 }
 
-fn trust(args: &Args) -> anyhow::Result<Trust> {
-    let mut trust = Trust::default();
-    for k in &args.keys {
-        let (name, path) = k
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--key {k:?}: expected NAME=PEM-FILE"))?;
-        trust = trust.with_key_pem(name, &read_text(path)?).input(path)?;
-    }
-    if let Some(path) = &args.trusted_root {
-        trust.root = TrustedRoot::parse(&read_text(path)?).input(path)?;
-    }
-    Ok(trust)
-}
-
 async fn run(args: Args) -> anyhow::Result<Verdict> {
     let format = Format::parse(&args.format).input("--format")?;
     let image: ImageReference = args.image.parse().input("--image")?;
@@ -87,7 +73,7 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
         _ => anyhow::bail!("--image/--digest: give the digest once, in the reference or with --digest"),
     };
     let policy = SignaturePolicy::from_json_str(&read_text(&args.policy)?).input(&args.policy)?;
-    let trust = trust(&args)?;
+    let trust = signature_trust(&args.keys, args.trusted_root.as_deref())?;
     let needs_ecr = !args.no_ecr || args.signing_status;
     let client = if needs_ecr {
         Some(EcrClient::from_env().await?)
