@@ -249,3 +249,59 @@ async fn bundles_found_through_the_index_tag_check_their_subject() {
     assert!(!decision.passed);
     assert_eq!(decision.requirements[0].reason, Some(Reason::SubjectMismatch));
 }
+
+/// A multi-platform index: the policy's scope decides which manifests must be signed, and a signature of one
+/// platform's manifest does not count for another's.
+#[tokio::test]
+async fn scope_decides_which_manifests_must_be_signed() {
+    let emu = support::emulator();
+    let repo = support::unique("sig-platforms");
+    let layout = Layout::new();
+    let amd = layout.image(&ImageSpec {
+        arch: "amd64",
+        runtime: json!({"User": "10001"}),
+    });
+    let arm = layout.image(&ImageSpec {
+        arch: "arm64",
+        runtime: json!({"User": "10001"}),
+    });
+    let (amd_d, arm_d) = (
+        amd["digest"].as_str().unwrap().to_owned(),
+        arm["digest"].as_str().unwrap().to_owned(),
+    );
+    let index = layout.index(vec![amd, arm]);
+    let d = index["digest"].as_str().unwrap().to_owned();
+    layout.tag(index, "v1");
+    skopeo_push(emu, &layout.dir, &repo, "v1");
+    let signer = key();
+    push_legacy_signature(emu, &repo, &signer, &d, &d).await;
+    push_legacy_signature(emu, &repo, &signer, &amd_d, &amd_d).await;
+    let decide = |scope: &str| {
+        let policy = json!({"signers": [{"type": "key", "key": "release"}], "scope": scope});
+        let req = request(emu, &repo, &d, policy, trust(&signer));
+        async move { verify_signatures_with(None, &req).await }
+    };
+    assert!(decide("index").await.unwrap().passed);
+    let each = decide("eachPlatform").await.unwrap();
+    assert!(!each.passed);
+    let by_platform = |p: &str| {
+        each.requirements
+            .iter()
+            .find(|r| r.platform.as_deref() == Some(p))
+            .unwrap()
+    };
+    assert_eq!(by_platform("linux/amd64").status, Status::Passed);
+    assert_eq!(by_platform("linux/arm64").reason, Some(Reason::Missing));
+
+    // The amd64 signature, put where the arm64 manifest's signature belongs.
+    push_legacy_signature(emu, &repo, &signer, &amd_d, &arm_d).await;
+    let both = decide("both").await.unwrap();
+    assert_eq!(both.requirements.len(), 3);
+    let arm64 = both
+        .requirements
+        .iter()
+        .find(|r| r.platform.as_deref() == Some("linux/arm64"))
+        .unwrap();
+    assert_eq!(arm64.reason, Some(Reason::DigestMismatch));
+    assert!(!both.passed);
+}
