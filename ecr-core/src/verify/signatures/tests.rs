@@ -456,3 +456,64 @@ fn legacy_keyless_layers_carry_the_certificate() {
 fn pem_of(der: &[u8]) -> String {
     format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", b64(der))
 }
+
+#[test]
+fn legacy_keyless_layers_verify_with_a_rekor_bundle_annotation() {
+    let k = Keyless::new();
+    let payload = simple_signing(DIGEST);
+    let sig = k.signer.sign_der(&payload);
+    let entry = tlog_entry(&k.log, &b64(&sig), ymd(2026, 6, 1));
+    let legacy = |time: i64| {
+        json!({"SignedEntryTimestamp": entry["inclusionPromise"]["signedEntryTimestamp"],
+            "Payload": {"body": entry["canonicalizedBody"], "integratedTime": time, "logIndex": 3,
+                "logID": hex::encode(super::testkit::log_id(&k.log))}})
+        .to_string()
+    };
+    let mut ann = annotations(&sig);
+    ann.insert(
+        CERTIFICATE_ANNOTATION.into(),
+        pem_of(&k.ca.leaf(&k.signer, &LeafSpec::github())),
+    );
+    ann.insert(super::cosign::REKOR_BUNDLE_ANNOTATION.into(), legacy(ymd(2026, 6, 1)));
+    let v = verify_simple_signing(&payload, &ann, DIGEST, &k.trust()).unwrap();
+    assert_eq!(v.signing_time, Some(ymd(2026, 6, 1)));
+    assert!(matches!(v.signer, Signer::Certificate { .. }));
+    // A signing time the log did not sign.
+    ann.insert(super::cosign::REKOR_BUNDLE_ANNOTATION.into(), legacy(ymd(2026, 6, 2)));
+    assert_eq!(
+        reason(verify_simple_signing(&payload, &ann, DIGEST, &k.trust())),
+        Reason::TransparencyLog
+    );
+}
+
+#[test]
+fn key_signed_dsse_attestations_name_the_digest() {
+    let key = Key::p256();
+    let body = statement(SLSA_PROVENANCE_V1, DIGEST).to_string();
+    let envelope = |body: &str, sig: &[u8]| {
+        json!({"payloadType": "application/vnd.in-toto+json", "payload": b64(body.as_bytes()),
+            "signatures": [{"keyid": "", "sig": b64(sig)}]})
+        .to_string()
+        .into_bytes()
+    };
+    let sig = key.sign_der(&pae("application/vnd.in-toto+json", body.as_bytes()));
+    let v = super::cosign::verify_envelope(&envelope(&body, &sig), DIGEST, &key_trust(&key)).unwrap();
+    assert_eq!(v.statement.unwrap().predicate_type, SLSA_PROVENANCE_V1);
+    assert_eq!(
+        reason(super::cosign::verify_envelope(
+            &envelope(&body, &sig),
+            OTHER,
+            &key_trust(&key)
+        )),
+        Reason::DigestMismatch
+    );
+    let other = statement("https://spdx.dev/Document", DIGEST).to_string();
+    assert_eq!(
+        reason(super::cosign::verify_envelope(
+            &envelope(&other, &sig),
+            DIGEST,
+            &key_trust(&key)
+        )),
+        Reason::BadSignature
+    );
+}
