@@ -20,7 +20,9 @@
 //!     r#"{"signers": [{"type": "keyless", "issuer": "https://token.actions.githubusercontent.com",
 //!          "identity": "https://github.com/example/app/.github/workflows/release.yml@refs/heads/main"}]}"#,
 //! )?;
-//! let trust = Trust { root: TrustedRoot::parse(&std::fs::read_to_string("trusted_root.json")?)?, ..Default::default() };
+//! # let trusted_root_json = String::new();
+//! // The text of a Sigstore trusted_root.json (or PEM CA certificates), read from a file.
+//! let trust = Trust { root: TrustedRoot::parse(&trusted_root_json)?, ..Default::default() };
 //! let decision = client
 //!     .verify_signatures(&VerifySignaturesRequest {
 //!         registry_host: "123456789012.dkr.ecr.eu-west-1.amazonaws.com".into(),
