@@ -77,6 +77,8 @@ mod doc_examples {
     mod scan {}
     #[doc = include_str!("../../docs/settings.md")]
     mod settings {}
+    #[doc = include_str!("../../docs/signatures.md")]
+    mod signatures {}
     #[doc = include_str!("../../docs/tagging.md")]
     mod tagging {}
     #[doc = include_str!("../../docs/verify.md")]

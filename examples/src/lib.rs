@@ -127,6 +127,25 @@ impl<T, E: Into<anyhow::Error>> Input<T> for Result<T, E> {
     }
 }
 
+/// The trust material for signature verification from program arguments: `NAME=PEM-FILE` public keys and a
+/// trusted root file (Sigstore `trusted_root.json` or PEM certificates), each error naming its file.
+pub fn signature_trust(
+    keys: &[String],
+    trusted_root: Option<&str>,
+) -> anyhow::Result<ecr_core::verify::signatures::Trust> {
+    let mut trust = ecr_core::verify::signatures::Trust::default();
+    for k in keys {
+        let (name, path) = k
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--key {k:?}: expected NAME=PEM-FILE"))?;
+        trust = trust.with_key_pem(name, &read_text(path)?).input(path)?;
+    }
+    if let Some(path) = trusted_root {
+        trust.root = ecr_core::verify::signatures::TrustedRoot::parse(&read_text(path)?).input(path)?;
+    }
+    Ok(trust)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -45,6 +45,13 @@ const PROGRAMS: &[Program] = &[
         needs_ecr: false,
     },
     Program {
+        name: "verify_signatures",
+        bin: env!("CARGO_BIN_EXE_verify_signatures"),
+        bad_input: &["--image", "not a reference", "--policy", "/nonexistent/policy.json"],
+        names: "\"not a reference\"",
+        needs_ecr: false,
+    },
+    Program {
         name: "lifecycle_preview",
         bin: env!("CARGO_BIN_EXE_lifecycle_preview"),
         bad_input: &[

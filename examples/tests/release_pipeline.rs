@@ -68,6 +68,10 @@ fn build_push_and_register(dir: &Path, repo: &str, user: &str) -> String {
 }
 
 fn run_pipeline(repo: &str, digest: &str, tmp: &Path, scan_policy: &Path) -> (i32, Value, String) {
+    run_pipeline_with(repo, digest, tmp, scan_policy, &[])
+}
+
+fn run_pipeline_with(repo: &str, digest: &str, tmp: &Path, scan_policy: &Path, extra: &[&str]) -> (i32, Value, String) {
     let emu = support::emulator();
     let out = emu
         .command(PIPELINE)
@@ -98,6 +102,7 @@ fn run_pipeline(repo: &str, digest: &str, tmp: &Path, scan_policy: &Path) -> (i3
         .arg("--record")
         .arg(tmp.join("record.json"))
         .arg("--json")
+        .args(extra)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -143,6 +148,7 @@ fn the_whole_pipeline_passes_and_reports_every_step() {
             "tag plan",
             "push",
             "verify",
+            "signatures",
             "scan",
             "lifecycle",
             "record"
@@ -259,5 +265,38 @@ fn a_root_image_fails_verification() {
     let checks = step(&summary, "verify")["details"]["checks"].as_array().unwrap();
     let non_root = checks.iter().find(|c| c["check"] == "non-root").unwrap();
     assert_eq!(non_root["status"], "failed");
+    assert_eq!(step(&summary, "scan")["status"], "skipped");
+}
+
+/// With a signature policy, an unsigned image stops the pipeline at `signatures` (nothing attached: fail
+/// closed), before the scan. The emulator has no ListImageReferrers, so signatures are looked up through the
+/// registry protocol only.
+#[test]
+fn an_unsigned_image_fails_the_signature_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = support::unique("pipeline/unsigned");
+    let digest = build_push_and_register(&tmp.path().join("image"), &repo, "10001:10001");
+    let policy = root().join("examples/demo/scan-policy.json");
+    let signatures = tmp.path().join("signatures.json");
+    std::fs::write(&signatures, r#"{"signers": [{"type": "key", "key": "release"}]}"#).unwrap();
+    let key = tmp.path().join("cosign.pub");
+    std::fs::write(&key, "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEYO2RVJUK4jlSBH3dCDaOolkEqtKM\nV7c9rQno95bg2NfYxg3LdIYngZ+aa0VX54vPojAxXTYczZ/kjfhjOWVLDg==\n-----END PUBLIC KEY-----\n").unwrap();
+    let (code, summary, stderr) = run_pipeline_with(
+        &repo,
+        &digest,
+        tmp.path(),
+        &policy,
+        &[
+            "--signature-policy",
+            signatures.to_str().unwrap(),
+            "--signature-key",
+            &format!("release={}", key.display()),
+            "--signatures-registry-only",
+        ],
+    );
+    assert_eq!(code, 1, "{summary:#}\n{stderr}");
+    assert_eq!(summary["failedStep"], "signatures");
+    let details = &step(&summary, "signatures")["details"];
+    assert_eq!(details["requirements"][0]["reason"], "missing");
     assert_eq!(step(&summary, "scan")["status"], "skipped");
 }

@@ -245,7 +245,7 @@ impl Reader<'_> {
     async fn referrers(&self, digest: String) -> Result<(String, Vec<String>)> {
         let referrers = self
             .client
-            .list_image_referrers_in(Some(self.account), self.repository, &digest)
+            .list_image_referrers_in(Some(self.account), self.repository, &digest, &[])
             .await?;
         Ok((digest, referrers.into_iter().map(|r| r.digest).collect()))
     }

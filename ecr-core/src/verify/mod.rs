@@ -50,6 +50,7 @@ mod referrers;
 mod registry;
 mod replication;
 mod report;
+pub mod signatures;
 mod tags;
 
 #[cfg(test)]

@@ -83,7 +83,18 @@ pub fn check_referrers(referrers: &[Referrer], wanted: &[String]) -> Finding {
 impl EcrClient {
     /// Every referrer of `digest` (all pages).
     pub async fn list_image_referrers(&self, repository: &str, digest: &str) -> Result<Vec<Referrer>> {
-        self.list_image_referrers_in(None, repository, digest).await
+        self.list_image_referrers_in(None, repository, digest, &[]).await
+    }
+
+    /// The referrers of `digest` whose artifact type is one of `artifact_types` (ECR filters; at most 5).
+    pub async fn list_image_referrers_of_types(
+        &self,
+        repository: &str,
+        digest: &str,
+        artifact_types: &[String],
+    ) -> Result<Vec<Referrer>> {
+        self.list_image_referrers_in(None, repository, digest, artifact_types)
+            .await
     }
 
     /// [`EcrClient::list_image_referrers`] in the registry `registry_id` (default: the caller's).
@@ -92,7 +103,19 @@ impl EcrClient {
         registry_id: Option<&str>,
         repository: &str,
         digest: &str,
+        artifact_types: &[String],
     ) -> Result<Vec<Referrer>> {
+        if artifact_types.len() > 5 {
+            return Err(Error::invalid(
+                "artifact types",
+                "ListImageReferrers filters on at most 5",
+            ));
+        }
+        let filter = (!artifact_types.is_empty()).then(|| {
+            aws_sdk_ecr::types::ListImageReferrersFilter::builder()
+                .set_artifact_types(Some(artifact_types.to_vec()))
+                .build()
+        });
         let subject = aws_sdk_ecr::types::SubjectIdentifier::builder()
             .image_digest(digest)
             .build()
@@ -106,6 +129,7 @@ impl EcrClient {
                 .set_registry_id(registry_id.map(str::to_owned))
                 .repository_name(repository)
                 .subject_id(subject.clone())
+                .set_filter(filter.clone())
                 .set_next_token(token.take())
                 .send()
                 .await

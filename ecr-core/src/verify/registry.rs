@@ -162,6 +162,46 @@ impl RegistryClient {
         })
     }
 
+    /// The manifest a tag names, or `None` when the registry has no such tag (a fallback tag that is absent).
+    pub async fn fetch_manifest_if_tagged(&self, repository: &str, tag: &str) -> Result<Option<FetchedManifest>> {
+        use oci_client::errors::OciDistributionError as E;
+        let r = self.reference(repository, tag);
+        self.authenticate(&r).await?;
+        match self
+            .client
+            .pull_manifest_raw(&r, &self.auth.to_oci(), &ACCEPTED_MEDIA_TYPES)
+            .await
+        {
+            Ok((bytes, _)) => Ok(Some(FetchedManifest {
+                digest: sha256_digest(&bytes),
+                bytes: bytes.to_vec(),
+            })),
+            Err(E::ImageManifestNotFoundError(_) | E::ServerError { code: 404, .. }) => Ok(None),
+            Err(E::RegistryError { envelope, .. })
+                if envelope
+                    .errors
+                    .iter()
+                    .all(|e| matches!(e.code, oci_client::errors::OciErrorCode::ManifestUnknown)) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(registry_error(&format!("fetching manifest {repository}:{tag}"), e)),
+        }
+    }
+
+    /// The referrers of `digest`: the registry's referrers API (`GET /v2/<name>/referrers/<digest>`) and,
+    /// where it answers 404, the `sha256-<hex>` index tag: the referrer manifests' digests.
+    pub async fn referrers(&self, repository: &str, digest: &str) -> Result<Vec<String>> {
+        let r = self.reference(repository, digest);
+        self.authenticate(&r).await?;
+        let index = self
+            .client
+            .pull_referrers(&r, None)
+            .await
+            .map_err(|e| registry_error(&format!("listing referrers of {repository}@{digest}"), e))?;
+        Ok(index.manifests.into_iter().map(|m| m.digest).collect())
+    }
+
     /// Fetches a blob by digest; `oci-client` checks the bytes against the digest.
     pub async fn fetch_blob(&self, repository: &str, digest: &str) -> Result<Vec<u8>> {
         let r = self.reference(repository, digest);

@@ -9,7 +9,8 @@
 //! Steps, in order: `repository` (ensure + audit) → `credentials` (registry token + docker config) →
 //! `tag plan` (CI context from the environment, or `--ci-context`) → `push` (puts the manifest under every
 //! planned tag) → `verify` (tags, digest, platforms, non-root, labels; the config read over the registry
-//! protocol) → `scan` (wait for the scan, gate on the policy) → `lifecycle` (preview of the repository's
+//! protocol) → `signatures` (signatures and attestations verified against `--signature-policy`; a warning
+//! when none is given) → `scan` (wait for the scan, gate on the policy) → `lifecycle` (preview of the repository's
 //! policy, the pushed digest protected) → `record` (the in-toto build record written to a file).
 //!
 //! It uses the standard AWS environment (region, credentials, `AWS_ENDPOINT_URL[_ECR]`), so it runs unchanged
@@ -28,6 +29,9 @@ use ecr_core::lifecycle::LifecyclePreviewOptions;
 use ecr_core::scan::{GateDecision, GateOptions, ScanPolicy, WaitOptions};
 use ecr_core::tagging::{BuildContext, PlanReport, TagPolicy, TagStrategy};
 use ecr_core::types::{ImageId, Repository, RepositorySettings, TagMutability};
+use ecr_core::verify::signatures::{
+    SignaturePolicy, Status as SignatureStatus, VerifySignaturesRequest, report as signature_report,
+};
 use ecr_core::verify::{
     BuildRecord, BuildRecordInput, CheckStatus, EnsureOptions, RegistryAccess, RegistryAuth, RegistryClient,
     Verification, VerifyPushSpec,
@@ -37,12 +41,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{Value, json};
 
 /// The steps, in the order they run.
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 9] = [
     "repository",
     "credentials",
     "tag plan",
     "push",
     "verify",
+    "signatures",
     "scan",
     "lifecycle",
     "record",
@@ -52,7 +57,7 @@ const STEPS: [&str; 8] = [
 #[command(
     name = "release_pipeline",
     version,
-    about = "Run the ECR release pipeline: repository, credentials, tags, push, verify, scan, lifecycle, record",
+    about = "Run the ECR release pipeline: repository, credentials, tags, push, verify, signatures, scan, lifecycle, record",
     after_help = "Example:\n  release_pipeline --repository team/service --tag-strategy strategy.json --scan-policy scan.json \\\n    \
                   --manifest manifest.json --platform linux/amd64 --record build-record.json --json"
 )]
@@ -65,6 +70,8 @@ struct Args {
     tags: TagOptions,
     #[command(flatten)]
     verify: VerifyOptions,
+    #[command(flatten)]
+    signatures: SignatureOptions,
     #[command(flatten)]
     scan: ScanOptions,
     #[command(flatten)]
@@ -130,6 +137,23 @@ struct VerifyOptions {
     /// Checks not to run (comma list).
     #[arg(long)]
     skip: Option<String>,
+}
+
+/// Signature verification.
+#[derive(ClapArgs, Debug)]
+struct SignatureOptions {
+    /// The signature policy (JSON); without it the step only warns.
+    #[arg(long)]
+    signature_policy: Option<String>,
+    /// A trusted public key, NAME=PEM-FILE (repeatable).
+    #[arg(long = "signature-key")]
+    signature_keys: Vec<String>,
+    /// Sigstore trusted_root.json, or PEM CA certificates.
+    #[arg(long)]
+    trusted_root: Option<String>,
+    /// Find signatures through the registry protocol only (no ListImageReferrers).
+    #[arg(long)]
+    signatures_registry_only: bool,
 }
 
 /// The scan gate.
@@ -641,7 +665,56 @@ async fn verify_image(
     Ok(Done::ok(v, summary, details).warn_if(warn).lines(lines))
 }
 
-/// Step 6: wait for the scan of the digest (every platform of an index) and gate it on the policy.
+/// Step 6: the signatures and attestations of the digest, verified against the signature policy.
+async fn verify_signatures(
+    client: &EcrClient,
+    args: &Args,
+    repo: &Repository,
+    creds: &RegistryCredentials,
+    digest: &str,
+) -> StepResult<()> {
+    let opts = &args.signatures;
+    let Some(path) = &opts.signature_policy else {
+        return Ok(Done::ok((), "not checked: no --signature-policy", json!({"checked": false})).warn_if(true));
+    };
+    let policy = SignaturePolicy::from_json_str(&read(Path::new(path))?)?;
+    let request = VerifySignaturesRequest {
+        registry_host: registry_host(repo).to_owned(),
+        repository: repo.repository_name.clone(),
+        digest: digest.to_owned(),
+        registry: registry_access(args, creds),
+        policy,
+        trust: ecr_core_examples::signature_trust(&opts.signature_keys, opts.trusted_root.as_deref())?,
+        ecr_referrers: !opts.signatures_registry_only,
+        signing_status: false,
+    };
+    let decision = client.verify_signatures(&request).await?;
+    let lines: Vec<String> = decision
+        .requirements
+        .iter()
+        .map(|r| {
+            let reason = r.reason.map(|x| format!(" ({})", x.as_str())).unwrap_or_default();
+            format!("{} {:?}{reason}: {}", r.requirement, r.status, r.message)
+        })
+        .collect();
+    let failed = decision
+        .requirements
+        .iter()
+        .filter(|r| r.status == SignatureStatus::Failed)
+        .count();
+    let summary = format!("{} requirement(s), {failed} failed", decision.requirements.len());
+    let details = signature_report::json(&decision);
+    if !decision.passed {
+        return Err(Failed::new(summary, lines, details));
+    }
+    let warn = decision
+        .requirements
+        .iter()
+        .any(|r| r.status == SignatureStatus::Warned);
+    Ok(Done::ok((), summary, details).warn_if(warn).lines(lines))
+}
+
+/// Step 7: wait for the scan of the digest (every platform of an index) and gate it on the policy.
 async fn gate_scan(client: &EcrClient, opts: &ScanOptions, repository: &str, digest: &str) -> StepResult<GateDecision> {
     let policy = ScanPolicy::load(&opts.scan_policy)?;
     if !(opts.poll_interval.is_finite() && opts.poll_interval > 0.0) {
@@ -701,7 +774,7 @@ async fn gate_scan(client: &EcrClient, opts: &ScanOptions, repository: &str, dig
     Ok(Done::ok(decision, summary, details).warn_if(warn).lines(lines))
 }
 
-/// Step 7: preview the repository's lifecycle policy with the pushed digest protected; it is a bug if the
+/// Step 8: preview the repository's lifecycle policy with the pushed digest protected; it is a bug if the
 /// policy would still remove it.
 async fn preview_lifecycle(client: &EcrClient, opts: &ScanOptions, repository: &str, digest: &str) -> StepResult<()> {
     let now = match &opts.lifecycle_at {
@@ -753,7 +826,7 @@ async fn preview_lifecycle(client: &EcrClient, opts: &ScanOptions, repository: &
         .lines(lines))
 }
 
-/// Step 8: the in-toto build record of the verified image, written to a file.
+/// Step 9: the in-toto build record of the verified image, written to a file.
 fn write_record(
     path: &Path,
     repo: &Repository,
@@ -804,6 +877,12 @@ async fn run(args: &Args, image: &BuiltImage, client: &EcrClient, p: &mut Pipeli
     let verification = p
         .step("verify", true, verify_image(client, args, &repo, &creds, digest, &tags))
         .await?;
+    p.step(
+        "signatures",
+        true,
+        verify_signatures(client, args, &repo, &creds, digest),
+    )
+    .await?;
     let decision = p
         .step("scan", true, gate_scan(client, &args.scan, repository, digest))
         .await?;
