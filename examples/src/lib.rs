@@ -127,23 +127,34 @@ impl<T, E: Into<anyhow::Error>> Input<T> for Result<T, E> {
     }
 }
 
-/// The trust material for signature verification from program arguments: `NAME=PEM-FILE` public keys and a
-/// trusted root file (Sigstore `trusted_root.json` or PEM certificates), each error naming its file.
-pub fn signature_trust(
+/// A signature verification from program arguments: the image, the policy file, `NAME=PEM-FILE` public keys
+/// and a trusted root file (Sigstore `trusted_root.json` or PEM certificates), each error naming its file.
+pub fn signature_spec(
+    image: &str,
+    policy: &str,
     keys: &[String],
     trusted_root: Option<&str>,
-) -> anyhow::Result<ecr_core::verify::signatures::Trust> {
-    let mut trust = ecr_core::verify::signatures::Trust::default();
+) -> anyhow::Result<ecr_core::verify::signatures::VerifySignaturesSpec> {
+    use ecr_core::verify::signatures::{SignaturePolicy, TrustedRoot, crypto::PublicKey};
+    let mut spec = ecr_core::verify::signatures::VerifySignaturesSpec {
+        image: image.to_owned(),
+        policy: SignaturePolicy::from_json_str(&read_text(policy)?).input(policy)?,
+        ..Default::default()
+    };
     for k in keys {
         let (name, path) = k
             .split_once('=')
             .ok_or_else(|| anyhow::anyhow!("--key {k:?}: expected NAME=PEM-FILE"))?;
-        trust = trust.with_key_pem(name, &read_text(path)?).input(path)?;
+        let pem = read_text(path)?;
+        PublicKey::from_pem(&pem).input(path)?;
+        spec.keys.insert(name.to_owned(), pem);
     }
     if let Some(path) = trusted_root {
-        trust.root = ecr_core::verify::signatures::TrustedRoot::parse(&read_text(path)?).input(path)?;
+        let text = read_text(path)?;
+        TrustedRoot::parse(&text).input(path)?;
+        spec.trusted_root = Some(text);
     }
-    Ok(trust)
+    Ok(spec)
 }
 
 #[cfg(test)]

@@ -29,9 +29,7 @@ use ecr_core::lifecycle::LifecyclePreviewOptions;
 use ecr_core::scan::{GateDecision, GateOptions, ScanPolicy, WaitOptions};
 use ecr_core::tagging::{BuildContext, PlanReport, TagPolicy, TagStrategy};
 use ecr_core::types::{ImageId, Repository, RepositorySettings, TagMutability};
-use ecr_core::verify::signatures::{
-    SignaturePolicy, Status as SignatureStatus, VerifySignaturesRequest, report as signature_report,
-};
+use ecr_core::verify::signatures::{Status as SignatureStatus, report as signature_report};
 use ecr_core::verify::{
     BuildRecord, BuildRecordInput, CheckStatus, EnsureOptions, RegistryAccess, RegistryAuth, RegistryClient,
     Verification, VerifyPushSpec,
@@ -677,17 +675,15 @@ async fn verify_signatures(
     let Some(path) = &opts.signature_policy else {
         return Ok(Done::ok((), "not checked: no --signature-policy", json!({"checked": false})).warn_if(true));
     };
-    let policy = SignaturePolicy::from_json_str(&read(Path::new(path))?)?;
-    let request = VerifySignaturesRequest {
-        registry_host: registry_host(repo).to_owned(),
-        repository: repo.repository_name.clone(),
-        digest: digest.to_owned(),
-        registry: registry_access(args, creds),
-        policy,
-        trust: ecr_core_examples::signature_trust(&opts.signature_keys, opts.trusted_root.as_deref())?,
-        ecr_referrers: !opts.signatures_registry_only,
-        signing_status: false,
-    };
+    let mut spec = ecr_core_examples::signature_spec(
+        &format!("{}@{digest}", repo.repository_uri),
+        path,
+        &opts.signature_keys,
+        opts.trusted_root.as_deref(),
+    )?;
+    spec.registry_url = args.verify.registry_url.clone();
+    spec.ecr_referrers = !opts.signatures_registry_only;
+    let request = spec.into_request(RegistryAuth::from(creds))?;
     let decision = client.verify_signatures(&request).await?;
     let lines: Vec<String> = decision
         .requirements

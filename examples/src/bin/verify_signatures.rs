@@ -10,12 +10,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use ecr_core::reference::ImageReference;
 use ecr_core::scan::report::Format;
-use ecr_core::verify::signatures::{SignaturePolicy, VerifySignaturesRequest, report};
-use ecr_core::verify::{RegistryAccess, RegistryAuth};
+use ecr_core::verify::RegistryAuth;
+use ecr_core::verify::signatures::report;
 use ecr_core::{EcrClient, Secret};
-use ecr_core_examples::{Input as _, Verdict, args, finish, read_text, signature_trust};
+use ecr_core_examples::{Input as _, Verdict, args, finish, signature_spec};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -65,15 +64,11 @@ async fn main() -> ExitCode {
 
 async fn run(args: Args) -> anyhow::Result<Verdict> {
     let format = Format::parse(&args.format).input("--format")?;
-    let image: ImageReference = args.image.parse().input("--image")?;
-    let digest = match (&args.digest, image.digest()) {
-        (Some(d), None) => d.clone(),
-        (None, Some(d)) => d.to_owned(),
-        (Some(d), Some(i)) if d == i => d.clone(),
-        _ => anyhow::bail!("--image/--digest: give the digest once, in the reference or with --digest"),
-    };
-    let policy = SignaturePolicy::from_json_str(&read_text(&args.policy)?).input(&args.policy)?;
-    let trust = signature_trust(&args.keys, args.trusted_root.as_deref())?;
+    let mut spec = signature_spec(&args.image, &args.policy, &args.keys, args.trusted_root.as_deref())?;
+    spec.digest = args.digest.clone();
+    spec.registry_url = args.registry_url.clone();
+    spec.ecr_referrers = !args.no_ecr;
+    spec.signing_status = args.signing_status;
     let needs_ecr = !args.no_ecr || args.signing_status;
     let client = if needs_ecr {
         Some(EcrClient::from_env().await?)
@@ -92,19 +87,7 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
         (_, _, Some(c)) => c.registry_auth().await?,
         _ => RegistryAuth::Anonymous,
     };
-    let request = VerifySignaturesRequest {
-        registry_host: image.host().to_string(),
-        repository: image.repository().to_owned(),
-        digest,
-        registry: RegistryAccess {
-            url: args.registry_url.clone(),
-            auth,
-        },
-        policy,
-        trust,
-        ecr_referrers: !args.no_ecr,
-        signing_status: args.signing_status,
-    };
+    let request = spec.into_request(auth).input("--image")?;
     let decision = ecr_core::verify::signatures::verify_signatures_with(client.as_ref(), &request).await?;
     let text = report::render(&decision, format);
     match &args.output {

@@ -19,7 +19,7 @@ pub const DSSE_MEDIA_TYPE: &str = "application/vnd.dsse.envelope.v1+json";
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     /// The signature verified.
-    Verified(Verified),
+    Verified(Box<Verified>),
     /// It did not count, and why.
     Rejected(Rejection),
 }
@@ -44,7 +44,7 @@ impl Evidence {
     /// The verified result, if any.
     pub fn verified(&self) -> Option<&Verified> {
         match &self.outcome {
-            Outcome::Verified(v) => Some(v),
+            Outcome::Verified(v) => Some(v.as_ref()),
             Outcome::Rejected(_) => None,
         }
     }
@@ -102,7 +102,7 @@ pub fn check(attached: &Attached, digest: &str, trust: &Trust, now: i64) -> Vec<
                 source: attached.source,
                 kind,
                 outcome: match outcome {
-                    Ok(v) => Outcome::Verified(v),
+                    Ok(v) => Outcome::Verified(Box::new(v)),
                     Err(r) => Outcome::Rejected(r),
                 },
             })

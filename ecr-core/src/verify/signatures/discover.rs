@@ -136,10 +136,9 @@ pub async fn discover(
         if let Some(m) = registry
             .fetch_manifest_if_tagged(repository, &cosign_tag(digest, suffix))
             .await?
+            && seen.insert(m.digest.clone())
         {
-            if seen.insert(m.digest.clone()) {
-                out.push(read(registry, repository, m.digest, &m.bytes, Source::CosignTag).await?);
-            }
+            out.push(read(registry, repository, m.digest, &m.bytes, Source::CosignTag).await?);
         }
     }
     Ok(out)

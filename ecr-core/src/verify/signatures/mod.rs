@@ -52,6 +52,7 @@ pub mod outcome;
 pub mod policy;
 pub mod rekor;
 pub mod report;
+mod spec;
 pub mod trust;
 
 #[cfg(test)]
@@ -65,6 +66,7 @@ pub use decision::{Requirement, SignatureDecision, Status, Subject, decide};
 pub use discover::{Attached, Source, discover};
 pub use outcome::{Kind, Reason, Rejection, Signer, Verified};
 pub use policy::{Action, AttestationRule, Scope, SignaturePolicy, SignerRule};
+pub use spec::VerifySignaturesSpec;
 pub use trust::{NamedKey, Trust};
 
 use super::manifest::ParsedManifest;

@@ -75,10 +75,10 @@ pub fn verify_jws(bytes: &[u8], digest: &str, trust: &Trust, now: i64) -> Result
         .or(protected.signing_time.as_deref())
         .ok_or_else(|| Rejection::new(Reason::NoSigningTime, "no io.cncf.notary.signingTime"))?;
     let signing_time = unix("signing time", time)?;
-    if let Some(expiry) = &protected.expiry {
-        if unix("expiry", expiry)? < now {
-            return reject(Reason::Expired, format!("the signature expired at {expiry}"));
-        }
+    if let Some(expiry) = &protected.expiry
+        && unix("expiry", expiry)? < now
+    {
+        return reject(Reason::Expired, format!("the signature expired at {expiry}"));
     }
     let signature = b64url("signature", &jws.signature).map_err(malformed)?;
     let input = format!("{}.{}", jws.protected, jws.payload);
