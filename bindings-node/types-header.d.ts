@@ -477,3 +477,101 @@ export interface BuildContextFacts {
   isDefaultBranch: boolean
   shortSha: string | null
 }
+
+/* --- the inventory of images in use --- */
+
+/** What uses an image. */
+export type UsageKind =
+  | 'ecsService'
+  | 'ecsServiceRevision'
+  | 'ecsTaskSet'
+  | 'ecsTask'
+  | 'ecsTaskDefinition'
+  | 'lambdaVersion'
+  | 'lambdaAlias'
+  | 'batchJobDefinition'
+  | 'appRunnerService'
+  | 'kubernetesPod'
+  | 'kubernetesController'
+  | 'file'
+  | 'indexChild'
+  | 'referrer'
+
+/** Where a source lives. */
+export type SourceKind = 'ecs' | 'lambda' | 'batch' | 'appRunner' | 'kubernetes' | 'file' | 'ecr' | 'credentials'
+
+/** A file to read: a `kubectl get ... -o json` snapshot (`kubernetes`) or a JSON array of image URIs (`file`). */
+export interface InventoryFile {
+  kind: 'kubernetes' | 'file'
+  path: string
+}
+
+/** What `EcrClient.discoverInventory` reads; missing keys keep their defaults, unknown keys are refused. */
+export interface DiscoverOptions {
+  roleArns?: string[]
+  regions?: string[]
+  services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
+  taskDefinitionRevisions?: number
+  stoppedTasks?: boolean
+  files?: InventoryFile[]
+  concurrency?: number
+  referrersApi?: boolean
+  fallbackTags?: boolean
+  maxAttempts?: number
+}
+
+/** One use of an image: by what (an ARN, `namespace/Kind/name`, a file), since when. */
+export interface Usage {
+  kind: UsageKind
+  name: string
+  account?: string
+  region?: string
+  reference?: string
+  since?: string
+  via?: string
+}
+
+/** The inventory document (`schema` `ecr-core/inventory/v1`). */
+export interface Inventory {
+  schema: string
+  generatedAt?: string
+  complete: boolean
+  images: Array<{ digest: string; repositories: string[]; uses: Usage[] }>
+  unresolved: Array<{ reference: string; reason: string; uses: Usage[] }>
+  sources: Array<{
+    kind: SourceKind
+    account?: string
+    region?: string
+    name?: string
+    references: number
+    error?: { code: string; message: string }
+  }>
+}
+
+/** The in-use images one rule would have acted on, and who uses them. */
+export interface RuleInUse {
+  rulePriority: number
+  images: Array<{ imageDigest: string; imageTags: string[]; action: PreviewResult['action']; uses: Usage[] }>
+}
+
+/** The `lifecycle_preview --inventory` document. */
+export interface InUsePreview extends LifecyclePreview {
+  inUse: RuleInUse[]
+  inventoryComplete: boolean
+}
+
+/** Every repository's lifecycle policy against an inventory. */
+export interface RegistryInUseReport {
+  inventoryComplete: boolean
+  repositories: number
+  withPolicy: number
+  inUseHits: number
+  findings: Array<{
+    repository: string
+    hasPolicy: boolean
+    expiring: number
+    inUseHits: number
+    rules?: RuleInUse[]
+    error?: { code: string; message: string }
+  }>
+}

@@ -12,6 +12,7 @@ mod verify;
 mod client;
 mod conversions;
 mod errors;
+mod inventory;
 mod options;
 mod reference;
 mod registry;
@@ -29,6 +30,7 @@ use napi_derive::napi;
 pub use client::{EcrClient, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
+pub use inventory::{ExpireWithInventoryOptions, RegistryInUseReportOptions, from_files, merge, preview, read};
 pub use options::EcrClientOptions;
 pub use reference::parse_reference;
 // --- auth, tagging, verify, reference checks ---

@@ -14,6 +14,7 @@ mod client;
 mod config;
 mod conversions;
 mod errors;
+mod inventory;
 mod reference;
 mod registry;
 mod runtime;
@@ -163,6 +164,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     ] {
         m.add_function(f)?;
     }
+    // inventory of images in use
+    m.add_function(wrap_pyfunction!(inventory::inventory_from_files, m)?)?;
+    m.add_function(wrap_pyfunction!(inventory::read_inventory, m)?)?;
+    m.add_function(wrap_pyfunction!(inventory::merge_inventories, m)?)?;
+    m.add_function(wrap_pyfunction!(inventory::preview_with_inventory, m)?)?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

@@ -10,7 +10,7 @@ own subclass (``RepositoryNotFoundError``, ``AccessDeniedError``, ``PolicyValida
 True
 """
 
-from . import types
+from . import inventory, types
 from ._native import (
     ERROR_CODES,
     AccessDeniedError,
@@ -171,6 +171,7 @@ __all__ = [
     "WrongRegionError",
     "__version__",
     "parse_reference",
+    "inventory",
     "types",
     # auth, tagging, verify, reference checks
     "AsyncAuthenticator",

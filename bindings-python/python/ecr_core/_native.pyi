@@ -30,6 +30,9 @@ from ecr_core.types import (
     VerifyReport,
 )
 
+# inventory of images in use
+from ecr_core.inventory import DiscoverOptions, InUsePreview, Inventory, InventoryFile, RegistryInUseReport
+
 # scan + lifecycle
 from ecr_core.types import (
     ExpireReport,
@@ -185,6 +188,11 @@ __all__ = [
     "reference_without_tag",
     "severities",
     "severity_of_finding",
+    # inventory of images in use
+    "inventory_from_files",
+    "merge_inventories",
+    "preview_with_inventory",
+    "read_inventory",
 ]
 
 __version__: str
@@ -466,6 +474,35 @@ class EcrClient:
         protected: Sequence[str] = ...,
     ) -> ExpireReport:
         """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
+    # inventory of images in use
+    def discover_inventory(self, options: DiscoverOptions | None = None) -> Inventory:
+        """Builds the inventory of images in use (a failed source makes it incomplete; bad options raise)."""
+    def lifecycle_preview_with_inventory(
+        self,
+        repository: str,
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+    ) -> InUsePreview:
+        """``lifecycle_preview`` with every digest in use protected: the document with ``inUse``."""
+    def expire_images_with_inventory(
+        self,
+        repository: str,
+        preview: LifecyclePreview | Mapping[str, Any],
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        dry_run: bool = True,
+        max_deletions: int = 100,
+        protected: Sequence[str] = ...,
+        allow_incomplete: bool = False,
+    ) -> ExpireReport:
+        """``expire_images`` refusing digests in use, and an incomplete inventory unless ``allow_incomplete``."""
+    def registry_in_use_report(
+        self, inventory: Inventory | Mapping[str, Any] | str, *, now: _Now = None, concurrency: int = 8
+    ) -> RegistryInUseReport:
+        """Every repository's lifecycle policy against the inventory."""
 
 @final
 class AsyncEcrClient:
@@ -661,6 +698,35 @@ class AsyncEcrClient:
         protected: Sequence[str] = ...,
     ) -> Awaitable[ExpireReport]:
         """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
+    # inventory of images in use
+    def discover_inventory(self, options: DiscoverOptions | None = None) -> Awaitable[Inventory]:
+        """Builds the inventory of images in use (a failed source makes it incomplete; bad options raise)."""
+    def lifecycle_preview_with_inventory(
+        self,
+        repository: str,
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+    ) -> Awaitable[InUsePreview]:
+        """``lifecycle_preview`` with every digest in use protected: the document with ``inUse``."""
+    def expire_images_with_inventory(
+        self,
+        repository: str,
+        preview: LifecyclePreview | Mapping[str, Any],
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        dry_run: bool = True,
+        max_deletions: int = 100,
+        protected: Sequence[str] = ...,
+        allow_incomplete: bool = False,
+    ) -> Awaitable[ExpireReport]:
+        """``expire_images`` refusing digests in use, and an incomplete inventory unless ``allow_incomplete``."""
+    def registry_in_use_report(
+        self, inventory: Inventory | Mapping[str, Any] | str, *, now: _Now = None, concurrency: int = 8
+    ) -> Awaitable[RegistryInUseReport]:
+        """Every repository's lifecycle policy against the inventory."""
 
 # --- auth ---
 
@@ -1362,3 +1428,25 @@ def describe_build_context(context: Mapping[str, Any] | str, *, sha_length: int 
 
 def normalize_git_ref(git_ref: str) -> str:
     """A full git ref in canonical form (``refs/pull/12/merge`` → ``refs/pull/12/head``)."""
+
+# --- inventory of images in use ---
+
+def inventory_from_files(files: Sequence[InventoryFile]) -> Inventory:
+    """Reads snapshot files offline (a failed file is a failed source; tags stay unresolved)."""
+
+def read_inventory(inventory: Inventory | Mapping[str, Any] | str) -> Inventory:
+    """Checks a saved inventory (schema, ``complete`` against its sources, digests)."""
+
+def merge_inventories(inventories: Sequence[Inventory | Mapping[str, Any] | str]) -> Inventory:
+    """One inventory of several; incomplete when any is."""
+
+def preview_with_inventory(
+    policy: LifecyclePolicy | str | Mapping[str, Any],
+    images: _Images,
+    inventory: Inventory | Mapping[str, Any] | str,
+    *,
+    now: _Now = None,
+    protected: Sequence[str] = ...,
+    manifest_lists: Mapping[str, Sequence[str]] | None = None,
+) -> InUsePreview:
+    """Evaluates a policy offline with the inventory protecting what is in use (and what it needs)."""

@@ -175,8 +175,9 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
                 .list_task_definition_families()
                 .status(TaskDefinitionFamilyStatus::Active)
         )?;
-        let newest: Vec<Result<Vec<String>>> = futures::stream::iter(&families)
-            .map(|family| newest_revisions(client, family, options.task_definition_revisions))
+        // Owned items: a closure over `&String` makes the future not provably `Send`.
+        let newest: Vec<Result<Vec<String>>> = futures::stream::iter(families)
+            .map(|family| async move { newest_revisions(client, &family, options.task_definition_revisions).await })
             .buffer_unordered(options.concurrency.max(1))
             .collect()
             .await;

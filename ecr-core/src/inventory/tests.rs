@@ -714,4 +714,25 @@ mod live {
         assert_eq!(failed.error.as_ref().unwrap().code, "AccessDenied");
         assert!(inventory.require_complete(false).is_err());
     }
+
+    /// The bindings run discovery on a multi-threaded runtime: its future must be `Send`. Options that name
+    /// something other than a service are refused by index before anything is read.
+    #[tokio::test]
+    async fn discovery_is_send_and_refuses_what_is_not_a_service() {
+        fn send<T: Send>(t: T) -> T {
+            t
+        }
+        let client = ecr(Vec::new());
+        let options = DiscoverOptions {
+            services: vec![SourceKind::Ecs, SourceKind::Kubernetes],
+            ..DiscoverOptions::default()
+        };
+        let err = send(client.discover_inventory(&options)).await.unwrap_err();
+        assert_eq!(err.code(), "InvalidArgument");
+        assert!(err.to_string().contains("services[1]"), "{err}");
+        let typo =
+            crate::types::from_json::<DiscoverOptions>(json!({"files": [{"kind": "file", "pth": "a"}]}), "options")
+                .unwrap_err();
+        assert!(typo.to_string().contains("options.files[0]"), "{typo}");
+    }
 }
