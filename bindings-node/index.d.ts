@@ -478,6 +478,104 @@ export interface BuildContextFacts {
   shortSha: string | null
 }
 
+/* --- the inventory of images in use --- */
+
+/** What uses an image. */
+export type UsageKind =
+  | 'ecsService'
+  | 'ecsServiceRevision'
+  | 'ecsTaskSet'
+  | 'ecsTask'
+  | 'ecsTaskDefinition'
+  | 'lambdaVersion'
+  | 'lambdaAlias'
+  | 'batchJobDefinition'
+  | 'appRunnerService'
+  | 'kubernetesPod'
+  | 'kubernetesController'
+  | 'file'
+  | 'indexChild'
+  | 'referrer'
+
+/** Where a source lives. */
+export type SourceKind = 'ecs' | 'lambda' | 'batch' | 'appRunner' | 'kubernetes' | 'file' | 'ecr' | 'credentials'
+
+/** A file to read: a `kubectl get ... -o json` snapshot (`kubernetes`) or a JSON array of image URIs (`file`). */
+export interface InventoryFile {
+  kind: 'kubernetes' | 'file'
+  path: string
+}
+
+/** What `EcrClient.discoverInventory` reads; missing keys keep their defaults, unknown keys are refused. */
+export interface DiscoverOptions {
+  roleArns?: string[]
+  regions?: string[]
+  services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
+  taskDefinitionRevisions?: number
+  stoppedTasks?: boolean
+  files?: InventoryFile[]
+  concurrency?: number
+  referrersApi?: boolean
+  fallbackTags?: boolean
+  maxAttempts?: number
+}
+
+/** One use of an image: by what (an ARN, `namespace/Kind/name`, a file), since when. */
+export interface Usage {
+  kind: UsageKind
+  name: string
+  account?: string
+  region?: string
+  reference?: string
+  since?: string
+  via?: string
+}
+
+/** The inventory document (`schema` `ecr-core/inventory/v1`). */
+export interface Inventory {
+  schema: string
+  generatedAt?: string
+  complete: boolean
+  images: Array<{ digest: string; repositories: string[]; uses: Usage[] }>
+  unresolved: Array<{ reference: string; reason: string; uses: Usage[] }>
+  sources: Array<{
+    kind: SourceKind
+    account?: string
+    region?: string
+    name?: string
+    references: number
+    error?: { code: string; message: string }
+  }>
+}
+
+/** The in-use images one rule would have acted on, and who uses them. */
+export interface RuleInUse {
+  rulePriority: number
+  images: Array<{ imageDigest: string; imageTags: string[]; action: PreviewResult['action']; uses: Usage[] }>
+}
+
+/** The `lifecycle_preview --inventory` document. */
+export interface InUsePreview extends LifecyclePreview {
+  inUse: RuleInUse[]
+  inventoryComplete: boolean
+}
+
+/** Every repository's lifecycle policy against an inventory. */
+export interface RegistryInUseReport {
+  inventoryComplete: boolean
+  repositories: number
+  withPolicy: number
+  inUseHits: number
+  findings: Array<{
+    repository: string
+    hasPolicy: boolean
+    expiring: number
+    inUseHits: number
+    rules?: RuleInUse[]
+    error?: { code: string; message: string }
+  }>
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -663,6 +761,28 @@ export declare class EcrClient {
   describeImages(repository: string, imageIds?: Array<ImageId | string> | null): Promise<ImageDetail[]>
   /** Puts an image manifest, optionally under a tag; resolves with the stored image's id. */
   putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
+  /**
+   * Builds the inventory of images in use: `options` (`roleArns`, `regions`, `services`,
+   * `taskDefinitionRevisions`, `stoppedTasks`, `files`, `concurrency`, `referrersApi`, `fallbackTags`,
+   * `maxAttempts`; missing keys keep their defaults) says what to read. A source that cannot be read is
+   * listed with its error and makes the inventory incomplete; only bad options reject.
+   */
+  discoverInventory(options?: DiscoverOptions | null): Promise<Inventory>
+  /**
+   * `lifecyclePreview` of `repository` with every digest of `inventory` protected: the
+   * `lifecycle_preview --repository --inventory` document (`inUse`, `inventoryComplete`).
+   */
+  lifecyclePreviewWithInventory(repository: string, inventory: Inventory | string, options?: LifecyclePreviewOptions | null): Promise<InUsePreview>
+  /**
+   * `expireImages` guarded by `inventory`: rejects with `code: "Refused"` before deleting anything when the
+   * inventory is incomplete (unless `allowIncomplete`) or when `preview` expires a digest in use.
+   */
+  expireImagesWithInventory(repository: string, preview: LifecyclePreview, inventory: Inventory | string, options?: ExpireWithInventoryOptions | null): Promise<ExpireReport>
+  /**
+   * Every repository's lifecycle policy against `inventory` at `options.now` (default now): how many in-use
+   * images each policy would have expired or archived, and who uses them.
+   */
+  registryInUseReport(inventory: Inventory | string, options?: RegistryInUseReportOptions | null): Promise<RegistryInUseReport>
   /**
    * The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
    * has none).
@@ -1329,6 +1449,18 @@ export interface ExpireImagesOptions {
   protected?: Array<string>
 }
 
+/** Options of `EcrClient.expireImagesWithInventory`. */
+export interface ExpireWithInventoryOptions {
+  /** Report what would be deleted without deleting (default `true`). */
+  dryRun?: boolean
+  /** Refuse when the preview expires more images than this (default 100). */
+  maxDeletions?: number
+  /** Digests that must never be deleted, besides those in use. */
+  protected?: Array<string>
+  /** Run even when the inventory is incomplete (default `false`: refused). */
+  allowIncomplete?: boolean
+}
+
 /** A manifest read over the registry protocol. */
 export interface FetchedManifest {
   /** `sha256:<hex>` of the exact bytes served. */
@@ -1623,6 +1755,14 @@ export interface RegistryHostOptions {
  */
 export declare function registryHosts(accounts: Array<string>, regions: Array<string>, forms?: HostFormsOptions | undefined | null): Array<string>
 
+/** Options of `EcrClient.registryInUseReport`. */
+export interface RegistryInUseReportOptions {
+  /** The evaluation instant (RFC 3339 string or `Date`; default now). */
+  now?: string | Date
+  /** Most repositories read at once (default 8). */
+  concurrency?: number
+}
+
 /**
  * The region of an ECR registry host, server URL or image reference (`null` for ECR Public); throws
  * `code: "InvalidReference"` for a host that is not ECR.
@@ -1756,3 +1896,29 @@ export declare function wildcardMatch(pattern: string, tag: string): boolean
  * would use instead).
  */
 export declare function writeDockerConfig(path: string, server: string, credentials: RegistryCredentials): MergeOutcome
+
+export declare namespace inventory {
+  /**
+   * Reads the files (`[{ kind: 'kubernetes' | 'file', path }]`: a `kubectl get ... -o json` snapshot, or a
+   * JSON array of image URIs) offline into an inventory. A file that cannot be read is a failed source;
+   * references by tag stay unresolved, so they make the inventory incomplete.
+   */
+  export function fromFiles(files: InventoryFile[]): Inventory
+  /**
+   * One inventory of several (e.g. one per account, or a live one and a file): every use of every digest,
+   * every source; incomplete when any is.
+   */
+  export function merge(inventories: Array<Inventory | string>): Inventory
+  /**
+   * Evaluates `policy` over one repository's `images` (as `LifecyclePolicy.evaluate`) with everything in
+   * `inventory` protected, and within the repository what it needs (index children, referrers): the
+   * `lifecycle_preview --inventory` document, the preview plus `inUse` (per rule, the in-use images it would
+   * have acted on, and who uses them) and `inventoryComplete`.
+   */
+  export function preview(policy: LifecyclePolicy | string | Record<string, unknown>, images: LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, inventory: Inventory | string, options?: EvaluateOptions | null): InUsePreview
+  /**
+   * Checks a saved inventory (object or JSON text: its `schema`, that `complete` agrees with its sources,
+   * every digest) and returns it.
+   */
+  export function read(inventory: Inventory | string): Inventory
+}

@@ -924,3 +924,4 @@ module.exports.validateTag = nativeBinding.validateTag
 module.exports.version = nativeBinding.version
 module.exports.wildcardMatch = nativeBinding.wildcardMatch
 module.exports.writeDockerConfig = nativeBinding.writeDockerConfig
+module.exports.inventory = nativeBinding.inventory
