@@ -513,6 +513,7 @@ export interface DiscoverOptions {
   services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
   taskDefinitionRevisions?: number
   stoppedTasks?: boolean
+  serviceDeployments?: boolean
   files?: InventoryFile[]
   concurrency?: number
   referrersApi?: boolean

@@ -175,8 +175,14 @@ test('discovery, the preview, the guarded deletion and the registry report again
   aws(env, 'lambda', 'create-alias', '--function-name', fn, '--name', 'live', '--function-version', version)
   aws(env, 'lambda', 'update-function-code', '--function-name', fn, '--image-uri', `${uri}:latest-code`)
 
-  // ECS and Lambda (what moto has), two rollback revisions, referrers by tag only.
-  const options = { services: ['ecs', 'lambda'], taskDefinitionRevisions: 2, referrersApi: false }
+  // ECS and Lambda (what moto has), two rollback revisions, referrers by tag only (moto has no
+  // ListImageReferrers), no earlier service deployments (moto has no ListServiceDeployments).
+  const options = {
+    services: ['ecs', 'lambda'],
+    taskDefinitionRevisions: 2,
+    referrersApi: false,
+    serviceDeployments: false,
+  }
   const inv = await client.discoverInventory(options)
   assert.ok(inv.complete, JSON.stringify(inv.sources.filter((s) => s.error)))
   const uses = (dg) => {

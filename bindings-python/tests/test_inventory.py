@@ -208,8 +208,10 @@ def workloads(client: ecr_core.EcrClient, emulator: dict[str, str]) -> dict[str,
     return {"repo": repo, "digests": digests, "revisions": revisions, "function": function}
 
 
-# ECS and Lambda (what moto has), two rollback revisions, referrers by tag only (moto has no ListImageReferrers).
-OPTIONS: DiscoverOptions = {"services": ["ecs", "lambda"], "taskDefinitionRevisions": 2, "referrersApi": False}
+# ECS and Lambda (what moto has), two rollback revisions, referrers by tag only (moto has no ListImageReferrers),
+# no earlier service deployments (moto has no ListServiceDeployments).
+OPTIONS: DiscoverOptions = {"services": ["ecs", "lambda"], "taskDefinitionRevisions": 2, "referrersApi": False,
+                            "serviceDeployments": False}
 
 
 def uses(inventory: Inventory, d: str) -> list[tuple[str, str]]:

@@ -55,11 +55,13 @@ fn lambda_role(emulator: &support::Emulator, name: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-/// ECS and Lambda only (what moto has), referrers by tag only (moto has no ListImageReferrers).
+/// ECS and Lambda only (what moto has), referrers by tag only (moto has no ListImageReferrers), no earlier
+/// service deployments (moto has no ListServiceDeployments).
 fn ecs_and_lambda() -> DiscoverOptions {
     DiscoverOptions {
         services: vec![SourceKind::Ecs, SourceKind::Lambda],
         referrers_api: false,
+        service_deployments: false,
         ..DiscoverOptions::default()
     }
 }

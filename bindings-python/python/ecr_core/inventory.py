@@ -84,6 +84,7 @@ class DiscoverOptions(TypedDict, total=False):
     services: List[ServiceKind]
     taskDefinitionRevisions: int
     stoppedTasks: bool
+    serviceDeployments: bool
     files: List[InventoryFile]
     concurrency: int
     referrersApi: bool

@@ -43,6 +43,9 @@ pub struct DiscoverOptions {
     pub task_definition_revisions: usize,
     /// Read recently stopped ECS tasks too (default `true`).
     pub stopped_tasks: bool,
+    /// Read the service revisions of every deployment ECS lists for a service, so a rollback target keeps
+    /// its pinned digest (ListServiceDeployments, DescribeServiceDeployments; default `true`).
+    pub service_deployments: bool,
     /// Snapshot files to read besides the services.
     pub files: Vec<InventoryFile>,
     /// Most service reads at once (default 8); also bounds the ECR closure.
@@ -63,6 +66,7 @@ impl Default for DiscoverOptions {
             services: SERVICES.to_vec(),
             task_definition_revisions: 5,
             stopped_tasks: true,
+            service_deployments: true,
             files: Vec::new(),
             concurrency: 8,
             referrers_api: true,
@@ -206,6 +210,7 @@ async fn read_job(job: &Job, options: &DiscoverOptions, endpoint: Option<&str>) 
             let ecs = EcsOptions {
                 task_definition_revisions: options.task_definition_revisions,
                 stopped_tasks: options.stopped_tasks,
+                service_deployments: options.service_deployments,
                 concurrency: options.concurrency,
             };
             super::ecs::read(&aws_sdk_ecs::Client::from_conf(conf.build()), ecs, &mut out).await

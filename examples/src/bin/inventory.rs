@@ -5,7 +5,7 @@
 //! ```text
 //! inventory discover [--role-arn ARN]... [--region R]... [--service ecs|lambda|batch|app-runner]...
 //!                    [--kubernetes FILE]... [--uris FILE]... [--revisions N] [--concurrency N]
-//!                    [--no-referrers-api] [--output FILE]
+//!                    [--no-referrers-api] [--no-service-deployments] [--output FILE]
 //! inventory files [--kubernetes FILE]... [--uris FILE]... [--output FILE]      # offline, tags unresolved
 //! inventory report --inventory FILE [--now RFC3339] [--concurrency N]
 //! ```
@@ -72,6 +72,10 @@ enum Command {
         /// Find referrers by their tags only (for registries without ListImageReferrers).
         #[arg(long)]
         no_referrers_api: bool,
+        /// Skip the revisions of earlier ECS service deployments (for emulators without
+        /// ListServiceDeployments).
+        #[arg(long)]
+        no_service_deployments: bool,
         #[command(flatten)]
         files: FileArgs,
     },
@@ -128,6 +132,7 @@ async fn run(args: Args) -> Result<u8, Error> {
             revisions,
             concurrency,
             no_referrers_api,
+            no_service_deployments,
             files,
         } => {
             let mut options = DiscoverOptions {
@@ -136,6 +141,7 @@ async fn run(args: Args) -> Result<u8, Error> {
                 task_definition_revisions: revisions,
                 concurrency,
                 referrers_api: !no_referrers_api,
+                service_deployments: !no_service_deployments,
                 files: file_list(&files),
                 ..DiscoverOptions::default()
             };
