@@ -517,6 +517,8 @@ export interface DiscoverOptions {
   files?: InventoryFile[]
   concurrency?: number
   referrersApi?: boolean
+  ociReferrers?: boolean
+  registryUrl?: string | null
   fallbackTags?: boolean
   maxAttempts?: number
 }

@@ -126,7 +126,7 @@ pub struct RegistryInUseReportOptions<'a> {
 #[napi]
 impl EcrClient {
     /// Builds the inventory of images in use: `options` (`roleArns`, `regions`, `services`,
-    /// `taskDefinitionRevisions`, `stoppedTasks`, `serviceDeployments`, `files`, `concurrency`, `referrersApi`, `fallbackTags`,
+    /// `taskDefinitionRevisions`, `stoppedTasks`, `serviceDeployments`, `files`, `concurrency`, `referrersApi`, `ociReferrers`, `registryUrl`, `fallbackTags`,
     /// `maxAttempts`; missing keys keep their defaults) says what to read. A source that cannot be read is
     /// listed with its error and makes the inventory incomplete; only bad options reject.
     #[napi(

@@ -140,7 +140,7 @@ async fn report_op(
 
 client_methods! {
     /// Builds the inventory of images in use: `options` (a `DiscoverOptions` dict: `roleArns`, `regions`,
-    /// `services`, `taskDefinitionRevisions`, `stoppedTasks`, `serviceDeployments`, `files`, `concurrency`, `referrersApi`,
+    /// `services`, `taskDefinitionRevisions`, `stoppedTasks`, `serviceDeployments`, `files`, `concurrency`, `referrersApi`, `ociReferrers`, `registryUrl`,
     /// `fallbackTags`, `maxAttempts`; missing keys keep their defaults) says what to read. A source that cannot
     /// be read is listed with its error and makes the inventory incomplete; only bad options raise.
     #[pyo3(signature = (options=None))]

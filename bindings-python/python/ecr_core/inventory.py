@@ -88,6 +88,8 @@ class DiscoverOptions(TypedDict, total=False):
     files: List[InventoryFile]
     concurrency: int
     referrersApi: bool
+    ociReferrers: bool
+    registryUrl: str
     fallbackTags: bool
     maxAttempts: int
 

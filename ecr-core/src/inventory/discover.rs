@@ -52,6 +52,13 @@ pub struct DiscoverOptions {
     pub concurrency: usize,
     /// Ask ECR's ListImageReferrers for the referrers of every kept digest (default `true`).
     pub referrers_api: bool,
+    /// Also ask the registry's OCI referrers API (`GET /v2/<name>/referrers/<digest>`, or the `sha256-<hex>`
+    /// index where the registry answers 404) for the referrers of every kept digest, with the credentials ECR
+    /// hands out (default `false`).
+    pub oci_referrers: bool,
+    /// The registry endpoint of the OCI referrers API (`http(s)://host[:port]`) instead of each image's
+    /// registry host (e.g. a local registry).
+    pub registry_url: Option<String>,
     /// Look for the `sha256-<hex>` fallback tag and cosign's legacy tags (default `true`).
     pub fallback_tags: bool,
     /// Total attempts per request under the SDK's adaptive retry (default 5).
@@ -70,6 +77,8 @@ impl Default for DiscoverOptions {
             files: Vec::new(),
             concurrency: 8,
             referrers_api: true,
+            oci_referrers: false,
+            registry_url: None,
             fallback_tags: true,
             max_attempts: 5,
         }
@@ -79,6 +88,10 @@ impl Default for DiscoverOptions {
 impl DiscoverOptions {
     /// Refuses a service that is not one (a file kind, ECR itself), naming its index.
     fn check(&self) -> Result<()> {
+        if let Some(url) = &self.registry_url {
+            crate::verify::registry::parse_registry_url(url)
+                .map_err(|e| Error::invalid("registryUrl", e.to_string()))?;
+        }
         match self.services.iter().position(|kind| !SERVICES.contains(kind)) {
             Some(i) => Err(Error::invalid(
                 format!("services[{i}]"),
@@ -358,6 +371,8 @@ impl EcrClient {
         };
         let closure = ClosureOptions {
             referrers_api: options.referrers_api,
+            oci_referrers: options.oci_referrers,
+            registry_url: options.registry_url.clone(),
             fallback_tags: options.fallback_tags,
             concurrency: options.concurrency,
         };
