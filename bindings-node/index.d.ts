@@ -513,9 +513,12 @@ export interface DiscoverOptions {
   services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
   taskDefinitionRevisions?: number
   stoppedTasks?: boolean
+  serviceDeployments?: boolean
   files?: InventoryFile[]
   concurrency?: number
   referrersApi?: boolean
+  ociReferrers?: boolean
+  registryUrl?: string | null
   fallbackTags?: boolean
   maxAttempts?: number
 }
@@ -763,7 +766,7 @@ export declare class EcrClient {
   putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
   /**
    * Builds the inventory of images in use: `options` (`roleArns`, `regions`, `services`,
-   * `taskDefinitionRevisions`, `stoppedTasks`, `files`, `concurrency`, `referrersApi`, `fallbackTags`,
+   * `taskDefinitionRevisions`, `stoppedTasks`, `serviceDeployments`, `files`, `concurrency`, `referrersApi`, `ociReferrers`, `registryUrl`, `fallbackTags`,
    * `maxAttempts`; missing keys keep their defaults) says what to read. A source that cannot be read is
    * listed with its error and makes the inventory incomplete; only bad options reject.
    */
