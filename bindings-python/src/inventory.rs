@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ecr_core::inventory::{DiscoverOptions, Inventory, InventoryFile};
-use ecr_core::lifecycle::{EvaluationContext, ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, Preview};
+use ecr_core::lifecycle::{ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, Preview};
 use ecr_core::time::Timestamp;
 use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
@@ -15,7 +15,7 @@ use pyo3::types::PyString;
 
 use crate::conversions::{Json, from_py};
 use crate::errors::{Failure, guard};
-use crate::lifecycle::{expire_options, images_arg, policy_text_arg, preview_arg, preview_options};
+use crate::lifecycle::{evaluation_context, expire_options, images_arg, policy_text_arg, preview_arg, preview_options};
 use crate::tasks::{Op, client_methods, now_arg};
 
 /// An inventory from its JSON text or its dict, checked.
@@ -84,8 +84,7 @@ pub(crate) fn preview_with_inventory(
         let parsed = LifecyclePolicy::parse(&policy_text_arg(policy).map_err(Failure::from)?).map_err(Failure::from)?;
         let images = images_arg(images).map_err(Failure::from)?;
         let inventory = inventory_arg(inventory).map_err(Failure::from)?;
-        let mut context = EvaluationContext::new(now_arg(now).map_err(Failure::from)?).protect(protected);
-        context.manifest_list_children = manifest_lists.unwrap_or_default();
+        let context = evaluation_context(now, protected, manifest_lists).map_err(Failure::from)?;
         Ok(Json(py.detach(|| {
             let (preview, in_use) = inventory.evaluate(&parsed.policy, &images, context);
             inventory.preview_document(&preview, &parsed.warnings, &in_use)

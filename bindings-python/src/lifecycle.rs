@@ -108,8 +108,7 @@ impl PyLifecyclePolicy {
         manifest_lists: Option<BTreeMap<String, Vec<String>>>,
     ) -> PyResult<PyLifecyclePreview> {
         guard(|| {
-            let mut context = EvaluationContext::new(now_arg(now).map_err(Failure::from)?).protect(protected);
-            context.manifest_list_children = manifest_lists.unwrap_or_default();
+            let context = evaluation_context(now, protected, manifest_lists).map_err(Failure::from)?;
             let images = images_arg(images).map_err(Failure::from)?;
             let preview = py.detach(|| self.parsed.policy.evaluate(&images, &context).into_owned());
             Ok(PyLifecyclePreview {
@@ -132,6 +131,17 @@ impl PyLifecyclePolicy {
             .cast::<PyLifecyclePolicy>()
             .is_ok_and(|o| o.get().parsed.policy == self.parsed.policy)
     }
+}
+
+/// The evaluation context of `evaluate`'s keyword arguments.
+pub(crate) fn evaluation_context(
+    now: Option<&Bound<'_, PyAny>>,
+    protected: Vec<String>,
+    manifest_lists: Option<BTreeMap<String, Vec<String>>>,
+) -> Result<EvaluationContext, Error> {
+    let mut context = EvaluationContext::new(now_arg(now)?).protect(protected);
+    context.manifest_list_children = manifest_lists.unwrap_or_default();
+    Ok(context)
 }
 
 /// Images from JSON text, a list of dicts, or `{"imageDetails": [...]}`.
