@@ -463,6 +463,159 @@ export interface BuildContextFacts {
   shortSha: string | null
 }
 
+/* --- the inventory of images in use --- */
+
+/** What uses an image. */
+export type UsageKind =
+  | 'ecsService'
+  | 'ecsServiceRevision'
+  | 'ecsTaskSet'
+  | 'ecsTask'
+  | 'ecsTaskDefinition'
+  | 'lambdaVersion'
+  | 'lambdaAlias'
+  | 'batchJobDefinition'
+  | 'appRunnerService'
+  | 'kubernetesPod'
+  | 'kubernetesController'
+  | 'file'
+  | 'indexChild'
+  | 'referrer'
+
+/** Where a source lives. */
+export type SourceKind = 'ecs' | 'lambda' | 'batch' | 'appRunner' | 'kubernetes' | 'file' | 'ecr' | 'credentials'
+
+/** A file to read: a `kubectl get ... -o json` snapshot (`kubernetes`) or a JSON array of image URIs (`file`). */
+export interface InventoryFile {
+  kind: 'kubernetes' | 'file'
+  path: string
+}
+
+/** What `EcrClient.discoverInventory` reads; missing keys keep their defaults, unknown keys are refused. */
+export interface DiscoverOptions {
+  roleArns?: string[]
+  regions?: string[]
+  services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
+  taskDefinitionRevisions?: number
+  stoppedTasks?: boolean
+  serviceDeployments?: boolean
+  files?: InventoryFile[]
+  concurrency?: number
+  referrersApi?: boolean
+  ociReferrers?: boolean
+  registryUrl?: string | null
+  fallbackTags?: boolean
+  maxAttempts?: number
+}
+
+/** One use of an image: by what (an ARN, `namespace/Kind/name`, a file), since when. */
+export interface Usage {
+  kind: UsageKind
+  name: string
+  account?: string
+  region?: string
+  reference?: string
+  since?: string
+  via?: string
+}
+
+/** The inventory document (`schema` `ecr-core/inventory/v1`). */
+export interface Inventory {
+  schema: string
+  generatedAt?: string
+  complete: boolean
+  images: Array<{ digest: string; repositories: string[]; uses: Usage[] }>
+  unresolved: Array<{ reference: string; reason: string; uses: Usage[] }>
+  sources: Array<{
+    kind: SourceKind
+    account?: string
+    region?: string
+    name?: string
+    references: number
+    error?: { code: string; message: string }
+  }>
+}
+
+/** The in-use images one rule would have acted on, and who uses them. */
+export interface RuleInUse {
+  rulePriority: number
+  images: Array<{ imageDigest: string; imageTags: string[]; action: PreviewResult['action']; uses: Usage[] }>
+}
+
+/** The `lifecycle_preview --inventory` document. */
+export interface InUsePreview extends LifecyclePreview {
+  inUse: RuleInUse[]
+  inventoryComplete: boolean
+}
+
+/** Every repository's lifecycle policy against an inventory. */
+export interface RegistryInUseReport {
+  inventoryComplete: boolean
+  repositories: number
+  withPolicy: number
+  inUseHits: number
+  findings: Array<{
+    repository: string
+    hasPolicy: boolean
+    expiring: number
+    inUseHits: number
+    rules?: RuleInUse[]
+    error?: { code: string; message: string }
+  }>
+}
+
+/** Why a signature or attestation did not count, or why a requirement failed. */
+export type SignatureReason =
+  | 'missing' | 'subject-mismatch' | 'digest-mismatch' | 'bad-signature' | 'untrusted-key' | 'untrusted-certificate'
+  | 'expired' | 'identity-mismatch' | 'issuer-mismatch' | 'transparency-log' | 'no-signing-time'
+  | 'predicate-mismatch' | 'malformed' | 'unsupported'
+
+/** Who may sign: a named key, a keyless certificate identity and issuer, or a Notation certificate identity. */
+export type SignerRule =
+  | { type: 'key'; key: string }
+  | { type: 'keyless'; identity?: string; identityRegex?: string; issuer: string }
+  | { type: 'notation'; identity: string }
+
+/** An attestation the image must carry, signed by an allowed signer; SLSA provenance fields must match. */
+export interface AttestationRule {
+  predicateType: string
+  builderId?: string
+  sourceRepository?: string
+  sourceRef?: string
+}
+
+/** The signature gate's policy (`verifySignatures(image, policy)`); unknown keys are refused. */
+export interface SignaturePolicy {
+  signers?: SignerRule[]
+  attestations?: AttestationRule[]
+  scope?: 'index' | 'eachPlatform' | 'both'
+  onMissing?: 'fail' | 'warn'
+  onExpired?: 'fail' | 'warn'
+  onUnverifiable?: 'fail' | 'warn'
+}
+
+/** One requirement on one manifest (`SignatureDecision.requirements`). */
+export interface SignatureRequirement {
+  subject: string
+  platform?: string
+  requirement: string
+  status: 'passed' | 'warned' | 'failed'
+  satisfiedBy?: string
+  reason?: SignatureReason
+  message: string
+}
+
+/** The `verify_signatures` JSON report (`SignatureDecision.toJSON()`). */
+export interface SignatureReport {
+  schema: 'ecr-core/signature-decision/v1'
+  digest: string
+  passed: boolean
+  requirements: SignatureRequirement[]
+  evidence: Array<Record<string, unknown>>
+  policy: SignaturePolicy
+  signingStatus?: Array<Record<string, unknown>>
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -505,6 +658,28 @@ export declare class EcrClient {
   describeImages(repository: string, imageIds?: Array<ImageId | string> | null): Promise<ImageDetail[]>
   /** Puts an image manifest, optionally under a tag; resolves with the stored image's id. */
   putImage(repository: string, manifest: string, options?: PutImageOptions | undefined | null): Promise<ImageId>
+  /**
+   * Builds the inventory of images in use: `options` (`roleArns`, `regions`, `services`,
+   * `taskDefinitionRevisions`, `stoppedTasks`, `serviceDeployments`, `files`, `concurrency`, `referrersApi`, `ociReferrers`, `registryUrl`, `fallbackTags`,
+   * `maxAttempts`; missing keys keep their defaults) says what to read. A source that cannot be read is
+   * listed with its error and makes the inventory incomplete; only bad options reject.
+   */
+  discoverInventory(options?: DiscoverOptions | null): Promise<Inventory>
+  /**
+   * `lifecyclePreview` of `repository` with every digest of `inventory` protected: the
+   * `lifecycle_preview --repository --inventory` document (`inUse`, `inventoryComplete`).
+   */
+  lifecyclePreviewWithInventory(repository: string, inventory: Inventory | string, options?: LifecyclePreviewOptions | null): Promise<InUsePreview>
+  /**
+   * `expireImages` guarded by `inventory`: rejects with `code: "Refused"` before deleting anything when the
+   * inventory is incomplete (unless `allowIncomplete`) or when `preview` expires a digest in use.
+   */
+  expireImagesWithInventory(repository: string, preview: LifecyclePreview, inventory: Inventory | string, options?: ExpireWithInventoryOptions | null): Promise<ExpireReport>
+  /**
+   * Every repository's lifecycle policy against `inventory` at `options.now` (default now): how many in-use
+   * images each policy would have expired or archived, and who uses them.
+   */
+  registryInUseReport(inventory: Inventory | string, options?: RegistryInUseReportOptions | null): Promise<RegistryInUseReport>
   /**
    * The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
    * has none).
@@ -580,6 +755,16 @@ export declare class EcrClient {
    * registry snapshot `snapshot` (JSON text).
    */
   auditRepositoryWithTemplates(repository: string, snapshot: string): Promise<VerifyReport>
+  /**
+   * Verifies the signatures and attestations of a pinned image against `policy`, as the
+   * `verify_signatures` program does: cosign (legacy `.sig` tags and Sigstore bundles, a PEM key or a
+   * keyless certificate chained to `trustedRoot`), Notation / AWS Signer envelopes and DSSE in-toto
+   * attestations, found through ECR's ListImageReferrers, the registry's referrers API and the fallback
+   * tags. `image` is `HOST/REPO@sha256:...` (or give `options.digest`); `credentials` (registry
+   * credentials) default to one GetAuthorizationToken call. Resolves with a `verify.SignatureDecision`; a
+   * failed verification is a decision with `passed` false, never a rejection.
+   */
+  verifySignatures(image: string, policy: SignaturePolicy | string, options?: VerifySignaturesOptions | null, credentials?: auth.RegistryCredentials | null): Promise<verify.SignatureDecision>
   /**
    * Plans the tags of a build and checks the plan against the policy and the live repository (its
    * mutability, exclusion filters and every tagged image); resolves with the `tag_plan` JSON.
@@ -841,6 +1026,18 @@ export interface ExpireImagesOptions {
   protected?: Array<string>
 }
 
+/** Options of `EcrClient.expireImagesWithInventory`. */
+export interface ExpireWithInventoryOptions {
+  /** Report what would be deleted without deleting (default `true`). */
+  dryRun?: boolean
+  /** Refuse when the preview expires more images than this (default 100). */
+  maxDeletions?: number
+  /** Digests that must never be deleted, besides those in use. */
+  protected?: Array<string>
+  /** Run even when the inventory is incomplete (default `false`: refused). */
+  allowIncomplete?: boolean
+}
+
 /** A manifest read over the registry protocol. */
 export interface FetchedManifest {
   /** `sha256:<hex>` of the exact bytes served. */
@@ -961,6 +1158,14 @@ export interface RegistryHostOptions {
   dualStack?: boolean
 }
 
+/** Options of `EcrClient.registryInUseReport`. */
+export interface RegistryInUseReportOptions {
+  /** The evaluation instant (RFC 3339 string or `Date`; default now). */
+  now?: string | Date
+  /** Most repositories read at once (default 8). */
+  concurrency?: number
+}
+
 /** Options of `highestReleased` and `mayRollTo`. */
 export interface ReleasedVersionOptions {
   /** For `highestReleased`: the version whose line to look at (needed for `major` and `minor`). */
@@ -1003,6 +1208,22 @@ export interface VerifyPushOptions {
   replicationTimeout?: number
   /** Accepted referrer artifact types (default: any signature or SBOM). */
   referrerTypes?: Array<string>
+}
+
+/** Options of `EcrClient.verifySignatures` (the `verify_signatures` program's flags). */
+export interface VerifySignaturesOptions {
+  /** The pinned digest, when the image reference has none (when both are given they must agree). */
+  digest?: string
+  /** Trusted public keys: the name the policy uses → PEM text. */
+  keys?: Record<string, string>
+  /** A Sigstore `trusted_root.json` or PEM CA certificates, as text (keyless cosign, Notation). */
+  trustedRoot?: string
+  /** Where to speak the registry protocol instead of `https://HOST` (e.g. `http://127.0.0.1:5000`). */
+  registryUrl?: string
+  /** Also ask ECR's ListImageReferrers (default true; false for a registry that is not ECR). */
+  ecrReferrers?: boolean
+  /** Also report ECR's managed-signing status (a pre-check, never taken as proof; default false). */
+  signingStatus?: boolean
 }
 
 /** The version of ecr-core this addon was built from. */
@@ -1234,6 +1455,32 @@ export declare namespace auth {
    * would use instead).
    */
   export function writeDockerConfig(path: string, server: string, credentials: auth.RegistryCredentials): MergeOutcome
+}
+
+export declare namespace inventory {
+  /**
+   * Reads the files (`[{ kind: 'kubernetes' | 'file', path }]`: a `kubectl get ... -o json` snapshot, or a
+   * JSON array of image URIs) offline into an inventory. A file that cannot be read is a failed source;
+   * references by tag stay unresolved, so they make the inventory incomplete.
+   */
+  export function fromFiles(files: InventoryFile[]): Inventory
+  /**
+   * One inventory of several (e.g. one per account, or a live one and a file): every use of every digest,
+   * every source; incomplete when any is.
+   */
+  export function merge(inventories: Array<Inventory | string>): Inventory
+  /**
+   * Evaluates `policy` over one repository's `images` (as `LifecyclePolicy.evaluate`) with everything in
+   * `inventory` protected, and within the repository what it needs (index children, referrers): the
+   * `lifecycle_preview --inventory` document, the preview plus `inUse` (per rule, the in-use images it would
+   * have acted on, and who uses them) and `inventoryComplete`.
+   */
+  export function preview(policy: lifecycle.LifecyclePolicy | string | Record<string, unknown>, images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, inventory: Inventory | string, options?: EvaluateOptions | null): InUsePreview
+  /**
+   * Checks a saved inventory (object or JSON text: its `schema`, that `complete` agrees with its sources,
+   * every digest) and returns it.
+   */
+  export function read(inventory: Inventory | string): Inventory
 }
 
 export declare namespace lifecycle {
@@ -1632,6 +1879,35 @@ export declare namespace verify {
     fetchConfig(repository: string, digest: string): Promise<ImageConfig>
     /** A description (host only). */
     toString(): string
+  }
+  /**
+   * The signature gate's decision: `passed`, every requirement and every signature checked, and the
+   * `verify_signatures` program's renderings.
+   */
+  export class SignatureDecision {
+    /** Whether every requirement of the policy is met. */
+    get passed(): boolean
+    /** The pinned digest the decision is about. */
+    get digest(): string
+    /**
+     * Every requirement on every manifest (`subject`, `platform`, `requirement`, `status`, `satisfiedBy`,
+     * `reason`, `message`).
+     */
+    get requirements(): SignatureRequirement[]
+    /**
+     * The JSON report the `verify_signatures` program prints (schema `ecr-core/signature-decision/v1`), as a
+     * plain object (also what `JSON.stringify` writes).
+     */
+    toJSON(): SignatureReport
+    /** The SARIF 2.1.0 log (`verify_signatures --format sarif`), as a plain object. */
+    toSarif(): Record<string, unknown>
+    /** The Markdown summary (`verify_signatures --format markdown`). */
+    toMarkdown(): string
+    /**
+     * The report as `verify_signatures --format FORMAT` prints it: `"json"`, `"sarif"` or `"markdown"`
+     * (`"md"`); another format throws `code: "InvalidArgument"`.
+     */
+    render(format: ReportFormat | 'md'): string
   }
   /**
    * The principals of a repository policy (JSON text) that may push or delete from outside `accountId`, or

@@ -843,6 +843,7 @@ module.exports.__sampleErrorAsync = nativeBinding.__sampleErrorAsync
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.version = nativeBinding.version
 module.exports.auth = nativeBinding.auth
+module.exports.inventory = nativeBinding.inventory
 module.exports.lifecycle = nativeBinding.lifecycle
 module.exports.reference = nativeBinding.reference
 module.exports.scan = nativeBinding.scan

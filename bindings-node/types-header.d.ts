@@ -462,3 +462,156 @@ export interface BuildContextFacts {
   isDefaultBranch: boolean
   shortSha: string | null
 }
+
+/* --- the inventory of images in use --- */
+
+/** What uses an image. */
+export type UsageKind =
+  | 'ecsService'
+  | 'ecsServiceRevision'
+  | 'ecsTaskSet'
+  | 'ecsTask'
+  | 'ecsTaskDefinition'
+  | 'lambdaVersion'
+  | 'lambdaAlias'
+  | 'batchJobDefinition'
+  | 'appRunnerService'
+  | 'kubernetesPod'
+  | 'kubernetesController'
+  | 'file'
+  | 'indexChild'
+  | 'referrer'
+
+/** Where a source lives. */
+export type SourceKind = 'ecs' | 'lambda' | 'batch' | 'appRunner' | 'kubernetes' | 'file' | 'ecr' | 'credentials'
+
+/** A file to read: a `kubectl get ... -o json` snapshot (`kubernetes`) or a JSON array of image URIs (`file`). */
+export interface InventoryFile {
+  kind: 'kubernetes' | 'file'
+  path: string
+}
+
+/** What `EcrClient.discoverInventory` reads; missing keys keep their defaults, unknown keys are refused. */
+export interface DiscoverOptions {
+  roleArns?: string[]
+  regions?: string[]
+  services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
+  taskDefinitionRevisions?: number
+  stoppedTasks?: boolean
+  serviceDeployments?: boolean
+  files?: InventoryFile[]
+  concurrency?: number
+  referrersApi?: boolean
+  ociReferrers?: boolean
+  registryUrl?: string | null
+  fallbackTags?: boolean
+  maxAttempts?: number
+}
+
+/** One use of an image: by what (an ARN, `namespace/Kind/name`, a file), since when. */
+export interface Usage {
+  kind: UsageKind
+  name: string
+  account?: string
+  region?: string
+  reference?: string
+  since?: string
+  via?: string
+}
+
+/** The inventory document (`schema` `ecr-core/inventory/v1`). */
+export interface Inventory {
+  schema: string
+  generatedAt?: string
+  complete: boolean
+  images: Array<{ digest: string; repositories: string[]; uses: Usage[] }>
+  unresolved: Array<{ reference: string; reason: string; uses: Usage[] }>
+  sources: Array<{
+    kind: SourceKind
+    account?: string
+    region?: string
+    name?: string
+    references: number
+    error?: { code: string; message: string }
+  }>
+}
+
+/** The in-use images one rule would have acted on, and who uses them. */
+export interface RuleInUse {
+  rulePriority: number
+  images: Array<{ imageDigest: string; imageTags: string[]; action: PreviewResult['action']; uses: Usage[] }>
+}
+
+/** The `lifecycle_preview --inventory` document. */
+export interface InUsePreview extends LifecyclePreview {
+  inUse: RuleInUse[]
+  inventoryComplete: boolean
+}
+
+/** Every repository's lifecycle policy against an inventory. */
+export interface RegistryInUseReport {
+  inventoryComplete: boolean
+  repositories: number
+  withPolicy: number
+  inUseHits: number
+  findings: Array<{
+    repository: string
+    hasPolicy: boolean
+    expiring: number
+    inUseHits: number
+    rules?: RuleInUse[]
+    error?: { code: string; message: string }
+  }>
+}
+
+/** Why a signature or attestation did not count, or why a requirement failed. */
+export type SignatureReason =
+  | 'missing' | 'subject-mismatch' | 'digest-mismatch' | 'bad-signature' | 'untrusted-key' | 'untrusted-certificate'
+  | 'expired' | 'identity-mismatch' | 'issuer-mismatch' | 'transparency-log' | 'no-signing-time'
+  | 'predicate-mismatch' | 'malformed' | 'unsupported'
+
+/** Who may sign: a named key, a keyless certificate identity and issuer, or a Notation certificate identity. */
+export type SignerRule =
+  | { type: 'key'; key: string }
+  | { type: 'keyless'; identity?: string; identityRegex?: string; issuer: string }
+  | { type: 'notation'; identity: string }
+
+/** An attestation the image must carry, signed by an allowed signer; SLSA provenance fields must match. */
+export interface AttestationRule {
+  predicateType: string
+  builderId?: string
+  sourceRepository?: string
+  sourceRef?: string
+}
+
+/** The signature gate's policy (`verifySignatures(image, policy)`); unknown keys are refused. */
+export interface SignaturePolicy {
+  signers?: SignerRule[]
+  attestations?: AttestationRule[]
+  scope?: 'index' | 'eachPlatform' | 'both'
+  onMissing?: 'fail' | 'warn'
+  onExpired?: 'fail' | 'warn'
+  onUnverifiable?: 'fail' | 'warn'
+}
+
+/** One requirement on one manifest (`SignatureDecision.requirements`). */
+export interface SignatureRequirement {
+  subject: string
+  platform?: string
+  requirement: string
+  status: 'passed' | 'warned' | 'failed'
+  satisfiedBy?: string
+  reason?: SignatureReason
+  message: string
+}
+
+/** The `verify_signatures` JSON report (`SignatureDecision.toJSON()`). */
+export interface SignatureReport {
+  schema: 'ecr-core/signature-decision/v1'
+  digest: string
+  passed: boolean
+  requirements: SignatureRequirement[]
+  evidence: Array<Record<string, unknown>>
+  policy: SignaturePolicy
+  signingStatus?: Array<Record<string, unknown>>
+}

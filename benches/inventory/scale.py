@@ -126,7 +126,7 @@ def main():
                 print(f"size {n}: populated in {time.monotonic() - t0:.0f} s", file=sys.stderr)
                 out = Path(state) / "inventory.json"
                 discover = [opts.bin, "discover", "--service", "ecs", "--service", "lambda", "--no-referrers-api",
-                            "--output", str(out)]
+                            "--no-service-deployments", "--output", str(out)]
                 secs, cpu, rss, code = measure(env, discover)
                 assert code == 0, f"discover exited {code}"
                 by = calls(env)

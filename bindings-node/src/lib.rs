@@ -10,6 +10,7 @@ mod auth;
 mod client;
 mod conversions;
 mod errors;
+mod inventory;
 mod lifecycle;
 mod options;
 mod preview_js;
@@ -17,6 +18,7 @@ mod reference;
 mod registry;
 mod scan;
 mod settings;
+mod signatures;
 mod tagging;
 mod tasks;
 mod verify;
@@ -28,6 +30,7 @@ use napi_derive::napi;
 pub use client::{EcrClient, PutImageOptions};
 pub use errors::EcrStatus;
 use errors::{Failure, guard};
+pub use inventory::{ExpireWithInventoryOptions, RegistryInUseReportOptions, from_files, merge, preview, read};
 pub use options::EcrClientOptions;
 // --- auth, tagging, verify, reference checks ---
 pub use auth::{

@@ -48,7 +48,10 @@ fn images_arg(env: &Env, value: Unknown<'_>) -> std::result::Result<Vec<ImageDet
 }
 
 /// Policy text from a `LifecyclePolicy`, JSON text or a plain object (serialised compactly).
-fn policy_text_arg(env: &Env, policy: Either<&LifecyclePolicy, Unknown<'_>>) -> std::result::Result<String, Failure> {
+pub(crate) fn policy_text_arg(
+    env: &Env,
+    policy: Either<&LifecyclePolicy, Unknown<'_>>,
+) -> std::result::Result<String, Failure> {
     match policy {
         Either::A(p) => Ok(p.parsed.policy.to_json()),
         Either::B(value) => json_text_arg(env, value, "policy"),
@@ -153,15 +156,22 @@ impl LifecyclePolicy {
         images: Either<&LifecycleImages, Unknown<'_>>,
         options: Option<EvaluateOptions<'_>>,
     ) -> std::result::Result<(Arc<Vec<ImageDetail>>, EvaluationContext), Failure> {
-        let o = options.unwrap_or_default();
-        let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
-        context.manifest_list_children = o.manifest_lists.unwrap_or_default();
-        Ok((shared_images(env, images)?, context))
+        Ok((shared_images(env, images)?, evaluation_context(options)?))
     }
 }
 
+/// The evaluation context of `EvaluateOptions`.
+pub(crate) fn evaluation_context(
+    options: Option<EvaluateOptions<'_>>,
+) -> std::result::Result<EvaluationContext, Failure> {
+    let o = options.unwrap_or_default();
+    let mut context = EvaluationContext::new(now_arg(o.now)?).protect(o.protected.unwrap_or_default());
+    context.manifest_list_children = o.manifest_lists.unwrap_or_default();
+    Ok(context)
+}
+
 /// The images of a `LifecycleImages` (shared, not copied) or read from the argument.
-fn shared_images(
+pub(crate) fn shared_images(
     env: &Env,
     images: Either<&LifecycleImages, Unknown<'_>>,
 ) -> std::result::Result<Arc<Vec<ImageDetail>>, Failure> {
@@ -299,6 +309,36 @@ fn optional_policy_text(
     }
 }
 
+/// The core's preview options from `EcrClient.lifecyclePreview`'s.
+pub(crate) fn core_preview_options(
+    env: &Env,
+    options: Option<LifecyclePreviewOptions<'_>>,
+) -> std::result::Result<CoreOptions, Failure> {
+    let o = options.unwrap_or_default();
+    Ok(CoreOptions {
+        policy_text: optional_policy_text(env, o.policy)?,
+        now: Some(now_arg(o.now)?),
+        protected: o.protected.unwrap_or_default().into_iter().collect::<BTreeSet<_>>(),
+        compare_with_ecr: o.compare_with_ecr.unwrap_or(false),
+        poll_interval: seconds("pollInterval", o.poll_interval.unwrap_or(5.0))?,
+        ecr_timeout: seconds("ecrTimeout", o.ecr_timeout.unwrap_or(300.0))?,
+    })
+}
+
+/// A preview (the `lifecycle_preview` document) read back for a deletion.
+pub(crate) fn preview_arg(preview: Value) -> std::result::Result<Preview<'static>, Failure> {
+    serde_json::from_value(preview).map_err(|e| Failure::Core(CoreError::invalid("preview", e.to_string())))
+}
+
+/// The core's deletion options from `EcrClient.expireImages`'.
+pub(crate) fn expire_options(o: ExpireImagesOptions) -> ExpireOptions {
+    ExpireOptions {
+        dry_run: o.dry_run.unwrap_or(true),
+        max_deletions: o.max_deletions.map_or(100, |n| n as usize),
+        protected: o.protected.unwrap_or_default().into_iter().collect(),
+    }
+}
+
 #[napi]
 impl EcrClient {
     /// The repository's lifecycle policy, validated (rejects with `code: "LifecyclePolicyNotFound"` when it
@@ -400,17 +440,7 @@ impl EcrClient {
         repository: String,
         options: Option<LifecyclePreviewOptions<'_>>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let o = options.unwrap_or_default();
-        let options = guard(env, || {
-            Ok(CoreOptions {
-                policy_text: optional_policy_text(env, o.policy)?,
-                now: Some(now_arg(o.now)?),
-                protected: o.protected.unwrap_or_default().into_iter().collect::<BTreeSet<_>>(),
-                compare_with_ecr: o.compare_with_ecr.unwrap_or(false),
-                poll_interval: seconds("pollInterval", o.poll_interval.unwrap_or(5.0))?,
-                ecr_timeout: seconds("ecrTimeout", o.ecr_timeout.unwrap_or(300.0))?,
-            })
-        })?;
+        let options = guard(env, || core_preview_options(env, options))?;
         tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let report = c.lifecycle_preview(&repository, &options).await?;
             let mut doc = json(&report)?;
@@ -435,15 +465,8 @@ impl EcrClient {
         preview: Value,
         options: Option<ExpireImagesOptions>,
     ) -> Result<PromiseRaw<'env, Value>> {
-        let o = options.unwrap_or_default();
-        let preview: Preview<'static> = guard(env, || {
-            serde_json::from_value(preview).map_err(|e| Failure::Core(CoreError::invalid("preview", e.to_string())))
-        })?;
-        let options = ExpireOptions {
-            dry_run: o.dry_run.unwrap_or(true),
-            max_deletions: o.max_deletions.map_or(100, |n| n as usize),
-            protected: o.protected.unwrap_or_default().into_iter().collect(),
-        };
+        let preview = guard(env, || preview_arg(preview))?;
+        let options = expire_options(options.unwrap_or_default());
         tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             json(&c.expire_images(&repository, &preview, &options).await?)
         })

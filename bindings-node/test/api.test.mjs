@@ -39,7 +39,7 @@ function declarations() {
 test('the runtime exports are the declared ones, grouped by capability', () => {
   const ecr = require('../index.js')
   const scopes = declarations()
-  assert.deepEqual(Object.keys(scopes).filter(Boolean).sort(), ['auth', 'lifecycle', 'reference', 'scan', 'settings', 'tagging', 'verify'])
+  assert.deepEqual(Object.keys(scopes).filter(Boolean).sort(), ['auth', 'inventory', 'lifecycle', 'reference', 'scan', 'settings', 'tagging', 'verify'])
   const top = [...scopes[''], ...Object.keys(scopes).filter(Boolean)]
   for (const name of top) assert.ok(name in ecr, `${name} declared but not exported`)
   for (const name of Object.keys(ecr)) assert.ok(top.includes(name), `${name} exported but not declared`)

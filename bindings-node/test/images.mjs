@@ -2,7 +2,7 @@
 // one-layer OCI image pushed to the local registry with skopeo and mirrored into the emulator.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, sign } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -71,7 +71,8 @@ export function ociImage(dir, runtime, tag) {
   )
 }
 
-export async function pushAndMirror(client, dir, repo, tag) {
+/** Pushes the layout with skopeo and mirrors it into the emulator (creating the repository unless `create` is false). */
+export async function pushAndMirror(client, dir, repo, tag, create = true) {
   const env = emulator()
   const creds = `${env.LOCAL_REGISTRY_USER}:${env.LOCAL_REGISTRY_PASSWORD}`
   const out = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', creds,
@@ -83,10 +84,48 @@ export async function pushAndMirror(client, dir, repo, tag) {
   const body = await res.text()
   assert.equal(res.status, 200, body)
   const digest = sha(body)
-  await client.createRepository(repo)
+  if (create) await client.createRepository(repo)
   await client.putImage(repo, body, { mediaType: MEDIA, tag, digest })
   return digest
 }
 
 export const hasSkopeo = spawnSync('skopeo', ['--version']).status === 0
 
+
+/**
+ * Signs `signed` (a digest) with `privateKey` (node:crypto, ECDSA P-256, ASN.1 DER as cosign writes it) in a
+ * cosign simple-signing payload and pushes the signature with skopeo at the legacy `sha256-<hex>.sig` tag of `at`
+ * (default: the same digest; another digest's tag when a test moves a signature).
+ */
+export function pushCosignSignature(dir, host, repo, privateKey, signed, at = signed) {
+  const env = emulator()
+  const payload = Buffer.from(JSON.stringify({
+    critical: { identity: { 'docker-reference': `${host}/${repo}` }, image: { 'docker-manifest-digest': signed },
+      type: 'cosign container image signature' },
+    optional: null,
+  }))
+  const signature = sign('sha256', payload, privateKey).toString('base64')
+  const layout = join(dir, `sig-${signed.slice(7, 19)}-${at.slice(7, 19)}`)
+  const blobs = join(layout, 'blobs', 'sha256')
+  mkdirSync(blobs, { recursive: true })
+  const blob = (data) => {
+    writeFileSync(join(blobs, sha(data).slice(7)), data)
+    return { digest: sha(data), size: data.length }
+  }
+  const config = Buffer.from('{"architecture":"","os":"","rootfs":{"type":"layers","diff_ids":[]}}')
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: MEDIA,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...blob(config) },
+    layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', ...blob(payload),
+      annotations: { 'dev.cosignproject.cosign/signature': signature } }],
+  }))
+  const tag = `${at.replace(':', '-')}.sig`
+  writeFileSync(join(layout, 'oci-layout'), '{"imageLayoutVersion": "1.0.0"}')
+  writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests: [
+    { mediaType: MEDIA, ...blob(manifest), annotations: { 'org.opencontainers.image.ref.name': tag } }] }))
+  const creds = `${env.LOCAL_REGISTRY_USER}:${env.LOCAL_REGISTRY_PASSWORD}`
+  const out = spawnSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', creds,
+    `oci:${layout}:${tag}`, `docker://${env.LOCAL_REGISTRY_HOST}/${repo}:${tag}`], { encoding: 'utf8' })
+  assert.equal(out.status, 0, out.stderr)
+}

@@ -264,3 +264,21 @@ type RegistryCredentials = auth.RegistryCredentials
 type ScanDecision = scan.ScanDecision
 type ScanPolicy = scan.ScanPolicy
 type TagStrategy = tagging.TagStrategy
+import { inventory } from '../index.js'
+import type { DiscoverOptions, InUsePreview, Inventory, RegistryInUseReport } from '../index.js'
+
+async function inventoryCalls(client: EcrClient): Promise<void> {
+  const options: DiscoverOptions = { services: ['ecs', 'lambda'], taskDefinitionRevisions: 2, referrersApi: false }
+  const live: Inventory = await client.discoverInventory(options)
+  const files: Inventory = inventory.fromFiles([{ kind: 'kubernetes', path: 'cluster.json' }])
+  const both: Inventory = inventory.merge([live, JSON.stringify(files)])
+  const complete: boolean = inventory.read(both).complete
+  const doc: InUsePreview = await client.lifecyclePreviewWithInventory('shop/api', both, { now: new Date() })
+  const users: string[] = doc.inUse.flatMap((rule) => rule.images.flatMap((hit) => hit.uses.map((u) => u.name)))
+  const offline: InUsePreview = inventory.preview('{"rules":[]}', [], both, { now: '2026-12-01T00:00:00Z' })
+  await client.expireImagesWithInventory('shop/api', doc, both, { dryRun: false, allowIncomplete: false })
+  const report: RegistryInUseReport = await client.registryInUseReport(both, { concurrency: 4 })
+  void [complete, users, offline, report.inUseHits]
+}
+
+void inventoryCalls

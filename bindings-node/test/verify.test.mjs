@@ -3,19 +3,21 @@
 // repository audit and ensure (the audit_repository program), build records.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
-import { MEDIA, hasSkopeo, ociImage, pushAndMirror, putImage, sha } from './images.mjs'
+import { MEDIA, hasSkopeo, ociImage, pushAndMirror, pushCosignSignature, putImage, sha } from './images.mjs'
 
 const require = createRequire(import.meta.url)
 const { Authenticator, RegistryCredentials } = require('../index.js').auth
 const { EcrClient } = require('../index.js')
-const { buildRecord, defaultLifecyclePolicy } = require('../index.js').verify
+const { verify } = require('../index.js')
+const { buildRecord, defaultLifecyclePolicy } = verify
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const SKIP_CONFIG = 'platforms,non-root,labels,no-secrets,healthcheck'
@@ -212,4 +214,90 @@ test('repository policy fixture, lifecycle policy text, digests, wildcards', () 
   assert.equal(sha256Digest(Buffer.from(body)), sha(body))
   assert.equal(wildcardMatch('release-*', 'release-1.2'), true)
   assert.equal(wildcardMatch('release-*', 'dev-1'), false)
+})
+
+// Signatures: real ECDSA P-256 signatures made here with node:crypto in cosign's simple-signing format, pushed
+// with skopeo in the legacy `sha256-<hex>.sig` tag layout to the local docker-registry.
+describe('verifySignatures against the local registry', { skip: !hasSkopeo && 'skopeo not installed' }, () => {
+  const KEY_POLICY = { signers: [{ type: 'key', key: 'release' }] }
+  const pem = (key) => key.export({ type: 'spki', format: 'pem' })
+  const p256 = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  let client
+  let env
+  before(() => {
+    env = emulator()
+    client = new EcrClient({ region: env.AWS_REGION, endpointUrl: env.AWS_ENDPOINT_URL })
+  })
+  const credentials = () => new RegistryCredentials(HOST, env.LOCAL_REGISTRY_USER, env.LOCAL_REGISTRY_PASSWORD,
+    '2099-01-01T00:00:00Z')
+
+  test('the signature is checked, not its presence; reports like the program', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'node-signed-'))
+    const repo = unique('node-signed')
+    ociImage(join(dir, 'signed'), { User: '10001' }, 'v1')
+    const signed = await pushAndMirror(client, join(dir, 'signed'), repo, 'v1')
+    ociImage(join(dir, 'other'), { User: '10002' }, 'v2')
+    const other = await pushAndMirror(client, join(dir, 'other'), repo, 'v2', false)
+    const release = p256()
+    pushCosignSignature(dir, HOST, repo, release.privateKey, signed)
+    pushCosignSignature(dir, HOST, repo, release.privateKey, signed, other)
+    const options = { keys: { release: pem(release.publicKey) }, registryUrl: env.LOCAL_REGISTRY_URL, ecrReferrers: false }
+
+    const good = await client.verifySignatures(`${HOST}/${repo}@${signed}`, KEY_POLICY, options, credentials())
+    assert.ok(good instanceof verify.SignatureDecision)
+    assert.equal(good.passed, true, JSON.stringify(good))
+    assert.equal(good.digest, signed)
+    assert.equal(good.requirements.length, 1)
+    assert.equal(good.requirements[0].status, 'passed')
+    assert.match(good.requirements[0].satisfiedBy, /^sha256:/)
+    assert.equal(good.toJSON().schema, 'ecr-core/signature-decision/v1')
+    assert.deepEqual(JSON.parse(JSON.stringify(good)), good.toJSON())
+    assert.deepEqual(good.toSarif().runs[0].results, [])
+    assert.match(good.toMarkdown(), /passed/)
+    assert.deepEqual(JSON.parse(good.render('json')), good.toJSON())
+
+    const moved = await client.verifySignatures(`${HOST}/${repo}@${other}`, JSON.stringify(KEY_POLICY), options,
+      credentials())
+    assert.equal(moved.passed, false)
+    assert.equal(moved.requirements[0].reason, 'digest-mismatch')
+    assert.equal(moved.toSarif().runs[0].results[0].ruleId, 'digest-mismatch')
+
+    const intruder = p256()
+    const wrong = await client.verifySignatures(`${HOST}/${repo}@${signed}`, KEY_POLICY,
+      { ...options, keys: { release: pem(intruder.publicKey) } }, credentials())
+    assert.deepEqual([wrong.passed, wrong.requirements[0].reason], [false, 'bad-signature'])
+
+    const bare = unique('node-unsigned')
+    ociImage(join(dir, 'unsigned'), { User: '10003' }, 'v1')
+    const unsigned = await pushAndMirror(client, join(dir, 'unsigned'), bare, 'v1')
+    const missing = await client.verifySignatures(`${HOST}/${bare}@${unsigned}`, KEY_POLICY, options, credentials())
+    assert.deepEqual([missing.passed, missing.requirements[0].reason], [false, 'missing'])
+    // Registry credentials from one GetAuthorizationToken call when none are given.
+    const warned = await client.verifySignatures(`${HOST}/${bare}:v1`, { ...KEY_POLICY, onMissing: 'warn' },
+      { ...options, digest: unsigned })
+    assert.deepEqual([warned.passed, warned.requirements[0].status], [true, 'warned'])
+
+    const path = program('verify_signatures')
+    if (!path) return t.skip('ECR_CORE_BIN_DIR/verify_signatures not built')
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(KEY_POLICY))
+    writeFileSync(join(dir, 'release.pub'), pem(release.publicKey))
+    const out = spawnSync(path, ['--image', `${HOST}/${repo}@${other}`, '--policy', join(dir, 'policy.json'),
+      '--key', `release=${join(dir, 'release.pub')}`, '--registry-url', env.LOCAL_REGISTRY_URL, '--no-ecr'],
+    { encoding: 'utf8', env: { ...process.env, ...env, REGISTRY_USERNAME: env.LOCAL_REGISTRY_USER,
+      REGISTRY_PASSWORD: env.LOCAL_REGISTRY_PASSWORD } })
+    assert.deepEqual([out.status, JSON.parse(out.stdout)], [1, moved.toJSON()])
+  })
+
+  test('bad input throws a typed error naming the field', () => {
+    const pinned = `${HOST}/team/app@sha256:${'a'.repeat(64)}`
+    const invalid = (pattern) => (e) => e.code === 'InvalidArgument' && pattern.test(e.message)
+    assert.throws(() => client.verifySignatures(pinned, { signers: [{ type: 'keyless' }] }), invalid(/policy\.signers\[0\]/))
+    assert.throws(() => client.verifySignatures(pinned, { ...KEY_POLICY, polcy: 1 }), invalid(/polcy/))
+    assert.throws(() => client.verifySignatures(pinned, { signers: [] }), { code: 'PolicyValidation' })
+    assert.throws(() => client.verifySignatures(pinned, '{not json'), invalid(/policy/))
+    assert.throws(() => client.verifySignatures(`${HOST}/team/app:v1`, KEY_POLICY), invalid(/digest/))
+    assert.throws(() => client.verifySignatures(pinned, KEY_POLICY, { keys: { release: 'not a PEM key' } }),
+      invalid(/keys\.release/))
+    assert.throws(() => client.verifySignatures(pinned, KEY_POLICY, { trustedRoot: '{}x' }), invalid(/trustedRoot/))
+  })
 })

@@ -10,6 +10,7 @@ mod client;
 mod config;
 mod conversions;
 mod errors;
+mod inventory;
 mod lifecycle;
 mod preview_py;
 mod reference;
@@ -17,6 +18,7 @@ mod registry;
 mod runtime;
 mod scan;
 mod settings;
+mod signatures;
 mod tagging;
 mod tasks;
 mod verify;
@@ -124,6 +126,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<registry::PyRegistryClient>()?;
     m.add_class::<registry::PyAsyncRegistryClient>()?;
     m.add_class::<registry::PyImageConfig>()?;
+    m.add_class::<signatures::PySignatureDecision>()?;
     for f in [
         wrap_pyfunction!(verify::build_record, m)?,
         wrap_pyfunction!(verify::default_lifecycle_policy, m)?,
@@ -172,6 +175,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // settings
     m.add_function(wrap_pyfunction!(settings::effective_settings, m)?)?;
     m.add_function(wrap_pyfunction!(settings::audit_registry, m)?)?;
+    // inventory of images in use
+    m.add_function(wrap_pyfunction!(inventory::inventory_from_files, m)?)?;
+    m.add_function(wrap_pyfunction!(inventory::read_inventory, m)?)?;
+    m.add_function(wrap_pyfunction!(inventory::merge_inventories, m)?)?;
+    m.add_function(wrap_pyfunction!(inventory::preview_with_inventory, m)?)?;
     m.add_function(wrap_pyfunction!(_raise_sample_error, m)?)?;
     m.add_function(wrap_pyfunction!(_panic, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_async, m)?)?;

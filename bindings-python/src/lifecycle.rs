@@ -37,7 +37,7 @@ fn parse_text(text: &str) -> Result<PyLifecyclePolicy, Failure> {
 }
 
 /// Policy text from a `LifecyclePolicy`, JSON text, or a dict (serialised compactly).
-fn policy_text_arg(policy: &Bound<'_, PyAny>) -> Result<String, Error> {
+pub(crate) fn policy_text_arg(policy: &Bound<'_, PyAny>) -> Result<String, Error> {
     if let Ok(p) = policy.cast::<PyLifecyclePolicy>() {
         return Ok(p.get().parsed.policy.to_json());
     }
@@ -108,8 +108,7 @@ impl PyLifecyclePolicy {
         manifest_lists: Option<BTreeMap<String, Vec<String>>>,
     ) -> PyResult<PyLifecyclePreview> {
         guard(|| {
-            let mut context = EvaluationContext::new(now_arg(now).map_err(Failure::from)?).protect(protected);
-            context.manifest_list_children = manifest_lists.unwrap_or_default();
+            let context = evaluation_context(now, protected, manifest_lists).map_err(Failure::from)?;
             let images = images_arg(images).map_err(Failure::from)?;
             let preview = py.detach(|| self.parsed.policy.evaluate(&images, &context).into_owned());
             Ok(PyLifecyclePreview {
@@ -134,8 +133,19 @@ impl PyLifecyclePolicy {
     }
 }
 
+/// The evaluation context of `evaluate`'s keyword arguments.
+pub(crate) fn evaluation_context(
+    now: Option<&Bound<'_, PyAny>>,
+    protected: Vec<String>,
+    manifest_lists: Option<BTreeMap<String, Vec<String>>>,
+) -> Result<EvaluationContext, Error> {
+    let mut context = EvaluationContext::new(now_arg(now)?).protect(protected);
+    context.manifest_list_children = manifest_lists.unwrap_or_default();
+    Ok(context)
+}
+
 /// Images from JSON text, a list of dicts, or `{"imageDetails": [...]}`.
-fn images_arg(images: &Bound<'_, PyAny>) -> Result<Arc<Vec<ImageDetail>>, Error> {
+pub(crate) fn images_arg(images: &Bound<'_, PyAny>) -> Result<Arc<Vec<ImageDetail>>, Error> {
     if let Ok(p) = images.cast::<PyLifecycleImages>() {
         return Ok(p.get().images.clone());
     }
@@ -310,7 +320,7 @@ impl PyLifecycleReport {
 }
 
 /// A preview argument: a `LifecyclePreview` or a dict of its `to_dict()` shape.
-fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Arc<Preview<'static>>, Error> {
+pub(crate) fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Arc<Preview<'static>>, Error> {
     if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
         return Ok(p.get().preview.clone());
     }
@@ -378,7 +388,7 @@ fn optional_policy_text(policy: Option<&Bound<'_, PyAny>>) -> Result<Option<Stri
 }
 
 #[allow(clippy::too_many_arguments)]
-fn preview_options(
+pub(crate) fn preview_options(
     policy: Option<&Bound<'_, PyAny>>,
     now: Option<&Bound<'_, PyAny>>,
     protected: Vec<String>,
@@ -396,7 +406,7 @@ fn preview_options(
     })
 }
 
-fn expire_options(dry_run: bool, max_deletions: usize, protected: Vec<String>) -> ExpireOptions {
+pub(crate) fn expire_options(dry_run: bool, max_deletions: usize, protected: Vec<String>) -> ExpireOptions {
     ExpireOptions {
         dry_run,
         max_deletions,

@@ -135,8 +135,10 @@ def _oci_image(layout: Path, runtime: dict[str, Any], tag: str) -> None:
         {"mediaType": MEDIA, "digest": md, "size": ms, "annotations": {"org.opencontainers.image.ref.name": tag}}]}))
 
 
-def _push_and_mirror(client: ecr_core.EcrClient, emulator: dict[str, str], layout: Path, repo: str, tag: str) -> str:
-    """Pushes the layout to the local registry with skopeo and mirrors the served manifest into the emulator."""
+def _push_and_mirror(client: ecr_core.EcrClient, emulator: dict[str, str], layout: Path, repo: str, tag: str,
+                     create: bool = True) -> str:
+    """Pushes the layout to the local registry with skopeo and mirrors the served manifest into the emulator
+    (creating the repository there unless `create` is false: a second image of the same repository)."""
     user, password = emulator["LOCAL_REGISTRY_USER"], emulator["LOCAL_REGISTRY_PASSWORD"]
     subprocess.run(["skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", f"{user}:{password}",
                     f"oci:{layout}:{tag}", f"docker://{emulator['LOCAL_REGISTRY_HOST']}/{repo}:{tag}"],
@@ -146,7 +148,8 @@ def _push_and_mirror(client: ecr_core.EcrClient, emulator: dict[str, str], layou
     with urllib.request.urlopen(request) as response:
         body = response.read().decode()
     digest = _digest(body.encode())
-    client.create_repository(repo)
+    if create:
+        client.create_repository(repo)
     client.put_image(repo, body, media_type=MEDIA, tag=tag, digest=digest)
     return digest
 
@@ -320,3 +323,155 @@ def test_verify_push_with_a_check_policy_table(client: ecr_core.EcrClient) -> No
     assert "sometimes" in str(info.value)
     with pytest.raises(ecr_core.InvalidArgumentError):
         client.verify_push(f"{HOST}/{name}:v1", digest=digest, checks={"bogus": "warn"})
+
+
+# --- signatures (verify_signatures) ------------------------------------------------------------------------
+# Real signatures made here: a P-256 key generated with openssl, a cosign simple-signing payload signed with
+# `openssl dgst -sha256 -sign` (ASN.1 DER, as cosign writes it), pushed with skopeo in cosign's legacy
+# `sha256-<hex>.sig` tag layout to the local docker-registry. (No cosign or notation package exists in Debian.)
+
+KEY_POLICY = {"signers": [{"type": "key", "key": "release"}]}
+
+
+def _key_pair(directory: Path, name: str) -> tuple[Path, str]:
+    """A new P-256 key: the private key's path and the public key's PEM text."""
+    private = directory / f"{name}.key"
+    subprocess.run(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", str(private)],
+                   check=True, capture_output=True)
+    public = subprocess.run(["openssl", "ec", "-in", str(private), "-pubout"], check=True, capture_output=True,
+                            text=True).stdout
+    return private, public
+
+
+def _push_cosign_signature(emulator: dict[str, str], directory: Path, repo: str, key: Path, signed: str,
+                           at: str | None = None) -> None:
+    """Signs `signed` (a digest) with `key` and pushes the signature at the `.sig` tag of `at` (default: the
+    same digest; another digest's tag when the test moves a signature)."""
+    payload = json.dumps({"critical": {"identity": {"docker-reference": f"{HOST}/{repo}"},
+                                       "image": {"docker-manifest-digest": signed},
+                                       "type": "cosign container image signature"}, "optional": None}).encode()
+    (directory / "payload").write_bytes(payload)
+    signature = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(key), str(directory / "payload")],
+                               check=True, capture_output=True).stdout
+    layout = directory / f"sig-{signed[7:19]}-{(at or signed)[7:19]}"
+    blobs = layout / "blobs" / "sha256"
+    blobs.mkdir(parents=True)
+
+    def blob(data: bytes) -> dict[str, Any]:
+        (blobs / _digest(data)[7:]).write_bytes(data)
+        return {"digest": _digest(data), "size": len(data)}
+
+    config = b'{"architecture":"","os":"","rootfs":{"type":"layers","diff_ids":[]}}'
+    manifest = json.dumps({
+        "schemaVersion": 2, "mediaType": MEDIA,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **blob(config)},
+        "layers": [{"mediaType": "application/vnd.dev.cosign.simplesigning.v1+json", **blob(payload),
+                    "annotations": {"dev.cosignproject.cosign/signature": base64.b64encode(signature).decode()}}],
+    }).encode()
+    tag = (at or signed).replace(":", "-") + ".sig"
+    (layout / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
+    (layout / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": MEDIA, **blob(manifest), "annotations": {"org.opencontainers.image.ref.name": tag}}]}))
+    user, password = emulator["LOCAL_REGISTRY_USER"], emulator["LOCAL_REGISTRY_PASSWORD"]
+    subprocess.run(["skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", f"{user}:{password}",
+                    f"oci:{layout}:{tag}", f"docker://{emulator['LOCAL_REGISTRY_HOST']}/{repo}:{tag}"],
+                   check=True, capture_output=True)
+
+
+def _registry_credentials(emulator: dict[str, str]) -> ecr_core.auth.RegistryCredentials:
+    return ecr_core.auth.RegistryCredentials(HOST, emulator["LOCAL_REGISTRY_USER"],
+                                             emulator["LOCAL_REGISTRY_PASSWORD"], "2099-01-01T00:00:00Z")
+
+
+@pytest.mark.skipif(shutil.which("skopeo") is None or shutil.which("openssl") is None,
+                    reason="skopeo or openssl not installed")
+def test_verify_signatures_checks_the_signature_not_its_presence(
+    client: ecr_core.EcrClient, emulator: dict[str, str], tmp_path: Path
+) -> None:
+    repo = unique("py-signed")
+    _oci_image(tmp_path / "signed", {"User": "10001"}, "v1")
+    signed = _push_and_mirror(client, emulator, tmp_path / "signed", repo, "v1")
+    _oci_image(tmp_path / "other", {"User": "10002"}, "v2")
+    other = _push_and_mirror(client, emulator, tmp_path / "other", repo, "v2", create=False)
+    release, release_pub = _key_pair(tmp_path, "release")
+    _push_cosign_signature(emulator, tmp_path, repo, release, signed)
+    # `other` carries a signature over `signed`'s digest, moved under its own tag.
+    _push_cosign_signature(emulator, tmp_path, repo, release, signed, at=other)
+    common: dict[str, Any] = {"keys": {"release": release_pub}, "registry_url": emulator["LOCAL_REGISTRY_URL"],
+              "registry_credentials": _registry_credentials(emulator), "ecr_referrers": False}
+
+    good = client.verify_signatures(f"{HOST}/{repo}@{signed}", KEY_POLICY, **common)
+    assert good.passed and bool(good) and good.digest == signed
+    [requirement] = good.requirements
+    assert requirement["status"] == "passed" and requirement["requirement"] == "signature", requirement
+    assert requirement["satisfiedBy"].startswith("sha256:")
+    assert good.to_dict()["schema"] == "ecr-core/signature-decision/v1"
+    assert "passed" in good.to_markdown() and good.to_sarif()["runs"][0]["results"] == []
+    assert json.loads(good.render("json")) == good.to_dict()
+    assert repr(good).startswith("SignatureDecision(passed=True")
+
+    moved = client.verify_signatures(f"{HOST}/{repo}@{other}", json.dumps(KEY_POLICY), **common)
+    assert not moved.passed and moved.requirements[0]["reason"] == "digest-mismatch", moved.to_dict()
+    assert moved.to_sarif()["runs"][0]["results"][0]["ruleId"] == "digest-mismatch"
+
+    # Signed with a key the policy does not trust, under the name it trusts.
+    _, intruder_pub = _key_pair(tmp_path, "intruder")
+    wrong = client.verify_signatures(f"{HOST}/{repo}@{signed}", KEY_POLICY,
+                                     **{**common, "keys": {"release": intruder_pub}})
+    assert not wrong.passed and wrong.requirements[0]["reason"] == "bad-signature", wrong.to_dict()
+
+    unsigned_repo = unique("py-unsigned")
+    _oci_image(tmp_path / "unsigned", {"User": "10003"}, "v1")
+    unsigned = _push_and_mirror(client, emulator, tmp_path / "unsigned", unsigned_repo, "v1")
+    missing = client.verify_signatures(f"{HOST}/{unsigned_repo}@{unsigned}", KEY_POLICY, **common)
+    assert not missing.passed and missing.requirements[0]["reason"] == "missing"
+    warned = client.verify_signatures(f"{HOST}/{unsigned_repo}@{unsigned}", {**KEY_POLICY, "onMissing": "warn"},
+                                      **common)
+    assert warned.passed and warned.requirements[0]["status"] == "warned"
+
+    # The program reports the same decision.
+    (tmp_path / "policy.json").write_text(json.dumps(KEY_POLICY))
+    (tmp_path / "release.pub").write_text(release_pub)
+    code, program = _run(_program("verify_signatures"), [
+        "--image", f"{HOST}/{repo}@{other}", "--policy", str(tmp_path / "policy.json"),
+        "--key", f"release={tmp_path / 'release.pub'}", "--registry-url", emulator["LOCAL_REGISTRY_URL"],
+        "--no-ecr"], {**emulator, "REGISTRY_USERNAME": emulator["LOCAL_REGISTRY_USER"],
+                      "REGISTRY_PASSWORD": emulator["LOCAL_REGISTRY_PASSWORD"]})
+    assert (code, program) == (1, moved.to_dict())
+
+
+@pytest.mark.skipif(shutil.which("skopeo") is None or shutil.which("openssl") is None,
+                    reason="skopeo or openssl not installed")
+@pytest.mark.asyncio
+async def test_verify_signatures_async_with_the_default_credentials(
+    client: ecr_core.EcrClient, aclient: ecr_core.AsyncEcrClient, emulator: dict[str, str], tmp_path: Path
+) -> None:
+    repo = unique("py-signed-async")
+    _oci_image(tmp_path / "layout", {"User": "10001"}, "v1")
+    digest = _push_and_mirror(client, emulator, tmp_path / "layout", repo, "v1")
+    key, pub = _key_pair(tmp_path, "release")
+    _push_cosign_signature(emulator, tmp_path, repo, key, digest)
+    # Registry credentials from one GetAuthorizationToken call, as the program's ECR mode gets them.
+    decision = await aclient.verify_signatures(f"{HOST}/{repo}:v1", KEY_POLICY, digest=digest,
+                                               keys={"release": pub}, registry_url=emulator["LOCAL_REGISTRY_URL"],
+                                               ecr_referrers=False)
+    assert isinstance(decision, ecr_core.verify.SignatureDecision)
+    assert decision.passed, decision.to_dict()
+
+
+def test_verify_signatures_refuses_bad_input_naming_it(client: ecr_core.EcrClient) -> None:
+    pinned = f"{HOST}/team/app@sha256:" + "a" * 64
+    with pytest.raises(ecr_core.InvalidArgumentError, match=r"policy\.signers\[0\]"):
+        client.verify_signatures(pinned, {"signers": [{"type": "keyless"}]})
+    with pytest.raises(ecr_core.InvalidArgumentError, match="polcy"):
+        client.verify_signatures(pinned, {"signers": [{"type": "key", "key": "k"}], "polcy": 1})
+    with pytest.raises(ecr_core.PolicyValidationError):
+        client.verify_signatures(pinned, {"signers": []})
+    with pytest.raises(ecr_core.InvalidArgumentError, match="policy"):
+        client.verify_signatures(pinned, "{not json")
+    with pytest.raises(ecr_core.InvalidArgumentError, match="digest"):
+        client.verify_signatures(f"{HOST}/team/app:v1", KEY_POLICY)
+    with pytest.raises(ecr_core.InvalidArgumentError, match=r"keys\.release"):
+        client.verify_signatures(pinned, KEY_POLICY, keys={"release": "not a PEM key"})
+    with pytest.raises(ecr_core.InvalidArgumentError, match="trustedRoot"):
+        client.verify_signatures(pinned, KEY_POLICY, trusted_root="{}x")

@@ -280,6 +280,8 @@ pub fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value, field
         let path = e.path().to_string();
         let at = if path == "." {
             field.to_owned()
+        } else if path.starts_with('[') {
+            format!("{field}{path}")
         } else {
             format!("{field}.{path}")
         };

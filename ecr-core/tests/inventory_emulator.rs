@@ -9,9 +9,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
+mod verify_support;
 
 use chrono::Duration;
-use ecr_core::inventory::{DiscoverOptions, Inventory, SourceKind, UsageKind};
+use ecr_core::inventory::{DiscoverOptions, Inventory, InventoryFile, SourceKind, UsageKind};
 use ecr_core::lifecycle::{EvaluationContext, ExpireOptions, LifecyclePolicy};
 use ecr_core::types::{RepositorySettings, TagMutability};
 use sha2::Digest;
@@ -55,11 +56,13 @@ fn lambda_role(emulator: &support::Emulator, name: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-/// ECS and Lambda only (what moto has), referrers by tag only (moto has no ListImageReferrers).
+/// ECS and Lambda only (what moto has), referrers by tag only (moto has no ListImageReferrers), no earlier
+/// service deployments (moto has no ListServiceDeployments).
 fn ecs_and_lambda() -> DiscoverOptions {
     DiscoverOptions {
         services: vec![SourceKind::Ecs, SourceKind::Lambda],
         referrers_api: false,
+        service_deployments: false,
         ..DiscoverOptions::default()
     }
 }
@@ -308,4 +311,74 @@ async fn every_account_and_region_is_a_source() {
         .flat_map(|k| regions.iter().map(move |r| (k, Some(account), Some(r.as_str()))))
         .collect();
     assert_eq!(read, want);
+}
+
+/// The registry's OCI referrers in the closure, against Debian's docker-registry, which does not implement
+/// the referrers API (it answers 404): the closure falls back to the index under the `sha256-<hex>` tag in the
+/// registry. That tag is pushed to the registry only, not mirrored into the emulator's ECR, so only the OCI
+/// path can find the referrer it lists.
+#[tokio::test]
+async fn oci_referrers_fall_back_to_the_tag_index_of_a_registry_without_the_api() {
+    use verify_support::{ImageSpec, Layout, push_and_mirror, skopeo_push};
+    let emulator = support::emulator();
+    let client = emulator.client().await;
+    let layout = Layout::new();
+    let subject = layout.image(&ImageSpec {
+        arch: "amd64",
+        runtime: serde_json::json!({}),
+    });
+    layout.tag(subject, "v1");
+    let repo = support::unique("inventory-oci");
+    let digest = push_and_mirror(emulator, &client, &layout, &repo, "v1").await;
+    // A stand-in signature (another image), listed by an index under the subject's fallback tag.
+    let signature = layout.image(&ImageSpec {
+        arch: "arm64",
+        runtime: serde_json::json!({"Labels": {"kind": "signature"}}),
+    });
+    let fallback_tag = digest.replace(':', "-");
+    layout.tag(layout.index(vec![signature]), &fallback_tag);
+    skopeo_push(emulator, &layout.dir, &repo, &fallback_tag);
+    let access = ecr_core::verify::RegistryAccess {
+        url: Some(emulator.registry_url().to_owned()),
+        auth: client.registry_auth().await.unwrap(),
+    };
+    let registry = ecr_core::verify::RegistryClient::new(emulator.registry_host(), &access).unwrap();
+    let index = registry.fetch_manifest(&repo, &fallback_tag).await.unwrap();
+    let index: serde_json::Value = serde_json::from_slice(&index.bytes).unwrap();
+    let referrer = index["manifests"][0]["digest"].as_str().unwrap().to_owned();
+
+    let dir = tempfile::tempdir().unwrap();
+    let uris = dir.path().join("uris.json");
+    let uri = format!(
+        "123456789012.dkr.ecr.{}.amazonaws.com/{repo}@{digest}",
+        emulator.region()
+    );
+    std::fs::write(&uris, serde_json::json!([uri]).to_string()).unwrap();
+    let options = DiscoverOptions {
+        services: Vec::new(),
+        files: vec![InventoryFile {
+            kind: SourceKind::File,
+            path: uris.display().to_string(),
+        }],
+        referrers_api: false,
+        oci_referrers: true,
+        registry_url: Some(emulator.registry_url().to_owned()),
+        ..DiscoverOptions::default()
+    };
+    let inventory = discover(&client, &options).await;
+    let uses = &inventory
+        .image(&referrer)
+        .unwrap_or_else(|| panic!("the referrer is kept: {}", inventory.to_json_pretty()))
+        .uses;
+    assert!(
+        uses.iter()
+            .any(|u| u.kind == UsageKind::Referrer && u.via.as_deref() == Some(digest.as_str())),
+        "{uses:?}"
+    );
+    // Without the OCI path the fallback tag, which only the registry holds, is not seen.
+    let without = DiscoverOptions {
+        oci_referrers: false,
+        ..options
+    };
+    assert!(discover(&client, &without).await.image(&referrer).is_none());
 }

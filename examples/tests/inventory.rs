@@ -143,6 +143,8 @@ fn discover_then_report_against_the_emulator() {
         "--service",
         "lambda",
         "--no-referrers-api",
+        // Moto has no ListServiceDeployments.
+        "--no-service-deployments",
         "--uris",
     ])
     .arg(&uris)

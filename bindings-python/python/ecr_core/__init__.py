@@ -4,7 +4,7 @@ Python bindings of the ``ecr-core`` Rust library. Network operations are methods
 :class:`EcrClient` (blocking; releases the GIL while it waits) and :class:`AsyncEcrClient` (asyncio).
 Everything else is grouped like the core's capabilities: :mod:`ecr_core.auth`, :mod:`ecr_core.reference`,
 :mod:`ecr_core.tagging`, :mod:`ecr_core.verify`, :mod:`ecr_core.scan`, :mod:`ecr_core.lifecycle`,
-:mod:`ecr_core.settings`; :mod:`ecr_core.types` holds the shapes of the dicts they return.
+:mod:`ecr_core.settings`, :mod:`ecr_core.inventory`; :mod:`ecr_core.types` holds the shapes of the dicts they return.
 Every error is an :class:`EcrError` whose ``.code`` is the core's stable error code; each code has its
 own subclass (``RepositoryNotFoundError``, ``AccessDeniedError``, ``PolicyValidationError`` ...).
 
@@ -13,7 +13,7 @@ own subclass (``RepositoryNotFoundError``, ``AccessDeniedError``, ``PolicyValida
 True
 """
 
-from . import auth, lifecycle, reference, scan, settings, tagging, types, verify
+from . import auth, inventory, lifecycle, reference, scan, settings, tagging, types, verify
 from ._native import (
     ERROR_CODES,
     AsyncEcrClient,
@@ -77,6 +77,7 @@ __all__ = [
     "__version__",
     "parse_reference",
     "auth",
+    "inventory",
     "lifecycle",
     "reference",
     "scan",

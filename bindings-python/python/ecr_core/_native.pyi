@@ -30,6 +30,9 @@ from ecr_core.types import (
     VerifyReport,
 )
 
+# inventory of images in use
+from ecr_core.inventory import DiscoverOptions, InUsePreview, Inventory, InventoryFile, RegistryInUseReport
+
 # scan + lifecycle
 from ecr_core.types import (
     ExpireReport,
@@ -60,6 +63,7 @@ from ecr_core.types import (
     TagPlan,
     VerifyFinding,
 )
+from ecr_core.types import SignaturePolicy, SignatureReport, SignatureRequirement
 
 _Now = str | datetime | None
 _Checks = Mapping[CheckName, CheckLevel] | Mapping[str, str]
@@ -132,6 +136,7 @@ __all__ = [
     "LifecycleReport",
     "ScanDecision",
     "ScanPolicy",
+    "SignatureDecision",
     "evaluate_findings",
     "parse_findings",
     # registry protocol, individual verify checks, auth clock/refresh/disk cache, tag plan check
@@ -176,6 +181,11 @@ __all__ = [
     "partition_of_region",
     "severities",
     "severity_of_finding",
+    # inventory of images in use
+    "inventory_from_files",
+    "merge_inventories",
+    "preview_with_inventory",
+    "read_inventory",
 ]
 
 __version__: str
@@ -394,6 +404,20 @@ class EcrClient:
         referrer_types: Sequence[str] = ...,
     ) -> PushVerification:
         """Verifies a push as the ``verify_push`` program does; ``report`` is its JSON."""
+    def verify_signatures(
+        self,
+        image: str,
+        policy: SignaturePolicy | Mapping[str, Any] | str,
+        *,
+        digest: str | None = None,
+        keys: Mapping[str, str] = ...,
+        trusted_root: str | None = None,
+        registry_url: str | None = None,
+        registry_credentials: RegistryCredentials | None = None,
+        ecr_referrers: bool = True,
+        signing_status: bool = False,
+    ) -> SignatureDecision:
+        """Verifies the signatures and attestations of a pinned image against a policy (``verify_signatures``)."""
     def audit_repository(self, name: str) -> VerifyReport:
         """Audits one repository: the ``audit_repository`` program's report."""
     def registry_snapshot(self) -> dict[str, Any]:
@@ -514,6 +538,35 @@ class EcrClient:
         protected: Sequence[str] = ...,
     ) -> ExpireReport:
         """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
+    # inventory of images in use
+    def discover_inventory(self, options: DiscoverOptions | None = None) -> Inventory:
+        """Builds the inventory of images in use (a failed source makes it incomplete; bad options raise)."""
+    def lifecycle_preview_with_inventory(
+        self,
+        repository: str,
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+    ) -> InUsePreview:
+        """``lifecycle_preview`` with every digest in use protected: the document with ``inUse``."""
+    def expire_images_with_inventory(
+        self,
+        repository: str,
+        preview: LifecyclePreview | Mapping[str, Any],
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        dry_run: bool = True,
+        max_deletions: int = 100,
+        protected: Sequence[str] = ...,
+        allow_incomplete: bool = False,
+    ) -> ExpireReport:
+        """``expire_images`` refusing digests in use, and an incomplete inventory unless ``allow_incomplete``."""
+    def registry_in_use_report(
+        self, inventory: Inventory | Mapping[str, Any] | str, *, now: _Now = None, concurrency: int = 8
+    ) -> RegistryInUseReport:
+        """Every repository's lifecycle policy against the inventory."""
 
 @final
 class AsyncEcrClient:
@@ -589,6 +642,20 @@ class AsyncEcrClient:
         referrer_types: Sequence[str] = ...,
     ) -> Awaitable[PushVerification]:
         """Verifies a push as the ``verify_push`` program does; ``report`` is its JSON."""
+    def verify_signatures(
+        self,
+        image: str,
+        policy: SignaturePolicy | Mapping[str, Any] | str,
+        *,
+        digest: str | None = None,
+        keys: Mapping[str, str] = ...,
+        trusted_root: str | None = None,
+        registry_url: str | None = None,
+        registry_credentials: RegistryCredentials | None = None,
+        ecr_referrers: bool = True,
+        signing_status: bool = False,
+    ) -> Awaitable[SignatureDecision]:
+        """Verifies the signatures and attestations of a pinned image against a policy (``verify_signatures``)."""
     def audit_repository(self, name: str) -> Awaitable[VerifyReport]:
         """Audits one repository: the ``audit_repository`` program's report."""
     def registry_snapshot(self) -> Awaitable[dict[str, Any]]:
@@ -709,6 +776,35 @@ class AsyncEcrClient:
         protected: Sequence[str] = ...,
     ) -> Awaitable[ExpireReport]:
         """Deletes exactly what the preview expires (dry run by default; guards refuse before deleting)."""
+    # inventory of images in use
+    def discover_inventory(self, options: DiscoverOptions | None = None) -> Awaitable[Inventory]:
+        """Builds the inventory of images in use (a failed source makes it incomplete; bad options raise)."""
+    def lifecycle_preview_with_inventory(
+        self,
+        repository: str,
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
+        now: _Now = None,
+        protected: Sequence[str] = ...,
+    ) -> Awaitable[InUsePreview]:
+        """``lifecycle_preview`` with every digest in use protected: the document with ``inUse``."""
+    def expire_images_with_inventory(
+        self,
+        repository: str,
+        preview: LifecyclePreview | Mapping[str, Any],
+        inventory: Inventory | Mapping[str, Any] | str,
+        *,
+        dry_run: bool = True,
+        max_deletions: int = 100,
+        protected: Sequence[str] = ...,
+        allow_incomplete: bool = False,
+    ) -> Awaitable[ExpireReport]:
+        """``expire_images`` refusing digests in use, and an incomplete inventory unless ``allow_incomplete``."""
+    def registry_in_use_report(
+        self, inventory: Inventory | Mapping[str, Any] | str, *, now: _Now = None, concurrency: int = 8
+    ) -> Awaitable[RegistryInUseReport]:
+        """Every repository's lifecycle policy against the inventory."""
 
 # --- auth ---
 
@@ -1018,6 +1114,32 @@ class ScanPolicy:
     def to_dict(self) -> dict[str, Any]:
         """The policy as a dict, defaults filled in."""
     def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class SignatureDecision:
+    """The signature gate's decision and the ``verify_signatures`` program's renderings."""
+
+    @property
+    def passed(self) -> bool:
+        """Whether every requirement of the policy is met."""
+    @property
+    def digest(self) -> str:
+        """The pinned digest the decision is about."""
+    @property
+    def requirements(self) -> list[SignatureRequirement]:
+        """Every requirement on every manifest."""
+    @property
+    def evidence(self) -> list[dict[str, Any]]:
+        """Every signature and attestation checked, verified or rejected with its reason."""
+    def to_dict(self) -> SignatureReport:
+        """The ``verify_signatures`` JSON report."""
+    def to_sarif(self) -> dict[str, Any]:
+        """The SARIF 2.1.0 log."""
+    def to_markdown(self) -> str:
+        """The Markdown summary."""
+    def render(self, format: str) -> str:
+        """The report as ``verify_signatures --format FORMAT`` prints it (``json``, ``sarif``, ``markdown``/``md``)."""
+    def __bool__(self) -> bool: ...
 
 @final
 class ScanDecision:
@@ -1377,3 +1499,25 @@ def describe_build_context(context: Mapping[str, Any] | str, *, sha_length: int 
 
 def normalize_git_ref(git_ref: str) -> str:
     """A full git ref in canonical form (``refs/pull/12/merge`` → ``refs/pull/12/head``)."""
+
+# --- inventory of images in use ---
+
+def inventory_from_files(files: Sequence[InventoryFile]) -> Inventory:
+    """Reads snapshot files offline (a failed file is a failed source; tags stay unresolved)."""
+
+def read_inventory(inventory: Inventory | Mapping[str, Any] | str) -> Inventory:
+    """Checks a saved inventory (schema, ``complete`` against its sources, digests)."""
+
+def merge_inventories(inventories: Sequence[Inventory | Mapping[str, Any] | str]) -> Inventory:
+    """One inventory of several; incomplete when any is."""
+
+def preview_with_inventory(
+    policy: LifecyclePolicy | str | Mapping[str, Any],
+    images: _Images,
+    inventory: Inventory | Mapping[str, Any] | str,
+    *,
+    now: _Now = None,
+    protected: Sequence[str] = ...,
+    manifest_lists: Mapping[str, Sequence[str]] | None = None,
+) -> InUsePreview:
+    """Evaluates a policy offline with the inventory protecting what is in use (and what it needs)."""

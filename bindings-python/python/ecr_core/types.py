@@ -44,6 +44,13 @@ __all__ = [
     "TagPlan",
     "TagResolution",
     "VerifyFinding",
+    # signatures
+    "AttestationRule",
+    "SignaturePolicy",
+    "SignatureReason",
+    "SignatureReport",
+    "SignatureRequirement",
+    "SignerRule",
     # scan + lifecycle
     "ExpireFailure",
     "ExpireReport",
@@ -498,3 +505,77 @@ class BuildContextFacts(TypedDict):
     event: Literal["push", "pull_request", "schedule", "manual"]
     isDefaultBranch: bool
     shortSha: Optional[str]
+
+
+# --- signatures (verify_signatures) ---
+
+SignatureReason = Literal[
+    "missing", "subject-mismatch", "digest-mismatch", "bad-signature", "untrusted-key", "untrusted-certificate",
+    "expired", "identity-mismatch", "issuer-mismatch", "transparency-log", "no-signing-time",
+    "predicate-mismatch", "malformed", "unsupported"
+]
+"""Why a signature or attestation did not count, or why a requirement failed."""
+
+
+class SignerRule(TypedDict, total=False):
+    """Who may sign: ``{"type": "key", "key": NAME}``, ``{"type": "keyless", "identity" | "identityRegex",
+    "issuer"}`` or ``{"type": "notation", "identity": ARN-or-subject}``."""
+
+    type: Literal["key", "keyless", "notation"]
+    key: str
+    identity: str
+    identityRegex: str
+    issuer: str
+
+
+class _AttestationRuleRequired(TypedDict):
+    predicateType: str
+
+
+class AttestationRule(_AttestationRuleRequired, total=False):
+    """An attestation the image must carry, signed by an allowed signer; SLSA provenance fields must match."""
+
+    builderId: str
+    sourceRepository: str
+    sourceRef: str
+
+
+class SignaturePolicy(TypedDict, total=False):
+    """The signature gate's policy (``verify_signatures(policy=...)``); unknown keys are refused."""
+
+    signers: List[SignerRule]
+    attestations: List[AttestationRule]
+    scope: Literal["index", "eachPlatform", "both"]
+    onMissing: Literal["fail", "warn"]
+    onExpired: Literal["fail", "warn"]
+    onUnverifiable: Literal["fail", "warn"]
+
+
+class _SignatureRequirementRequired(TypedDict):
+    subject: str
+    requirement: str
+    status: Literal["passed", "warned", "failed"]
+    message: str
+
+
+class SignatureRequirement(_SignatureRequirementRequired, total=False):
+    """One requirement on one manifest (``SignatureDecision.requirements``)."""
+
+    platform: str
+    satisfiedBy: str
+    reason: SignatureReason
+
+
+class _SignatureReportRequired(TypedDict):
+    schema: Literal["ecr-core/signature-decision/v1"]
+    digest: str
+    passed: bool
+    requirements: List[SignatureRequirement]
+    evidence: List[Dict[str, Any]]
+    policy: SignaturePolicy
+
+
+class SignatureReport(_SignatureReportRequired, total=False):
+    """The ``verify_signatures`` JSON report (``SignatureDecision.to_dict()``)."""
+
+    signingStatus: List[Dict[str, Any]]

@@ -1,10 +1,12 @@
 """Push verification: tags against digests, platforms, the image config, the repository's configuration,
-the build record; and the registry protocol client it reads manifests and configs with."""
+the build record; signatures and attestations (``EcrClient.verify_signatures`` → :class:`SignatureDecision`);
+and the registry protocol client it reads manifests and configs with."""
 
 from ._native import (
     AsyncRegistryClient,
     ImageConfig,
     RegistryClient,
+    SignatureDecision,
     analyse_repository_policy,
     build_record,
     check_healthcheck,
@@ -32,6 +34,7 @@ __all__ = [
     "AsyncRegistryClient",
     "ImageConfig",
     "RegistryClient",
+    "SignatureDecision",
     "analyse_repository_policy",
     "build_record",
     "check_healthcheck",

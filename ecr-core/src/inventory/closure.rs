@@ -1,9 +1,10 @@
 //! Resolution and closure in ECR: tags resolve to digests (BatchGetImage), and everything a kept image
 //! needs is kept too: the children of an image index, and the referrers of every kept digest (ECR's
-//! ListImageReferrers, the OCI `sha256-<hex>` fallback tag, cosign's legacy `.sig` / `.att` / `.sbom` tags),
-//! repeated until nothing new appears.
+//! ListImageReferrers, the registry's OCI referrers API, the OCI `sha256-<hex>` fallback tag, cosign's legacy
+//! `.sig` / `.att` / `.sbom` tags), repeated until nothing new appears.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
 
 use aws_config::SdkConfig;
 use futures::StreamExt;
@@ -13,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::lifecycle::index_children;
 use crate::reference::ImageReference;
 use crate::types::ImageId;
-use crate::verify::ACCEPTED_MEDIA_TYPES;
+use crate::verify::{ACCEPTED_MEDIA_TYPES, RegistryAccess, RegistryClient};
 
 use super::model::{Builder, Source, SourceKind, Usage, UsageKind};
 
@@ -27,10 +28,14 @@ const MAX_ROUNDS: usize = 4;
 const FALLBACK_SUFFIXES: [&str; 4] = ["", ".sig", ".att", ".sbom"];
 
 /// How the closure finds referrers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClosureOptions {
     /// Ask ECR's ListImageReferrers for every kept digest (default `true`).
     pub referrers_api: bool,
+    /// Ask the registry's OCI referrers API for every kept digest (default `false`).
+    pub oci_referrers: bool,
+    /// The registry endpoint for the OCI referrers API, instead of each image's registry host.
+    pub registry_url: Option<String>,
     /// Look for the `sha256-<hex>` fallback tag and cosign's legacy tags (default `true`).
     pub fallback_tags: bool,
     /// Most repositories read at once, and most ListImageReferrers calls at once per repository.
@@ -41,6 +46,8 @@ impl Default for ClosureOptions {
     fn default() -> Self {
         ClosureOptions {
             referrers_api: true,
+            oci_referrers: false,
+            registry_url: None,
             fallback_tags: true,
             concurrency: 8,
         }
@@ -158,13 +165,20 @@ async fn read_repository(access: &EcrAccess, key: Key, group: Group, options: &C
         repository: host.clone(),
         ..Outcome::default()
     };
-    let reader = Reader {
-        client: &client,
-        account: &account,
-        repository: &repository,
-    };
     let tag_uses: Vec<(String, Usage)> = group.tags.values().flatten().cloned().collect();
-    match close(&reader, &host, &region, group, options, &mut outcome).await {
+    let closed = match registry_client(&client, &account, &region, options).await {
+        Ok(registry) => {
+            let reader = Reader {
+                client: &client,
+                registry: registry.as_ref(),
+                account: &account,
+                repository: &repository,
+            };
+            close(&reader, &host, &region, group, options, &mut outcome).await
+        }
+        Err(e) => Err(e),
+    };
+    match closed {
         Ok(()) => {}
         // Nothing to protect in a repository that does not exist: its references are unresolved, not unread.
         Err(Error::RepositoryNotFound { .. }) => {
@@ -180,8 +194,28 @@ async fn read_repository(access: &EcrAccess, key: Key, group: Group, options: &C
     outcome
 }
 
+/// A registry-protocol client for the OCI referrers API of `account`'s registry in `region` (or of
+/// `options.registry_url`), with the credentials ECR hands out; none unless `options.oci_referrers`.
+async fn registry_client(
+    client: &EcrClient,
+    account: &str,
+    region: &str,
+    options: &ClosureOptions,
+) -> Result<Option<RegistryClient>> {
+    if !options.oci_referrers {
+        return Ok(None);
+    }
+    let host = crate::reference::RegistryHost::private(account, region)?.to_string();
+    let access = RegistryAccess {
+        url: options.registry_url.clone(),
+        auth: client.registry_auth().await?,
+    };
+    RegistryClient::new(&host, &access).map(Some)
+}
+
 struct Reader<'a> {
     client: &'a EcrClient,
+    registry: Option<&'a RegistryClient>,
     account: &'a str,
     repository: &'a str,
 }
@@ -249,6 +283,32 @@ impl Reader<'_> {
             .await?;
         Ok((digest, referrers.into_iter().map(|r| r.digest).collect()))
     }
+
+    /// The digests of every referrer the registry's OCI referrers API (or its tag fallback) lists for `digest`.
+    async fn oci_referrers(&self, registry: &RegistryClient, digest: String) -> Result<(String, Vec<String>)> {
+        let referrers = registry.referrers(self.repository, &digest).await?;
+        Ok((digest, referrers))
+    }
+}
+
+/// Runs referrer lookups, at most `concurrency` at once: each referrer with the subject that needs it.
+async fn referrers_of<F>(
+    lookups: impl Iterator<Item = F>,
+    concurrency: usize,
+) -> Result<Vec<(String, UsageKind, String)>>
+where
+    F: Future<Output = Result<(String, Vec<String>)>>,
+{
+    let lists: Vec<Result<(String, Vec<String>)>> = futures::stream::iter(lookups)
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    let mut out = Vec::new();
+    for list in lists {
+        let (subject, referrers) = list?;
+        out.extend(referrers.into_iter().map(|r| (r, UsageKind::Referrer, subject.clone())));
+    }
+    Ok(out)
 }
 
 fn closure_usage(kind: UsageKind, host: &str, region: &str, account: &str, via: &str) -> Usage {
@@ -314,15 +374,13 @@ async fn close(
             );
         }
         if options.referrers_api {
-            let lists: Vec<Result<(String, Vec<String>)>> = futures::stream::iter(frontier.clone())
-                .map(|d| reader.referrers(d))
-                .buffer_unordered(options.concurrency.max(1))
-                .collect()
-                .await;
-            for list in lists {
-                let (subject, referrers) = list?;
-                next.extend(referrers.into_iter().map(|r| (r, UsageKind::Referrer, subject.clone())));
-            }
+            // Owned items: a closure over `&String` makes the future not provably `Send`.
+            let lookups = frontier.clone().into_iter().map(|d| reader.referrers(d));
+            next.extend(referrers_of(lookups, options.concurrency).await?);
+        }
+        if let Some(registry) = reader.registry {
+            let lookups = frontier.clone().into_iter().map(|d| reader.oci_referrers(registry, d));
+            next.extend(referrers_of(lookups, options.concurrency).await?);
         }
         if options.fallback_tags {
             let mut subject_of_tag = BTreeMap::new();

@@ -19,7 +19,7 @@ use super::sighting::{Next, Sighting, record};
 
 /// Which files to read, and as what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InventoryFile {
     /// [`SourceKind::Kubernetes`] (a `kubectl get ... -o json` snapshot) or [`SourceKind::File`] (a JSON array
     /// of image URIs).
@@ -28,9 +28,10 @@ pub struct InventoryFile {
     pub path: String,
 }
 
-/// What [`EcrClient::discover_inventory`] reads.
+/// What [`EcrClient::discover_inventory`] reads. Read from JSON (camelCase), missing fields keep their default
+/// and unknown ones are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct DiscoverOptions {
     /// One IAM role ARN to assume per account; empty reads the client's own account only.
     pub role_arns: Vec<String>,
@@ -42,12 +43,22 @@ pub struct DiscoverOptions {
     pub task_definition_revisions: usize,
     /// Read recently stopped ECS tasks too (default `true`).
     pub stopped_tasks: bool,
+    /// Read the service revisions of every deployment ECS lists for a service, so a rollback target keeps
+    /// its pinned digest (ListServiceDeployments, DescribeServiceDeployments; default `true`).
+    pub service_deployments: bool,
     /// Snapshot files to read besides the services.
     pub files: Vec<InventoryFile>,
     /// Most service reads at once (default 8); also bounds the ECR closure.
     pub concurrency: usize,
     /// Ask ECR's ListImageReferrers for the referrers of every kept digest (default `true`).
     pub referrers_api: bool,
+    /// Also ask the registry's OCI referrers API (`GET /v2/<name>/referrers/<digest>`, or the `sha256-<hex>`
+    /// index where the registry answers 404) for the referrers of every kept digest, with the credentials ECR
+    /// hands out (default `false`).
+    pub oci_referrers: bool,
+    /// The registry endpoint of the OCI referrers API (`http(s)://host[:port]`) instead of each image's
+    /// registry host (e.g. a local registry).
+    pub registry_url: Option<String>,
     /// Look for the `sha256-<hex>` fallback tag and cosign's legacy tags (default `true`).
     pub fallback_tags: bool,
     /// Total attempts per request under the SDK's adaptive retry (default 5).
@@ -59,22 +70,48 @@ impl Default for DiscoverOptions {
         DiscoverOptions {
             role_arns: Vec::new(),
             regions: Vec::new(),
-            services: vec![
-                SourceKind::Ecs,
-                SourceKind::Lambda,
-                SourceKind::Batch,
-                SourceKind::AppRunner,
-            ],
+            services: SERVICES.to_vec(),
             task_definition_revisions: 5,
             stopped_tasks: true,
+            service_deployments: true,
             files: Vec::new(),
             concurrency: 8,
             referrers_api: true,
+            oci_referrers: false,
+            registry_url: None,
             fallback_tags: true,
             max_attempts: 5,
         }
     }
 }
+
+impl DiscoverOptions {
+    /// Refuses a service that is not one (a file kind, ECR itself), naming its index.
+    fn check(&self) -> Result<()> {
+        if let Some(url) = &self.registry_url {
+            crate::verify::registry::parse_registry_url(url)
+                .map_err(|e| Error::invalid("registryUrl", e.to_string()))?;
+        }
+        match self.services.iter().position(|kind| !SERVICES.contains(kind)) {
+            Some(i) => Err(Error::invalid(
+                format!("services[{i}]"),
+                format!(
+                    "{:?} is not a service (ecs, lambda, batch or appRunner)",
+                    self.services[i]
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The services [`EcrClient::discover_inventory`] reads.
+const SERVICES: [SourceKind; 4] = [
+    SourceKind::Ecs,
+    SourceKind::Lambda,
+    SourceKind::Batch,
+    SourceKind::AppRunner,
+];
 
 /// One service of one account in one region.
 struct Job {
@@ -90,14 +127,20 @@ fn read_file(file: &InventoryFile) -> (Source, Vec<Sighting>) {
     let parsed = std::fs::read_to_string(&file.path)
         .map_err(|e| Error::io(&file.path, e))
         .and_then(|text| parse_file(file.kind, &text, &file.path));
+    let sightings = parsed_source(&mut source, parsed);
+    (source, sightings)
+}
+
+/// The sightings of a source, counted in it, or none and the source failed.
+fn parsed_source(source: &mut Source, parsed: Result<Vec<Sighting>>) -> Vec<Sighting> {
     match parsed {
         Ok(sightings) => {
             source.references = sightings.len();
-            (source, sightings)
+            sightings
         }
         Err(e) => {
             source.fail(&e);
-            (source, Vec::new())
+            Vec::new()
         }
     }
 }
@@ -133,18 +176,25 @@ fn record_all(
 /// resolved offline, so they are listed as unresolved and a failed ECR source makes the inventory incomplete
 /// when there are any; [`EcrClient::discover_inventory`] resolves them.
 pub fn inventory_from_texts(files: &[(SourceKind, &str, &str)]) -> Inventory {
+    offline(files.iter().map(|(kind, path, text)| {
+        let mut source = Source::new(*kind, None, None, *path);
+        let sightings = parsed_source(&mut source, parse_file(*kind, text, path));
+        (source, sightings)
+    }))
+}
+
+/// [`inventory_from_texts`] of files read from disk; a file that cannot be read is a failed source.
+pub fn inventory_from_files(files: &[InventoryFile]) -> Inventory {
+    offline(files.iter().map(read_file))
+}
+
+/// The inventory of sources read offline: references by tag are unresolved, and make it incomplete.
+fn offline(read: impl Iterator<Item = (Source, Vec<Sighting>)>) -> Inventory {
     let mut builder = Builder::default();
     let mut pending = Vec::new();
-    for (kind, path, text) in files {
-        let mut source = Source::new(*kind, None, None, *path);
-        match parse_file(*kind, text, path) {
-            Ok(sightings) => {
-                source.references = sightings.len();
-                pending.extend(record_all(&mut builder, sightings));
-            }
-            Err(e) => source.fail(&e),
-        }
+    for (source, sightings) in read {
         builder.source(source);
+        pending.extend(record_all(&mut builder, sightings));
     }
     if !pending.is_empty() {
         let mut source = Source::new(SourceKind::Ecr, None, None, "tag resolution");
@@ -173,6 +223,7 @@ async fn read_job(job: &Job, options: &DiscoverOptions, endpoint: Option<&str>) 
             let ecs = EcsOptions {
                 task_definition_revisions: options.task_definition_revisions,
                 stopped_tasks: options.stopped_tasks,
+                service_deployments: options.service_deployments,
                 concurrency: options.concurrency,
             };
             super::ecs::read(&aws_sdk_ecs::Client::from_conf(conf.build()), ecs, &mut out).await
@@ -256,6 +307,7 @@ impl EcrClient {
     /// cannot be read is listed with its error and makes the inventory incomplete; this call itself fails only
     /// on bad options.
     pub async fn discover_inventory(&self, options: &DiscoverOptions) -> Result<Inventory> {
+        options.check()?;
         let base = self.sdk_config();
         let attempts = options.max_attempts.max(1);
         let regions: Vec<String> = if options.regions.is_empty() {
@@ -302,8 +354,9 @@ impl EcrClient {
             }
         }
         let endpoint = self.endpoint_url();
-        let results: Vec<(Source, Vec<Sighting>)> = futures::stream::iter(&jobs)
-            .map(|job| read_job(job, options, endpoint))
+        // Owned jobs: a closure over `&Job` makes the future not provably `Send`.
+        let results: Vec<(Source, Vec<Sighting>)> = futures::stream::iter(jobs)
+            .map(|job| async move { read_job(&job, options, endpoint).await })
             .buffer_unordered(options.concurrency.max(1))
             .collect()
             .await;
@@ -318,6 +371,8 @@ impl EcrClient {
         };
         let closure = ClosureOptions {
             referrers_api: options.referrers_api,
+            oci_referrers: options.oci_referrers,
+            registry_url: options.registry_url.clone(),
             fallback_tags: options.fallback_tags,
             concurrency: options.concurrency,
         };

@@ -1,11 +1,15 @@
-//! Amazon ECS: every service's deployments (task definitions) and the digests ECS pinned in its current
-//! service revisions (DescribeServiceRevisions), task sets, running and recently stopped tasks
-//! (`containers[].imageDigest`), and the newest revisions of every active task definition family.
+//! Amazon ECS: every service's deployments (task definitions) and the digests ECS pinned in its service
+//! revisions (DescribeServiceRevisions): the current ones, and those of every deployment ECS still lists
+//! (ListServiceDeployments, DescribeServiceDeployments: each deployment's source revisions are what a rollback
+//! returns to), task sets, running and recently stopped tasks (`containers[].imageDigest`), and the newest
+//! revisions of every active task definition family.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ecs::Client;
-use aws_sdk_ecs::types::{DesiredStatus, SortOrder, TaskDefinitionFamilyStatus, TaskDefinitionStatus};
+use aws_sdk_ecs::types::{
+    DeploymentControllerType, DesiredStatus, SortOrder, TaskDefinitionFamilyStatus, TaskDefinitionStatus,
+};
 use futures::StreamExt;
 
 use crate::error::{Error, Result};
@@ -17,6 +21,8 @@ use super::sighting::Sighting;
 const SERVICES_PER_CALL: usize = 10;
 /// Most service revisions one DescribeServiceRevisions call takes.
 const REVISIONS_PER_CALL: usize = 20;
+/// Most service deployments one DescribeServiceDeployments call takes.
+const DEPLOYMENTS_PER_CALL: usize = 20;
 /// Most tasks one DescribeTasks call takes.
 const TASKS_PER_CALL: usize = 100;
 
@@ -53,6 +59,8 @@ pub(crate) fn usage_of(
 pub(crate) struct EcsOptions {
     pub task_definition_revisions: usize,
     pub stopped_tasks: bool,
+    /// Read the revisions of every deployment ECS lists for a service (rollback targets).
+    pub service_deployments: bool,
     /// Most DescribeTaskDefinition / ListTaskDefinitions calls at once.
     pub concurrency: usize,
 }
@@ -64,7 +72,9 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
     let clusters = all_items!(client.list_clusters())?;
     for cluster in &clusters {
         let services = all_items!(client.list_services().cluster(cluster))?;
-        let mut revisions = Vec::new();
+        let mut revisions = BTreeSet::new();
+        // Services whose deployments ECS records (the rolling-update controller, the default).
+        let mut deploying = Vec::new();
         for chunk in services.chunks(SERVICES_PER_CALL) {
             let described = client
                 .describe_services()
@@ -102,8 +112,24 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
                         .iter()
                         .filter_map(|r| r.arn().map(str::to_owned)),
                 );
+                let controller = service.deployment_controller().map(|c| c.r#type());
+                if options.service_deployments
+                    && matches!(controller, None | Some(DeploymentControllerType::Ecs))
+                    && !arn.is_empty()
+                {
+                    deploying.push(arn.to_owned());
+                }
             }
         }
+        let listed: Vec<Result<Vec<String>>> = futures::stream::iter(deploying)
+            .map(|service| async move { deployment_revisions(client, cluster, &service).await })
+            .buffer_unordered(options.concurrency.max(1))
+            .collect()
+            .await;
+        for arns in listed {
+            revisions.extend(arns?);
+        }
+        let revisions: Vec<String> = revisions.into_iter().collect();
         for chunk in revisions.chunks(REVISIONS_PER_CALL) {
             let described = client
                 .describe_service_revisions()
@@ -175,8 +201,9 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
                 .list_task_definition_families()
                 .status(TaskDefinitionFamilyStatus::Active)
         )?;
-        let newest: Vec<Result<Vec<String>>> = futures::stream::iter(&families)
-            .map(|family| newest_revisions(client, family, options.task_definition_revisions))
+        // Owned items: a closure over `&String` makes the future not provably `Send`.
+        let newest: Vec<Result<Vec<String>>> = futures::stream::iter(families)
+            .map(|family| async move { newest_revisions(client, &family, options.task_definition_revisions).await })
             .buffer_unordered(options.concurrency.max(1))
             .collect()
             .await;
@@ -218,6 +245,50 @@ pub(crate) async fn read(client: &Client, options: EcsOptions, out: &mut Vec<Sig
         }
     }
     Ok(())
+}
+
+/// The service revisions of every deployment ECS lists for `service` (those of its last 90 days): each
+/// deployment's source revisions, what a rollback returns to, and its target.
+async fn deployment_revisions(client: &Client, cluster: &str, service: &str) -> Result<Vec<String>> {
+    let mut deployments = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_service_deployments()
+            .cluster(cluster)
+            .service(service)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        deployments.extend(
+            page.service_deployments()
+                .iter()
+                .filter_map(|d| d.service_deployment_arn().map(str::to_owned)),
+        );
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let mut revisions = Vec::new();
+    for chunk in deployments.chunks(DEPLOYMENTS_PER_CALL) {
+        let described = client
+            .describe_service_deployments()
+            .set_service_deployment_arns(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(Error::from_sdk)?;
+        for d in described.service_deployments() {
+            revisions.extend(
+                d.source_service_revisions()
+                    .iter()
+                    .chain(d.target_service_revision())
+                    .filter_map(|r| r.arn().map(str::to_owned)),
+            );
+        }
+    }
+    Ok(revisions)
 }
 
 /// The ARNs of the newest `n` active revisions of `family`, by revision number (ListTaskDefinitions matches a

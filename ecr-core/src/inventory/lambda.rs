@@ -45,8 +45,9 @@ pub(crate) async fn read(client: &Client, concurrency: usize, out: &mut Vec<Sigh
         .filter(|f| f.package_type() == Some(&PackageType::Image))
         .filter_map(|f| f.function_name().map(str::to_owned))
         .collect();
-    let read: Vec<Result<Vec<Sighting>>> = futures::stream::iter(&names)
-        .map(|name| function(client, name))
+    // Owned items: a closure over `&String` makes the future not provably `Send`.
+    let read: Vec<Result<Vec<Sighting>>> = futures::stream::iter(names)
+        .map(|name| async move { function(client, &name).await })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;

@@ -6,11 +6,13 @@ use std::collections::BTreeMap;
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::client::EcrClient;
 use crate::error::{Error, Result};
 use crate::lifecycle::{
-    EvaluationContext, ExpireOptions, ExpireReport, LifecyclePolicy, Preview, PreviewAction, SkipReason,
+    EvaluationContext, ExpireOptions, ExpireReport, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport,
+    Preview, PreviewAction, SkipReason, Warning,
 };
 use crate::time::Timestamp;
 use crate::types::ImageDetail;
@@ -98,6 +100,30 @@ impl Inventory {
             .collect()
     }
 
+    /// Evaluates `policy` over one repository's `images` with what is in use protected, and within the
+    /// repository what it needs ([`Inventory::protect_repository`]): the preview, and per rule the in-use
+    /// images it would have acted on ([`Inventory::in_use_by_rule`]).
+    pub fn evaluate<'a>(
+        &self,
+        policy: &LifecyclePolicy,
+        images: &'a [ImageDetail],
+        context: EvaluationContext,
+    ) -> (Preview<'a>, Vec<RuleInUse>) {
+        let (context, needed) = self.protect_repository(context, images);
+        let preview = policy.evaluate(images, &context);
+        let in_use = self.in_use_by_rule(&preview, &needed);
+        (preview, in_use)
+    }
+
+    /// The `lifecycle_preview --inventory` document: the preview's ([`Preview::to_document`]) with `inUse`
+    /// (`in_use`, from [`Inventory::in_use_by_rule`]) and `inventoryComplete`.
+    pub fn preview_document(&self, preview: &Preview<'_>, warnings: &[Warning], in_use: &[RuleInUse]) -> Value {
+        let mut document = preview.to_document(warnings);
+        document["inUse"] = serde_json::to_value(in_use).unwrap_or_default();
+        document["inventoryComplete"] = self.complete.into();
+        document
+    }
+
     /// Refuses ([`Error::Refused`]) an incomplete inventory unless `allow_incomplete`.
     pub fn require_complete(&self, allow_incomplete: bool) -> Result<()> {
         if self.complete || allow_incomplete {
@@ -140,6 +166,23 @@ impl EcrClient {
         let mut guarded = options.clone();
         guarded.protected.extend(inventory.in_use_digests());
         self.expire_images(repository, preview, &guarded).await
+    }
+}
+
+impl EcrClient {
+    /// [`EcrClient::lifecycle_preview`] with every digest of `inventory` protected besides
+    /// `options.protected`; and per rule, the in-use images the policy would have acted on.
+    pub async fn lifecycle_preview_with_inventory(
+        &self,
+        repository: &str,
+        options: &LifecyclePreviewOptions,
+        inventory: &Inventory,
+    ) -> Result<(LifecyclePreviewReport, Vec<RuleInUse>)> {
+        let mut options = options.clone();
+        options.protected.extend(inventory.in_use_digests());
+        let report = self.lifecycle_preview(repository, &options).await?;
+        let in_use = inventory.in_use_by_rule(&report.preview, &Needed::new());
+        Ok((report, in_use))
     }
 }
 
@@ -191,9 +234,7 @@ pub fn repository_in_use(
 ) -> RepositoryInUse {
     let mut context = EvaluationContext::new(now);
     context.manifest_list_children = manifest_list_children;
-    let (context, needed) = inventory.protect_repository(context, images);
-    let preview = policy.evaluate(images, &context);
-    let rules = inventory.in_use_by_rule(&preview, &needed);
+    let (preview, rules) = inventory.evaluate(policy, images, context);
     RepositoryInUse {
         repository: repository.to_owned(),
         has_policy: true,

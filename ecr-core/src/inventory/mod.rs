@@ -68,7 +68,7 @@ mod sighting;
 #[cfg(test)]
 mod tests;
 
-pub use discover::{DiscoverOptions, InventoryFile, inventory_from_texts};
+pub use discover::{DiscoverOptions, InventoryFile, inventory_from_files, inventory_from_texts};
 pub use lifecycle::{InUseImageHit, RegistryInUseReport, RepositoryInUse, RuleInUse, repository_in_use};
 pub use model::{
     InUseImage, Inventory, SCHEMA, Source, SourceError, SourceKind, UnresolvedReference, Usage, UsageKind,

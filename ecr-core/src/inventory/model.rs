@@ -225,7 +225,15 @@ impl Default for Inventory {
 impl Inventory {
     /// Reads a document, checking its `schema` and that `complete` agrees with its sources.
     pub fn from_json(text: &str) -> Result<Inventory> {
-        let de = &mut serde_json::Deserializer::from_str(text);
+        Self::checked(&mut serde_json::Deserializer::from_str(text))
+    }
+
+    /// [`Inventory::from_json`] of a document already parsed (e.g. handed over by a binding).
+    pub fn from_value(value: serde_json::Value) -> Result<Inventory> {
+        Self::checked(value)
+    }
+
+    fn checked<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Inventory> {
         let inventory: Inventory = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             Error::invalid("inventory", format!("at {path}: {}", e.inner()))

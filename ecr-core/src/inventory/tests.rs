@@ -355,7 +355,6 @@ mod live {
         use aws_sdk_ecs::Client;
         use aws_sdk_ecs::types::DesiredStatus;
         let td = |f: &str, r: u32| arn("task-definition", &format!("{f}:{r}"));
-        let revision = arn("service-revision", "prod/api/4980306466373577095");
         let describe_td = |arn_: String, image_: String| {
             let wanted = arn_.clone();
             mock!(Client::describe_task_definition)
@@ -389,13 +388,50 @@ mod live {
                         "status": "ACTIVE", "taskDefinition": td("api", 7), "createdAt": 1764450000.0}]
                 }], "failures": []}))
             }),
-            mock!(Client::describe_service_revisions).then_http_response(move || {
-                ok(json!({"serviceRevisions": [{
-                    "serviceRevisionArn": revision, "serviceArn": arn("service", "prod/api"),
-                    "clusterArn": arn("cluster", "prod"), "taskDefinition": td("api", 8),
-                    "containerImages": [{"containerName": "app", "imageDigest": digest('1'), "image": image("api", "latest")}],
-                    "createdAt": 1764500000.0
-                }], "failures": []}))
+            // Two pages of deployments, each described with its source (what a rollback returns to) and target
+            // revision, shaped like the ListServiceDeployments / DescribeServiceDeployments examples of the ECS
+            // API reference. Moto has neither.
+            mock!(Client::list_service_deployments).then_compute_response(move |input| {
+                let brief = |id: &str, target: &str| json!({
+                    "serviceDeploymentArn": arn("service-deployment", &format!("prod/api/{id}")),
+                    "serviceArn": arn("service", "prod/api"), "clusterArn": arn("cluster", "prod"),
+                    "startedAt": 1764500000.0, "createdAt": 1764500000.0, "finishedAt": 1764500300.0,
+                    "targetServiceRevisionArn": arn("service-revision", &format!("prod/api/{target}")),
+                    "status": "SUCCESSFUL"});
+                MockResponse::Http(ok(match input.next_token() {
+                    None => json!({"serviceDeployments": [brief("NCWGC2ZR-taawPAYrIaU5", "4980306466373577095")],
+                                   "nextToken": "page-2"}),
+                    Some(_) => json!({"serviceDeployments": [brief("5O7Ea5tBkAlR6zy6vahd3", "4980306466373570000")]}),
+                }))
+            }),
+            mock!(Client::describe_service_deployments).then_compute_response(move |input| {
+                let summary = |id: &str| json!({"arn": arn("service-revision", &format!("prod/api/{id}")),
+                    "requestedTaskCount": 0, "runningTaskCount": 0, "pendingTaskCount": 0});
+                let deployments: Vec<Value> = input.service_deployment_arns().iter().map(|d| {
+                    let (source, target) = if d.ends_with("NCWGC2ZR-taawPAYrIaU5") {
+                        ("4980306466373570000", "4980306466373577095")
+                    } else {
+                        ("4980306466373560000", "4980306466373570000")
+                    };
+                    json!({"serviceDeploymentArn": d, "serviceArn": arn("service", "prod/api"),
+                        "clusterArn": arn("cluster", "prod"), "updatedAt": 1764500300.0, "status": "SUCCESSFUL",
+                        "sourceServiceRevisions": [summary(source)], "targetServiceRevision": summary(target)})
+                }).collect();
+                MockResponse::Http(ok(json!({"serviceDeployments": deployments, "failures": []})))
+            }),
+            mock!(Client::describe_service_revisions).then_compute_response(move |input| {
+                let revisions: Vec<Value> = input.service_revision_arns().iter().map(|r| {
+                    let (d, tag, at) = match r.rsplit('/').next() {
+                        Some("4980306466373577095") => ('1', "latest", 1764500000.0),
+                        Some("4980306466373570000") => ('4', "previous", 1764300000.0),
+                        _ => ('5', "older", 1764200000.0),
+                    };
+                    json!({"serviceRevisionArn": r, "serviceArn": arn("service", "prod/api"),
+                        "clusterArn": arn("cluster", "prod"), "taskDefinition": td("api", 8),
+                        "containerImages": [{"containerName": "app", "imageDigest": digest(d), "image": image("api", tag)}],
+                        "createdAt": at})
+                }).collect();
+                MockResponse::Http(ok(json!({"serviceRevisions": revisions, "failures": []})))
             }),
             mock!(Client::list_tasks)
                 .match_requests(|r| r.desired_status() == Some(&DesiredStatus::Running))
@@ -434,6 +470,7 @@ mod live {
         let options = super::super::ecs::EcsOptions {
             task_definition_revisions: 2,
             stopped_tasks: true,
+            service_deployments: true,
             concurrency: 3,
         };
         super::super::ecs::read(&client, options, &mut out).await.unwrap();
@@ -443,9 +480,17 @@ mod live {
                 .map(|s| (s.reference.clone(), s.digest.clone()))
                 .collect()
         };
+        // The current revision's pinned digest, and those of the revisions earlier deployments replaced (each
+        // revision described once, though two deployments name it).
+        let mut pinned = seen(UsageKind::EcsServiceRevision);
+        pinned.sort();
         assert_eq!(
-            seen(UsageKind::EcsServiceRevision),
-            [(image("api", "latest"), Some(digest('1')))]
+            pinned,
+            [
+                (image("api", "latest"), Some(digest('1'))),
+                (image("api", "older"), Some(digest('5'))),
+                (image("api", "previous"), Some(digest('4'))),
+            ]
         );
         let tasks = seen(UsageKind::EcsTask);
         assert!(
@@ -463,7 +508,7 @@ mod live {
         assert!(!rollback.contains(&image("api", "6")), "only the newest 2 of api");
         let revision = out
             .iter()
-            .find(|s| s.usage.kind == UsageKind::EcsServiceRevision)
+            .find(|s| s.usage.kind == UsageKind::EcsServiceRevision && s.digest == Some(digest('1')))
             .unwrap();
         assert_eq!(revision.usage.account.as_deref(), Some(ACCOUNT));
         assert_eq!(revision.usage.since, crate::time::from_epoch_seconds(1764500000.0));
@@ -713,5 +758,26 @@ mod live {
         assert_eq!(failed.kind, SourceKind::Ecr);
         assert_eq!(failed.error.as_ref().unwrap().code, "AccessDenied");
         assert!(inventory.require_complete(false).is_err());
+    }
+
+    /// The bindings run discovery on a multi-threaded runtime: its future must be `Send`. Options that name
+    /// something other than a service are refused by index before anything is read.
+    #[tokio::test]
+    async fn discovery_is_send_and_refuses_what_is_not_a_service() {
+        fn send<T: Send>(t: T) -> T {
+            t
+        }
+        let client = ecr(Vec::new());
+        let options = DiscoverOptions {
+            services: vec![SourceKind::Ecs, SourceKind::Kubernetes],
+            ..DiscoverOptions::default()
+        };
+        let err = send(client.discover_inventory(&options)).await.unwrap_err();
+        assert_eq!(err.code(), "InvalidArgument");
+        assert!(err.to_string().contains("services[1]"), "{err}");
+        let typo =
+            crate::types::from_json::<DiscoverOptions>(json!({"files": [{"kind": "file", "pth": "a"}]}), "options")
+                .unwrap_err();
+        assert!(typo.to_string().contains("options.files[0]"), "{typo}");
     }
 }

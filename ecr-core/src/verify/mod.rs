@@ -47,7 +47,7 @@ mod policy;
 mod push;
 mod record;
 mod referrers;
-mod registry;
+pub(crate) mod registry;
 mod replication;
 mod report;
 pub mod signatures;

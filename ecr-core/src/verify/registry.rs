@@ -189,19 +189,6 @@ impl RegistryClient {
         }
     }
 
-    /// The referrers of `digest`: the registry's referrers API (`GET /v2/<name>/referrers/<digest>`) and,
-    /// where it answers 404, the `sha256-<hex>` index tag: the referrer manifests' digests.
-    pub async fn referrers(&self, repository: &str, digest: &str) -> Result<Vec<String>> {
-        let r = self.reference(repository, digest);
-        self.authenticate(&r).await?;
-        let index = self
-            .client
-            .pull_referrers(&r, None)
-            .await
-            .map_err(|e| registry_error(&format!("listing referrers of {repository}@{digest}"), e))?;
-        Ok(index.manifests.into_iter().map(|m| m.digest).collect())
-    }
-
     /// Fetches a blob by digest; `oci-client` checks the bytes against the digest.
     pub async fn fetch_blob(&self, repository: &str, digest: &str) -> Result<Vec<u8>> {
         let r = self.reference(repository, digest);
@@ -212,6 +199,20 @@ impl RegistryClient {
             .await
             .map_err(|e| registry_error(&format!("fetching blob {repository}@{digest}"), e))?;
         Ok(out)
+    }
+
+    /// The digests of the referrers of `digest` (signatures, SBOMs, attestations): the registry's OCI referrers
+    /// API (`GET /v2/<name>/referrers/<digest>`) or, where it answers 404 (the registry does not implement it),
+    /// the index under the `sha256-<hex>` fallback tag; none when neither exists.
+    pub async fn referrers(&self, repository: &str, digest: &str) -> Result<Vec<String>> {
+        let r = self.reference(repository, digest);
+        self.authenticate(&r).await?;
+        let index = self
+            .client
+            .pull_referrers(&r, None)
+            .await
+            .map_err(|e| registry_error(&format!("listing the referrers of {repository}@{digest}"), e))?;
+        Ok(index.manifests.into_iter().map(|m| m.digest).collect())
     }
 
     /// Fetches and parses an image config blob.
@@ -297,5 +298,114 @@ mod tests {
         assert!(basic_auth_from_token("!!").is_err());
         let no_colon = base64::engine::general_purpose::STANDARD.encode("AWS");
         assert!(basic_auth_from_token(&no_colon).is_err());
+    }
+
+    /// A loopback HTTP server answering each request by its path with `answer` (status, content type, body);
+    /// returns its URL and the paths it was asked for.
+    async fn fake_registry(
+        answer: fn(&str) -> (u16, &'static str, String),
+    ) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let path = head.split(' ').nth(1).unwrap_or_default().to_owned();
+                log.lock().unwrap().push(path.clone());
+                let (status, media_type, body) = answer(&path);
+                let reply = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: {media_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(reply.as_bytes()).await;
+            }
+        });
+        (url, seen)
+    }
+
+    const INDEX: &str = "application/vnd.oci.image.index.v1+json";
+    const SUBJECT: &str = "sha256:5b0bcabd1ed22e9fb1310cf6c2dec7cdef19f0ad69efa1f392e94a4333501270";
+
+    fn client_for(url: String) -> RegistryClient {
+        let access = RegistryAccess {
+            url: Some(url),
+            auth: RegistryAuth::Anonymous,
+        };
+        RegistryClient::new("123456789012.dkr.ecr.eu-west-1.amazonaws.com", &access).unwrap()
+    }
+
+    /// The referrers API answering as in the OCI distribution spec's example ("Listing Referrers",
+    /// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers): an image index
+    /// of an SBOM and a signature.
+    #[tokio::test]
+    async fn referrers_come_from_the_oci_referrers_api() {
+        let (url, seen) = fake_registry(|path| {
+            if path.starts_with("/v2/shop/api/referrers/sha256:") {
+                let manifests = serde_json::json!([
+                    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1234,
+                     "digest": format!("sha256:{}", "a1".repeat(32)), "artifactType": "application/vnd.example.sbom.v1",
+                     "annotations": {"org.opencontainers.image.created": "2022-01-01T14:42:55Z",
+                                     "org.example.sbom.format": "json"}},
+                    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1234,
+                     "digest": format!("sha256:{}", "a2".repeat(32)),
+                     "artifactType": "application/vnd.example.signature.v1",
+                     "annotations": {"org.opencontainers.image.created": "2022-01-01T07:21:33Z",
+                                     "org.example.signature.fingerprint": "abcd"}}
+                ]);
+                let body = serde_json::json!({"schemaVersion": 2, "mediaType": INDEX, "manifests": manifests});
+                (200, INDEX, body.to_string())
+            } else {
+                (200, "application/json", "{}".to_owned())
+            }
+        })
+        .await;
+        let referrers = client_for(url).referrers("shop/api", SUBJECT).await.unwrap();
+        assert_eq!(
+            referrers,
+            [
+                format!("sha256:{}", "a1".repeat(32)),
+                format!("sha256:{}", "a2".repeat(32))
+            ]
+        );
+        assert!(
+            seen.lock()
+                .unwrap()
+                .contains(&format!("/v2/shop/api/referrers/{SUBJECT}")),
+            "{seen:?}"
+        );
+    }
+
+    /// A registry without the referrers API answers 404: the index under the `sha256-<hex>` tag is read
+    /// instead.
+    #[tokio::test]
+    async fn a_404_falls_back_to_the_tag_schema() {
+        let (url, seen) = fake_registry(|path| {
+            if path.starts_with("/v2/shop/api/manifests/sha256-") {
+                let body = serde_json::json!({"schemaVersion": 2, "mediaType": INDEX, "manifests": [
+                    {"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 10,
+                     "digest": format!("sha256:{}", "b3".repeat(32)), "artifactType": "application/vnd.example.signature.v1"}]});
+                (200, INDEX, body.to_string())
+            } else if path.starts_with("/v2/shop/api/") {
+                (404, "application/json", r#"{"errors":[{"code":"NOT_FOUND","message":"not found"}]}"#.to_owned())
+            } else {
+                (200, "application/json", "{}".to_owned())
+            }
+        })
+        .await;
+        let referrers = client_for(url).referrers("shop/api", SUBJECT).await.unwrap();
+        assert_eq!(referrers, [format!("sha256:{}", "b3".repeat(32))]);
+        let tag = format!("/v2/shop/api/manifests/{}", SUBJECT.replace(':', "-"));
+        assert!(seen.lock().unwrap().contains(&tag), "{seen:?}");
     }
 }

@@ -5,7 +5,8 @@
 //! ```text
 //! inventory discover [--role-arn ARN]... [--region R]... [--service ecs|lambda|batch|app-runner]...
 //!                    [--kubernetes FILE]... [--uris FILE]... [--revisions N] [--concurrency N]
-//!                    [--no-referrers-api] [--output FILE]
+//!                    [--no-referrers-api] [--oci-referrers [--registry-url URL]] [--no-service-deployments]
+//!                    [--output FILE]
 //! inventory files [--kubernetes FILE]... [--uris FILE]... [--output FILE]      # offline, tags unresolved
 //! inventory report --inventory FILE [--now RFC3339] [--concurrency N]
 //! ```
@@ -72,6 +73,16 @@ enum Command {
         /// Find referrers by their tags only (for registries without ListImageReferrers).
         #[arg(long)]
         no_referrers_api: bool,
+        /// Also ask the registry's OCI referrers API (or its `sha256-<hex>` tag index) for referrers.
+        #[arg(long)]
+        oci_referrers: bool,
+        /// The registry endpoint for --oci-referrers instead of each image's host (`http(s)://host[:port]`).
+        #[arg(long, requires = "oci_referrers")]
+        registry_url: Option<String>,
+        /// Skip the revisions of earlier ECS service deployments (for emulators without
+        /// ListServiceDeployments).
+        #[arg(long)]
+        no_service_deployments: bool,
         #[command(flatten)]
         files: FileArgs,
     },
@@ -128,6 +139,9 @@ async fn run(args: Args) -> Result<u8, Error> {
             revisions,
             concurrency,
             no_referrers_api,
+            oci_referrers,
+            registry_url,
+            no_service_deployments,
             files,
         } => {
             let mut options = DiscoverOptions {
@@ -136,6 +150,9 @@ async fn run(args: Args) -> Result<u8, Error> {
                 task_definition_revisions: revisions,
                 concurrency,
                 referrers_api: !no_referrers_api,
+                service_deployments: !no_service_deployments,
+                oci_referrers,
+                registry_url,
                 files: file_list(&files),
                 ..DiscoverOptions::default()
             };

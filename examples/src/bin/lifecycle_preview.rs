@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Parser;
-use ecr_core::inventory::{DiscoverOptions, Inventory, Needed, RuleInUse};
+use ecr_core::inventory::{DiscoverOptions, Inventory, RuleInUse};
 use ecr_core::lifecycle::{
     EvaluationContext, LifecyclePolicy, LifecyclePreviewOptions, Preview, parse_images, validation_document,
 };
@@ -155,18 +155,26 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
     }
 
     let inventory = load_inventory(&args).await?;
-    let mut needed = Needed::new();
+    let mut in_use: Option<Vec<RuleInUse>> = None;
     let (policy, warnings, preview) = if let Some(repo) = &args.repository {
         let client = ecr_core::EcrClient::from_env().await.input("AWS configuration")?;
-        let mut protected = args.protect.iter().cloned().collect::<BTreeSet<_>>();
-        protected.extend(inventory.iter().flat_map(Inventory::in_use_digests));
         let options = LifecyclePreviewOptions {
             policy_text,
             now: Some(now),
-            protected,
+            protected: args.protect.iter().cloned().collect::<BTreeSet<_>>(),
             ..LifecyclePreviewOptions::default()
         };
-        let report = match client.lifecycle_preview(repo, &options).await {
+        let report = match &inventory {
+            Some(inventory) => client
+                .lifecycle_preview_with_inventory(repo, &options, inventory)
+                .await
+                .map(|(report, hits)| {
+                    in_use = Some(hits);
+                    report
+                }),
+            None => client.lifecycle_preview(repo, &options).await,
+        };
+        let report = match report {
             Err(e @ ecr_core::Error::PolicyValidation { .. }) => {
                 let invalid: ecr_core::Result<ecr_core::lifecycle::Parsed> = Err(e);
                 print_json(&validation_document(&invalid));
@@ -184,14 +192,17 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
             .ok_or_else(|| anyhow::anyhow!("--images FILE (or --repository NAME) is required"))?;
         let images = parse_images(&read_text(images_path)?).input(images_path)?;
         let parsed = LifecyclePolicy::parse(policy_text.as_deref().unwrap_or_default()).input(policy_path)?;
-        let mut context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
-        if let Some(inventory) = &inventory {
-            (context, needed) = inventory.protect_repository(context, &images);
-        }
-        let preview = parsed.policy.evaluate(&images, &context).into_owned();
+        let context = EvaluationContext::new(now).protect(args.protect.iter().cloned());
+        let preview = match &inventory {
+            Some(inventory) => {
+                let (preview, hits) = inventory.evaluate(&parsed.policy, &images, context);
+                in_use = Some(hits);
+                preview.into_owned()
+            }
+            None => parsed.policy.evaluate(&images, &context).into_owned(),
+        };
         (parsed.policy, parsed.warnings, preview)
     };
-    let in_use: Option<Vec<RuleInUse>> = inventory.as_ref().map(|i| i.in_use_by_rule(&preview, &needed));
     if args.text {
         for w in &warnings {
             println!("WARNING {}: {}", w.path, w.message);
@@ -210,11 +221,10 @@ async fn run(args: Args) -> anyhow::Result<Verdict> {
             }
         }
     } else {
-        let mut document = preview.to_document(&warnings);
-        if let (Some(inventory), Some(in_use)) = (&inventory, &in_use) {
-            document["inUse"] = serde_json::to_value(in_use)?;
-            document["inventoryComplete"] = inventory.complete.into();
-        }
+        let document = match (&inventory, &in_use) {
+            (Some(inventory), Some(in_use)) => inventory.preview_document(&preview, &warnings, in_use),
+            _ => preview.to_document(&warnings),
+        };
         print_json(&document);
     }
     Ok(Verdict::Pass)
