@@ -3,11 +3,17 @@
 //!
 //! Credentials are passed in ([`RegistryAuth`]); [`EcrClient::registry_auth`] gets them from ECR.
 //! A URL override points the protocol at another endpoint (the local plain-HTTP registry in tests).
+//!
+//! The client needs the `registry` feature; without it [`RegistryClient`] has no values and
+//! [`RegistryClient::new`] says which feature is missing.
 
+#[cfg(feature = "registry")]
 use oci_client::client::{ClientConfig, ClientProtocol};
+#[cfg(feature = "registry")]
 use oci_client::{Client, Reference, RegistryOperation};
 
 use super::config::ImageConfig;
+#[cfg(feature = "registry")]
 use super::manifest::{ACCEPTED_MEDIA_TYPES, sha256_digest};
 use crate::client::EcrClient;
 use crate::error::{Error, Result};
@@ -28,6 +34,7 @@ pub enum RegistryAuth {
     },
 }
 
+#[cfg(feature = "registry")]
 impl RegistryAuth {
     fn to_oci(&self) -> oci_client::secrets::RegistryAuth {
         match self {
@@ -58,12 +65,14 @@ pub struct FetchedManifest {
 }
 
 /// A registry-protocol client bound to one registry and one set of credentials.
+#[cfg(feature = "registry")]
 pub struct RegistryClient {
     client: Client,
     host: String,
     auth: RegistryAuth,
 }
 
+#[cfg(feature = "registry")]
 impl std::fmt::Debug for RegistryClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RegistryClient")
@@ -97,12 +106,14 @@ pub(crate) fn parse_registry_url(url: &str) -> Result<(String, bool)> {
     Ok((host.to_owned(), http))
 }
 
+#[cfg(feature = "registry")]
 fn registry_error(what: &str, e: oci_client::errors::OciDistributionError) -> Error {
     Error::Registry {
         message: format!("{what}: {e}"),
     }
 }
 
+#[cfg(feature = "registry")]
 impl RegistryClient {
     /// A client for `registry_host` (the image's host), or for `access.url` when set.
     pub fn new(registry_host: &str, access: &RegistryAccess) -> Result<Self> {
@@ -181,6 +192,46 @@ impl RegistryClient {
     }
 }
 
+/// The registry-protocol client of a build without the `registry` feature: it has no values, so no code
+/// path can use it, and [`RegistryClient::new`] names the missing feature.
+#[cfg(not(feature = "registry"))]
+#[derive(Debug)]
+pub enum RegistryClient {}
+
+#[cfg(not(feature = "registry"))]
+impl RegistryClient {
+    /// Fails: registry-protocol access needs the `registry` feature (a bad URL override is still reported
+    /// as such).
+    pub fn new(_registry_host: &str, access: &RegistryAccess) -> Result<Self> {
+        if let Some(url) = &access.url {
+            parse_registry_url(url)?;
+        }
+        Err(Error::Registry {
+            message: "registry-protocol access needs ecr-core's `registry` feature, which this build leaves out".into(),
+        })
+    }
+
+    /// The `host[:port]` this client talks to.
+    pub fn host(&self) -> &str {
+        match *self {}
+    }
+
+    /// Fetches a manifest (by tag or digest).
+    pub async fn fetch_manifest(&self, _repository: &str, _reference: &str) -> Result<FetchedManifest> {
+        match *self {}
+    }
+
+    /// Fetches a blob by digest.
+    pub async fn fetch_blob(&self, _repository: &str, _digest: &str) -> Result<Vec<u8>> {
+        match *self {}
+    }
+
+    /// Fetches and parses an image config blob.
+    pub async fn fetch_config(&self, _repository: &str, _config_digest: &str) -> Result<ImageConfig> {
+        match *self {}
+    }
+}
+
 /// Basic credentials from an `authorizationToken` (`base64("AWS:<password>")`), decoded by the auth module.
 pub(crate) fn basic_auth_from_token(token: &str) -> Result<RegistryAuth> {
     let now = chrono::Utc::now();
@@ -243,6 +294,20 @@ mod tests {
         for bad in ["ftp://x", "http://", "http://h/path", "http://u:p@h"] {
             assert!(parse_registry_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[cfg(not(feature = "registry"))]
+    #[test]
+    fn without_the_feature_a_client_names_it_after_checking_the_url() {
+        let anonymous = |url: Option<&str>| RegistryAccess {
+            url: url.map(str::to_owned),
+            auth: RegistryAuth::Anonymous,
+        };
+        let err = RegistryClient::new("r.example", &anonymous(None)).unwrap_err();
+        assert_eq!(err.code(), "RegistryError", "{err}");
+        assert!(err.to_string().contains("`registry` feature"), "{err}");
+        let bad = RegistryClient::new("r.example", &anonymous(Some("ftp://x"))).unwrap_err();
+        assert_eq!(bad.code(), "InvalidArgument", "{bad}");
     }
 
     #[test]
