@@ -31,12 +31,17 @@
 //! println!("{}", repo.repository_uri);
 //! # Ok(()) }
 //! ```
+//!
+//! Cargo features (all on by default) let a program leave out the SDKs it does not use; see the crate README.
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod client;
 pub mod conformance;
 pub mod error;
+#[cfg(feature = "inventory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "inventory")))]
 pub mod inventory;
 pub mod lifecycle;
 pub mod reference;
@@ -57,6 +62,8 @@ pub use secret::Secret;
 mod doc_examples {
     #[doc = include_str!("../../README.md")]
     mod readme {}
+    #[doc = include_str!("../README.md")]
+    mod crate_readme {}
     #[doc = include_str!("../../docs/auth.md")]
     mod auth {}
     #[doc = include_str!("../../docs/bindings.md")]

@@ -136,6 +136,7 @@ pub struct AuthenticatorBuilder {
     policy: CredentialPolicy,
     disk: Option<DiskCache>,
     principal: Option<String>,
+    #[cfg(feature = "ecr-public")]
     public: Option<aws_sdk_ecrpublic::Client>,
 }
 
@@ -183,7 +184,7 @@ impl AuthenticatorBuilder {
     }
 
     /// Uses this ECR Public client (tests with replayed responses).
-    #[cfg(test)]
+    #[cfg(all(test, feature = "ecr-public"))]
     pub(crate) fn public_client(mut self, client: aws_sdk_ecrpublic::Client) -> Self {
         self.public = Some(client);
         self
@@ -191,8 +192,9 @@ impl AuthenticatorBuilder {
 
     /// Builds the authenticator.
     pub fn build(self) -> Authenticator {
-        let sdk = self.client.sdk_config();
+        #[cfg(feature = "ecr-public")]
         let public = self.public.unwrap_or_else(|| {
+            let sdk = self.client.sdk_config();
             let mut conf = aws_sdk_ecrpublic::config::Builder::from(sdk).region(Region::new(ECR_PUBLIC_REGION));
             if let Some(url) = self.client.endpoint_url() {
                 conf = conf.endpoint_url(url);
@@ -208,6 +210,7 @@ impl AuthenticatorBuilder {
                 policy: self.policy,
                 disk: self.disk,
                 principal: self.principal.map(|p| disk_cache::principal_hash(&p)),
+                #[cfg(feature = "ecr-public")]
                 public,
                 slots: RwLock::default(),
                 regional: Mutex::default(),
@@ -226,6 +229,7 @@ struct Inner {
     disk: Option<DiskCache>,
     /// The principal hash, when given.
     principal: Option<String>,
+    #[cfg(feature = "ecr-public")]
     public: aws_sdk_ecrpublic::Client,
     slots: RwLock<HashMap<String, Arc<Slot>>>,
     regional: Mutex<HashMap<String, aws_sdk_ecr::Client>>,
@@ -277,6 +281,7 @@ impl Authenticator {
             policy: CredentialPolicy::default(),
             disk: None,
             principal: None,
+            #[cfg(feature = "ecr-public")]
             public: None,
         }
     }
@@ -568,6 +573,37 @@ impl Authenticator {
             .clone()
     }
 
+    /// Calls ECR Public's GetAuthorizationToken (in us-east-1).
+    #[cfg(feature = "ecr-public")]
+    async fn fetch_public(&self, scope: Scope<'_>, home_partition: Option<&str>) -> Result<Token> {
+        let out = without_sdk_responses(self.inner.public.get_authorization_token().send())
+            .await
+            .map_err(|e| explain(Error::from_sdk(e), scope, home_partition))?;
+        let now = self.inner.clock.now();
+        let data = out
+            .authorization_data()
+            .ok_or_else(|| missing("ecr-public GetAuthorizationToken", "authorizationData"))?;
+        let encoded = data.authorization_token().ok_or_else(|| {
+            missing(
+                "ecr-public GetAuthorizationToken",
+                "authorizationData.authorizationToken",
+            )
+        })?;
+        let expires_at = data
+            .expires_at()
+            .and_then(time::from_smithy)
+            .ok_or_else(|| missing("ecr-public GetAuthorizationToken", "authorizationData.expiresAt"))?;
+        Token::decode(encoded, now, expires_at, None)
+    }
+
+    /// ECR Public credentials need the ECR Public SDK, which this build of ecr-core leaves out.
+    #[cfg(not(feature = "ecr-public"))]
+    async fn fetch_public(&self, _scope: Scope<'_>, _home_partition: Option<&str>) -> Result<Token> {
+        Err(Error::Refused {
+            message: "ECR Public (public.ecr.aws) credentials need ecr-core's `ecr-public` feature, which this build leaves out".into(),
+        })
+    }
+
     /// Calls GetAuthorizationToken.
     async fn fetch_network(&self, scope: Scope<'_>) -> Result<Token> {
         let home_partition = self.inner.home_region.as_deref().map(partition_of_region);
@@ -601,24 +637,7 @@ impl Authenticator {
                         ),
                     });
                 }
-                let out = without_sdk_responses(self.inner.public.get_authorization_token().send())
-                    .await
-                    .map_err(|e| explain(Error::from_sdk(e), scope, home_partition))?;
-                let now = self.inner.clock.now();
-                let data = out
-                    .authorization_data()
-                    .ok_or_else(|| missing("ecr-public GetAuthorizationToken", "authorizationData"))?;
-                let encoded = data.authorization_token().ok_or_else(|| {
-                    missing(
-                        "ecr-public GetAuthorizationToken",
-                        "authorizationData.authorizationToken",
-                    )
-                })?;
-                let expires_at = data
-                    .expires_at()
-                    .and_then(time::from_smithy)
-                    .ok_or_else(|| missing("ecr-public GetAuthorizationToken", "authorizationData.expiresAt"))?;
-                Token::decode(encoded, now, expires_at, None)?
+                self.fetch_public(scope, home_partition).await?
             }
         };
         let now = self.inner.clock.now();

@@ -71,6 +71,7 @@ fn mocked_client(region: &str, creds: Credentials, rules: &[&Rule]) -> EcrClient
     EcrClient::from_sdk_client(aws_sdk_ecr::Client::from_conf(conf), sdk_config(region, creds))
 }
 
+#[cfg(feature = "ecr-public")]
 fn mocked_public(rules: &[&Rule]) -> aws_sdk_ecrpublic::Client {
     let conf = aws_sdk_ecrpublic::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -203,6 +204,18 @@ async fn documented_response_gives_the_expected_credentials_for_any_account_in_t
     assert_eq!(rule.num_calls(), 1);
 }
 
+#[cfg(not(feature = "ecr-public"))]
+#[tokio::test]
+async fn public_registry_credentials_name_the_missing_feature_and_call_nothing() {
+    let private = mock!(aws_sdk_ecr::Client::get_authorization_token).then_output(|| output("private", t0()));
+    let auth = Authenticator::builder(mocked_client("us-east-1", creds(Some("s")), &[&private])).build();
+    let err = auth.credentials("public.ecr.aws").await.unwrap_err();
+    assert_eq!(err.code(), "Refused", "{err}");
+    assert!(err.to_string().contains("`ecr-public` feature"), "{err}");
+    assert_eq!(private.num_calls(), 0);
+}
+
+#[cfg(feature = "ecr-public")]
 #[tokio::test]
 async fn public_registry_uses_its_own_api_and_has_no_proxy_endpoint() {
     let f = fixture("get_authorization_token.json");

@@ -93,6 +93,7 @@ mod validate;
 #[cfg(test)]
 pub(crate) mod tests;
 
+#[cfg(feature = "inventory")]
 pub(crate) use ecr::index_children;
 pub use ecr::{EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, PreviewMismatch};
 pub use evaluate::EvaluationContext;

@@ -11,8 +11,8 @@ use crate::time::Timestamp;
 
 /// The in-toto Statement type.
 pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
-/// This library's predicate type for build records.
-pub const BUILD_RECORD_PREDICATE_TYPE: &str = "https://example.invalid/ecr-core/build-record/v1";
+/// This library's predicate type for build records (under the repository URL of the crate's metadata).
+pub const BUILD_RECORD_PREDICATE_TYPE: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/build-record/v1");
 
 /// An in-toto ResourceDescriptor naming one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
