@@ -1577,11 +1577,11 @@ export declare namespace reference {
     withoutTag(): reference.ImageReference
     /** This reference without its digest. */
     withoutDigest(): reference.ImageReference
-    /** Whether `other` is the same reference. */
+    /** Whether `other` is the same value. */
     equals(other: reference.ImageReference): boolean
-    /** The reference as text. */
+    /** The value as text. */
     toString(): string
-    /** The reference as text (what `JSON.stringify` writes). */
+    /** The value as text (what `JSON.stringify` writes). */
     toJSON(): string
   }
   /**
@@ -1618,11 +1618,11 @@ export declare namespace reference {
     withFips(on: boolean): reference.RegistryHost
     /** This host in its dual-stack form or back; refused for a partition without dual-stack hosts. */
     withDualStack(on: boolean): reference.RegistryHost
-    /** Whether `other` is the same host. */
+    /** Whether `other` is the same value. */
     equals(other: reference.RegistryHost): boolean
-    /** The host as text. */
+    /** The value as text. */
     toString(): string
-    /** The host as text (what `JSON.stringify` writes). */
+    /** The value as text (what `JSON.stringify` writes). */
     toJSON(): string
   }
   /** Parses an image reference; throws `code: "InvalidReference"` naming what is wrong and where. */
@@ -1645,18 +1645,15 @@ export declare namespace scan {
   export class ScanDecision {
     /** Whether the gate passed. */
     get passed(): boolean
-    /**
-     * The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`), as a plain
-     * object (also what `JSON.stringify` writes).
-     */
+    /** The JSON report its program prints, as a plain object (also what `JSON.stringify` writes). */
     toJSON(): ScanGateReport
-    /** The SARIF 2.1.0 log (`scan_gate --format sarif`), as a plain object. */
+    /** The SARIF 2.1.0 log (the program's `--format sarif`), as a plain object. */
     toSarif(): Record<string, unknown>
-    /** The Markdown summary (`scan_gate --format markdown`). */
+    /** The Markdown summary (the program's `--format markdown`). */
     toMarkdown(): string
     /**
-     * The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
-     * text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
+     * The report as the program's `--format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed
+     * JSON text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
      */
     render(format: ReportFormat | 'md'): string
   }
@@ -1894,18 +1891,15 @@ export declare namespace verify {
      * `reason`, `message`).
      */
     get requirements(): SignatureRequirement[]
-    /**
-     * The JSON report the `verify_signatures` program prints (schema `ecr-core/signature-decision/v1`), as a
-     * plain object (also what `JSON.stringify` writes).
-     */
+    /** The JSON report its program prints, as a plain object (also what `JSON.stringify` writes). */
     toJSON(): SignatureReport
-    /** The SARIF 2.1.0 log (`verify_signatures --format sarif`), as a plain object. */
+    /** The SARIF 2.1.0 log (the program's `--format sarif`), as a plain object. */
     toSarif(): Record<string, unknown>
-    /** The Markdown summary (`verify_signatures --format markdown`). */
+    /** The Markdown summary (the program's `--format markdown`). */
     toMarkdown(): string
     /**
-     * The report as `verify_signatures --format FORMAT` prints it: `"json"`, `"sarif"` or `"markdown"`
-     * (`"md"`); another format throws `code: "InvalidArgument"`.
+     * The report as the program's `--format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed
+     * JSON text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
      */
     render(format: ReportFormat | 'md'): string
   }

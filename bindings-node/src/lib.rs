@@ -16,6 +16,7 @@ mod options;
 mod preview_js;
 mod reference;
 mod registry;
+mod reports;
 mod scan;
 mod settings;
 mod signatures;

@@ -12,6 +12,32 @@ use serde_json::Value;
 
 use crate::errors::guard;
 
+/// `equals`, `toString` and `toJSON` of a class wrapping a core value that displays as its text.
+macro_rules! text_value_methods {
+    ($class:ident) => {
+        #[napi(namespace = "reference")]
+        impl $class {
+            /// Whether `other` is the same value.
+            #[napi]
+            pub fn equals(&self, other: &$class) -> bool {
+                self.0 == other.0
+            }
+
+            /// The value as text.
+            #[napi(js_name = "toString")]
+            pub fn to_text(&self) -> String {
+                self.0.to_string()
+            }
+
+            /// The value as text (what `JSON.stringify` writes).
+            #[napi(js_name = "toJSON")]
+            pub fn to_json(&self) -> String {
+                self.0.to_string()
+            }
+        }
+    };
+}
+
 /// A valid ECR image reference (`HOST/REPOSITORY[:TAG][@sha256:DIGEST]`); immutable; `toString()` gives the
 /// reference back exactly.
 #[napi(namespace = "reference")]
@@ -105,25 +131,9 @@ impl ImageReference {
     pub fn without_digest(&self) -> Self {
         Self(self.0.clone().without_digest())
     }
-
-    /// Whether `other` is the same reference.
-    #[napi]
-    pub fn equals(&self, other: &ImageReference) -> bool {
-        self.0 == other.0
-    }
-
-    /// The reference as text.
-    #[napi(js_name = "toString")]
-    pub fn to_text(&self) -> String {
-        self.0.to_string()
-    }
-
-    /// The reference as text (what `JSON.stringify` writes).
-    #[napi(js_name = "toJSON")]
-    pub fn to_json(&self) -> String {
-        self.0.to_string()
-    }
 }
+
+text_value_methods!(ImageReference);
 
 #[napi(namespace = "reference")]
 impl RegistryHost {
@@ -216,25 +226,9 @@ impl RegistryHost {
     pub fn with_dual_stack(&self, env: &Env, on: bool) -> Result<Self> {
         guard(env, || Ok(Self(self.0.clone().with_dual_stack(on)?)))
     }
-
-    /// Whether `other` is the same host.
-    #[napi]
-    pub fn equals(&self, other: &RegistryHost) -> bool {
-        self.0 == other.0
-    }
-
-    /// The host as text.
-    #[napi(js_name = "toString")]
-    pub fn to_text(&self) -> String {
-        self.0.to_string()
-    }
-
-    /// The host as text (what `JSON.stringify` writes).
-    #[napi(js_name = "toJSON")]
-    pub fn to_json(&self) -> String {
-        self.0.to_string()
-    }
 }
+
+text_value_methods!(RegistryHost);
 
 // --- grammar checks ---
 

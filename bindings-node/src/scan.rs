@@ -87,35 +87,9 @@ impl ScanDecision {
     pub fn passed(&self) -> bool {
         self.decision.passed
     }
-
-    /// The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`), as a plain
-    /// object (also what `JSON.stringify` writes).
-    #[napi(js_name = "toJSON", ts_return_type = "ScanGateReport")]
-    pub fn to_json(&self) -> Value {
-        report::json(&self.decision)
-    }
-
-    /// The SARIF 2.1.0 log (`scan_gate --format sarif`), as a plain object.
-    #[napi(ts_return_type = "Record<string, unknown>")]
-    pub fn to_sarif(&self) -> Value {
-        report::sarif(&self.decision)
-    }
-
-    /// The Markdown summary (`scan_gate --format markdown`).
-    #[napi]
-    pub fn to_markdown(&self) -> String {
-        report::markdown(&self.decision)
-    }
-
-    /// The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
-    /// text) or `"markdown"` (`"md"`); another format throws `code: "InvalidArgument"`.
-    #[napi(ts_args_type = "format: ReportFormat | 'md'")]
-    pub fn render(&self, env: &Env, format: String) -> Result<String> {
-        guard(env, || {
-            Ok(report::render(&self.decision, report::Format::parse(&format)?))
-        })
-    }
 }
+
+crate::reports::report_methods!(ScanDecision, decision, ecr_core::scan::report, "scan", "ScanGateReport");
 
 /// Options of `evaluateFindings` / `gateFindings`.
 #[napi(object)]

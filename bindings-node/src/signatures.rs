@@ -4,11 +4,8 @@
 use std::collections::BTreeMap;
 
 use ecr_core::Error as CoreError;
-use ecr_core::scan::report::Format;
 use ecr_core::verify::RegistryAuth;
-use ecr_core::verify::signatures::{
-    SignatureDecision as CoreDecision, VerifySignaturesSpec, report, verify_signatures_with,
-};
+use ecr_core::verify::signatures::{SignatureDecision as CoreDecision, VerifySignaturesSpec, verify_signatures_with};
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -47,33 +44,15 @@ impl SignatureDecision {
     pub fn requirements(&self, env: &Env) -> Result<Value> {
         guard(env, || json(&self.decision.requirements))
     }
-
-    /// The JSON report the `verify_signatures` program prints (schema `ecr-core/signature-decision/v1`), as a
-    /// plain object (also what `JSON.stringify` writes).
-    #[napi(js_name = "toJSON", ts_return_type = "SignatureReport")]
-    pub fn to_json(&self) -> Value {
-        report::json(&self.decision)
-    }
-
-    /// The SARIF 2.1.0 log (`verify_signatures --format sarif`), as a plain object.
-    #[napi(ts_return_type = "Record<string, unknown>")]
-    pub fn to_sarif(&self) -> Value {
-        report::sarif(&self.decision)
-    }
-
-    /// The Markdown summary (`verify_signatures --format markdown`).
-    #[napi]
-    pub fn to_markdown(&self) -> String {
-        report::markdown(&self.decision)
-    }
-
-    /// The report as `verify_signatures --format FORMAT` prints it: `"json"`, `"sarif"` or `"markdown"`
-    /// (`"md"`); another format throws `code: "InvalidArgument"`.
-    #[napi(ts_args_type = "format: ReportFormat | 'md'")]
-    pub fn render(&self, env: &Env, format: String) -> Result<String> {
-        guard(env, || Ok(report::render(&self.decision, Format::parse(&format)?)))
-    }
 }
+
+crate::reports::report_methods!(
+    SignatureDecision,
+    decision,
+    ecr_core::verify::signatures::report,
+    "verify",
+    "SignatureReport"
+);
 
 /// Options of `EcrClient.verifySignatures` (the `verify_signatures` program's flags).
 #[napi(object)]

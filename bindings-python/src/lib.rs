@@ -15,6 +15,7 @@ mod lifecycle;
 mod preview_py;
 mod reference;
 mod registry;
+mod reports;
 mod runtime;
 mod scan;
 mod settings;

@@ -103,36 +103,6 @@ impl PyScanDecision {
         guard(|| Ok(Json::of(&self.decision.reasons)?))
     }
 
-    /// The JSON report the `scan_gate` program prints (schema `ecr-core/scan-gate-report/v1`).
-    fn to_dict(&self) -> Json {
-        Json(report::json(&self.decision))
-    }
-
-    /// The SARIF 2.1.0 log (`scan_gate --format sarif`), as a dict.
-    fn to_sarif(&self) -> Json {
-        Json(report::sarif(&self.decision))
-    }
-
-    /// The Markdown summary (`scan_gate --format markdown`).
-    fn to_markdown(&self) -> String {
-        report::markdown(&self.decision)
-    }
-
-    /// The report as `scan_gate --format FORMAT` prints it: `"json"`, `"sarif"` (both pretty-printed JSON
-    /// text) or `"markdown"` (`"md"`); another format raises `InvalidArgumentError`.
-    fn render(&self, format: &str) -> PyResult<String> {
-        guard(|| {
-            Ok(report::render(
-                &self.decision,
-                report::Format::parse(format).map_err(Failure::from)?,
-            ))
-        })
-    }
-
-    fn __bool__(&self) -> bool {
-        self.decision.passed
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "ScanDecision(passed={}, reasons={})",
@@ -141,6 +111,8 @@ impl PyScanDecision {
         )
     }
 }
+
+crate::reports::report_methods!(PyScanDecision, decision, ecr_core::scan::report, "scan_gate");
 
 /// A policy argument: a `ScanPolicy`, a dict, or JSON text.
 fn policy_arg(policy: &Bound<'_, PyAny>) -> Result<ScanPolicy, Error> {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use ecr_core::Error;
 use ecr_core::verify::RegistryAuth;
 use ecr_core::verify::signatures::{
-    SignatureDecision, VerifySignaturesRequest, VerifySignaturesSpec, report, verify_signatures_with,
+    SignatureDecision, VerifySignaturesRequest, VerifySignaturesSpec, verify_signatures_with,
 };
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -50,36 +50,6 @@ impl PySignatureDecision {
         guard(|| Ok(Json::of(&self.decision.evidence)?))
     }
 
-    /// The JSON report the `verify_signatures` program prints (schema `ecr-core/signature-decision/v1`).
-    fn to_dict(&self) -> Json {
-        Json(report::json(&self.decision))
-    }
-
-    /// The SARIF 2.1.0 log (`verify_signatures --format sarif`), as a dict.
-    fn to_sarif(&self) -> Json {
-        Json(report::sarif(&self.decision))
-    }
-
-    /// The Markdown summary (`verify_signatures --format markdown`).
-    fn to_markdown(&self) -> String {
-        report::markdown(&self.decision)
-    }
-
-    /// The report as `verify_signatures --format FORMAT` prints it: `"json"`, `"sarif"` or `"markdown"`
-    /// (`"md"`); another format raises `InvalidArgumentError`.
-    fn render(&self, format: &str) -> PyResult<String> {
-        guard(|| {
-            Ok(report::render(
-                &self.decision,
-                ecr_core::scan::report::Format::parse(format).map_err(Failure::from)?,
-            ))
-        })
-    }
-
-    fn __bool__(&self) -> bool {
-        self.decision.passed
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "SignatureDecision(passed={}, digest={:?}, requirements={})",
@@ -89,6 +59,13 @@ impl PySignatureDecision {
         )
     }
 }
+
+crate::reports::report_methods!(
+    PySignatureDecision,
+    decision,
+    ecr_core::verify::signatures::report,
+    "verify_signatures"
+);
 
 /// A verification request and the registry credentials the caller gave (`None`: one GetAuthorizationToken
 /// call when it runs).

@@ -136,6 +136,8 @@ pub fn signature_spec(
     trusted_root: Option<&str>,
 ) -> anyhow::Result<ecr_core::verify::signatures::VerifySignaturesSpec> {
     use ecr_core::verify::signatures::{SignaturePolicy, TrustedRoot, crypto::PublicKey};
+    // The image is checked first: a bad reference is named before any file is read.
+    image.parse::<ecr_core::reference::ImageReference>().input("--image")?;
     let mut spec = ecr_core::verify::signatures::VerifySignaturesSpec {
         image: image.to_owned(),
         policy: SignaturePolicy::from_json_str(&read_text(policy)?).input(policy)?,

@@ -73,6 +73,23 @@ impl ImageReference {
         self.digest.as_deref()
     }
 
+    /// The digest an operation pins: `given` (a caller's separate digest) or the reference's own; when both are
+    /// present they must agree. [`Error::InvalidArgument`] on `digest` when they differ or neither is present.
+    pub fn pinned_digest(&self, given: Option<String>) -> Result<String> {
+        match (given, self.digest()) {
+            (Some(d), Some(i)) if d != i => Err(Error::invalid(
+                "digest",
+                format!("{d} differs from the digest in the image reference ({i})"),
+            )),
+            (Some(d), _) => Ok(d),
+            (None, Some(i)) => Ok(i.to_owned()),
+            (None, None) => Err(Error::invalid(
+                "digest",
+                "required: pin the image (HOST/REPO@sha256:...) or give the digest",
+            )),
+        }
+    }
+
     /// The tag and digest as an ECR [`ImageId`], or `None` when the reference has neither.
     pub fn image_id(&self) -> Option<ImageId> {
         if self.tag.is_none() && self.digest.is_none() {

@@ -78,17 +78,7 @@ impl VerifyPushSpec {
     /// credentials). Bad input is [`Error::InvalidArgument`] naming the field.
     pub fn into_request(self) -> Result<VerifyPushRequest> {
         let image: ImageReference = self.image.parse()?;
-        let digest = match (self.digest, image.digest()) {
-            (Some(d), Some(i)) if d != i => {
-                return Err(Error::invalid(
-                    "digest",
-                    format!("{d} differs from the digest in the image reference ({i})"),
-                ));
-            }
-            (Some(d), _) => d,
-            (None, Some(i)) => i.to_owned(),
-            (None, None) => return Err(Error::invalid("digest", "required (or give an image with @sha256:...)")),
-        };
+        let digest = image.pinned_digest(self.digest)?;
         let mut tags: Vec<String> = image.tag().map(str::to_owned).into_iter().collect();
         for t in self.tags {
             if !tags.contains(&t) {

@@ -1,7 +1,7 @@
 //! Verify before deploy: signatures and attestations attached to a pinned digest, checked
 //! cryptographically against a typed policy, failing closed.
 //!
-//! - [`discover`]: ECR's ListImageReferrers, the registry's referrers API (the `sha256-<hex>` index tag
+//! - [`discover()`]: ECR's ListImageReferrers, the registry's referrers API (the `sha256-<hex>` index tag
 //!   where it answers 404), cosign's legacy `sha256-<hex>.sig` / `.att` tags; each referrer's `subject`
 //!   checked against the digest.
 //! - [`cosign`]: key-based and keyless signatures in the legacy tag layout and as Sigstore bundles;

@@ -52,22 +52,7 @@ impl VerifySignaturesSpec {
     /// [`Error::InvalidReference`] naming the field (`image`, `digest`, `keys.NAME`, `trustedRoot`).
     pub fn into_request(self, auth: RegistryAuth) -> Result<VerifySignaturesRequest> {
         let image: ImageReference = self.image.parse()?;
-        let digest = match (self.digest, image.digest()) {
-            (Some(d), Some(i)) if d != i => {
-                return Err(Error::invalid(
-                    "digest",
-                    format!("{d} differs from the digest in the image reference ({i})"),
-                ));
-            }
-            (Some(d), _) => d,
-            (None, Some(i)) => i.to_owned(),
-            (None, None) => {
-                return Err(Error::invalid(
-                    "digest",
-                    "no digest: pin the image (HOST/REPO@sha256:...)",
-                ));
-            }
-        };
+        let digest = image.pinned_digest(self.digest)?;
         crate::reference::validate_digest(&digest)?;
         let mut trust = Trust::default();
         for (name, pem) in &self.keys {
