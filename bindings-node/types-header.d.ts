@@ -1,55 +1,5 @@
-/* Shapes of the plain objects ecr-core resolves with (ECR's camelCase JSON; timestamps are RFC 3339). */
-
-/** A tag or a digest naming one image. */
-export interface ImageId {
-  imageDigest?: string
-  imageTag?: string
-}
-
-/** A repository as DescribeRepositories reports it. */
-export interface Repository {
-  repositoryName: string
-  repositoryArn: string
-  registryId: string
-  repositoryUri: string
-  createdAt?: string
-  imageTagMutability: 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'
-  imageTagMutabilityExclusionFilters: string[]
-  scanOnPush: boolean
-  encryptionType: string
-  kmsKey?: string
-}
-
-/** One image as DescribeImages reports it. */
-export interface ImageDetail {
-  registryId?: string
-  repositoryName?: string
-  imageDigest: string
-  imageTags: string[]
-  imageSizeInBytes?: number
-  imagePushedAt?: string
-  imageManifestMediaType?: string
-  artifactMediaType?: string
-  lastRecordedPullTime?: string
-  imageStatus: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
-  lastArchivedAt?: string
-  lastActivatedAt?: string
-  subjectManifestDigest?: string
-}
-
-/** Settings of a new repository; missing keys keep the recommended values. */
-export interface RepositorySettings {
-  tagMutability?: Repository['imageTagMutability']
-  exclusionFilters?: string[]
-  scanOnPush?: boolean
-  kmsKey?: string | null
-}
-
-/** One problem of a policy document: its JSON path and what is wrong. */
-export interface FieldError {
-  path: string
-  message: string
-}
+/* Shapes of the plain objects ecr-core resolves with (ECR's camelCase JSON; timestamps are RFC 3339). The shapes
+   derived from the core's types are generated below the marker; the ones here are made by the binding itself. */
 
 /** The errors ecr-core throws and rejects with. */
 export interface EcrError extends Error {
@@ -61,8 +11,6 @@ export interface EcrError extends Error {
   errors?: FieldError[]
 }
 
-/* --- auth, tagging, verify --- */
-
 /** `JSON.stringify` of `RegistryCredentials`: everything but the password. */
 export interface RegistryCredentialsJson {
   host: string
@@ -73,176 +21,11 @@ export interface RegistryCredentialsJson {
   region: string | null
 }
 
-/** What is known about the AWS credentials in use, without any secret. */
-export interface AwsIdentity {
-  source: string
-  accessKeyKind: 'long-term' | 'temporary' | 'other'
-  hasSessionToken: boolean
-  expiresAt: string | null
-}
-
-/** What a docker config merge did. */
-export interface MergeOutcome {
-  /** The `auths` key written (the bare `host[:port]`). */
-  key: string
-  /** True when an entry under that key was replaced. */
-  replaced: boolean
-  /** `credHelpers.<host> = ...` or `credsStore = ...` when docker would use that instead. */
-  shadowedBy: string | null
-}
-
-/** A build context (`BuildContext` JSON): commit, git ref, event, default branch, build number, times. */
-export interface BuildContext {
-  sha?: string
-  ref?: string
-  event?: 'push' | 'pull_request' | 'schedule' | 'workflow_dispatch' | string
-  defaultBranch?: string
-  isDefaultBranch?: boolean
-  headRef?: string
-  baseRef?: string
-  buildNumber?: string
-  created?: string
-  commitDate?: string
-  source?: string
-  title?: string
-  description?: string
-  licenses?: string
-  ci?: string
-}
-
-/** A tag policy document. */
-export interface TagPolicy {
-  name?: string
-  forbidLatest?: boolean
-  requireImmutableTag?: boolean
-  forbidRollingTags?: boolean
-  forbiddenTags?: string[]
-  maxTagsPerImage?: number
-}
-
-/** One finding of a tag plan check. */
-export interface TagViolation {
-  code: string
-  message: string
-  tag?: string | null
-}
-
-/** A checked tag plan: exactly the `tag_plan` program's JSON. */
-export interface PlanReport {
-  tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
-  labels: Record<string, string>
-  violations: TagViolation[]
-  warnings: TagViolation[]
-}
-
-/** What the tag checks read from a repository. */
-export interface RepositoryTagState {
-  mutability?: Repository['imageTagMutability']
-  exclusionFilters: string[]
-  imageDetails?: ImageDetail[]
-}
-
-/** One check of a verification or audit report. */
-export interface CheckResult {
-  check: string
-  level: 'required' | 'warn' | 'skip'
-  status: 'passed' | 'failed' | 'warned' | 'skipped'
-  message: string
-  details?: unknown
-}
-
-/** A verification or audit report (the `verify_push` / `audit_repository` programs' JSON). */
-export interface VerifyReport {
-  subject: string
-  passed: boolean
-  checks: CheckResult[]
-}
-
-/** A platform manifest of an index. */
-export interface PlatformDigest {
-  platform: string
-  digest: string
-}
-
 /** What `verifyPush` resolves with. */
 export interface PushVerification {
   report: VerifyReport
   mediaType: string | null
   platforms: PlatformDigest[]
-}
-
-/** Every repository's audit. */
-export interface AuditReport {
-  passed: boolean
-  repositories: VerifyReport[]
-}
-
-/** What `ensureRepository` ensures; missing keys keep the defaults. */
-export interface EnsureOptions {
-  settings?: RepositorySettings
-  lifecyclePolicy?: string | null
-  apply?: boolean
-}
-
-/** What `ensureRepository` did. */
-export interface EnsureOutcome {
-  repository: Repository
-  created: boolean
-  drift: Array<{ setting: string; expected: string; actual: string; fixed: boolean }>
-}
-
-/** The replication status of an image in one destination. */
-export interface ReplicationStatus {
-  region: string
-  registryId: string
-  status: string
-  failureCode?: string | null
-}
-
-/** An in-toto Statement v1 build record. */
-export interface BuildRecord {
-  _type: string
-  subject: Array<{ name: string; digest: Record<string, string> }>
-  predicateType: string
-  predicate: Record<string, unknown>
-}
-
-/** A repository-policy statement the audit flags. */
-export interface PolicyFinding {
-  statement: string
-  principal: string
-  actions: string[]
-  message: string
-}
-/* scan + lifecycle */
-
-/** The `scan_gate` program's JSON report (schema `ecr-core/scan-gate-report/v1`). */
-export interface ScanGateReport {
-  schema: string
-  generator: { name: string; version: string }
-  passed: boolean
-  evaluatedAt: string
-  reasons: Array<{ code: string; message: string; [key: string]: unknown }>
-  counted: Record<string, number>
-  notCounted: Record<string, number>
-  images: Array<Record<string, any>>
-  ignores: Array<Record<string, any>>
-  staleIgnores: number[]
-  expiredIgnores: number[]
-  warnings: Array<{ code: string; message: string; [key: string]: unknown }>
-  findings: Array<Record<string, any>>
-  policy: Record<string, any>
-}
-
-/** What a scan-wait progress callback receives after each poll. */
-export interface ScanProgress {
-  image: string
-  status: string
-  elapsed: number
-  polls: number
-  stablePolls: number
-  findings: number
-  counts: Record<string, number>
 }
 
 /** The result of `waitForScan`: the merged findings and how the wait went. */
@@ -253,87 +36,10 @@ export interface ScanWaitOutcome {
   startedScan: boolean
 }
 
-/** A tag or digest resolved to its digest, media type and (for an index) platform children. */
-export interface ResolvedImage {
-  repository: string
-  digest: string
-  mediaType?: string
-  children: Array<{ digest: string; platform: string; mediaType?: string }>
-}
-
-/** A lifecycle lint warning: valid but probably not what was meant. */
-export interface LifecyclePolicyWarning {
-  kind: string
-  path: string
-  message: string
-}
-
 /** The `lifecycle_preview --validate-only` document. */
 export interface LifecycleValidation {
   errors: Array<{ path: string; message: string }>
   warnings: LifecyclePolicyWarning[]
-}
-
-/** One image a lifecycle rule acts on (ECR's preview result shape). */
-export interface PreviewResult {
-  imageTags: string[]
-  imageDigest: string
-  imagePushedAt?: string
-  action: { type: 'EXPIRE' | 'TRANSITION'; targetStorageClass?: string }
-  appliedRulePriority: number
-  storageClass: 'STANDARD' | 'ARCHIVE'
-}
-
-/** The `lifecycle_preview` program's JSON document. */
-export interface LifecyclePreview {
-  previewResults: PreviewResult[]
-  summary: { expiringImageTotalCount: number; transitioningImageTotalCounts?: Array<Record<string, unknown>> }
-  reclaimedBytes: { EXPIRE: number; TRANSITION: number }
-  protectedImages: Array<Record<string, any>>
-  blockedImages: Array<Record<string, any>>
-  collateralTags: Array<Record<string, any>>
-  followingSubject: Array<Record<string, any>>
-  warnings: LifecyclePolicyWarning[]
-}
-
-/** What `EcrClient.lifecyclePreview` found in a repository. */
-export interface LifecycleReport {
-  repository: string
-  policy: Record<string, any>
-  warnings: LifecyclePolicyWarning[]
-  images: ImageDetail[]
-  preview: LifecyclePreview
-  ecrDiff?: Record<string, any>
-}
-
-/** What `EcrClient.expireImages` did (or, in a dry run, would do). */
-export interface ExpireReport {
-  dryRun: boolean
-  requested: string[]
-  deleted: string[]
-  failures: Array<{ imageDigest: string; failureCode: string; failureReason: string }>
-  batches: number
-}
-
-/** What one verification check found, before its level is applied (the `check*` functions). */
-export interface VerifyFinding {
-  ok: boolean
-  message: string
-  details: Record<string, any>
-}
-
-/** One image BatchGetImage returned, with the exact manifest text. */
-export interface FetchedImage {
-  imageId: ImageId
-  digest: string
-  manifest: string
-  mediaType?: string | null
-}
-
-/** What `EcrClient.batchGetImages` resolves with. */
-export interface ImageLookup {
-  images: FetchedImage[]
-  failures: Array<{ imageId: ImageId; code: string; reason: string }>
 }
 
 /** What `EcrClient.resolveTags` resolves with (`finding`: the tags check of `verifyPush`). */
@@ -341,48 +47,6 @@ export interface TagResolutionResult {
   lookup: ImageLookup
   resolution: { ok: string[]; problems: Record<string, { problem: string; [key: string]: unknown }> }
   finding: VerifyFinding
-}
-
-/** One referrer (signature, SBOM, ...) of an image. */
-export interface Referrer {
-  digest: string
-  mediaType: string
-  artifactType?: string | null
-  size: number
-  annotations?: Record<string, string>
-  artifactStatus?: string | null
-}
-
-/** A parsed manifest (`parseManifest`). */
-export type ParsedManifest =
-  | {
-      kind: 'index'
-      mediaType: string
-      entries: Array<{
-        digest: string
-        mediaType?: string
-        platform?: { os: string; architecture: string; variant?: string }
-        attestation: boolean
-      }>
-    }
-  | { kind: 'image'; mediaType: string; configDigest: string; configMediaType: string }
-
-/** `ImageConfig.toJSON()`: never the environment. */
-export interface ImageConfigJson {
-  platform: { os: string; architecture: string; variant?: string } | null
-  user: string
-  labels: Record<string, string>
-  healthcheck: string[] | null
-}
-
-/** A raw tag plan (`TagStrategy.planTags`), before the policy check. */
-export interface TagPlan {
-  tags: Array<{ value: string; kind: 'immutable' | 'rolling'; rule: string }>
-  labels: Record<string, string>
-  annotations?: Record<string, string>
-  version?: string
-  violations?: TagViolation[]
-  warnings?: TagViolation[]
 }
 
 /** docker/metadata-action's outputs (`TagStrategy.metadataAction`): each output as the list of its lines. */
@@ -409,27 +73,10 @@ export interface PartitionInfo {
   dualStackDnsSuffix: string | null
 }
 
-/** A finding severity in ECR's spelling, most severe first (`severities()`). */
-export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNTRIAGED' | 'UNDEFINED'
-
 /** A `scan_gate` report format (`ScanDecision.render`, `parseReportFormat`). */
 export type ReportFormat = 'json' | 'sarif' | 'markdown'
 
 /** The stable name of a `verifyPush` check. */
-export type CheckName =
-  | 'tags'
-  | 'integrity'
-  | 'platforms'
-  | 'non-root'
-  | 'labels'
-  | 'no-secrets'
-  | 'healthcheck'
-  | 'replication'
-  | 'referrers'
-
-/** How much a check matters. */
-export type CheckLevel = 'required' | 'warn' | 'skip'
-
 /** The level of every check (`defaultCheckPolicy()`, `checkPolicy()`, `VerifyPushOptions.checks`). */
 export type CheckPolicyTable = Record<CheckName, CheckLevel>
 
@@ -463,155 +110,1580 @@ export interface BuildContextFacts {
   shortSha: string | null
 }
 
-/* --- the inventory of images in use --- */
-
-/** What uses an image. */
-export type UsageKind =
-  | 'ecsService'
-  | 'ecsServiceRevision'
-  | 'ecsTaskSet'
-  | 'ecsTask'
-  | 'ecsTaskDefinition'
-  | 'lambdaVersion'
-  | 'lambdaAlias'
-  | 'batchJobDefinition'
-  | 'appRunnerService'
-  | 'kubernetesPod'
-  | 'kubernetesController'
-  | 'file'
-  | 'indexChild'
-  | 'referrer'
-
-/** Where a source lives. */
-export type SourceKind = 'ecs' | 'lambda' | 'batch' | 'appRunner' | 'kubernetes' | 'file' | 'ecr' | 'credentials'
-
-/** A file to read: a `kubectl get ... -o json` snapshot (`kubernetes`) or a JSON array of image URIs (`file`). */
-export interface InventoryFile {
-  kind: 'kubernetes' | 'file'
-  path: string
-}
-
-/** What `EcrClient.discoverInventory` reads; missing keys keep their defaults, unknown keys are refused. */
-export interface DiscoverOptions {
-  roleArns?: string[]
-  regions?: string[]
-  services?: Array<'ecs' | 'lambda' | 'batch' | 'appRunner'>
-  taskDefinitionRevisions?: number
-  stoppedTasks?: boolean
-  serviceDeployments?: boolean
-  files?: InventoryFile[]
-  concurrency?: number
-  referrersApi?: boolean
-  ociReferrers?: boolean
-  registryUrl?: string | null
-  fallbackTags?: boolean
-  maxAttempts?: number
-}
-
-/** One use of an image: by what (an ARN, `namespace/Kind/name`, a file), since when. */
-export interface Usage {
-  kind: UsageKind
-  name: string
-  account?: string
-  region?: string
-  reference?: string
-  since?: string
-  via?: string
-}
-
-/** The inventory document (`schema` `ecr-core/inventory/v1`). */
-export interface Inventory {
-  schema: string
-  generatedAt?: string
-  complete: boolean
-  images: Array<{ digest: string; repositories: string[]; uses: Usage[] }>
-  unresolved: Array<{ reference: string; reason: string; uses: Usage[] }>
-  sources: Array<{
-    kind: SourceKind
-    account?: string
-    region?: string
-    name?: string
-    references: number
-    error?: { code: string; message: string }
-  }>
-}
-
-/** The in-use images one rule would have acted on, and who uses them. */
-export interface RuleInUse {
-  rulePriority: number
-  images: Array<{ imageDigest: string; imageTags: string[]; action: PreviewResult['action']; uses: Usage[] }>
-}
-
 /** The `lifecycle_preview --inventory` document. */
 export interface InUsePreview extends LifecyclePreview {
   inUse: RuleInUse[]
   inventoryComplete: boolean
 }
 
-/** Every repository's lifecycle policy against an inventory. */
-export interface RegistryInUseReport {
-  inventoryComplete: boolean
-  repositories: number
-  withPolicy: number
-  inUseHits: number
-  findings: Array<{
-    repository: string
-    hasPolicy: boolean
-    expiring: number
-    inUseHits: number
-    rules?: RuleInUse[]
-    error?: { code: string; message: string }
-  }>
+/* ---- Generated by scripts/gen-types from fixtures/schema/shapes.schema.json: do not edit below. ---- */
+
+/** What kind of access key the credentials carry (from its documented prefix). */
+export type AccessKeyKind = 'long-term' | 'temporary' | 'other'
+
+/** What a rule does. */
+export type ActionType = 'expire' | 'transition'
+
+/** One affected package of a finding. */
+export interface AffectedPackage {
+  /** Package name. */
+  name: string
+  /** Installed version (with release where the finding gives one, e.g. `2.9.14+dfsg-1.3~deb12u1`). */
+  version?: string
+  /** The version that fixes it; `None` when none is available (ECR's `NotAvailable` sentinel included). */
+  fixedInVersion?: string
 }
 
-/** Why a signature or attestation did not count, or why a requirement failed. */
-export type SignatureReason =
-  | 'missing' | 'subject-mismatch' | 'digest-mismatch' | 'bad-signature' | 'untrusted-key' | 'untrusted-certificate'
-  | 'expired' | 'identity-mismatch' | 'issuer-mismatch' | 'transparency-log' | 'no-signing-time'
-  | 'predicate-mismatch' | 'malformed' | 'unsupported'
-
-/** Who may sign: a named key, a keyless certificate identity and issuer, or a Notation certificate identity. */
-export type SignerRule =
-  | { type: 'key'; key: string }
-  | { type: 'keyless'; identity?: string; identityRegex?: string; issuer: string }
-  | { type: 'notation'; identity: string }
-
-/** An attestation the image must carry, signed by an allowed signer; SLSA provenance fields must match. */
+/** A required attestation. */
 export interface AttestationRule {
+  /** The in-toto `predicateType`, e.g. `https://slsa.dev/provenance/v1`. */
   predicateType: string
+  /** SLSA v1: `runDetails.builder.id` must equal this. */
   builderId?: string
+  /** SLSA v1: the source repository (`buildDefinition.externalParameters.workflow.repository`, or a resolved dependency's `uri`) must equal this. */
   sourceRepository?: string
+  /** SLSA v1: the source ref (`externalParameters.workflow.ref`) must equal this. */
   sourceRef?: string
 }
 
-/** The signature gate's policy (`verifySignatures(image, policy)`); unknown keys are refused. */
-export interface SignaturePolicy {
-  signers?: SignerRule[]
-  attestations?: AttestationRule[]
-  scope?: 'index' | 'eachPlatform' | 'both'
-  onMissing?: 'fail' | 'warn'
-  onExpired?: 'fail' | 'warn'
-  onUnverifiable?: 'fail' | 'warn'
+/** A required attestation. */
+export interface AttestationRuleInput {
+  /** The in-toto `predicateType`, e.g. `https://slsa.dev/provenance/v1`. */
+  predicateType: string
+  /** SLSA v1: `runDetails.builder.id` must equal this. */
+  builderId?: string | null
+  /** SLSA v1: the source repository (`buildDefinition.externalParameters.workflow.repository`, or a resolved dependency's `uri`) must equal this. */
+  sourceRepository?: string | null
+  /** SLSA v1: the source ref (`externalParameters.workflow.ref`) must equal this. */
+  sourceRef?: string | null
 }
 
-/** One requirement on one manifest (`SignatureDecision.requirements`). */
-export interface SignatureRequirement {
-  subject: string
+/** The audit of several repositories. */
+export interface AuditReport {
+  /** True when every repository passed. */
+  passed: boolean
+  /** One report per repository. */
+  repositories: Array<VerifyReport>
+}
+
+/** What is known about the AWS credentials in use, without any secret or key id. */
+export interface AwsIdentity {
+  /** The provider that supplied them. */
+  source: CredentialSource
+  /** The access key id's kind. */
+  accessKeyKind: AccessKeyKind
+  /** True when a session token is present. */
+  hasSessionToken: boolean
+  /** When the credentials expire, when the provider says. */
+  expiresAt: string | null
+}
+
+/** What is being built. Every field is optional; the tag rules that need a missing one yield nothing. */
+export interface BuildContext {
+  /** The commit built (for pull requests the head commit, not the merge commit, where the CI tells it). */
+  sha?: string | null
+  /** The git ref built. */
+  ref?: string | null
+  /** What triggered the build; when absent, `pull_request` for a pull-request ref and `push` otherwise. */
+  event?: BuildEvent | null
+  /** The repository's default branch. */
+  defaultBranch?: string | null
+  /** Overrides the computed "is the default branch" (for CIs that do not expose the default branch). */
+  isDefaultBranch?: boolean | null
+  /** For pull requests: the source (head) branch. */
+  headRef?: string | null
+  /** For pull requests: the target (base) branch. */
+  baseRef?: string | null
+  /** The CI's build (run / pipeline) number. */
+  buildNumber?: string | null
+  /** When the build ran (the `created` label and `{{date}}`); the current time when absent. */
+  created?: string | null
+  /** When the commit was made (`{{commit_date}}`). */
+  commitDate?: string | null
+  /** The source repository URL (`org.opencontainers.image.source` and `.url`). */
+  source?: string | null
+  /** The project name (`org.opencontainers.image.title`). */
+  title?: string | null
+  /** The project description (`org.opencontainers.image.description`). */
+  description?: string | null
+  /** The project's SPDX licence expression (`org.opencontainers.image.licenses`). */
+  licenses?: string | null
+  /** The CI system the context was read from (`github-actions`, `gitlab-ci`, ...). */
+  ci?: string | null
+}
+
+/** What triggered the build (docker/metadata-action's event filters). */
+export type BuildEvent = 'push' | 'pull_request' | 'schedule' | 'manual'
+
+/** The predicate: where the image came from and what was verified. */
+export interface BuildPredicate {
+  /** The image reference pinned by digest (`<name>@sha256:...`). */
+  image: string
+  /** The tags the image was pushed under. */
+  tags: Array<string>
+  /** Source repository URL. */
+  sourceRepository?: string
+  /** Source revision (commit). */
+  revision?: string
+  /** When the image was built. */
+  buildTime?: string
+  /** The builder (CI system, workflow). */
+  builderId?: string
+  /** The CI run id or URL. */
+  runId?: string
+  /** Manifest media type of the subject. */
+  mediaType?: string
+  /** Platform manifests of an index. */
+  platforms?: Array<PlatformDigest>
+  /** The verification report's verdict, when the record follows a verification. */
+  verified?: boolean
+}
+
+/** An in-toto Statement v1 carrying a [`BuildPredicate`]. */
+export interface BuildRecord {
+  /** Always [`STATEMENT_TYPE`]. */
+  _type: string
+  /** The image (and its platform manifests). */
+  subject: Array<BuildSubject>
+  /** Always [`BUILD_RECORD_PREDICATE_TYPE`]. */
+  predicateType: string
+  /** The record. */
+  predicate: BuildPredicate
+}
+
+/** An in-toto ResourceDescriptor naming one subject. */
+export interface BuildSubject {
+  /** The image name (`<repository URI>` or `<host>/<repo>`). */
+  name: string
+  /** Digests by algorithm (`sha256` → hex). */
+  digest: Record<string, string>
+}
+
+/** How much a check matters. */
+export type CheckLevel = 'required' | 'warn' | 'skip'
+
+/** The checks of a push verification, by their stable names. */
+export type CheckName = 'tags' | 'integrity' | 'platforms' | 'non-root' | 'labels' | 'no-secrets' | 'healthcheck' | 'replication' | 'referrers'
+
+/** The result of one check in a report. */
+export interface CheckResult {
+  /** The check's stable name. */
+  check: string
+  /** The level it ran at. */
+  level: CheckLevel
+  /** What came out. */
+  status: CheckStatus
+  /** One line for a person. */
+  message: string
+  /** Structured details (never secret values). */
+  details?: unknown
+}
+
+/** The outcome of one check. */
+export type CheckStatus = 'passed' | 'failed' | 'warned' | 'skipped'
+
+/** One platform image of an index. */
+export interface ChildImage {
+  /** The child manifest's digest. */
+  digest: string
+  /** `os/arch[/variant]`. */
+  platform: string
+  /** The child's media type. */
+  mediaType?: string
+}
+
+/** Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as [`PreviewResult`]). */
+export interface CollateralTags {
+  /** The expired image. */
+  imageDigest: string
+  /** The (tagged) rule that expires it. */
+  appliedRulePriority: number
+  /** Tags that matched the rule's tag list. */
+  matchedTags: Array<string>
+  /** Tags that did not match but are deleted too. */
+  collateralTags: Array<string>
+}
+
+/** How a rule's `countNumber` is read. */
+export type CountType = 'imageCountMoreThan' | 'sinceImagePushed' | 'sinceImagePulled' | 'sinceImageTransitioned'
+
+/** The unit of an age limit. */
+export type CountUnit = 'days'
+
+/** Why a finding is, or is not, counted. */
+export type Countedness = {
+  kind: 'counted'
+} | {
+  kind: 'closed'
+} | {
+  kind: 'suppressed'
+} | {
+  kind: 'ignored'
+  /** Index of the rule in `ignore[]`. */
+  rule: number
+  /** The rule's id. */
+  id: string
+  /** The rule's reason, when given. */
+  reason?: string
+} | {
+  kind: 'notFixable'
+  /** The finding's fix availability. */
+  fix_available: FixAvailable
+}
+
+/** The credential provider that supplied the AWS credentials. */
+export type CredentialSource = 'environment' | 'profile' | 'assume-role' | 'web-identity' | 'sso' | 'process' | 'container' | 'instance-metadata' | 'login' | 'explicit' | 'unknown'
+
+/** A CVSS score with where it came from. */
+export interface Cvss {
+  /** The base score (0.0–10.0). */
+  score: number
+  /** CVSS version (`2`, `3.1`, `4.0`, ...) where known. */
+  version?: string
+  /** The vector string, where given. */
+  vector?: string
+  /** Who scored it (e.g. `NVD`), where given. */
+  source?: string
+}
+
+/** What [`EcrClient::discover_inventory`] reads. Read from JSON (camelCase), missing fields keep their default and unknown ones are refused. */
+export interface DiscoverOptions {
+  /** One IAM role ARN to assume per account; empty reads the client's own account only. */
+  roleArns?: Array<string>
+  /** The regions to read in every account; empty reads the client's region only. */
+  regions?: Array<string>
+  /** The services to read: any of ECS, Lambda, Batch and App Runner (default all four). */
+  services?: Array<SourceKind>
+  /** How many of the newest active revisions of each task definition family to keep (default 5; 0: none). */
+  taskDefinitionRevisions?: number
+  /** Read recently stopped ECS tasks too (default `true`). */
+  stoppedTasks?: boolean
+  /** Read the service revisions of every deployment ECS lists for a service, so a rollback target keeps its pinned digest (ListServiceDeployments, DescribeServiceDeployments; default `true`). */
+  serviceDeployments?: boolean
+  /** Snapshot files to read besides the services. */
+  files?: Array<InventoryFile>
+  /** Most service reads at once (default 8); also bounds the ECR closure. */
+  concurrency?: number
+  /** Ask ECR's ListImageReferrers for the referrers of every kept digest (default `true`). */
+  referrersApi?: boolean
+  /** Also ask the registry's OCI referrers API (`GET /v2/<name>/referrers/<digest>`, or the `sha256-<hex>` index where the registry answers 404) for the referrers of every kept digest, with the credentials ECR hands out (default `false`). */
+  ociReferrers?: boolean
+  /** The registry endpoint of the OCI referrers API (`http(s)://host[:port]`) instead of each image's registry host (e.g. a local registry). */
+  registryUrl?: string | null
+  /** Look for the `sha256-<hex>` fallback tag and cosign's legacy tags (default `true`). */
+  fallbackTags?: boolean
+  /** Total attempts per request under the SDK's adaptive retry (default 5). */
+  maxAttempts?: number
+}
+
+/** One setting that differs from what was asked. */
+export interface Drift {
+  /** Which setting (`imageTagMutability`, `scanning`, `encryption`, `lifecyclePolicy`). */
+  setting: string
+  /** What was asked. */
+  expected: string
+  /** What the repository has. */
+  actual: string
+  /** Whether it was changed to the expected value. */
+  fixed: boolean
+}
+
+/** The comparison of the offline preview with ECR's own. */
+export interface EcrPreviewDiff {
+  /** ECR's results (all pages). */
+  ecrResults: Array<PreviewResult>
+  /** ECR's summary. */
+  ecrSummary: PreviewSummary
+  /** Images only the offline evaluation acts on. */
+  onlyOffline: Array<PreviewResult>
+  /** Images only ECR acts on. */
+  onlyEcr: Array<PreviewResult>
+  /** Images both act on, with a different action or rule. */
+  mismatched: Array<PreviewMismatch>
+}
+
+/** What [`EcrClient::ensure_repository`] should ensure. Read from JSON, missing fields keep the defaults (recommended settings, [`default_lifecycle_policy`], no apply), `settings` replaces single fields of the recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused. */
+export interface EnsureOptions {
+  /** Mutability, scanning and encryption. */
+  settings?: RepositorySettings
+  /** The lifecycle policy a new repository gets, and an existing one must have (`None`: not checked); read from JSON text or a policy object. */
+  lifecyclePolicy?: string | null
+  /** Fix drift on an existing repository (encryption cannot be changed after creation and stays reported). */
+  apply?: boolean
+}
+
+/** What [`EcrClient::ensure_repository`] did. */
+export interface EnsureOutcome {
+  /** The repository (as described after any change). */
+  repository: Repository
+  /** True when it was created. */
+  created: boolean
+  /** Every difference from the options, and whether it was fixed. */
+  drift: Array<Drift>
+}
+
+/** A finding with the gate's verdict on it. */
+export interface EvaluatedFinding {
+  /** Platform of the image it was found in, for index children. */
   platform?: string
-  requirement: string
-  status: 'passed' | 'warned' | 'failed'
-  satisfiedBy?: string
-  reason?: SignatureReason
+  /** Whether it counts, and if not why. */
+  verdict: Countedness
+  /** Notes, e.g. an ignore rule that matched but has expired or was lifted because a fix exists. */
+  notes?: Array<string>
+  /** The finding. */
+  finding: ScanFinding
+}
+
+/** What checking one signature layer of one attached artifact found. */
+export interface Evidence {
+  /** The digest it was checked for. */
+  subject: string
+  /** The attached artifact's manifest digest. */
+  artifact: string
+  /** Where it was found. */
+  source: SignatureSource
+  /** What kind of signature. */
+  kind: SignatureKind
+  /** The outcome. */
+  outcome: SignatureOutcome
+}
+
+/** One image that could not be deleted. */
+export interface ExpireFailure {
+  /** The image. */
+  imageDigest: string
+  /** ECR's failure code (e.g. `ImageNotFound`), an ecr-core error code, or `NotAttempted`. */
+  failureCode: string
+  /** Why. */
+  failureReason: string
+}
+
+/** What [`EcrClient::expire_images`] did. */
+export interface ExpireReport {
+  /** Whether this was a dry run (nothing deleted). */
+  dryRun: boolean
+  /** Every digest the preview expires, in preview order. */
+  requested: Array<string>
+  /** Digests ECR confirmed deleted. */
+  deleted: Array<string>
+  /** Digests not deleted, with the reason. */
+  failures: Array<ExpireFailure>
+  /** BatchDeleteImage calls made. */
+  batches: number
+}
+
+/** One image BatchGetImage returned, with the exact manifest text. */
+export interface FetchedImage {
+  /** The id as ECR echoed it (the requested tag or digest, with the digest filled in). */
+  imageId: ImageId
+  /** The digest ECR reports. */
+  digest: string
+  /** The manifest exactly as returned (hash these bytes, never a re-serialisation). */
+  manifest: string
+  /** The manifest media type ECR reports. */
+  mediaType?: string
+}
+
+/** One problem found while validating a document, with where it is. */
+export interface FieldError {
+  /** JSON path of the offending field, e.g. `rules[2].selection.countUnit` (empty for the whole document). */
+  path: string
+  /** What is wrong, in words a person can act on. */
   message: string
 }
 
-/** The `verify_signatures` JSON report (`SignatureDecision.toJSON()`). */
-export interface SignatureReport {
-  schema: 'ecr-core/signature-decision/v1'
-  digest: string
+/** Inspector's finding status. Basic findings are always [`FindingStatus::Active`]. */
+export type FindingStatus = 'ACTIVE' | 'SUPPRESSED' | 'CLOSED'
+
+/** Whether a fixed version exists for a finding (enhanced `fixAvailable`, or derived from fixed-in versions). */
+export type FixAvailable = 'YES' | 'NO' | 'PARTIAL' | 'UNKNOWN'
+
+/** A referrer artifact (signature, SBOM, ...) ECR removes on its own after its subject is expired or archived. */
+export interface FollowingSubject {
+  /** The referrer's digest. */
+  imageDigest: string
+  /** The referrer's tags. */
+  imageTags: Array<string>
+  /** Its subject. */
+  subjectManifestDigest: string
+  /** What happens to the subject (and, within 24 hours, to the referrer). */
+  action: PreviewAction
+  /** The rule acting on the subject. */
+  subjectRulePriority: number
+}
+
+/** One ignore (allow-list) entry. Every given field must match; `id` is required. */
+export interface IgnoreRule {
+  /** Vulnerability id (`CVE-...`, `GHSA-...`), compared case-insensitively. */
+  id: string
+  /** Only when this package is affected. */
+  package?: string
+  /** Only in this repository. */
+  repository?: string
+  /** Only for this image digest (`sha256:...`). */
+  digest?: string
+  /** Only for this platform (`linux/arm64`, `linux/arm/v7`). */
+  platform?: string
+  /** When the rule stops applying (an expired rule is reported and no longer ignores anything). */
+  expires?: string
+  /** Why the finding is accepted (shown in every report). */
+  reason?: string
+  /** Who accepted it. */
+  owner?: string
+  /** Stop ignoring as soon as a fix is available for the finding. */
+  untilFixed?: boolean
+}
+
+/** One ignore (allow-list) entry. Every given field must match; `id` is required. */
+export interface IgnoreRuleInput {
+  /** Vulnerability id (`CVE-...`, `GHSA-...`), compared case-insensitively. */
+  id: string
+  /** Only when this package is affected. */
+  package?: string | null
+  /** Only in this repository. */
+  repository?: string | null
+  /** Only for this image digest (`sha256:...`). */
+  digest?: string | null
+  /** Only for this platform (`linux/arm64`, `linux/arm/v7`). */
+  platform?: string | null
+  /** When the rule stops applying (an expired rule is reported and no longer ignores anything). */
+  expires?: string | null
+  /** Why the finding is accepted (shown in every report). */
+  reason?: string | null
+  /** Who accepted it. */
+  owner?: string | null
+  /** Stop ignoring as soon as a fix is available for the finding. */
+  untilFixed?: boolean
+}
+
+/** How an ignore rule was used. */
+export interface IgnoreUse {
+  /** Index in `ignore[]`. */
+  index: number
+  /** The rule. */
+  rule: IgnoreRule
+  /** `active` (in force and matched), `stale` (in force, matched nothing), `expired`, or `lifted` (`untilFixed` and every finding it matched now has a fix). */
+  state: string
+  /** Findings it ignored. */
+  ignored: number
+  /** Findings it matched but no longer ignores (expired, or lifted by a fix). */
+  matchedNotApplied: number
+}
+
+/** The parts of an image config blob (OCI `application/vnd.oci.image.config.v1+json` or Docker's `application/vnd.docker.container.image.v1+json`) that verification reads. */
+export interface ImageConfigSummary {
+  /** The platform the image is built for. */
+  platform: Platform | null
+  /** `config.User` (empty when unset). */
+  user: string
+  /** `config.Labels`. */
+  labels: Record<string, string>
+  /** `config.Healthcheck.Test`, when set. */
+  healthcheck: Array<string> | null
+}
+
+/** The gate's result for one image (one platform of an index). */
+export interface ImageDecision {
+  /** Platform, for index children. */
+  platform?: string
+  /** Repository. */
+  repository?: string
+  /** Digest. */
+  digest?: string
+  /** Scan status. */
+  status?: string
+  /** Scan status description. */
+  statusDescription?: string
+  /** Scan type, when known. */
+  scanType?: ScanType
+  /** `imageScanCompletedAt`. */
+  completedAt?: string
+  /** Whether this image passes. */
   passed: boolean
-  requirements: SignatureRequirement[]
-  evidence: Array<Record<string, unknown>>
+  /** Counted findings by severity. */
+  counted: Record<string, number>
+  /** Findings not counted (any cause) by severity. */
+  notCounted: Record<string, number>
+  /** Every finding read. */
+  totalFindings: number
+  /** Why it failed. */
+  reasons: Array<ScanReason>
+}
+
+/** One image as DescribeImages reports it. */
+export interface ImageDetail {
+  /** The registry (account) id. */
+  registryId?: string
+  /** The repository name. */
+  repositoryName?: string
+  /** The manifest digest. */
+  imageDigest: string
+  /** Tags pointing at the image (empty when untagged). */
+  imageTags: Array<string>
+  /** Compressed size in bytes. */
+  imageSizeInBytes?: number
+  /** When the image was pushed. */
+  imagePushedAt?: string
+  /** Manifest media type. */
+  imageManifestMediaType?: string
+  /** Artifact (config) media type. */
+  artifactMediaType?: string
+  /** Last recorded pull (ECR updates it on pulls other than Amazon Inspector's). */
+  lastRecordedPullTime?: string
+  /** Storage status. */
+  imageStatus: ImageStatus
+  /** When the image last moved to archive. */
+  lastArchivedAt?: string
+  /** When the image was last restored to standard storage. */
+  lastActivatedAt?: string
+  /** For referrer artifacts (signatures, SBOMs): the digest of their subject. */
+  subjectManifestDigest?: string
+}
+
+/** One id BatchGetImage could not return. */
+export interface ImageFailure {
+  /** The id that failed. */
+  imageId: ImageId
+  /** ECR's failure code (`ImageNotFound`, `ImageTagDoesNotMatchDigest`, ...). */
+  code: string
+  /** ECR's reason. */
+  reason: string
+}
+
+/** A tag or a digest naming one image in a repository. */
+export interface ImageId {
+  /** The image digest (`sha256:...`). */
+  imageDigest?: string
+  /** The image tag. */
+  imageTag?: string
+}
+
+/** What BatchGetImage returned for a set of ids. */
+export interface ImageLookup {
+  /** The images found. */
+  images: Array<FetchedImage>
+  /** The ids not found, with ECR's reason. */
+  failures: Array<ImageFailure>
+}
+
+/** Where an image's data lives. */
+export type ImageStatus = 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING'
+
+/** One digest in use. */
+export interface InUseImage {
+  /** The digest (`sha256:…`). */
+  digest: string
+  /** The repositories (`host/repository`) it was found in or referenced through. */
+  repositories: Array<string>
+  /** Every use, sorted. */
+  uses: Array<Usage>
+}
+
+/** An in-use image a rule would have acted on. */
+export interface InUseImageHit {
+  /** The image. */
+  imageDigest: string
+  /** Its tags. */
+  imageTags: Array<string>
+  /** What the rule would have done. */
+  action: PreviewAction
+  /** Who uses it (from the inventory). */
+  uses: Array<Usage>
+}
+
+/** One entry of an index or manifest list. */
+export interface IndexEntry {
+  /** The child manifest's digest. */
+  digest: string
+  /** The child manifest's media type. */
+  mediaType?: string
+  /** The platform the entry declares. */
+  platform?: Platform
+  /** True for a BuildKit attestation entry (annotation `vnd.docker.reference.type: attestation-manifest`, or platform `unknown/unknown`); such entries are not platforms. */
+  attestation: boolean
+}
+
+/** The inventory of images in use: the versioned JSON document ecr-core writes and reads. */
+export interface Inventory {
+  /** Always [`SCHEMA`]. */
+  schema: string
+  /** When it was built. */
+  generatedAt?: string
+  /** Whether every source was read: `false` when any source failed. An incomplete inventory never authorises a deletion on its own. */
+  complete: boolean
+  /** Every digest in use, sorted by digest. */
+  images: Array<InUseImage>
+  /** References that did not resolve to a digest. */
+  unresolved: Array<UnresolvedReference>
+  /** Every source read, failed ones with their error. */
+  sources: Array<InventorySource>
+}
+
+/** Which files to read, and as what. */
+export interface InventoryFile {
+  /** [`SourceKind::Kubernetes`] (a `kubectl get ... -o json` snapshot) or [`SourceKind::File`] (a JSON array of image URIs). */
+  kind: SourceKind
+  /** The file's path. */
+  path: string
+}
+
+/** One source read. */
+export interface InventorySource {
+  /** Which service or file kind. */
+  kind: SourceKind
+  /** The account, where known. */
+  account?: string
+  /** The region, where known. */
+  region?: string
+  /** What was read (a file path, a repository, a cluster, or empty for a whole service). */
+  name?: string
+  /** How many image references it gave. */
+  references: number
+  /** Why it could not be read, when it could not. */
+  error?: SourceError
+}
+
+/** The `action` object of a rule. */
+export interface LifecycleAction {
+  /** `expire` or `transition`. */
+  type: ActionType
+  /** `archive`, required for `transition` and absent for `expire`. */
+  targetStorageClass?: StorageClass
+}
+
+/** The `action` object of a rule. */
+export interface LifecycleActionInput {
+  /** `expire` or `transition`. */
+  type: ActionType
+  /** `archive`, required for `transition` and absent for `expire`. */
+  targetStorageClass?: StorageClass | null
+}
+
+/** A whole lifecycle policy document (`{"rules": [...]}`). */
+export interface LifecyclePolicyDocument {
+  /** The rules, in the order of the source document. */
+  rules: Array<LifecycleRule>
+}
+
+/** A lint warning with where it applies. */
+export interface LifecyclePolicyWarning {
+  /** The kind of mistake. */
+  kind: LifecyclePolicyWarningKind
+  /** JSON path of the rule or field concerned. */
+  path: string
+  /** What happens and what to do. */
+  message: string
+}
+
+/** Which mistake a [`Warning`] is about (serialised in camelCase, e.g. `andSemantics`). */
+export type LifecyclePolicyWarningKind = 'andSemantics' | 'shadowedRule' | 'pulledWithoutArchiveExpiry' | 'outOfPriorityOrder' | 'manyRules' | 'emptyTagEntry'
+
+/** The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); [`Preview::into_owned`] makes a preview that outlives them. */
+export interface LifecyclePreview {
+  /** ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest. */
+  previewResults: Array<PreviewResult>
+  /** ECR's summary. */
+  summary: PreviewSummary
+  /** Bytes leaving standard storage, per action. */
+  reclaimedBytes: ReclaimedBytes
+  /** Images a rule would have acted on but that the caller protected. */
+  protectedImages: Array<SkippedImage>
+  /** Images a rule would have acted on but that a manifest list still references. */
+  blockedImages: Array<SkippedImage>
+  /** Expired images that lose tags their rule did not select. */
+  collateralTags: Array<CollateralTags>
+  /** Referrers ECR removes or archives after their subject (not in `previewResults`, as in ECR's preview). */
+  followingSubject: Array<FollowingSubject>
+}
+
+/** What [`EcrClient::lifecycle_preview`] found. */
+export interface LifecycleReport {
+  /** The repository. */
+  repository: string
+  /** The evaluated policy. */
+  policy: LifecyclePolicyDocument
+  /** Its lint warnings. */
+  warnings: Array<LifecyclePolicyWarning>
+  /** Every image read (all pages, all storage classes). */
+  images: Array<ImageDetail>
+  /** The offline preview. */
+  preview: LifecyclePreview
+  /** The comparison with ECR's preview, when asked for. */
+  ecrDiff?: EcrPreviewDiff
+}
+
+/** One rule of a policy. */
+export interface LifecycleRule {
+  /** Rules apply from the lowest value to the highest; unique, at least 1. */
+  rulePriority: number
+  /** Free text. */
+  description?: string
+  /** Which images the rule looks at and when they qualify. */
+  selection: Selection
+  /** What happens to qualifying images. */
+  action: LifecycleAction
+}
+
+/** One rule of a policy. */
+export interface LifecycleRuleInput {
+  /** Rules apply from the lowest value to the highest; unique, at least 1. */
+  rulePriority: number
+  /** Free text. */
+  description?: string | null
+  /** Which images the rule looks at and when they qualify. */
+  selection: SelectionInput
+  /** What happens to qualifying images. */
+  action: LifecycleActionInput
+}
+
+/** What a merge did. */
+export interface MergeOutcome {
+  /** The `auths` key written (the bare `host[:port]`). */
+  key: string
+  /** True when an entry under that key was replaced. */
+  replaced: boolean
+  /** `credHelpers.<host>` or `credsStore` when one of them takes precedence over `auths` for this host. */
+  shadowedBy: string | null
+}
+
+/** What a scan that gives no usable findings does to the gate (`FAILED`, `SCAN_ELIGIBILITY_EXPIRED`, `FINDINGS_UNAVAILABLE`, `LIMIT_EXCEEDED`, `IMAGE_ARCHIVED`, unknown statuses, unfinished scans). */
+export type OnScanError = 'fail' | 'warn'
+
+/** What a manifest is, as far as verification cares. */
+export type ParsedManifest = {
+  kind: 'index'
+  /** The media type (declared, or inferred from the shape). */
+  mediaType: string
+  /** Every entry, attestations included (flagged). */
+  entries: Array<IndexEntry>
+} | {
+  kind: 'image'
+  /** The media type (declared, or inferred from the shape). */
+  mediaType: string
+  /** The config blob's digest. */
+  configDigest: string
+  /** The config blob's media type. */
+  configMediaType: string
+}
+
+/** The outcome of checking a plan: violations (the plan must not be pushed) and warnings. */
+export interface PlanCheck {
+  /** Problems that make the plan unsafe to push. */
+  violations: Array<TagViolation>
+  /** Notes: tags already present, tags not protected by the repository, withheld rolling tags. */
+  warnings: Array<TagViolation>
+}
+
+/** A checked plan. */
+export interface PlanReport {
+  /** The tags to push. */
+  tags: Array<PlannedTag>
+  /** OCI labels (and annotations) for traceability. */
+  labels: Record<string, string>
+  /** Problems that make the plan unsafe: do not push. */
+  violations: Array<TagViolation>
+  /** Notes that do not block the push. */
+  warnings: Array<TagViolation>
+}
+
+/** One planned tag. */
+export interface PlannedTag {
+  /** The tag (valid OCI grammar, at most 128 characters). */
+  value: string
+  /** Immutable (names one build) or rolling (moves). */
+  kind: TagKind
+  /** The strategy entry that produced it, in metadata-action's one-line form (`flavor.latest=auto` for `latest`). */
+  rule: string
+}
+
+/** An OS/architecture/variant triple. */
+export interface Platform {
+  /** GOOS, e.g. `linux`. */
+  os: string
+  /** GOARCH, e.g. `amd64`, `arm64`. */
+  architecture: string
+  /** CPU variant, e.g. `v7`, `v8`. */
+  variant?: string
+}
+
+/** One platform of the image and its manifest digest. */
+export interface PlatformDigest {
+  /** `os/arch[/variant]`. */
+  platform: string
+  /** The platform manifest's digest. */
+  digest: string
+}
+
+/** One problem in a repository policy. */
+export interface PolicyFinding {
+  /** `Statement[i]` (and its `Sid` when it has one). */
+  statement: string
+  /** The principal concerned (`*` for a wildcard). */
+  principal: string
+  /** The write actions granted (empty for a wildcard principal with read actions only). */
+  actions: Array<string>
+  /** What is wrong. */
+  message: string
+}
+
+/** A rule action in the API's spelling: `{"type": "EXPIRE"}` or `{"type": "TRANSITION", "targetStorageClass": "ARCHIVE"}`. */
+export interface PreviewAction {
+  /** `EXPIRE` or `TRANSITION`. */
+  type: string
+  /** `ARCHIVE` for transitions. */
+  targetStorageClass?: string
+}
+
+/** One image on which the offline preview and ECR's disagree. */
+export interface PreviewMismatch {
+  /** The image. */
+  imageDigest: string
+  /** What the offline evaluation says. */
+  offline: PreviewResult
+  /** What ECR says. */
+  ecr: PreviewResult
+}
+
+/** One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from the evaluated images ([`LifecyclePolicy::evaluate`](super::LifecyclePolicy::evaluate) copies no strings); [`PreviewResult::into_owned`] detaches them. */
+export interface PreviewResult {
+  /** The image's tags (all of them). */
+  imageTags: Array<string>
+  /** The image digest. */
+  imageDigest: string
+  /** When the image was pushed. */
+  imagePushedAt: string | null
+  /** What happens to it. */
+  action: PreviewAction
+  /** The rule that acts on it. */
+  appliedRulePriority: number
+  /** The image's current storage class (`STANDARD` or `ARCHIVE`). */
+  storageClass: string
+}
+
+/** ECR's `LifecyclePolicyPreviewSummary`. */
+export interface PreviewSummary {
+  /** Images that would be deleted. */
+  expiringImageTotalCount: number
+  /** Images that would change storage class (absent when none would). */
+  transitioningImageTotalCounts?: Array<TransitioningCount>
+}
+
+/** Bytes that leave standard storage, per action (`EXPIRE`: deleted; `TRANSITION`: moved to archive). */
+export interface ReclaimedBytes {
+  /** Bytes of expired images (`imageSizeInBytes`; images without a size count 0). */
+  EXPIRE: number
+  /** Bytes of images moved to archive. */
+  TRANSITION: number
+}
+
+/** One referrer of an image. */
+export interface Referrer {
+  /** The referrer manifest's digest. */
+  digest: string
+  /** Its media type. */
+  mediaType: string
+  /** Its artifact type (signature, SBOM, ...). */
+  artifactType?: string
+  /** Size in bytes. */
+  size: number
+  /** Annotations. */
+  annotations: Record<string, string>
+  /** `ACTIVE`, `ARCHIVED` or `ACTIVATING`. */
+  artifactStatus?: string
+}
+
+/** Every repository's lifecycle policy against an inventory. */
+export interface RegistryInUseReport {
+  /** Whether the inventory was complete (an incomplete one may miss images in use). */
+  inventoryComplete: boolean
+  /** Repositories read. */
+  repositories: number
+  /** Repositories with a lifecycle policy. */
+  withPolicy: number
+  /** In-use images the policies would have expired or archived, over all repositories. */
+  inUseHits: number
+  /** Repositories with a hit or an error, sorted by name. */
+  findings: Array<RepositoryInUse>
+}
+
+/** A rejection: the reason and what exactly was wrong. */
+export interface Rejection {
+  /** The typed reason. */
+  reason: SignatureReason
+  /** What was wrong, for a person. */
+  message: string
+}
+
+/** One replication destination's state. */
+export interface ReplicationStatus {
+  /** Destination region. */
+  region: string
+  /** Destination registry (account). */
+  registryId: string
+  /** `IN_PROGRESS`, `COMPLETE` or `FAILED`. */
+  status: string
+  /** Why it failed, when it did. */
+  failureCode?: string
+}
+
+/** Who wrote the report. */
+export interface ReportGenerator {
+  name: string
+  version: string
+}
+
+/** A repository as DescribeRepositories reports it. */
+export interface Repository {
+  /** Repository name. */
+  repositoryName: string
+  /** Repository ARN. */
+  repositoryArn: string
+  /** Registry (account) id. */
+  registryId: string
+  /** URI to push to and pull from (`<registry host>/<name>`). */
+  repositoryUri: string
+  /** Creation time. */
+  createdAt?: string
+  /** Tag mutability. */
+  imageTagMutability: TagMutability
+  /** Exclusion filters (wildcard patterns) for the `*_WITH_EXCLUSION` settings. */
+  imageTagMutabilityExclusionFilters: Array<string>
+  /** The deprecated repository-level scan-on-push flag (the registry scanning configuration wins). */
+  scanOnPush: boolean
+  /** `AES256` or `KMS` (or `KMS_DSSE`). */
+  encryptionType: string
+  /** The KMS key, for KMS encryption. */
+  kmsKey?: string
+}
+
+/** One repository of the registry-wide report. */
+export interface RepositoryInUse {
+  /** The repository. */
+  repository: string
+  /** Whether it has a lifecycle policy. */
+  hasPolicy: boolean
+  /** Images the policy expires (with the inventory protecting what is in use). */
+  expiring: number
+  /** In-use images the policy would have expired or archived. */
+  inUseHits: number
+  /** Those images, per rule. */
+  rules?: Array<RuleInUse>
+  /** Why the repository could not be evaluated. */
+  error?: SourceError
+}
+
+/** Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and unknown ones are refused. */
+export interface RepositorySettings {
+  /** Tag mutability. */
+  tagMutability?: TagMutability
+  /** Exclusion filters for the `*_WITH_EXCLUSION` settings. */
+  exclusionFilters?: Array<string>
+  /** Repository-level scan on push (deprecated by ECR in favour of registry scanning configuration, still honoured for basic scanning). */
+  scanOnPush?: boolean
+  /** A KMS key id or ARN: KMS encryption; `None`: AES256. */
+  kmsKey?: string | null
+}
+
+/** What is known about the target repository. Unknown parts are not checked. */
+export interface RepositoryTagState {
+  /** The tag mutability setting, when known. */
+  mutability?: TagMutability
+  /** The exclusion filters (wildcards) of the `*_WITH_EXCLUSION` settings. */
+  exclusionFilters: Array<string>
+  /** The images already in the repository (every page of DescribeImages), when known. */
+  imageDetails?: Array<ImageDetail>
+}
+
+/** An image resolved to its digest and media type; for an index, its platform children. */
+export interface ResolvedImage {
+  /** Repository. */
+  repository: string
+  /** The (index or image) manifest digest. */
+  digest: string
+  /** The manifest media type, where ECR reports it. */
+  mediaType?: string
+  /** Platform images (empty unless the manifest is an index). Attestation manifests are left out. */
+  children: Array<ChildImage>
+}
+
+/** The in-use images one rule would have acted on. */
+export interface RuleInUse {
+  /** The rule. */
+  rulePriority: number
+  /** The images, in the preview's order. */
+  images: Array<InUseImageHit>
+}
+
+/** One finding, basic or enhanced, in one model. */
+export interface ScanFinding {
+  /** Vulnerability id (`packageVulnerabilityDetails.vulnerabilityId`, or the basic `name`): the ignore key. */
+  id: string
+  /** Which engine produced it. */
+  scanType: ScanType
+  /** Severity (unknown strings are [`Severity::Undefined`]). */
+  severity: Severity
+  /** The first affected package's name. */
+  package?: string
+  /** The first affected package's version. */
+  packageVersion?: string
+  /** Every affected package. */
+  packages: Array<AffectedPackage>
+  /** The first fixed-in version of any affected package. */
+  fixedInVersion?: string
+  /** Whether fixes exist. */
+  fixAvailable: FixAvailable
+  /** The score used for thresholds: the Inspector score, else the best CVSS (v3, then v4, then v2). `None` when the finding carries no number at all. */
+  score?: number
+  /** The CVSS detail behind the score, where there is one. */
+  cvss?: Cvss
+  /** Whether an exploit is known (`None` when the finding does not say). */
+  exploitAvailable?: boolean
+  /** Finding status (basic findings are always active). */
+  status: FindingStatus
+  /** Title (enhanced), e.g. `CVE-2022-49043 - libxml2`. */
+  title?: string
+  /** Link to details (basic `uri`, enhanced `sourceUrl`). */
+  uri?: string
+  /** Description. */
+  description?: string
+  /** When Inspector first observed it (enhanced). */
+  firstObservedAt?: string
+  /** The vendor's free-text severity (enhanced), e.g. `Moderate`. */
+  vendorSeverity?: string
+  /** The finding exactly as received. */
+  raw: unknown
+}
+
+/** The full report: the schema name, the generator, then the decision's own fields. */
+export interface ScanGateReport {
+  schema: string
+  generator: ReportGenerator
+  /** Whether the gate passed. */
+  passed: boolean
+  /** The instant ignore expiry was judged against. */
+  evaluatedAt: string
+  /** Every reason for failing (empty when passed). */
+  reasons: Array<ScanReason>
+  /** Counted findings by severity, summed over images. */
+  counted: Record<string, number>
+  /** Findings not counted by severity, summed over images. */
+  notCounted: Record<string, number>
+  /** One entry per image / platform. */
+  images: Array<ImageDecision>
+  /** Every ignore rule and how it was used. */
+  ignores: Array<IgnoreUse>
+  /** Indexes of rules in force that matched nothing. */
+  staleIgnores: Array<number>
+  /** Indexes of rules past their expiry. */
+  expiredIgnores: Array<number>
+  /** Warnings. */
+  warnings: Array<ScanWarning>
+  /** Every finding with its verdict. */
+  findings: Array<EvaluatedFinding>
+  /** The policy applied (defaults filled in). */
+  policy: ScanPolicyDocument
+}
+
+/** The gate policy. Every field is optional; `{}` only fails on scan errors. */
+export interface ScanPolicyDocument {
+  /** Fail when the counted findings of a severity exceed the number (`{"CRITICAL": 0, "HIGH": 5}`). */
+  failOn: Record<string, number>
+  /** Fail when any counted finding scores at least this (0.0–10.0). */
+  minScore?: number
+  /** Fail when any counted finding has a known exploit. */
+  failOnExploitAvailable: boolean
+  /** Count only findings that can be fixed (findings with no fix information are counted, and a warning says how many). */
+  fixableOnly: boolean
+  /** A `PARTIAL` fix counts as fixable (default true). */
+  partialFixIsFixable: boolean
+  /** Accepted findings. */
+  ignore: Array<IgnoreRule>
+  /** Ignore rules that matched nothing: `warn` (default) or `error`. */
+  staleIgnores: StaleIgnores
+  /** Inspector-`SUPPRESSED` findings: `ignore` (default) or `count`. `CLOSED` findings never count. */
+  suppressedFindings: SuppressedFindings
+  /** Scans that give no usable findings: `fail` (default) or `warn`. */
+  onScanError: OnScanError
+  /** `UNSUPPORTED_IMAGE` (scratch, distroless, Windows): `fail` (default) or `warn`. */
+  onUnsupportedImage: OnScanError
+}
+
+/** The gate policy. Every field is optional; `{}` only fails on scan errors. */
+export interface ScanPolicyDocumentInput {
+  /** Fail when the counted findings of a severity exceed the number (`{"CRITICAL": 0, "HIGH": 5}`). */
+  failOn?: Record<string, number>
+  /** Fail when any counted finding scores at least this (0.0–10.0). */
+  minScore?: number | null
+  /** Fail when any counted finding has a known exploit. */
+  failOnExploitAvailable?: boolean
+  /** Count only findings that can be fixed (findings with no fix information are counted, and a warning says how many). */
+  fixableOnly?: boolean
+  /** A `PARTIAL` fix counts as fixable (default true). */
+  partialFixIsFixable?: boolean
+  /** Accepted findings. */
+  ignore?: Array<IgnoreRuleInput>
+  /** Ignore rules that matched nothing: `warn` (default) or `error`. */
+  staleIgnores?: StaleIgnores
+  /** Inspector-`SUPPRESSED` findings: `ignore` (default) or `count`. `CLOSED` findings never count. */
+  suppressedFindings?: SuppressedFindings
+  /** Scans that give no usable findings: `fail` (default) or `warn`. */
+  onScanError?: OnScanError
+  /** `UNSUPPORTED_IMAGE` (scratch, distroless, Windows): `fail` (default) or `warn`. */
+  onUnsupportedImage?: OnScanError
+}
+
+/** What a progress callback sees after each poll. */
+export interface ScanProgress {
+  /** The image being waited for (`repository@digest`). */
+  image: string
+  /** The status seen (`SCAN_NOT_FOUND` when there is no scan yet). */
+  status: string
+  /** Time since the wait started. */
+  elapsed: number
+  /** Polls so far. */
+  polls: number
+  /** Consecutive identical done results so far. */
+  stablePolls: number
+  /** Findings read in this poll. */
+  findings: number
+  /** Their counts by severity. */
+  counts: Record<string, number>
+}
+
+/** A reason the gate failed. */
+export interface ScanReason {
+  /** Stable code: `severityThreshold`, `minScore`, `exploitAvailable`, `scanError`, `unsupportedImage`, `unknownStatus`, `scanNotFinished`, `missingStatus`, `staleIgnore`. */
+  code: string
+  /** What happened, for people. */
+  message: string
+  /** The image's platform, when it concerns one child of an index. */
+  platform?: string
+  /** The severity of a `severityThreshold`. */
+  severity?: Severity
+  /** The count that exceeded the limit (or the number of findings concerned). */
+  count?: number
+  /** The limit that was exceeded. */
+  limit?: number
+  /** The findings concerned (vulnerability ids), where the reason is about findings. */
+  findingIds?: Array<string>
+}
+
+/** Basic (ECR's own engine) or enhanced (Amazon Inspector) scanning. */
+export type ScanType = 'BASIC' | 'ENHANCED'
+
+/** Something worth knowing that did not fail the gate. */
+export interface ScanWarning {
+  /** Stable code: `countMismatch`, `staleIgnore`, `expiredIgnore`, `scanError`, `unsupportedImage`, `unknownStatus`, `scanNotFinished`, `missingStatus`, `noFixInformation`, `noThresholds`, or one added by the live path (`scanType`, ...). */
+  code: string
+  /** What happened. */
+  message: string
+  /** The platform concerned, if one. */
+  platform?: string
+}
+
+/** The `selection` object of a rule. */
+export interface Selection {
+  /** `tagged`, `untagged` or `any`. */
+  tagStatus: TagStatus
+  /** Wildcard patterns (`*`, at most 4 per pattern); an image must match every entry. */
+  tagPatternList?: Array<string>
+  /** Tag prefixes; an image must match every entry. */
+  tagPrefixList?: Array<string>
+  /** The storage class the rule selects from, as written (absent means `standard`). */
+  storageClass?: StorageClass
+  /** How `countNumber` is read. */
+  countType: CountType
+  /** `days`, for the three `since*` count types only. */
+  countUnit?: CountUnit
+  /** Images to keep (`imageCountMoreThan`) or the age limit in days (`since*`); at least 1. */
+  countNumber: number
+}
+
+/** The `selection` object of a rule. */
+export interface SelectionInput {
+  /** `tagged`, `untagged` or `any`. */
+  tagStatus: TagStatus
+  /** Wildcard patterns (`*`, at most 4 per pattern); an image must match every entry. */
+  tagPatternList?: Array<string> | null
+  /** Tag prefixes; an image must match every entry. */
+  tagPrefixList?: Array<string> | null
+  /** The storage class the rule selects from, as written (absent means `standard`). */
+  storageClass?: StorageClass | null
+  /** How `countNumber` is read. */
+  countType: CountType
+  /** `days`, for the three `since*` count types only. */
+  countUnit?: CountUnit | null
+  /** Images to keep (`imageCountMoreThan`) or the age limit in days (`since*`); at least 1. */
+  countNumber: number
+}
+
+/** A finding's severity. Basic findings use `INFORMATIONAL..CRITICAL|UNDEFINED`; enhanced (Inspector) findings add `UNTRIAGED`. Ordered from most to least severe. */
+export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL' | 'UNTRIAGED' | 'UNDEFINED'
+
+/** What a problem does to the decision. */
+export type SignatureAction = 'fail' | 'warn'
+
+/** The kind of artifact checked. */
+export type SignatureKind = 'cosign-simple-signing' | 'sigstore-bundle' | 'attestation' | 'notation' | 'other'
+
+/** Verified or rejected. */
+export type SignatureOutcome = {
+  verified: Verified
+} | {
+  rejected: Rejection
+}
+
+/** The whole policy. Unknown fields are refused. */
+export interface SignaturePolicy {
+  /** Signers, any one of which satisfies the signature requirement; attestations must be signed by one too. */
+  signers: Array<SignerRule>
+  /** Attestations required, each satisfied by one verified attestation. */
+  attestations: Array<AttestationRule>
+  /** Which manifests must be signed. */
+  scope: SignatureScope
+  /** When no signature or attestation is attached. */
+  onMissing: SignatureAction
+  /** When the only signatures are by certificates not valid at the signing time. */
+  onExpired: SignatureAction
+  /** When signatures are attached but none verifies for an allowed signer. */
+  onUnverifiable: SignatureAction
+}
+
+/** The whole policy. Unknown fields are refused. */
+export interface SignaturePolicyInput {
+  /** Signers, any one of which satisfies the signature requirement; attestations must be signed by one too. */
+  signers?: Array<SignerRuleInput>
+  /** Attestations required, each satisfied by one verified attestation. */
+  attestations?: Array<AttestationRuleInput>
+  /** Which manifests must be signed. */
+  scope?: SignatureScope
+  /** When no signature or attestation is attached. */
+  onMissing?: SignatureAction
+  /** When the only signatures are by certificates not valid at the signing time. */
+  onExpired?: SignatureAction
+  /** When signatures are attached but none verifies for an allowed signer. */
+  onUnverifiable?: SignatureAction
+}
+
+/** Why a signature or attestation does not count. */
+export type SignatureReason = 'missing' | 'subject-mismatch' | 'digest-mismatch' | 'bad-signature' | 'untrusted-key' | 'untrusted-certificate' | 'expired' | 'identity-mismatch' | 'issuer-mismatch' | 'transparency-log' | 'no-signing-time' | 'predicate-mismatch' | 'malformed' | 'unsupported'
+
+/** The JSON report: the schema name and the whole decision. */
+export interface SignatureReport {
+  /** [`JSON_SCHEMA`]. */
+  schema: string
+  /** The pinned digest. */
+  digest: string
+  /** No requirement failed. */
+  passed: boolean
+  /** Every requirement. */
+  requirements: Array<SignatureRequirement>
+  /** Every signature checked. */
+  evidence: Array<Evidence>
+  /** The policy applied. */
   policy: SignaturePolicy
-  signingStatus?: Array<Record<string, unknown>>
+  /** ECR's managed-signing statuses of the digest, when asked: reported, never taken as proof. */
+  signingStatus?: Array<SigningStatus>
+}
+
+/** One requirement on one manifest. */
+export interface SignatureRequirement {
+  /** The manifest digest. */
+  subject: string
+  /** Its platform, for a platform manifest of an index. */
+  platform?: string
+  /** `signature`, or `attestation <predicateType>`. */
+  requirement: string
+  /** The outcome. */
+  status: SignatureStatus
+  /** The artifact that satisfied it. */
+  satisfiedBy?: string
+  /** Why not, when not. */
+  reason?: SignatureReason
+  /** What was found. */
+  message: string
+}
+
+/** Which manifests must be signed. */
+export type SignatureScope = 'index' | 'eachPlatform' | 'both'
+
+/** Where an attached artifact was found. */
+export type SignatureSource = 'ecrReferrers' | 'registryReferrers' | 'cosignTag'
+
+/** The status of one requirement. */
+export type SignatureStatus = 'passed' | 'warned' | 'failed'
+
+/** Who made a verified signature. */
+export type Signer = {
+  type: 'key'
+  /** The key's name. */
+  name: string
+} | {
+  type: 'certificate'
+  /** Subject alternative names (URI, e-mail, DNS). */
+  identities: Array<string>
+  /** The Fulcio OIDC issuer extension, when present. */
+  issuer?: string
+  /** The x509 subject (RFC 4514 text). */
+  subject: string
+}
+
+/** Who may sign. */
+export type SignerRule = {
+  type: 'key'
+  /** The key's name. */
+  key: string
+} | {
+  type: 'keyless'
+  /** The exact certificate identity (SAN), e.g. a workflow URI. */
+  identity?: string
+  /** A regular expression the whole identity must match (instead of `identity`). */
+  identityRegex?: string
+  /** The exact OIDC issuer, e.g. `https://token.actions.githubusercontent.com`. */
+  issuer: string
+} | {
+  type: 'notation'
+  /** The identity: a SAN or the subject's text, or a subject containing it as `CN=<identity>`. */
+  identity: string
+}
+
+/** Who may sign. */
+export type SignerRuleInput = {
+  type: 'key'
+  /** The key's name. */
+  key: string
+} | {
+  type: 'keyless'
+  /** The exact certificate identity (SAN), e.g. a workflow URI. */
+  identity?: string | null
+  /** A regular expression the whole identity must match (instead of `identity`). */
+  identityRegex?: string | null
+  /** The exact OIDC issuer, e.g. `https://token.actions.githubusercontent.com`. */
+  issuer: string
+} | {
+  type: 'notation'
+  /** The identity: a SAN or the subject's text, or a subject containing it as `CN=<identity>`. */
+  identity: string
+}
+
+/** One managed-signing status of an image (one per signing profile). */
+export interface SigningStatus {
+  /** The AWS Signer signing profile. */
+  signingProfileArn?: string
+  /** `IN_PROGRESS`, `COMPLETE` or `FAILED`. */
+  status: string
+  /** Why it failed. */
+  failureCode?: string
+  /** Why it failed, in words. */
+  failureReason?: string
+}
+
+/** Why a rule did not act on an image it would have acted on. */
+export type SkipReason = 'PROTECTED' | 'REFERENCED_BY_MANIFEST_LIST'
+
+/** An image a rule would have acted on but did not, and why. */
+export interface SkippedImage {
+  /** The image digest. */
+  imageDigest: string
+  /** The image's tags. */
+  imageTags: Array<string>
+  /** The rule that would have acted. */
+  rulePriority: number
+  /** What it would have done. */
+  action: PreviewAction
+  /** Why it did not. */
+  reason: SkipReason
+  /** For [`SkipReason::ReferencedByManifestList`]: the manifest lists referencing the image. */
+  referencedBy?: Array<string>
+}
+
+/** A source that could not be read (fully). */
+export interface SourceError {
+  /** The ecr-core error code, or the AWS error code. */
+  code: string
+  /** What went wrong. */
+  message: string
+}
+
+/** Where a source lives. */
+export type SourceKind = 'ecs' | 'lambda' | 'batch' | 'appRunner' | 'kubernetes' | 'file' | 'ecr' | 'credentials'
+
+/** What to do with ignore rules that matched no finding. */
+export type StaleIgnores = 'warn' | 'error'
+
+/** An in-toto statement (v0.1 or v1). */
+export interface Statement {
+  /** `https://in-toto.io/Statement/v1` (or v0.1). */
+  _type: string
+  /** What the statement is about. */
+  subject: Array<StatementSubject>
+  /** The predicate type. */
+  predicateType: string
+  /** The predicate. */
+  predicate: unknown
+}
+
+/** One subject of a statement. */
+export interface StatementSubject {
+  /** The artifact's name. */
+  name: string
+  /** Digests by algorithm (`sha256` → hex). */
+  digest: Record<string, string>
+}
+
+/** ECR's storage classes. */
+export type StorageClass = 'standard' | 'archive'
+
+/** What to do with findings Inspector reports as `SUPPRESSED`. */
+export type SuppressedFindings = 'ignore' | 'count'
+
+/** Whether a tag names one build forever or moves from build to build. */
+export type TagKind = 'immutable' | 'rolling'
+
+/** ECR's tag mutability settings. */
+export type TagMutability = 'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'
+
+/** The result of planning: tags, labels, and what planning itself found. */
+export interface TagPlan {
+  /** The tags, highest priority first, without duplicates; `latest` last. */
+  tags: Array<PlannedTag>
+  /** OCI labels, sorted by key. */
+  labels: Record<string, string>
+  /** OCI annotations: the same OCI keys with the strategy's `annotations` instead of its `labels`. */
+  annotations?: Record<string, string>
+  /** The main version (the first tag), also the `org.opencontainers.image.version` label. */
+  version?: string
+  /** Problems planning found (e.g. build metadata refused). */
+  violations?: Array<TagViolation>
+  /** Notes (a rolling tag withheld for a backport, a value that is not semver, ...). */
+  warnings?: Array<TagViolation>
+}
+
+/** Rules for one environment. */
+export interface TagPolicy {
+  /** The environment's name. */
+  name?: string
+  /** `latest` is not allowed. */
+  forbidLatest?: boolean
+  /** The plan must contain at least one immutable tag (version, commit or build id). */
+  requireImmutableTag?: boolean
+  /** No rolling tag at all. */
+  forbidRollingTags?: boolean
+  /** Wildcard patterns (`*` = any run of characters) no tag may match. */
+  forbiddenTags?: Array<string>
+  /** At most this many tags on one image (at most ECR's 1000). */
+  maxTagsPerImage?: number
+}
+
+/** Why a tag does not resolve to the expected digest. */
+export type TagProblem = {
+  problem: 'notFound'
+  /** ECR's reason. */
+  reason: string
+} | {
+  problem: 'pointsElsewhere'
+  /** The digest the tag points at. */
+  actualDigest: string
+} | {
+  problem: 'tagDoesNotMatchDigest'
+  /** ECR's reason. */
+  reason: string
+} | {
+  problem: 'failure'
+  /** ECR's failure code. */
+  code: string
+  /** ECR's reason. */
+  reason: string
+}
+
+/** Each expected tag's outcome. */
+export interface TagResolution {
+  /** Tags that point at the expected digest. */
+  ok: Array<string>
+  /** Tags that do not, and why. */
+  problems: Record<string, TagProblem>
+}
+
+/** Which images a rule considers by their tags. */
+export type TagStatus = 'tagged' | 'untagged' | 'any'
+
+/** One problem found in a plan: a stable `code`, a message, and the tag concerned (if any). */
+export interface TagViolation {
+  /** A stable code from [`codes`]. */
+  code: string
+  /** What is wrong, in words a person can act on. */
+  message: string
+  /** The tag concerned, if the problem is about one tag. */
+  tag: string | null
+}
+
+/** How many images move to one storage class. */
+export interface TransitioningCount {
+  /** `ARCHIVE`. */
+  targetStorageClass: string
+  /** Number of images. */
+  imageTotalCount: number
+}
+
+/** A reference (by tag, or outside ECR) that did not resolve to a digest. */
+export interface UnresolvedReference {
+  /** The reference as written. */
+  reference: string
+  /** Why it has no digest (e.g. the tag does not exist, or the registry is not ECR). */
+  reason: string
+  /** Every use. */
+  uses: Array<Usage>
+}
+
+/** One use of an image. */
+export interface Usage {
+  /** What uses it. */
+  kind: UsageKind
+  /** The user: an ARN, or `namespace/Kind/name` for Kubernetes, or the file path. */
+  name: string
+  /** The account, where known. */
+  account?: string
+  /** The region, where known. */
+  region?: string
+  /** The reference as the user wrote it (a tag or a digest reference). */
+  reference?: string
+  /** Since when, where the API says (deployment or revision creation, task start, last modification). */
+  since?: string
+  /** For index children and referrers: the digest in use that needs this one. */
+  via?: string
+}
+
+/** What kind of thing uses an image. */
+export type UsageKind = 'ecsService' | 'ecsServiceRevision' | 'ecsTaskSet' | 'ecsTask' | 'ecsTaskDefinition' | 'lambdaVersion' | 'lambdaAlias' | 'batchJobDefinition' | 'appRunnerService' | 'kubernetesPod' | 'kubernetesController' | 'file' | 'indexChild' | 'referrer'
+
+/** A signature that verified. */
+export interface Verified {
+  /** Who signed. */
+  signer: Signer
+  /** The verified signing time (unix seconds), when known. */
+  signingTime?: number
+  /** Whether a transparency-log entry was verified. */
+  transparencyLog: boolean
+  /** The in-toto statement, for DSSE envelopes. */
+  statement?: Statement
+}
+
+/** What one check found before its level is applied (serialised as `{"ok", "message", "details"}`). */
+export interface VerifyFinding {
+  /** Whether the check found nothing wrong. */
+  ok: boolean
+  /** One line for a person. */
+  message: string
+  /** Structured details (JSON). */
+  details: unknown
+}
+
+/** A report: what was checked and the result of every check. */
+export interface VerifyReport {
+  /** What the report is about (an image reference, a repository name). */
+  subject: string
+  /** True when no check failed. */
+  passed: boolean
+  /** One result per check, in the order they ran. */
+  checks: Array<CheckResult>
 }

@@ -184,7 +184,7 @@ impl ImageConfig {
     }
 
     /// `{ platform, user, labels, healthcheck }` (never the environment; what `JSON.stringify` writes).
-    #[napi(js_name = "toJSON", ts_return_type = "ImageConfigJson")]
+    #[napi(js_name = "toJSON", ts_return_type = "ImageConfigSummary")]
     pub fn to_json(&self, env: Env) -> Result<Value> {
         guard(&env, || json(&self.inner))
     }

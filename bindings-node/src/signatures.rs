@@ -104,7 +104,7 @@ impl EcrClient {
     /// credentials) default to one GetAuthorizationToken call. Resolves with a `verify.SignatureDecision`; a
     /// failed verification is a decision with `passed` false, never a rejection.
     #[napi(
-        ts_args_type = "image: string, policy: SignaturePolicy | string, options?: VerifySignaturesOptions | null, credentials?: auth.RegistryCredentials | null",
+        ts_args_type = "image: string, policy: SignaturePolicyInput | string, options?: VerifySignaturesOptions | null, credentials?: auth.RegistryCredentials | null",
         ts_return_type = "Promise<verify.SignatureDecision>"
     )]
     pub fn verify_signatures<'env>(

@@ -136,7 +136,7 @@ void scanAndLifecycle
 const { DiskCache, RefreshPolicy } = auth
 const { ImageConfig, RegistryClient, checkHealthcheck, checkIntegrity, checkLabels, checkNonRoot, checkReferrers, checkReplication, checkSecrets, comparePlatforms, indexChildren, isRootUser, parseManifest, secretLikeEnvNames } = verify
 const { checkPlan } = tagging
-import type { FetchedManifest, ImageConfigJson, ImageLookup, ParsedManifest, Referrer, ReplicationStatus, RepositoryScanning, TagPlan, TagResolutionResult, VerifyFinding } from '../index.js'
+import type { FetchedManifest, ImageConfigSummary, ImageLookup, ParsedManifest, Referrer, ReplicationStatus, RepositoryScanning, TagPlan, TagResolutionResult, VerifyFinding } from '../index.js'
 
 async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCredentials): Promise<void> {
   const reg = new RegistryClient('123456789012.dkr.ecr.us-east-1.amazonaws.com', { url: 'http://127.0.0.1:5000' }, creds)
@@ -153,7 +153,7 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
   const health: string[] | null = parsedConfig.healthcheck
   const names: string[] = config.envNames
   const env: string[] = config.env()
-  const shown: ImageConfigJson = config.toJSON()
+  const shown: ImageConfigSummary = config.toJSON()
   const findings: VerifyFinding[] = [checkNonRoot(config), checkLabels(config), checkSecrets(config), checkHealthcheck(config)]
   const root: boolean = isRootUser(user)
   const secretNames: string[] = secretLikeEnvNames(env)

@@ -23,7 +23,7 @@ def test_unknown_settings_key(offline: ecr_core.EcrClient) -> None:
 
 def test_wrong_settings_value(offline: ecr_core.EcrClient) -> None:
     with pytest.raises(ecr_core.InvalidArgumentError, match="settings") as info:
-        offline.create_repository("x", {"tagMutability": "SOMETIMES"})
+        offline.create_repository("x", {"tagMutability": "SOMETIMES"})  # type: ignore[arg-type]
     assert info.value.code == "InvalidArgument"
 
 

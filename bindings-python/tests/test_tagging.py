@@ -172,7 +172,7 @@ def test_check_tag_plan_against_the_emulator(client: ecr_core.EcrClient) -> None
     name, digest = _repo_with_release(client)
     state = client.repository_tag_state(name)
     assert state["mutability"] == "MUTABLE"
-    assert [i["imageTags"] for i in state.get("imageDetails", [])] == [["1.2.3"]]
+    assert [i["imageTags"] for i in state.get("imageDetails") or []] == [["1.2.3"]]
     strategy = ecr_core.tagging.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}"]}')
     _, rebuilt = _manifest(name + "-rebuilt")
     report = client.check_tag_plan(name, strategy, CONTEXT, digest=rebuilt)

@@ -32,7 +32,7 @@ pub enum RetryMode {
 
 /// Retry and timeout settings as callers give them (the bindings' options, camelCase JSON): durations in
 /// seconds, unset ones keep the builder's values. [`EcrClientBuilder::tuning`] checks and applies them.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientTuning {
     /// `"standard"` or `"adaptive"` (any case).

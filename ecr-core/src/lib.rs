@@ -46,6 +46,7 @@ pub mod inventory;
 pub mod lifecycle;
 pub mod reference;
 pub mod scan;
+pub mod schema;
 pub mod secret;
 pub mod settings;
 pub mod tagging;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::time::{self, Timestamp};
 
 /// A tag or a digest naming one image in a repository.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageId {
     /// The image digest (`sha256:...`).
@@ -84,7 +84,7 @@ impl ImageId {
 }
 
 /// Where an image's data lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ImageStatus {
     /// In standard storage.
@@ -97,7 +97,7 @@ pub enum ImageStatus {
 }
 
 /// One image as DescribeImages reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageDetail {
     /// The registry (account) id.
@@ -116,6 +116,7 @@ pub struct ImageDetail {
     pub image_size_in_bytes: Option<i64>,
     /// When the image was pushed.
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub image_pushed_at: Option<Timestamp>,
     /// Manifest media type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,15 +126,18 @@ pub struct ImageDetail {
     pub artifact_media_type: Option<String>,
     /// Last recorded pull (ECR updates it on pulls other than Amazon Inspector's).
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub last_recorded_pull_time: Option<Timestamp>,
     /// Storage status.
     #[serde(default, deserialize_with = "null_as_default")]
     pub image_status: ImageStatus,
     /// When the image last moved to archive.
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub last_archived_at: Option<Timestamp>,
     /// When the image was last restored to standard storage.
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub last_activated_at: Option<Timestamp>,
     /// For referrer artifacts (signatures, SBOMs): the digest of their subject.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,7 +177,7 @@ impl ImageDetail {
 }
 
 /// ECR's tag mutability settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TagMutability {
     /// Tags can be overwritten.
@@ -215,7 +219,7 @@ impl TagMutability {
 }
 
 /// A repository as DescribeRepositories reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Repository {
     /// Repository name.
@@ -228,6 +232,7 @@ pub struct Repository {
     pub repository_uri: String,
     /// Creation time.
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub created_at: Option<Timestamp>,
     /// Tag mutability.
     pub image_tag_mutability: TagMutability,
@@ -291,7 +296,7 @@ pub fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value, field
 
 /// Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and
 /// unknown ones are refused.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(
     rename_all = "camelCase",
     default = "RepositorySettings::recommended",

@@ -54,7 +54,7 @@ _BuildMetadataRule = Literal["underscore", "hyphen", "drop", "reject"]
 from ecr_core.types import (
     FetchedImage,
     FetchedManifest,
-    ImageConfigDict,
+    ImageConfigSummary,
     ImageLookup,
     PlanCheck,
     Referrer,
@@ -63,7 +63,7 @@ from ecr_core.types import (
     TagPlan,
     VerifyFinding,
 )
-from ecr_core.types import SignaturePolicy, SignatureReport, SignatureRequirement
+from ecr_core.types import SignaturePolicyInput, SignatureReport, SignatureRequirement
 
 _Now = str | datetime | None
 _Checks = Mapping[CheckName, CheckLevel] | Mapping[str, str]
@@ -407,7 +407,7 @@ class EcrClient:
     def verify_signatures(
         self,
         image: str,
-        policy: SignaturePolicy | Mapping[str, Any] | str,
+        policy: SignaturePolicyInput | Mapping[str, Any] | str,
         *,
         digest: str | None = None,
         keys: Mapping[str, str] = ...,
@@ -645,7 +645,7 @@ class AsyncEcrClient:
     def verify_signatures(
         self,
         image: str,
-        policy: SignaturePolicy | Mapping[str, Any] | str,
+        policy: SignaturePolicyInput | Mapping[str, Any] | str,
         *,
         digest: str | None = None,
         keys: Mapping[str, str] = ...,
@@ -1335,7 +1335,7 @@ class ImageConfig:
     @property
     def env(self) -> list[str]:
         """``NAME=value`` strings: the explicit read of values that may be secret."""
-    def to_dict(self) -> ImageConfigDict:
+    def to_dict(self) -> ImageConfigSummary:
         """Everything but the environment."""
     def __reduce__(self) -> NoReturn:
         """Refused: the environment may hold secrets (raises ``TypeError``)."""

@@ -16,7 +16,7 @@ use super::host::authority;
 use crate::error::{Error, Result};
 
 /// What a merge did.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MergeOutcome {
     /// The `auths` key written (the bare `host[:port]`).

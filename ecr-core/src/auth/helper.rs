@@ -54,7 +54,7 @@ impl HelperOutput {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "PascalCase")]
 struct StorePayload {
     #[serde(rename = "ServerURL", default)]

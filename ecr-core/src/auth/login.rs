@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::reference::RegistryHost;
 
 /// Which host forms of each (account, region) registry to log in to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HostForms {
     /// `<account>.dkr.ecr.<region>.amazonaws.com`.
@@ -69,7 +69,7 @@ pub fn registry_hosts(accounts: &[String], regions: &[String], forms: HostForms)
 
 /// One registry logged in to by [`Authenticator::login_all`]. Serialised as `{host, expiresAt, key,
 /// replaced, shadowedBy}`: never the password.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Login {
     /// The registry host.

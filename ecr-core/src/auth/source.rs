@@ -19,7 +19,7 @@ use crate::error::{Error, Result, error_chain};
 use crate::time::Timestamp;
 
 /// The credential provider that supplied the AWS credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum CredentialSource {
@@ -152,7 +152,7 @@ impl fmt::Display for CredentialSource {
 }
 
 /// What kind of access key the credentials carry (from its documented prefix).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AccessKeyKind {
     /// `AKIA...`: a long-term IAM user (or root) key.
@@ -164,7 +164,7 @@ pub enum AccessKeyKind {
 }
 
 /// What is known about the AWS credentials in use, without any secret or key id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AwsIdentity {
     /// The provider that supplied them.
@@ -175,6 +175,7 @@ pub struct AwsIdentity {
     pub has_session_token: bool,
     /// When the credentials expire, when the provider says.
     #[serde(default, with = "crate::time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub expires_at: Option<Timestamp>,
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The capability a case exercises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Area {
     /// `LifecyclePolicy::evaluate` against ECR's lifecycle policy preview.
@@ -41,7 +41,7 @@ impl Area {
 }
 
 /// How ecr-core's answer compares with ECR's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Verdict {
     /// Both give the same answer.
@@ -67,7 +67,7 @@ impl Verdict {
 }
 
 /// One case of the corpus and both answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseReport {
     /// The capability exercised.
@@ -107,7 +107,7 @@ impl CaseReport {
 }
 
 /// What happened to one scratch repository at the end.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Cleanup {
     /// The repository.
@@ -117,7 +117,7 @@ pub struct Cleanup {
 }
 
 /// The whole run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The region run against.

@@ -18,7 +18,7 @@ use super::model::{Builder, Inventory, Source, SourceKind};
 use super::sighting::{Next, Sighting, record};
 
 /// Which files to read, and as what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InventoryFile {
     /// [`SourceKind::Kubernetes`] (a `kubectl get ... -o json` snapshot) or [`SourceKind::File`] (a JSON array
@@ -30,7 +30,7 @@ pub struct InventoryFile {
 
 /// What [`EcrClient::discover_inventory`] reads. Read from JSON (camelCase), missing fields keep their default
 /// and unknown ones are refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct DiscoverOptions {
     /// One IAM role ARN to assume per account; empty reads the client's own account only.

@@ -21,7 +21,7 @@ use super::model::{Inventory, SourceError, Usage};
 use super::repository::{Needed, repository_closure};
 
 /// An in-use image a rule would have acted on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InUseImageHit {
     /// The image.
@@ -36,7 +36,7 @@ pub struct InUseImageHit {
 }
 
 /// The in-use images one rule would have acted on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleInUse {
     /// The rule.
@@ -187,7 +187,7 @@ impl EcrClient {
 }
 
 /// One repository of the registry-wide report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RepositoryInUse {
     /// The repository.
@@ -207,7 +207,7 @@ pub struct RepositoryInUse {
 }
 
 /// Every repository's lifecycle policy against an inventory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistryInUseReport {
     /// Whether the inventory was complete (an incomplete one may miss images in use).

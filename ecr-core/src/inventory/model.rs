@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 pub const SCHEMA: &str = "ecr-core/inventory/v1";
 
 /// What kind of thing uses an image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum UsageKind {
     /// An ECS service deployment's task definition.
@@ -46,7 +46,7 @@ pub enum UsageKind {
 }
 
 /// Where a source lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum SourceKind {
     /// Amazon ECS (clusters, services, tasks, task definitions).
@@ -68,7 +68,7 @@ pub enum SourceKind {
 }
 
 /// One use of an image.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Usage {
     /// What uses it.
@@ -86,6 +86,7 @@ pub struct Usage {
     pub reference: Option<String>,
     /// Since when, where the API says (deployment or revision creation, task start, last modification).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub since: Option<Timestamp>,
     /// For index children and referrers: the digest in use that needs this one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,7 +94,7 @@ pub struct Usage {
 }
 
 /// One digest in use.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InUseImage {
     /// The digest (`sha256:…`).
@@ -106,7 +107,7 @@ pub struct InUseImage {
 }
 
 /// A reference (by tag, or outside ECR) that did not resolve to a digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UnresolvedReference {
     /// The reference as written.
@@ -118,7 +119,7 @@ pub struct UnresolvedReference {
 }
 
 /// A source that could not be read (fully).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceError {
     /// The ecr-core error code, or the AWS error code.
@@ -141,8 +142,9 @@ impl From<&Error> for SourceError {
 }
 
 /// One source read.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "InventorySource")]
 pub struct Source {
     /// Which service or file kind.
     pub kind: SourceKind,
@@ -189,13 +191,14 @@ impl Source {
 }
 
 /// The inventory of images in use: the versioned JSON document ecr-core writes and reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Inventory {
     /// Always [`SCHEMA`].
     pub schema: String,
     /// When it was built.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub generated_at: Option<Timestamp>,
     /// Whether every source was read: `false` when any source failed. An incomplete inventory never
     /// authorises a deletion on its own.

@@ -55,7 +55,7 @@ impl Default for LifecyclePreviewOptions {
 }
 
 /// One image on which the offline preview and ECR's disagree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviewMismatch {
     /// The image.
@@ -67,7 +67,7 @@ pub struct PreviewMismatch {
 }
 
 /// The comparison of the offline preview with ECR's own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EcrPreviewDiff {
     /// ECR's results (all pages).
@@ -123,8 +123,9 @@ impl EcrPreviewDiff {
 }
 
 /// What [`EcrClient::lifecycle_preview`] found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "LifecycleReport")]
 pub struct LifecyclePreviewReport {
     /// The repository.
     pub repository: String,

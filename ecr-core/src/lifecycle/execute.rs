@@ -37,7 +37,7 @@ impl Default for ExpireOptions {
 }
 
 /// One image that could not be deleted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpireFailure {
     /// The image.
@@ -49,7 +49,7 @@ pub struct ExpireFailure {
 }
 
 /// What [`EcrClient::expire_images`] did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpireReport {
     /// Whether this was a dry run (nothing deleted).

@@ -9,8 +9,9 @@ use super::pattern::TagMatcher;
 pub const UNVERIFIED_MAX_RULES: usize = 50;
 
 /// Which mistake a [`Warning`] is about (serialised in camelCase, e.g. `andSemantics`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "LifecyclePolicyWarningKind")]
 pub enum WarningKind {
     /// A multi-entry prefix/pattern list selects images matching ALL entries, not any.
     AndSemantics,
@@ -27,7 +28,8 @@ pub enum WarningKind {
 }
 
 /// A lint warning with where it applies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "LifecyclePolicyWarning")]
 pub struct Warning {
     /// The kind of mistake.
     pub kind: WarningKind,

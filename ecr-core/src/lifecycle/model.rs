@@ -10,15 +10,17 @@ use super::validate::{self, Parsed};
 ///
 /// Build one with [`LifecyclePolicy::parse`] (which validates everything ECR validates); a policy assembled
 /// by hand can be checked with [`LifecyclePolicy::validate`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "LifecyclePolicyDocument")]
 pub struct LifecyclePolicy {
     /// The rules, in the order of the source document.
     pub rules: Vec<Rule>,
 }
 
 /// One rule of a policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "LifecycleRule")]
 pub struct Rule {
     /// Rules apply from the lowest value to the highest; unique, at least 1.
     pub rule_priority: u32,
@@ -32,7 +34,7 @@ pub struct Rule {
 }
 
 /// The `selection` object of a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Selection {
     /// `tagged`, `untagged` or `any`.
@@ -63,8 +65,9 @@ impl Selection {
 }
 
 /// The `action` object of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "LifecycleAction")]
 pub struct Action {
     /// `expire` or `transition`.
     #[serde(rename = "type")]
@@ -88,7 +91,7 @@ impl Action {
 }
 
 /// Which images a rule considers by their tags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TagStatus {
     /// Images with at least one tag matching the rule's list.
@@ -100,7 +103,7 @@ pub enum TagStatus {
 }
 
 /// ECR's storage classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StorageClass {
     /// Normal (pullable) storage.
@@ -120,7 +123,7 @@ impl StorageClass {
 }
 
 /// How a rule's `countNumber` is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum CountType {
     /// Keep the `countNumber` newest images; act on the rest.
@@ -141,7 +144,7 @@ impl CountType {
 }
 
 /// The unit of an age limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CountUnit {
     /// 24-hour periods.
@@ -149,7 +152,7 @@ pub enum CountUnit {
 }
 
 /// What a rule does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ActionType {
     /// Delete the image.

@@ -16,14 +16,16 @@ use super::validate::Parsed;
 
 /// A rule action in the API's spelling: `{"type": "EXPIRE"}` or `{"type": "TRANSITION", "targetStorageClass":
 /// "ARCHIVE"}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviewAction {
     /// `EXPIRE` or `TRANSITION`.
     #[serde(rename = "type", with = "api_action")]
+    #[schemars(with = "String")]
     pub action_type: ActionType,
     /// `ARCHIVE` for transitions.
     #[serde(default, with = "api_class_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
     pub target_storage_class: Option<StorageClass>,
 }
 
@@ -39,7 +41,7 @@ impl From<super::model::Action> for PreviewAction {
 /// One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from
 /// the evaluated images ([`LifecyclePolicy::evaluate`](super::LifecyclePolicy::evaluate) copies no strings);
 /// [`PreviewResult::into_owned`] detaches them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviewResult<'a> {
     /// The image's tags (all of them).
@@ -49,6 +51,7 @@ pub struct PreviewResult<'a> {
     pub image_digest: Cow<'a, str>,
     /// When the image was pushed.
     #[serde(default, with = "time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub image_pushed_at: Option<Timestamp>,
     /// What happens to it.
     pub action: PreviewAction,
@@ -56,22 +59,24 @@ pub struct PreviewResult<'a> {
     pub applied_rule_priority: u32,
     /// The image's current storage class (`STANDARD` or `ARCHIVE`).
     #[serde(with = "api_class")]
+    #[schemars(with = "String")]
     pub storage_class: StorageClass,
 }
 
 /// How many images move to one storage class.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TransitioningCount {
     /// `ARCHIVE`.
     #[serde(with = "api_class")]
+    #[schemars(with = "String")]
     pub target_storage_class: StorageClass,
     /// Number of images.
     pub image_total_count: u64,
 }
 
 /// ECR's `LifecyclePolicyPreviewSummary`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviewSummary {
     /// Images that would be deleted.
@@ -82,7 +87,7 @@ pub struct PreviewSummary {
 }
 
 /// Bytes that leave standard storage, per action (`EXPIRE`: deleted; `TRANSITION`: moved to archive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct ReclaimedBytes {
     /// Bytes of expired images (`imageSizeInBytes`; images without a size count 0).
     #[serde(rename = "EXPIRE")]
@@ -93,7 +98,7 @@ pub struct ReclaimedBytes {
 }
 
 /// Why a rule did not act on an image it would have acted on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SkipReason {
     /// The caller listed the digest as protected (in use by ECS, EKS, Lambda, ...).
@@ -103,7 +108,7 @@ pub enum SkipReason {
 }
 
 /// An image a rule would have acted on but did not, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SkippedImage {
     /// The image digest.
@@ -124,7 +129,7 @@ pub struct SkippedImage {
 
 /// Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as
 /// [`PreviewResult`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CollateralTags<'a> {
     /// The expired image.
@@ -151,7 +156,7 @@ impl CollateralTags<'_> {
 }
 
 /// A referrer artifact (signature, SBOM, ...) ECR removes on its own after its subject is expired or archived.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowingSubject {
     /// The referrer's digest.
@@ -169,8 +174,9 @@ pub struct FollowingSubject {
 
 /// The result of evaluating a policy against a repository's images. Its results borrow from the images
 /// (`'a`); [`Preview::into_owned`] makes a preview that outlives them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "LifecyclePreview")]
 pub struct Preview<'a> {
     /// ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
     pub preview_results: Vec<PreviewResult<'a>>,
@@ -268,7 +274,7 @@ impl<'a> Preview<'a> {
 }
 
 /// The program's document shape: the preview's keys in order, then `warnings`.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Document<'s, 'a> {
     #[serde(flatten)]
     preview: &'s Preview<'a>,

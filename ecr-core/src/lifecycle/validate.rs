@@ -26,7 +26,7 @@ pub const MIN_ARCHIVE_DAYS: u32 = 90;
 pub const MAX_INTEGER: u64 = i32::MAX as u64;
 
 /// A validated policy and the lint warnings about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Parsed {
     /// The policy.
     pub policy: LifecyclePolicy,

@@ -14,7 +14,7 @@ pub const ECR_PUBLIC_HOST: &str = "public.ecr.aws";
 pub const ECR_PUBLIC_DUAL_STACK_HOST: &str = "ecr-public.aws.com";
 
 /// Whether a registry is a private (account) registry or ECR Public.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RegistryKind {
     /// A private registry `<account>.dkr.ecr.<region>.<suffix>`.

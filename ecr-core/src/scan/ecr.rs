@@ -32,7 +32,7 @@ pub const INDEX_MEDIA_TYPES: [&str; 2] = [
 ];
 
 /// One platform image of an index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildImage {
     /// The child manifest's digest.
@@ -45,7 +45,7 @@ pub struct ChildImage {
 }
 
 /// An image resolved to its digest and media type; for an index, its platform children.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedImage {
     /// Repository.

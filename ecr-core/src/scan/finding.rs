@@ -20,7 +20,7 @@ use crate::types::ImageId;
 
 /// A finding's severity. Basic findings use `INFORMATIONAL..CRITICAL|UNDEFINED`; enhanced (Inspector)
 /// findings add `UNTRIAGED`. Ordered from most to least severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Severity {
     /// CRITICAL.
@@ -87,7 +87,7 @@ impl fmt::Display for Severity {
 pub type SeverityCounts = BTreeMap<Severity, u64>;
 
 /// Whether a fixed version exists for a finding (enhanced `fixAvailable`, or derived from fixed-in versions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FixAvailable {
     /// Every affected package has a fixed version.
@@ -102,7 +102,7 @@ pub enum FixAvailable {
 }
 
 /// Inspector's finding status. Basic findings are always [`FindingStatus::Active`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FindingStatus {
     /// Open.
@@ -115,7 +115,7 @@ pub enum FindingStatus {
 }
 
 /// Basic (ECR's own engine) or enhanced (Amazon Inspector) scanning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ScanType {
     /// Basic scanning: `findings[]`, finishes at `COMPLETE`.
@@ -162,7 +162,7 @@ pub enum ScanStatus {
 }
 
 /// What a status means for waiting and gating.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum StatusClass {
     /// Keep waiting (`PENDING`, `IN_PROGRESS`).
@@ -245,7 +245,7 @@ impl<'de> Deserialize<'de> for ScanStatus {
 }
 
 /// A CVSS score with where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Cvss {
     /// The base score (0.0–10.0).
@@ -262,7 +262,7 @@ pub struct Cvss {
 }
 
 /// One affected package of a finding.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AffectedPackage {
     /// Package name.
@@ -325,8 +325,9 @@ impl Serialize for RawJson {
 }
 
 /// One finding, basic or enhanced, in one model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ScanFinding")]
 pub struct Finding {
     /// Vulnerability id (`packageVulnerabilityDetails.vulnerabilityId`, or the basic `name`): the ignore key.
     pub id: SharedStr,
@@ -370,6 +371,7 @@ pub struct Finding {
     pub description: Option<SharedStr>,
     /// When Inspector first observed it (enhanced).
     #[serde(skip_serializing_if = "Option::is_none", with = "time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub first_observed_at: Option<Timestamp>,
     /// The vendor's free-text severity (enhanced), e.g. `Moderate`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -379,7 +381,7 @@ pub struct Finding {
 }
 
 /// Every finding of one image's scan, merged from all pages.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanFindings {
     /// Registry (account) id.
@@ -401,9 +403,11 @@ pub struct ScanFindings {
     pub scan_type: Option<ScanType>,
     /// `imageScanCompletedAt`.
     #[serde(skip_serializing_if = "Option::is_none", with = "time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub completed_at: Option<Timestamp>,
     /// `vulnerabilitySourceUpdatedAt`.
     #[serde(skip_serializing_if = "Option::is_none", with = "time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub vulnerability_source_updated_at: Option<Timestamp>,
     /// `findingSeverityCounts` as ECR reported it (keys kept verbatim), when present.
     #[serde(skip_serializing_if = "Option::is_none")]

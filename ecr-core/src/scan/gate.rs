@@ -51,7 +51,7 @@ impl GateImage {
 }
 
 /// Why a finding is, or is not, counted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Countedness {
     /// Counted against the thresholds.
@@ -78,7 +78,7 @@ pub enum Countedness {
 }
 
 /// A finding with the gate's verdict on it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EvaluatedFinding {
     /// Platform of the image it was found in, for index children.
@@ -101,8 +101,9 @@ impl EvaluatedFinding {
 }
 
 /// A reason the gate failed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ScanReason")]
 pub struct Reason {
     /// Stable code: `severityThreshold`, `minScore`, `exploitAvailable`, `scanError`, `unsupportedImage`,
     /// `unknownStatus`, `scanNotFinished`, `missingStatus`, `staleIgnore`.
@@ -141,8 +142,9 @@ impl Reason {
 }
 
 /// Something worth knowing that did not fail the gate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ScanWarning")]
 pub struct Warning {
     /// Stable code: `countMismatch`, `staleIgnore`, `expiredIgnore`, `scanError`, `unsupportedImage`,
     /// `unknownStatus`, `scanNotFinished`, `missingStatus`, `noFixInformation`, `noThresholds`, or one added
@@ -167,7 +169,7 @@ impl Warning {
 }
 
 /// How an ignore rule was used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IgnoreUse {
     /// Index in `ignore[]`.
@@ -184,7 +186,7 @@ pub struct IgnoreUse {
 }
 
 /// The gate's result for one image (one platform of an index).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageDecision {
     /// Platform, for index children.
@@ -207,6 +209,7 @@ pub struct ImageDecision {
     pub scan_type: Option<ScanType>,
     /// `imageScanCompletedAt`.
     #[serde(skip_serializing_if = "Option::is_none", with = "time::flexible_opt")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub completed_at: Option<Timestamp>,
     /// Whether this image passes.
     pub passed: bool,
@@ -222,13 +225,14 @@ pub struct ImageDecision {
 
 /// The gate's decision: passed or failed, with every reason, counted and not-counted findings and why,
 /// ignore-rule usage (stale, expired), warnings, and a result per image / platform.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GateDecision {
     /// Whether the gate passed.
     pub passed: bool,
     /// The instant ignore expiry was judged against.
     #[serde(with = "time::flexible")]
+    #[schemars(with = "crate::schema::Rfc3339")]
     pub evaluated_at: Timestamp,
     /// Every reason for failing (empty when passed).
     pub reasons: Vec<Reason>,

@@ -16,7 +16,7 @@ use crate::time::{self, Timestamp};
 const WHAT: &str = "scan policy";
 
 /// What to do with ignore rules that matched no finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum StaleIgnores {
     /// Report them as warnings (default).
@@ -27,7 +27,7 @@ pub enum StaleIgnores {
 }
 
 /// What to do with findings Inspector reports as `SUPPRESSED`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum SuppressedFindings {
     /// Don't count them (they are still reported, as suppressed) (default).
@@ -39,7 +39,7 @@ pub enum SuppressedFindings {
 
 /// What a scan that gives no usable findings does to the gate (`FAILED`, `SCAN_ELIGIBILITY_EXPIRED`,
 /// `FINDINGS_UNAVAILABLE`, `LIMIT_EXCEEDED`, `IMAGE_ARCHIVED`, unknown statuses, unfinished scans).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum OnScanError {
     /// Fail the gate (default: fail closed).
@@ -91,7 +91,7 @@ impl<'de> Deserialize<'de> for Expiry {
 }
 
 /// One ignore (allow-list) entry. Every given field must match; `id` is required.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IgnoreRule {
     /// Vulnerability id (`CVE-...`, `GHSA-...`), compared case-insensitively.
@@ -151,8 +151,9 @@ fn yes() -> bool {
 }
 
 /// The gate policy. Every field is optional; `{}` only fails on scan errors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(rename = "ScanPolicyDocument")]
 pub struct ScanPolicy {
     /// Fail when the counted findings of a severity exceed the number (`{"CRITICAL": 0, "HIGH": 5}`).
     #[serde(default, deserialize_with = "fail_on_map")]

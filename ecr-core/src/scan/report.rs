@@ -125,7 +125,8 @@ pub fn sarif(decision: &GateDecision) -> Value {
 }
 
 /// Who wrote the report.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ReportGenerator")]
 struct Generator {
     name: &'static str,
     version: &'static str,
@@ -137,8 +138,9 @@ const GENERATOR: Generator = Generator {
 };
 
 /// The full report: the schema name, the generator, then the decision's own fields.
-#[derive(Serialize)]
-struct FullReport<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ScanGateReport")]
+pub(crate) struct FullReport<'a> {
     schema: &'static str,
     generator: Generator,
     #[serde(flatten)]
@@ -156,13 +158,14 @@ impl<'a> FullReport<'a> {
 }
 
 /// The compact report: the decision without the raw findings and the policy, plus one row per finding.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct CompactReport<'a> {
     schema: &'static str,
     generator: Generator,
     passed: bool,
     #[serde(with = "time::flexible")]
+    #[schemars(with = "crate::schema::Rfc3339")]
     evaluated_at: Timestamp,
     reasons: &'a [Reason],
     counted: &'a SeverityCounts,
@@ -209,6 +212,18 @@ struct Rows<'a> {
     counted: bool,
 }
 
+impl schemars::JsonSchema for Rows<'_> {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rows".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<Row<'static>>>::json_schema(g)
+    }
+}
+
 impl Serialize for Rows<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(None)?;
@@ -220,7 +235,7 @@ impl Serialize for Rows<'_> {
 }
 
 /// One finding as a reviewer reads it; `why` says why a finding does not count.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Row<'a> {
     id: &'a str,

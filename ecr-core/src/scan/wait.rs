@@ -28,8 +28,9 @@ use super::finding::{ScanFindings, ScanType, SeverityCounts, StatusClass};
 use crate::error::{Error, Result};
 
 /// What a progress callback sees after each poll.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ScanProgress")]
 pub struct Progress {
     /// The image being waited for (`repository@digest`).
     pub image: String,
@@ -37,6 +38,7 @@ pub struct Progress {
     pub status: String,
     /// Time since the wait started.
     #[serde(serialize_with = "secs")]
+    #[schemars(with = "f64")]
     pub elapsed: Duration,
     /// Polls so far.
     pub polls: u32,

@@ -305,7 +305,7 @@ fn overlaps(snapshot: &RegistrySnapshot, repositories: &[Repository]) -> Finding
 }
 
 /// The settings a creation template decides, of a repository or of what `ensure_repository` would create.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplatedSettings {
     /// Tag mutability.

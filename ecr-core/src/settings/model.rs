@@ -11,7 +11,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::types::TagMutability;
 
 /// Everything registry-wide that decides a repository's settings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrySnapshot {
     /// The registry (account) id, when known.
@@ -42,7 +42,7 @@ pub struct RegistrySnapshot {
 }
 
 /// What a repository creation template is applied for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AppliedFor {
     /// Repositories created by a replication rule in this (destination) registry.
@@ -65,7 +65,7 @@ impl AppliedFor {
 }
 
 /// A repository creation template (`RepositoryCreationTemplate`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CreationTemplate {
     /// The namespace prefix (a `/` is implied after it), or `ROOT` for every repository no other template
@@ -111,7 +111,7 @@ impl CreationTemplate {
 pub const ROOT: &str = "ROOT";
 
 /// One filter of a filter list (`{"filterType": ..., "filter": ...}`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FilterEntry {
     /// The dialect (`WILDCARD`, `WILDCARD_MATCH`, `PREFIX_MATCH`).
@@ -121,7 +121,7 @@ pub struct FilterEntry {
 }
 
 /// Encryption settings (`EncryptionConfiguration`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EncryptionConfiguration {
     /// `AES256`, `KMS` or `KMS_DSSE`.
@@ -142,7 +142,7 @@ impl EncryptionConfiguration {
 }
 
 /// A resource tag (`{"Key", "Value"}`, capitalised as the API writes it).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResourceTag {
     /// Key.
     #[serde(rename = "Key")]
@@ -153,7 +153,7 @@ pub struct ResourceTag {
 }
 
 /// A pull-through cache rule (`PullThroughCacheRule`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PullThroughCacheRule {
     /// The namespace of the cached repositories (`ROOT` for ECR-to-ECR caching of every name).
@@ -176,7 +176,7 @@ pub struct PullThroughCacheRule {
 }
 
 /// The replication configuration (`ReplicationConfiguration`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationConfiguration {
     /// Rules; a repository is replicated by every rule that matches it.
@@ -185,7 +185,7 @@ pub struct ReplicationConfiguration {
 }
 
 /// A replication rule.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationRule {
     /// Where matching repositories are replicated.
@@ -197,7 +197,7 @@ pub struct ReplicationRule {
 }
 
 /// A replication destination.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationDestination {
     /// Region.
@@ -207,7 +207,7 @@ pub struct ReplicationDestination {
 }
 
 /// The registry scanning configuration (`RegistryScanningConfiguration`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanningConfiguration {
     /// `BASIC` or `ENHANCED`.
@@ -223,7 +223,7 @@ fn basic() -> String {
 }
 
 /// A registry scanning rule.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanningRule {
     /// `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`.
@@ -234,7 +234,7 @@ pub struct ScanningRule {
 }
 
 /// The managed-signing configuration (`SigningConfiguration`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SigningConfiguration {
     /// Rules; an image pushed to a matching repository gets one signing job per matching rule.
@@ -243,7 +243,7 @@ pub struct SigningConfiguration {
 }
 
 /// A signing rule.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SigningRule {
     /// The AWS Signer signing profile.

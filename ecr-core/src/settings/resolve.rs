@@ -21,7 +21,7 @@ use super::model::{
 use crate::types::{Repository, TagMutability};
 
 /// What decided a value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Origin {
     /// The repository's own setting (it exists; templates only apply at creation).
@@ -71,7 +71,7 @@ pub enum Origin {
 }
 
 /// A value and what decided it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Decided<T> {
     /// The value.
@@ -85,7 +85,7 @@ fn decided<T>(value: T, decided_by: Origin) -> Decided<T> {
 }
 
 /// How a repository comes (or came) to exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum CreatedBy {
     /// It exists already.
@@ -99,7 +99,7 @@ pub enum CreatedBy {
 }
 
 /// Tag mutability with its exclusion filters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Mutability {
     /// The setting.
@@ -109,7 +109,7 @@ pub struct Mutability {
 }
 
 /// How images of the repository are scanned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Scanning {
     /// `BASIC` or `ENHANCED`.
@@ -126,7 +126,7 @@ impl Scanning {
 }
 
 /// A signing profile that signs the repository's pushed images.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Signing {
     /// The AWS Signer profile.
@@ -136,7 +136,7 @@ pub struct Signing {
 }
 
 /// A replication destination of the repository.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Replication {
     /// Where to.
@@ -146,7 +146,7 @@ pub struct Replication {
 }
 
 /// The settings of one repository name and what decided each.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EffectiveSettings {
     /// The repository name.
@@ -176,7 +176,7 @@ pub struct EffectiveSettings {
 }
 
 /// The template chosen for one creation path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateChoice {
     /// The creation path.
@@ -189,7 +189,7 @@ pub struct TemplateChoice {
 }
 
 /// An existing repository with the settings that are not part of `DescribeRepositories`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExistingRepository {
     /// As `DescribeRepositories` reports it.

@@ -75,7 +75,7 @@ impl<'de> Deserialize<'de> for GitRef {
 }
 
 /// What triggered the build (docker/metadata-action's event filters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BuildEvent {
     /// A push of a branch or tag.
@@ -92,7 +92,7 @@ pub enum BuildEvent {
 ///
 /// JSON (camelCase): `{"sha": "<40 hex>", "ref": "refs/tags/v1.2.3", "event": "push", "defaultBranch": "main",
 /// "buildNumber": "42", "created": "2026-01-02T03:04:05Z", "source": "https://github.com/org/repo", ...}`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BuildContext {
     /// The commit built (for pull requests the head commit, not the merge commit, where the CI tells it).
@@ -121,9 +121,11 @@ pub struct BuildContext {
     pub build_number: Option<String>,
     /// When the build ran (the `created` label and `{{date}}`); the current time when absent.
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub created: Option<Timestamp>,
     /// When the commit was made (`{{commit_date}}`).
     #[serde(default, with = "time::flexible_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Rfc3339>")]
     pub commit_date: Option<Timestamp>,
     /// The source repository URL (`org.opencontainers.image.source` and `.url`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -14,7 +14,7 @@ use super::violation::{Violation, codes};
 use crate::error::{Error, FieldError, Result};
 
 /// One planned tag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlannedTag {
     /// The tag (valid OCI grammar, at most 128 characters).
     pub value: String,
@@ -25,7 +25,7 @@ pub struct PlannedTag {
 }
 
 /// The result of planning: tags, labels, and what planning itself found.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TagPlan {
     /// The tags, highest priority first, without duplicates; `latest` last.
     pub tags: Vec<PlannedTag>,

@@ -23,7 +23,7 @@ pub const ECR_MAX_EXCLUSION_FILTERS: usize = 5;
 ///
 /// JSON: `{"name": "production", "forbidLatest": true, "requireImmutableTag": true, "forbidRollingTags": false,
 /// "forbiddenTags": ["dev-*"], "maxTagsPerImage": 1000}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TagPolicy {
     /// The environment's name.
@@ -113,8 +113,9 @@ impl TagPolicy {
 }
 
 /// What is known about the target repository. Unknown parts are not checked.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "RepositoryTagState")]
 pub struct RepositoryState {
     /// The tag mutability setting, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,7 +234,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 }
 
 /// The outcome of checking a plan: violations (the plan must not be pushed) and warnings.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanCheck {
     /// Problems that make the plan unsafe to push.
     pub violations: Vec<Violation>,

@@ -13,7 +13,7 @@ use super::violation::Violation;
 use crate::error::Result;
 
 /// A checked plan.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanReport {
     /// The tags to push.
     pub tags: Vec<PlannedTag>,

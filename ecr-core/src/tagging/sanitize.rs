@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 pub const MAX_TAG_LEN: usize = 128;
 
 /// What to do with semver build metadata (`1.2.3+abc`): `+` is never valid in a tag.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum BuildMetadata {
     /// `+` becomes `_` (the default, as Helm does; reversible since semver never contains `_`).

@@ -30,7 +30,7 @@ use super::template::{Expr, Scope, Template};
 use crate::error::{Error, FieldError, Result};
 
 /// The tag types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TagType {
     /// `schedule`: on scheduled builds, `pattern` (default `nightly`).
@@ -80,7 +80,7 @@ impl TagType {
 }
 
 /// The `event` of a `ref` entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RefEvent {
     /// The branch name, on branch pushes.
@@ -92,7 +92,7 @@ pub enum RefEvent {
 }
 
 /// The `format` of a `sha` entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ShaFormat {
     /// The first `shortShaLength` characters (default 7).
@@ -103,7 +103,7 @@ pub enum ShaFormat {
 }
 
 /// Whether a tag names one build forever or moves from build to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TagKind {
     /// Names exactly one build (a full version, a commit id, a build number): must never move.
@@ -113,7 +113,7 @@ pub enum TagKind {
 }
 
 /// `enable`: a boolean or an expression that renders to `true`/`false` (e.g. `{{is_default_branch}}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Enable {
     /// A constant.
@@ -123,7 +123,7 @@ pub enum Enable {
 }
 
 /// One tag entry, as in metadata-action's `tags` input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TagSpec {
     /// The tag type.
@@ -356,7 +356,7 @@ impl<'de> Deserialize<'de> for LatestMode {
 }
 
 /// metadata-action's `flavor` input.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Flavor {
     /// When to add `latest`.
@@ -463,7 +463,7 @@ fn key_values(v: &Value, field: &str, errors: &mut Vec<FieldError>) -> BTreeMap<
 }
 
 /// The strategy document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StrategySpec {
     /// The tag entries (empty: metadata-action's default `schedule`, `ref` branch, tag and pr).

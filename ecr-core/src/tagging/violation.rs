@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 /// One problem found in a plan: a stable `code`, a message, and the tag concerned (if any).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "TagViolation")]
 pub struct Violation {
     /// A stable code from [`codes`].
     pub code: String,

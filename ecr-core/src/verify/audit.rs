@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::types::{Repository, TagMutability};
 
 /// The audit of several repositories.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditReport {
     /// True when every repository passed.
     pub passed: bool,

@@ -19,8 +19,9 @@ pub const REQUIRED_LABELS: [&str; 3] = [
 
 /// The parts of an image config blob (OCI `application/vnd.oci.image.config.v1+json` or Docker's
 /// `application/vnd.docker.container.image.v1+json`) that verification reads.
-#[derive(Clone, PartialEq, Default, Serialize)]
+#[derive(Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ImageConfigSummary")]
 pub struct ImageConfig {
     /// The platform the image is built for.
     pub platform: Option<Platform>,
@@ -52,7 +53,7 @@ impl std::fmt::Debug for ImageConfig {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawConfig {
     architecture: Option<String>,
     os: Option<String>,
@@ -61,7 +62,7 @@ struct RawConfig {
     config: Option<RawRuntime>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawRuntime {
     #[serde(rename = "User", default)]
     user: Option<String>,
@@ -73,7 +74,7 @@ struct RawRuntime {
     healthcheck: Option<RawHealthcheck>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawHealthcheck {
     #[serde(rename = "Test", default)]
     test: Option<Vec<String>>,

@@ -18,7 +18,7 @@ pub fn default_lifecycle_policy() -> &'static str {
 /// What [`EcrClient::ensure_repository`] should ensure. Read from JSON, missing fields keep the defaults
 /// (recommended settings, [`default_lifecycle_policy`], no apply), `settings` replaces single fields of the
 /// recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct EnsureOptions {
     /// Mutability, scanning and encryption.
@@ -58,7 +58,7 @@ fn policy_text<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Op
 }
 
 /// One setting that differs from what was asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Drift {
     /// Which setting (`imageTagMutability`, `scanning`, `encryption`, `lifecyclePolicy`).
@@ -72,7 +72,7 @@ pub struct Drift {
 }
 
 /// What [`EcrClient::ensure_repository`] did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EnsureOutcome {
     /// The repository (as described after any change).

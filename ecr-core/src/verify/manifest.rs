@@ -29,7 +29,7 @@ pub fn sha256_digest(bytes: &[u8]) -> String {
 }
 
 /// One entry of an index or manifest list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexEntry {
     /// The child manifest's digest.
@@ -46,7 +46,7 @@ pub struct IndexEntry {
 }
 
 /// What a manifest is, as far as verification cares.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
 pub enum ParsedManifest {
     /// An OCI index or Docker manifest list.
@@ -67,7 +67,7 @@ pub enum ParsedManifest {
     },
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct RawManifest {
     schema_version: Option<i64>,
@@ -76,7 +76,7 @@ struct RawManifest {
     config: Option<RawDescriptor>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct RawDescriptor {
     digest: Option<String>,
@@ -86,7 +86,7 @@ struct RawDescriptor {
     annotations: std::collections::BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct RawPlatform {
     os: Option<String>,
     architecture: Option<String>,

@@ -12,7 +12,7 @@ use super::report::Finding;
 use crate::error::{Error, Result};
 
 /// An OS/architecture/variant triple.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Platform {
     /// GOOS, e.g. `linux`.
     pub os: String,

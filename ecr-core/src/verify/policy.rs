@@ -22,7 +22,7 @@ pub const WRITE_ACTIONS: [&str; 11] = [
 ];
 
 /// One problem in a repository policy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyFinding {
     /// `Statement[i]` (and its `Sid` when it has one).

@@ -44,7 +44,7 @@ pub struct VerifyPushRequest {
 /// A push to verify as a caller names it (the `verify_push` program's options, the bindings' arguments): the
 /// image reference gives host, repository, its tag and its digest; [`VerifyPushSpec::into_request`] makes the
 /// [`VerifyPushRequest`]. Deserializes from camelCase JSON; unknown keys are refused.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct VerifyPushSpec {
     /// `HOST/REPO[:TAG][@sha256:...]`.

@@ -15,7 +15,8 @@ pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
 pub const BUILD_RECORD_PREDICATE_TYPE: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/build-record/v1");
 
 /// An in-toto ResourceDescriptor naming one subject.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "BuildSubject")]
 pub struct Subject {
     /// The image name (`<repository URI>` or `<host>/<repo>`).
     pub name: String,
@@ -24,7 +25,7 @@ pub struct Subject {
 }
 
 /// One platform of the image and its manifest digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlatformDigest {
     /// `os/arch[/variant]`.
     pub platform: String,
@@ -33,7 +34,7 @@ pub struct PlatformDigest {
 }
 
 /// The predicate: where the image came from and what was verified.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BuildPredicate {
     /// The image reference pinned by digest (`<name>@sha256:...`).
@@ -67,7 +68,7 @@ pub struct BuildPredicate {
 }
 
 /// An in-toto Statement v1 carrying a [`BuildPredicate`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct BuildRecord {
     /// Always [`STATEMENT_TYPE`].

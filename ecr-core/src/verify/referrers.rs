@@ -26,7 +26,7 @@ pub const SBOM_ARTIFACT_TYPES: [&str; 4] = [
 ];
 
 /// One referrer of an image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Referrer {
     /// The referrer manifest's digest.

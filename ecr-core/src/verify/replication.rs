@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::types::ImageId;
 
 /// One replication destination's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplicationStatus {
     /// Destination region.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// How much a check matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckLevel {
     /// A failure fails the report.
@@ -32,7 +32,7 @@ impl CheckLevel {
 }
 
 /// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
     /// The check ran and found nothing wrong.
@@ -46,7 +46,8 @@ pub enum CheckStatus {
 }
 
 /// The checks of a push verification, by their stable names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, schemars::JsonSchema)]
+#[schemars(rename = "CheckName")]
 pub enum Check {
     /// Every expected tag resolves to the expected digest.
     #[serde(rename = "tags")]
@@ -138,7 +139,7 @@ impl FromStr for Check {
 }
 
 /// The level of every check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckPolicy {
     levels: BTreeMap<Check, CheckLevel>,
 }
@@ -224,7 +225,8 @@ impl CheckPolicy {
 }
 
 /// What one check found before its level is applied (serialised as `{"ok", "message", "details"}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "VerifyFinding")]
 pub struct Finding {
     /// Whether the check found nothing wrong.
     pub ok: bool,
@@ -255,7 +257,7 @@ impl Finding {
 }
 
 /// The result of one check in a report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CheckResult {
     /// The check's stable name.
     pub check: String,
@@ -271,7 +273,8 @@ pub struct CheckResult {
 }
 
 /// A report: what was checked and the result of every check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "VerifyReport")]
 pub struct Report {
     /// What the report is about (an image reference, a repository name).
     pub subject: String,

@@ -16,7 +16,7 @@ use crate::types::ImageId;
 const MAX_IDS_PER_CALL: usize = 100;
 
 /// One image BatchGetImage returned, with the exact manifest text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FetchedImage {
     /// The id as ECR echoed it (the requested tag or digest, with the digest filled in).
@@ -31,7 +31,7 @@ pub struct FetchedImage {
 }
 
 /// One id BatchGetImage could not return.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageFailure {
     /// The id that failed.
@@ -43,7 +43,7 @@ pub struct ImageFailure {
 }
 
 /// What BatchGetImage returned for a set of ids.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImageLookup {
     /// The images found.
     pub images: Vec<FetchedImage>,
@@ -52,7 +52,7 @@ pub struct ImageLookup {
 }
 
 /// Why a tag does not resolve to the expected digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "problem")]
 pub enum TagProblem {
     /// The tag does not exist (`ImageNotFound`).
@@ -80,7 +80,7 @@ pub enum TagProblem {
 }
 
 /// Each expected tag's outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TagResolution {
     /// Tags that point at the expected digest.
     pub ok: Vec<String>,

@@ -18,13 +18,13 @@ pub const SLSA_PROVENANCE_V1: &str = "https://slsa.dev/provenance/v1";
 pub const COSIGN_SIGN_PREDICATE: &str = "https://sigstore.dev/cosign/sign/v1";
 
 /// One DSSE signature.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub(crate) struct DsseSignature {
     pub sig: String,
 }
 
 /// A DSSE envelope.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Envelope {
     pub payload: String,
@@ -40,7 +40,7 @@ pub(crate) fn pae(payload_type: &str, body: &[u8]) -> Vec<u8> {
 }
 
 /// One subject of a statement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatementSubject {
     /// The artifact's name.
     #[serde(default)]
@@ -51,7 +51,7 @@ pub struct StatementSubject {
 }
 
 /// An in-toto statement (v0.1 or v1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Statement {
     /// `https://in-toto.io/Statement/v1` (or v0.1).

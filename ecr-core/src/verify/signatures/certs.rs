@@ -40,7 +40,7 @@ pub struct TrustedRoot {
     pub tlogs: Vec<TlogKey>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct RootJson {
     #[serde(default)]
@@ -49,31 +49,31 @@ struct RootJson {
     certificate_authorities: Vec<CaJson>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct TlogJson {
     public_key: RawBytes,
     log_id: LogIdJson,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct LogIdJson {
     key_id: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct CaJson {
     cert_chain: ChainJson,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct ChainJson {
     certificates: Vec<RawBytes>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct RawBytes {
     raw_bytes: String,

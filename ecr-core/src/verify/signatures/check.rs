@@ -15,8 +15,9 @@ use super::trust::Trust;
 pub const DSSE_MEDIA_TYPE: &str = "application/vnd.dsse.envelope.v1+json";
 
 /// Verified or rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SignatureOutcome")]
 pub enum Outcome {
     /// The signature verified.
     Verified(Box<Verified>),
@@ -25,7 +26,7 @@ pub enum Outcome {
 }
 
 /// What checking one signature layer of one attached artifact found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// The digest it was checked for.

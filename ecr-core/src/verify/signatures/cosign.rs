@@ -87,7 +87,7 @@ pub fn verify_simple_signing(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Bundle {
     media_type: String,
@@ -98,7 +98,7 @@ struct Bundle {
     dsse_envelope: Option<Envelope>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct VerificationMaterial {
     #[serde(default)]
@@ -111,31 +111,31 @@ struct VerificationMaterial {
     tlog_entries: Vec<TlogEntry>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct KeyHint {
     #[serde(default)]
     hint: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Raw {
     raw_bytes: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Chain {
     certificates: Vec<Raw>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct MessageSignature {
     message_digest: MessageDigest,
     signature: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct MessageDigest {
     algorithm: String,
     digest: String,

@@ -10,8 +10,9 @@ use super::outcome::{Reason, Rejection, Verified};
 use super::policy::{Action, SignaturePolicy};
 
 /// The status of one requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
+#[schemars(rename = "SignatureStatus")]
 pub enum Status {
     /// Satisfied.
     Passed,
@@ -22,8 +23,9 @@ pub enum Status {
 }
 
 /// One requirement on one manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SignatureRequirement")]
 pub struct Requirement {
     /// The manifest digest.
     pub subject: String,
@@ -45,7 +47,7 @@ pub struct Requirement {
 }
 
 /// The decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignatureDecision {
     /// The pinned digest.

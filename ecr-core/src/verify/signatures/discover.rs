@@ -13,8 +13,9 @@ use crate::verify::registry::RegistryClient;
 pub const MAX_LAYER_BYTES: i64 = 4 * 1024 * 1024;
 
 /// Where an attached artifact was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SignatureSource")]
 pub enum Source {
     /// ECR's ListImageReferrers.
     EcrReferrers,
@@ -50,7 +51,7 @@ pub struct Attached {
     pub layers: Vec<Layer>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Manifest {
     #[serde(default)]
@@ -63,7 +64,7 @@ struct Manifest {
     subject: Option<Descriptor>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 struct Descriptor {
     media_type: String,

@@ -18,7 +18,7 @@ pub const SIGNATURE_AND_ATTESTATION_TYPES: [&str; 5] = [
 ];
 
 /// One managed-signing status of an image (one per signing profile).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SigningStatus {
     /// The AWS Signer signing profile.

@@ -16,7 +16,7 @@ pub const JWS_MEDIA_TYPE: &str = "application/jose+json";
 /// The layer media type of a COSE envelope (not verified here).
 pub const COSE_MEDIA_TYPE: &str = "application/cose";
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Jws {
     payload: String,
     protected: String,
@@ -24,12 +24,12 @@ struct Jws {
     signature: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Unprotected {
     x5c: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Protected {
     alg: String,
     #[serde(rename = "io.cncf.notary.signingTime")]

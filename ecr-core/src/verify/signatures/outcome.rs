@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::attestation::Statement;
 
 /// Why a signature or attestation does not count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(rename = "SignatureReason")]
 pub enum Reason {
     /// Nothing of the kind is attached.
     Missing,
@@ -62,7 +63,7 @@ impl Reason {
 }
 
 /// A rejection: the reason and what exactly was wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rejection {
     /// The typed reason.
     pub reason: Reason,
@@ -86,7 +87,7 @@ pub(crate) fn reject<T>(reason: Reason, message: impl Into<String>) -> Result<T,
 }
 
 /// Who made a verified signature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", tag = "type")]
 pub enum Signer {
     /// A public key from the trust material, by its name.
@@ -107,8 +108,9 @@ pub enum Signer {
 }
 
 /// The kind of artifact checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
+#[schemars(rename = "SignatureKind")]
 pub enum Kind {
     /// cosign's legacy `sha256-<hex>.sig` simple-signing payload.
     CosignSimpleSigning,
@@ -123,7 +125,7 @@ pub enum Kind {
 }
 
 /// A signature that verified.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Verified {
     /// Who signed.

@@ -19,7 +19,7 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(what: &str, text: &str) 
 }
 
 /// Who may sign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
@@ -98,7 +98,7 @@ impl SignerRule {
 }
 
 /// A required attestation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AttestationRule {
     /// The in-toto `predicateType`, e.g. `https://slsa.dev/provenance/v1`.
@@ -116,8 +116,9 @@ pub struct AttestationRule {
 }
 
 /// Which manifests must be signed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SignatureScope")]
 pub enum Scope {
     /// The pinned digest itself (the index, for a multi-arch image).
     #[default]
@@ -129,8 +130,9 @@ pub enum Scope {
 }
 
 /// What a problem does to the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "SignatureAction")]
 pub enum Action {
     /// The decision fails.
     #[default]
@@ -140,7 +142,7 @@ pub enum Action {
 }
 
 /// The whole policy. Unknown fields are refused.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignaturePolicy {
     /// Signers, any one of which satisfies the signature requirement; attestations must be signed by one too.

@@ -11,7 +11,7 @@ use super::crypto::{Encoding, b64};
 use super::outcome::{Reason, Rejection, reject};
 
 /// A protobuf `int64`, which JSON carries as a string (or, leniently, a number).
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "serde_json::Value")]
 pub(crate) struct Int(pub i64);
 
@@ -26,24 +26,24 @@ impl TryFrom<serde_json::Value> for Int {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct LogId {
     key_id: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Promise {
     signed_entry_timestamp: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub(crate) struct Checkpoint {
     envelope: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Proof {
     log_index: Int,
@@ -56,7 +56,7 @@ pub(crate) struct Proof {
 }
 
 /// One transparency-log entry of a bundle.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct TlogEntry {
     log_index: Int,
@@ -167,13 +167,13 @@ impl TlogEntry {
     /// The entry of a legacy cosign `dev.sigstore.cosign/bundle` annotation (a signed entry timestamp, no
     /// inclusion proof).
     pub(crate) fn from_legacy_bundle(text: &str) -> Result<Self, Rejection> {
-        #[derive(Deserialize)]
+        #[derive(Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "PascalCase")]
         struct Legacy {
             signed_entry_timestamp: String,
             payload: LegacyPayload,
         }
-        #[derive(Deserialize)]
+        #[derive(Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "camelCase")]
         struct LegacyPayload {
             body: String,

@@ -13,12 +13,18 @@ use crate::scan::report::{Format, SARIF_VERSION};
 pub const JSON_SCHEMA: &str = "ecr-core/signature-decision/v1";
 
 /// The JSON report: the schema name and the whole decision.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "SignatureReport")]
+pub(crate) struct Document<'a> {
+    /// [`JSON_SCHEMA`].
+    schema: &'static str,
+    #[serde(flatten)]
+    decision: &'a SignatureDecision,
+}
+
+/// The JSON report: the schema name and the whole decision.
 pub fn json(d: &SignatureDecision) -> Value {
-    let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut v {
-        m.insert("schema".into(), Value::String(JSON_SCHEMA.into()));
-    }
-    v
+    serde_json::to_value(Document { schema: JSON_SCHEMA, decision: d }).unwrap_or(Value::Null)
 }
 
 /// SARIF 2.1.0: one rule per reason, one result per requirement failed (`error`) or warned (`warning`).

@@ -11,7 +11,7 @@ use crate::reference::ImageReference;
 use crate::verify::{RegistryAccess, RegistryAuth};
 
 /// What to verify, as text and names. Deserializes from camelCase JSON; unknown keys are refused.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct VerifySignaturesSpec {
     /// `HOST/REPO@sha256:...` (or `HOST/REPO[:TAG]` with [`digest`](Self::digest)).
