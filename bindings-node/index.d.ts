@@ -778,8 +778,28 @@ export interface LifecyclePolicyWarning {
 /** Which mistake a [`Warning`] is about (serialised in camelCase, e.g. `andSemantics`). */
 export type LifecyclePolicyWarningKind = 'andSemantics' | 'shadowedRule' | 'pulledWithoutArchiveExpiry' | 'outOfPriorityOrder' | 'manyRules' | 'emptyTagEntry'
 
-/** The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); [`Preview::into_owned`] makes a preview that outlives them. */
+/** The program's document shape: the preview's keys in order, then `warnings`. */
 export interface LifecyclePreview {
+  /** ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest. */
+  previewResults: Array<PreviewResult>
+  /** ECR's summary. */
+  summary: PreviewSummary
+  /** Bytes leaving standard storage, per action. */
+  reclaimedBytes: ReclaimedBytes
+  /** Images a rule would have acted on but that the caller protected. */
+  protectedImages: Array<SkippedImage>
+  /** Images a rule would have acted on but that a manifest list still references. */
+  blockedImages: Array<SkippedImage>
+  /** Expired images that lose tags their rule did not select. */
+  collateralTags: Array<CollateralTags>
+  /** Referrers ECR removes or archives after their subject (not in `previewResults`, as in ECR's preview). */
+  followingSubject: Array<FollowingSubject>
+  /** The policy's lint warnings. */
+  warnings: Array<LifecyclePolicyWarning>
+}
+
+/** The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); [`Preview::into_owned`] makes a preview that outlives them. */
+export interface LifecyclePreviewResults {
   /** ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest. */
   previewResults: Array<PreviewResult>
   /** ECR's summary. */
@@ -807,7 +827,7 @@ export interface LifecycleReport {
   /** Every image read (all pages, all storage classes). */
   images: Array<ImageDetail>
   /** The offline preview. */
-  preview: LifecyclePreview
+  preview: LifecyclePreviewResults
   /** The comparison with ECR's preview, when asked for. */
   ecrDiff?: EcrPreviewDiff
 }

@@ -7,7 +7,7 @@
 //!
 //! Adding a capability method is mechanical: an `ops` function (owned arguments in, `Result<Value,
 //! Failure>` out), one `#[napi]` method of `impl EcrClient` calling `tasks::start(&self.lazy, env, Hook::default(), ...)` with a `ts_return_type`, and the
-//! result's TypeScript shape in `types-header.d.ts` when it is new.
+//! result's shape, generated into `types-header.d.ts` by `scripts/gen-types` when it is new.
 
 use ecr_core::EcrClient as CoreClient;
 use napi::Env;

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
 
 import { emulator, root } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { Authenticator, RegistryCredentials, defaultDockerConfigPath, helperVersionLine, mergeAuthEntry, registryRegion, writeDockerConfig } = require('../index.js').auth
@@ -50,6 +51,7 @@ describe('Authenticator against the emulator', () => {
   test('identity without secrets', async () => {
     const env = emulator()
     const identity = await auth.awsIdentity()
+    assertShape(identity, 'AwsIdentity')
     assert.equal(identity.source, 'environment')
     assert.equal(identity.hasSessionToken, Boolean(env.AWS_SESSION_TOKEN))
     assert.equal(identity.accessKeyKind, 'other')

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { before, describe, test } from 'node:test'
 
 import { emulator, unique } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { EcrClient } = require('../index.js')
@@ -33,6 +34,7 @@ describe('EcrClient against the emulator', () => {
   test('createRepository uses the recommended settings, describe and list see it', async () => {
     const name = unique('node-sync')
     const created = await client.createRepository(name)
+    assertShape(created, 'Repository')
     assert.equal(created.repositoryName, name)
     assert.equal(created.imageTagMutability, 'IMMUTABLE')
     assert.equal(created.scanOnPush, true)
@@ -76,6 +78,7 @@ describe('EcrClient against the emulator', () => {
     })
     assert.deepEqual(id, { imageDigest: DIGEST, imageTag: 'v1' })
     const images = await client.describeImages(name)
+    images.forEach((i) => assertShape(i, 'ImageDetail'))
     assert.deepEqual(images.map((i) => i.imageDigest), [DIGEST])
     assert.deepEqual(images[0].imageTags, ['v1'])
     assert.equal(images[0].imageStatus, 'ACTIVE')

@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { EcrClient, inventory, lifecycle: { LifecyclePolicy } } = require('../index.js')
@@ -184,6 +185,7 @@ test('discovery, the preview, the guarded deletion and the registry report again
     serviceDeployments: false,
   }
   const inv = await client.discoverInventory(options)
+  assertShape(inv, 'Inventory')
   assert.ok(inv.complete, JSON.stringify(inv.sources.filter((s) => s.error)))
   const uses = (dg) => {
     const image = inv.images.find((i) => i.digest === dg)
@@ -223,6 +225,7 @@ test('discovery, the preview, the guarded deletion and the registry report again
   // The registry-wide report: the policy on the repository would expire nothing but images in use.
   await client.putLifecyclePolicy(repo, EXPIRE_ALL)
   const registry = await client.registryInUseReport(JSON.stringify(inv), { now, concurrency: 4 })
+  assertShape(registry, 'RegistryInUseReport')
   const row = registry.findings.find((r) => r.repository === repo)
   assert.deepEqual([row.expiring, row.inUseHits], [0, inUse.size])
   assert.equal(registry.inventoryComplete, true)

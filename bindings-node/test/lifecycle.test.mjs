@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { EcrClient } = require('../index.js')
@@ -90,6 +91,7 @@ describe('fixtures/lifecycle/evaluation.json', () => {
         manifestLists: c.manifestLists,
       })
       assert.deepEqual(kept.toJSON(), got)
+      assertShape(got, 'LifecyclePreview')
       assert.deepEqual(kept.summary, got.summary)
       assert.deepEqual(kept.expiringDigests, got.previewResults.filter((r) => r.action.type === 'EXPIRE').map((r) => r.imageDigest))
       if (!c.manifestLists) {
@@ -292,6 +294,7 @@ describe('lifecycle against the emulator', () => {
     })
     assert.equal((await client.describeImages(repo)).length, 3)
     const done = await client.expireImages(repo, report.preview, { dryRun: false })
+    assertShape(done, 'ExpireReport')
     assert.deepEqual([...done.deleted].sort(), [...expiring].sort())
     assert.deepEqual(done.failures, [])
     assert.deepEqual((await client.describeImages(repo)).map((i) => i.imageDigest), digests.filter((d) => !expiring.includes(d)))

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { before, describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { EcrClient } = require('../index.js')
@@ -45,6 +46,7 @@ describe('fixtures/scan/gate_cases.json', () => {
   for (const c of CASES) {
     test(c.name, () => {
       const report = evaluateFindings(read(c.findings), c.policy, { now: c.now })
+      assertShape(report, 'ScanGateReport')
       const e = c.expect
       assert.equal(report.passed, e.passed)
       assert.equal(report.reasons.length, e.reasons.length)

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { EcrClient } = require('../index.js')
@@ -54,6 +55,7 @@ describe('tagging fixtures', () => {
         return
       }
       const report = plan(c)
+      assertShape(report, 'PlanReport')
       assert.deepEqual(report, c.expected)
       // Same key order as the program's JSON.
       assert.equal(JSON.stringify(report), JSON.stringify(c.expected))

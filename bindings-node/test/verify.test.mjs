@@ -12,6 +12,7 @@ import { before, describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
 import { MEDIA, hasSkopeo, ociImage, pushAndMirror, pushCosignSignature, putImage, sha } from './images.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { Authenticator, RegistryCredentials } = require('../index.js').auth
@@ -46,6 +47,7 @@ describe('verify against the emulator', () => {
     const [name, digest] = await putImage(client, 'v1')
     const v = await client.verifyPush(`${HOST}/${name}:v1`, { digest, skip: SKIP_CONFIG })
     assert.equal(v.report.passed, true, JSON.stringify(v))
+    assertShape(v.report, 'VerifyReport')
     const s = statusOf(v.report)
     assert.deepEqual([s.tags, s.integrity, s['non-root']], ['passed', 'passed', 'skipped'])
     assert.equal(v.mediaType, MEDIA)
@@ -251,6 +253,7 @@ describe('verifySignatures against the local registry', { skip: !hasSkopeo && 's
     assert.equal(good.requirements[0].status, 'passed')
     assert.match(good.requirements[0].satisfiedBy, /^sha256:/)
     assert.equal(good.toJSON().schema, 'ecr-core/signature-decision/v1')
+    assertShape(good.toJSON(), 'SignatureReport')
     assert.deepEqual(JSON.parse(JSON.stringify(good)), good.toJSON())
     assert.deepEqual(good.toSarif().runs[0].results, [])
     assert.match(good.toMarkdown(), /passed/)

@@ -19,6 +19,7 @@ import pytest
 
 import ecr_core
 from conftest import FIXTURES
+from shapes import assert_shape
 
 BEFORE_MOTO_EXPIRY = "2014-12-31T12:00:00Z"
 MOTO_PASSWORD = "123456789012-auth-token"
@@ -59,6 +60,7 @@ def test_credentials_from_the_emulator(auth: ecr_core.auth.Authenticator) -> Non
 
 def test_identity_has_no_secret(auth: ecr_core.auth.Authenticator, emulator: dict[str, str]) -> None:
     identity = auth.aws_identity()
+    assert_shape(identity, "AwsIdentity")
     assert identity["source"] == "environment"
     assert identity["hasSessionToken"] is bool(emulator.get("AWS_SESSION_TOKEN"))
     assert identity["accessKeyKind"] == "other"  # the emulator's dummy key is neither AKIA nor ASIA

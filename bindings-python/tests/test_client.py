@@ -13,6 +13,7 @@ import pytest
 
 import ecr_core
 from conftest import unique
+from shapes import assert_shape
 
 MANIFEST = json.dumps(
     {
@@ -44,6 +45,7 @@ def test_client_properties(client: ecr_core.EcrClient, emulator: dict[str, str])
 def test_create_describe_list(client: ecr_core.EcrClient) -> None:
     name = unique("py-sync")
     created = client.create_repository(name)
+    assert_shape(created, "Repository")
     assert created["repositoryName"] == name
     # RepositorySettings.recommended(): immutable tags, scan on push, AES256.
     assert created["imageTagMutability"] == "IMMUTABLE"
@@ -94,6 +96,8 @@ def test_put_and_describe_images(client: ecr_core.EcrClient) -> None:
     assert image_id == {"imageDigest": MANIFEST_DIGEST, "imageTag": "v1"}
 
     images = client.describe_images(name)
+    for image in images:
+        assert_shape(image, "ImageDetail")
     assert [i["imageDigest"] for i in images] == [MANIFEST_DIGEST]
     assert images[0]["imageTags"] == ["v1"]
     assert images[0]["imageStatus"] == "ACTIVE"

@@ -27,6 +27,7 @@ from ecr_core.inventory import (
     preview_with_inventory,
     read_inventory,
 )
+from shapes import assert_shape
 
 INVENTORY = FIXTURES / "inventory"
 EXPIRE_ALL = {"rules": [{"rulePriority": 1, "description": "expire everything older than a day",
@@ -226,6 +227,7 @@ async def test_discovery_finds_ecs_and_lambda_images_sync_and_async(
 ) -> None:
     d = workloads["digests"]
     inventory = client.discover_inventory(OPTIONS)
+    assert_shape(inventory, "Inventory")
     assert inventory["complete"], [s for s in inventory["sources"] if "error" in s]
     assert {"ecs", "lambda"} <= {s["kind"] for s in inventory["sources"]}
     assert any(k == "ecsService" and n.endswith("/api") for k, n in uses(inventory, d["service"]))
@@ -278,6 +280,7 @@ async def test_preview_deletion_and_report_spare_what_is_in_use(
     # The registry-wide report: the policy on the repository would expire nothing but images in use.
     client.put_lifecycle_policy(repo, EXPIRE_ALL)
     registry = client.registry_in_use_report(inventory, now=now, concurrency=4)
+    assert_shape(registry, "RegistryInUseReport")
     row = next(r for r in registry["findings"] if r["repository"] == repo)
     assert (row["expiring"], row["inUseHits"]) == (0, len(in_use))
     assert registry["inventoryComplete"] is True and registry["inUseHits"] >= len(in_use)

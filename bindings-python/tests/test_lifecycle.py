@@ -17,6 +17,7 @@ import pytest
 
 import ecr_core
 from conftest import FIXTURES, unique
+from shapes import assert_shape
 
 LIFECYCLE = FIXTURES / "lifecycle"
 VALIDATION: list[dict[str, Any]] = json.loads((LIFECYCLE / "validation.json").read_text())["cases"]
@@ -64,6 +65,7 @@ def evaluate(case: dict[str, Any], images: Any) -> dict[str, Any]:
     preview = policy.evaluate(images, now=case["now"], protected=case.get("protected", []),
                               manifest_lists=case.get("manifestLists"))
     doc = preview.to_dict()
+    assert_shape(doc, "LifecyclePreview")
     assert preview.expiring_digests == [r["imageDigest"] for r in doc["previewResults"]
                                         if r["action"]["type"] == "EXPIRE"]
     return doc
@@ -254,6 +256,7 @@ def test_put_preview_and_expire(client: ecr_core.EcrClient) -> None:
     with pytest.raises(ecr_core.RefusedError, match="maximum of 1"):
         client.expire_images(repo, report.preview, dry_run=False, max_deletions=1)
     dry = client.expire_images(repo, report.preview)
+    assert_shape(dry, "ExpireReport")
     assert dry == {"dryRun": True, "requested": expiring, "deleted": [], "failures": [], "batches": 0}
     assert len(client.describe_images(repo)) == 3
     done = client.expire_images(repo, report.preview.to_dict(), dry_run=False)

@@ -15,6 +15,7 @@ import pytest
 import ecr_core
 from conftest import FIXTURES, unique
 from test_verify import HOST, LABELS, _digest, _oci_image, _push_and_mirror, _put
+from shapes import assert_shape
 
 CASES = FIXTURES / "verify"
 
@@ -191,6 +192,7 @@ def test_registry_client_reads_manifest_blob_and_config(
     assert config.platform == "linux/amd64" and config.user == "10001" and config.labels == LABELS
     assert ecr_core.verify.check_non_root(config)["ok"] and ecr_core.verify.check_labels(config)["ok"]
     assert ecr_core.verify.check_secrets(config)["ok"] is False
+    assert_shape(config.to_dict(), "ImageConfigSummary")
     assert "tok-not-for-logs" not in repr(config) and "tok-not-for-logs" not in json.dumps(config.to_dict())
     # Wrong or no credentials: a RegistryError, never a leaked password.
     wrong = ecr_core.auth.RegistryCredentials(HOST, "AWS", "wrong-password", "2030-01-01T00:00:00Z")

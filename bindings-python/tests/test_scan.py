@@ -19,6 +19,7 @@ import pytest
 import ecr_core
 from conftest import FIXTURES, unique
 from ecr_core.types import ScanProgress
+from shapes import assert_shape
 
 SCAN = FIXTURES / "scan"
 CASES: list[dict[str, Any]] = json.loads((SCAN / "gate_cases.json").read_text())
@@ -57,6 +58,7 @@ def test_gate_cases_match_the_fixture_expectations(case: dict[str, Any]) -> None
     assert decision.passed is expect["passed"]
     assert bool(decision) is expect["passed"]
     doc = decision.to_dict()
+    assert_shape(doc, "ScanGateReport")
     assert doc["passed"] is expect["passed"]
     assert len(doc["reasons"]) == len(expect["reasons"])
     for got, want in zip(doc["reasons"], expect["reasons"]):

@@ -14,6 +14,7 @@ import pytest
 
 import ecr_core
 from conftest import FIXTURES, unique
+from shapes import assert_shape
 
 PLANS = sorted((FIXTURES / "tagging" / "plans").glob("*.json"))
 ENVS = sorted((FIXTURES / "tagging" / "env").glob("*.json"))
@@ -49,6 +50,7 @@ def test_plan_fixture(path: Path) -> None:
         assert paths == case["expectedError"]["paths"], str(err)
         return
     report = _plan(case)
+    assert_shape(report.to_dict(), "PlanReport")
     assert report.to_dict() == case["expected"]
     # to_json() is the program's pretty-printed text; the properties are its parts.
     assert report.to_json() == json.dumps(case["expected"], indent=2, ensure_ascii=False)
@@ -171,6 +173,7 @@ def _repo_with_release(client: ecr_core.EcrClient) -> tuple[str, str]:
 def test_check_tag_plan_against_the_emulator(client: ecr_core.EcrClient) -> None:
     name, digest = _repo_with_release(client)
     state = client.repository_tag_state(name)
+    assert_shape(state, "RepositoryTagState")
     assert state["mutability"] == "MUTABLE"
     assert [i["imageTags"] for i in state.get("imageDetails") or []] == [["1.2.3"]]
     strategy = ecr_core.tagging.TagStrategy.from_json('{"tags": ["type=semver,pattern={{version}}"]}')

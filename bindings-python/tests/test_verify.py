@@ -21,6 +21,7 @@ import pytest
 
 import ecr_core
 from conftest import FIXTURES, unique
+from shapes import assert_shape
 
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 BEFORE_MOTO_EXPIRY = "2014-12-31T12:00:00Z"
@@ -72,6 +73,7 @@ def test_verify_push_tags_and_integrity(client: ecr_core.EcrClient, emulator: di
     name, digest = _put(client, "v1")
     v = client.verify_push(f"{HOST}/{name}:v1", digest=digest, skip=SKIP_CONFIG)
     report = v["report"]
+    assert_shape(report, "VerifyReport")
     assert report["passed"] is True, report
     status = {c["check"]: c["status"] for c in report["checks"]}
     assert status["tags"] == "passed" and status["integrity"] == "passed"
@@ -406,6 +408,7 @@ def test_verify_signatures_checks_the_signature_not_its_presence(
     assert requirement["status"] == "passed" and requirement["requirement"] == "signature", requirement
     assert (requirement.get("satisfiedBy") or "").startswith("sha256:")
     assert good.to_dict()["schema"] == "ecr-core/signature-decision/v1"
+    assert_shape(good.to_dict(), "SignatureReport")
     assert "passed" in good.to_markdown() and good.to_sarif()["runs"][0]["results"] == []
     assert json.loads(good.render("json")) == good.to_dict()
     assert repr(good).startswith("SignatureDecision(passed=True")

@@ -4,7 +4,7 @@
 //! generated from; the repository keeps it as `fixtures/schema/shapes.schema.json` and its tests check both
 //! that the file is current and that real results validate against it.
 
-use schemars::{generate::SchemaSettings, json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::{JsonSchema, Schema, SchemaGenerator, generate::SchemaSettings, json_schema};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -39,7 +39,6 @@ macro_rules! string_schema {
         }
     )+};
 }
-
 
 /// Which side of serde a schema describes.
 #[derive(Clone, Copy)]
@@ -78,7 +77,11 @@ fn shapes(contract: Contract) -> Map<String, Value> {
 fn absent_not_null(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
-            let required: Vec<Value> = map.get("required").and_then(Value::as_array).cloned().unwrap_or_default();
+            let required: Vec<Value> = map
+                .get("required")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             if let Some(Value::Object(props)) = map.get_mut("properties") {
                 for (name, prop) in props.iter_mut() {
                     if !required.iter().any(|r| r == name) {
@@ -156,7 +159,7 @@ fn results(g: &mut SchemaGenerator) {
     add::<scan::report::FullReport<'static>>(g);
     add::<lifecycle::Warning>(g);
     add::<lifecycle::ExpireReport>(g);
-    add::<lifecycle::Preview<'static>>(g);
+    add::<lifecycle::preview::Document<'static, 'static>>(g);
     add::<lifecycle::LifecyclePreviewReport>(g);
     add::<inventory::Inventory>(g);
     add::<inventory::RegistryInUseReport>(g);
@@ -193,7 +196,11 @@ pub fn document() -> Value {
     }
     let mut defs = results;
     for (name, schema) in inputs {
-        let name = if renamed.contains(&name) { format!("{name}Input") } else { name };
+        let name = if renamed.contains(&name) {
+            format!("{name}Input")
+        } else {
+            name
+        };
         defs.entry(name).or_insert(schema);
     }
     defs.sort_keys();

@@ -31,6 +31,9 @@ fn every_reference_names_a_shape_of_the_document() {
         assert!(defs.contains_key(name), "dangling $ref {name}");
     }
     for name in defs.keys() {
-        assert!(!name.ends_with(|c: char| c.is_ascii_digit()), "two types share the name of {name}");
+        assert!(
+            !name.ends_with(|c: char| c.is_ascii_digit()),
+            "two types share the name of {name}"
+        );
     }
 }

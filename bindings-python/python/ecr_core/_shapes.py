@@ -72,6 +72,7 @@ __all__ = [
     "LifecyclePolicyWarning",
     "LifecyclePolicyWarningKind",
     "LifecyclePreview",
+    "LifecyclePreviewResults",
     "LifecycleReport",
     "LifecycleRule",
     "LifecycleRuleInput",
@@ -909,6 +910,27 @@ class LifecyclePolicyWarning(TypedDict):
 
 
 class LifecyclePreview(TypedDict):
+    """The program's document shape: the preview's keys in order, then `warnings`."""
+
+    #: ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
+    previewResults: List[PreviewResult]
+    #: ECR's summary.
+    summary: PreviewSummary
+    #: Bytes leaving standard storage, per action.
+    reclaimedBytes: ReclaimedBytes
+    #: Images a rule would have acted on but that the caller protected.
+    protectedImages: List[SkippedImage]
+    #: Images a rule would have acted on but that a manifest list still references.
+    blockedImages: List[SkippedImage]
+    #: Expired images that lose tags their rule did not select.
+    collateralTags: List[CollateralTags]
+    #: Referrers ECR removes or archives after their subject (not in `previewResults`, as in ECR's preview).
+    followingSubject: List[FollowingSubject]
+    #: The policy's lint warnings.
+    warnings: List[LifecyclePolicyWarning]
+
+
+class LifecyclePreviewResults(TypedDict):
     """The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); [`Preview::into_owned`] makes a preview that outlives them."""
 
     #: ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
@@ -937,7 +959,7 @@ class _LifecycleReportRequired(TypedDict):
     #: Every image read (all pages, all storage classes).
     images: List[ImageDetail]
     #: The offline preview.
-    preview: LifecyclePreview
+    preview: LifecyclePreviewResults
 
 
 class LifecycleReport(_LifecycleReportRequired, total=False):

@@ -87,7 +87,7 @@ mod images;
 mod lint;
 mod model;
 mod pattern;
-mod preview;
+pub(crate) mod preview;
 mod validate;
 
 #[cfg(test)]

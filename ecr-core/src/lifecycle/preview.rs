@@ -176,7 +176,7 @@ pub struct FollowingSubject {
 /// (`'a`); [`Preview::into_owned`] makes a preview that outlives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(rename = "LifecyclePreview")]
+#[schemars(rename = "LifecyclePreviewResults")]
 pub struct Preview<'a> {
     /// ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
     pub preview_results: Vec<PreviewResult<'a>>,
@@ -275,9 +275,11 @@ impl<'a> Preview<'a> {
 
 /// The program's document shape: the preview's keys in order, then `warnings`.
 #[derive(Serialize, schemars::JsonSchema)]
-struct Document<'s, 'a> {
+#[schemars(rename = "LifecyclePreview")]
+pub(crate) struct Document<'s, 'a> {
     #[serde(flatten)]
     preview: &'s Preview<'a>,
+    /// The policy's lint warnings.
     warnings: &'s [Warning],
 }
 

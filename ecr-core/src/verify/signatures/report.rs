@@ -24,7 +24,11 @@ pub(crate) struct Document<'a> {
 
 /// The JSON report: the schema name and the whole decision.
 pub fn json(d: &SignatureDecision) -> Value {
-    serde_json::to_value(Document { schema: JSON_SCHEMA, decision: d }).unwrap_or(Value::Null)
+    serde_json::to_value(Document {
+        schema: JSON_SCHEMA,
+        decision: d,
+    })
+    .unwrap_or(Value::Null)
 }
 
 /// SARIF 2.1.0: one rule per reason, one result per requirement failed (`error`) or warned (`warning`).
