@@ -13,7 +13,6 @@ mod errors;
 mod inventory;
 mod lifecycle;
 mod options;
-mod preview_js;
 mod reference;
 mod registry;
 mod reports;

@@ -17,9 +17,8 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::client::EcrClient;
-use crate::conversions::{json, plain_object};
+use crate::conversions::{json, parse_json_text, plain_object};
 use crate::errors::{Failure, guard};
-use crate::preview_js::preview_object;
 use crate::tasks::{self, Hook, json_text_arg, now_arg};
 use ecr_core::time::seconds;
 
@@ -121,8 +120,14 @@ impl LifecyclePolicy {
         options: Option<EvaluateOptions<'_>>,
     ) -> Result<Unknown<'env>> {
         let (images, context) = guard(env, || self.inputs(env, images, options))?;
-        let preview = guard(env, || Ok(self.parsed.policy.evaluate(&images, &context)))?;
-        preview_object(env, &preview, &self.parsed.warnings)
+        let text = guard(env, || {
+            Ok(self
+                .parsed
+                .policy
+                .evaluate(&images, &context)
+                .to_document_string(&self.parsed.warnings))
+        })?;
+        parse_json_text(env, text)
     }
 
     /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
@@ -207,7 +212,8 @@ impl LifecyclePreviewResult {
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        preview_object(env, &self.preview, &self.warnings)
+        let text = guard(env, || Ok(self.preview.to_document_string(&self.warnings)))?;
+        parse_json_text(env, text)
     }
 }
 

@@ -14,7 +14,10 @@ input form, best of N (timeit):
   (goal: <= 2x Rust's evaluate + ``into_owned``);
 - ``images+to_dict``: the fast path plus converting the whole preview into Python dicts;
 - ``images+to_dict/gc``: the same with the cyclic garbage collector enabled, as in a program (timeit turns it
-  off while timing).
+  off while timing);
+- ``floor``: no ecr-core call at all: plain Python copying one ``to_dict()`` result's ``previewResults`` into
+  fresh dicts, tag lists and action dicts (its strings reused). Any dict result costs at least this in Python on
+  top of the evaluation itself.
 """
 
 from __future__ import annotations
@@ -62,6 +65,20 @@ def main() -> None:
         best = min(timeit.repeat(run, setup=setup, number=1, repeat=repeat))
         print(json.dumps({"impl": "python", "form": form, "images": meta["images"], "rules": meta["rules"],
                           "expiring": expiring, "best_ms": best * 1e3, "repeat": repeat}), flush=True)
+
+    # The floor: the same result dicts built by plain Python from values already in memory.
+    results = policy.evaluate(images, now=now).to_dict()["previewResults"]
+
+    def copy() -> list[dict[str, object]]:
+        return [{"imageTags": list(r["imageTags"]), "imageDigest": r["imageDigest"],
+                 "imagePushedAt": r["imagePushedAt"], "action": dict(r["action"]),
+                 "appliedRulePriority": r["appliedRulePriority"], "storageClass": r["storageClass"]}
+                for r in results]
+
+    assert copy() == results
+    best = min(timeit.repeat(copy, number=1, repeat=args.repeat))
+    print(json.dumps({"impl": "python", "form": "floor", "images": meta["images"], "rules": meta["rules"],
+                      "results": len(results), "best_ms": best * 1e3, "repeat": args.repeat}), flush=True)
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ impl PyRegistryCredentials {
 
     /// Everything but the password: `host`, `username`, `expiresAt`, `proxyEndpoint`, `region`.
     fn to_dict(&self) -> Json {
-        Json(credentials_json(&self.inner))
+        Json::of(credentials_json(&self.inner))
     }
 
     fn __repr__(&self) -> String {
@@ -341,11 +341,11 @@ mod ops {
             .iter()
             .map(|h| ecr_core::reference::RegistryHost::from_server_url(h))
             .collect::<Result<Vec<_>, _>>()?;
-        Json::of(&auth.login_all(&hosts, &path).await?)
+        Ok(Json::of(auth.login_all(&hosts, &path).await?))
     }
 
     pub(super) async fn aws_identity(auth: Arc<Authenticator>) -> Result<Json, Failure> {
-        Json::of(&auth.aws_identity().await?)
+        Ok(Json::of(auth.aws_identity().await?))
     }
 
     pub(super) async fn run_helper(
@@ -570,7 +570,7 @@ impl PyAsyncAuthenticator {
         guard(|| {
             self.start(py, move |a| async move {
                 a.invalidate(&registry)?;
-                Ok(Json(Value::Null))
+                Ok(Json::of(Value::Null))
             })
         })
     }
@@ -621,7 +621,7 @@ fn outcome_json(o: &MergeOutcome) -> Value {
 pub(crate) fn write_docker_config(path: PathBuf, server: &str, credentials: &PyRegistryCredentials) -> PyResult<Json> {
     guard(|| {
         let outcome = ecr_core::auth::write_docker_config(&path, server, &credentials.inner).map_err(Failure::from)?;
-        Ok(Json(outcome_json(&outcome)))
+        Ok(Json::of(outcome_json(&outcome)))
     })
 }
 
@@ -637,7 +637,7 @@ pub(crate) fn merge_auth_entry<'py>(
     guard(|| {
         let mut doc = from_py(config, "config").map_err(Failure::from)?;
         let outcome = ecr_core::auth::merge_auth_entry(&mut doc, server, &credentials.inner).map_err(Failure::from)?;
-        Ok((to_py(py, &doc)?, Json(outcome_json(&outcome))))
+        Ok((to_py(py, &doc)?, Json::of(outcome_json(&outcome))))
     })
 }
 

@@ -25,7 +25,7 @@ mod ops {
     use crate::errors::Failure;
 
     pub(super) async fn describe_repository(client: EcrClient, name: String) -> Result<Json, Failure> {
-        Json::of(&client.describe_repository(&name).await?)
+        Ok(Json::of(client.describe_repository(&name).await?))
     }
 
     pub(super) async fn create_repository(
@@ -33,11 +33,11 @@ mod ops {
         name: String,
         settings: RepositorySettings,
     ) -> Result<Json, Failure> {
-        Json::of(&client.create_repository(&name, &settings).await?)
+        Ok(Json::of(client.create_repository(&name, &settings).await?))
     }
 
     pub(super) async fn list_repositories(client: EcrClient) -> Result<Json, Failure> {
-        Json::of(&client.list_repositories().await?)
+        Ok(Json::of(client.list_repositories().await?))
     }
 
     pub(super) async fn describe_images(
@@ -45,7 +45,7 @@ mod ops {
         repository: String,
         ids: Vec<ImageId>,
     ) -> Result<Json, Failure> {
-        Json::of(&client.describe_images(&repository, &ids).await?)
+        Ok(Json::of(client.describe_images(&repository, &ids).await?))
     }
 
     /// The arguments of `put_image`.
@@ -67,7 +67,7 @@ mod ops {
                 a.digest.as_deref(),
             )
             .await?;
-        Json::of(&id)
+        Ok(Json::of(id))
     }
 }
 

@@ -1,30 +1,41 @@
 //! Every conversion between Python objects and Rust values, in one place.
 //!
 //! Capability results are serde types; they cross into Python as the same JSON the example programs
-//! print (`dict`/`list`/`str`/`int`/`float`/`bool`/`None`, camelCase keys, RFC 3339 timestamps), via
-//! [`Json`]. Python inputs (dicts, lists, ...) become [`serde_json::Value`] with [`from_py`], which names
-//! the offending position (`settings.scanOnPush`, `image_ids[2]`) when an object has no JSON equivalent;
-//! timezone-aware `datetime`s (what boto3 returns) become RFC 3339 strings.
-//! Argument documents are then read into core types by the `*_arg` functions here.
+//! print (`dict`/`list`/`str`/`int`/`float`/`bool`/`None`, camelCase keys, RFC 3339 timestamps), built by
+//! pythonize straight from the value ([`Json`], [`to_py`]). Python inputs (dicts, lists, ...) are read by
+//! pythonize's deserializer ([`from_py`], [`typed_arg`]); errors name the argument and the position
+//! (`settings.scanOnPush`, `image_ids[2]`); timezone-aware `datetime`s (what boto3 returns) are read as
+//! RFC 3339 strings. Argument documents are then read into core types by the `*_arg` functions here.
+
+use std::fmt::Write as _;
 
 use ecr_core::types::{ImageId, RepositorySettings};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyMapping, PyString, PyTuple};
+use pythonize::{Depythonizer, PythonizeError, PythonizeNamedMappingType, PythonizeTypes, pythonize, pythonize_custom};
 use serde::Serialize;
-use serde_json::{Map, Number, Value};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use crate::errors::Failure;
-
-/// A JSON value on its way to Python (`dict`, `list`, `str`, `int`, `float`, `bool` or `None`).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Json(pub(crate) Value);
+/// A result on its way to Python (`dict`, `list`, `str`, `int`, `float`, `bool` or `None`): any serde value,
+/// converted when it crosses.
+pub(crate) struct Json(Box<dyn ToPy + Send>);
 
 impl Json {
     /// The JSON of a serde value (its camelCase wire form).
-    pub(crate) fn of<T: Serialize>(value: &T) -> Result<Self, Failure> {
-        serde_json::to_value(value)
-            .map(Json)
-            .map_err(|e| Failure::Internal(format!("result not representable as JSON: {e}")))
+    pub(crate) fn of<T: Serialize + Send + 'static>(value: T) -> Self {
+        Json(Box::new(value))
+    }
+}
+
+trait ToPy {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+}
+
+impl<T: Serialize> ToPy for T {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self)
     }
 }
 
@@ -34,15 +45,75 @@ impl<'py> IntoPyObject<'py> for Json {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        gc_paused(py, || to_py(py, &self.0))
+        self.0.to_py(py)
+    }
+}
+
+/// A serde value as Python objects (its JSON: camelCase keys, RFC 3339 strings), with the cyclic collector
+/// paused while they are made (see [`gc_paused`]).
+pub(crate) fn to_py<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    gc_paused(py, || Ok(pythonize_custom::<Types, T>(py, value)?))
+}
+
+/// pythonize's default types (`dict`, `list`), with one addition: raw JSON text kept in a result (a scan
+/// finding's `raw`) serializes as serde_json's private `$serde_json::private::RawValue` struct, which
+/// becomes the value that text holds (an object), as in the JSON the programs print.
+struct Types;
+
+impl PythonizeTypes for Types {
+    type Map = PyDict;
+    type NamedMap = Types;
+    type List = PyList;
+}
+
+/// A struct's dict, or the text of raw JSON.
+enum StructBuilder<'py> {
+    Dict(Bound<'py, PyDict>),
+    Raw(Python<'py>, Option<Bound<'py, PyAny>>),
+}
+
+impl PythonizeNamedMappingType for Types {
+    type Builder<'py> = StructBuilder<'py>;
+
+    fn builder<'py>(py: Python<'py>, _len: usize, name: &'static str) -> PyResult<Self::Builder<'py>> {
+        Ok(match name {
+            "$serde_json::private::RawValue" => StructBuilder::Raw(py, None),
+            _ => StructBuilder::Dict(PyDict::new(py)),
+        })
+    }
+
+    fn push_field<'py>(
+        builder: &mut Self::Builder<'py>,
+        name: Bound<'py, PyString>,
+        value: Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        match builder {
+            StructBuilder::Dict(dict) => dict.set_item(name, value),
+            StructBuilder::Raw(_, text) => {
+                *text = Some(value);
+                Ok(())
+            }
+        }
+    }
+
+    fn finish<'py>(builder: Self::Builder<'py>) -> PyResult<Bound<'py, PyMapping>> {
+        match builder {
+            StructBuilder::Dict(dict) => Ok(dict.into_mapping()),
+            StructBuilder::Raw(py, text) => {
+                let text = text.map(|t| t.extract::<String>()).transpose()?.unwrap_or_default();
+                let value: Value = serde_json::from_str(&text)
+                    .map_err(|e| PyValueError::new_err(format!("raw JSON in a result: {e}")))?;
+                Ok(pythonize(py, &value)?.cast_into::<PyMapping>()?)
+            }
+        }
     }
 }
 
 /// Runs `build` with Python's cyclic garbage collector paused (when it was enabled), for building large
-/// acyclic results: otherwise every 700 new dicts or lists start a collection that walks the young objects,
-/// which doubled the time of a 66k-result preview's `to_dict()`. The GIL is held throughout and `build` runs
-/// no Python code, so no other code sees the pause; it is undone however `build` ends.
-pub(crate) fn gc_paused<'py, T>(py: Python<'py>, build: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+/// acyclic results: otherwise every 700 new dicts or lists start a collection that walks the young objects
+/// (see benches/README.md, "The bindings"). The GIL is held throughout and `build` runs no Python code, so no
+/// other code sees the pause; it is undone however `build` ends.
+fn gc_paused<'py, T>(py: Python<'py>, build: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     struct Resume<'py>(Option<Bound<'py, PyModule>>);
     impl Drop for Resume<'_> {
         fn drop(&mut self) {
@@ -62,102 +133,95 @@ pub(crate) fn gc_paused<'py, T>(py: Python<'py>, build: impl FnOnce() -> PyResul
     build()
 }
 
-/// A JSON value as a Python object.
-pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match value {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into_pyobject(py)?.into_any()
-            } else if let Some(u) = n.as_u64() {
-                u.into_pyobject(py)?.into_any()
-            } else {
-                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-            }
-        }
-        Value::String(s) => PyString::new(py, s).into_any(),
-        Value::Array(items) => {
-            let list = PyList::empty(py);
-            for item in items {
-                list.append(to_py(py, item)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (k, v) in map {
-                dict.set_item(k, to_py(py, v)?)?;
-            }
-            dict.into_any()
-        }
-    })
-}
-
-/// A Python object as JSON. `what` names the argument, for the error message.
+/// A Python object as JSON, read by pythonize; `what` names the argument, for the error message.
 pub(crate) fn from_py(obj: &Bound<'_, PyAny>, what: &str) -> Result<Value, ecr_core::Error> {
+    let first = match read(obj) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
     let mut path = what.to_owned();
-    value_at(obj, &mut path).map_err(|message| ecr_core::Error::invalid(what, message))
+    let mut found = false;
+    let copy = datetimes_as_text(obj, &mut path, &mut found).map_err(|m| ecr_core::Error::invalid(what, m))?;
+    let error = if found {
+        match read(&copy) {
+            Ok(value) => return Ok(value),
+            Err(e) => e,
+        }
+    } else {
+        first
+    };
+    Err(ecr_core::Error::invalid(what, message(what, &error)))
 }
 
-fn value_at(obj: &Bound<'_, PyAny>, path: &mut String) -> Result<Value, String> {
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    // bool before int: Python's bool is a subclass of int.
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::from(i));
+/// A serde value read from a Python argument (a dict or a list of dicts in the type's camelCase JSON
+/// shape); `what` names the argument in the error, with the position in it. It goes through JSON
+/// ([`from_py`]) rather than straight from the Python objects: pythonize reads any object as a `bool`
+/// (its truthiness), so `"no"` would be `true`.
+pub(crate) fn typed_arg<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> Result<T, ecr_core::Error> {
+    ecr_core::types::from_json(from_py(obj, what)?, what)
+}
+
+fn read(obj: &Bound<'_, PyAny>) -> Result<Value, serde_path_to_error::Error<PythonizeError>> {
+    serde_path_to_error::deserialize(&mut Depythonizer::from_object(obj))
+}
+
+/// `what.path: problem`; a type pythonize cannot read ("unsupported type set") is said as having no JSON
+/// equivalent.
+fn message(what: &str, error: &serde_path_to_error::Error<PythonizeError>) -> String {
+    let path = error.path().to_string();
+    let mut at = what.to_owned();
+    if path != "." {
+        if !path.starts_with('[') {
+            at.push('.');
         }
-        if let Ok(u) = obj.extract::<u64>() {
-            return Ok(Value::from(u));
-        }
-        return Err(format!("{path}: integer out of the 64-bit range"));
+        at.push_str(&path);
     }
-    if let Ok(f) = obj.cast::<PyFloat>() {
-        return Number::from_f64(f.value())
-            .map(Value::Number)
-            .ok_or_else(|| format!("{path}: {} is not a finite number", f.value()));
+    let problem = error.inner().to_string();
+    match problem.strip_prefix("unsupported type ") {
+        Some(name) => format!("{at}: {name} has no JSON equivalent"),
+        None => format!("{at}: {problem}"),
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return s
-            .to_cow()
-            .map(|s| Value::String(s.into_owned()))
-            .map_err(|e| format!("{path}: {e}"));
-    }
+}
+
+/// pythonize reads no `datetime`, but boto3's responses carry timezone-aware ones (`imagePushedAt`, ...):
+/// a copy of `obj` (its dicts, lists and tuples) with each datetime as its RFC 3339 text, `found` set when
+/// there was one. Made only for an argument pythonize refused. A naive datetime is an error at its `path`.
+fn datetimes_as_text<'py>(
+    obj: &Bound<'py, PyAny>,
+    path: &mut String,
+    found: &mut bool,
+) -> Result<Bound<'py, PyAny>, String> {
+    let py = obj.py();
+    let len = path.len();
     if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::with_capacity(d.len());
+        let copy = PyDict::new(py);
         for (k, v) in d.iter() {
-            let key: String = k
-                .extract()
-                .map_err(|_| format!("{path}: dict keys must be str, found {}", type_name(&k)))?;
-            let len = path.len();
-            path.push('.');
-            path.push_str(&key);
-            let value = value_at(&v, path)?;
+            let _ = write!(path, ".{k}");
+            let v = datetimes_as_text(&v, path, found)?;
             path.truncate(len);
-            map.insert(key, value);
+            copy.set_item(k, v).map_err(|e| format!("{path}: {e}"))?;
         }
-        return Ok(Value::Object(map));
+        return Ok(copy.into_any());
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut items = Vec::with_capacity(obj.len().unwrap_or(0));
+        let copy = PyList::empty(py);
         for (i, item) in obj.try_iter().map_err(|e| format!("{path}: {e}"))?.enumerate() {
-            let item = item.map_err(|e| format!("{path}[{i}]: {e}"))?;
-            let len = path.len();
-            path.push_str(&format!("[{i}]"));
-            items.push(value_at(&item, path)?);
+            let _ = write!(path, "[{i}]");
+            let item = item.map_err(|e| format!("{path}: {e}"))?;
+            let item = datetimes_as_text(&item, path, found)?;
             path.truncate(len);
+            copy.append(item).map_err(|e| format!("{path}: {e}"))?;
         }
-        return Ok(Value::Array(items));
+        return Ok(copy.into_any());
     }
-    if let Some(text) = datetime_text(obj) {
-        return text.map(Value::String).map_err(|e| format!("{path}: {e}"));
+    match datetime_text(obj) {
+        Some(Ok(text)) => {
+            *found = true;
+            Ok(PyString::new(py, &text).into_any())
+        }
+        Some(Err(e)) => Err(format!("{path}: {e}")),
+        None => Ok(obj.clone()),
     }
-    Err(format!("{path}: {} has no JSON equivalent", type_name(obj)))
 }
 
 /// A `datetime` as RFC 3339 text (`isoformat()`), so boto3 responses can be passed as they are; `None` when
@@ -176,13 +240,6 @@ pub(crate) fn datetime_text(obj: &Bound<'_, PyAny>) -> Option<Result<String, Str
             .and_then(|s| s.extract())
             .map_err(|e| e.to_string()),
     )
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".to_owned())
 }
 
 /// Repository settings from an optional dict in `RepositorySettings`' camelCase shape
@@ -225,15 +282,6 @@ pub(crate) fn image_ids(value: Value) -> Result<Vec<ImageId>, ecr_core::Error> {
 }
 
 // --- verify checks, registry protocol, auth ---
-
-/// A serde value read from a Python argument (a dict or a list of dicts in the type's camelCase JSON
-/// shape); `what` names the argument in the error.
-pub(crate) fn typed_arg<T: serde::de::DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    what: &str,
-) -> Result<T, ecr_core::Error> {
-    serde_json::from_value(from_py(obj, what)?).map_err(|e| ecr_core::Error::invalid(what, e.to_string()))
-}
 
 /// Platforms from `os/arch[/variant]` strings.
 pub(crate) fn platforms_arg(items: &[String]) -> Result<Vec<ecr_core::verify::Platform>, ecr_core::Error> {

@@ -39,8 +39,8 @@ pub(crate) fn inventory_from_files(py: Python<'_>, files: &Bound<'_, PyAny>) -> 
     guard(|| {
         let files: Vec<InventoryFile> = core_arg(files, "files").map_err(Failure::from)?;
         Ok(Json::of(
-            &py.detach(|| ecr_core::inventory::inventory_from_files(&files)),
-        )?)
+            py.detach(|| ecr_core::inventory::inventory_from_files(&files)),
+        ))
     })
 }
 
@@ -48,7 +48,7 @@ pub(crate) fn inventory_from_files(py: Python<'_>, files: &Bound<'_, PyAny>) -> 
 /// digest) and returns it as a dict.
 #[pyfunction]
 pub(crate) fn read_inventory(inventory: &Bound<'_, PyAny>) -> PyResult<Json> {
-    guard(|| Ok(Json::of(&inventory_arg(inventory).map_err(Failure::from)?)?))
+    guard(|| Ok(Json::of(inventory_arg(inventory).map_err(Failure::from)?)))
 }
 
 /// One inventory of several (e.g. one per account, or a live one and a file): every use of every digest,
@@ -61,7 +61,7 @@ pub(crate) fn merge_inventories(inventories: Vec<Bound<'_, PyAny>>) -> PyResult<
             .map(inventory_arg)
             .collect::<Result<Vec<_>, _>>()
             .map_err(Failure::from)?;
-        Ok(Json::of(&Inventory::default().merge(all))?)
+        Ok(Json::of(Inventory::default().merge(all)))
     })
 }
 
@@ -85,7 +85,7 @@ pub(crate) fn preview_with_inventory(
         let images = images_arg(images).map_err(Failure::from)?;
         let inventory = inventory_arg(inventory).map_err(Failure::from)?;
         let context = evaluation_context(now, protected, manifest_lists).map_err(Failure::from)?;
-        Ok(Json(py.detach(|| {
+        Ok(Json::of(py.detach(|| {
             let (preview, in_use) = inventory.evaluate(&parsed.policy, &images, context);
             inventory.preview_document(&preview, &parsed.warnings, &in_use)
         })))
@@ -93,7 +93,7 @@ pub(crate) fn preview_with_inventory(
 }
 
 async fn discover_op(client: EcrClient, options: DiscoverOptions) -> Result<Json, Failure> {
-    Json::of(&client.discover_inventory(&options).await?)
+    Ok(Json::of(client.discover_inventory(&options).await?))
 }
 
 async fn preview_op(
@@ -105,7 +105,7 @@ async fn preview_op(
     let (report, in_use) = client
         .lifecycle_preview_with_inventory(&repository, &options, &inventory)
         .await?;
-    Ok(Json(inventory.preview_document(
+    Ok(Json::of(inventory.preview_document(
         &report.preview,
         &report.warnings,
         &in_use,
@@ -121,11 +121,11 @@ struct Guarded {
 }
 
 async fn expire_op(client: EcrClient, g: Guarded) -> Result<Json, Failure> {
-    Json::of(
-        &client
+    Ok(Json::of(
+        client
             .expire_images_with_inventory(&g.repository, &g.preview, &g.options, &g.inventory, g.allow_incomplete)
             .await?,
-    )
+    ))
 }
 
 async fn report_op(
@@ -134,7 +134,9 @@ async fn report_op(
     now: Timestamp,
     concurrency: usize,
 ) -> Result<Json, Failure> {
-    Json::of(&client.registry_in_use_report(&inventory, now, concurrency).await?)
+    Ok(Json::of(
+        client.registry_in_use_report(&inventory, now, concurrency).await?,
+    ))
 }
 
 client_methods! {

@@ -12,7 +12,6 @@ mod conversions;
 mod errors;
 mod inventory;
 mod lifecycle;
-mod preview_py;
 mod reference;
 mod registry;
 mod reports;

@@ -17,9 +17,8 @@ use ecr_core::types::ImageDetail;
 use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use serde_json::Value;
 
-use crate::conversions::{Json, from_py};
+use crate::conversions::{Json, from_py, to_py};
 use crate::errors::{Failure, guard};
 use crate::tasks::{Op, client_methods, now_arg};
 
@@ -72,18 +71,18 @@ impl PyLifecyclePolicy {
     /// (errors empty when valid). Never raises for an invalid policy.
     #[staticmethod]
     fn validate(text: &str) -> Json {
-        Json(validation_document(&LifecyclePolicy::parse(text)))
+        Json::of(validation_document(&LifecyclePolicy::parse(text)))
     }
 
     /// Lint warnings: valid but probably not meant (`{"kind", "path", "message"}` dicts).
     #[getter]
-    fn warnings(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.parsed.warnings)?))
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.parsed.warnings))
     }
 
     /// The policy as a dict (ECR's JSON shape).
-    fn to_dict(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.parsed.policy)?))
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.parsed.policy))
     }
 
     /// The policy as compact JSON text (what `put_lifecycle_policy` sends).
@@ -189,8 +188,8 @@ impl PyLifecycleImages {
     }
 
     /// The images as `ImageDetail` dicts.
-    fn to_list(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&*self.images)?))
+    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &*self.images))
     }
 
     fn __len__(&self) -> usize {
@@ -215,10 +214,21 @@ impl PyLifecyclePreview {
     /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
     /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        /// The program's document: the preview's keys in order, then `warnings`.
+        #[derive(serde::Serialize)]
+        struct Document<'s> {
+            #[serde(flatten)]
+            preview: &'s Preview<'static>,
+            warnings: &'s [ecr_core::lifecycle::Warning],
+        }
         guard(|| {
-            crate::conversions::gc_paused(py, || {
-                crate::preview_py::preview_dict(py, &self.preview, &self.warnings)
-            })
+            to_py(
+                py,
+                &Document {
+                    preview: &self.preview,
+                    warnings: &self.warnings,
+                },
+            )
         })
     }
 
@@ -293,20 +303,20 @@ impl PyLifecycleReport {
 
     /// Every image read (all pages, every storage status), as `ImageDetail` dicts.
     #[getter]
-    fn images(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.report.images)?))
+    fn images<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.report.images))
     }
 
     /// The comparison with ECR's preview (`ecrResults`, `ecrSummary`, `onlyOffline`, `onlyEcr`,
     /// `mismatched`), or `None` when not asked for.
     #[getter]
-    fn ecr_diff(&self) -> PyResult<Option<Json>> {
-        guard(|| self.report.ecr_diff.as_ref().map(|d| Ok(Json::of(d)?)).transpose())
+    fn ecr_diff<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.report.ecr_diff))
     }
 
     /// The whole report as a dict (`repository`, `policy`, `warnings`, `images`, `preview`, `ecrDiff`).
-    fn to_dict(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.report)?))
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.report))
     }
 
     fn __repr__(&self) -> String {
@@ -336,15 +346,15 @@ async fn get_policy_op(client: EcrClient, repository: String) -> Result<PyLifecy
 }
 
 async fn put_policy_op(client: EcrClient, repository: String, text: String) -> Result<Json, Failure> {
-    Json::of(&client.put_lifecycle_policy(&repository, &text).await?)
+    Ok(Json::of(client.put_lifecycle_policy(&repository, &text).await?))
 }
 
 async fn all_images_op(client: EcrClient, repository: String) -> Result<Json, Failure> {
-    Json::of(&client.describe_images_all_statuses(&repository).await?)
+    Ok(Json::of(client.describe_images_all_statuses(&repository).await?))
 }
 
 async fn children_op(client: EcrClient, repository: String, images: Arc<Vec<ImageDetail>>) -> Result<Json, Failure> {
-    Json::of(&client.manifest_list_children(&repository, &images).await?)
+    Ok(Json::of(client.manifest_list_children(&repository, &images).await?))
 }
 
 struct EcrPreviewArgs {
@@ -358,10 +368,16 @@ async fn ecr_preview_op(client: EcrClient, a: EcrPreviewArgs) -> Result<Json, Fa
     let (results, summary) = client
         .ecr_lifecycle_preview(&a.repository, a.policy.as_deref(), a.poll_interval, a.timeout)
         .await?;
-    let mut doc = serde_json::Map::new();
-    doc.insert("previewResults".into(), Json::of(&results)?.0);
-    doc.insert("summary".into(), Json::of(&summary)?.0);
-    Ok(Json(Value::Object(doc)))
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Doc {
+        preview_results: Vec<ecr_core::lifecycle::PreviewResult<'static>>,
+        summary: ecr_core::lifecycle::PreviewSummary,
+    }
+    Ok(Json::of(Doc {
+        preview_results: results,
+        summary,
+    }))
 }
 
 async fn preview_op(
@@ -380,7 +396,7 @@ async fn expire_op(
     preview: Arc<Preview<'static>>,
     options: ExpireOptions,
 ) -> Result<Json, Failure> {
-    Json::of(&client.expire_images(&repository, &preview, &options).await?)
+    Ok(Json::of(client.expire_images(&repository, &preview, &options).await?))
 }
 
 fn optional_policy_text(policy: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, Error> {

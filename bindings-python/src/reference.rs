@@ -75,14 +75,8 @@ impl PyImageReference {
     }
 
     /// The ECR image id (`{"imageDigest": ..., "imageTag": ...}`, whichever the reference has), or `None`.
-    fn image_id(&self) -> PyResult<Option<Json>> {
-        guard(|| {
-            self.0
-                .image_id()
-                .map(|id| Json::of(&id))
-                .transpose()
-                .map_err(Into::into)
-        })
+    fn image_id(&self) -> Option<Json> {
+        self.0.image_id().map(Json::of)
     }
 
     /// This reference with `tag` instead of its tag (the digest is kept).
@@ -231,7 +225,7 @@ pub(crate) fn validate_digest(digest: &str) -> PyResult<()> {
 #[pyfunction]
 pub(crate) fn partition_of_region(region: &str) -> Json {
     let p = ecr_core::reference::Partition::of_region(region);
-    Json(serde_json::json!({
+    Json::of(serde_json::json!({
         "name": p.as_str(),
         "dnsSuffix": p.dns_suffix(),
         "dualStackDnsSuffix": p.dual_stack_dns_suffix(),

@@ -12,7 +12,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use crate::auth::PyRegistryCredentials;
-use crate::conversions::{Blob, Json, Manifest, bytes_arg};
+use crate::conversions::{Blob, Manifest, bytes_arg, to_py};
 use crate::errors::{Failure, guard};
 use crate::tasks::{awaitable, blocking};
 
@@ -216,8 +216,8 @@ impl PyImageConfig {
     }
 
     /// `{"platform", "user", "labels", "healthcheck"}` (never the environment).
-    fn to_dict(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.inner)?))
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner))
     }
 
     fn __repr__(&self) -> String {

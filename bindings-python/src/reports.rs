@@ -10,12 +10,12 @@ macro_rules! report_methods {
         impl $class {
             #[doc = concat!("The JSON report the `", $program, "` program prints, as a dict.")]
             fn to_dict(&self) -> $crate::conversions::Json {
-                $crate::conversions::Json($($report)::+::json(&self.$field))
+                $crate::conversions::Json::of($($report)::+::json(&self.$field))
             }
 
             #[doc = concat!("The SARIF 2.1.0 log (`", $program, " --format sarif`), as a dict.")]
             fn to_sarif(&self) -> $crate::conversions::Json {
-                $crate::conversions::Json($($report)::+::sarif(&self.$field))
+                $crate::conversions::Json::of($($report)::+::sarif(&self.$field))
             }
 
             #[doc = concat!("The Markdown summary (`", $program, " --format markdown`).")]

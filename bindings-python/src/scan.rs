@@ -12,7 +12,7 @@ use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::conversions::{Json, from_py};
+use crate::conversions::{Json, from_py, to_py};
 use crate::errors::{Failure, guard};
 use crate::tasks::{Hook, Op, client_methods, image_arg, now_arg};
 
@@ -69,7 +69,7 @@ impl PyScanPolicy {
 
     /// The policy as a dict, defaults filled in.
     fn to_dict(&self) -> Json {
-        Json(self.policy.to_json())
+        Json::of(self.policy.to_json())
     }
 
     fn __repr__(&self) -> String {
@@ -99,8 +99,8 @@ impl PyScanDecision {
 
     /// Every reason for failing (empty when passed), as dicts (`code`, `message`, ...).
     #[getter]
-    fn reasons(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.decision.reasons)?))
+    fn reasons<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.decision.reasons))
     }
 
     fn __repr__(&self) -> String {
@@ -138,7 +138,7 @@ fn findings_arg(pages: &Bound<'_, PyAny>) -> Result<ecr_core::scan::ScanFindings
 /// status, scan type, reported counts and every finding with its raw JSON.
 #[pyfunction]
 pub(crate) fn parse_findings(pages: &Bound<'_, PyAny>) -> PyResult<Json> {
-    guard(|| Ok(Json::of(&findings_arg(pages).map_err(Failure::from)?)?))
+    guard(|| Ok(Json::of(findings_arg(pages).map_err(Failure::from)?)))
 }
 
 /// Gates one image's findings on a policy, like `scan_gate --findings FILE --policy FILE [--now T]`.
@@ -263,16 +263,26 @@ async fn wait_op(
     wait: WaitOptions,
 ) -> Result<Json, Failure> {
     let outcome = client.wait_for_scan(&repository, &digest, scan_type, &wait).await?;
-    let mut doc = serde_json::Map::new();
-    doc.insert("scan".into(), Json::of(&outcome.scan)?.0);
-    doc.insert("polls".into(), outcome.polls.into());
-    doc.insert("elapsed".into(), outcome.elapsed.as_secs_f64().into());
-    doc.insert("startedScan".into(), outcome.started_scan.into());
-    Ok(Json(serde_json::Value::Object(doc)))
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Doc {
+        scan: ecr_core::scan::ScanFindings,
+        polls: u32,
+        elapsed: f64,
+        started_scan: bool,
+    }
+    Ok(Json::of(Doc {
+        scan: outcome.scan,
+        polls: outcome.polls,
+        elapsed: outcome.elapsed.as_secs_f64(),
+        started_scan: outcome.started_scan,
+    }))
 }
 
 async fn findings_op(client: EcrClient, repository: String, image: ImageId) -> Result<Json, Failure> {
-    Json::of(&client.describe_scan_findings(&repository, &image, None).await?)
+    Ok(Json::of(
+        client.describe_scan_findings(&repository, &image, None).await?,
+    ))
 }
 
 async fn start_scan_op(client: EcrClient, repository: String, image: ImageId) -> Result<(), Failure> {
@@ -280,7 +290,7 @@ async fn start_scan_op(client: EcrClient, repository: String, image: ImageId) ->
 }
 
 async fn resolve_op(client: EcrClient, repository: String, image: ImageId) -> Result<Json, Failure> {
-    Json::of(&client.resolve_image(&repository, &image).await?)
+    Ok(Json::of(client.resolve_image(&repository, &image).await?))
 }
 
 async fn scan_type_op(client: EcrClient) -> Result<Option<String>, Failure> {
@@ -459,7 +469,7 @@ pub(crate) fn parse_report_format(name: &str) -> PyResult<&'static str> {
 pub(crate) fn parse_findings_strict(text: &str) -> PyResult<Json> {
     guard(|| {
         Ok(Json::of(
-            &ecr_core::scan::parse_findings_strict(text).map_err(Failure::from)?,
-        )?)
+            ecr_core::scan::parse_findings_strict(text).map_err(Failure::from)?,
+        ))
     })
 }

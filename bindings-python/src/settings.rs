@@ -31,11 +31,11 @@ pub(crate) fn effective_settings(
             Some(e) => Some(typed_arg(e, "existing").map_err(Failure::from)?),
             None => None,
         };
-        Ok(Json::of(&ecr_core::settings::effective_settings(
+        Ok(Json::of(ecr_core::settings::effective_settings(
             &snapshot,
             repository,
             existing.as_ref(),
-        ))?)
+        )))
     })
 }
 
@@ -52,11 +52,11 @@ pub(crate) fn audit_registry(
     guard(|| {
         let snapshot = snapshot_arg(snapshot)?;
         let repositories: Vec<Repository> = typed_arg(repositories, "repositories").map_err(Failure::from)?;
-        Ok(Json::of(&ecr_core::settings::audit_registry(
+        Ok(Json::of(ecr_core::settings::audit_registry(
             &snapshot,
             &repositories,
             &rolling_tags,
-        ))?)
+        )))
     })
 }
 
@@ -64,13 +64,13 @@ client_methods! {
     /// Reads the registry-wide configuration (creation templates, pull-through cache rules, replication,
     /// scanning, signing, account settings): a snapshot dict, `json.dumps` of which the pure functions take.
     fn registry_snapshot(&self, py) -> Json {
-        Ok(Op::new(move |c: ecr_core::EcrClient| async move { Json::of(&c.registry_snapshot().await?) }))
+        Ok(Op::new(move |c: ecr_core::EcrClient| async move { Ok(Json::of(c.registry_snapshot().await?)) }))
     }
 
     /// The effective settings of `repository` (existing or not), read live.
     fn effective_settings(&self, py, repository: String) -> Json {
         Ok(Op::new(move |c: ecr_core::EcrClient| async move {
-            Json::of(&c.effective_settings(&repository).await?)
+            Ok(Json::of(c.effective_settings(&repository).await?))
         }))
     }
 
@@ -78,7 +78,7 @@ client_methods! {
     #[pyo3(signature = (*, rolling_tags=Vec::new()))]
     fn audit_registry(&self, py, rolling_tags: Vec<String>) -> Json {
         Ok(Op::new(move |c: ecr_core::EcrClient| async move {
-            Json::of(&c.audit_registry(&rolling_tags).await?)
+            Ok(Json::of(c.audit_registry(&rolling_tags).await?))
         }))
     }
 
@@ -87,7 +87,7 @@ client_methods! {
     fn audit_repository_with_templates(&self, py, repository: String, snapshot: String) -> Json {
         let snapshot = snapshot_arg(&snapshot)?;
         Ok(Op::new(move |c: ecr_core::EcrClient| async move {
-            Json::of(&c.audit_repository_with_templates(&repository, &snapshot).await?)
+            Ok(Json::of(c.audit_repository_with_templates(&repository, &snapshot).await?))
         }))
     }
 }

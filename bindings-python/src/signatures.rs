@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::auth::PyRegistryCredentials;
-use crate::conversions::{Json, from_py};
+use crate::conversions::{from_py, to_py};
 use crate::errors::{Failure, guard};
 use crate::tasks::{Op, client_methods};
 
@@ -40,14 +40,14 @@ impl PySignatureDecision {
     /// Every requirement on every manifest, as dicts (`subject`, `platform`, `requirement`, `status`,
     /// `satisfiedBy`, `reason`, `message`).
     #[getter]
-    fn requirements(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.decision.requirements)?))
+    fn requirements<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.decision.requirements))
     }
 
     /// Every signature and attestation checked, verified or rejected with its reason, as dicts.
     #[getter]
-    fn evidence(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.decision.evidence)?))
+    fn evidence<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.decision.evidence))
     }
 
     fn __repr__(&self) -> String {

@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 use serde_json::Value;
 
-use crate::conversions::{Json, from_py, typed_arg};
+use crate::conversions::{Json, from_py, to_py, typed_arg};
 use crate::errors::{Failure, guard};
 use crate::tasks::{Op, client_methods};
 
@@ -96,8 +96,8 @@ impl PyPlanReport {
 
     /// The planned tags: `[{"value", "kind", "rule"}]`.
     #[getter]
-    fn tags(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.inner.tags)?))
+    fn tags<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.tags))
     }
 
     /// The tag values, in push order.
@@ -108,25 +108,25 @@ impl PyPlanReport {
 
     /// The OCI labels.
     #[getter]
-    fn labels(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.inner.labels)?))
+    fn labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.labels))
     }
 
     /// Problems that make the plan unsafe: `[{"code", "message", "tag"}]`.
     #[getter]
-    fn violations(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.inner.violations)?))
+    fn violations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.violations))
     }
 
     /// Notes that do not block the push.
     #[getter]
-    fn warnings(&self) -> PyResult<Json> {
-        guard(|| Ok(Json::of(&self.inner.warnings)?))
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.warnings))
     }
 
     /// The report as a dict (`tag_plan`'s JSON).
     fn to_dict(&self) -> Json {
-        Json(self.inner.to_json())
+        Json::of(self.inner.to_json())
     }
 
     /// The report as pretty-printed JSON text (exactly what `tag_plan` prints).
@@ -203,7 +203,7 @@ impl PyTagStrategy {
                 .inner
                 .plan(&context, existing_tags.iter().map(String::as_str))
                 .map_err(Failure::from)?;
-            Ok(Json::of(&plan)?)
+            Ok(Json::of(plan))
         })
     }
 
@@ -223,7 +223,7 @@ impl PyTagStrategy {
                 .inner
                 .metadata_action_outputs(&context, &images, &annotation_levels)
                 .map_err(Failure::from)?;
-            Ok(Json(outputs))
+            Ok(Json::of(outputs))
         })
     }
 
@@ -254,7 +254,7 @@ pub(crate) fn check_plan(
             };
             ecr_core::tagging::check_plan(&plan, &policy, &repository, digest)
         };
-        Ok(Json::of(&run().map_err(Failure::from)?)?)
+        Ok(Json::of(run().map_err(Failure::from)?))
     })
 }
 
@@ -270,7 +270,7 @@ pub(crate) fn build_context_from_env(env: Option<HashMap<String, String>>) -> Py
             None => BuildContext::from_process_env(),
         }
         .map_err(Failure::from)?;
-        Ok(Json::of(&ctx)?)
+        Ok(Json::of(ctx))
     })
 }
 
@@ -316,7 +316,7 @@ mod ops {
     }
 
     pub(super) async fn repository_tag_state(client: EcrClient, repository: String) -> Result<Json, Failure> {
-        Json::of(&client.repository_tag_state(&repository).await?)
+        Ok(Json::of(client.repository_tag_state(&repository).await?))
     }
 }
 
@@ -396,7 +396,7 @@ fn released(tags: &[String], prefix: &str, suffix: &str) -> ecr_core::tagging::s
 /// when the text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
 #[pyfunction]
 pub(crate) fn parse_version(text: &str) -> Option<Json> {
-    ecr_core::tagging::semver::parse_version(text).map(|v| Json(ecr_core::tagging::semver::version_facts(&v)))
+    ecr_core::tagging::semver::parse_version(text).map(|v| Json::of(ecr_core::tagging::semver::version_facts(&v)))
 }
 
 /// Whether a version is a pre-release (`1.2.3-rc.1`); raises `InvalidArgumentError` when it is not a
@@ -474,7 +474,7 @@ pub(crate) fn apply_build_metadata(text: &str, rule: &str) -> PyResult<Option<St
 pub(crate) fn describe_build_context(context: &Bound<'_, PyAny>, sha_length: usize) -> PyResult<Json> {
     guard(|| {
         let ctx = context_arg(context).map_err(Failure::from)?;
-        Ok(Json(ctx.facts(sha_length)))
+        Ok(Json::of(ctx.facts(sha_length)))
     })
 }
 

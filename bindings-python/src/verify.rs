@@ -38,7 +38,6 @@ fn ensure_options(given: Option<Value>) -> Result<EnsureOptions, Error> {
 mod ops {
     use ecr_core::EcrClient;
     use ecr_core::verify::EnsureOptions;
-    use serde_json::json;
 
     use super::PushArgs;
     use crate::conversions::Json;
@@ -54,19 +53,26 @@ mod ops {
             access.auth = auth;
         }
         let v = client.verify_push(&req).await?;
-        Ok(Json(json!({
-            "report": Json::of(&v.report)?.0,
-            "mediaType": v.media_type,
-            "platforms": Json::of(&v.platforms)?.0,
-        })))
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Doc {
+            report: ecr_core::verify::Report,
+            media_type: Option<String>,
+            platforms: Vec<ecr_core::verify::PlatformDigest>,
+        }
+        Ok(Json::of(Doc {
+            report: v.report,
+            media_type: v.media_type,
+            platforms: v.platforms,
+        }))
     }
 
     pub(super) async fn audit_repository(client: EcrClient, name: String) -> Result<Json, Failure> {
-        Json::of(&client.audit_repository(&name).await?)
+        Ok(Json::of(client.audit_repository(&name).await?))
     }
 
     pub(super) async fn audit_all_repositories(client: EcrClient) -> Result<Json, Failure> {
-        Json::of(&client.audit_all_repositories().await?)
+        Ok(Json::of(client.audit_all_repositories().await?))
     }
 
     pub(super) async fn ensure_repository(
@@ -74,7 +80,7 @@ mod ops {
         name: String,
         options: EnsureOptions,
     ) -> Result<Json, Failure> {
-        Json::of(&client.ensure_repository(&name, &options).await?)
+        Ok(Json::of(client.ensure_repository(&name, &options).await?))
     }
 
     pub(super) async fn image_replication_status(
@@ -82,7 +88,7 @@ mod ops {
         repository: String,
         digest: String,
     ) -> Result<Json, Failure> {
-        Json::of(&client.image_replication_status(&repository, &digest).await?)
+        Ok(Json::of(client.image_replication_status(&repository, &digest).await?))
     }
 }
 
@@ -259,7 +265,7 @@ pub(crate) fn build_record(
                 verified,
             })
         };
-        Ok(Json::of(&run().map_err(Failure::from)?)?)
+        Ok(Json::of(run().map_err(Failure::from)?))
     })
 }
 
@@ -275,7 +281,7 @@ pub(crate) fn default_lifecycle_policy() -> &'static str {
 pub(crate) fn analyse_repository_policy(text: &str, account_id: &str) -> PyResult<Json> {
     guard(|| {
         let findings = ecr_core::verify::analyse_repository_policy(text, account_id).map_err(Failure::from)?;
-        Ok(Json::of(&findings)?)
+        Ok(Json::of(findings))
     })
 }
 
@@ -303,25 +309,25 @@ pub(crate) fn sha256_digest(data: &Bound<'_, PyAny>) -> PyResult<String> {
 /// The non-root check of `verify_push` on a parsed config: `{"ok", "message", "details"}`.
 #[pyfunction]
 pub(crate) fn check_non_root(config: &PyImageConfig) -> PyResult<Json> {
-    guard(|| Ok(Json::of(&ecr_core::verify::check_non_root(&config.inner))?))
+    guard(|| Ok(Json::of(ecr_core::verify::check_non_root(&config.inner))))
 }
 
 /// The OCI-labels check (revision, source, created present): `{"ok", "message", "details"}`.
 #[pyfunction]
 pub(crate) fn check_labels(config: &PyImageConfig) -> PyResult<Json> {
-    guard(|| Ok(Json::of(&ecr_core::verify::check_labels(&config.inner))?))
+    guard(|| Ok(Json::of(ecr_core::verify::check_labels(&config.inner))))
 }
 
 /// The no-secrets check (no secret-looking environment variable; names only, never values).
 #[pyfunction]
 pub(crate) fn check_secrets(config: &PyImageConfig) -> PyResult<Json> {
-    guard(|| Ok(Json::of(&ecr_core::verify::check_secrets(&config.inner))?))
+    guard(|| Ok(Json::of(ecr_core::verify::check_secrets(&config.inner))))
 }
 
 /// The healthcheck check (a healthcheck is declared).
 #[pyfunction]
 pub(crate) fn check_healthcheck(config: &PyImageConfig) -> PyResult<Json> {
-    guard(|| Ok(Json::of(&ecr_core::verify::check_healthcheck(&config.inner))?))
+    guard(|| Ok(Json::of(ecr_core::verify::check_healthcheck(&config.inner))))
 }
 
 /// True when `user` runs as root: empty (the default), `root`, or uid `0`, with or without a group.
@@ -342,7 +348,7 @@ pub(crate) fn secret_like_env_names(env: Vec<String>) -> Vec<String> {
 pub(crate) fn check_integrity(images: &Bound<'_, PyAny>, expected_digest: &str) -> PyResult<Json> {
     guard(|| {
         let images: Vec<FetchedImage> = typed_arg(images, "images").map_err(Failure::from)?;
-        Ok(Json::of(&ecr_core::verify::check_integrity(&images, expected_digest))?)
+        Ok(Json::of(ecr_core::verify::check_integrity(&images, expected_digest)))
     })
 }
 
@@ -354,11 +360,11 @@ pub(crate) fn compare_platforms(expected: Vec<String>, found: Vec<String>, attes
     guard(|| {
         let expected = platforms_arg(&expected).map_err(Failure::from)?;
         let found = platforms_arg(&found).map_err(Failure::from)?;
-        Ok(Json::of(&ecr_core::verify::compare_platforms(
+        Ok(Json::of(ecr_core::verify::compare_platforms(
             &expected,
             &found,
             attestations,
-        ))?)
+        )))
     })
 }
 
@@ -369,7 +375,7 @@ pub(crate) fn compare_platforms(expected: Vec<String>, found: Vec<String>, attes
 pub(crate) fn check_replication(statuses: &Bound<'_, PyAny>, regions: Vec<String>) -> PyResult<Json> {
     guard(|| {
         let statuses: Vec<ReplicationStatus> = typed_arg(statuses, "statuses").map_err(Failure::from)?;
-        Ok(Json::of(&ecr_core::verify::check_replication(&statuses, &regions))?)
+        Ok(Json::of(ecr_core::verify::check_replication(&statuses, &regions)))
     })
 }
 
@@ -380,7 +386,7 @@ pub(crate) fn check_replication(statuses: &Bound<'_, PyAny>, regions: Vec<String
 pub(crate) fn check_referrers(referrers: &Bound<'_, PyAny>, wanted: Vec<String>) -> PyResult<Json> {
     guard(|| {
         let referrers: Vec<Referrer> = typed_arg(referrers, "referrers").map_err(Failure::from)?;
-        Ok(Json::of(&ecr_core::verify::check_referrers(&referrers, &wanted))?)
+        Ok(Json::of(ecr_core::verify::check_referrers(&referrers, &wanted)))
     })
 }
 
@@ -390,7 +396,7 @@ pub(crate) fn check_referrers(referrers: &Bound<'_, PyAny>, wanted: Vec<String>)
 pub(crate) fn parse_manifest(data: &Bound<'_, PyAny>) -> PyResult<Json> {
     guard(|| {
         let bytes = bytes_arg(data)?;
-        Ok(Json::of(&ParsedManifest::parse(&bytes).map_err(Failure::from)?)?)
+        Ok(Json::of(ParsedManifest::parse(&bytes).map_err(Failure::from)?))
     })
 }
 
@@ -407,7 +413,6 @@ mod lookups {
     use ecr_core::EcrClient;
     use ecr_core::types::ImageId;
     use ecr_core::verify::ReplicationWait;
-    use serde_json::json;
 
     use crate::conversions::Json;
     use crate::errors::Failure;
@@ -418,7 +423,9 @@ mod lookups {
         digest: String,
         wait: ReplicationWait,
     ) -> Result<Json, Failure> {
-        Json::of(&client.wait_for_replication(&repository, &digest, &wait).await?)
+        Ok(Json::of(
+            client.wait_for_replication(&repository, &digest, &wait).await?,
+        ))
     }
 
     pub(super) async fn list_image_referrers(
@@ -426,7 +433,7 @@ mod lookups {
         repository: String,
         digest: String,
     ) -> Result<Json, Failure> {
-        Json::of(&client.list_image_referrers(&repository, &digest).await?)
+        Ok(Json::of(client.list_image_referrers(&repository, &digest).await?))
     }
 
     pub(super) async fn batch_get_images(
@@ -434,7 +441,7 @@ mod lookups {
         repository: String,
         ids: Vec<ImageId>,
     ) -> Result<Json, Failure> {
-        Json::of(&client.batch_get_images(&repository, &ids).await?)
+        Ok(Json::of(client.batch_get_images(&repository, &ids).await?))
     }
 
     pub(super) async fn resolve_tags(
@@ -445,11 +452,17 @@ mod lookups {
     ) -> Result<Json, Failure> {
         let (lookup, resolution) = client.resolve_tags(&repository, &tags, &digest).await?;
         let finding = resolution.finding(&digest);
-        Ok(Json(json!({
-            "lookup": Json::of(&lookup)?.0,
-            "resolution": Json::of(&resolution)?.0,
-            "finding": Json::of(&finding)?.0,
-        })))
+        #[derive(serde::Serialize)]
+        struct Doc {
+            lookup: ecr_core::verify::ImageLookup,
+            resolution: ecr_core::verify::TagResolution,
+            finding: ecr_core::verify::Finding,
+        }
+        Ok(Json::of(Doc {
+            lookup,
+            resolution,
+            finding,
+        }))
     }
 }
 
@@ -505,8 +518,8 @@ client_methods! {
 pub(crate) fn index_children(manifest: &str) -> PyResult<Json> {
     guard(|| {
         Ok(Json::of(
-            &ecr_core::scan::ecr::index_children(manifest).map_err(Failure::from)?,
-        )?)
+            ecr_core::scan::ecr::index_children(manifest).map_err(Failure::from)?,
+        ))
     })
 }
 
@@ -519,13 +532,13 @@ mod audit_reads {
 
     pub(super) async fn repository_scanning(client: EcrClient, repository: String) -> Result<Json, Failure> {
         let (frequency, on_push, filters) = client.repository_scanning(&repository).await?;
-        Ok(Json(
+        Ok(Json::of(
             json!({"scanFrequency": frequency, "scanOnPush": on_push, "appliedFilters": filters}),
         ))
     }
 
     pub(super) async fn lifecycle_policy_text(client: EcrClient, repository: String) -> Result<Json, Failure> {
-        Ok(Json(
+        Ok(Json::of(
             client
                 .lifecycle_policy_text(&repository)
                 .await?
@@ -534,7 +547,7 @@ mod audit_reads {
     }
 
     pub(super) async fn repository_policy_text(client: EcrClient, repository: String) -> Result<Json, Failure> {
-        Ok(Json(
+        Ok(Json::of(
             client
                 .repository_policy_text(&repository)
                 .await?
@@ -586,7 +599,7 @@ fn policy_with(
 /// checks `required`, `healthcheck` `warn`, `replication` and `referrers` `skip`.
 #[pyfunction]
 pub(crate) fn default_check_policy() -> Json {
-    Json(CheckPolicy::default().to_table())
+    Json::of(CheckPolicy::default().to_table())
 }
 
 /// Builds a full check policy table for `verify_push(checks=...)`: the defaults, then `levels` (a dict of
@@ -607,7 +620,7 @@ pub(crate) fn check_policy(
             .transpose()
             .map_err(Failure::from)?;
         let policy = policy_with(CheckPolicy::default(), table.as_ref(), require, warn, skip).map_err(Failure::from)?;
-        Ok(Json(policy.to_table()))
+        Ok(Json::of(policy.to_table()))
     })
 }
 
