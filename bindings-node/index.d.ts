@@ -1766,7 +1766,7 @@ export declare class EcrClient {
    * `expireImages` guarded by `inventory`: rejects with `code: "Refused"` before deleting anything when the
    * inventory is incomplete (unless `allowIncomplete`) or when `preview` expires a digest in use.
    */
-  expireImagesWithInventory(repository: string, preview: LifecyclePreview, inventory: Inventory | string, options?: ExpireWithInventoryOptions | null): Promise<ExpireReport>
+  expireImagesWithInventory(repository: string, preview: LifecyclePreviewResults, inventory: Inventory | string, options?: ExpireWithInventoryOptions | null): Promise<ExpireReport>
   /**
    * Every repository's lifecycle policy against `inventory` at `options.now` (default now): how many in-use
    * images each policy would have expired or archived, and who uses them.
@@ -1806,7 +1806,7 @@ export declare class EcrClient {
    * Dry run unless `dryRun: false`; rejects with `code: "Refused"` before deleting anything when a digest is
    * protected or more than `maxDeletions` would go. Resolves with the per-image report.
    */
-  expireImages(repository: string, preview: LifecyclePreview, options?: ExpireImagesOptions | null): Promise<ExpireReport>
+  expireImages(repository: string, preview: LifecyclePreviewResults, options?: ExpireImagesOptions | null): Promise<ExpireReport>
   /**
    * Waits for the scan of an image (every selected platform of an index) and gates it on `policy`, like
    * the `scan_gate` program's live mode; resolves with a `ScanDecision`. `image`: a tag, a `sha256:`

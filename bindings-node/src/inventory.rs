@@ -170,7 +170,7 @@ impl EcrClient {
     /// `expireImages` guarded by `inventory`: rejects with `code: "Refused"` before deleting anything when the
     /// inventory is incomplete (unless `allowIncomplete`) or when `preview` expires a digest in use.
     #[napi(
-        ts_args_type = "repository: string, preview: LifecyclePreview, inventory: Inventory | string, options?: ExpireWithInventoryOptions | null",
+        ts_args_type = "repository: string, preview: LifecyclePreviewResults, inventory: Inventory | string, options?: ExpireWithInventoryOptions | null",
         ts_return_type = "Promise<ExpireReport>"
     )]
     pub fn expire_images_with_inventory<'env>(

@@ -461,7 +461,7 @@ impl EcrClient {
     /// Dry run unless `dryRun: false`; rejects with `code: "Refused"` before deleting anything when a digest is
     /// protected or more than `maxDeletions` would go. Resolves with the per-image report.
     #[napi(
-        ts_args_type = "repository: string, preview: LifecyclePreview, options?: ExpireImagesOptions | null",
+        ts_args_type = "repository: string, preview: LifecyclePreviewResults, options?: ExpireImagesOptions | null",
         ts_return_type = "Promise<ExpireReport>"
     )]
     pub fn expire_images<'env>(

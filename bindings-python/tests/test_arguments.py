@@ -37,6 +37,11 @@ def test_settings_values_must_be_json(offline: ecr_core.EcrClient) -> None:
         offline.create_repository("x", {"kmsKey": object()})  # type: ignore[arg-type]
 
 
+def test_non_finite_numbers_are_refused_where_they_are(offline: ecr_core.EcrClient) -> None:
+    with pytest.raises(ecr_core.InvalidArgumentError, match=r"options\.concurrency: not a finite number: NaN"):
+        offline.discover_inventory({"concurrency": float("nan")})  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("ids", "message"),
     [

@@ -107,14 +107,15 @@ fn drop_null(prop: &mut Value) {
         }
     }
     let null = serde_json::json!({ "type": "null" });
-    if let Some(Value::Array(options)) = map.get("anyOf") {
-        if options.len() == 2 && options.contains(&null) {
-            let kept = options.iter().find(|o| **o != null).cloned().unwrap_or_default();
-            map.remove("anyOf");
-            if let Value::Object(inner) = kept {
-                for (k, v) in inner {
-                    map.entry(k).or_insert(v);
-                }
+    if let Some(Value::Array(options)) = map.get("anyOf")
+        && options.len() == 2
+        && options.contains(&null)
+    {
+        let kept = options.iter().find(|o| **o != null).cloned().unwrap_or_default();
+        map.remove("anyOf");
+        if let Value::Object(inner) = kept {
+            for (k, v) in inner {
+                map.entry(k).or_insert(v);
             }
         }
     }
@@ -219,10 +220,10 @@ fn rename_refs(value: &mut Value, renamed: &[String]) {
             for (key, v) in map.iter_mut() {
                 match v {
                     Value::String(target) if key == "$ref" => {
-                        if let Some(name) = target.strip_prefix("#/$defs/") {
-                            if renamed.iter().any(|r| r == name) {
-                                *target = format!("#/$defs/{name}Input");
-                            }
+                        if let Some(name) = target.strip_prefix("#/$defs/")
+                            && renamed.iter().any(|r| r == name)
+                        {
+                            *target = format!("#/$defs/{name}Input");
                         }
                     }
                     _ => rename_refs(v, renamed),
