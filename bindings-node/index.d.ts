@@ -21,27 +21,6 @@ export interface RegistryCredentialsJson {
   region: string | null
 }
 
-/** What `verifyPush` resolves with. */
-export interface PushVerification {
-  report: VerifyReport
-  mediaType: string | null
-  platforms: PlatformDigest[]
-}
-
-/** The result of `waitForScan`: the merged findings and how the wait went. */
-export interface ScanWaitOutcome {
-  scan: Record<string, any>
-  polls: number
-  elapsed: number
-  startedScan: boolean
-}
-
-/** The `lifecycle_preview --validate-only` document. */
-export interface LifecycleValidation {
-  errors: Array<{ path: string; message: string }>
-  warnings: LifecyclePolicyWarning[]
-}
-
 /** What `EcrClient.resolveTags` resolves with (`finding`: the tags check of `verifyPush`). */
 export interface TagResolutionResult {
   lookup: ImageLookup
@@ -856,6 +835,14 @@ export interface LifecycleRuleInput {
   action: LifecycleActionInput
 }
 
+/** The shape of [`validation_document`]. */
+export interface LifecycleValidation {
+  /** What makes the policy invalid (empty when it is valid). */
+  errors: Array<FieldError>
+  /** Lint warnings of a valid policy. */
+  warnings: Array<LifecyclePolicyWarning>
+}
+
 /** What a merge did. */
 export interface MergeOutcome {
   /** The `auths` key written (the bare `host[:port]`). */
@@ -986,6 +973,16 @@ export interface PreviewSummary {
   expiringImageTotalCount: number
   /** Images that would change storage class (absent when none would). */
   transitioningImageTotalCounts?: Array<TransitioningCount>
+}
+
+/** The outcome: the report, plus what was learnt about the image (for a build record). */
+export interface PushVerification {
+  /** One result per check. */
+  report: VerifyReport
+  /** The manifest media type of the verified digest, when it was found. */
+  mediaType: string | null
+  /** For an index, each platform's manifest digest. */
+  platforms: Array<PlatformDigest>
 }
 
 /** Bytes that leave standard storage, per action (`EXPIRE`: deleted; `TRANSITION`: moved to archive). */
@@ -1174,6 +1171,32 @@ export interface ScanFinding {
   raw: unknown
 }
 
+/** Every finding of one image's scan, merged from all pages. */
+export interface ScanFindings {
+  /** Registry (account) id. */
+  registryId?: string
+  /** Repository name. */
+  repositoryName?: string
+  /** The image as the response names it. */
+  imageId?: ImageId
+  /** `imageScanStatus.status`; `None` when the response has none (the gate fails closed). */
+  status: string | null
+  /** `imageScanStatus.description`. */
+  statusDescription?: string
+  /** Scan type from the findings array present (enhanced wins), `None` when neither says. */
+  scanType?: ScanType
+  /** `imageScanCompletedAt`. */
+  completedAt?: string
+  /** `vulnerabilitySourceUpdatedAt`. */
+  vulnerabilitySourceUpdatedAt?: string
+  /** `findingSeverityCounts` as ECR reported it (keys kept verbatim), when present. */
+  reportedCounts?: Record<string, number>
+  /** Every finding of every page. */
+  findings: Array<ScanFinding>
+  /** How many pages were read. */
+  pages: number
+}
+
 /** The full report: the schema name, the generator, then the decision's own fields. */
 export interface ScanGateReport {
   schema: string
@@ -1290,6 +1313,18 @@ export interface ScanReason {
 
 /** Basic (ECR's own engine) or enhanced (Amazon Inspector) scanning. */
 export type ScanType = 'BASIC' | 'ENHANCED'
+
+/** The result of a wait. */
+export interface ScanWaitOutcome {
+  /** The final findings (every page). */
+  scan: ScanFindings
+  /** Polls made. */
+  polls: number
+  /** Time spent, in seconds. */
+  elapsed: number
+  /** Whether this waiter started a basic scan. */
+  startedScan: boolean
+}
 
 /** Something worth knowing that did not fail the gate. */
 export interface ScanWarning {

@@ -298,13 +298,7 @@ async fn wait_op(
     scan_type: Option<ScanType>,
     wait: WaitOptions,
 ) -> std::result::Result<Value, Failure> {
-    let outcome = client.wait_for_scan(&repository, &digest, scan_type, &wait).await?;
-    let mut doc = serde_json::Map::new();
-    doc.insert("scan".into(), json(&outcome.scan)?);
-    doc.insert("polls".into(), outcome.polls.into());
-    doc.insert("elapsed".into(), outcome.elapsed.as_secs_f64().into());
-    doc.insert("startedScan".into(), outcome.started_scan.into());
-    Ok(Value::Object(doc))
+    json(&client.wait_for_scan(&repository, &digest, scan_type, &wait).await?)
 }
 
 #[napi]

@@ -114,8 +114,7 @@ impl EcrClient {
             if let Some(access) = req.registry.as_mut() {
                 access.auth = auth;
             }
-            let v = c.verify_push(&req).await?;
-            Ok(json!({"report": json(&v.report)?, "mediaType": v.media_type, "platforms": json(&v.platforms)?}))
+            json(&c.verify_push(&req).await?)
         })
     }
 

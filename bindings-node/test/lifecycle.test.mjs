@@ -34,6 +34,7 @@ describe('fixtures/lifecycle/validation.json', () => {
     test(c.name, () => {
       const text = policyText(c)
       const doc = LifecyclePolicy.validate(text)
+      assertShape(doc, 'LifecycleValidation')
       const unused = [...doc.errors]
       for (const want of c.expect.errors) {
         const i = unused.findIndex((e) => e.path === want.path && e.message.includes(want.messageContains))

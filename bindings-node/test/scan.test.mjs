@@ -205,6 +205,7 @@ describe('scan gate against the emulator', () => {
     const findings = await client.describeScanFindings(repo, { imageDigest: digest })
     assert.equal(findings.findings.length, 2)
     const outcome = await client.waitForScan(repo, digest, { ...QUICK, scanType: 'basic' })
+    assertShape(outcome, 'ScanWaitOutcome')
     assert.equal(outcome.scan.status, 'COMPLETE')
     await assert.rejects(client.startImageScan(repo, digest), { code: 'LimitExceeded' })
   })

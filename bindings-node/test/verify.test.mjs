@@ -47,7 +47,7 @@ describe('verify against the emulator', () => {
     const [name, digest] = await putImage(client, 'v1')
     const v = await client.verifyPush(`${HOST}/${name}:v1`, { digest, skip: SKIP_CONFIG })
     assert.equal(v.report.passed, true, JSON.stringify(v))
-    assertShape(v.report, 'VerifyReport')
+    assertShape(v, 'PushVerification')
     const s = statusOf(v.report)
     assert.deepEqual([s.tags, s.integrity, s['non-root']], ['passed', 'passed', 'skipped'])
     assert.equal(v.mediaType, MEDIA)

@@ -262,21 +262,9 @@ async fn wait_op(
     scan_type: Option<ScanType>,
     wait: WaitOptions,
 ) -> Result<Json, Failure> {
-    let outcome = client.wait_for_scan(&repository, &digest, scan_type, &wait).await?;
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Doc {
-        scan: ecr_core::scan::ScanFindings,
-        polls: u32,
-        elapsed: f64,
-        started_scan: bool,
-    }
-    Ok(Json::of(Doc {
-        scan: outcome.scan,
-        polls: outcome.polls,
-        elapsed: outcome.elapsed.as_secs_f64(),
-        started_scan: outcome.started_scan,
-    }))
+    Ok(Json::of(
+        client.wait_for_scan(&repository, &digest, scan_type, &wait).await?,
+    ))
 }
 
 async fn findings_op(client: EcrClient, repository: String, image: ImageId) -> Result<Json, Failure> {

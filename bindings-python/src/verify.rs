@@ -52,19 +52,7 @@ mod ops {
         if let Some(access) = req.registry.as_mut() {
             access.auth = auth;
         }
-        let v = client.verify_push(&req).await?;
-        #[derive(serde::Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Doc {
-            report: ecr_core::verify::Report,
-            media_type: Option<String>,
-            platforms: Vec<ecr_core::verify::PlatformDigest>,
-        }
-        Ok(Json::of(Doc {
-            report: v.report,
-            media_type: v.media_type,
-            platforms: v.platforms,
-        }))
+        Ok(Json::of(client.verify_push(&req).await?))
     }
 
     pub(super) async fn audit_repository(client: EcrClient, name: String) -> Result<Json, Failure> {

@@ -37,6 +37,7 @@ def policy_text(case: dict[str, Any]) -> str:
 def test_validation_cases(case: dict[str, Any]) -> None:
     text = policy_text(case)
     doc = ecr_core.lifecycle.LifecyclePolicy.validate(text)
+    assert_shape(doc, "LifecycleValidation")
     unused = list(doc["errors"])
     for want in case["expect"]["errors"]:
         hit = next((e for e in unused if e["path"] == want["path"] and want["messageContains"] in e["message"]), None)

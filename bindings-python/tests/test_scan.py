@@ -275,6 +275,7 @@ def test_failed_scan_fails_the_gate_and_registry_helpers(client: ecr_core.EcrCli
         repo, digest, MANIFEST_TYPE, [])
     assert client.registry_scan_type() in (None, "BASIC", "ENHANCED")
     outcome = client.wait_for_scan(repo, digest, scan_type="basic", **QUICK)
+    assert_shape(outcome, "ScanWaitOutcome")
     assert outcome["scan"]["status"] == "FAILED" and outcome["polls"] >= 1 and outcome["startedScan"] is False
 
 

@@ -154,12 +154,15 @@ fn results(g: &mut SchemaGenerator) {
     add::<verify::ImageConfig>(g);
     add::<verify::ParsedManifest>(g);
     add::<verify::BuildRecord>(g);
+    add::<verify::Verification>(g);
     add::<verify::signatures::report::Document<'static>>(g);
     add::<scan::Progress>(g);
+    add::<scan::WaitOutcome>(g);
     add::<scan::ResolvedImage>(g);
     add::<scan::report::FullReport<'static>>(g);
     add::<lifecycle::Warning>(g);
     add::<lifecycle::ExpireReport>(g);
+    add::<lifecycle::preview::Validation>(g);
     add::<lifecycle::preview::Document<'static, 'static>>(g);
     add::<lifecycle::LifecyclePreviewReport>(g);
     add::<inventory::Inventory>(g);

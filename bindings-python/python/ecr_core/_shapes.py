@@ -76,6 +76,7 @@ __all__ = [
     "LifecycleReport",
     "LifecycleRule",
     "LifecycleRuleInput",
+    "LifecycleValidation",
     "MergeOutcome",
     "OnScanError",
     "ParsedManifest",
@@ -91,6 +92,7 @@ __all__ = [
     "PreviewMismatch",
     "PreviewResult",
     "PreviewSummary",
+    "PushVerification",
     "ReclaimedBytes",
     "Referrer",
     "RegistryInUseReport",
@@ -104,12 +106,14 @@ __all__ = [
     "ResolvedImage",
     "RuleInUse",
     "ScanFinding",
+    "ScanFindings",
     "ScanGateReport",
     "ScanPolicyDocument",
     "ScanPolicyDocumentInput",
     "ScanProgress",
     "ScanReason",
     "ScanType",
+    "ScanWaitOutcome",
     "ScanWarning",
     "Selection",
     "SelectionInput",
@@ -1001,6 +1005,15 @@ class LifecycleRuleInput(_LifecycleRuleInputRequired, total=False):
     description: Optional[str]
 
 
+class LifecycleValidation(TypedDict):
+    """The shape of [`validation_document`]."""
+
+    #: What makes the policy invalid (empty when it is valid).
+    errors: List[FieldError]
+    #: Lint warnings of a valid policy.
+    warnings: List[LifecyclePolicyWarning]
+
+
 class MergeOutcome(TypedDict):
     """What a merge did."""
 
@@ -1153,6 +1166,17 @@ class PreviewSummary(_PreviewSummaryRequired, total=False):
 
     #: Images that would change storage class (absent when none would).
     transitioningImageTotalCounts: List[TransitioningCount]
+
+
+class PushVerification(TypedDict):
+    """The outcome: the report, plus what was learnt about the image (for a build record)."""
+
+    #: One result per check.
+    report: VerifyReport
+    #: The manifest media type of the verified digest, when it was found.
+    mediaType: Optional[str]
+    #: For an index, each platform's manifest digest.
+    platforms: List[PlatformDigest]
 
 
 class ReclaimedBytes(TypedDict):
@@ -1375,6 +1399,36 @@ class ScanFinding(_ScanFindingRequired, total=False):
     vendorSeverity: str
 
 
+class _ScanFindingsRequired(TypedDict):
+    #: `imageScanStatus.status`; `None` when the response has none (the gate fails closed).
+    status: Optional[str]
+    #: Every finding of every page.
+    findings: List[ScanFinding]
+    #: How many pages were read.
+    pages: int
+
+
+class ScanFindings(_ScanFindingsRequired, total=False):
+    """Every finding of one image's scan, merged from all pages."""
+
+    #: Registry (account) id.
+    registryId: str
+    #: Repository name.
+    repositoryName: str
+    #: The image as the response names it.
+    imageId: ImageId
+    #: `imageScanStatus.description`.
+    statusDescription: str
+    #: Scan type from the findings array present (enhanced wins), `None` when neither says.
+    scanType: ScanType
+    #: `imageScanCompletedAt`.
+    completedAt: str
+    #: `vulnerabilitySourceUpdatedAt`.
+    vulnerabilitySourceUpdatedAt: str
+    #: `findingSeverityCounts` as ECR reported it (keys kept verbatim), when present.
+    reportedCounts: Dict[str, int]
+
+
 class ScanGateReport(TypedDict):
     """The full report: the schema name, the generator, then the decision's own fields."""
 
@@ -1498,6 +1552,19 @@ class ScanReason(_ScanReasonRequired, total=False):
     limit: float
     #: The findings concerned (vulnerability ids), where the reason is about findings.
     findingIds: List[str]
+
+
+class ScanWaitOutcome(TypedDict):
+    """The result of a wait."""
+
+    #: The final findings (every page).
+    scan: ScanFindings
+    #: Polls made.
+    polls: int
+    #: Time spent, in seconds.
+    elapsed: float
+    #: Whether this waiter started a basic scan.
+    startedScan: bool
 
 
 class _ScanWarningRequired(TypedDict):

@@ -79,6 +79,7 @@ from ._shapes import (
     LifecycleReport,
     LifecycleRule,
     LifecycleRuleInput,
+    LifecycleValidation,
     MergeOutcome,
     OnScanError,
     ParsedManifest,
@@ -94,6 +95,7 @@ from ._shapes import (
     PreviewMismatch,
     PreviewResult,
     PreviewSummary,
+    PushVerification,
     ReclaimedBytes,
     Referrer,
     RegistryInUseReport,
@@ -107,12 +109,14 @@ from ._shapes import (
     ResolvedImage,
     RuleInUse,
     ScanFinding,
+    ScanFindings,
     ScanGateReport,
     ScanPolicyDocument,
     ScanPolicyDocumentInput,
     ScanProgress,
     ScanReason,
     ScanType,
+    ScanWaitOutcome,
     ScanWarning,
     Selection,
     SelectionInput,
@@ -241,6 +245,7 @@ __all__ = [
     "LifecycleReport",
     "LifecycleRule",
     "LifecycleRuleInput",
+    "LifecycleValidation",
     "MergeOutcome",
     "OnScanError",
     "ParsedManifest",
@@ -256,6 +261,7 @@ __all__ = [
     "PreviewMismatch",
     "PreviewResult",
     "PreviewSummary",
+    "PushVerification",
     "ReclaimedBytes",
     "Referrer",
     "RegistryInUseReport",
@@ -269,12 +275,14 @@ __all__ = [
     "ResolvedImage",
     "RuleInUse",
     "ScanFinding",
+    "ScanFindings",
     "ScanGateReport",
     "ScanPolicyDocument",
     "ScanPolicyDocumentInput",
     "ScanProgress",
     "ScanReason",
     "ScanType",
+    "ScanWaitOutcome",
     "ScanWarning",
     "Selection",
     "SelectionInput",
@@ -337,9 +345,6 @@ __all__ = [
 
 __all__ += [
     "CredentialsDict",
-    "PushVerification",
-    "ScanWaitOutcome",
-    "LifecycleValidation",
     "FetchedManifest",
     "ResolvedTags",
     "RepositoryScanning",
@@ -359,30 +364,6 @@ class CredentialsDict(TypedDict):
     expiresAt: str
     proxyEndpoint: Optional[str]
     region: Optional[str]
-
-
-class PushVerification(TypedDict):
-    """What ``verify_push`` returns."""
-
-    report: VerifyReport
-    mediaType: Optional[str]
-    platforms: List[PlatformDigest]
-
-
-class ScanWaitOutcome(TypedDict):
-    """The result of ``wait_for_scan``: the merged findings and how the wait went."""
-
-    scan: Dict[str, Any]
-    polls: int
-    elapsed: float
-    startedScan: bool
-
-
-class LifecycleValidation(TypedDict):
-    """The ``lifecycle_preview --validate-only`` document."""
-
-    errors: List[FieldError]
-    warnings: List[LifecyclePolicyWarning]
 
 
 class FetchedManifest(TypedDict):

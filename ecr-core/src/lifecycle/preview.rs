@@ -286,11 +286,34 @@ pub(crate) struct Document<'s, 'a> {
 /// The program's validation document: `{"errors": [{path, message}], "warnings": [...]}` (errors empty when
 /// the policy is valid). Errors other than policy validation become one error at path `""`.
 pub fn validation_document(result: &Result<Parsed>) -> Value {
-    match result {
-        Ok(parsed) => json!({ "errors": [], "warnings": parsed.warnings }),
-        Err(Error::PolicyValidation { errors, .. }) => json!({ "errors": errors, "warnings": [] }),
-        Err(other) => json!({ "errors": [{ "path": "", "message": other.to_string() }], "warnings": [] }),
-    }
+    let document = match result {
+        Ok(parsed) => Validation {
+            errors: Vec::new(),
+            warnings: parsed.warnings.clone(),
+        },
+        Err(Error::PolicyValidation { errors, .. }) => Validation {
+            errors: errors.clone(),
+            warnings: Vec::new(),
+        },
+        Err(other) => Validation {
+            errors: vec![crate::error::FieldError {
+                path: String::new(),
+                message: other.to_string(),
+            }],
+            warnings: Vec::new(),
+        },
+    };
+    serde_json::to_value(document).unwrap_or_else(|_| json!({}))
+}
+
+/// The shape of [`validation_document`].
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "LifecycleValidation")]
+pub(crate) struct Validation {
+    /// What makes the policy invalid (empty when it is valid).
+    errors: Vec<crate::error::FieldError>,
+    /// Lint warnings of a valid policy.
+    warnings: Vec<Warning>,
 }
 
 mod api_action {

@@ -164,13 +164,17 @@ impl WaitOptions {
 }
 
 /// The result of a wait.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "ScanWaitOutcome")]
 pub struct WaitOutcome {
     /// The final findings (every page).
     pub scan: ScanFindings,
     /// Polls made.
     pub polls: u32,
-    /// Time spent.
+    /// Time spent, in seconds.
+    #[serde(serialize_with = "secs")]
+    #[schemars(with = "f64")]
     pub elapsed: Duration,
     /// Whether this waiter started a basic scan.
     pub started_scan: bool,

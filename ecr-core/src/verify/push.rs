@@ -116,7 +116,9 @@ impl VerifyPushSpec {
 }
 
 /// The outcome: the report, plus what was learnt about the image (for a build record).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "PushVerification")]
 pub struct Verification {
     /// One result per check.
     pub report: Report,
