@@ -21,13 +21,6 @@ export interface RegistryCredentialsJson {
   region: string | null
 }
 
-/** What `EcrClient.resolveTags` resolves with (`finding`: the tags check of `verifyPush`). */
-export interface TagResolutionResult {
-  lookup: ImageLookup
-  resolution: { ok: string[]; problems: Record<string, { problem: string; [key: string]: unknown }> }
-  finding: VerifyFinding
-}
-
 /** docker/metadata-action's outputs (`TagStrategy.metadataAction`): each output as the list of its lines. */
 export interface MetadataActionOutputs {
   version: string
@@ -38,20 +31,6 @@ export interface MetadataActionOutputs {
   json: { tags: string[]; 'tag-names': string[]; labels: Record<string, string>; annotations: string[] }
 }
 
-/** The effective scanning configuration of a repository (`EcrClient.repositoryScanning`). */
-export interface RepositoryScanning {
-  scanFrequency: string | null
-  scanOnPush: boolean
-  appliedFilters: string[]
-}
-
-/** The AWS partition of a region (`partitionOfRegion`). */
-export interface PartitionInfo {
-  name: 'aws' | 'aws-cn' | 'aws-us-gov' | 'aws-eusc' | 'aws-iso' | 'aws-iso-b' | 'aws-iso-e' | 'aws-iso-f'
-  dnsSuffix: string
-  dualStackDnsSuffix: string | null
-}
-
 /** A `scan_gate` report format (`ScanDecision.render`, `parseReportFormat`). */
 export type ReportFormat = 'json' | 'sarif' | 'markdown'
 
@@ -59,35 +38,11 @@ export type ReportFormat = 'json' | 'sarif' | 'markdown'
 /** The level of every check (`defaultCheckPolicy()`, `checkPolicy()`, `VerifyPushOptions.checks`). */
 export type CheckPolicyTable = Record<CheckName, CheckLevel>
 
-/** A version as `parseVersion` reads it (`v1.2.3-rc.1+b7` → `1.2.3-rc.1+b7`). */
-export interface ParsedVersion {
-  version: string
-  major: number
-  minor: number
-  patch: number
-  /** The pre-release part (`rc.1`), empty when none. */
-  pre: string
-  /** The build metadata (`b7`), empty when none. */
-  build: string
-  prerelease: boolean
-}
-
 /** The line a rolling tag follows: `latest`, `{{major}}`, `{{major}}.{{minor}}`. */
 export type VersionLine = 'all' | 'major' | 'minor'
 
 /** What `applyBuildMetadata` does with a `+` (semver build metadata). */
 export type BuildMetadataRule = 'underscore' | 'hyphen' | 'drop' | 'reject'
-
-/** What a build context implies (`describeBuildContext`). */
-export interface BuildContextFacts {
-  ref: string | null
-  branch: string | null
-  tag: string | null
-  pullRequest: number | null
-  event: 'push' | 'pull_request' | 'schedule' | 'manual'
-  isDefaultBranch: boolean
-  shortSha: string | null
-}
 
 /** The `lifecycle_preview --inventory` document. */
 export interface InUsePreview extends LifecyclePreview {
@@ -189,6 +144,24 @@ export interface BuildContext {
   licenses?: string | null
   /** The CI system the context was read from (`github-actions`, `gitlab-ci`, ...). */
   ci?: string | null
+}
+
+/** What a build context implies ([`BuildContext::facts`]); absent parts are `null`. */
+export interface BuildContextFacts {
+  /** The ref, canonical (`refs/pull/12/head`). */
+  ref: string | null
+  /** The pushed branch, or a pull request's head branch. */
+  branch: string | null
+  /** The pushed tag. */
+  tag: string | null
+  /** The pull request number. */
+  pullRequest: number | null
+  /** The event (from the ref when not given). */
+  event: BuildEvent
+  /** Whether the branch is the default branch. */
+  isDefaultBranch: boolean
+  /** The commit's short sha (lower case). */
+  shortSha: string | null
 }
 
 /** What triggered the build (docker/metadata-action's event filters). */
@@ -873,6 +846,34 @@ export type ParsedManifest = {
   configMediaType: string
 }
 
+/** A version's parts ([`version_facts`]). */
+export interface ParsedVersion {
+  /** The version, cleaned (`1.2.3-rc.1+b7`). */
+  version: string
+  /** MAJOR. */
+  major: number
+  /** MINOR. */
+  minor: number
+  /** PATCH. */
+  patch: number
+  /** The pre-release part (`rc.1`), empty when none. */
+  pre: string
+  /** The build metadata (`b7`), empty when none. */
+  build: string
+  /** Whether it is a pre-release. */
+  prerelease: boolean
+}
+
+/** An AWS partition as data: its name and DNS suffixes ([`Partition::info`]). */
+export interface PartitionInfo {
+  /** `aws`, `aws-cn`, `aws-us-gov`, ... */
+  name: string
+  /** The DNS suffix of its hosts (`amazonaws.com`, ...). */
+  dnsSuffix: string
+  /** The DNS suffix of its dual-stack registry hosts; `null` when it has none. */
+  dualStackDnsSuffix: string | null
+}
+
 /** The outcome of checking a plan: violations (the plan must not be pushed) and warnings. */
 export interface PlanCheck {
   /** Problems that make the plan unsafe to push. */
@@ -1089,6 +1090,16 @@ export interface RepositoryInUse {
   error?: SourceError
 }
 
+/** A repository's effective scanning configuration ([`EcrClient::repository_scanning`]). */
+export interface RepositoryScanning {
+  /** `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`; `null` when ECR reports none. */
+  scanFrequency: string | null
+  /** The repository's own scan-on-push flag. */
+  scanOnPush: boolean
+  /** The registry scanning rules' filters that apply to it. */
+  appliedFilters: Array<string>
+}
+
 /** Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and unknown ones are refused. */
 export interface RepositorySettings {
   /** Tag mutability. */
@@ -1121,6 +1132,16 @@ export interface ResolvedImage {
   mediaType?: string
   /** Platform images (empty unless the manifest is an index). Attestation manifests are left out. */
   children: Array<ChildImage>
+}
+
+/** Every tag resolved in one call, and the verdict the `tags` check draws from it. */
+export interface ResolvedTags {
+  /** What BatchGetImage returned. */
+  lookup: ImageLookup
+  /** Each tag's outcome. */
+  resolution: TagResolution
+  /** The `tags` check's finding. */
+  finding: VerifyFinding
 }
 
 /** The in-use images one rule would have acted on. */

@@ -253,11 +253,8 @@ pub fn validate_digest(env: &Env, digest: String) -> Result<()> {
 /// The AWS partition of a region: `{ name, dnsSuffix, dualStackDnsSuffix }` (`null` when the partition has
 /// no dual-stack registry hosts).
 #[napi(namespace = "reference", ts_return_type = "PartitionInfo")]
-pub fn partition_of_region(region: String) -> Value {
-    let p = ecr_core::reference::Partition::of_region(&region);
-    serde_json::json!({
-        "name": p.as_str(),
-        "dnsSuffix": p.dns_suffix(),
-        "dualStackDnsSuffix": p.dual_stack_dns_suffix(),
+pub fn partition_of_region(env: Env, region: String) -> Result<Value> {
+    guard(&env, || {
+        crate::conversions::json(&ecr_core::reference::Partition::of_region(&region).info())
     })
 }

@@ -349,8 +349,12 @@ fn released(
 /// `v`/`V`/`=` ignored): `{ version, major, minor, patch, pre, build, prerelease }`, or `null` when the
 /// text is not a full `MAJOR.MINOR.PATCH[-pre][+build]`.
 #[napi(namespace = "tagging", ts_return_type = "ParsedVersion | null")]
-pub fn parse_version(text: String) -> Option<Value> {
-    ecr_core::tagging::semver::parse_version(&text).map(|v| ecr_core::tagging::semver::version_facts(&v))
+pub fn parse_version(env: Env, text: String) -> Result<Option<Value>> {
+    guard(&env, || {
+        ecr_core::tagging::semver::parse_version(&text)
+            .map(|v| json(&ecr_core::tagging::semver::version_facts(&v)))
+            .transpose()
+    })
 }
 
 /// Whether a version is a pre-release (`1.2.3-rc.1`); throws `code: "InvalidArgument"` when it is not a
@@ -461,7 +465,7 @@ pub fn describe_build_context(env: Env, context: Value, options: Option<Describe
     let len = options.unwrap_or_default().sha_length.unwrap_or(7) as usize;
     guard(&env, || {
         let ctx = context_arg(context)?;
-        Ok(ctx.facts(len))
+        json(&ctx.facts(len))
     })
 }
 

@@ -11,7 +11,7 @@ use ecr_core::verify::{
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::auth::{RegistryCredentials, timestamp_arg};
 use crate::client::EcrClient;
@@ -454,7 +454,7 @@ impl EcrClient {
 
     /// Resolves every tag and `digest` in one BatchGetImage: `{ lookup, resolution: { ok, problems },
     /// finding }` (`finding` is the tags check of `verifyPush`).
-    #[napi(ts_return_type = "Promise<TagResolutionResult>")]
+    #[napi(ts_return_type = "Promise<ResolvedTags>")]
     pub fn resolve_tags<'env>(
         &self,
         env: &'env Env,
@@ -464,8 +464,7 @@ impl EcrClient {
     ) -> Result<PromiseRaw<'env, Value>> {
         tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
             let (lookup, resolution) = c.resolve_tags(&repository, &tags, &digest).await?;
-            let finding = resolution.finding(&digest);
-            Ok(json!({"lookup": json(&lookup)?, "resolution": json(&resolution)?, "finding": json(&finding)?}))
+            json(&ecr_core::verify::ResolvedTags::new(lookup, resolution, &digest))
         })
     }
 }
@@ -487,8 +486,7 @@ impl EcrClient {
     #[napi(ts_return_type = "Promise<RepositoryScanning>")]
     pub fn repository_scanning<'env>(&self, env: &'env Env, repository: String) -> Result<PromiseRaw<'env, Value>> {
         tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
-            let (frequency, on_push, filters) = c.repository_scanning(&repository).await?;
-            Ok(json!({"scanFrequency": frequency, "scanOnPush": on_push, "appliedFilters": filters}))
+            json(&c.repository_scanning(&repository).await?)
         })
     }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 
 import { root } from './emulator.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const api = require('../index.js')
@@ -68,6 +69,7 @@ test('partitions', () => {
     dualStackDnsSuffix: 'on.aws',
   })
   const cn = api.reference.partitionOfRegion('cn-north-1')
+  assertShape(cn, 'PartitionInfo')
   assert.deepEqual([cn.name, cn.dnsSuffix], ['aws-cn', 'amazonaws.com.cn'])
   assert.equal(api.reference.partitionOfRegion('us-gov-west-1').name, 'aws-us-gov')
 })

@@ -10,6 +10,7 @@ import { before, describe, test } from 'node:test'
 
 import { emulator, root, unique } from './emulator.mjs'
 import { hasSkopeo, ociImage, pushAndMirror, putImage, sha } from './images.mjs'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const { EcrClient } = require('../index.js')
@@ -127,6 +128,7 @@ describe('lookups and the registry protocol against the emulator', () => {
     assert.ok(lookup.failures.some((f) => f.imageId.imageTag === 'nope'), JSON.stringify(lookup))
     assert.equal(checkIntegrity(lookup.images, digest).ok, true)
     const resolved = await client.resolveTags(name, ['v1', 'v2'], digest)
+    assertShape(resolved, 'ResolvedTags')
     assert.deepEqual(resolved.resolution.ok, ['v1'])
     assert.equal(resolved.resolution.problems.v2.problem, 'notFound')
     assert.equal(resolved.finding.ok, false)
@@ -192,6 +194,7 @@ test('audit reads against the emulator', async () => {
   const name = unique('node-audit-reads')
   await client.createRepository(name)
   const scanning = await client.repositoryScanning(name)
+  assertShape(scanning, 'RepositoryScanning')
   assert.deepEqual(Object.keys(scanning).sort(), ['appliedFilters', 'scanFrequency', 'scanOnPush'])
   assert.equal(typeof scanning.scanOnPush, 'boolean')
   assert.equal(await client.lifecyclePolicyText(name), null)

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { test } from 'node:test'
+import { assertShape } from './shapes.mjs'
 
 const require = createRequire(import.meta.url)
 const api = require('../index.js')
@@ -13,6 +14,7 @@ test('parseVersion and isPrerelease', () => {
     version: '1.2.3-rc.1+b7', major: 1, minor: 2, patch: 3, pre: 'rc.1', build: 'b7', prerelease: true,
   })
   assert.equal(api.tagging.parseVersion('v1.2.3').version, '1.2.3')
+  assertShape(api.tagging.parseVersion('v1.2.3'), 'ParsedVersion')
   assert.equal(api.tagging.parseVersion('v1.2.3').prerelease, false)
   assert.equal(api.tagging.parseVersion('1.2'), null)
   assert.equal(api.tagging.parseVersion('release-1'), null)
@@ -57,6 +59,7 @@ test('describeBuildContext and normalizeGitRef', () => {
   })
   const pr = api.tagging.describeBuildContext(
     { sha, ref: 'refs/merge-requests/12/merge', headRef: 'feat/x', defaultBranch: 'main' }, { shaLength: 10 })
+  assertShape(pr, 'BuildContextFacts')
   assert.equal(pr.ref, 'refs/pull/12/head')
   assert.equal(pr.branch, 'feat/x')
   assert.equal(pr.pullRequest, 12)

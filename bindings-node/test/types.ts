@@ -136,7 +136,7 @@ void scanAndLifecycle
 const { DiskCache, RefreshPolicy } = auth
 const { ImageConfig, RegistryClient, checkHealthcheck, checkIntegrity, checkLabels, checkNonRoot, checkReferrers, checkReplication, checkSecrets, comparePlatforms, indexChildren, isRootUser, parseManifest, secretLikeEnvNames } = verify
 const { checkPlan } = tagging
-import type { FetchedManifest, ImageConfigSummary, ImageLookup, ParsedManifest, Referrer, ReplicationStatus, RepositoryScanning, TagPlan, TagResolutionResult, VerifyFinding } from '../index.js'
+import type { FetchedManifest, ImageConfigSummary, ImageLookup, ParsedManifest, Referrer, ReplicationStatus, RepositoryScanning, TagPlan, ResolvedTags, VerifyFinding } from '../index.js'
 
 async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCredentials): Promise<void> {
   const reg = new RegistryClient('123456789012.dkr.ecr.us-east-1.amazonaws.com', { url: 'http://127.0.0.1:5000' }, creds)
@@ -159,7 +159,7 @@ async function gaps(client: EcrClient, auth: Authenticator, creds: RegistryCrede
   const secretNames: string[] = secretLikeEnvNames(env)
   const lookup: ImageLookup = await client.batchGetImages('repo', ['v1', { imageDigest: 'sha256:0' }])
   const integrity: VerifyFinding = checkIntegrity(lookup.images, 'sha256:0')
-  const resolved: TagResolutionResult = await client.resolveTags('repo', ['v1'], 'sha256:0')
+  const resolved: ResolvedTags = await client.resolveTags('repo', ['v1'], 'sha256:0')
   const platforms: VerifyFinding = comparePlatforms(['linux/amd64'], ['linux/arm64'], 1)
   const statuses: ReplicationStatus[] = await client.waitForReplication('repo', 'sha256:0', { regions: ['eu-west-1'], timeout: 60 })
   const replication: VerifyFinding = checkReplication(statuses, ['eu-west-1'])

@@ -224,10 +224,5 @@ pub(crate) fn validate_digest(digest: &str) -> PyResult<()> {
 /// "dualStackDnsSuffix": ... or None}`.
 #[pyfunction]
 pub(crate) fn partition_of_region(region: &str) -> Json {
-    let p = ecr_core::reference::Partition::of_region(region);
-    Json::of(serde_json::json!({
-        "name": p.as_str(),
-        "dnsSuffix": p.dns_suffix(),
-        "dualStackDnsSuffix": p.dual_stack_dns_suffix(),
-    }))
+    Json::of(ecr_core::reference::Partition::of_region(region).info())
 }

@@ -439,18 +439,9 @@ mod lookups {
         digest: String,
     ) -> Result<Json, Failure> {
         let (lookup, resolution) = client.resolve_tags(&repository, &tags, &digest).await?;
-        let finding = resolution.finding(&digest);
-        #[derive(serde::Serialize)]
-        struct Doc {
-            lookup: ecr_core::verify::ImageLookup,
-            resolution: ecr_core::verify::TagResolution,
-            finding: ecr_core::verify::Finding,
-        }
-        Ok(Json::of(Doc {
-            lookup,
-            resolution,
-            finding,
-        }))
+        Ok(Json::of(ecr_core::verify::ResolvedTags::new(
+            lookup, resolution, &digest,
+        )))
     }
 }
 
@@ -513,16 +504,13 @@ pub(crate) fn index_children(manifest: &str) -> PyResult<Json> {
 
 mod audit_reads {
     use ecr_core::EcrClient;
-    use serde_json::{Value, json};
+    use serde_json::Value;
 
     use crate::conversions::Json;
     use crate::errors::Failure;
 
     pub(super) async fn repository_scanning(client: EcrClient, repository: String) -> Result<Json, Failure> {
-        let (frequency, on_push, filters) = client.repository_scanning(&repository).await?;
-        Ok(Json::of(
-            json!({"scanFrequency": frequency, "scanOnPush": on_push, "appliedFilters": filters}),
-        ))
+        Ok(Json::of(client.repository_scanning(&repository).await?))
     }
 
     pub(super) async fn lifecycle_policy_text(client: EcrClient, repository: String) -> Result<Json, Failure> {

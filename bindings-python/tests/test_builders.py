@@ -10,6 +10,7 @@ import pytest
 import ecr_core
 from conftest import FIXTURES
 from ecr_core.reference import ImageReference, RegistryHost
+from shapes import assert_shape
 
 HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 DIGEST = "sha256:" + "0123456789abcdef" * 4
@@ -73,6 +74,7 @@ def test_partitions() -> None:
         "name": "aws", "dnsSuffix": "amazonaws.com", "dualStackDnsSuffix": "on.aws",
     }  # fmt: skip
     cn = ecr_core.reference.partition_of_region("cn-north-1")
+    assert_shape(cn, "PartitionInfo")
     assert cn["name"] == "aws-cn" and cn["dnsSuffix"] == "amazonaws.com.cn"
     assert ecr_core.reference.partition_of_region("us-gov-west-1")["name"] == "aws-us-gov"
 

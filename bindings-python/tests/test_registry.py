@@ -130,6 +130,7 @@ def test_batch_get_images_and_resolve_tags(client: ecr_core.EcrClient) -> None:
     assert any(f["imageId"].get("imageTag") == "nope" for f in lookup["failures"]), lookup
     assert ecr_core.verify.check_integrity(lookup["images"], digest)["ok"] is True
     resolved = client.resolve_tags(name, ["v1", "v2"], digest)
+    assert_shape(resolved, "ResolvedTags")
     assert resolved["resolution"]["ok"] == ["v1"]
     assert resolved["resolution"]["problems"]["v2"]["problem"] == "notFound"
     assert resolved["finding"]["ok"] is False and "v2" in resolved["finding"]["message"]
@@ -242,6 +243,7 @@ def test_audit_reads(client: ecr_core.EcrClient) -> None:
     name = unique("py-audit-reads")
     client.create_repository(name)
     scanning = client.repository_scanning(name)
+    assert_shape(scanning, "RepositoryScanning")
     assert set(scanning) == {"scanFrequency", "scanOnPush", "appliedFilters"}
     assert isinstance(scanning["scanOnPush"], bool)
     assert client.lifecycle_policy_text(name) is None

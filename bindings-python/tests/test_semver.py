@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ecr_core
+from shapes import assert_shape
 
 TAGS = ["v2.0.1", "v1.9.3", "1.9", "latest", "v3.0.0-rc.1", "sha-abc1234", "1.8.0_abc"]
 
@@ -21,6 +22,7 @@ def test_parse_version_and_prerelease() -> None:
     }
     v = ecr_core.tagging.parse_version("v1.2.3")
     assert v is not None and v["version"] == "1.2.3" and not v["prerelease"]
+    assert_shape(v, "ParsedVersion")
     assert ecr_core.tagging.parse_version("1.2") is None
     assert ecr_core.tagging.parse_version("release-1") is None
     assert ecr_core.tagging.is_prerelease("2.0.0-beta.1")
@@ -68,6 +70,7 @@ SHA = "0123456789ABCDEF0123456789abcdef01234567"
 
 def test_describe_build_context() -> None:
     push = {"sha": SHA, "ref": "refs/heads/main", "defaultBranch": "main"}
+    assert_shape(ecr_core.tagging.describe_build_context(push), "BuildContextFacts")
     assert ecr_core.tagging.describe_build_context(push) == {
         "ref": "refs/heads/main",
         "branch": "main",

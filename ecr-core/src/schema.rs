@@ -123,7 +123,7 @@ fn drop_null(prop: &mut Value) {
 
 /// The result types the bindings return.
 fn results(g: &mut SchemaGenerator) {
-    use crate::{auth, error, inventory, lifecycle, scan, tagging, types, verify};
+    use crate::{auth, error, inventory, lifecycle, reference, scan, tagging, types, verify};
     add::<types::Repository>(g);
     add::<types::ImageDetail>(g);
     add::<types::ImageId>(g);
@@ -155,6 +155,11 @@ fn results(g: &mut SchemaGenerator) {
     add::<verify::ParsedManifest>(g);
     add::<verify::BuildRecord>(g);
     add::<verify::Verification>(g);
+    add::<verify::ResolvedTags>(g);
+    add::<verify::RepositoryScanning>(g);
+    add::<reference::PartitionInfo>(g);
+    add::<tagging::semver::VersionFacts>(g);
+    add::<tagging::ContextFacts>(g);
     add::<verify::signatures::report::Document<'static>>(g);
     add::<scan::Progress>(g);
     add::<scan::WaitOutcome>(g);

@@ -16,6 +16,7 @@ __all__ = [
     "AuditReport",
     "AwsIdentity",
     "BuildContext",
+    "BuildContextFacts",
     "BuildEvent",
     "BuildPredicate",
     "BuildRecord",
@@ -82,6 +83,8 @@ __all__ = [
     "ParsedManifest",
     "ParsedManifestImage",
     "ParsedManifestIndex",
+    "ParsedVersion",
+    "PartitionInfo",
     "PlanCheck",
     "PlanReport",
     "PlannedTag",
@@ -101,9 +104,11 @@ __all__ = [
     "ReportGenerator",
     "Repository",
     "RepositoryInUse",
+    "RepositoryScanning",
     "RepositorySettings",
     "RepositoryTagState",
     "ResolvedImage",
+    "ResolvedTags",
     "RuleInUse",
     "ScanFinding",
     "ScanFindings",
@@ -275,6 +280,25 @@ class BuildContext(TypedDict, total=False):
     licenses: Optional[str]
     #: The CI system the context was read from (`github-actions`, `gitlab-ci`, ...).
     ci: Optional[str]
+
+
+class BuildContextFacts(TypedDict):
+    """What a build context implies ([`BuildContext::facts`]); absent parts are `null`."""
+
+    #: The ref, canonical (`refs/pull/12/head`).
+    ref: Optional[str]
+    #: The pushed branch, or a pull request's head branch.
+    branch: Optional[str]
+    #: The pushed tag.
+    tag: Optional[str]
+    #: The pull request number.
+    pullRequest: Optional[int]
+    #: The event (from the ref when not given).
+    event: BuildEvent
+    #: Whether the branch is the default branch.
+    isDefaultBranch: bool
+    #: The commit's short sha (lower case).
+    shortSha: Optional[str]
 
 
 class _BuildPredicateRequired(TypedDict):
@@ -1047,6 +1071,36 @@ class ParsedManifestImage(TypedDict):
     configMediaType: str
 
 
+class ParsedVersion(TypedDict):
+    """A version's parts ([`version_facts`])."""
+
+    #: The version, cleaned (`1.2.3-rc.1+b7`).
+    version: str
+    #: MAJOR.
+    major: int
+    #: MINOR.
+    minor: int
+    #: PATCH.
+    patch: int
+    #: The pre-release part (`rc.1`), empty when none.
+    pre: str
+    #: The build metadata (`b7`), empty when none.
+    build: str
+    #: Whether it is a pre-release.
+    prerelease: bool
+
+
+class PartitionInfo(TypedDict):
+    """An AWS partition as data: its name and DNS suffixes ([`Partition::info`])."""
+
+    #: `aws`, `aws-cn`, `aws-us-gov`, ...
+    name: str
+    #: The DNS suffix of its hosts (`amazonaws.com`, ...).
+    dnsSuffix: str
+    #: The DNS suffix of its dual-stack registry hosts; `null` when it has none.
+    dualStackDnsSuffix: Optional[str]
+
+
 class PlanCheck(TypedDict):
     """The outcome of checking a plan: violations (the plan must not be pushed) and warnings."""
 
@@ -1303,6 +1357,17 @@ class RepositoryInUse(_RepositoryInUseRequired, total=False):
     error: SourceError
 
 
+class RepositoryScanning(TypedDict):
+    """A repository's effective scanning configuration ([`EcrClient::repository_scanning`])."""
+
+    #: `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`; `null` when ECR reports none.
+    scanFrequency: Optional[str]
+    #: The repository's own scan-on-push flag.
+    scanOnPush: bool
+    #: The registry scanning rules' filters that apply to it.
+    appliedFilters: List[str]
+
+
 class RepositorySettings(TypedDict, total=False):
     """Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and unknown ones are refused."""
 
@@ -1344,6 +1409,17 @@ class ResolvedImage(_ResolvedImageRequired, total=False):
 
     #: The manifest media type, where ECR reports it.
     mediaType: str
+
+
+class ResolvedTags(TypedDict):
+    """Every tag resolved in one call, and the verdict the `tags` check draws from it."""
+
+    #: What BatchGetImage returned.
+    lookup: ImageLookup
+    #: Each tag's outcome.
+    resolution: TagResolution
+    #: The `tags` check's finding.
+    finding: VerifyFinding
 
 
 class RuleInUse(TypedDict):

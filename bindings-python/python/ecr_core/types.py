@@ -19,6 +19,7 @@ from ._shapes import (
     AuditReport,
     AwsIdentity,
     BuildContext,
+    BuildContextFacts,
     BuildEvent,
     BuildPredicate,
     BuildRecord,
@@ -85,6 +86,8 @@ from ._shapes import (
     ParsedManifest,
     ParsedManifestImage,
     ParsedManifestIndex,
+    ParsedVersion,
+    PartitionInfo,
     PlanCheck,
     PlanReport,
     PlannedTag,
@@ -104,9 +107,11 @@ from ._shapes import (
     ReportGenerator,
     Repository,
     RepositoryInUse,
+    RepositoryScanning,
     RepositorySettings,
     RepositoryTagState,
     ResolvedImage,
+    ResolvedTags,
     RuleInUse,
     ScanFinding,
     ScanFindings,
@@ -185,6 +190,7 @@ __all__ = [
     "AuditReport",
     "AwsIdentity",
     "BuildContext",
+    "BuildContextFacts",
     "BuildEvent",
     "BuildPredicate",
     "BuildRecord",
@@ -251,6 +257,8 @@ __all__ = [
     "ParsedManifest",
     "ParsedManifestImage",
     "ParsedManifestIndex",
+    "ParsedVersion",
+    "PartitionInfo",
     "PlanCheck",
     "PlanReport",
     "PlannedTag",
@@ -270,9 +278,11 @@ __all__ = [
     "ReportGenerator",
     "Repository",
     "RepositoryInUse",
+    "RepositoryScanning",
     "RepositorySettings",
     "RepositoryTagState",
     "ResolvedImage",
+    "ResolvedTags",
     "RuleInUse",
     "ScanFinding",
     "ScanFindings",
@@ -346,13 +356,8 @@ __all__ = [
 __all__ += [
     "CredentialsDict",
     "FetchedManifest",
-    "ResolvedTags",
-    "RepositoryScanning",
-    "PartitionInfo",
     "ReportFormat",
     "CheckPolicyTable",
-    "ParsedVersion",
-    "BuildContextFacts",
 ]
 
 
@@ -373,30 +378,6 @@ class FetchedManifest(TypedDict):
     bytes: bytes
 
 
-class ResolvedTags(TypedDict):
-    """What ``resolve_tags`` returns (``finding``: the tags check of ``verify_push``)."""
-
-    lookup: ImageLookup
-    resolution: TagResolution
-    finding: VerifyFinding
-
-
-class RepositoryScanning(TypedDict):
-    """The effective scanning configuration of a repository (``repository_scanning``)."""
-
-    scanFrequency: Optional[str]
-    scanOnPush: bool
-    appliedFilters: List[str]
-
-
-class PartitionInfo(TypedDict):
-    """The AWS partition of a region (``partition_of_region``)."""
-
-    name: str
-    dnsSuffix: str
-    dualStackDnsSuffix: Optional[str]
-
-
 ReportFormat = Literal["json", "sarif", "markdown"]
 """A ``scan_gate`` report format (``ScanDecision.render``, ``parse_report_format``)."""
 
@@ -405,25 +386,3 @@ CheckPolicyTable = Dict[CheckName, CheckLevel]
 """The level of every check (``default_check_policy()``, ``check_policy()``, ``verify_push(checks=...)``)."""
 
 
-class ParsedVersion(TypedDict):
-    """A version as ``parse_version`` reads it (``v1.2.3-rc.1+b7`` → ``1.2.3-rc.1+b7``)."""
-
-    version: str
-    major: int
-    minor: int
-    patch: int
-    pre: str
-    build: str
-    prerelease: bool
-
-
-class BuildContextFacts(TypedDict):
-    """What a build context implies (``describe_build_context``)."""
-
-    ref: Optional[str]
-    branch: Optional[str]
-    tag: Optional[str]
-    pullRequest: Optional[int]
-    event: Literal["push", "pull_request", "schedule", "manual"]
-    isDefaultBranch: bool
-    shortSha: Optional[str]

@@ -73,6 +73,18 @@ const PARTITIONS: [Partition; 8] = [
     Partition::AwsIsoF,
 ];
 
+/// An AWS partition as data: its name and DNS suffixes ([`Partition::info`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartitionInfo {
+    /// `aws`, `aws-cn`, `aws-us-gov`, ...
+    pub name: &'static str,
+    /// The DNS suffix of its hosts (`amazonaws.com`, ...).
+    pub dns_suffix: &'static str,
+    /// The DNS suffix of its dual-stack registry hosts; `null` when it has none.
+    pub dual_stack_dns_suffix: Option<&'static str>,
+}
+
 impl Partition {
     /// The partition a region belongs to, by its name prefix (`cn-`, `us-gov-`, `us-iso-`, `us-isob-`,
     /// `eu-isoe-`, `us-isof-`, `eusc-`; anything else is `aws`).
@@ -120,6 +132,15 @@ impl Partition {
             Partition::AwsIsoB => "sc2s.sgov.gov",
             Partition::AwsIsoE => "cloud.adc-e.uk",
             Partition::AwsIsoF => "csp.hci.ic.gov",
+        }
+    }
+
+    /// The partition's name and DNS suffixes, as data.
+    pub fn info(self) -> PartitionInfo {
+        PartitionInfo {
+            name: self.as_str(),
+            dns_suffix: self.dns_suffix(),
+            dual_stack_dns_suffix: self.dual_stack_dns_suffix(),
         }
     }
 

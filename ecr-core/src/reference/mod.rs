@@ -42,7 +42,7 @@ pub use grammar::{
     DIGEST_HEX_LEN, REPOSITORY_NAME_MAX, REPOSITORY_NAME_MIN, TAG_MAX, validate_digest, validate_repository_name,
     validate_tag,
 };
-pub use host::{ECR_PUBLIC_DUAL_STACK_HOST, ECR_PUBLIC_HOST, Partition, RegistryHost, RegistryKind};
+pub use host::{ECR_PUBLIC_DUAL_STACK_HOST, ECR_PUBLIC_HOST, Partition, PartitionInfo, RegistryHost, RegistryKind};
 pub use image::ImageReference;
 pub use input::{ParsedInput, parse_input, parse_input_json};
 

@@ -234,17 +234,39 @@ impl BuildContext {
 
     /// What this context implies, as JSON: `ref` (canonical), `branch`, `tag`, `pullRequest`, `event`,
     /// `isDefaultBranch`, `shortSha` (cut to `sha_length`); absent parts `null`.
-    pub fn facts(&self, sha_length: usize) -> serde_json::Value {
-        serde_json::json!({
-            "ref": self.git_ref.as_ref().map(GitRef::to_ref_string),
-            "branch": self.branch(),
-            "tag": self.tag(),
-            "pullRequest": self.pull_request(),
-            "event": self.event(),
-            "isDefaultBranch": self.is_default_branch(),
-            "shortSha": self.short_sha(sha_length),
-        })
+    pub fn facts(&self, sha_length: usize) -> ContextFacts {
+        ContextFacts {
+            git_ref: self.git_ref.as_ref().map(GitRef::to_ref_string),
+            branch: self.branch().map(str::to_owned),
+            tag: self.tag().map(str::to_owned),
+            pull_request: self.pull_request(),
+            event: self.event(),
+            is_default_branch: self.is_default_branch(),
+            short_sha: self.short_sha(sha_length),
+        }
     }
+}
+
+/// What a build context implies ([`BuildContext::facts`]); absent parts are `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "BuildContextFacts")]
+pub struct ContextFacts {
+    /// The ref, canonical (`refs/pull/12/head`).
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    /// The pushed branch, or a pull request's head branch.
+    pub branch: Option<String>,
+    /// The pushed tag.
+    pub tag: Option<String>,
+    /// The pull request number.
+    pub pull_request: Option<u64>,
+    /// The event (from the ref when not given).
+    pub event: BuildEvent,
+    /// Whether the branch is the default branch.
+    pub is_default_branch: bool,
+    /// The commit's short sha (lower case).
+    pub short_sha: Option<String>,
 }
 
 #[cfg(test)]

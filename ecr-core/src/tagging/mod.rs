@@ -61,7 +61,7 @@ mod tests;
 
 pub use action_output::metadata_action_outputs;
 pub use ci_env::EnvLookup;
-pub use context::{BuildContext, BuildEvent, GitRef};
+pub use context::{BuildContext, BuildEvent, ContextFacts, GitRef};
 pub use plan::{PlannedTag, TagPlan};
 pub use policy::{
     ECR_MAX_EXCLUSION_FILTERS, ECR_MAX_TAGS_PER_IMAGE, PlanCheck, RepositoryState, TagPolicy, check_plan,

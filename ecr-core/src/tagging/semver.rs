@@ -29,16 +29,36 @@ pub fn require_version(text: &str, what: &str) -> Result<Version> {
 }
 
 /// A version as JSON: `version`, `major`, `minor`, `patch`, `pre`, `build`, `prerelease`.
-pub fn version_facts(v: &Version) -> serde_json::Value {
-    serde_json::json!({
-        "version": v.to_string(),
-        "major": v.major,
-        "minor": v.minor,
-        "patch": v.patch,
-        "pre": v.pre.as_str(),
-        "build": v.build.as_str(),
-        "prerelease": is_prerelease(v),
-    })
+pub fn version_facts(v: &Version) -> VersionFacts {
+    VersionFacts {
+        version: v.to_string(),
+        major: v.major,
+        minor: v.minor,
+        patch: v.patch,
+        pre: v.pre.as_str().to_owned(),
+        build: v.build.as_str().to_owned(),
+        prerelease: is_prerelease(v),
+    }
+}
+
+/// A version's parts ([`version_facts`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ParsedVersion")]
+pub struct VersionFacts {
+    /// The version, cleaned (`1.2.3-rc.1+b7`).
+    pub version: String,
+    /// MAJOR.
+    pub major: u64,
+    /// MINOR.
+    pub minor: u64,
+    /// PATCH.
+    pub patch: u64,
+    /// The pre-release part (`rc.1`), empty when none.
+    pub pre: String,
+    /// The build metadata (`b7`), empty when none.
+    pub build: String,
+    /// Whether it is a pre-release.
+    pub prerelease: bool,
 }
 
 /// Which line a rolling tag follows.
@@ -205,8 +225,8 @@ mod tests {
                 .contains("\"1.2\"")
         );
         let facts = version_facts(&require_version("v1.2.3-rc.1+b5", "version").unwrap());
-        assert_eq!(facts["version"], "1.2.3-rc.1+b5");
-        assert_eq!(facts["prerelease"], true);
-        assert_eq!(facts["build"], "b5");
+        assert_eq!(facts.version, "1.2.3-rc.1+b5");
+        assert!(facts.prerelease);
+        assert_eq!(facts.build, "b5");
     }
 }

@@ -88,10 +88,22 @@ fn is_not_found(e: &Error, aws_code: &str) -> bool {
     matches!(e, Error::Service { aws_code: c, .. } if c == aws_code)
 }
 
+/// A repository's effective scanning configuration ([`EcrClient::repository_scanning`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RepositoryScanning {
+    /// `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`; `null` when ECR reports none.
+    pub scan_frequency: Option<String>,
+    /// The repository's own scan-on-push flag.
+    pub scan_on_push: bool,
+    /// The registry scanning rules' filters that apply to it.
+    pub applied_filters: Vec<String>,
+}
+
 impl EcrClient {
     /// The effective scanning configuration of a repository: (scan frequency, repository scanOnPush flag,
     /// applied filters), from BatchGetRepositoryScanningConfiguration.
-    pub async fn repository_scanning(&self, repository: &str) -> Result<(Option<String>, bool, Vec<String>)> {
+    pub async fn repository_scanning(&self, repository: &str) -> Result<RepositoryScanning> {
         let out = self
             .ecr()
             .batch_get_repository_scanning_configuration()
@@ -120,12 +132,12 @@ impl EcrClient {
             .find(|c| c.repository_name() == Some(repository))
             .or_else(|| out.scanning_configurations().first());
         Ok(match cfg {
-            Some(c) => (
-                c.scan_frequency().map(|f| f.as_str().to_owned()),
-                c.scan_on_push(),
-                c.applied_scan_filters().iter().map(|f| f.filter().to_owned()).collect(),
-            ),
-            None => (None, false, Vec::new()),
+            Some(c) => RepositoryScanning {
+                scan_frequency: c.scan_frequency().map(|f| f.as_str().to_owned()),
+                scan_on_push: c.scan_on_push(),
+                applied_filters: c.applied_scan_filters().iter().map(|f| f.filter().to_owned()).collect(),
+            },
+            None => RepositoryScanning::default(),
         })
     }
 
@@ -169,7 +181,7 @@ impl EcrClient {
         let req = CheckLevel::Required;
         report.record("tag-mutability", req, check_mutability(repo));
         let scanning = match self.repository_scanning(name).await {
-            Ok((freq, flag, filters)) => check_scanning(freq.as_deref(), flag, &filters),
+            Ok(s) => check_scanning(s.scan_frequency.as_deref(), s.scan_on_push, &s.applied_filters),
             Err(e) => Finding::fail(
                 format!("scanning configuration unavailable: {e}"),
                 json!({"code": e.code()}),

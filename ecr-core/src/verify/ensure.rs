@@ -126,8 +126,12 @@ impl EcrClient {
             });
         }
         if s.scan_on_push {
-            let (freq, on_push, _) = self.repository_scanning(name).await?;
-            let scanned = on_push || matches!(freq.as_deref(), Some("SCAN_ON_PUSH" | "CONTINUOUS_SCAN"));
+            let scanning = self.repository_scanning(name).await?;
+            let scanned = scanning.scan_on_push
+                || matches!(
+                    scanning.scan_frequency.as_deref(),
+                    Some("SCAN_ON_PUSH" | "CONTINUOUS_SCAN")
+                );
             if !scanned {
                 let fixed = options.apply && {
                     self.put_scan_on_push(name, true).await?;
@@ -136,7 +140,10 @@ impl EcrClient {
                 drift.push(Drift {
                     setting: "scanning".into(),
                     expected: "scan on push".into(),
-                    actual: format!("scan frequency {}", freq.as_deref().unwrap_or("unknown")),
+                    actual: format!(
+                        "scan frequency {}",
+                        scanning.scan_frequency.as_deref().unwrap_or("unknown")
+                    ),
                     fixed,
                 });
             }

@@ -56,7 +56,7 @@ mod tags;
 #[cfg(test)]
 mod tests;
 
-pub use audit::{AuditReport, validate_lifecycle_policy_text};
+pub use audit::{AuditReport, RepositoryScanning, validate_lifecycle_policy_text};
 pub use config::{
     ImageConfig, REQUIRED_LABELS, check_healthcheck, check_labels, check_non_root, check_secrets, is_root_user,
     secret_like_env_names,
@@ -76,4 +76,4 @@ pub use referrers::{Referrer, SBOM_ARTIFACT_TYPES, SIGNATURE_ARTIFACT_TYPES, che
 pub use registry::{FetchedManifest, RegistryAccess, RegistryAuth, RegistryClient};
 pub use replication::{ReplicationStatus, ReplicationWait, check_replication};
 pub use report::{Check, CheckLevel, CheckPolicy, CheckResult, CheckStatus, Finding, Report};
-pub use tags::{FetchedImage, ImageFailure, ImageLookup, TagProblem, TagResolution, check_integrity};
+pub use tags::{FetchedImage, ImageFailure, ImageLookup, ResolvedTags, TagProblem, TagResolution, check_integrity};

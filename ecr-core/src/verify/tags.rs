@@ -192,6 +192,29 @@ pub fn check_integrity(images: &[FetchedImage], expected_digest: &str) -> Findin
     }
 }
 
+/// Every tag resolved in one call, and the verdict the `tags` check draws from it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ResolvedTags {
+    /// What BatchGetImage returned.
+    pub lookup: ImageLookup,
+    /// Each tag's outcome.
+    pub resolution: TagResolution,
+    /// The `tags` check's finding.
+    pub finding: Finding,
+}
+
+impl ResolvedTags {
+    /// The lookup and resolution of [`EcrClient::resolve_tags`], with the finding for `expected_digest`.
+    pub fn new(lookup: ImageLookup, resolution: TagResolution, expected_digest: &str) -> Self {
+        let finding = resolution.finding(expected_digest);
+        ResolvedTags {
+            lookup,
+            resolution,
+            finding,
+        }
+    }
+}
+
 impl EcrClient {
     /// BatchGetImage for `ids`, accepting every manifest and index media type (so ECR never converts a
     /// manifest or picks a platform). One call per 100 ids.
