@@ -146,7 +146,7 @@ export interface BuildContext {
   ci?: string | null
 }
 
-/** What a build context implies ([`BuildContext::facts`]); absent parts are `null`. */
+/** What a build context implies (`BuildContext::facts`); absent parts are `null`. */
 export interface BuildContextFacts {
   /** The ref, canonical (`refs/pull/12/head`). */
   ref: string | null
@@ -191,13 +191,13 @@ export interface BuildPredicate {
   verified?: boolean
 }
 
-/** An in-toto Statement v1 carrying a [`BuildPredicate`]. */
+/** An in-toto Statement v1 carrying a `BuildPredicate`. */
 export interface BuildRecord {
-  /** Always [`STATEMENT_TYPE`]. */
+  /** Always `STATEMENT_TYPE`. */
   _type: string
   /** The image (and its platform manifests). */
   subject: Array<BuildSubject>
-  /** Always [`BUILD_RECORD_PREDICATE_TYPE`]. */
+  /** Always `BUILD_RECORD_PREDICATE_TYPE`. */
   predicateType: string
   /** The record. */
   predicate: BuildPredicate
@@ -244,7 +244,7 @@ export interface ChildImage {
   mediaType?: string
 }
 
-/** Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as [`PreviewResult`]). */
+/** Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as `PreviewResult`). */
 export interface CollateralTags {
   /** The expired image. */
   imageDigest: string
@@ -298,7 +298,7 @@ export interface Cvss {
   source?: string
 }
 
-/** What [`EcrClient::discover_inventory`] reads. Read from JSON (camelCase), missing fields keep their default and unknown ones are refused. */
+/** What `EcrClient::discover_inventory` reads. Read from JSON (camelCase), missing fields keep their default and unknown ones are refused. */
 export interface DiscoverOptions {
   /** One IAM role ARN to assume per account; empty reads the client's own account only. */
   roleArns?: Array<string>
@@ -354,7 +354,7 @@ export interface EcrPreviewDiff {
   mismatched: Array<PreviewMismatch>
 }
 
-/** What [`EcrClient::ensure_repository`] should ensure. Read from JSON, missing fields keep the defaults (recommended settings, [`default_lifecycle_policy`], no apply), `settings` replaces single fields of the recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused. */
+/** What `EcrClient::ensure_repository` should ensure. Read from JSON, missing fields keep the defaults (recommended settings, `default_lifecycle_policy`, no apply), `settings` replaces single fields of the recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused. */
 export interface EnsureOptions {
   /** Mutability, scanning and encryption. */
   settings?: RepositorySettings
@@ -364,7 +364,7 @@ export interface EnsureOptions {
   apply?: boolean
 }
 
-/** What [`EcrClient::ensure_repository`] did. */
+/** What `EcrClient::ensure_repository` did. */
 export interface EnsureOutcome {
   /** The repository (as described after any change). */
   repository: Repository
@@ -410,7 +410,7 @@ export interface ExpireFailure {
   failureReason: string
 }
 
-/** What [`EcrClient::expire_images`] did. */
+/** What `EcrClient::expire_images` did. */
 export interface ExpireReport {
   /** Whether this was a dry run (nothing deleted). */
   dryRun: boolean
@@ -444,7 +444,7 @@ export interface FieldError {
   message: string
 }
 
-/** Inspector's finding status. Basic findings are always [`FindingStatus::Active`]. */
+/** Inspector's finding status. Basic findings are always `FindingStatus::Active`. */
 export type FindingStatus = 'ACTIVE' | 'SUPPRESSED' | 'CLOSED'
 
 /** Whether a fixed version exists for a finding (enhanced `fixAvailable`, or derived from fixed-in versions). */
@@ -657,7 +657,7 @@ export interface IndexEntry {
 
 /** The inventory of images in use: the versioned JSON document ecr-core writes and reads. */
 export interface Inventory {
-  /** Always [`SCHEMA`]. */
+  /** Always `SCHEMA`. */
   schema: string
   /** When it was built. */
   generatedAt?: string
@@ -673,7 +673,7 @@ export interface Inventory {
 
 /** Which files to read, and as what. */
 export interface InventoryFile {
-  /** [`SourceKind::Kubernetes`] (a `kubectl get ... -o json` snapshot) or [`SourceKind::File`] (a JSON array of image URIs). */
+  /** `SourceKind::Kubernetes` (a `kubectl get ... -o json` snapshot) or `SourceKind::File` (a JSON array of image URIs). */
   kind: SourceKind
   /** The file's path. */
   path: string
@@ -727,7 +727,7 @@ export interface LifecyclePolicyWarning {
   message: string
 }
 
-/** Which mistake a [`Warning`] is about (serialised in camelCase, e.g. `andSemantics`). */
+/** Which mistake a `Warning` is about (serialised in camelCase, e.g. `andSemantics`). */
 export type LifecyclePolicyWarningKind = 'andSemantics' | 'shadowedRule' | 'pulledWithoutArchiveExpiry' | 'outOfPriorityOrder' | 'manyRules' | 'emptyTagEntry'
 
 /** The program's document shape: the preview's keys in order, then `warnings`. */
@@ -750,7 +750,7 @@ export interface LifecyclePreview {
   warnings: Array<LifecyclePolicyWarning>
 }
 
-/** The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); [`Preview::into_owned`] makes a preview that outlives them. */
+/** The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); `Preview::into_owned` makes a preview that outlives them. */
 export interface LifecyclePreviewResults {
   /** ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest. */
   previewResults: Array<PreviewResult>
@@ -768,7 +768,7 @@ export interface LifecyclePreviewResults {
   followingSubject: Array<FollowingSubject>
 }
 
-/** What [`EcrClient::lifecycle_preview`] found. */
+/** What `EcrClient::lifecycle_preview` found. */
 export interface LifecycleReport {
   /** The repository. */
   repository: string
@@ -808,7 +808,7 @@ export interface LifecycleRuleInput {
   action: LifecycleActionInput
 }
 
-/** The shape of [`validation_document`]. */
+/** The shape of `validation_document`. */
 export interface LifecycleValidation {
   /** What makes the policy invalid (empty when it is valid). */
   errors: Array<FieldError>
@@ -846,7 +846,7 @@ export type ParsedManifest = {
   configMediaType: string
 }
 
-/** A version's parts ([`version_facts`]). */
+/** A version's parts (`version_facts`). */
 export interface ParsedVersion {
   /** The version, cleaned (`1.2.3-rc.1+b7`). */
   version: string
@@ -864,7 +864,7 @@ export interface ParsedVersion {
   prerelease: boolean
 }
 
-/** An AWS partition as data: its name and DNS suffixes ([`Partition::info`]). */
+/** An AWS partition as data: its name and DNS suffixes (`Partition::info`). */
 export interface PartitionInfo {
   /** `aws`, `aws-cn`, `aws-us-gov`, ... */
   name: string
@@ -952,7 +952,7 @@ export interface PreviewMismatch {
   ecr: PreviewResult
 }
 
-/** One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from the evaluated images ([`LifecyclePolicy::evaluate`](super::LifecyclePolicy::evaluate) copies no strings); [`PreviewResult::into_owned`] detaches them. */
+/** One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from the evaluated images (`LifecyclePolicy::evaluate` copies no strings); `PreviewResult::into_owned` detaches them. */
 export interface PreviewResult {
   /** The image's tags (all of them). */
   imageTags: Array<string>
@@ -1046,7 +1046,9 @@ export interface ReplicationStatus {
 
 /** Who wrote the report. */
 export interface ReportGenerator {
+  /** `ecr-core`. */
   name: string
+  /** The ecr-core version that wrote it. */
   version: string
 }
 
@@ -1090,7 +1092,7 @@ export interface RepositoryInUse {
   error?: SourceError
 }
 
-/** A repository's effective scanning configuration ([`EcrClient::repository_scanning`]). */
+/** A repository's effective scanning configuration (`EcrClient::repository_scanning`). */
 export interface RepositoryScanning {
   /** `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`; `null` when ECR reports none. */
   scanFrequency: string | null
@@ -1100,7 +1102,7 @@ export interface RepositoryScanning {
   appliedFilters: Array<string>
 }
 
-/** Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and unknown ones are refused. */
+/** Settings for a new repository. Read from JSON, missing fields keep `RepositorySettings::recommended` and unknown ones are refused. */
 export interface RepositorySettings {
   /** Tag mutability. */
   tagMutability?: TagMutability
@@ -1158,7 +1160,7 @@ export interface ScanFinding {
   id: string
   /** Which engine produced it. */
   scanType: ScanType
-  /** Severity (unknown strings are [`Severity::Undefined`]). */
+  /** Severity (unknown strings are `Severity::Undefined`). */
   severity: Severity
   /** The first affected package's name. */
   package?: string
@@ -1220,7 +1222,9 @@ export interface ScanFindings {
 
 /** The full report: the schema name, the generator, then the decision's own fields. */
 export interface ScanGateReport {
+  /** The report's schema name; bumped on any incompatible change. */
   schema: string
+  /** Who wrote the report. */
   generator: ReportGenerator
   /** Whether the gate passed. */
   passed: boolean
@@ -1446,7 +1450,7 @@ export type SignatureReason = 'missing' | 'subject-mismatch' | 'digest-mismatch'
 
 /** The JSON report: the schema name and the whole decision. */
 export interface SignatureReport {
-  /** [`JSON_SCHEMA`]. */
+  /** The report's schema name (`ecr-core/signature-decision/v1`). */
   schema: string
   /** The pinned digest. */
   digest: string
@@ -1569,7 +1573,7 @@ export interface SkippedImage {
   action: PreviewAction
   /** Why it did not. */
   reason: SkipReason
-  /** For [`SkipReason::ReferencedByManifestList`]: the manifest lists referencing the image. */
+  /** For `SkipReason::ReferencedByManifestList`: the manifest lists referencing the image. */
   referencedBy?: Array<string>
 }
 
@@ -1685,7 +1689,7 @@ export type TagStatus = 'tagged' | 'untagged' | 'any'
 
 /** One problem found in a plan: a stable `code`, a message, and the tag concerned (if any). */
 export interface TagViolation {
-  /** A stable code from [`codes`]. */
+  /** A stable code from `codes`. */
   code: string
   /** What is wrong, in words a person can act on. */
   message: string

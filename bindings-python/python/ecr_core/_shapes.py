@@ -283,7 +283,7 @@ class BuildContext(TypedDict, total=False):
 
 
 class BuildContextFacts(TypedDict):
-    """What a build context implies ([`BuildContext::facts`]); absent parts are `null`."""
+    """What a build context implies (`BuildContext::facts`); absent parts are `null`."""
 
     #: The ref, canonical (`refs/pull/12/head`).
     ref: Optional[str]
@@ -330,13 +330,13 @@ class BuildPredicate(_BuildPredicateRequired, total=False):
 
 
 class BuildRecord(TypedDict):
-    """An in-toto Statement v1 carrying a [`BuildPredicate`]."""
+    """An in-toto Statement v1 carrying a `BuildPredicate`."""
 
-    #: Always [`STATEMENT_TYPE`].
+    #: Always `STATEMENT_TYPE`.
     _type: str
     #: The image (and its platform manifests).
     subject: List[BuildSubject]
-    #: Always [`BUILD_RECORD_PREDICATE_TYPE`].
+    #: Always `BUILD_RECORD_PREDICATE_TYPE`.
     predicateType: str
     #: The record.
     predicate: BuildPredicate
@@ -384,7 +384,7 @@ class ChildImage(_ChildImageRequired, total=False):
 
 
 class CollateralTags(TypedDict):
-    """Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as [`PreviewResult`])."""
+    """Tags deleted along with an image expired through other tags (borrowing from the evaluated images, as `PreviewResult`)."""
 
     #: The expired image.
     imageDigest: str
@@ -454,7 +454,7 @@ class Cvss(_CvssRequired, total=False):
 
 
 class DiscoverOptions(TypedDict, total=False):
-    """What [`EcrClient::discover_inventory`] reads. Read from JSON (camelCase), missing fields keep their default and unknown ones are refused."""
+    """What `EcrClient::discover_inventory` reads. Read from JSON (camelCase), missing fields keep their default and unknown ones are refused."""
 
     #: One IAM role ARN to assume per account; empty reads the client's own account only.
     roleArns: List[str]
@@ -513,7 +513,7 @@ class EcrPreviewDiff(TypedDict):
 
 
 class EnsureOptions(TypedDict, total=False):
-    """What [`EcrClient::ensure_repository`] should ensure. Read from JSON, missing fields keep the defaults (recommended settings, [`default_lifecycle_policy`], no apply), `settings` replaces single fields of the recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused."""
+    """What `EcrClient::ensure_repository` should ensure. Read from JSON, missing fields keep the defaults (recommended settings, `default_lifecycle_policy`, no apply), `settings` replaces single fields of the recommended settings, a `lifecyclePolicy` of `null` turns the policy check off; unknown fields are refused."""
 
     #: Mutability, scanning and encryption.
     settings: RepositorySettings
@@ -524,7 +524,7 @@ class EnsureOptions(TypedDict, total=False):
 
 
 class EnsureOutcome(TypedDict):
-    """What [`EcrClient::ensure_repository`] did."""
+    """What `EcrClient::ensure_repository` did."""
 
     #: The repository (as described after any change).
     repository: Repository
@@ -577,7 +577,7 @@ class ExpireFailure(TypedDict):
 
 
 class ExpireReport(TypedDict):
-    """What [`EcrClient::expire_images`] did."""
+    """What `EcrClient::expire_images` did."""
 
     #: Whether this was a dry run (nothing deleted).
     dryRun: bool
@@ -847,7 +847,7 @@ class IndexEntry(_IndexEntryRequired, total=False):
 
 
 class _InventoryRequired(TypedDict):
-    #: Always [`SCHEMA`].
+    #: Always `SCHEMA`.
     schema: str
     #: Whether every source was read: `false` when any source failed. An incomplete inventory never authorises a deletion on its own.
     complete: bool
@@ -869,7 +869,7 @@ class Inventory(_InventoryRequired, total=False):
 class InventoryFile(TypedDict):
     """Which files to read, and as what."""
 
-    #: [`SourceKind::Kubernetes`] (a `kubectl get ... -o json` snapshot) or [`SourceKind::File`] (a JSON array of image URIs).
+    #: `SourceKind::Kubernetes` (a `kubectl get ... -o json` snapshot) or `SourceKind::File` (a JSON array of image URIs).
     kind: SourceKind
     #: The file's path.
     path: str
@@ -959,7 +959,7 @@ class LifecyclePreview(TypedDict):
 
 
 class LifecyclePreviewResults(TypedDict):
-    """The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); [`Preview::into_owned`] makes a preview that outlives them."""
+    """The result of evaluating a policy against a repository's images. Its results borrow from the images (`'a`); `Preview::into_owned` makes a preview that outlives them."""
 
     #: ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
     previewResults: List[PreviewResult]
@@ -991,7 +991,7 @@ class _LifecycleReportRequired(TypedDict):
 
 
 class LifecycleReport(_LifecycleReportRequired, total=False):
-    """What [`EcrClient::lifecycle_preview`] found."""
+    """What `EcrClient::lifecycle_preview` found."""
 
     #: The comparison with ECR's preview, when asked for.
     ecrDiff: EcrPreviewDiff
@@ -1030,7 +1030,7 @@ class LifecycleRuleInput(_LifecycleRuleInputRequired, total=False):
 
 
 class LifecycleValidation(TypedDict):
-    """The shape of [`validation_document`]."""
+    """The shape of `validation_document`."""
 
     #: What makes the policy invalid (empty when it is valid).
     errors: List[FieldError]
@@ -1072,7 +1072,7 @@ class ParsedManifestImage(TypedDict):
 
 
 class ParsedVersion(TypedDict):
-    """A version's parts ([`version_facts`])."""
+    """A version's parts (`version_facts`)."""
 
     #: The version, cleaned (`1.2.3-rc.1+b7`).
     version: str
@@ -1091,7 +1091,7 @@ class ParsedVersion(TypedDict):
 
 
 class PartitionInfo(TypedDict):
-    """An AWS partition as data: its name and DNS suffixes ([`Partition::info`])."""
+    """An AWS partition as data: its name and DNS suffixes (`Partition::info`)."""
 
     #: `aws`, `aws-cn`, `aws-us-gov`, ...
     name: str
@@ -1194,7 +1194,7 @@ class PreviewMismatch(TypedDict):
 
 
 class PreviewResult(TypedDict):
-    """One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from the evaluated images ([`LifecyclePolicy::evaluate`](super::LifecyclePolicy::evaluate) copies no strings); [`PreviewResult::into_owned`] detaches them."""
+    """One image a rule acts on, exactly as ECR's `LifecyclePolicyPreviewResult`. Tags and digest borrow from the evaluated images (`LifecyclePolicy::evaluate` copies no strings); `PreviewResult::into_owned` detaches them."""
 
     #: The image's tags (all of them).
     imageTags: List[str]
@@ -1305,7 +1305,9 @@ class ReplicationStatus(_ReplicationStatusRequired, total=False):
 class ReportGenerator(TypedDict):
     """Who wrote the report."""
 
+    #: `ecr-core`.
     name: str
+    #: The ecr-core version that wrote it.
     version: str
 
 
@@ -1358,7 +1360,7 @@ class RepositoryInUse(_RepositoryInUseRequired, total=False):
 
 
 class RepositoryScanning(TypedDict):
-    """A repository's effective scanning configuration ([`EcrClient::repository_scanning`])."""
+    """A repository's effective scanning configuration (`EcrClient::repository_scanning`)."""
 
     #: `SCAN_ON_PUSH`, `CONTINUOUS_SCAN` or `MANUAL`; `null` when ECR reports none.
     scanFrequency: Optional[str]
@@ -1369,7 +1371,7 @@ class RepositoryScanning(TypedDict):
 
 
 class RepositorySettings(TypedDict, total=False):
-    """Settings for a new repository. Read from JSON, missing fields keep [`RepositorySettings::recommended`] and unknown ones are refused."""
+    """Settings for a new repository. Read from JSON, missing fields keep `RepositorySettings::recommended` and unknown ones are refused."""
 
     #: Tag mutability.
     tagMutability: TagMutability
@@ -1436,7 +1438,7 @@ class _ScanFindingRequired(TypedDict):
     id: str
     #: Which engine produced it.
     scanType: ScanType
-    #: Severity (unknown strings are [`Severity::Undefined`]).
+    #: Severity (unknown strings are `Severity::Undefined`).
     severity: Severity
     #: Every affected package.
     packages: List[AffectedPackage]
@@ -1508,7 +1510,9 @@ class ScanFindings(_ScanFindingsRequired, total=False):
 class ScanGateReport(TypedDict):
     """The full report: the schema name, the generator, then the decision's own fields."""
 
+    #: The report's schema name; bumped on any incompatible change.
     schema: str
+    #: Who wrote the report.
     generator: ReportGenerator
     #: Whether the gate passed.
     passed: bool
@@ -1748,7 +1752,7 @@ class SignaturePolicyInput(TypedDict, total=False):
 
 
 class _SignatureReportRequired(TypedDict):
-    #: [`JSON_SCHEMA`].
+    #: The report's schema name (`ecr-core/signature-decision/v1`).
     schema: str
     #: The pinned digest.
     digest: str
@@ -1908,7 +1912,7 @@ class _SkippedImageRequired(TypedDict):
 class SkippedImage(_SkippedImageRequired, total=False):
     """An image a rule would have acted on but did not, and why."""
 
-    #: For [`SkipReason::ReferencedByManifestList`]: the manifest lists referencing the image.
+    #: For `SkipReason::ReferencedByManifestList`: the manifest lists referencing the image.
     referencedBy: List[str]
 
 
@@ -2026,7 +2030,7 @@ class TagResolution(TypedDict):
 class TagViolation(TypedDict):
     """One problem found in a plan: a stable `code`, a message, and the tag concerned (if any)."""
 
-    #: A stable code from [`codes`].
+    #: A stable code from `codes`.
     code: str
     #: What is wrong, in words a person can act on.
     message: str
@@ -2155,7 +2159,7 @@ CredentialSource = Literal["environment", "profile", "assume-role", "web-identit
 
 
 FindingStatus = Literal["ACTIVE", "SUPPRESSED", "CLOSED"]
-"""Inspector's finding status. Basic findings are always [`FindingStatus::Active`]."""
+"""Inspector's finding status. Basic findings are always `FindingStatus::Active`."""
 
 
 FixAvailable = Literal["YES", "NO", "PARTIAL", "UNKNOWN"]
@@ -2167,7 +2171,7 @@ ImageStatus = Literal["ACTIVE", "ARCHIVED", "ACTIVATING"]
 
 
 LifecyclePolicyWarningKind = Literal["andSemantics", "shadowedRule", "pulledWithoutArchiveExpiry", "outOfPriorityOrder", "manyRules", "emptyTagEntry"]
-"""Which mistake a [`Warning`] is about (serialised in camelCase, e.g. `andSemantics`)."""
+"""Which mistake a `Warning` is about (serialised in camelCase, e.g. `andSemantics`)."""
 
 
 OnScanError = Literal["fail", "warn"]

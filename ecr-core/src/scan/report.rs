@@ -128,7 +128,9 @@ pub fn sarif(decision: &GateDecision) -> Value {
 #[derive(Serialize, schemars::JsonSchema)]
 #[schemars(rename = "ReportGenerator")]
 struct Generator {
+    /// `ecr-core`.
     name: &'static str,
+    /// The ecr-core version that wrote it.
     version: &'static str,
 }
 
@@ -141,7 +143,9 @@ const GENERATOR: Generator = Generator {
 #[derive(Serialize, schemars::JsonSchema)]
 #[schemars(rename = "ScanGateReport")]
 pub(crate) struct FullReport<'a> {
+    /// The report's schema name; bumped on any incompatible change.
     schema: &'static str,
+    /// Who wrote the report.
     generator: Generator,
     #[serde(flatten)]
     decision: &'a GateDecision,

@@ -16,7 +16,7 @@ pub const JSON_SCHEMA: &str = "ecr-core/signature-decision/v1";
 #[derive(serde::Serialize, schemars::JsonSchema)]
 #[schemars(rename = "SignatureReport")]
 pub(crate) struct Document<'a> {
-    /// [`JSON_SCHEMA`].
+    /// The report's schema name (`ecr-core/signature-decision/v1`).
     schema: &'static str,
     #[serde(flatten)]
     decision: &'a SignatureDecision,
