@@ -340,6 +340,14 @@ export interface Drift {
   fixed: boolean
 }
 
+/** ECR's own preview of a policy (`EcrClient::ecr_lifecycle_preview`): every result, and its summary. */
+export interface EcrLifecyclePreview {
+  /** Every result (all pages). */
+  previewResults: Array<PreviewResult>
+  /** ECR's summary. */
+  summary: PreviewSummary
+}
+
 /** The comparison of the offline preview with ECR's own. */
 export interface EcrPreviewDiff {
   /** ECR's results (all pages). */
@@ -730,7 +738,7 @@ export interface LifecyclePolicyWarning {
 /** Which mistake a `Warning` is about (serialised in camelCase, e.g. `andSemantics`). */
 export type LifecyclePolicyWarningKind = 'andSemantics' | 'shadowedRule' | 'pulledWithoutArchiveExpiry' | 'outOfPriorityOrder' | 'manyRules' | 'emptyTagEntry'
 
-/** The program's document shape: the preview's keys in order, then `warnings`. */
+/** The program's document shape: the preview's keys in order, then `warnings` (`Preview::document`). */
 export interface LifecyclePreview {
   /** ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest. */
   previewResults: Array<PreviewResult>
@@ -1853,7 +1861,7 @@ export declare class EcrClient {
    * Runs ECR's own lifecycle preview (of `options.policy`, or of the repository's policy), waits for it and
    * reads every page: `{ previewResults, summary }`.
    */
-  ecrLifecyclePreview(repository: string, options?: EcrLifecyclePreviewOptions | undefined | null): Promise<{ previewResults: PreviewResult[]; summary: Record<string, unknown> }>
+  ecrLifecyclePreview(repository: string, options?: EcrLifecyclePreviewOptions | undefined | null): Promise<EcrLifecyclePreview>
   /**
    * Reads the repository's policy (or evaluates `options.policy`) and every image (manifest-list children
    * included), evaluates offline, and with `compareWithEcr` also runs ECR's preview. Resolves with

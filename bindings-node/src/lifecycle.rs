@@ -412,7 +412,7 @@ impl EcrClient {
 
     /// Runs ECR's own lifecycle preview (of `options.policy`, or of the repository's policy), waits for it and
     /// reads every page: `{ previewResults, summary }`.
-    #[napi(ts_return_type = "Promise<{ previewResults: PreviewResult[]; summary: Record<string, unknown> }>")]
+    #[napi(ts_return_type = "Promise<EcrLifecyclePreview>")]
     pub fn ecr_lifecycle_preview<'env>(
         &self,
         env: &'env Env,
@@ -428,10 +428,10 @@ impl EcrClient {
             ))
         })?;
         tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
-            let (results, summary) = c
-                .ecr_lifecycle_preview(&repository, policy.as_deref(), poll, timeout)
-                .await?;
-            Ok(serde_json::json!({ "previewResults": json(&results)?, "summary": json(&summary)? }))
+            json(
+                &c.ecr_lifecycle_preview(&repository, policy.as_deref(), poll, timeout)
+                    .await?,
+            )
         })
     }
 

@@ -214,22 +214,7 @@ impl PyLifecyclePreview {
     /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
     /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        /// The program's document: the preview's keys in order, then `warnings`.
-        #[derive(serde::Serialize)]
-        struct Document<'s> {
-            #[serde(flatten)]
-            preview: &'s Preview<'static>,
-            warnings: &'s [ecr_core::lifecycle::Warning],
-        }
-        guard(|| {
-            to_py(
-                py,
-                &Document {
-                    preview: &self.preview,
-                    warnings: &self.warnings,
-                },
-            )
-        })
+        guard(|| to_py(py, &self.preview.document(&self.warnings)))
     }
 
     /// The same document as compact JSON text (the `lifecycle_preview` program prints it indented).
@@ -365,19 +350,11 @@ struct EcrPreviewArgs {
 }
 
 async fn ecr_preview_op(client: EcrClient, a: EcrPreviewArgs) -> Result<Json, Failure> {
-    let (results, summary) = client
-        .ecr_lifecycle_preview(&a.repository, a.policy.as_deref(), a.poll_interval, a.timeout)
-        .await?;
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Doc {
-        preview_results: Vec<ecr_core::lifecycle::PreviewResult<'static>>,
-        summary: ecr_core::lifecycle::PreviewSummary,
-    }
-    Ok(Json::of(Doc {
-        preview_results: results,
-        summary,
-    }))
+    Ok(Json::of(
+        client
+            .ecr_lifecycle_preview(&a.repository, a.policy.as_deref(), a.poll_interval, a.timeout)
+            .await?,
+    ))
 }
 
 async fn preview_op(

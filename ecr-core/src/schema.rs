@@ -168,8 +168,9 @@ fn results(g: &mut SchemaGenerator) {
     add::<lifecycle::Warning>(g);
     add::<lifecycle::ExpireReport>(g);
     add::<lifecycle::preview::Validation>(g);
-    add::<lifecycle::preview::Document<'static, 'static>>(g);
+    add::<lifecycle::PreviewDocument<'static, 'static>>(g);
     add::<lifecycle::LifecyclePreviewReport>(g);
+    add::<lifecycle::EcrLifecyclePreview>(g);
     add::<inventory::Inventory>(g);
     add::<inventory::RegistryInUseReport>(g);
     add::<inventory::RuleInUse>(g);

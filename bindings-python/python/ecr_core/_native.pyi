@@ -35,6 +35,7 @@ from ecr_core.inventory import DiscoverOptions, InUsePreview, Inventory, Invento
 
 # scan + lifecycle
 from ecr_core.types import (
+    EcrLifecyclePreview,
     ExpireReport,
     LifecyclePolicyWarning,
     LifecycleValidation,
@@ -514,7 +515,7 @@ class EcrClient:
         policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
         poll_interval: float = ...,
         timeout: float = ...,
-    ) -> dict[str, Any]:
+    ) -> EcrLifecyclePreview:
         """ECR's own lifecycle preview: ``{"previewResults", "summary"}``."""
     def lifecycle_preview(
         self,
@@ -752,7 +753,7 @@ class AsyncEcrClient:
         policy: LifecyclePolicy | str | Mapping[str, Any] | None = None,
         poll_interval: float = ...,
         timeout: float = ...,
-    ) -> Awaitable[dict[str, Any]]:
+    ) -> Awaitable[EcrLifecyclePreview]:
         """ECR's own lifecycle preview: ``{"previewResults", "summary"}``."""
     def lifecycle_preview(
         self,

@@ -39,6 +39,7 @@ __all__ = [
     "Cvss",
     "DiscoverOptions",
     "Drift",
+    "EcrLifecyclePreview",
     "EcrPreviewDiff",
     "EnsureOptions",
     "EnsureOutcome",
@@ -497,6 +498,15 @@ class Drift(TypedDict):
     fixed: bool
 
 
+class EcrLifecyclePreview(TypedDict):
+    """ECR's own preview of a policy (`EcrClient::ecr_lifecycle_preview`): every result, and its summary."""
+
+    #: Every result (all pages).
+    previewResults: List[PreviewResult]
+    #: ECR's summary.
+    summary: PreviewSummary
+
+
 class EcrPreviewDiff(TypedDict):
     """The comparison of the offline preview with ECR's own."""
 
@@ -938,7 +948,7 @@ class LifecyclePolicyWarning(TypedDict):
 
 
 class LifecyclePreview(TypedDict):
-    """The program's document shape: the preview's keys in order, then `warnings`."""
+    """The program's document shape: the preview's keys in order, then `warnings` (`Preview::document`)."""
 
     #: ECR's result list, ordered by `appliedRulePriority`, then `imagePushedAt`, then digest.
     previewResults: List[PreviewResult]

@@ -142,6 +142,16 @@ pub struct LifecyclePreviewReport {
     pub ecr_diff: Option<EcrPreviewDiff>,
 }
 
+/// ECR's own preview of a policy ([`EcrClient::ecr_lifecycle_preview`]): every result, and its summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EcrLifecyclePreview {
+    /// Every result (all pages).
+    pub preview_results: Vec<PreviewResult<'static>>,
+    /// ECR's summary.
+    pub summary: PreviewSummary,
+}
+
 impl EcrClient {
     /// The repository's lifecycle policy, validated ([`Error::LifecyclePolicyNotFound`] when it has none).
     pub async fn get_lifecycle_policy(&self, repository: &str) -> Result<Parsed> {
@@ -230,7 +240,7 @@ impl EcrClient {
         policy_text: Option<&str>,
         poll_interval: Duration,
         timeout: Duration,
-    ) -> Result<(Vec<PreviewResult<'static>>, PreviewSummary)> {
+    ) -> Result<EcrLifecyclePreview> {
         use aws_sdk_ecr::types::LifecyclePolicyPreviewStatus as Status;
         self.ecr()
             .start_lifecycle_policy_preview()
@@ -287,7 +297,10 @@ impl EcrClient {
                 _ => break,
             }
         }
-        Ok((results, summary))
+        Ok(EcrLifecyclePreview {
+            preview_results: results,
+            summary,
+        })
     }
 
     /// Reads the repository's policy (or evaluates `options.policy_text`) and every image, evaluates offline,
@@ -308,7 +321,7 @@ impl EcrClient {
         context.manifest_list_children = children;
         let preview = parsed.policy.evaluate(&images, &context).into_owned();
         let ecr_diff = if options.compare_with_ecr {
-            let (results, summary) = self
+            let ecr = self
                 .ecr_lifecycle_preview(
                     repository,
                     options.policy_text.as_deref(),
@@ -316,7 +329,7 @@ impl EcrClient {
                     options.ecr_timeout,
                 )
                 .await?;
-            Some(EcrPreviewDiff::compare(&preview, results, summary))
+            Some(EcrPreviewDiff::compare(&preview, ecr.preview_results, ecr.summary))
         } else {
             None
         };

@@ -95,14 +95,14 @@ pub(crate) mod tests;
 
 #[cfg(feature = "inventory")]
 pub(crate) use ecr::index_children;
-pub use ecr::{EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, PreviewMismatch};
+pub use ecr::{EcrLifecyclePreview, EcrPreviewDiff, LifecyclePreviewOptions, LifecyclePreviewReport, PreviewMismatch};
 pub use evaluate::EvaluationContext;
 pub use execute::{ExpireFailure, ExpireOptions, ExpireReport};
 pub use images::{images_from_value, parse_images};
 pub use lint::{UNVERIFIED_MAX_RULES, Warning, WarningKind};
 pub use model::{Action, ActionType, CountType, CountUnit, LifecyclePolicy, Rule, Selection, StorageClass, TagStatus};
 pub use preview::{
-    CollateralTags, FollowingSubject, Preview, PreviewAction, PreviewResult, PreviewSummary, ReclaimedBytes,
-    SkipReason, SkippedImage, TransitioningCount, validation_document,
+    CollateralTags, FollowingSubject, Preview, PreviewAction, PreviewDocument, PreviewResult, PreviewSummary,
+    ReclaimedBytes, SkipReason, SkippedImage, TransitioningCount, validation_document,
 };
 pub use validate::{MAX_POLICY_CHARS, MAX_WILDCARDS, MIN_ARCHIVE_DAYS, MIN_POLICY_CHARS, Parsed};

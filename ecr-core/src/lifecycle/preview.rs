@@ -265,18 +265,20 @@ impl<'a> Preview<'a> {
         serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned())
     }
 
-    fn document<'s>(&'s self, warnings: &'s [Warning]) -> Document<'s, 'a> {
-        Document {
+    /// The program's JSON document as a serde value: this preview plus the policy's lint `warnings`, for
+    /// serializers other than serde_json (the Python binding builds its dicts from it).
+    pub fn document<'s>(&'s self, warnings: &'s [Warning]) -> PreviewDocument<'s, 'a> {
+        PreviewDocument {
             preview: self,
             warnings,
         }
     }
 }
 
-/// The program's document shape: the preview's keys in order, then `warnings`.
+/// The program's document shape: the preview's keys in order, then `warnings` ([`Preview::document`]).
 #[derive(Serialize, schemars::JsonSchema)]
 #[schemars(rename = "LifecyclePreview")]
-pub(crate) struct Document<'s, 'a> {
+pub struct PreviewDocument<'s, 'a> {
     #[serde(flatten)]
     preview: &'s Preview<'a>,
     /// The policy's lint warnings.
