@@ -2690,14 +2690,14 @@ export declare namespace lifecycle {
     evaluate(images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreview
     /**
      * As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
-     * only the summary or the expiring digests are needed.
+     * only the summary, the expiring digests or the document's text are needed.
      */
     evaluatePreview(images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null): LifecyclePreviewResult
   }
   /**
-   * An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
-   * its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
-   * `lifecycle_preview` program's JSON (what `evaluate` returns).
+   * An offline evaluation kept on the Rust side (with the images it was evaluated against), made once and only
+   * read afterwards: read its `summary`, `expiringDigests` or `toText()` without converting every result into
+   * JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
    */
   export class LifecyclePreviewResult {
     /** ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`). */
@@ -2706,6 +2706,8 @@ export declare namespace lifecycle {
     get expiringDigests(): Array<string>
     /** The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes). */
     toJSON(): LifecyclePreview
+    /** The same document as compact JSON text, without building it as objects. */
+    toText(): string
   }
 }
 

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use ecr_core::Error as CoreError;
 use ecr_core::lifecycle::{
-    EvaluationContext, ExpireOptions, LifecyclePolicy as CorePolicy, LifecyclePreviewOptions as CoreOptions, Parsed,
-    Preview, parse_images, validation_document,
+    EvaluationContext, ExpireOptions, KeptPreview, LifecyclePolicy as CorePolicy,
+    LifecyclePreviewOptions as CoreOptions, Parsed, Preview, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use napi::Env;
@@ -131,7 +131,7 @@ impl LifecyclePolicy {
     }
 
     /// As `evaluate`, but keeps the result on the Rust side (`LifecyclePreviewResult`): the fast path when
-    /// only the summary or the expiring digests are needed.
+    /// only the summary, the expiring digests or the document's text are needed.
     #[napi(
         ts_args_type = "images: lifecycle.LifecycleImages | string | ImageDetail[] | { imageDetails: ImageDetail[] }, options?: EvaluateOptions | null"
     )]
@@ -145,7 +145,7 @@ impl LifecyclePolicy {
             Ok(LifecyclePreviewResult {
                 preview: {
                     let (images, context) = self.inputs(env, images, options)?;
-                    self.parsed.policy.evaluate(&images, &context).into_owned()
+                    KeptPreview::evaluate(&self.parsed.policy, images, &context)
                 },
                 warnings: self.parsed.warnings.clone(),
             })
@@ -186,12 +186,12 @@ pub(crate) fn shared_images(
     })
 }
 
-/// An offline evaluation kept on the Rust side, made once (owning its strings) and only read afterwards: read
-/// its `summary` or `expiringDigests` without converting every result into JS objects; `toJSON()` is the
-/// `lifecycle_preview` program's JSON (what `evaluate` returns).
+/// An offline evaluation kept on the Rust side (with the images it was evaluated against), made once and only
+/// read afterwards: read its `summary`, `expiringDigests` or `toText()` without converting every result into
+/// JS objects; `toJSON()` is the `lifecycle_preview` program's JSON (what `evaluate` returns).
 #[napi(namespace = "lifecycle")]
 pub struct LifecyclePreviewResult {
-    preview: Preview<'static>,
+    preview: KeptPreview,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -200,20 +200,31 @@ impl LifecyclePreviewResult {
     /// ECR's summary (`{ expiringImageTotalCount, transitioningImageTotalCounts? }`).
     #[napi(getter, ts_return_type = "LifecyclePreview['summary']")]
     pub fn summary(&self, env: &Env) -> Result<Value> {
-        guard(env, || json(&self.preview.summary))
+        guard(env, || json(&self.preview.preview().summary))
     }
 
     /// The digests this preview expires (what `expireImages` deletes), in result order.
     #[napi(getter)]
     pub fn expiring_digests(&self) -> Vec<&str> {
-        self.preview.expiring_digests()
+        self.preview.preview().expiring_digests()
     }
 
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
     #[napi(js_name = "toJSON", ts_return_type = "LifecyclePreview")]
     pub fn to_json<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        let text = guard(env, || Ok(self.preview.to_document_string(&self.warnings)))?;
-        parse_json_text(env, text)
+        parse_json_text(env, self.text())
+    }
+
+    /// The same document as compact JSON text, without building it as objects.
+    #[napi]
+    pub fn to_text(&self) -> String {
+        self.text()
+    }
+}
+
+impl LifecyclePreviewResult {
+    fn text(&self) -> String {
+        self.preview.preview().to_document_string(&self.warnings)
     }
 }
 

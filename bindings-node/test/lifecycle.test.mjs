@@ -92,6 +92,7 @@ describe('fixtures/lifecycle/evaluation.json', () => {
         manifestLists: c.manifestLists,
       })
       assert.deepEqual(kept.toJSON(), got)
+      assert.deepStrictEqual(JSON.parse(kept.toText()), got)
       assertShape(got, 'LifecyclePreview')
       assert.deepEqual(kept.summary, got.summary)
       assert.deepEqual(kept.expiringDigests, got.previewResults.filter((r) => r.action.type === 'EXPIRE').map((r) => r.imageDigest))

@@ -4,10 +4,9 @@
 //! (`Inventory::from_json`). Options are read into the core's own option types, naming the path of a bad field.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use ecr_core::inventory::{DiscoverOptions, Inventory, InventoryFile};
-use ecr_core::lifecycle::{ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, Preview};
+use ecr_core::lifecycle::{ExpireOptions, KeptPreview, LifecyclePolicy, LifecyclePreviewOptions};
 use ecr_core::time::Timestamp;
 use ecr_core::{EcrClient, Error};
 use pyo3::prelude::*;
@@ -114,7 +113,7 @@ async fn preview_op(
 
 struct Guarded {
     repository: String,
-    preview: Arc<Preview<'static>>,
+    preview: KeptPreview,
     options: ExpireOptions,
     inventory: Inventory,
     allow_incomplete: bool,
@@ -123,7 +122,13 @@ struct Guarded {
 async fn expire_op(client: EcrClient, g: Guarded) -> Result<Json, Failure> {
     Ok(Json::of(
         client
-            .expire_images_with_inventory(&g.repository, &g.preview, &g.options, &g.inventory, g.allow_incomplete)
+            .expire_images_with_inventory(
+                &g.repository,
+                g.preview.preview(),
+                &g.options,
+                &g.inventory,
+                g.allow_incomplete,
+            )
             .await?,
     ))
 }

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use ecr_core::lifecycle::{
-    EvaluationContext, ExpireOptions, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport, Parsed,
-    Preview, images_from_value, parse_images, validation_document,
+    EvaluationContext, ExpireOptions, KeptPreview, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport,
+    Parsed, Preview, images_from_value, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
 use ecr_core::{EcrClient, Error};
@@ -109,9 +109,9 @@ impl PyLifecyclePolicy {
         guard(|| {
             let context = evaluation_context(now, protected, manifest_lists).map_err(Failure::from)?;
             let images = images_arg(images).map_err(Failure::from)?;
-            let preview = py.detach(|| self.parsed.policy.evaluate(&images, &context).into_owned());
+            let preview = py.detach(|| KeptPreview::evaluate(&self.parsed.policy, images, &context));
             Ok(PyLifecyclePreview {
-                preview: Arc::new(preview),
+                preview,
                 warnings: self.parsed.warnings.clone(),
             })
         })
@@ -201,11 +201,11 @@ impl PyLifecycleImages {
     }
 }
 
-/// The result of an offline evaluation, made once (owning its strings) and only read afterwards:
-/// `.to_dict()` is the `lifecycle_preview` program's JSON.
+/// The result of an offline evaluation, made once (kept with the images it was evaluated against) and only
+/// read afterwards: `.to_dict()` is the `lifecycle_preview` program's JSON.
 #[pyclass(name = "LifecyclePreview", module = "ecr_core", frozen)]
 pub(crate) struct PyLifecyclePreview {
-    preview: Arc<Preview<'static>>,
+    preview: KeptPreview,
     warnings: Vec<ecr_core::lifecycle::Warning>,
 }
 
@@ -214,12 +214,12 @@ impl PyLifecyclePreview {
     /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
     /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| to_py(py, &self.preview.document(&self.warnings)))
+        guard(|| to_py(py, &self.preview.preview().document(&self.warnings)))
     }
 
     /// The same document as compact JSON text (the `lifecycle_preview` program prints it indented).
     fn to_json(&self) -> String {
-        self.preview.to_document_string(&self.warnings)
+        self.preview.preview().to_document_string(&self.warnings)
     }
 
     /// A preview from a dict of the `to_dict()` shape (e.g. one saved earlier), for `expire_images`.
@@ -230,7 +230,7 @@ impl PyLifecyclePreview {
             let preview: Preview<'static> =
                 serde_json::from_value(value).map_err(|e| Failure::from(Error::invalid("preview", e.to_string())))?;
             Ok(Self {
-                preview: Arc::new(preview),
+                preview: preview.into(),
                 warnings: Vec::new(),
             })
         })
@@ -239,14 +239,15 @@ impl PyLifecyclePreview {
     /// The digests this preview expires (what `expire_images` deletes), in result order.
     #[getter]
     fn expiring_digests(&self) -> Vec<&str> {
-        self.preview.expiring_digests()
+        self.preview.preview().expiring_digests()
     }
 
     fn __repr__(&self) -> String {
+        let preview = self.preview.preview();
         format!(
             "LifecyclePreview(results={}, expiring={})",
-            self.preview.preview_results.len(),
-            self.preview.summary.expiring_image_total_count
+            preview.preview_results.len(),
+            preview.summary.expiring_image_total_count
         )
     }
 }
@@ -281,7 +282,7 @@ impl PyLifecycleReport {
     #[getter]
     fn preview(&self) -> PyLifecyclePreview {
         PyLifecyclePreview {
-            preview: Arc::new(self.report.preview.clone()),
+            preview: self.report.preview.clone().into(),
             warnings: self.report.warnings.clone(),
         }
     }
@@ -315,12 +316,12 @@ impl PyLifecycleReport {
 }
 
 /// A preview argument: a `LifecyclePreview` or a dict of its `to_dict()` shape.
-pub(crate) fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<Arc<Preview<'static>>, Error> {
+pub(crate) fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<KeptPreview, Error> {
     if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
         return Ok(p.get().preview.clone());
     }
-    serde_json::from_value(from_py(preview, "preview")?)
-        .map(Arc::new)
+    serde_json::from_value::<Preview<'static>>(from_py(preview, "preview")?)
+        .map(KeptPreview::from)
         .map_err(|e| Error::invalid("preview", e.to_string()))
 }
 
@@ -370,10 +371,12 @@ async fn preview_op(
 async fn expire_op(
     client: EcrClient,
     repository: String,
-    preview: Arc<Preview<'static>>,
+    preview: KeptPreview,
     options: ExpireOptions,
 ) -> Result<Json, Failure> {
-    Ok(Json::of(client.expire_images(&repository, &preview, &options).await?))
+    Ok(Json::of(
+        client.expire_images(&repository, preview.preview(), &options).await?,
+    ))
 }
 
 fn optional_policy_text(policy: Option<&Bound<'_, PyAny>>) -> Result<Option<String>, Error> {

@@ -67,6 +67,7 @@ def evaluate(case: dict[str, Any], images: Any) -> dict[str, Any]:
                               manifest_lists=case.get("manifestLists"))
     doc = preview.to_dict()
     assert_shape(doc, "LifecyclePreview")
+    assert json.dumps(doc) == json.dumps(json.loads(preview.to_json()))
     assert preview.expiring_digests == [r["imageDigest"] for r in doc["previewResults"]
                                         if r["action"]["type"] == "EXPIRE"]
     return doc
@@ -119,10 +120,12 @@ def test_validate_document_equals_the_program(tmp_path: Path) -> None:
         assert ecr_core.lifecycle.LifecyclePolicy.validate(policy_text(case)) == json.loads(out.stdout), case["name"]
 
 
-def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive() -> None:
-    policy = ecr_core.lifecycle.LifecyclePolicy.from_json(json.dumps({"rules": [
-        {"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": ["café"],
-                                          "countType": "imageCountMoreThan", "countNumber": 1},
+def archiving_policy(prefix: str, keep: int) -> ecr_core.lifecycle.LifecyclePolicy:
+    """Expires tagged `prefix` images beyond the newest `keep`, archives images older than 200 days and expires
+    archived ones 200 days later."""
+    return ecr_core.lifecycle.LifecyclePolicy.from_json(json.dumps({"rules": [
+        {"rulePriority": 1, "selection": {"tagStatus": "tagged", "tagPrefixList": [prefix],
+                                          "countType": "imageCountMoreThan", "countNumber": keep},
          "action": {"type": "expire"}},
         {"rulePriority": 2, "selection": {"tagStatus": "any", "countType": "sinceImagePushed", "countUnit": "days",
                                           "countNumber": 200},
@@ -131,6 +134,10 @@ def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive(
                                           "countType": "sinceImageTransitioned", "countUnit": "days",
                                           "countNumber": 200},
          "action": {"type": "expire"}}]}))
+
+
+def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive() -> None:
+    policy = archiving_policy("café", 1)
     images: list[dict[str, Any]] = [
         {"imageDigest": "sha256:a1", "imageTags": ["café-1", "ü-😀"]},
         {"imageDigest": "sha256:b2", "imageTags": ["café-2"]},
@@ -165,6 +172,32 @@ def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive(
     # A preview read back from its dict gives the same dict (from_dict keeps no lint warnings).
     again = ecr_core.lifecycle.LifecyclePreview.from_dict(fresh).to_dict()
     assert json.dumps({**again, "warnings": []}) == json.dumps({**fresh, "warnings": []})
+
+
+def test_to_dict_of_many_results_is_the_json_document() -> None:
+    # Over 4096 results: the document text is written on two threads.
+    policy = archiving_policy("rc", 100)
+    images: list[dict[str, Any]] = []
+    for i in range(12_000):
+        image: dict[str, Any] = {
+            "imageDigest": f"sha256:{i:064x}",
+            "imageTags": [] if i % 7 == 0 else [f"rc-{i}", f"ü-{i}😀"] if i % 3 == 0 else [f"rc-{i}"],
+            "imageSizeInBytes": 1000 + i,
+        }
+        if i % 11:
+            image["imagePushedAt"] = 1_600_000_000 + i * 60 + (i % 5) / 4
+        if i % 13 == 0:
+            image.update(imageStatus="ARCHIVED", lastArchivedAt="2025-01-01T00:00:00Z")
+        images.append(image)
+    preview = policy.evaluate(ecr_core.lifecycle.LifecycleImages.from_list(images), now="2026-06-01T00:00:00Z")
+    got = preview.to_dict()
+    results = got["previewResults"]
+    assert len(results) > 8000
+    assert json.dumps(got) == json.dumps(json.loads(preview.to_json()))
+    assert any(r["imagePushedAt"] is None and r["storageClass"] == "ARCHIVE" for r in results)
+    assert any(len(r["imageTags"]) == 2 and r["imageTags"][1].endswith("😀") for r in results)
+    assert any(r["action"] == {"type": "TRANSITION", "targetStorageClass": "ARCHIVE"} for r in results)
+    assert_shape(got, "LifecyclePreview")
 
 
 def test_images_with_datetimes_as_boto3_returns_them_equal_the_iso_text() -> None:

@@ -7,8 +7,8 @@
 //! ```
 //! Writes `DIR/images.json` (describe-images JSON: an array of ImageDetail), `DIR/policy.json` and
 //! `DIR/meta.json` (`now`, image count, expected expiring count); prints one JSON line per native figure: the
-//! evaluation (`native`) and the evaluation plus `Preview::into_owned` (`into_owned`, what a binding's preview
-//! handle keeps).
+//! evaluation (`native`) and the evaluation plus `Preview::into_owned` (`into_owned`: a preview that outlives
+//! its images, the baseline of the bindings' goal 1).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -56,7 +56,7 @@ fn main() -> anyhow::Result<()> {
     let context = EvaluationContext::new(now);
     let repeat = args.repeat.max(1);
     let (best, expiring) = best_of(repeat, || policy.evaluate(std::hint::black_box(&images), &context));
-    // What a binding's preview handle keeps: the preview owning its strings.
+    // A preview that outlives its images: the preview owning its strings.
     let (owned, _) = best_of(repeat, || {
         policy.evaluate(std::hint::black_box(&images), &context).into_owned()
     });

@@ -84,6 +84,7 @@ mod ecr;
 mod evaluate;
 mod execute;
 mod images;
+mod kept;
 mod lint;
 mod model;
 mod pattern;
@@ -99,6 +100,7 @@ pub use ecr::{EcrLifecyclePreview, EcrPreviewDiff, LifecyclePreviewOptions, Life
 pub use evaluate::EvaluationContext;
 pub use execute::{ExpireFailure, ExpireOptions, ExpireReport};
 pub use images::{images_from_value, parse_images};
+pub use kept::KeptPreview;
 pub use lint::{UNVERIFIED_MAX_RULES, Warning, WarningKind};
 pub use model::{Action, ActionType, CountType, CountUnit, LifecyclePolicy, Rule, Selection, StorageClass, TagStatus};
 pub use preview::{
