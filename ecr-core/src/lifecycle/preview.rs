@@ -267,15 +267,16 @@ impl<'a> Preview<'a> {
     /// the time, and this halves it. It serves the bindings' goal of reading every result of a kept preview
     /// within 2× Rust's evaluation + [`Preview::into_owned`] (benches/README.md, "The bindings").
     pub fn to_document_string(&self, warnings: &[Warning]) -> String {
+        let one_thread = || serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned());
         let results = &self.preview_results;
         let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
         if results.len() < PARALLEL_MIN_RESULTS || !two_cores {
-            return serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned());
+            return one_thread();
         }
         // `{"previewResults":[]` + the rest: the results go between the brackets.
         let rest = serde_json::to_string(&self.without_results().document(warnings)).unwrap_or_default();
         let Some(after) = rest.strip_prefix(r#"{"previewResults":[]"#) else {
-            return serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned());
+            return one_thread();
         };
         let (head, tail) = results.split_at(results.len() / 2);
         let (mut out, tail) = std::thread::scope(|scope| {
@@ -289,14 +290,14 @@ impl<'a> Preview<'a> {
             (head.map(|()| out), tail.join())
         });
         let (Ok(head), Ok(Ok(tail))) = (out.as_mut(), tail) else {
-            return serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned());
+            return one_thread();
         };
         // `[a,b]` + `[c,d]` -> `[a,b,c,d]`.
         head.pop();
         head.push(b',');
         head.extend_from_slice(&tail[1..]);
         head.extend_from_slice(after.as_bytes());
-        String::from_utf8(std::mem::take(head)).unwrap_or_else(|_| "{}".to_owned())
+        String::from_utf8(std::mem::take(head)).unwrap_or_else(|_| one_thread())
     }
 
     /// The program's JSON document as a serde value: this preview plus the policy's lint `warnings`, for
