@@ -7,7 +7,7 @@
 //! (`Preview::to_document`); `LifecyclePolicy.validate(text)` is its `--validate-only` document.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use ecr_core::lifecycle::{
     EvaluationContext, ExpireOptions, KeptPreview, LifecyclePolicy, LifecyclePreviewOptions, LifecyclePreviewReport,
@@ -226,11 +226,8 @@ impl PyLifecyclePreview {
     #[staticmethod]
     fn from_dict(preview: &Bound<'_, PyAny>) -> PyResult<Self> {
         guard(|| {
-            let value = from_py(preview, "preview").map_err(Failure::from)?;
-            let preview: Preview<'static> =
-                serde_json::from_value(value).map_err(|e| Failure::from(Error::invalid("preview", e.to_string())))?;
             Ok(Self {
-                preview: preview.into(),
+                preview: preview_from_dict(preview).map_err(Failure::from)?,
                 warnings: Vec::new(),
             })
         })
@@ -257,6 +254,8 @@ impl PyLifecyclePreview {
 #[pyclass(name = "LifecycleReport", module = "ecr_core", frozen)]
 pub(crate) struct PyLifecycleReport {
     report: LifecyclePreviewReport,
+    /// `report.preview` as a handle, copied on the first read of `.preview` and shared by later reads.
+    preview: OnceLock<KeptPreview>,
 }
 
 #[pymethods]
@@ -282,7 +281,7 @@ impl PyLifecycleReport {
     #[getter]
     fn preview(&self) -> PyLifecyclePreview {
         PyLifecyclePreview {
-            preview: self.report.preview.clone().into(),
+            preview: self.preview.get_or_init(|| self.report.preview.clone().into()).clone(),
             warnings: self.report.warnings.clone(),
         }
     }
@@ -320,6 +319,11 @@ pub(crate) fn preview_arg(preview: &Bound<'_, PyAny>) -> Result<KeptPreview, Err
     if let Ok(p) = preview.cast::<PyLifecyclePreview>() {
         return Ok(p.get().preview.clone());
     }
+    preview_from_dict(preview)
+}
+
+/// A preview read back from a dict of `LifecyclePreview.to_dict()`'s shape.
+fn preview_from_dict(preview: &Bound<'_, PyAny>) -> Result<KeptPreview, Error> {
     serde_json::from_value::<Preview<'static>>(from_py(preview, "preview")?)
         .map(KeptPreview::from)
         .map_err(|e| Error::invalid("preview", e.to_string()))
@@ -365,6 +369,7 @@ async fn preview_op(
 ) -> Result<PyLifecycleReport, Failure> {
     Ok(PyLifecycleReport {
         report: client.lifecycle_preview(&repository, &options).await?,
+        preview: OnceLock::new(),
     })
 }
 

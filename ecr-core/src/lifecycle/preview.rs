@@ -269,8 +269,9 @@ impl<'a> Preview<'a> {
     pub fn to_document_string(&self, warnings: &[Warning]) -> String {
         let one_thread = || serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned());
         let results = &self.preview_results;
-        let two_cores = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-        if results.len() < PARALLEL_MIN_RESULTS || !two_cores {
+        // Only large documents ask for the core count (a system call, reading cgroup limits on Linux).
+        let two_cores = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        if results.len() < PARALLEL_MIN_RESULTS || !two_cores() {
             return one_thread();
         }
         // `{"previewResults":[]` + the rest: the results go between the brackets.
