@@ -4,7 +4,10 @@
 //
 // DIR holds images.json, policy.json and meta.json as written by the `lifecycle_bench_input` program (the same
 // repository and policy as the Rust criterion bench benches/benches/lifecycle.rs). Prints one JSON line per
-// input form, best of N (process.hrtime.bigint):
+// input form, best of N (process.hrtime.bigint). Each form runs in a fresh Node process (`--form NAME`), so no
+// form times the heap an earlier one left behind; each process first allocates and frees one 31 MiB block, as
+// the Rust bench process does when it frees the text it parsed (glibc then serves blocks up to that size from
+// its heap instead of mapping each anew):
 // - images->result: a LifecycleImages parsed once, evaluated with evaluatePreview (the result stays in Rust;
 //   only the summary crosses): the fast path;
 // - images->result+read: the same, then every result read through the handle (expiringDigests, summary,
@@ -19,6 +22,7 @@
 //   numbers per entry, made untimed from one `evaluate` result). Any plain-object result costs at least this in
 //   V8 on top of the evaluation itself.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -29,6 +33,20 @@ const { LifecycleImages, LifecyclePolicy } = require(process.env.ECR_CORE_NODE_P
 const dir = process.argv[2]
 const at = process.argv.indexOf('--repeat')
 const repeat = at > 0 ? Number(process.argv[at + 1]) : 10
+const formAt = process.argv.indexOf('--form')
+const only = formAt > 0 ? process.argv[formAt + 1] : undefined
+const FORMS = ['images->result', 'images->result+read', 'images->result+toJSON', 'images', 'text', 'objects', 'floor']
+if (only === undefined) {
+  for (const form of FORMS) {
+    const args = ['--expose-gc', process.argv[1], dir, '--repeat', String(repeat), '--form', form]
+    const { status } = spawnSync(process.execPath, args, { stdio: 'inherit' })
+    assert.equal(status, 0, `form ${form}`)
+  }
+  process.exit(0)
+}
+// The allocator state of a process that has freed a large block (see above).
+Buffer.allocUnsafeSlow(31 << 20)
+globalThis.gc()
 const text = readFileSync(join(dir, 'images.json'), 'utf8')
 const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'))
 const policy = LifecyclePolicy.fromJson(readFileSync(join(dir, 'policy.json'), 'utf8'))
@@ -52,7 +70,9 @@ const forms = {
   text: () => policy.evaluate(text, { now: meta.now }),
   objects: () => policy.evaluate(objects, { now: meta.now }),
 }
+assert.deepEqual([...Object.keys(forms), 'floor'], FORMS)
 for (const [form, run] of Object.entries(forms)) {
+  if (form !== only) continue
   const n = form.startsWith('images') ? repeat : Math.max(3, Math.floor(repeat / 3))
   let best = Infinity
   let expiring
@@ -66,6 +86,8 @@ for (const [form, run] of Object.entries(forms)) {
   assert.equal(expiring, meta.expiringImageTotalCount)
   console.log(JSON.stringify({ impl: 'node', form, images: meta.images, rules: meta.rules, expiring, best_ms: best, repeat: n }))
 }
+
+if (only !== 'floor') process.exit(0)
 
 // The allocation floor: the same document's objects built by an optimised JS loop from values already in the heap.
 const document = policy.evaluate(images, { now: meta.now })

@@ -11,13 +11,13 @@ use ecr_core::lifecycle::{
     LifecyclePreviewOptions as CoreOptions, Parsed, Preview, parse_images, validation_document,
 };
 use ecr_core::types::ImageDetail;
-use napi::Env;
 use napi::bindgen_prelude::*;
+use napi::{Env, JsString};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::client::EcrClient;
-use crate::conversions::{json, parse_json_text, plain_object};
+use crate::conversions::{js_text, json, parse_json_text, plain_object, text_lines};
 use crate::errors::{Failure, guard};
 use crate::tasks::{self, Hook, json_text_arg, now_arg};
 use ecr_core::time::seconds;
@@ -204,9 +204,9 @@ impl LifecyclePreviewResult {
     }
 
     /// The digests this preview expires (what `expireImages` deletes), in result order.
-    #[napi(getter)]
-    pub fn expiring_digests(&self) -> Vec<&str> {
-        self.preview.preview().expiring_digests()
+    #[napi(getter, ts_return_type = "Array<string>")]
+    pub fn expiring_digests<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        text_lines(env, &self.preview.preview().expiring_digests())
     }
 
     /// The `lifecycle_preview` program's JSON (also what `JSON.stringify` writes).
@@ -217,8 +217,8 @@ impl LifecyclePreviewResult {
 
     /// The same document as compact JSON text, without building it as objects.
     #[napi]
-    pub fn to_text(&self) -> String {
-        self.text()
+    pub fn to_text<'env>(&self, env: &'env Env) -> Result<JsString<'env>> {
+        js_text(env, self.text())
     }
 }
 

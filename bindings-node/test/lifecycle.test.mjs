@@ -177,11 +177,24 @@ test('evaluate builds the same object as the JSON document: non-ASCII tags, unkn
     ],
   )
   assert.deepStrictEqual(got.collateralTags.map((c) => c.collateralTags), [['ü-😀']])
+  const kept = policy.evaluatePreview(images, options)
+  assert.deepStrictEqual(JSON.parse(kept.toText()), got)
+  assert.deepStrictEqual(kept.expiringDigests, ['sha256:a1', 'sha256:d4'])
+  const keepAll = LifecyclePolicy.fromJson(
+    JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }] }),
+  )
+  assert.deepStrictEqual(keepAll.evaluatePreview(images, options).expiringDigests, [])
+  // A digest holding a newline (the digests otherwise cross as one string split on newlines).
+  const oddImages = [...images, { imageDigest: 'sha256:e\n5', imageTags: ['café-0'], imagePushedAt: 1 }]
+  const odd = policy.evaluatePreview(oddImages, options)
+  const oddExpiring = odd.toJSON().previewResults.filter((r) => r.action.type === 'EXPIRE').map((r) => r.imageDigest)
+  assert.ok(oddExpiring.includes('sha256:e\n5') && oddExpiring.length === 3, String(oddExpiring))
+  assert.deepStrictEqual(odd.expiringDigests, oddExpiring)
 })
 
-// Enough results (over 4096) for two threads to flatten them in two parts: the part boundary, a part with
-// non-ASCII text beside an ASCII one (each part's text crosses as Latin-1 or UTF-8 on its own), and the
-// assembling function kept from call to call.
+// Enough results (over 4096) for the document text to be written in two halves on two threads: the halves'
+// boundary; all-ASCII text (it crosses as an external Latin-1 string) and text with non-ASCII tags (it
+// crosses as UTF-8); results read again call after call.
 function manyImages(count, nonAsciiFrom) {
   return Array.from({ length: count }, (_, i) => ({
     imageDigest: 'sha256:' + createHash('sha256').update(String(i)).digest('hex'),
@@ -199,7 +212,12 @@ test('evaluate of many results equals the JSON document, call after call', () =>
     const images = manyImages(12_000, nonAsciiFrom)
     const first = policy.evaluate(images, options)
     assert.ok(first.previewResults.length > 8000, `${first.previewResults.length} results`)
-    assert.deepStrictEqual(first, policy.evaluatePreview(images, options).toJSON())
+    const kept = policy.evaluatePreview(images, options)
+    assert.deepStrictEqual(first, kept.toJSON())
+    assert.deepStrictEqual(JSON.parse(kept.toText()), first)
+    const expiring = first.previewResults.filter((r) => r.action.type === 'EXPIRE').map((r) => r.imageDigest)
+    assert.ok(expiring.length > 1000, `${expiring.length} expiring`)
+    assert.deepStrictEqual(kept.expiringDigests, expiring)
     assert.deepStrictEqual(policy.evaluate(images, options), first)
     const tags = first.previewResults.flatMap((r) => r.imageTags)
     assert.equal(tags.some((t) => t.includes('😀')), nonAsciiFrom !== Infinity)

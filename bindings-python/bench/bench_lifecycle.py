@@ -4,7 +4,10 @@
 
 DIR holds images.json, policy.json and meta.json as written by the `lifecycle_bench_input` program (the same
 repository and policy as the Rust criterion bench `benches/benches/lifecycle.rs`). Prints one JSON line per
-input form, best of N (timeit):
+input form, best of N (timeit). Each form runs in a fresh interpreter (``--form NAME``), so no form times the
+heap an earlier one left behind. Each interpreter first allocates and frees one 31 MiB block, as the Rust bench
+process does when it frees the text it parsed: glibc then serves blocks up to that size from its heap and keeps
+them, where a process that never freed a large block maps and unmaps (and page-faults) every such block again:
 
 - ``images``: a ``LifecycleImages`` parsed once, evaluated each time (the repeated-evaluation fast path);
 - ``text``: the describe-images JSON text, parsed in Rust and evaluated each time;
@@ -25,10 +28,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import timeit
 from pathlib import Path
 
 import ecr_core
+
+
+FORMS = ["images", "text", "dicts", "images+read", "images+to_dict", "images+to_dict/gc", "floor"]
 
 
 def read_all(preview: ecr_core.lifecycle.LifecyclePreview) -> int:
@@ -40,7 +48,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dir", type=Path)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--form", help="time this form only, in this process")
     args = parser.parse_args()
+    # The allocator state of a process that has freed a large block (see above).
+    bytearray(31 << 20)
+    if args.form is None:
+        for form in FORMS:
+            subprocess.run([sys.executable, __file__, str(args.dir), "--repeat", str(args.repeat), "--form", form],
+                           check=True)
+        return
     text = (args.dir / "images.json").read_text()
     meta = json.loads((args.dir / "meta.json").read_text())
     policy = ecr_core.lifecycle.LifecyclePolicy.from_json((args.dir / "policy.json").read_text())
@@ -57,7 +73,10 @@ def main() -> None:
         "images+to_dict": lambda: policy.evaluate(images, now=now).to_dict(),
         "images+to_dict/gc": lambda: policy.evaluate(images, now=now).to_dict(),
     }
+    assert list(forms) + ["floor"] == FORMS
     for form, run in forms.items():
+        if form != args.form:
+            continue
         preview = policy.evaluate(images, now=now)
         expiring = preview.to_dict()["summary"]["expiringImageTotalCount"]
         assert expiring == meta["expiringImageTotalCount"], (expiring, meta)
@@ -67,6 +86,8 @@ def main() -> None:
         print(json.dumps({"impl": "python", "form": form, "images": meta["images"], "rules": meta["rules"],
                           "expiring": expiring, "best_ms": best * 1e3, "repeat": repeat}), flush=True)
 
+    if args.form != "floor":
+        return
     # The floor: the same document's dicts built by plain Python from values already in memory.
     document = policy.evaluate(images, now=now).to_dict()
     results = document["previewResults"]

@@ -52,7 +52,13 @@ impl<'py> IntoPyObject<'py> for Json {
 /// A serde value as Python objects (its JSON: camelCase keys, RFC 3339 strings), with the cyclic collector
 /// paused while they are made (see [`gc_paused`]).
 pub(crate) fn to_py<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    gc_paused(py, || Ok(pythonize_custom::<Types, T>(py, value)?))
+    gc_paused(py, || pythonize_value(py, value))
+}
+
+/// A serde value as Python objects, as [`to_py`] makes them, for a caller that pauses the collector around
+/// more work.
+pub(crate) fn pythonize_value<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    Ok(pythonize_custom::<Types, T>(py, value)?)
 }
 
 /// pythonize's default types (`dict`, `list`), with one addition: raw JSON text kept in a result (a scan
@@ -113,7 +119,7 @@ impl PythonizeNamedMappingType for Types {
 /// acyclic results: otherwise every 700 new dicts or lists start a collection that walks the young objects
 /// (see benches/README.md, "The bindings"). The GIL is held throughout and `build` runs no Python code, so no
 /// other code sees the pause; it is undone however `build` ends.
-fn gc_paused<'py, T>(py: Python<'py>, build: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+pub(crate) fn gc_paused<'py, T>(py: Python<'py>, build: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     struct Resume<'py>(Option<Bound<'py, PyModule>>);
     impl Drop for Resume<'_> {
         fn drop(&mut self) {

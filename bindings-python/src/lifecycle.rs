@@ -22,6 +22,9 @@ use crate::conversions::{Json, from_py, to_py};
 use crate::errors::{Failure, guard};
 use crate::tasks::{Op, client_methods, now_arg};
 
+mod dicts;
+use dicts::preview_document;
+
 /// A validated lifecycle policy and its lint warnings.
 #[pyclass(name = "LifecyclePolicy", module = "ecr_core", frozen)]
 #[derive(Clone)]
@@ -214,7 +217,7 @@ impl PyLifecyclePreview {
     /// The `lifecycle_preview` program's JSON document: `previewResults` (ECR's shape), `summary`,
     /// `reclaimedBytes`, `protectedImages`, `blockedImages`, `collateralTags`, `followingSubject`, `warnings`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| to_py(py, &self.preview.preview().document(&self.warnings)))
+        guard(|| preview_document(py, self.preview.preview(), &self.warnings))
     }
 
     /// The same document as compact JSON text (the `lifecycle_preview` program prints it indented).

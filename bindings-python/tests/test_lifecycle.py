@@ -159,7 +159,9 @@ def test_to_dict_is_the_json_document_non_ascii_tags_unknown_push_times_archive(
     assert [c["collateralTags"] for c in got["collateralTags"]] == [["ü-😀"]]
     # Results are independent dicts: changing one action changes no other.
     got["previewResults"][0]["action"]["type"] = "CHANGED"
+    del got["previewResults"][0]["storageClass"]
     assert got["previewResults"][2]["action"] == {"type": "EXPIRE"}
+    assert [r.get("storageClass") for r in got["previewResults"]] == [None, "STANDARD", "ARCHIVE"]
     # The collector, paused while the dicts are built, is left as it was found.
     fresh = preview.to_dict()
     assert gc.isenabled()

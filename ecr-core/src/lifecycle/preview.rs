@@ -263,7 +263,7 @@ impl<'a> Preview<'a> {
     /// JSON parser, much faster than building the document node by node.
     ///
     /// With 4096 results or more and two cores, a second thread writes the second half of
-    /// `previewResults` meanwhile: reading the results' strings, scattered over the evaluated images, is most of
+    /// `previewResults` and the rest of the document meanwhile: reading the results' strings, scattered over the evaluated images, is most of
     /// the time, and this halves it. It serves the bindings' goal of reading every result of a kept preview
     /// within 2× Rust's evaluation + [`Preview::into_owned`] (benches/README.md, "The bindings").
     pub fn to_document_string(&self, warnings: &[Warning]) -> String {
@@ -274,31 +274,38 @@ impl<'a> Preview<'a> {
         if results.len() < PARALLEL_MIN_RESULTS || !two_cores() {
             return one_thread();
         }
-        // `{"previewResults":[]` + the rest: the results go between the brackets.
-        let rest = serde_json::to_string(&self.without_results().document(warnings)).unwrap_or_default();
-        let Some(after) = rest.strip_prefix(r#"{"previewResults":[]"#) else {
-            return one_thread();
-        };
         let (head, tail) = results.split_at(results.len() / 2);
-        let (mut out, tail) = std::thread::scope(|scope| {
+        let (out, tail) = std::thread::scope(|scope| {
+            // The second half of the results, then `{"previewResults":[]` + the rest of the document.
             let tail = scope.spawn(|| {
                 let mut text = Vec::with_capacity(tail.len() * 256);
-                serde_json::to_writer(&mut text, tail).map(|()| text)
+                serde_json::to_writer(&mut text, tail).ok()?;
+                let rest = serde_json::to_string(&self.without_results().document(warnings)).ok()?;
+                // Checked as UTF-8 here, while the calling thread checks the first half.
+                Some((String::from_utf8(text).ok()?, rest))
             });
-            let mut out = Vec::with_capacity(results.len() * 256 + after.len());
+            // Room for the whole document, so that adding the second half and the rest copies nothing else.
+            let mut out = Vec::with_capacity((results.len() + self.collateral_tags.len()) * 256 + 4096);
             out.extend_from_slice(br#"{"previewResults":"#);
             let head = serde_json::to_writer(&mut out, head);
             (head.map(|()| out), tail.join())
         });
-        let (Ok(head), Ok(Ok(tail))) = (out.as_mut(), tail) else {
+        let (Ok(mut head), Ok(Some((tail, rest)))) = (out, tail) else {
             return one_thread();
         };
-        // `[a,b]` + `[c,d]` -> `[a,b,c,d]`.
+        let Some(after) = rest.strip_prefix(r#"{"previewResults":[]"#) else {
+            return one_thread();
+        };
+        // `[a,b]` + `[c,d]` -> `[a,b,c,d]`, then the rest.
         head.pop();
         head.push(b',');
-        head.extend_from_slice(&tail[1..]);
-        head.extend_from_slice(after.as_bytes());
-        String::from_utf8(std::mem::take(head)).unwrap_or_else(|_| one_thread())
+        let Ok(mut text) = String::from_utf8(head) else {
+            return one_thread();
+        };
+        text.reserve_exact(tail.len() - 1 + after.len());
+        text.push_str(&tail[1..]);
+        text.push_str(after);
+        text
     }
 
     /// The program's JSON document as a serde value: this preview plus the policy's lint `warnings`, for
