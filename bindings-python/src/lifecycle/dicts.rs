@@ -48,7 +48,7 @@ fn result_dicts<'py>(py: Python<'py>, results: &[PreviewResult<'_>]) -> PyResult
         template.set_item(key, py.None())?;
     }
     let [standard, archive] = [StorageClass::Standard, StorageClass::Archive].map(|c| PyString::new(py, c.api_name()));
-    let mut actions: Vec<(PreviewAction, Bound<'py, PyAny>)> = Vec::new();
+    let mut actions: Vec<(PreviewAction, Bound<'py, PyDict>)> = Vec::new();
     let mut stamp = String::with_capacity(32);
     let mut dicts = Vec::with_capacity(results.len());
     for result in results {
@@ -61,14 +61,15 @@ fn result_dicts<'py>(py: Python<'py>, results: &[PreviewResult<'_>]) -> PyResult
             write_rfc3339(pushed_at, &mut stamp);
             dict.set_item(pushed_key, PyString::new(py, &stamp))?;
         }
-        let action = match actions.iter().find(|(a, _)| *a == result.action) {
-            Some((_, dict)) => dict,
+        let action = match actions.iter().find(|(known, _)| *known == result.action) {
+            Some((_, action)) => action,
             None => {
-                actions.push((result.action, pythonize_value(py, &result.action)?.into_any()));
+                let action = pythonize_value(py, &result.action)?.cast_into::<PyDict>()?;
+                actions.push((result.action, action));
                 &actions[actions.len() - 1].1
             }
         };
-        dict.set_item(action_key, action.cast::<PyDict>()?.copy()?)?;
+        dict.set_item(action_key, action.copy()?)?;
         dict.set_item(priority_key, result.applied_rule_priority)?;
         dict.set_item(
             class_key,

@@ -262,9 +262,9 @@ impl<'a> Preview<'a> {
     /// straight from the serde types (no [`Value`] tree): what the bindings hand to the host language's own
     /// JSON parser, much faster than building the document node by node.
     ///
-    /// With 4096 results or more and two cores, a second thread writes the second half of
-    /// `previewResults` and the rest of the document meanwhile: reading the results' strings, scattered over the evaluated images, is most of
-    /// the time, and this halves it. It serves the bindings' goal of reading every result of a kept preview
+    /// With 4096 results or more and two cores, a second thread writes the second half of `previewResults` and
+    /// the rest of the document meanwhile: reading the results' strings, scattered over the evaluated images, is
+    /// most of the time, and this halves it. It serves the bindings' goal of reading every result of a kept preview
     /// within 2× Rust's evaluation + [`Preview::into_owned`] (benches/README.md, "The bindings").
     pub fn to_document_string(&self, warnings: &[Warning]) -> String {
         let one_thread = || serde_json::to_string(&self.document(warnings)).unwrap_or_else(|_| "{}".to_owned());
