@@ -463,8 +463,7 @@ impl EcrClient {
         digest: String,
     ) -> Result<PromiseRaw<'env, Value>> {
         tasks::start(&self.lazy, env, Hook::default(), move |c| async move {
-            let (lookup, resolution) = c.resolve_tags(&repository, &tags, &digest).await?;
-            json(&ecr_core::verify::ResolvedTags::new(lookup, resolution, &digest))
+            json(&c.resolve_tags(&repository, &tags, &digest).await?)
         })
     }
 }

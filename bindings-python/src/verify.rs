@@ -438,10 +438,7 @@ mod lookups {
         tags: Vec<String>,
         digest: String,
     ) -> Result<Json, Failure> {
-        let (lookup, resolution) = client.resolve_tags(&repository, &tags, &digest).await?;
-        Ok(Json::of(ecr_core::verify::ResolvedTags::new(
-            lookup, resolution, &digest,
-        )))
+        Ok(Json::of(client.resolve_tags(&repository, &tags, &digest).await?))
     }
 }
 

@@ -410,10 +410,11 @@ async fn verify_partial_failures_name_each_tag_after_a_throttled_attempt() {
     let (proxy, client) = proxied().await;
     proxy.on("BatchGetImage", throttles(1));
     // Moto answers a real `failures` entry for the missing tag.
-    let (lookup, res) = client
+    let resolved = client
         .resolve_tags(&repo, &["v1".to_owned(), "missing".to_owned()], &digests[0])
         .await
         .unwrap();
+    let (lookup, res) = (resolved.lookup, resolved.resolution);
     assert_eq!(res.ok, ["v1"]);
     assert!(
         matches!(
@@ -440,10 +441,11 @@ async fn verify_rewritten_failure_is_reported_not_passed() {
             v
         })],
     );
-    let (lookup, res) = client
+    let resolved = client
         .resolve_tags(&repo, &["v1".to_owned()], &digests[0])
         .await
         .unwrap();
+    let (lookup, res) = (resolved.lookup, resolved.resolution);
     assert!(res.ok.is_empty());
     assert!(
         matches!(res.problems.get("v1"), Some(ecr_core::verify::TagProblem::Failure { code, .. }) if code == "KmsError"),

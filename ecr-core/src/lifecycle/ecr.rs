@@ -89,11 +89,11 @@ impl EcrPreviewDiff {
     }
 
     /// Compares an offline preview with ECR's results (by digest; action and rule priority must agree).
-    pub fn compare(
-        offline: &Preview<'_>,
-        ecr_results: Vec<PreviewResult<'static>>,
-        ecr_summary: PreviewSummary,
-    ) -> Self {
+    pub fn compare(offline: &Preview<'_>, ecr: EcrLifecyclePreview) -> Self {
+        let EcrLifecyclePreview {
+            preview_results: ecr_results,
+            summary: ecr_summary,
+        } = ecr;
         let ours: BTreeMap<&str, &PreviewResult<'_>> =
             offline.preview_results.iter().map(|r| (&*r.image_digest, r)).collect();
         let theirs: BTreeMap<&str, &PreviewResult<'_>> = ecr_results.iter().map(|r| (&*r.image_digest, r)).collect();
@@ -329,7 +329,7 @@ impl EcrClient {
                     options.ecr_timeout,
                 )
                 .await?;
-            Some(EcrPreviewDiff::compare(&preview, ecr.preview_results, ecr.summary))
+            Some(EcrPreviewDiff::compare(&preview, ecr))
         } else {
             None
         };

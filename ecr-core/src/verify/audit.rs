@@ -64,18 +64,16 @@ pub(crate) fn check_encryption(repo: &Repository) -> Finding {
 
 /// Scanning check from the effective configuration (BatchGetRepositoryScanningConfiguration): a scan
 /// frequency of `SCAN_ON_PUSH` or `CONTINUOUS_SCAN`, or an effective `scanOnPush`, passes.
-pub(crate) fn check_scanning(frequency: Option<&str>, effective_scan_on_push: bool, filters: &[String]) -> Finding {
+pub(crate) fn check_scanning(scanning: &RepositoryScanning) -> Finding {
+    let frequency = scanning.scan_frequency.as_deref();
     let details = json!({
         "scanFrequency": frequency,
-        "scanOnPush": effective_scan_on_push,
-        "appliedScanFilters": filters,
+        "scanOnPush": scanning.scan_on_push,
+        "appliedScanFilters": scanning.applied_filters,
     });
     match frequency {
-        Some("SCAN_ON_PUSH") | Some("CONTINUOUS_SCAN") => Finding::pass(
-            format!("images are scanned ({})", frequency.unwrap_or_default()),
-            details,
-        ),
-        _ if effective_scan_on_push => Finding::pass("images are scanned on push", details),
+        Some(f @ ("SCAN_ON_PUSH" | "CONTINUOUS_SCAN")) => Finding::pass(format!("images are scanned ({f})"), details),
+        _ if scanning.scan_on_push => Finding::pass("images are scanned on push", details),
         Some(f) => Finding::fail(
             format!("images are not scanned automatically (scan frequency {f})"),
             details,
@@ -181,7 +179,7 @@ impl EcrClient {
         let req = CheckLevel::Required;
         report.record("tag-mutability", req, check_mutability(repo));
         let scanning = match self.repository_scanning(name).await {
-            Ok(s) => check_scanning(s.scan_frequency.as_deref(), s.scan_on_push, &s.applied_filters),
+            Ok(scanning) => check_scanning(&scanning),
             Err(e) => Finding::fail(
                 format!("scanning configuration unavailable: {e}"),
                 json!({"code": e.code()}),
@@ -292,10 +290,17 @@ mod tests {
 
     #[test]
     fn scanning_needs_an_automatic_frequency() {
-        assert!(check_scanning(Some("SCAN_ON_PUSH"), false, &[]).ok);
-        assert!(check_scanning(Some("CONTINUOUS_SCAN"), false, &[]).ok);
-        assert!(check_scanning(Some("MANUAL"), true, &[]).ok);
-        assert!(!check_scanning(Some("MANUAL"), false, &[]).ok);
-        assert!(!check_scanning(None, false, &[]).ok);
+        let check = |frequency: Option<&str>, scan_on_push: bool| {
+            check_scanning(&RepositoryScanning {
+                scan_frequency: frequency.map(str::to_owned),
+                scan_on_push,
+                applied_filters: Vec::new(),
+            })
+        };
+        assert!(check(Some("SCAN_ON_PUSH"), false).ok);
+        assert!(check(Some("CONTINUOUS_SCAN"), false).ok);
+        assert!(check(Some("MANUAL"), true).ok);
+        assert!(!check(Some("MANUAL"), false).ok);
+        assert!(!check(None, false).ok);
     }
 }

@@ -127,12 +127,7 @@ impl EcrClient {
         }
         if s.scan_on_push {
             let scanning = self.repository_scanning(name).await?;
-            let scanned = scanning.scan_on_push
-                || matches!(
-                    scanning.scan_frequency.as_deref(),
-                    Some("SCAN_ON_PUSH" | "CONTINUOUS_SCAN")
-                );
-            if !scanned {
+            if !super::audit::check_scanning(&scanning).ok {
                 let fixed = options.apply && {
                     self.put_scan_on_push(name, true).await?;
                     true

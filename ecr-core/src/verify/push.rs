@@ -11,7 +11,7 @@ use super::referrers::check_referrers;
 use super::registry::{RegistryAccess, RegistryClient};
 use super::replication::{ReplicationWait, check_replication};
 use super::report::{Check, CheckLevel, CheckPolicy, Finding, Report};
-use super::tags::check_integrity;
+use super::tags::{ResolvedTags, check_integrity};
 use crate::client::EcrClient;
 use crate::error::{Error, Result};
 use crate::reference::{ImageReference, validate_digest};
@@ -194,7 +194,7 @@ impl EcrClient {
         let mut report = Report::new(subject);
         let level = |c: Check| req.checks.level(c);
 
-        let (lookup, tags) = self.resolve_tags(&req.repository, &req.tags, &req.digest).await?;
+        let ResolvedTags { lookup, finding, .. } = self.resolve_tags(&req.repository, &req.tags, &req.digest).await?;
         if level(Check::Tags) == CheckLevel::Skip {
             report.skip("tags", CheckLevel::Skip, "skipped by policy");
         } else if req.tags.is_empty() {
@@ -204,7 +204,7 @@ impl EcrClient {
                 Finding::pass("no tags expected", json!(null)),
             );
         } else {
-            report.record("tags", level(Check::Tags), tags.finding(&req.digest));
+            report.record("tags", level(Check::Tags), finding);
         }
         record_or_skip(&mut report, Check::Integrity, level(Check::Integrity), || {
             check_integrity(&lookup.images, &req.digest)

@@ -203,18 +203,6 @@ pub struct ResolvedTags {
     pub finding: Finding,
 }
 
-impl ResolvedTags {
-    /// The lookup and resolution of [`EcrClient::resolve_tags`], with the finding for `expected_digest`.
-    pub fn new(lookup: ImageLookup, resolution: TagResolution, expected_digest: &str) -> Self {
-        let finding = resolution.finding(expected_digest);
-        ResolvedTags {
-            lookup,
-            resolution,
-            finding,
-        }
-    }
-}
-
 impl EcrClient {
     /// BatchGetImage for `ids`, accepting every manifest and index media type (so ECR never converts a
     /// manifest or picks a platform). One call per 100 ids.
@@ -258,15 +246,10 @@ impl EcrClient {
     }
 
     /// Resolves every tag and the expected digest in one BatchGetImage (ids `[tag..., digest]`), returning
-    /// the lookup (with the manifests) and each tag's outcome. When the service does not echo a requested
+    /// the lookup (with the manifests), each tag's outcome and the `tags` check's finding. When the service does not echo a requested
     /// tag in the returned image id (the moto emulator, for images with several tags), the remaining tags
     /// are resolved with DescribeImages.
-    pub async fn resolve_tags(
-        &self,
-        repository: &str,
-        tags: &[String],
-        expected_digest: &str,
-    ) -> Result<(ImageLookup, TagResolution)> {
+    pub async fn resolve_tags(&self, repository: &str, tags: &[String], expected_digest: &str) -> Result<ResolvedTags> {
         let mut ids: Vec<ImageId> = tags.iter().map(ImageId::tag).collect();
         ids.push(ImageId::digest(expected_digest));
         let lookup = self.batch_get_images(repository, &ids).await?;
@@ -300,7 +283,12 @@ impl EcrClient {
                 }
             }
         }
-        Ok((lookup, res))
+        let finding = res.finding(expected_digest);
+        Ok(ResolvedTags {
+            lookup,
+            resolution: res,
+            finding,
+        })
     }
 }
 

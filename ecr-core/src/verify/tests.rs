@@ -332,9 +332,9 @@ async fn effective_scanning_configuration_is_read_and_failures_are_typed() {
         .build();
     let ecr = client(mock_client!(aws_sdk_ecr, RuleMode::Sequential, [&rule]));
     let a = ecr.repository_scanning("a").await.unwrap();
-    assert!(super::audit::check_scanning(a.scan_frequency.as_deref(), a.scan_on_push, &[]).ok);
+    assert!(super::audit::check_scanning(&a).ok);
     let b = ecr.repository_scanning("b").await.unwrap();
-    let finding = super::audit::check_scanning(b.scan_frequency.as_deref(), b.scan_on_push, &[]);
+    let finding = super::audit::check_scanning(&b);
     assert!(!finding.ok);
     assert!(finding.message.contains("MANUAL"));
     assert_eq!(
